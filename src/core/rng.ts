@@ -1,0 +1,72 @@
+/**
+ * Seeded random streams.
+ *
+ * Seeding comes from seedrandom's `xor4096` (Brent's xorgens with a Weyl sequence, period 2^4128−1);
+ * the generator itself is re-implemented here as one class so that every hot loop calls the same
+ * monomorphic `nextUint32()` — seedrandom's closures, one per replicate, make V8 deoptimise those loops.
+ * The sequence is identical to `seedrandom.xor4096(seed)` (checked in test/rng.test.ts).
+ */
+import seedrandom from "seedrandom";
+import type { UniformSource } from "../stats/uniform.js";
+
+interface Xor4096State {
+  X: number[];
+  i: number;
+  w: number;
+}
+
+export class Rng implements UniformSource {
+  private readonly x: Int32Array;
+  private i: number;
+  private w: number;
+
+  /** A stream for `seed`; equal seeds give equal streams on every machine. */
+  constructor(seed: string) {
+    const state = seedrandom.xor4096(seed, { state: true }).state() as unknown as Xor4096State;
+    this.x = Int32Array.from(state.X);
+    this.i = state.i;
+    this.w = state.w;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const x = this.x;
+    let i = this.i;
+    const w = (this.w = (this.w + 0x61c88647) | 0);
+    let v = x[(i + 34) & 127]!;
+    i = (i + 1) & 127;
+    let t = x[i]!;
+    v ^= v << 13;
+    t ^= t << 17;
+    v ^= v >>> 15;
+    t ^= t >>> 12;
+    v = x[i] = v ^ t;
+    this.i = i;
+    return (v + (w ^ (w >>> 16))) >>> 0;
+  }
+
+  /** A uniform double in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A uniform integer in [0, n), n ≤ 2^32, without modulo bias. */
+  below(n: number): number {
+    // Rejection on the top of the 32-bit range keeps every value equally likely.
+    const limit = 0x100000000 - (0x100000000 % n);
+    let u = this.nextUint32();
+    while (u >= limit) u = this.nextUint32();
+    return u % n;
+  }
+}
+
+/**
+ * The seed string of a derived stream: (master seed, path parts) → one string.
+ * Derivation by name, not by drawing from a parent stream, keeps every stream independent of how
+ * many others exist or in what order they run (replicates, workers, sweep points).
+ */
+export function deriveSeed(master: string, ...parts: (string | number)[]): string {
+  return [master, ...parts.map(String)].join("\u241f");
+}
