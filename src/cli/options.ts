@@ -1,0 +1,80 @@
+/**
+ * Declares the simulation options on a commander command (from the one table in config/spec.ts)
+ * and gathers what the user gave — from flags and from a --config file — for resolution.
+ */
+import { Command, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
+import type { RawOption } from "../config/resolve.js";
+import { UsageError } from "../errors.js";
+import { positionOf } from "../data/read.js";
+
+const GROUP_TITLES: Record<OptionSpec["group"], string> = {
+  data: "Seed data:",
+  loop: "The loop:",
+  model: "Model:",
+  regime: "Regime (how each generation's training set is built):",
+  sampling: "Sampling distortions:",
+  metrics: "Metrics:",
+};
+
+function flagsOf(spec: OptionSpec): string {
+  const long = spec.type === "boolean" ? `--${spec.flag}` : `--${spec.flag} <${spec.arg ?? "value"}>`;
+  return spec.short ? `-${spec.short}, ${long}` : long;
+}
+
+/** Adds every simulation option to `cmd`, grouped in --help. Values stay strings; resolve.ts checks them. */
+export function addSimOptions(cmd: Command): Command {
+  for (const group of Object.keys(GROUP_TITLES) as OptionSpec["group"][]) {
+    for (const spec of SIM_OPTIONS.filter((o) => o.group === group)) {
+      const option = new Option(flagsOf(spec), spec.description).helpGroup(GROUP_TITLES[group]);
+      if (spec.choices) option.choices(spec.choices as string[]);
+      cmd.addOption(option);
+    }
+  }
+  return cmd;
+}
+
+/** Reads a JSON config file: an object of camelCase option names. Errors name file:line:column. */
+export function readConfigFile(path: string): Map<string, RawOption> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read --config ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    const where = lc ? `${path}:${lc[1]}:${lc[2]}` : pos ? `${path}:${positionOf(text, Number(pos[1])).line}:${positionOf(text, Number(pos[1])).column}` : path;
+    throw new UsageError(`${where}: invalid JSON in --config (${msg.split("\n")[0]}); fix the syntax`);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new UsageError(`--config ${path}: expected a JSON object of options, e.g. {"generations": 9}`);
+  }
+  const raw = new Map<string, RawOption>();
+  for (const [key, value] of Object.entries(doc)) {
+    // A results document's "config" block can be used as a config file: nulls mean "default".
+    if (value === null) continue;
+    raw.set(key, { value, origin: { kind: "config", file: path } });
+  }
+  return raw;
+}
+
+/**
+ * The options the user gave: those of the --config file, overridden by flags given on the
+ * command line (commander tells which values came from the command line).
+ */
+export function gatherSimOptions(cmd: Command, configPath: string | undefined, extraKeys: readonly string[] = []): Map<string, RawOption> {
+  const raw = configPath ? readConfigFile(configPath) : new Map<string, RawOption>();
+  for (const key of extraKeys) raw.delete(key);
+  const values = cmd.opts();
+  for (const spec of SIM_OPTIONS) {
+    if (cmd.getOptionValueSource(spec.key) === "cli") raw.set(spec.key, { value: values[spec.key], origin: { kind: "flag" } });
+  }
+  return raw;
+}

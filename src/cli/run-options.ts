@@ -1,0 +1,48 @@
+/** Options about running and output (not part of the simulation config, so they never change numbers). */
+import { Command, Option } from "commander";
+import { availableParallelism } from "node:os";
+import { UsageError } from "../errors.js";
+import { FORMATS, type Format } from "../output/format.js";
+
+export interface RunOptions {
+  format: Format;
+  output: string | undefined;
+  quiet: boolean;
+  color: boolean;
+  jobs: number;
+  showSamples: boolean;
+}
+
+export function addRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"): Command {
+  const group = "Output and running:";
+  cmd
+    .addOption(new Option("--format <F>", "table, json, csv, ndjson or markdown (default table)").choices(FORMATS).helpGroup(group))
+    .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(group))
+    .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup(group))
+    .addOption(new Option("--no-color", "no colour (also NO_COLOR=1 or FORCE_COLOR=0)").helpGroup(group))
+    .addOption(
+      new Option("--jobs <N>", `worker threads (default ${defaultJobs === "cores" ? "the number of cores" : "1"}); results do not depend on it`).helpGroup(group),
+    )
+    .addOption(new Option("--show-samples", "print a short text sample per generation (ngram)").helpGroup(group))
+    .addOption(new Option("--config <FILE>", "read options from a JSON file (camelCase keys); flags override it").helpGroup(group))
+    .addOption(new Option("--print-config", "print the resolved configuration as JSON and exit").helpGroup(group));
+  return cmd;
+}
+
+export function readRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"): RunOptions {
+  const o = cmd.opts();
+  let jobs = defaultJobs === "cores" ? availableParallelism() : 1;
+  if (o.jobs !== undefined) {
+    const s = String(o.jobs);
+    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256, got ${JSON.stringify(s)}`);
+    jobs = Number(s);
+  }
+  return {
+    format: (o.format as Format | undefined) ?? "table",
+    output: o.output as string | undefined,
+    quiet: o.quiet === true,
+    color: o.color !== false,
+    jobs,
+    showSamples: o.showSamples === true,
+  };
+}

@@ -1,0 +1,56 @@
+/** `collapse sim`: one simulation, printed in the chosen format. */
+import { Command } from "commander";
+import { resolveSimConfig } from "../config/resolve.js";
+import { runParallel } from "../core/parallel.js";
+import { prepare } from "../core/run.js";
+import { useColor, terminalWidth } from "../output/color.js";
+import { formatters } from "../output/format.js";
+import { emit } from "../output/write.js";
+import { Progress } from "./progress.js";
+import { addSimOptions, gatherSimOptions } from "./options.js";
+import { addRunOptions, readRunOptions } from "./run-options.js";
+
+export function simCommand(): Command {
+  const cmd = new Command("sim")
+    .description("run one simulation: fit, sample, refit for G generations, over R replicates")
+    .addHelpText(
+      "after",
+      `
+Regimes (training set of generation g >= 1; M = --sample-size, A = --real-fraction):
+  replace     the M samples drawn from the previous model (default; the paper's setting)
+  accumulate  the seed data plus every synthetic sample so far (real data never leaves)
+  mix         a fixed random subset of round(A*M) seed rows, drawn once per replicate,
+              plus M - round(A*M) fresh synthetic samples
+  fresh       like mix, but the real part is new each generation: drawn from --source,
+              or resampled with replacement from the seed file when --data is used
+  --filter-recall R removes each synthetic sample with probability R before fitting.
+
+Examples:
+  collapse sim --generations 9
+  collapse sim -g 50 -m 20 --theory
+  collapse sim --data fixtures/heights.csv --column height_cm --format csv
+  collapse sim -g 9 --format json -o run.json`,
+    );
+  addSimOptions(cmd);
+  addRunOptions(cmd);
+  cmd.action(async () => {
+    const run = readRunOptions(cmd);
+    const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
+    const { prepared, notes } = prepare(config);
+    if (!run.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
+    if (cmd.opts().printConfig) {
+      emit(JSON.stringify(prepared.config, null, 2) + "\n", run.output);
+      return;
+    }
+    const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+    const result = await runParallel(prepared, run.jobs, () => progress.tick());
+    progress.done();
+    const text = formatters[run.format].render(result, {
+      color: run.output === undefined && useColor(run.color, process.stdout),
+      width: terminalWidth(process.stdout),
+      showSamples: run.showSamples,
+    });
+    emit(text, run.output);
+  });
+  return cmd;
+}

@@ -1,0 +1,62 @@
+/**
+ * Replicate aggregation: every (generation, metric) becomes mean, sd, se, median, p025, p975
+ * over the replicates (DESIGN §3).
+ */
+import { quantiles } from "../stats/select.js";
+import type { ReplicateBlock } from "./loop.js";
+
+export interface Summary {
+  mean: number;
+  /** Sample standard deviation over replicates (n − 1); 0 with one replicate. */
+  sd: number;
+  /** Standard error of the mean, sd/√R. */
+  se: number;
+  median: number;
+  p025: number;
+  p975: number;
+}
+
+export const SUMMARY_KEYS = ["mean", "sd", "se", "median", "p025", "p975"] as const;
+
+const PROBS = [0.5, 0.025, 0.975] as const;
+
+/** The summary of one metric's replicate values. Quantiles interpolate linearly (numpy's default). */
+export function summarize(values: Float64Array): Summary {
+  const n = values.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let ss = 0;
+  let comp = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i]! - mean;
+    ss += d * d;
+    comp += d;
+  }
+  // The compensation term removes the rounding error of the mean (two-pass algorithm).
+  const sd = n > 1 ? Math.sqrt(Math.max(0, (ss - (comp * comp) / n) / (n - 1))) : 0;
+  const q = quantiles(values, PROBS);
+  return { mean, sd, se: sd / Math.sqrt(n), median: q[0]!, p025: q[1]!, p975: q[2]! };
+}
+
+/**
+ * Collects blocks (which must cover replicates 0…R−1 exactly once, in any order) into
+ * byGeneration[g][metric] = the R replicate values in replicate order.
+ */
+export function collect(blocks: readonly ReplicateBlock[], metricCount: number, generations: number, replicates: number): Float64Array[][] {
+  const sorted = [...blocks].sort((a, b) => a.from - b.from);
+  const out: Float64Array[][] = [];
+  for (let g = 0; g <= generations; g++) {
+    const row: Float64Array[] = [];
+    for (let m = 0; m < metricCount; m++) {
+      const values = new Float64Array(replicates);
+      for (const block of sorted) {
+        const count = block.to - block.from;
+        values.set(block.values[m]!.subarray(g * count, (g + 1) * count), block.from);
+      }
+      row.push(values);
+    }
+    out.push(row);
+  }
+  return out;
+}

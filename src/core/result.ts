@@ -1,0 +1,28 @@
+import type { ResolvedConfig } from "../config/config.js";
+import type { Summary } from "./aggregate.js";
+
+/** One category's extinction across replicates (discrete models). */
+export interface ExtinctionRecord {
+  category: string;
+  /** Median (lower) first generation of extinction among the replicates in which it died. */
+  generation: number;
+  /** Share of replicates in which it had died by the last generation. */
+  replicates: number;
+}
+
+export interface GenerationResult {
+  generation: number;
+  metrics: Record<string, Summary>;
+  theory?: Record<string, number>;
+  /** A short sample of generation g's output, first replicate (ngram). */
+  sample?: string;
+}
+
+/** The JSON document of DESIGN §5; every output format renders this. */
+export interface SimResult {
+  tool: { name: string; version: string };
+  config: ResolvedConfig;
+  seed: string;
+  generations: GenerationResult[];
+  extinctions?: ExtinctionRecord[];
+}

@@ -1,0 +1,112 @@
+/**
+ * One simulation from a resolved configuration to the result document: seed data → θ0 →
+ * replicate chains → aggregation. Pure computation; the CLI decides how to show it.
+ */
+import type { ResolvedConfig, SimConfig } from "../config/config.js";
+import { UsageError } from "../errors.js";
+import { getModel } from "../models/index.js";
+import { TOOL } from "../version.js";
+import { collect, summarize, type Summary } from "./aggregate.js";
+import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
+import type { Rng } from "./rng.js";
+import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
+import { fromSource, loadSeed, type SeedResult } from "./seed.js";
+
+export interface PrepareOutcome {
+  readonly prepared: Prepared;
+  /** Notes for stderr (ignored columns and the like). */
+  readonly notes: string[];
+}
+
+/** Reads the seed data, fits generation 0 and fixes every default that depends on the data. */
+export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome {
+  const model = getModel(config.model);
+  const seed = loaded ?? loadSeed(model, config);
+  const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
+  const { data: data0, heldOut } = model.seed(seed.input, provisional);
+  const size0 = model.ops.size(data0);
+  const resolved: ResolvedConfig = {
+    ...config,
+    source: config.data === null ? (config.source ?? model.defaultSource) : null,
+    seedSize: config.data === null ? config.seedSize : size0,
+    sampleSize: config.sampleSize ?? size0,
+  };
+  if (resolved.regime === "mix") {
+    const real = Math.round(resolved.realFraction * resolved.sampleSize);
+    if (real > size0) {
+      throw new UsageError(
+        `--regime mix keeps ${real} real samples (--real-fraction ${resolved.realFraction} of --sample-size ${resolved.sampleSize}) but the seed data has ${size0}; lower one of them`,
+      );
+    }
+  }
+  const params0 = model.fit(data0, resolved);
+  const reference = model.reference(data0, params0, resolved, heldOut);
+  const source = seed.source;
+  const freshReal =
+    source !== null
+      ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), resolved).data
+      : (n: number, rng: Rng) => model.ops.resample(data0, n, rng);
+  const prepared: Prepared = {
+    model,
+    config: resolved,
+    data0,
+    params0,
+    reference,
+    metricNames: model.metricNames(resolved),
+    metrics0: model.measure(params0, data0, reference, resolved),
+    freshReal,
+    seed,
+  };
+  return { prepared, notes: seed.notes };
+}
+
+/** Builds the result document from replicate blocks covering 0…R−1. */
+export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimResult {
+  const { config, model, metricNames } = p;
+  const byGeneration = collect(blocks, metricNames.length, config.generations, config.replicates);
+  const samples = blocks.find((b) => b.samples !== null)?.samples ?? null;
+  const generations: GenerationResult[] = byGeneration.map((row, g) => {
+    const metrics: Record<string, Summary> = {};
+    metricNames.forEach((name, m) => (metrics[name] = summarize(row[m]!)));
+    const out: GenerationResult = { generation: g, metrics };
+    if (config.theory && model.theory) {
+      const theory = model.theory(config, g, p.reference);
+      if (theory) out.theory = theory;
+    }
+    if (samples) out.sample = samples[g]!;
+    return out;
+  });
+  const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, generations };
+  if (model.extinctions) result.extinctions = extinctionTimeline(p, blocks);
+  return result;
+}
+
+/**
+ * Per category that died in at least one replicate: the (lower) median generation of death among
+ * those replicates, and the share of replicates in which it died. Earliest deaths first.
+ */
+function extinctionTimeline(p: Prepared, blocks: readonly ReplicateBlock[]): ExtinctionRecord[] {
+  const categories = p.model.extinctions!.categories(p.reference);
+  const R = p.config.replicates;
+  const records: ExtinctionRecord[] = [];
+  const gens: number[] = [];
+  for (let c = 0; c < categories.length; c++) {
+    gens.length = 0;
+    for (const block of blocks) for (const died of block.deaths!) if (died[c]! >= 0) gens.push(died[c]!);
+    if (gens.length === 0) continue;
+    gens.sort((a, b) => a - b);
+    records.push({ category: categories[c]!, generation: gens[(gens.length - 1) >> 1]!, replicates: gens.length / R });
+  }
+  // Stable order: by generation, then most replicates, then the category's generation-0 order.
+  return records
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.generation - b.r.generation || b.r.replicates - a.r.replicates || a.i - b.i)
+    .map(({ r }) => r);
+}
+
+/** Runs all replicates in this thread. */
+export function simulate(config: SimConfig, onGeneration?: () => void): { result: SimResult; notes: string[] } {
+  const { prepared, notes } = prepare(config);
+  const block = runReplicates(prepared, 0, prepared.config.replicates, onGeneration);
+  return { result: assemble(prepared, [block]), notes };
+}

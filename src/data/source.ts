@@ -1,0 +1,192 @@
+/**
+ * Built-in seed generators (`--source`): a tiny parser for specs like `normal(0,1)`,
+ * `mixture(0.3*normal(-2,0.5),0.7*normal(1,1))` or `zipf(1.1,1000)`, and their samplers.
+ * Hand-written rather than mathjs: it runs at start-up, where mathjs would cost half a second.
+ */
+import { UsageError } from "../errors.js";
+import { fillNormal, normal } from "../stats/ziggurat.js";
+import type { UniformSource } from "../stats/uniform.js";
+
+export type SourceSpec =
+  | { kind: "normal"; mu: number; sigma: number }
+  | { kind: "uniform"; a: number; b: number }
+  | { kind: "laplace"; mu: number; b: number }
+  | { kind: "t"; df: number }
+  | { kind: "mixture"; weights: number[]; parts: SourceSpec[] }
+  | { kind: "zipf"; s: number; k: number };
+
+const USAGE =
+  'use normal(mu,sigma), uniform(a,b), laplace(mu,b), t(df), mixture(w1*normal(..),w2*normal(..),...) or zipf(s,K)';
+
+class Parser {
+  private i = 0;
+  constructor(private readonly text: string) {}
+
+  fail(what: string): never {
+    throw new UsageError(`--source "${this.text}": ${what} at character ${this.i + 1}; ${USAGE}`);
+  }
+  private skip(): void {
+    while (this.text[this.i] === " ") this.i++;
+  }
+  private eat(ch: string): boolean {
+    this.skip();
+    if (this.text[this.i] === ch) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  private expect(ch: string): void {
+    if (!this.eat(ch)) this.fail(`expected "${ch}"`);
+  }
+  number(): number {
+    this.skip();
+    const m = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(this.text.slice(this.i));
+    if (!m) this.fail("expected a number");
+    this.i += m[0].length;
+    return Number(m[0]);
+  }
+  private name(): string {
+    this.skip();
+    const m = /^[a-z]+/i.exec(this.text.slice(this.i));
+    if (!m) this.fail("expected a distribution name");
+    this.i += m[0].length;
+    return m[0].toLowerCase();
+  }
+  spec(): SourceSpec {
+    const name = this.name();
+    this.expect("(");
+    if (name === "mixture") {
+      const weights: number[] = [];
+      const parts: SourceSpec[] = [];
+      do {
+        weights.push(this.number());
+        this.expect("*");
+        parts.push(this.spec());
+      } while (this.eat(","));
+      this.expect(")");
+      if (parts.some((p) => p.kind === "zipf")) this.fail("a mixture combines numeric distributions only");
+      if (weights.some((w) => !(w > 0))) this.fail("mixture weights must be positive");
+      return { kind: "mixture", weights, parts };
+    }
+    const args: number[] = [];
+    if (!this.eat(")")) {
+      do args.push(this.number());
+      while (this.eat(","));
+      this.expect(")");
+    }
+    const need = (n: number) => {
+      if (args.length !== n) this.fail(`${name} takes ${n} argument(s), got ${args.length}`);
+    };
+    switch (name) {
+      case "normal":
+        need(2);
+        if (!(args[1]! > 0)) this.fail("sigma must be > 0");
+        return { kind: "normal", mu: args[0]!, sigma: args[1]! };
+      case "uniform":
+        need(2);
+        if (!(args[1]! > args[0]!)) this.fail("uniform(a,b) needs a < b");
+        return { kind: "uniform", a: args[0]!, b: args[1]! };
+      case "laplace":
+        need(2);
+        if (!(args[1]! > 0)) this.fail("the scale b must be > 0");
+        return { kind: "laplace", mu: args[0]!, b: args[1]! };
+      case "t":
+        need(1);
+        if (!(args[0]! > 0)) this.fail("degrees of freedom must be > 0");
+        return { kind: "t", df: args[0]! };
+      case "zipf":
+        need(2);
+        if (!(args[0]! >= 0)) this.fail("the exponent s must be >= 0");
+        if (!Number.isInteger(args[1]!) || args[1]! < 2 || args[1]! > 10_000_000) this.fail("K must be a whole number from 2 to 10000000");
+        return { kind: "zipf", s: args[0]!, k: args[1]! };
+      default:
+        this.fail(`unknown distribution "${name}"`);
+    }
+  }
+  end(): void {
+    this.skip();
+    if (this.i !== this.text.length) this.fail("unexpected text");
+  }
+}
+
+export function parseSource(text: string): SourceSpec {
+  const p = new Parser(text);
+  const spec = p.spec();
+  p.end();
+  return spec;
+}
+
+/** True for sources that generate numbers (as opposed to category labels). */
+export function isNumericSource(spec: SourceSpec): boolean {
+  return spec.kind !== "zipf";
+}
+
+/** One draw of a numeric source. */
+function draw(spec: SourceSpec, src: UniformSource): number {
+  switch (spec.kind) {
+    case "normal":
+      return spec.mu + spec.sigma * normal(src);
+    case "uniform":
+      return spec.a + (spec.b - spec.a) * src.random();
+    case "laplace": {
+      const u = src.random() - 0.5;
+      return spec.mu - spec.b * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
+    }
+    case "t": {
+      // t = Z / sqrt(V/ν), V ~ χ²(ν) drawn as a sum of squares for integer ν, else by a gamma.
+      const z = normal(src);
+      return z / Math.sqrt(chiSquare(spec.df, src) / spec.df);
+    }
+    case "mixture": {
+      const total = spec.weights.reduce((a, b) => a + b, 0);
+      let u = src.random() * total;
+      for (let j = 0; j < spec.parts.length; j++) {
+        u -= spec.weights[j]!;
+        if (u < 0 || j === spec.parts.length - 1) return draw(spec.parts[j]!, src);
+      }
+      return Number.NaN;
+    }
+    case "zipf":
+      throw new Error("zipf is not numeric");
+  }
+}
+
+/** χ²(ν) = 2·Gamma(ν/2), by Marsaglia–Tsang with the boost for shape < 1. */
+function chiSquare(df: number, src: UniformSource): number {
+  return 2 * gamma(df / 2, src);
+}
+
+function gamma(shape: number, src: UniformSource): number {
+  if (shape < 1) return gamma(shape + 1, src) * Math.pow(1 - src.random(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal(src);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = 1 - src.random();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** n draws of a numeric source. */
+export function drawNumbers(spec: SourceSpec, n: number, src: UniformSource): Float64Array {
+  const out = new Float64Array(n);
+  if (spec.kind === "normal") return fillNormal(out, src, spec.mu, spec.sigma);
+  for (let i = 0; i < n; i++) out[i] = draw(spec, src);
+  return out;
+}
+
+/** The probabilities of zipf(s,K): p_i ∝ i^(−s), i = 1..K. */
+export function zipfProbabilities(s: number, k: number): Float64Array {
+  const p = new Float64Array(k);
+  let total = 0;
+  for (let i = 0; i < k; i++) total += p[i] = Math.pow(i + 1, -s);
+  for (let i = 0; i < k; i++) p[i]! /= total;
+  return p;
+}

@@ -1,0 +1,127 @@
+/**
+ * The 1-D Gaussian: fit mean and variance (MLE or unbiased), sample by ziggurat.
+ * Every metric but the optional sample quantiles is a closed form of θg = (μg, σg) against θ0.
+ */
+import type { ResolvedConfig } from "../config/config.js";
+import { InputError } from "../errors.js";
+import type { Metrics, Model, SeedInput } from "../core/model.js";
+import type { Rng } from "../core/rng.js";
+import { mean, variance } from "../stats/moments.js";
+import { normalTwoSidedTail } from "../stats/normal.js";
+import { quantilesInPlace } from "../stats/select.js";
+import { digamma } from "../stats/special.js";
+import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
+import { rowOps } from "./rows.js";
+import { gaussianKl, gaussianW2, tailMetricNames, tailNames, truncationFactor, type TailNames } from "./continuous.js";
+
+export interface GaussianParams {
+  readonly mu: number;
+  readonly sigma: number;
+}
+
+export interface GaussianReference extends GaussianParams {
+  /** tail_mass_centered_k of generation 0, one per --tail-k. */
+  readonly centered0: Float64Array;
+  readonly tails: readonly TailNames[];
+  readonly scratch: { buffer: Float64Array };
+}
+
+/** Metric name of a sample quantile: p = 0.001 → "quantile_0p001" (a valid expression identifier). */
+export function quantileMetricName(p: number): string {
+  return `quantile_${String(p).replace(".", "p")}`;
+}
+
+function fitGaussian(x: Float64Array, config: ResolvedConfig): GaussianParams {
+  const mu = mean(x);
+  return { mu, sigma: Math.sqrt(variance(x, mu, config.estimator === "unbiased" ? 1 : 0)) };
+}
+
+export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = {
+  name: "gaussian",
+  defaultSource: "normal(0,1)",
+  input: "numbers",
+
+  seed(input: SeedInput) {
+    if (input.kind !== "numbers") throw new Error("gaussian reads a column of numbers");
+    const x = input.values;
+    if (x.length < 2) throw new InputError(`${input.name} holds a single value; a Gaussian needs at least two`);
+    const mu = mean(x);
+    if (!(variance(x, mu, 0) > 0)) {
+      throw new InputError(`${input.name}: all ${x.length} values are equal (${x[0]}); a Gaussian needs some spread`);
+    }
+    return { data: x };
+  },
+
+  metricNames(config) {
+    return [
+      "mean",
+      "std",
+      "var_ratio",
+      "log_var_ratio",
+      "mean_drift",
+      "w2",
+      "kl",
+      ...tailMetricNames(config.tailK),
+      ...config.quantiles.map(quantileMetricName),
+    ];
+  },
+
+  fit: fitGaussian,
+
+  sample({ mu, sigma }, n, rng: Rng, config) {
+    const out = new Float64Array(n);
+    return config.truncate === null ? fillNormal(out, rng, mu, sigma) : fillTruncatedNormal(out, rng, mu, sigma, config.truncate);
+  },
+
+  reference({ length }, p0, config) {
+    const centered0 = Float64Array.from(config.tailK, (k) => normalTwoSidedTail(p0.mu, k * p0.sigma, p0.mu, p0.sigma));
+    return { ...p0, centered0, tails: tailNames(config.tailK), scratch: { buffer: new Float64Array(config.quantiles.length > 0 ? length : 0) } };
+  },
+
+  measure({ mu, sigma }, train, ref, config): Metrics {
+    const m: Metrics = {
+      mean: mu,
+      std: sigma,
+      var_ratio: (sigma * sigma) / (ref.sigma * ref.sigma),
+      log_var_ratio: 2 * Math.log(sigma / ref.sigma),
+      mean_drift: (mu - ref.mu) / ref.sigma,
+      w2: gaussianW2(mu, sigma, ref.mu, ref.sigma),
+      kl: gaussianKl(mu, sigma, ref.mu, ref.sigma),
+    };
+    config.tailK.forEach((k, i) => {
+      const centered = normalTwoSidedTail(mu, k * ref.sigma, mu, sigma);
+      const names = ref.tails[i]!;
+      m[names.mass] = normalTwoSidedTail(ref.mu, k * ref.sigma, mu, sigma);
+      m[names.centered] = centered;
+      m[names.loss] = 1 - centered / ref.centered0[i]!;
+    });
+    if (config.quantiles.length > 0) {
+      // Selection reorders its input, so the training sample is copied into a reused buffer first.
+      if (ref.scratch.buffer.length < train.length) ref.scratch.buffer = new Float64Array(train.length);
+      const buf = ref.scratch.buffer;
+      buf.set(train);
+      const q = quantilesInPlace(buf, config.quantiles, train.length);
+      config.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
+    }
+    return m;
+  },
+
+  theory(config, g) {
+    // DESIGN §4 holds for the replace regime with every sample kept; elsewhere no closed form is claimed.
+    if (config.regime !== "replace" || config.filterRecall > 0) return undefined;
+    const M = config.sampleSize;
+    const shrink = config.estimator === "mle" ? (M - 1) / M : 1;
+    const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
+    const out: Metrics = {
+      var_ratio: Math.pow(shrink * v, g),
+      mean_drift: 0,
+    };
+    if (config.truncate === null) {
+      const c = config.estimator === "mle" ? M : M - 1;
+      out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c));
+    }
+    return out;
+  },
+
+  ops: rowOps(1),
+};

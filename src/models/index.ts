@@ -1,0 +1,14 @@
+import type { ModelName } from "../config/spec.js";
+import type { AnyModel } from "../core/model.js";
+import { UsageError } from "../errors.js";
+import { gaussian } from "./gaussian.js";
+
+const MODELS: Partial<Record<ModelName, AnyModel>> = {
+  gaussian,
+};
+
+export function getModel(name: ModelName): AnyModel {
+  const model = MODELS[name];
+  if (!model) throw new UsageError(`--model ${name} is not available in this version; use gaussian`);
+  return model;
+}

@@ -1,0 +1,73 @@
+/**
+ * Data operations for numeric samples stored row-major in one Float64Array, `dims` values a row
+ * (dims = 1 for the 1-D models). Shared by gaussian, mvn and gmm.
+ */
+import type { DataOps } from "../core/model.js";
+import type { Rng } from "../core/rng.js";
+
+export function rowOps(dims: number): DataOps<Float64Array> {
+  const rows = (x: Float64Array) => x.length / dims;
+  const copyRow = (to: Float64Array, toRow: number, from: Float64Array, fromRow: number) => {
+    if (dims === 1) to[toRow] = from[fromRow]!;
+    else to.set(from.subarray(fromRow * dims, fromRow * dims + dims), toRow * dims);
+  };
+  return {
+    size: rows,
+    thin(x: Float64Array, keep: number, rng: Rng): Float64Array {
+      const n = rows(x);
+      const out = new Float64Array(x.length);
+      let kept = 0;
+      for (let i = 0; i < n; i++) if (rng.random() < keep) copyRow(out, kept++, x, i);
+      return out.slice(0, kept * dims);
+    },
+    subset(x: Float64Array, n: number, rng: Rng): Float64Array {
+      // A partial Fisher–Yates shuffle of row indices: n draws, each row at most once.
+      const total = rows(x);
+      const index = new Int32Array(total);
+      for (let i = 0; i < total; i++) index[i] = i;
+      const out = new Float64Array(n * dims);
+      for (let i = 0; i < n; i++) {
+        const j = i + rng.below(total - i);
+        const t = index[j]!;
+        index[j] = index[i]!;
+        index[i] = t;
+        copyRow(out, i, x, t);
+      }
+      return out;
+    },
+    resample(x: Float64Array, n: number, rng: Rng): Float64Array {
+      const total = rows(x);
+      const out = new Float64Array(n * dims);
+      for (let i = 0; i < n; i++) copyRow(out, i, x, rng.below(total));
+      return out;
+    },
+    concat(parts: readonly Float64Array[]): Float64Array {
+      const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      return out;
+    },
+    pool(initial: Float64Array) {
+      // Append-only storage with doubling capacity: each sample is copied O(1) times on average,
+      // and view() is a window onto the buffer, not a copy.
+      let buffer = new Float64Array(Math.max(16, initial.length * 2));
+      buffer.set(initial);
+      let length = initial.length;
+      return {
+        add(x: Float64Array) {
+          if (length + x.length > buffer.length) {
+            const grown = new Float64Array(Math.max(buffer.length * 2, length + x.length));
+            grown.set(buffer.subarray(0, length));
+            buffer = grown;
+          }
+          buffer.set(x, length);
+          length += x.length;
+        },
+        view: () => buffer.subarray(0, length),
+      };
+    },
+  };
+}

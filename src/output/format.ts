@@ -1,0 +1,44 @@
+/**
+ * One formatter per output format behind one interface. Formatters turn a result document into
+ * text and know nothing of models or of where the text goes.
+ */
+import type { SimResult } from "../core/result.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderTable } from "./table.js";
+import { csvHeader, csvRow, ndjsonRow, tidyRows } from "./tidy.js";
+
+export const FORMATS = ["table", "json", "csv", "ndjson", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RenderOptions {
+  /** Terminal colours (table only). */
+  readonly color: boolean;
+  /** Terminal width in columns (table only). */
+  readonly width: number;
+  /** Print the per-generation text samples (ngram). */
+  readonly showSamples: boolean;
+}
+
+export interface Formatter {
+  render(result: SimResult, options: RenderOptions): string;
+}
+
+export const formatters: Record<Format, Formatter> = {
+  table: { render: renderTable },
+  markdown: { render: (r, o) => renderMarkdown(r, o) },
+  json: { render: (r) => JSON.stringify(r, null, 2) + "\n" },
+  csv: {
+    render(r) {
+      let out = csvHeader([]);
+      for (const row of tidyRows(r)) out += csvRow(row);
+      return out;
+    },
+  },
+  ndjson: {
+    render(r) {
+      let out = "";
+      for (const row of tidyRows(r)) out += ndjsonRow(row);
+      return out;
+    },
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * Which metrics a human-facing table shows first. Machine formats carry every metric; a terminal
+ * has room for a few, so the most telling ones come first (whatever model produced them).
+ */
+const PRIORITY: readonly RegExp[] = [
+  /^var_ratio$/,
+  /^mean_drift$/,
+  /^tail_loss_/,
+  /^kl$/,
+  /^modes$/,
+  /^perplexity$/,
+  /^ppl_gen0$/,
+  /^extinct$/,
+  /^tail_support$/,
+  /^entropy$/,
+  /^vocab$/,
+  /^distinct_2$/,
+  /^w2$/,
+  /^tv$/,
+];
+
+/** Up to `count` headline metrics out of `available`, in priority order. */
+export function headlineMetrics(available: readonly string[], count: number): string[] {
+  const chosen: string[] = [];
+  for (const pattern of PRIORITY) {
+    for (const name of available) {
+      // One metric per pattern: tail_loss_2 is the headline; tail_loss_3 is in the machine formats.
+      if (pattern.test(name) && !chosen.includes(name)) {
+        chosen.push(name);
+        break;
+      }
+    }
+    if (chosen.length >= count) break;
+  }
+  return chosen;
+}

@@ -1,0 +1,104 @@
+/**
+ * The terminal table: one row per generation, the headline metrics as "median [p2.5, p97.5]",
+ * and, where theory exists, the replicate mean beside the closed-form expectation.
+ * As many metrics as fit the terminal width (at least two).
+ */
+import { Chalk, type ChalkInstance } from "chalk";
+import type { SimResult } from "../core/result.js";
+import { describeRun } from "./describe.js";
+import type { RenderOptions } from "./format.js";
+import { headlineMetrics } from "./headline.js";
+import { formatNumber } from "./numbers.js";
+import { TOOL } from "../version.js";
+
+interface Column {
+  readonly title: string;
+  readonly cells: string[];
+  /** Plain-text widths are measured before colour codes are added. */
+  readonly paint: (s: string, row: number) => string;
+}
+
+function bandCell(median: number, lo: number, hi: number): string {
+  return lo === hi ? formatNumber(median) : `${formatNumber(median)} [${formatNumber(lo)}, ${formatNumber(hi)}]`;
+}
+
+/** Columns for one metric: its band, and "mean (theory)" when the result carries theory for it. */
+function metricColumns(result: SimResult, name: string, c: ChalkInstance): Column[] {
+  const gens = result.generations;
+  const first = gens[0]!.metrics[name]!.median;
+  const cells = gens.map((g) => {
+    const s = g.metrics[name]!;
+    return bandCell(s.median, s.p025, s.p975);
+  });
+  const columns: Column[] = [
+    {
+      title: name,
+      cells,
+      // Colour marks the direction of travel from generation 0: the eye finds the trend.
+      paint: (s, row) => {
+        const m = gens[row]!.metrics[name]!.median;
+        const tint = m === first ? c.reset : m < first ? c.yellow : c.cyan;
+        const bracket = s.indexOf(" [");
+        return bracket < 0 ? tint(s) : tint(s.slice(0, bracket)) + c.dim(s.slice(bracket));
+      },
+    },
+  ];
+  if (gens.some((g) => g.theory?.[name] !== undefined)) {
+    columns.push({
+      title: "mean (theory)",
+      cells: gens.map((g) => {
+        const t = g.theory?.[name];
+        return `${formatNumber(g.metrics[name]!.mean)}${t === undefined ? "" : ` (${formatNumber(t)})`}`;
+      }),
+      paint: (s) => {
+        const open = s.indexOf(" (");
+        return open < 0 ? s : s.slice(0, open) + c.green(s.slice(open));
+      },
+    });
+  }
+  return columns;
+}
+
+const GAP = 2;
+
+function widthOf(col: Column): number {
+  return Math.max(col.title.length, ...col.cells.map((s) => s.length));
+}
+
+export function renderTable(result: SimResult, options: RenderOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const gens = result.generations;
+  const available = Object.keys(gens[0]!.metrics);
+  const genColumn: Column = { title: "gen", cells: gens.map((g) => String(g.generation)), paint: (s) => c.bold(s) };
+
+  // Add metrics in priority order while they fit; always show at least two.
+  const columns: Column[] = [genColumn];
+  let used = widthOf(genColumn);
+  for (const name of headlineMetrics(available, available.length)) {
+    const cols = metricColumns(result, name, c);
+    const need = cols.reduce((s, col) => s + GAP + widthOf(col), 0);
+    if (columns.length > 2 && used + need > options.width) break;
+    columns.push(...cols);
+    used += need;
+  }
+
+  const widths = columns.map(widthOf);
+  const line = (cells: string[]) => cells.join(" ".repeat(GAP)).trimEnd();
+  const pad = (s: string, w: number, right: boolean) => (right ? s.padStart(w) : s.padEnd(w));
+  const out: string[] = [];
+  out.push(c.bold(`${TOOL.name} sim`) + c.dim(` · ${describeRun(result.config)}`));
+  out.push(line(columns.map((col, i) => c.bold(pad(col.title, widths[i]!, i === 0)))));
+  gens.forEach((_, row) => {
+    out.push(line(columns.map((col, i) => col.paint(pad(col.cells[row]!, widths[i]!, i === 0), row))));
+  });
+  out.push(c.dim(`median [2.5%, 97.5%] over ${result.config.replicates} replicates; all metrics: --format json|csv|ndjson`));
+
+  if (result.extinctions && result.extinctions.length > 0) {
+    const first = result.extinctions.slice(0, 5).map((e) => `${e.category} (gen ${e.generation}, ${Math.round(e.replicates * 100)}%)`);
+    out.push(`first to vanish: ${first.join(", ")}${result.extinctions.length > 5 ? `, … ${result.extinctions.length - 5} more` : ""}`);
+  }
+  if (options.showSamples) {
+    for (const g of gens) if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
+  }
+  return out.join("\n") + "\n";
+}

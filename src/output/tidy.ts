@@ -1,0 +1,54 @@
+/**
+ * Tidy long rows (DESIGN §5): one row per (point parameters…, generation, metric) with the replicate
+ * summary and the theory value. CSV and NDJSON are two spellings of these rows.
+ */
+import { SUMMARY_KEYS } from "../core/aggregate.js";
+import type { SimResult } from "../core/result.js";
+
+export type Scalar = string | number | boolean | null;
+
+export interface TidyRow {
+  readonly params: Record<string, Scalar>;
+  readonly generation: number;
+  readonly metric: string;
+  readonly values: readonly number[];
+  readonly theory: number | null;
+}
+
+export const TIDY_COLUMNS = ["generation", "metric", ...SUMMARY_KEYS, "theory"] as const;
+
+export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}): Generator<TidyRow> {
+  for (const gen of result.generations) {
+    for (const [metric, summary] of Object.entries(gen.metrics)) {
+      yield {
+        params,
+        generation: gen.generation,
+        metric,
+        values: SUMMARY_KEYS.map((k) => summary[k]),
+        theory: gen.theory?.[metric] ?? null,
+      };
+    }
+  }
+}
+
+/** A CSV field: quoted only when it must be (RFC 4180). */
+export function csvField(v: Scalar): string {
+  if (v === null) return "";
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function csvHeader(paramNames: readonly string[]): string {
+  return [...paramNames, ...TIDY_COLUMNS].map(csvField).join(",") + "\n";
+}
+
+export function csvRow(row: TidyRow): string {
+  return [...Object.values(row.params), row.generation, row.metric, ...row.values, row.theory].map(csvField).join(",") + "\n";
+}
+
+export function ndjsonRow(row: TidyRow): string {
+  const obj: Record<string, Scalar> = { ...row.params, generation: row.generation, metric: row.metric };
+  SUMMARY_KEYS.forEach((k, i) => (obj[k] = row.values[i]!));
+  obj.theory = row.theory;
+  return JSON.stringify(obj) + "\n";
+}

@@ -1,0 +1,9 @@
+/** The numeric kernels: pure functions on typed arrays, importing nothing else of ours. */
+export type { UniformSource } from "./uniform.js";
+export { mean, variance } from "./moments.js";
+export { selectInPlace, quantilesInPlace, quantiles, quantileSorted } from "./select.js";
+export { normalPdf, normalCdf, normalSf, normalQuantile, normalTwoSidedTail } from "./normal.js";
+export { normal, fillNormal, fillTruncatedNormal } from "./ziggurat.js";
+export { digamma, logGamma } from "./special.js";
+export { AliasTable } from "./alias.js";
+export { binomial, multinomialCounts } from "./binomial.js";

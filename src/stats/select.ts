@@ -1,0 +1,235 @@
+/**
+ * Order statistics and sample quantiles in linear time, without sorting.
+ *
+ * Sorting a Float64Array in V8 is ~17× slower than numpy's sort (DESIGN §7), and quantiles of
+ * every generation's sample sit in the simulation's inner loop, so everything here is built on
+ * Floyd–Rivest selection. NaN is not expected anywhere in this module: callers validate their
+ * data. (A NaN compares false with everything, so it would land in an arbitrary position and
+ * the results would be meaningless, though no loop runs forever.) Values are assumed finite.
+ */
+
+/** Above this range size, Floyd–Rivest picks its pivot by recursing on a sample. */
+const SAMPLE_THRESHOLD = 600;
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/**
+ * Rearranges a[lo..hi] so that a[k] is its (k − lo)-th smallest value, everything in a[lo..k)
+ * is ≤ a[k] and everything in (k..hi] is ≥ a[k]. Requires lo ≤ k ≤ hi (unchecked).
+ */
+function selectRange(a: Float64Array, k: number, lo: number, hi: number): void {
+  // Introspection: a well-chosen pivot shrinks the range geometrically, so ~log n rounds
+  // suffice. An adversarial input for median-of-3 could otherwise cost O(n²); past the budget
+  // we sort the remaining range (O(n log n)). Random, sorted, reversed and constant inputs
+  // never get near it.
+  let budget = 2 * Math.ceil(Math.log2(hi - lo + 2)) + 16;
+  while (hi > lo) {
+    // Extreme ranks (the k+1 of an interpolated quantile right after selecting k, say) are
+    // one linear scan, cheaper than any partition.
+    if (k === lo || k === hi) {
+      let best = lo;
+      let v = a[lo]!;
+      if (k === lo) {
+        for (let i = lo + 1; i <= hi; i++) if (a[i]! < v) v = a[(best = i)]!;
+      } else {
+        for (let i = lo + 1; i <= hi; i++) if (a[i]! > v) v = a[(best = i)]!;
+      }
+      swap(a, k, best);
+      return;
+    }
+    if (--budget < 0) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const size = hi - lo + 1;
+    if (size > SAMPLE_THRESHOLD) {
+      // Floyd & Rivest (1975), Algorithm 489: select within a sample of size ~n^(2/3) whose
+      // bounds straddle rank k with high probability, so the pivot put at a[k] leaves only
+      // O(n^(2/3)) elements on k's side — about n + min(k, n − k) comparisons in all.
+      const m = k - lo + 1;
+      const z = Math.log(size);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (size - s)) / size) * (m - size / 2 < 0 ? -1 : 1);
+      const newLo = Math.max(lo, Math.floor(k - (m * s) / size + sd));
+      const newHi = Math.min(hi, Math.floor(k + ((size - m) * s) / size + sd));
+      selectRange(a, k, newLo, newHi);
+    } else {
+      // Median of three moved to k: sorted and reversed ranges are split in the middle.
+      const mid = lo + ((hi - lo) >>> 1);
+      const x = a[lo]!;
+      const y = a[mid]!;
+      const w = a[hi]!;
+      const med = x < y ? (y < w ? mid : x < w ? hi : lo) : x < w ? lo : y < w ? hi : mid;
+      swap(a, k, med);
+    }
+    // Hoare-style partition around t = a[k]. Elements equal to t stop both scans, so equal
+    // keys are spread evenly over both sides and constant input splits in the middle.
+    const t = a[k]!;
+    let i = lo;
+    let j = hi;
+    swap(a, lo, k);
+    if (a[hi]! > t) swap(a, lo, hi);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i]! < t) i++;
+      while (a[j]! > t) j--;
+    }
+    if (a[lo] === t) swap(a, lo, j);
+    else {
+      j++;
+      swap(a, j, hi);
+    }
+    if (j <= k) lo = j + 1;
+    if (k <= j) hi = j - 1;
+  }
+}
+
+function checkRange(fn: string, a: Float64Array, k: number, lo: number, hi: number): void {
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi >= a.length || lo > hi) {
+    throw new RangeError(`${fn}: needs integers 0 ≤ lo ≤ hi < ${a.length}, got lo = ${lo}, hi = ${hi}`);
+  }
+  if (!Number.isInteger(k) || k < lo || k > hi) {
+    throw new RangeError(`${fn}: k must be an integer in [${lo}, ${hi}], got ${k}`);
+  }
+}
+
+/**
+ * The k-th smallest (0-based) value of a[lo..hi], by Floyd–Rivest selection: expected
+ * n + min(k − lo, hi − k) + o(n) comparisons, O(n log n) at worst (introspective fallback).
+ *
+ * Reorders a[lo..hi] so that a[k] holds the result, a[lo..k) ≤ a[k] ≤ a(k..hi]; elements
+ * outside [lo, hi] are untouched. NaN is not expected (see module doc).
+ *
+ * Preconditions: integers 0 ≤ lo ≤ k ≤ hi < a.length. Throws RangeError otherwise.
+ *
+ * @example selectInPlace(Float64Array.of(5, 1, 4, 2, 3), 1) // 2
+ */
+export function selectInPlace(a: Float64Array, k: number, lo = 0, hi: number = a.length - 1): number {
+  checkRange("selectInPlace", a, k, lo, hi);
+  selectRange(a, k, lo, hi);
+  return a[k]!;
+}
+
+/**
+ * a + t·(b − a), written as numpy's `_lerp` does: from the nearer end, so t = 1 gives b
+ * exactly and the result is monotone in t.
+ */
+function lerp(a: number, b: number, t: number): number {
+  const d = b - a;
+  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
+
+function checkP(fn: string, p: number): void {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${fn}: probabilities must be in [0, 1], got ${p}`);
+}
+
+/** Selects every rank in ranks[rl..rh] (sorted, distinct, all within [lo, hi]). */
+function multiSelect(a: Float64Array, ranks: number[], rl: number, rh: number, lo: number, hi: number): void {
+  while (rl <= rh) {
+    // Splitting at the middle rank makes the recursion depth log₂(#ranks); each level costs
+    // at most one pass over the data, and in practice the outer ranges are tiny.
+    const mid = (rl + rh) >>> 1;
+    const k = ranks[mid]!;
+    selectRange(a, k, lo, hi);
+    multiSelect(a, ranks, rl, mid - 1, lo, k - 1);
+    rl = mid + 1;
+    lo = k + 1;
+  }
+}
+
+/**
+ * Sample quantiles of a[0..n) for several probabilities at once, Hyndman & Fan type 7
+ * (numpy's and R's default): with the order statistics x₍₀₎ ≤ … ≤ x₍ₙ₋₁₎,
+ *
+ *   h = (n − 1)·p,  j = ⌊h⌋,  Q(p) = x₍ⱼ₎ + (h − j)·(x₍ⱼ₊₁₎ − x₍ⱼ₎).
+ *
+ * All the needed order statistics are found by one multi-selection (partition around the
+ * middle needed rank, recurse on each side), which costs about one selection, not one per p.
+ * Reorders a[0..n); returns a new array with the quantiles in the order of `ps`.
+ * NaN is not expected (see module doc).
+ *
+ * Preconditions: 1 ≤ n ≤ a.length (integer); every p in [0, 1]. Throws RangeError otherwise.
+ *
+ * @example quantilesInPlace(Float64Array.of(4, 1, 3, 2), [0.5, 0.25]) // [2.5, 1.75]
+ */
+export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: number = a.length): Float64Array {
+  if (!Number.isInteger(n) || n < 1 || n > a.length) {
+    throw new RangeError(`quantilesInPlace: n must be an integer in [1, ${a.length}], got ${n}`);
+  }
+  const m = ps.length;
+  const lower = new Int32Array(m);
+  const frac = new Float64Array(m);
+  const ranks: number[] = [];
+  for (let q = 0; q < m; q++) {
+    const p = ps[q]!;
+    checkP("quantilesInPlace", p);
+    const h = (n - 1) * p;
+    let j = Math.floor(h);
+    let g = h - j;
+    if (j >= n - 1) {
+      j = n - 1;
+      g = 0;
+    }
+    lower[q] = j;
+    frac[q] = g;
+    ranks.push(j);
+    if (g > 0) ranks.push(j + 1);
+  }
+  // Sorting the handful of ranks (not the data) so the multi-selection can split them.
+  ranks.sort((x, y) => x - y);
+  let u = 0;
+  for (let r = 0; r < ranks.length; r++) if (r === 0 || ranks[r] !== ranks[u - 1]) ranks[u++] = ranks[r]!;
+  ranks.length = u;
+  multiSelect(a, ranks, 0, u - 1, 0, n - 1);
+  const out = new Float64Array(m);
+  for (let q = 0; q < m; q++) {
+    const j = lower[q]!;
+    const g = frac[q]!;
+    out[q] = g === 0 ? a[j]! : lerp(a[j]!, a[j + 1]!, g);
+  }
+  return out;
+}
+
+/**
+ * Type-7 sample quantiles of x (see `quantilesInPlace`), leaving x untouched: x is copied into
+ * `scratch` (allocated when absent or shorter than x) and selected there, so a caller looping
+ * over generations can pass one buffer and allocate nothing per call but the result.
+ *
+ * Preconditions: x.length ≥ 1; every p in [0, 1]. Throws RangeError otherwise.
+ *
+ * @example quantiles(Float64Array.of(3, 1, 2), [0, 0.5, 1]) // [1, 2, 3]
+ */
+export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Float64Array): Float64Array {
+  const n = x.length;
+  if (n < 1) throw new RangeError("quantiles: needs at least one value");
+  const buf = scratch !== undefined && scratch.length >= n ? scratch : new Float64Array(n);
+  buf.set(x);
+  return quantilesInPlace(buf, ps, n);
+}
+
+/**
+ * Type-7 quantile of already sorted (ascending) data: h = (n − 1)·p, j = ⌊h⌋,
+ * Q(p) = x[j] + (h − j)·(x[j+1] − x[j]). O(1); the obvious reference for the selection-based
+ * functions, which interpolate identically and so agree with it exactly.
+ *
+ * Preconditions: sorted.length ≥ 1, ascending (unchecked); p in [0, 1]. Throws RangeError
+ * otherwise. NaN is not expected.
+ *
+ * @example quantileSorted([1, 2, 3, 4], 0.5) // 2.5
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n < 1) throw new RangeError("quantileSorted: needs at least one value");
+  checkP("quantileSorted", p);
+  const h = (n - 1) * p;
+  const j = Math.floor(h);
+  const g = h - j;
+  if (j >= n - 1) return sorted[n - 1]!;
+  return g === 0 ? sorted[j]! : lerp(sorted[j]!, sorted[j + 1]!, g);
+}

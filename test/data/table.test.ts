@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { singleColumn, numericColumns } from "../../src/data/numbers.js";
+import { decodeUtf8, firstInvalidUtf8 } from "../../src/data/read.js";
+import { readTable } from "../../src/data/table.js";
+import { InputError } from "../../src/errors.js";
+
+const table = (name: string, text: string) => readTable({ name, text });
+const values = (name: string, text: string, column: string | null = null) => Array.from(singleColumn(table(name, text), column).values);
+
+function inputError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("reading numeric columns", () => {
+  it("reads CSV with and without a header, by name or 1-based index", () => {
+    expect(values("a.csv", "x,y\n1,2\n3,4\n", "y")).toEqual([2, 4]);
+    expect(values("a.csv", "x,y\n1,2\n3,4\n", "1")).toEqual([1, 3]);
+    expect(values("a.csv", "1,2\n3,4\n", "2")).toEqual([2, 4]);
+    expect(values("a.csv", 'name,"value, cm"\n"a ""b""",1.5\nc,2\n', "value, cm")).toEqual([1.5, 2]);
+  });
+
+  it("reads TSV, TXT, JSON and NDJSON, skipping blank lines, comments and CRLF", () => {
+    expect(values("a.tsv", "h\tx\n1\t2\r\n\n3\t4\n", "x")).toEqual([2, 4]);
+    expect(values("a.txt", "# heights\n1.5\n\n2.5e1\n")).toEqual([1.5, 25]);
+    expect(values("a.json", "[1, 2.5, -3]")).toEqual([1, 2.5, -3]);
+    expect(values("a.json", '[{"x": 1, "y": 2}, {"x": 3, "y": 4}]', "y")).toEqual([2, 4]);
+    expect(values("a.ndjson", '{"x": 1}\n{"x": 2}\n')).toEqual([1, 2]);
+    expect(values("a.ndjson", "1\n2\n")).toEqual([1, 2]);
+  });
+
+  it("sniffs the format of stdin", () => {
+    expect(values("stdin", "[1,2]")).toEqual([1, 2]);
+    expect(values("stdin", "a,b\n1,2\n3,4\n", "b")).toEqual([2, 4]);
+    expect(values("stdin", "1\n2\n")).toEqual([1, 2]);
+  });
+
+  it("names file:line:column and the fix for bad cells", () => {
+    expect(inputError(() => values("d.csv", "x\n12.5\nabc\n"))).toBe('d.csv:3:1: "abc" in column "x" is not a number; fix or remove the row');
+    expect(inputError(() => values("d.csv", "x,y\n1,2\n3,\n", "y"))).toMatch(/^d\.csv:3:3: an empty value in column "y"/);
+    expect(inputError(() => values("d.txt", "1\nNaN\n"))).toMatch(/^d\.txt:2:1: "NaN" .* not a finite number/);
+    expect(inputError(() => values("d.txt", "1\ninf\n"))).toMatch(/not a finite number/);
+    expect(inputError(() => values("d.csv", "x,y\n1,2\n3\n", "x"))).toMatch(/^d\.csv:3: 1 field\(s\) where the header has 2/);
+    expect(inputError(() => values("d.json", "[1, 2,]"))).toMatch(/^d\.json:1:\d+: invalid JSON/);
+    expect(inputError(() => values("d.json", '{"a": 1}'))).toMatch(/expected a JSON array/);
+    expect(inputError(() => values("d.json", '[1, "x"]'))).toMatch(/^d\.json: element 2: "x" in column 1 is not a number/);
+    expect(inputError(() => values("d.ndjson", "1\n{\n"))).toMatch(/^d\.ndjson:2: invalid JSON line/);
+  });
+
+  it("rejects empty files, header-only files and ambiguous columns", () => {
+    expect(inputError(() => table("e.csv", ""))).toMatch(/e\.csv is empty/);
+    expect(inputError(() => table("e.csv", "x,y\n"))).toMatch(/no data rows after its header/);
+    expect(inputError(() => values("e.csv", "x,y\n1,2\n"))).toMatch(/choose one with --column/);
+    expect(inputError(() => values("e.csv", "x,y\n1,2\n", "z"))).toMatch(/--column z: no such column in e\.csv; it has columns "x", "y"/);
+    expect(inputError(() => values("e.csv", "x,y\n1,2\n", "3"))).toMatch(/no such column/);
+  });
+
+  it("takes every numeric column for multivariate models and reports the others", () => {
+    const t = numericColumns(table("m.csv", "name,a,b\np,1,2\nq,3,4\n"), null);
+    expect(t.names).toEqual(["a", "b"]);
+    expect(t.skipped).toEqual(["name"]);
+    expect(Array.from(t.columns[1]!)).toEqual([2, 4]);
+  });
+});
+
+describe("UTF-8 validation", () => {
+  it("finds the first invalid byte and reports line, column and offset", () => {
+    const bytes = new Uint8Array([0x61, 0x0a, 0x62, 0xff, 0x63]);
+    expect(firstInvalidUtf8(bytes)).toBe(3);
+    expect(inputError(() => decodeUtf8(bytes, "t.txt"))).toBe("t.txt:2:2: invalid UTF-8 byte 0xff at byte offset 3; re-save the file as UTF-8");
+  });
+
+  it("accepts valid multi-byte text and rejects overlong forms, surrogates and truncation", () => {
+    expect(firstInvalidUtf8(new TextEncoder().encode("é–€𝄞 ok"))).toBe(-1);
+    expect(firstInvalidUtf8(new Uint8Array([0xc0, 0xaf]))).toBe(0); // overlong '/'
+    expect(firstInvalidUtf8(new Uint8Array([0xed, 0xa0, 0x80]))).toBe(1); // UTF-16 surrogate
+    expect(firstInvalidUtf8(new Uint8Array([0x61, 0xe2, 0x82]))).toBe(1); // truncated at end
+    expect(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x31]), "bom")).toBe("1");
+  });
+});
