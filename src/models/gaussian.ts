@@ -112,10 +112,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     const M = config.sampleSize;
     const shrink = config.estimator === "mle" ? (M - 1) / M : 1;
     const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
-    const out: Metrics = {
-      var_ratio: Math.pow(shrink * v, g),
-      mean_drift: 0,
-    };
+    const out: Metrics = { var_ratio: Math.pow(shrink * v, g) };
     if (config.truncate === null) {
       const c = config.estimator === "mle" ? M : M - 1;
       out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c));
