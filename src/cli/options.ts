@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
 import type { RawOption } from "../config/resolve.js";
 import { UsageError } from "../errors.js";
-import { positionOf } from "../data/read.js";
+import { jsonErrorWhere } from "../data/json-error.js";
 
 const GROUP_TITLES: Record<OptionSpec["group"], string> = {
   data: "Seed data:",
@@ -47,11 +47,8 @@ export function readConfigFile(path: string): Map<string, RawOption> {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const where = lc ? `${path}:${lc[1]}:${lc[2]}` : pos ? `${path}:${positionOf(text, Number(pos[1])).line}:${positionOf(text, Number(pos[1])).column}` : path;
-    throw new UsageError(`${where}: invalid JSON in --config (${msg.split("\n")[0]}); fix the syntax`);
+    const msg = (e as Error).message.split("\n")[0];
+    throw new UsageError(`${jsonErrorWhere(path, text)}: invalid JSON in --config (${msg}); fix the syntax`);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new UsageError(`--config ${path}: expected a JSON object of options, e.g. {"generations": 9}`);

@@ -4,7 +4,8 @@
  */
 import { extname } from "node:path";
 import { InputError } from "../errors.js";
-import { positionOf, type TextInput } from "./read.js";
+import { jsonErrorOffset, jsonErrorWhere } from "./json-error.js";
+import type { TextInput } from "./read.js";
 
 export type FileFormat = "csv" | "tsv" | "txt" | "json" | "ndjson";
 
@@ -136,23 +137,12 @@ function parseJson(input: TextInput): unknown[] {
   try {
     doc = JSON.parse(input.text);
   } catch (e) {
-    throw new InputError(`${jsonErrorWhere(input, (e as Error).message)}: invalid JSON (${(e as Error).message.split("\n")[0]}); fix the syntax`);
+    throw new InputError(`${jsonErrorWhere(input.name, input.text)}: invalid JSON (${(e as Error).message.split("\n")[0]}); fix the syntax`);
   }
   if (!Array.isArray(doc)) {
     throw new InputError(`${input.name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`);
   }
   return doc;
-}
-
-function jsonErrorWhere(input: TextInput, message: string): string {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return `${input.name}:${lc[1]}:${lc[2]}`;
-  const pos = /position (\d+)/.exec(message);
-  if (pos) {
-    const { line, column } = positionOf(input.text, Number(pos[1]));
-    return `${input.name}:${line}:${column}`;
-  }
-  return input.name;
 }
 
 function fromNdjson(input: TextInput): Table {
@@ -165,7 +155,8 @@ function fromNdjson(input: TextInput): Table {
     try {
       records.push(JSON.parse(line));
     } catch (e) {
-      throw new InputError(`${input.name}:${ln + 1}: invalid JSON line (${(e as Error).message.split("\n")[0]}); each line must be one JSON value`);
+      const column = Math.max(0, jsonErrorOffset(line)) + 1;
+      throw new InputError(`${input.name}:${ln + 1}:${column}: invalid JSON line (${(e as Error).message.split("\n")[0]}); each line must be one JSON value`);
     }
     wheres.push(`${input.name}:${ln + 1}`);
   }

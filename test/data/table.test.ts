@@ -49,7 +49,7 @@ describe("reading numeric columns", () => {
     expect(inputError(() => values("d.json", "[1, 2,]"))).toMatch(/^d\.json:1:\d+: invalid JSON/);
     expect(inputError(() => values("d.json", '{"a": 1}'))).toMatch(/expected a JSON array/);
     expect(inputError(() => values("d.json", '[1, "x"]'))).toMatch(/^d\.json: element 2: "x" in column 1 is not a number/);
-    expect(inputError(() => values("d.ndjson", "1\n{\n"))).toMatch(/^d\.ndjson:2: invalid JSON line/);
+    expect(inputError(() => values("d.ndjson", "1\n{\n"))).toMatch(/^d\.ndjson:2:2: invalid JSON line/);
   });
 
   it("rejects empty files, header-only files and ambiguous columns", () => {
@@ -81,5 +81,17 @@ describe("UTF-8 validation", () => {
     expect(firstInvalidUtf8(new Uint8Array([0xed, 0xa0, 0x80]))).toBe(1); // UTF-16 surrogate
     expect(firstInvalidUtf8(new Uint8Array([0x61, 0xe2, 0x82]))).toBe(1); // truncated at end
     expect(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x31]), "bom")).toBe("1");
+  });
+});
+
+describe("JSON error positions", () => {
+  it("points at the first invalid character, on any line", async () => {
+    const { jsonErrorOffset, jsonErrorWhere } = await import("../../src/data/json-error.js");
+    expect(jsonErrorOffset("[1, 2]")).toBe(-1);
+    expect(jsonErrorOffset('{"a": [true, null, -1.5e3, "x\\n"]}')).toBe(-1);
+    expect(jsonErrorOffset("[1, 2,]")).toBe(6);
+    expect(jsonErrorWhere("f.json", '{\n  "a": 1,\n  "b": tru\n}')).toBe("f.json:3:8");
+    expect(jsonErrorOffset("[1] x")).toBe(4);
+    expect(jsonErrorOffset('"abc')).toBe(4);
   });
 });
