@@ -2,6 +2,11 @@
 import type { ResolvedConfig } from "../config/config.js";
 
 export function describeRun(c: ResolvedConfig): string {
+  return describeRunParts(c).join(" · ");
+}
+
+/** The pieces of describeRun, for layouts that wrap them. */
+export function describeRunParts(c: ResolvedConfig): string[] {
   const parts = [
     c.model,
     c.data !== null ? `data ${c.data === "-" ? "stdin" : c.data}${c.column !== null ? ` [${c.column}]` : ""}` : `source ${c.source} ×${c.seedSize}`,
@@ -17,5 +22,5 @@ export function describeRun(c: ResolvedConfig): string {
   if (c.topK > 0) parts.push(`top-k ${c.topK}`);
   if (c.topP < 1) parts.push(`top-p ${c.topP}`);
   parts.push(`seed ${c.seed}`);
-  return parts.join(" · ");
+  return parts;
 }

@@ -5,7 +5,7 @@
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
-import { describeRun } from "./describe.js";
+import { describeRunParts } from "./describe.js";
 import type { RenderOptions } from "./format.js";
 import { headlineMetrics } from "./headline.js";
 import { formatNumber } from "./numbers.js";
@@ -86,7 +86,7 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   const line = (cells: string[]) => cells.join(" ".repeat(GAP)).trimEnd();
   const pad = (s: string, w: number, right: boolean) => (right ? s.padStart(w) : s.padEnd(w));
   const out: string[] = [];
-  out.push(c.bold(`${TOOL.name} sim`) + c.dim(` · ${describeRun(result.config)}`));
+  out.push(...wrapParts([`${TOOL.name} sim`, ...describeRunParts(result.config)], options.width).map((l, i) => (i === 0 ? c.bold(l.slice(0, 12)) + c.dim(l.slice(12)) : c.dim(l))));
   out.push(line(columns.map((col, i) => c.bold(pad(col.title, widths[i]!, i === 0)))));
   gens.forEach((_, row) => {
     out.push(line(columns.map((col, i) => col.paint(pad(col.cells[row]!, widths[i]!, i === 0), row))));
@@ -101,4 +101,19 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
     for (const g of gens) if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** Joins parts with " · ", starting a new line before a part that would pass the width. */
+function wrapParts(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const part of parts) {
+    const next = line === "" ? part : `${line} · ${part}`;
+    if (line !== "" && next.length > width) {
+      lines.push(line);
+      line = `  ${part}`;
+    } else line = next;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }

@@ -1,0 +1,33 @@
+/** Runs the built command line (dist/ via bin/collapse.js) as a user would. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const BIN = join(ROOT, "bin", "collapse.js");
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function collapse(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): CliResult {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...options.env };
+  // Tests see what a script sees: no colour unless a test forces it.
+  if (!options.env || !("FORCE_COLOR" in options.env)) delete env.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input: options.input,
+    env,
+    cwd: options.cwd ?? ROOT,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "collapse-test-"));
+}
