@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { CollapseError } from "../errors.js";
-import { terminateWorkers } from "../core/parallel.js";
+import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { simCommand } from "./sim.js";

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { UsageError } from "../errors.js";
-import { FORMATS, type Format } from "../output/format.js";
+import { FORMATS, type Format } from "../output/format-names.js";
 
 export interface RunOptions {
   format: Format;

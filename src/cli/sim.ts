@@ -1,10 +1,7 @@
 /** `collapse sim`: one simulation, printed in the chosen format. */
 import { Command } from "commander";
 import { resolveSimConfig } from "../config/resolve.js";
-import { runParallel } from "../core/parallel.js";
-import { prepare } from "../core/run.js";
 import { useColor, terminalWidth } from "../output/color.js";
-import { formatters } from "../output/format.js";
 import { emit } from "../output/write.js";
 import { Progress } from "./progress.js";
 import { addSimOptions, gatherSimOptions } from "./options.js";
@@ -34,6 +31,12 @@ Examples:
   addSimOptions(cmd);
   addRunOptions(cmd);
   cmd.action(async () => {
+    // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
+    const [{ prepare }, { runParallel }, { formatters }] = await Promise.all([
+      import("../core/run.js"),
+      import("../core/parallel.js"),
+      import("../output/format.js"),
+    ]);
     const run = readRunOptions(cmd);
     const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
     const { prepared, notes } = prepare(config);

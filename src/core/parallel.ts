@@ -10,6 +10,7 @@ import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
 import type { SimResult } from "./result.js";
 import { assemble } from "./run.js";
 import type { SeedResult } from "./seed.js";
+import { trackWorker, untrackWorker } from "./workers.js";
 
 /** Below this many sampled values in all, threads cost more to start than they save. */
 const PARALLEL_THRESHOLD = 4_000_000;
@@ -26,13 +27,6 @@ export type WorkerMessage =
   | { type: "block"; block: ReplicateBlock }
   | { type: "error"; message: string; exitCode: number | null; stack?: string };
 
-/** Live workers, so an interrupt can stop them at once. */
-const live = new Set<Worker>();
-
-export function terminateWorkers(): void {
-  for (const w of live) void w.terminate();
-  live.clear();
-}
 
 export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void): Promise<SimResult> {
   const { replicates, generations, sampleSize } = p.config;
@@ -54,7 +48,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
       let chunk = take();
       if (!chunk) return resolve();
       const worker = new Worker(new URL("./worker.js", import.meta.url));
-      live.add(worker);
+      trackWorker(worker);
       const send = (c: [number, number]) =>
         worker.postMessage({ config: p.config, seed: p.seed, from: c[0], to: c[1] } satisfies WorkerTask);
       worker.on("message", (msg: WorkerMessage) => {
@@ -64,17 +58,17 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
           chunk = take();
           if (chunk) send(chunk);
           else {
-            live.delete(worker);
+            untrackWorker(worker);
             void worker.terminate().then(() => resolve());
           }
         } else {
-          live.delete(worker);
+          untrackWorker(worker);
           void worker.terminate();
           reject(msg.exitCode !== null ? new CollapseError(msg.message, msg.exitCode) : new Error(msg.stack ?? msg.message));
         }
       });
       worker.on("error", (e) => {
-        live.delete(worker);
+        untrackWorker(worker);
         reject(e);
       });
       send(chunk);

@@ -7,8 +7,8 @@ import { renderMarkdown } from "./markdown.js";
 import { renderTable } from "./table.js";
 import { csvHeader, csvRow, ndjsonRow, tidyRows } from "./tidy.js";
 
-export const FORMATS = ["table", "json", "csv", "ndjson", "markdown"] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from "./format-names.js";
+export { FORMATS, type Format } from "./format-names.js";
 
 export interface RenderOptions {
   /** Terminal colours (table only). */

@@ -15,7 +15,7 @@ import type { UniformSource } from "./uniform.js";
  * and no column aliases to them).
  *
  * Throws RangeError (from the constructor) if a weight is negative, NaN or infinite, if there
- * are none, or if all are zero.
+ * are none, if all are zero, or if their sum overflows.
  *
  * @example new AliasTable([1, 2, 7]).sample(rng) // 2 with probability 0.7
  */

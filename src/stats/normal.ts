@@ -147,7 +147,7 @@ function poly7(c: readonly [number, number, number, number, number, number, numb
 
 /**
  * Φ⁻¹(p), the standard normal quantile, by Wichura's AS 241 (PPND16): relative error ≈ 1e-16
- * over the whole range, down to p = 5e-324 (z ≈ −38.45).
+ * over the whole range, down to p = 5e-324 (z ≈ −38.47).
  *
  * p = 0 gives −Infinity, p = 1 gives +Infinity. Throws RangeError for p outside [0, 1] or NaN.
  *

@@ -7,6 +7,8 @@
  * data. (A NaN compares false with everything, so it would land in an arbitrary position and
  * the results would be meaningless, though no loop runs forever.) Values are assumed finite.
  */
+import { BUCKET_SELECTION_MIN, orderStatisticsByBuckets } from "./select-buckets.js";
+
 
 /** Above this range size, Floyd–Rivest picks its pivot by recursing on a sample. */
 const SAMPLE_THRESHOLD = 600;
@@ -56,6 +58,17 @@ function selectRange(a: Float64Array, k: number, lo: number, hi: number): void {
       const sd = 0.5 * Math.sqrt((z * s * (size - s)) / size) * (m - size / 2 < 0 ? -1 : 1);
       const newLo = Math.max(lo, Math.floor(k - (m * s) / size + sd));
       const newHi = Math.min(hi, Math.floor(k + ((size - m) * s) / size + sd));
+      // The analysis assumes the window holds a random sample; on ordered input (sorted,
+      // reversed, organ pipe) the elements already next to k are anything but, and with k near
+      // an end the pivot lands far off. So gather an evenly strided sample of the whole range
+      // into the window first (skipping swaps that would evict an already gathered element).
+      const w = newHi - newLo + 1;
+      const stride = size / w;
+      for (let t = 0; t < w; t++) {
+        const d = newLo + t;
+        const from = lo + Math.floor((t + 0.5) * stride);
+        if (from < newLo || from >= d) swap(a, d, from);
+      }
       selectRange(a, k, newLo, newHi);
     } else {
       // Median of three moved to k: sorted and reversed ranges are split in the middle.
@@ -130,7 +143,7 @@ function checkP(fn: string, p: number): void {
 }
 
 /** Selects every rank in ranks[rl..rh] (sorted, distinct, all within [lo, hi]). */
-function multiSelect(a: Float64Array, ranks: number[], rl: number, rh: number, lo: number, hi: number): void {
+function multiSelect(a: Float64Array, ranks: readonly number[], rl: number, rh: number, lo: number, hi: number): void {
   while (rl <= rh) {
     // Splitting at the middle rank makes the recursion depth log₂(#ranks); each level costs
     // at most one pass over the data, and in practice the outer ranges are tiny.
@@ -186,14 +199,37 @@ export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: numb
   let u = 0;
   for (let r = 0; r < ranks.length; r++) if (r === 0 || ranks[r] !== ranks[u - 1]) ranks[u++] = ranks[r]!;
   ranks.length = u;
-  multiSelect(a, ranks, 0, u - 1, 0, n - 1);
+  // Large arrays: two bucketing passes narrow the selection to a few thousand values.
+  const values = n >= BUCKET_SELECTION_MIN ? orderStatisticsByBuckets(a, ranks, n) : selectRanks(a, ranks, n);
+  const at = (r: number) => values[binarySearch(ranks, r)]!;
   const out = new Float64Array(m);
   for (let q = 0; q < m; q++) {
     const j = lower[q]!;
     const g = frac[q]!;
-    out[q] = g === 0 ? a[j]! : lerp(a[j]!, a[j + 1]!, g);
+    out[q] = g === 0 ? at(j) : lerp(at(j), at(j + 1), g);
   }
   return out;
+}
+
+/**
+ * The values of the order statistics `ranks` (sorted, distinct, 0-based, all < n) of a[0..n),
+ * by one multi-selection. Reorders a[0..n).
+ */
+export function selectRanks(a: Float64Array, ranks: readonly number[], n: number): Float64Array {
+  const rs = ranks as number[];
+  multiSelect(a, rs, 0, rs.length - 1, 0, n - 1);
+  return Float64Array.from(rs, (r) => a[r]!);
+}
+
+function binarySearch(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

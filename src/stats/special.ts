@@ -14,8 +14,9 @@ const HALF_LN_2PI = 0.9189385332046728; // ½·ln(2π)
  *        = ln x − 1/(2x) − 1/(12x²) + 1/(120x⁴) − 1/(252x⁶) + 1/(240x⁸) − 1/(132x¹⁰)
  *          + 691/(32760x¹²) − 1/(12x¹⁴)
  *
- * has truncation error < 3617/(8160·x¹⁶) ≈ 4e-17. Absolute error ≈ 1e-15 (relative ≈ 1e-15 away
- * from the root x₀ ≈ 1.4616, where ψ crosses zero). ψ(+Infinity) = +Infinity.
+ * has truncation error < 3617/(8160·x¹⁶) ≈ 4e-17. Measured against mpmath: relative error
+ * < 1e-15 for x ≥ 10 and x < 0.5; absolute error < 2e-15 in between (ψ crosses zero at
+ * x₀ ≈ 1.4616, so relative error is unbounded there). ψ(+Infinity) = +Infinity.
  *
  * Throws RangeError for x ≤ 0 or NaN (ψ has poles at 0, −1, −2, … and is not needed there).
  *
@@ -44,8 +45,9 @@ export function digamma(x: number): number {
  *   ln Γ(x) ≈ (x − ½)·ln x − x + ½·ln(2π) + 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷)
  *             + 1/(1188x⁹) − 691/(360360x¹¹) + 1/(156x¹³)
  *
- * has truncation error < 3617/(122400·x¹⁵) ≈ 3e-17. Relative error ≈ 1e-15, except near the
- * zeros x = 1 and x = 2 where the error is ≈ 1e-15 absolute (both return exactly 0).
+ * has truncation error < 3617/(122400·x¹⁵) ≈ 3e-17. Measured against mpmath: relative error
+ * < 1e-15 for x ≥ 10; absolute error < 1e-14 below 10 (the recurrence subtracts logs of ≈ 13,
+ * so relative error grows near the zeros x = 1 and x = 2, which return exactly 0).
  * Overflows to +Infinity for x > 2.5e305; ln Γ(+Infinity) = +Infinity.
  *
  * Throws RangeError for x ≤ 0 or NaN.

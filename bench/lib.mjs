@@ -1,0 +1,41 @@
+// Shared helpers of the benchmarks: timing commands in this run, medians, finding references.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const BIN = join(ROOT, "bin", "collapse.js");
+/** The reference programs live beside the project, in ../shared/bench. */
+export const REFERENCE_DIR = join(ROOT, "..", "shared", "bench");
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs a command `times` times; returns wall-clock seconds of each run and the last stdout. */
+export function timeCommand(cmd, args, times = 3, options = {}) {
+  const seconds = [];
+  let stdout = "";
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...options });
+    seconds.push((performance.now() - t) / 1000);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+    stdout = r.stdout;
+  }
+  return { seconds, stdout };
+}
+
+export function hasPythonModule(module) {
+  return spawnSync("python3", ["-c", `import ${module}`]).status === 0;
+}
+
+export function reference(name) {
+  const path = join(REFERENCE_DIR, name);
+  return existsSync(path) ? path : null;
+}
+
+export const fmt = (s) => `${s.toFixed(3)} s`;

@@ -1,0 +1,167 @@
+import { describe, expect, it, vi } from "vitest";
+import { Rng } from "../../src/core/rng.js";
+import { quantileSorted, quantiles, quantilesInPlace, selectInPlace } from "../../src/stats/select.js";
+
+/** Inputs that break naive quickselects: random, sorted, reversed, constant, few values, organ pipe. */
+function shapes(rng: Rng, n: number): Record<string, Float64Array> {
+  const random = new Float64Array(n).map(() => rng.random() * 100 - 50);
+  const sorted = Float64Array.from(random).sort();
+  const reversed = Float64Array.from(sorted).reverse();
+  const constant = new Float64Array(n).fill(3.25);
+  const twoValues = new Float64Array(n).map(() => (rng.random() < 0.5 ? 0 : 1));
+  const organPipe = new Float64Array(n).map((_, i) => Math.min(i, n - 1 - i));
+  const fewDistinct = new Float64Array(n).map(() => Math.floor(rng.random() * 5));
+  return { random, sorted, reversed, constant, twoValues, organPipe, fewDistinct };
+}
+
+/** Sorted copy: the slow, obvious reference. */
+function sortedCopy(x: Float64Array): Float64Array {
+  return Float64Array.from(x).sort();
+}
+
+/** Whether a is a permutation of the values in sortedRef (a plain loop: toEqual is slow on big arrays). */
+function isPermutationOf(a: Float64Array, sortedRef: Float64Array): boolean {
+  const s = sortedCopy(a);
+  if (s.length !== sortedRef.length) return false;
+  for (let i = 0; i < s.length; i++) if (s[i] !== sortedRef[i]) return false;
+  return true;
+}
+
+describe("selectInPlace", () => {
+  it("returns the k-th smallest and partitions around it, on every input shape", () => {
+    const rng = new Rng("test-select-k");
+    for (const n of [1, 2, 3, 5, 17, 100, 601, 2000, 20_000]) {
+      for (const [name, x] of Object.entries(shapes(rng, n))) {
+        const ref = sortedCopy(x);
+        for (const k of [0, n - 1, n >> 1, Math.floor(rng.random() * n), Math.floor(rng.random() * n)]) {
+          const a = Float64Array.from(x);
+          const v = selectInPlace(a, k);
+          expect(v, `${name} n=${n} k=${k}`).toBe(ref[k]);
+          expect(a[k]).toBe(v);
+          for (let i = 0; i < k; i++) if (!(a[i]! <= v)) throw new Error(`${name} n=${n} k=${k}: a[${i}] > a[k]`);
+          for (let i = k + 1; i < n; i++) if (!(a[i]! >= v)) throw new Error(`${name} n=${n} k=${k}: a[${i}] < a[k]`);
+          expect(isPermutationOf(a, ref)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("selects within [lo, hi] and leaves the rest alone", () => {
+    const a = Float64Array.of(9, 8, 5, 1, 4, 2, 0, -1);
+    const v = selectInPlace(a, 3, 2, 5); // ranks within a[2..5] = {5, 1, 4, 2}: index 3 is the 2nd smallest
+    expect(v).toBe(2);
+    expect([a[0], a[1], a[6], a[7]]).toEqual([9, 8, 0, -1]);
+  });
+
+  it("stays linear on 10⁶ sorted, reversed, constant and organ-pipe values, never falling back to sorting", () => {
+    const n = 1_000_000;
+    const inputs = [
+      new Float64Array(n).map((_, i) => i),
+      new Float64Array(n).map((_, i) => n - i),
+      new Float64Array(n).fill(1),
+      new Float64Array(n).map((_, i) => Math.min(i, n - 1 - i)),
+    ];
+    // The introspective fallback sorts; on these shapes it must never be needed.
+    const sortSpy = vi.spyOn(Float64Array.prototype, "sort");
+    const t0 = performance.now();
+    try {
+      for (const x of inputs) for (const k of [1, n >> 2, n >> 1, n - 2]) selectInPlace(Float64Array.from(x), k);
+    } finally {
+      sortSpy.mockRestore();
+    }
+    expect(sortSpy).not.toHaveBeenCalled();
+    // 16 linear selections of 10⁶ take ≈0.1–0.3 s here; a quadratic one would take hours.
+    expect(performance.now() - t0).toBeLessThan(4000);
+  });
+
+  it("throws on out-of-range k, lo or hi", () => {
+    const a = Float64Array.of(1, 2, 3);
+    expect(() => selectInPlace(a, 3)).toThrow(RangeError);
+    expect(() => selectInPlace(a, -1)).toThrow(RangeError);
+    expect(() => selectInPlace(a, 0, 1, 2)).toThrow(RangeError);
+    expect(() => selectInPlace(a, 1, 0, 3)).toThrow(RangeError);
+    expect(() => selectInPlace(a, 0.5)).toThrow(RangeError);
+    expect(() => selectInPlace(new Float64Array(0), 0)).toThrow(RangeError);
+  });
+});
+
+describe("quantileSorted", () => {
+  it("matches numpy's default (type 7) on known values", () => {
+    // numpy.quantile([1, 2, 3, 4], [0, .25, .5, .75, 1]) → [1, 1.75, 2.5, 3.25, 4]
+    const x = [1, 2, 3, 4];
+    expect([0, 0.25, 0.5, 0.75, 1].map((p) => quantileSorted(x, p))).toEqual([1, 1.75, 2.5, 3.25, 4]);
+    // numpy.quantile([10, 20, 40], 0.9) → 36.0
+    expect(quantileSorted([10, 20, 40], 0.9)).toBeCloseTo(36, 12);
+    expect(quantileSorted([7], 0.3)).toBe(7);
+  });
+
+  it("throws on empty data or p outside [0, 1]", () => {
+    expect(() => quantileSorted([], 0.5)).toThrow(RangeError);
+    expect(() => quantileSorted([1], 1.5)).toThrow(RangeError);
+    expect(() => quantileSorted([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("quantilesInPlace / quantiles", () => {
+  it("agree exactly with sort + quantileSorted for many p on every input shape", () => {
+    const rng = new Rng("test-select-quantiles");
+    for (const n of [1, 2, 3, 4, 10, 99, 1000, 30_001]) {
+      for (const [name, x] of Object.entries(shapes(rng, n))) {
+        const ps = [0, 1, 0.5, 0.025, 0.975, 1 / 3];
+        for (let i = 0; i < 20; i++) ps.push(rng.random());
+        const ref = sortedCopy(x);
+        const expected = ps.map((p) => quantileSorted(ref, p));
+        const a = Float64Array.from(x);
+        // Same order statistics and the same interpolation formula: equal to the last bit.
+        expect(Array.from(quantilesInPlace(a, ps)), `${name} n=${n}`).toEqual(expected);
+        expect(isPermutationOf(a, ref)).toBe(true);
+      }
+    }
+  });
+
+  it("agree with the sort-based reference on 300k values of many shapes (the large-array path)", () => {
+    const rng = new Rng("test-select-large");
+    const n = 300_000;
+    const inputs: Record<string, Float64Array> = {
+      ...shapes(rng, n),
+      cauchy: new Float64Array(n).map(() => Math.tan(Math.PI * (rng.random() - 0.5))),
+      outliers: new Float64Array(n).map((_, i) => (i % 1000 === 0 ? 1e300 : rng.random())),
+      tiny: new Float64Array(n).map(() => rng.random() * 1e-300),
+    };
+    const ps = [0, 0.001, 0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975, 0.999, 1];
+    for (let i = 0; i < 10; i++) ps.push(rng.random());
+    for (const [name, x] of Object.entries(inputs)) {
+      const ref = sortedCopy(x);
+      const expected = ps.map((p) => quantileSorted(ref, p));
+      expect(Array.from(quantilesInPlace(Float64Array.from(x), ps)), name).toEqual(expected);
+      expect(Array.from(quantiles(x, ps)), name).toEqual(expected);
+    }
+  });
+
+  it("handles a single p, duplicate p's, and the first n elements only", () => {
+    const x = Float64Array.of(5, 3, 1, 4, 2, 100, -100);
+    expect(Array.from(quantilesInPlace(Float64Array.from(x), [0.5, 0.5, 0, 1], 5))).toEqual([3, 3, 1, 5]);
+    expect(Array.from(quantilesInPlace(Float64Array.from(x), [0.25]))).toEqual([1.5]);
+  });
+
+  it("quantiles leaves x untouched and reuses a large enough scratch buffer", () => {
+    const rng = new Rng("test-select-scratch");
+    const x = new Float64Array(500).map(() => rng.random());
+    const copy = Float64Array.from(x);
+    const scratch = new Float64Array(1000);
+    const q = quantiles(x, [0.1, 0.9], scratch);
+    expect(x).toEqual(copy);
+    const ref = sortedCopy(x);
+    expect(Array.from(q)).toEqual([quantileSorted(ref, 0.1), quantileSorted(ref, 0.9)]);
+    expect(scratch.subarray(0, 500)).not.toEqual(new Float64Array(500)); // it was used
+    // Too small a scratch is replaced, not overrun.
+    expect(Array.from(quantiles(x, [0.5], new Float64Array(3)))).toEqual([quantileSorted(ref, 0.5)]);
+  });
+
+  it("throws on empty input or p outside [0, 1]", () => {
+    expect(() => quantiles(new Float64Array(0), [0.5])).toThrow(RangeError);
+    expect(() => quantilesInPlace(Float64Array.of(1, 2), [0.5], 0)).toThrow(RangeError);
+    expect(() => quantilesInPlace(Float64Array.of(1, 2), [-0.1])).toThrow(RangeError);
+    expect(() => quantiles(Float64Array.of(1, 2), [Number.NaN])).toThrow(RangeError);
+  });
+});
