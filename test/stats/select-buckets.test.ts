@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
+import { orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
+import { quantiles, quantileSorted } from "../../src/stats/select.js";
+import { fillNormal } from "../../src/stats/ziggurat.js";
+
+/** The obvious reference: sort a copy. */
+function sortedCopy(x: Float64Array): Float64Array {
+  return Float64Array.from(x).sort();
+}
+
+const n = 150_000;
+const rng = new Rng("buckets");
+const datasets: Record<string, Float64Array> = {
+  normal: fillNormal(new Float64Array(n), rng, 3, 2),
+  "cauchy (heavy tails)": Float64Array.from({ length: n }, () => Math.tan(Math.PI * (rng.random() - 0.5))),
+  "few distinct values (ties)": Float64Array.from({ length: n }, () => rng.below(7)),
+  "sorted ascending": Float64Array.from({ length: n }, (_, i) => i * 0.5),
+  "sorted descending": Float64Array.from({ length: n }, (_, i) => -i),
+  constant: new Float64Array(n).fill(4.2),
+  "mostly constant, one outlier": Float64Array.from({ length: n }, (_, i) => (i === 77 ? 1e300 : 1)),
+  "lognormal (skewed)": fillNormal(new Float64Array(n), rng, 0, 3).map(Math.exp),
+};
+
+describe("orderStatisticsByBuckets is exact whatever the data", () => {
+  const ranks = [0, 1, 149, 1500, 37_499, 37_500, 74_999, 75_000, 112_500, 148_500, n - 2, n - 1];
+  for (const [name, data] of Object.entries(datasets)) {
+    it(name, () => {
+      const sorted = sortedCopy(data);
+      const got = orderStatisticsByBuckets(Float64Array.from(data), ranks, n);
+      expect(Array.from(got)).toEqual(ranks.map((r) => sorted[r]!));
+    });
+  }
+});
+
+describe("quantiles on large arrays (the bucketed path) equal type-7 quantiles of the sorted data", () => {
+  const ps = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1];
+  for (const [name, data] of Object.entries(datasets)) {
+    it(name, () => {
+      const sorted = sortedCopy(data);
+      expect(Array.from(quantiles(data, ps))).toEqual(ps.map((p) => quantileSorted(sorted, p)));
+    });
+  }
+});
