@@ -24,8 +24,16 @@ const PROBS = [0.5, 0.025, 0.975] as const;
 export function summarize(values: Float64Array): Summary {
   const n = values.length;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Equal values (generation 0, one replicate) have exactly that mean; sum/n could be off by an ulp.
+  const mean = min === max ? min : sum / n;
   let ss = 0;
   let comp = 0;
   for (let i = 0; i < n; i++) {
