@@ -32,11 +32,15 @@ export class AliasTable {
     let heaviest = 0;
     for (let i = 0; i < k; i++) {
       const w = weights[i]!;
-      if (!(w >= 0) || w === Infinity) throw new RangeError(`AliasTable: weights must be finite and ≥ 0, got ${w} at ${i}`);
+      if (!(w >= 0) || w === Infinity) {
+        throw new RangeError(`AliasTable: weights must be finite and ≥ 0, got ${w} at ${i}`);
+      }
       total += w;
       if (w > weights[heaviest]!) heaviest = i;
     }
-    if (!(total > 0) || total === Infinity) throw new RangeError(`AliasTable: weights must sum to a positive finite number, got ${total}`);
+    if (!(total > 0) || total === Infinity) {
+      throw new RangeError(`AliasTable: weights must sum to a positive finite number, got ${total}`);
+    }
     this.size = k;
     const prob = (this.prob = new Float64Array(k));
     const alias = (this.alias = new Int32Array(k));

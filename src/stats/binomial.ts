@@ -34,7 +34,7 @@ function inversion(src: UniformSource, n: number, p: number): number {
   }
 }
 
-/** One term of Stirling's series for ln Γ: δ(x) = 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹). */
+/** Stirling's correction to ln Γ(x): δ(x) = 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹). */
 function stirlingCorrection(x: number): number {
   const x2 = x * x;
   return (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x / 166320;
@@ -138,7 +138,9 @@ function btpe(src: UniformSource, n: number, p: number): number {
  * @example binomial(rng, 100, 0.3) // 30 on average, variance 21
  */
 export function binomial(src: UniformSource, n: number, p: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > MAX_N) throw new RangeError(`binomial: n must be an integer in [0, 2^31], got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_N) {
+    throw new RangeError(`binomial: n must be an integer in [0, 2^31], got ${n}`);
+  }
   if (!(p >= 0 && p <= 1)) throw new RangeError(`binomial: p must be in [0, 1], got ${p}`);
   if (n === 0 || p === 0) return 0;
   if (p === 1) return n;
@@ -174,7 +176,9 @@ export function multinomialCounts(src: UniformSource, n: number, probs: Float64A
   let last = -1;
   for (let i = k - 1; i >= 0; i--) {
     const w = probs[i]!;
-    if (!(w >= 0) || w === Infinity) throw new RangeError(`multinomialCounts: probs must be finite and ≥ 0, got ${w} at ${i}`);
+    if (!(w >= 0) || w === Infinity) {
+      throw new RangeError(`multinomialCounts: probs must be finite and ≥ 0, got ${w} at ${i}`);
+    }
     if (last < 0 && w > 0) last = i;
     tail += w;
     out[i] = tail;

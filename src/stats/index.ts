@@ -1,7 +1,8 @@
 /** The numeric kernels: pure functions on typed arrays, importing nothing else of ours. */
 export type { UniformSource } from "./uniform.js";
 export { mean, variance } from "./moments.js";
-export { selectInPlace, quantilesInPlace, quantiles, quantileSorted } from "./select.js";
+export { selectInPlace, selectRanks, quantilesInPlace, quantiles, quantileSorted } from "./select.js";
+export { orderStatisticsByBuckets } from "./select-buckets.js";
 export { normalPdf, normalCdf, normalSf, normalQuantile, normalTwoSidedTail } from "./normal.js";
 export { normal, fillNormal, fillTruncatedNormal } from "./ziggurat.js";
 export { digamma, logGamma } from "./special.js";

@@ -164,7 +164,9 @@ function multiSelect(a: Float64Array, ranks: readonly number[], rl: number, rh: 
  *
  * All the needed order statistics are found by one multi-selection (partition around the
  * middle needed rank, recurse on each side), which costs about one selection, not one per p.
- * Reorders a[0..n); returns a new array with the quantiles in the order of `ps`.
+ * Uses a[0..n) as scratch: afterwards it holds a permutation of its values for n < 100 000, and
+ * unspecified values above (the bucketed path compacts values in place). Returns a new array with
+ * the quantiles in the order of `ps`; use `quantiles` to keep the input intact.
  * NaN is not expected (see module doc).
  *
  * Preconditions: 1 ≤ n ≤ a.length (integer); every p in [0, 1]. Throws RangeError otherwise.

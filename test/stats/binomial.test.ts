@@ -90,7 +90,9 @@ describe("binomial", () => {
 
   it("rejects invalid n and p", () => {
     const rng = new Rng("test-binomial-args");
-    for (const n of [-1, 1.5, 2 ** 31 + 1, Number.NaN, Infinity]) expect(() => binomial(rng, n, 0.5)).toThrow(RangeError);
+    for (const n of [-1, 1.5, 2 ** 31 + 1, Number.NaN, Infinity]) {
+      expect(() => binomial(rng, n, 0.5)).toThrow(RangeError);
+    }
     for (const p of [-0.1, 1.1, Number.NaN]) expect(() => binomial(rng, 10, p)).toThrow(RangeError);
   });
 });
