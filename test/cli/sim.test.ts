@@ -221,3 +221,22 @@ describe("collapse sim: output files and streams", () => {
     expect(help.stdout).toContain("accumulate");
   });
 });
+
+describe("collapse sim: interruption", () => {
+  it("Ctrl-C stops promptly with exit 130 and leaves no output file", async () => {
+    const { spawn } = await import("node:child_process");
+    const dir = tempDir();
+    const out = join(dir, "long.json");
+    const child = spawn(process.execPath, [BIN, "sim", "-g", "100000", "-m", "1000", "-r", "4", "--format", "json", "-o", out, "--jobs", "2"], { cwd: ROOT });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = Date.now();
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(stderr).toMatch(/interrupted/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
