@@ -8,6 +8,7 @@ import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { simCommand } from "./sim.js";
+import { checkCommand } from "./check.js";
 
 function program(): Command {
   const root = new Command("collapse")
@@ -16,6 +17,7 @@ function program(): Command {
     .showSuggestionAfterError(true)
     .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage or input error, 130 interrupted.\nRun 'collapse sim --help' for the simulation options.");
   root.addCommand(simCommand());
+  root.addCommand(checkCommand());
   // Commander's own parse errors must follow the same rule as ours: one line, exit 2.
   const configure = (cmd: Command) => {
     cmd.exitOverride();

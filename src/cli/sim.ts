@@ -6,6 +6,7 @@ import { emit } from "../output/write.js";
 import { Progress } from "./progress.js";
 import { addSimOptions, gatherSimOptions } from "./options.js";
 import { addRunOptions, readRunOptions } from "./run-options.js";
+import { addSimCheckOptions, compileSimAssertions, finishSimAssertions, saveBaseline } from "./check.js";
 
 export function simCommand(): Command {
   const cmd = new Command("sim")
@@ -30,6 +31,7 @@ Examples:
     );
   addSimOptions(cmd);
   addRunOptions(cmd);
+  addSimCheckOptions(cmd);
   cmd.action(async () => {
     // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
     const [{ prepare }, { runParallel }, { formatters }] = await Promise.all([
@@ -45,6 +47,7 @@ Examples:
       emit(JSON.stringify(prepared.config, null, 2) + "\n", run.output);
       return;
     }
+    const assertions = await compileSimAssertions(cmd, prepared);
     const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
     const result = await runParallel(prepared, run.jobs, () => progress.tick());
     progress.done();
@@ -53,7 +56,9 @@ Examples:
       width: terminalWidth(process.stdout),
       showSamples: run.showSamples,
     });
+    saveBaseline(cmd, result);
     emit(text, run.output);
+    finishSimAssertions(assertions, result);
   });
   return cmd;
 }

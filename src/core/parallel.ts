@@ -31,8 +31,10 @@ export type WorkerMessage =
 export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void): Promise<SimResult> {
   const { replicates, generations, sampleSize } = p.config;
   const work = replicates * generations * sampleSize;
-  const workers = Math.min(jobs, replicates);
-  if (workers <= 1 || work < PARALLEL_THRESHOLD) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+  // Short runs stay in this thread. Long ones always go to workers, even with --jobs 1, so that
+  // this thread stays free to draw progress and to act on Ctrl-C at once.
+  if (work < PARALLEL_THRESHOLD) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+  const workers = Math.max(1, Math.min(jobs, replicates));
 
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
   const chunkCount = Math.min(replicates, workers * 4);

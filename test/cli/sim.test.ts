@@ -223,11 +223,11 @@ describe("collapse sim: output files and streams", () => {
 });
 
 describe("collapse sim: interruption", () => {
-  it("Ctrl-C stops promptly with exit 130 and leaves no output file", async () => {
+  it.each(["1", "2"])("Ctrl-C stops promptly with exit 130 and leaves no output file (--jobs %s)", async (jobs) => {
     const { spawn } = await import("node:child_process");
     const dir = tempDir();
     const out = join(dir, "long.json");
-    const child = spawn(process.execPath, [BIN, "sim", "-g", "100000", "-m", "1000", "-r", "4", "--format", "json", "-o", out, "--jobs", "2"], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, "sim", "-g", "100000", "-m", "1000", "-r", "4", "--format", "json", "-o", out, "--jobs", jobs], { cwd: ROOT });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     await new Promise((r) => setTimeout(r, 1500));

@@ -1,0 +1,93 @@
+/**
+ * Comparing a re-run with its baseline: every (generation, metric) replicate mean, under a
+ * Tolerance. Pure: the CLI decides how to show the verdict.
+ */
+import type { SimResult } from "../core/result.js";
+import { UsageError } from "../errors.js";
+import { allowedDifference, holds, type Tolerance } from "./tolerance.js";
+
+/** One compared replicate mean. `now` is NaN and `missing` true when the re-run lacks it. */
+export interface ComparisonRow {
+  readonly generation: number;
+  readonly metric: string;
+  readonly baseline: number;
+  readonly now: number;
+  /** now − baseline. */
+  readonly diff: number;
+  readonly allowed: number;
+  readonly ok: boolean;
+  readonly missing: boolean;
+}
+
+/** All the generations of one metric. */
+export interface MetricVerdict {
+  readonly metric: string;
+  readonly rows: readonly ComparisonRow[];
+  readonly failures: readonly ComparisonRow[];
+  /** The row closest to (or furthest beyond) its allowed difference: largest |diff| / allowed. */
+  readonly worst: ComparisonRow;
+}
+
+export interface Comparison {
+  readonly metrics: readonly MetricVerdict[];
+  /** Every failing row, by generation then metric order. */
+  readonly failures: readonly ComparisonRow[];
+  readonly compared: number;
+  readonly generations: number;
+  /** Metrics the re-run reports that the baseline does not have (not compared). */
+  readonly newMetrics: readonly string[];
+}
+
+/** The metric names of a result, in its order. */
+export function metricNamesOf(result: SimResult): string[] {
+  return Object.keys(result.generations[0]?.metrics ?? {});
+}
+
+/**
+ * The metrics to compare: all of the baseline's, or those of a --metrics list (comma-separated),
+ * each of which must be one of the baseline's (UsageError naming the unknown one and the known).
+ */
+export function selectMetrics(baseline: SimResult, list: string | undefined): string[] {
+  const known = metricNamesOf(baseline);
+  if (list === undefined) return known;
+  const wanted = [...new Set(list.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  if (wanted.length === 0) throw new UsageError(`--metrics needs at least one metric name, e.g. --metrics var_ratio,w2; known: ${known.join(", ")}`);
+  for (const name of wanted) {
+    if (!known.includes(name)) throw new UsageError(`--metrics: unknown metric ${name}; the baseline has ${known.join(", ")}`);
+  }
+  return known.filter((n) => wanted.includes(n));
+}
+
+export function compareResults(baseline: SimResult, now: SimResult, tolerance: Tolerance, metrics: readonly string[]): Comparison {
+  const verdicts: MetricVerdict[] = [];
+  const failures: ComparisonRow[] = [];
+  for (const metric of metrics) {
+    const rows = baseline.generations.map((b): ComparisonRow => {
+      const bs = b.metrics[metric]!;
+      const ns = now.generations[b.generation]?.metrics[metric];
+      if (ns === undefined) {
+        return { generation: b.generation, metric, baseline: bs.mean, now: NaN, diff: NaN, allowed: allowedDifference(tolerance, bs.mean, bs.se, 0), ok: false, missing: true };
+      }
+      const allowed = allowedDifference(tolerance, bs.mean, bs.se, ns.se);
+      return { generation: b.generation, metric, baseline: bs.mean, now: ns.mean, diff: ns.mean - bs.mean, allowed, ok: holds(bs.mean, ns.mean, allowed), missing: false };
+    });
+    const bad = rows.filter((r) => !r.ok);
+    verdicts.push({ metric, rows, failures: bad, worst: rows.reduce((w, r) => (severity(r) > severity(w) ? r : w)) });
+  }
+  for (let g = 0; g < baseline.generations.length; g++) for (const v of verdicts) if (!v.rows[g]!.ok) failures.push(v.rows[g]!);
+  const known = new Set(metricNamesOf(baseline));
+  return {
+    metrics: verdicts,
+    failures,
+    compared: verdicts.length * baseline.generations.length,
+    generations: baseline.generations.length,
+    newMetrics: metricNamesOf(now).filter((n) => !known.has(n)),
+  };
+}
+
+/** |diff| / allowed; a failure outranks every success. */
+export function severity(r: ComparisonRow): number {
+  if (!r.ok) return Number.isFinite(r.diff) && r.allowed > 0 ? Math.max(1 + Number.EPSILON, Math.abs(r.diff) / r.allowed) : Infinity;
+  if (r.diff === 0 || Number.isNaN(r.diff)) return 0;
+  return r.allowed > 0 ? Math.abs(r.diff) / r.allowed : 0;
+}

@@ -1,0 +1,216 @@
+/**
+ * `collapse check BASELINE`: re-run a baseline's recorded config and compare every metric of every
+ * generation, plus --assert expressions; and the --save-baseline / --assert options of `sim`.
+ */
+import { Command, Option } from "commander";
+import { performance } from "node:perf_hooks";
+import { compileAssertions, evaluateAssertions, type Assertion } from "../check/assert.js";
+import { valuesText, type CheckReport } from "../check/report.js";
+import { DEFAULT_TOLERANCE, MODES, type Mode, type Tolerance } from "../check/tolerance.js";
+import { resolveSimConfig } from "../config/resolve.js";
+import type { Prepared } from "../core/loop.js";
+import type { SimResult } from "../core/result.js";
+import { CheckFailure, CollapseError, InputError, UsageError } from "../errors.js";
+import { writeFileAtomic } from "../output/write.js";
+import { VERSION } from "../version.js";
+import { Progress } from "./progress.js";
+import { readRunOptions } from "./run-options.js";
+
+const ASSERT_HELP =
+  'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
+
+const LANGUAGE = `
+Assertions (--assert "EXPR", repeatable): comparisons over per-generation
+replicate means, parsed by mathjs and evaluated over the metrics only.
+  metric[g]       generation g, numbered from 0 as in the output's generation
+                  column (not mathjs's 1-based indexing); metric[end] is the
+                  last generation, metric[a:b] generations a..b inclusive
+  metric          the vector over generations 0..G
+  first last min max mean median
+                  reduce a vector to a number (min, max also take numbers)
+  abs log exp sqrt
+                  elementwise (log is natural)
+  sd se p025 p50 p975 (metric)
+                  the replicate sd, standard error, 2.5% quantile, median and
+                  97.5% quantile by generation, e.g. se(var_ratio)[9]
+  + - * / ^       on numbers, elementwise on vectors
+  < <= > >= == != the result must be a comparison (chains like 0.5 < x < 1
+                  too), or comparisons joined by and, or, not
+  Unknown names, syntax errors and non-comparisons exit 2. A comparison with
+  NaN is false.
+  Examples: "var_ratio[9] < 0.95"   "tail_loss_2[end] > 0.2"
+            "last(var_ratio) < 1"   "median(var_ratio) > 0.5"
+            "mean_drift[0] == 0"    "max(abs(mean_drift)) < 0.5"`;
+
+/** Adds --save-baseline and --assert to `collapse sim`. */
+export function addSimCheckOptions(cmd: Command): Command {
+  const group = "Checks (for CI):";
+  return cmd
+    .addOption(new Option("--save-baseline <FILE>", "also write the JSON results document to FILE, for collapse check").helpGroup(group))
+    .addOption(assertOption().helpGroup(group));
+}
+
+function assertOption(): Option {
+  return new Option("--assert <EXPR>", ASSERT_HELP).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+}
+
+/** Compiles sim's --assert expressions against the metrics the prepared run will report. */
+export function compileSimAssertions(cmd: Command, prepared: Prepared): Promise<Assertion[]> {
+  const texts = (cmd.opts().assert as string[] | undefined) ?? [];
+  return compileAssertions(texts, { metrics: prepared.metricNames, generations: prepared.config.generations + 1 });
+}
+
+/** Writes --save-baseline, if given. */
+export function saveBaseline(cmd: Command, result: SimResult): void {
+  const path = cmd.opts().saveBaseline as string | undefined;
+  // The same document as --format json.
+  if (path !== undefined) writeReport(path, "--save-baseline", JSON.stringify(result, null, 2) + "\n");
+}
+
+/** After sim printed its output: names each failed assertion on stderr, then fails with exit 1. */
+export function finishSimAssertions(assertions: readonly Assertion[], result: SimResult): void {
+  const outcomes = evaluateAssertions(assertions, result);
+  const failed = outcomes.filter((o) => !o.ok);
+  for (const o of failed) process.stderr.write(`collapse: assertion failed: ${o.text}${o.values.length > 0 ? `  (${valuesText(o)})` : ""}\n`);
+  if (failed.length > 0) throw new CheckFailure(`${failed.length} of ${outcomes.length} assertion${outcomes.length === 1 ? "" : "s"} failed`);
+}
+
+export function checkCommand(): Command {
+  const cmd = new Command("check")
+    .description("re-run a baseline's recorded config and compare every metric; exit 1 on a regression or failed assertion")
+    .argument("<baseline>", "results document written by collapse sim --save-baseline FILE (or --format json)")
+    .addHelpText(
+      "after",
+      `
+Comparison: each (generation, metric) replicate mean holds when
+|now - baseline| <= allowed, where
+  statistical (default)  allowed = z*SE + atol + rtol*|baseline|,
+                         SE = sqrt(se_now^2 + se_baseline^2)
+  tolerance              allowed = atol + rtol*|baseline|
+Defaults: z = ${DEFAULT_TOLERANCE.z}, rtol = ${DEFAULT_TOLERANCE.rtol}, atol = ${DEFAULT_TOLERANCE.atol}. The recorded config and seed are
+re-run exactly, so an unchanged tool reproduces the baseline and passes; the
+z*SE allowance is for changes that re-draw the random numbers without changing
+the behaviour. Relative --data paths are read from the current directory.
+${LANGUAGE}
+
+Exit codes: 0 all hold, 1 a regression or a failed assertion (a diff table
+on stdout), 2 a bad baseline file, option or expression.
+
+Examples:
+  collapse sim -g 9 --save-baseline baseline.json
+  collapse check baseline.json
+  collapse check baseline.json --mode tolerance --rtol 0.01 --metrics w2,kl
+  collapse check baseline.json --assert "var_ratio[9] < 0.95" \\
+    --junit junit.xml --summary "$GITHUB_STEP_SUMMARY"`,
+    );
+  const group = "Comparison:";
+  cmd
+    .addOption(new Option("--mode <M>", "statistical or tolerance (default statistical)").choices(MODES).helpGroup(group))
+    .addOption(new Option("--z <Z>", `statistical mode: allowed standard errors of the difference (default ${DEFAULT_TOLERANCE.z})`).helpGroup(group))
+    .addOption(new Option("--rtol <R>", `relative tolerance, times |baseline| (default ${DEFAULT_TOLERANCE.rtol})`).helpGroup(group))
+    .addOption(new Option("--atol <A>", `absolute tolerance (default ${DEFAULT_TOLERANCE.atol})`).helpGroup(group))
+    .addOption(new Option("--metrics <LIST>", "compare only these metrics (comma-separated; default all)").helpGroup(group))
+    .addOption(assertOption().helpGroup(group))
+    .addOption(new Option("--junit <FILE>", "also write JUnit XML: one test case per metric and per assertion").helpGroup("Reports:"))
+    .addOption(new Option("--summary <FILE>", "also write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)").helpGroup("Reports:"))
+    .addOption(new Option("--jobs <N>", "worker threads for the re-run (default the number of cores); results do not depend on it").helpGroup("Running:"))
+    .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"));
+  cmd.action(async (path: string) => {
+    const started = performance.now();
+    // The engine and the report writers load only when a check runs: --help stays fast.
+    const [{ prepare }, { runParallel }, { readBaseline }, { compareResults, selectMetrics }, { configChanges, rerunOptions }, report_, { renderJunit }, { renderSummary }, { describeRun }] =
+      await Promise.all([
+        import("../core/run.js"),
+        import("../core/parallel.js"),
+        import("../check/baseline.js"),
+        import("../check/compare.js"),
+        import("../check/rerun.js"),
+        import("../check/report.js"),
+        import("../check/junit.js"),
+        import("../check/summary.js"),
+        import("../output/describe.js"),
+      ]);
+    const { failureLine, passed, renderReport } = report_;
+    const run = readRunOptions(cmd);
+    const opts = cmd.opts();
+    const tolerance = readTolerance(opts);
+    const warn = (message: string) => {
+      if (!run.quiet) process.stderr.write(`collapse: warning: ${message}\n`);
+    };
+
+    const baseline = readBaseline(path);
+    const recorded = baseline.result;
+    if (recorded.tool.version !== VERSION) {
+      warn(`${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`);
+    }
+    const metrics = selectMetrics(recorded, opts.metrics as string | undefined);
+    const config = resolveSimConfig(rerunOptions(recorded.config as unknown as Record<string, unknown>, path));
+    let outcome;
+    try {
+      outcome = prepare(config);
+    } catch (e) {
+      if (e instanceof CollapseError && e.exitCode === 2) throw new InputError(`${path}: cannot re-run the recorded config: ${e.message}`);
+      throw e;
+    }
+    const { prepared, notes } = outcome;
+    if (!run.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
+    const changes = configChanges(recorded.config as unknown as Record<string, unknown>, prepared.config);
+    if (changes.length > 0) warn(`the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
+    const assertions = await compileAssertions((opts.assert as string[] | undefined) ?? [], {
+      metrics: prepared.metricNames,
+      generations: prepared.config.generations + 1,
+    });
+
+    const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+    const now = await runParallel(prepared, run.jobs, () => progress.tick());
+    progress.done();
+
+    const report: CheckReport = {
+      baselinePath: path,
+      run: describeRun(prepared.config),
+      baselineVersion: recorded.tool.version,
+      version: VERSION,
+      tolerance,
+      comparison: compareResults(recorded, now, tolerance, metrics),
+      assertions: evaluateAssertions(assertions, now),
+      seconds: (performance.now() - started) / 1000,
+    };
+    if (report.comparison.newMetrics.length > 0) warn(`not in the baseline, so not compared: ${report.comparison.newMetrics.join(", ")}`);
+    process.stdout.write(renderReport(report));
+    if (opts.junit !== undefined) writeReport(opts.junit as string, "--junit", renderJunit(report));
+    if (opts.summary !== undefined) writeReport(opts.summary as string, "--summary", renderSummary(report));
+    if (!passed(report)) throw new CheckFailure(failureLine(report));
+  });
+  return cmd;
+}
+
+function readTolerance(opts: Record<string, unknown>): Tolerance {
+  const number = (flag: string, value: unknown, fallback: number, positive: boolean): number => {
+    if (value === undefined) return fallback;
+    const s = String(value).trim();
+    const x = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+    if (!Number.isFinite(x) || x < 0 || (positive && x === 0)) {
+      throw new UsageError(`${flag} must be a ${positive ? "positive" : "non-negative"} number, got ${JSON.stringify(value)}`);
+    }
+    return x;
+  };
+  const mode = (opts.mode as Mode | undefined) ?? DEFAULT_TOLERANCE.mode;
+  if (mode === "tolerance" && opts.z !== undefined) throw new UsageError("--z applies to --mode statistical; drop it, or use --rtol/--atol");
+  return {
+    mode,
+    z: number("--z", opts.z, DEFAULT_TOLERANCE.z, true),
+    rtol: number("--rtol", opts.rtol, DEFAULT_TOLERANCE.rtol, false),
+    atol: number("--atol", opts.atol, DEFAULT_TOLERANCE.atol, false),
+  };
+}
+
+/** Writes a report file atomically; a failure names the option that chose the path. */
+function writeReport(path: string, flag: string, text: string): void {
+  if (path === "-") throw new UsageError(`${flag} needs a file name; stdout carries the run's own output`);
+  try {
+    writeFileAtomic(path, text);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(e.message.replace(/choose another -o path$/, `choose another ${flag} path`));
+    throw e;
+  }
+}
