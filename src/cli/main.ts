@@ -9,6 +9,7 @@ import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { simCommand } from "./sim.js";
 import { checkCommand } from "./check.js";
+import { plotCommand } from "./plot.js";
 
 function program(): Command {
   const root = new Command("collapse")
@@ -18,6 +19,7 @@ function program(): Command {
     .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage or input error, 130 interrupted.\nRun 'collapse sim --help' for the simulation options.");
   root.addCommand(simCommand());
   root.addCommand(checkCommand());
+  root.addCommand(plotCommand());
   // Commander's own parse errors must follow the same rule as ours: one line, exit 2.
   const configure = (cmd: Command) => {
     cmd.exitOverride();

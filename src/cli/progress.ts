@@ -29,12 +29,16 @@ export class Progress {
 
   private draw(now: number): void {
     const share = Math.min(1, this.done_ / this.total);
-    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 50));
+    // A pseudo-terminal without a size reports 0 columns: treat it as 80.
+    const columns = this.stream.columns || 80;
+    const width = Math.max(10, Math.min(40, columns - 50));
     const filled = Math.round(share * width);
     const elapsed = (now - this.started) / 1000;
     const eta = share > 0 ? elapsed / share - elapsed : 0;
     const bar = "█".repeat(filled) + "░".repeat(width - filled);
-    this.stream.write(`\r${bar} ${(share * 100).toFixed(0).padStart(3)}%  ${this.done_}/${this.total} ${this.label}  ETA ${formatSeconds(eta)} `);
+    const line = `${bar} ${(share * 100).toFixed(0).padStart(3)}%  ${this.done_}/${this.total} ${this.label}  ETA ${formatSeconds(eta)} `;
+    // A line longer than the terminal wraps, and "\r" would then redraw only its last part.
+    this.stream.write(`\r${line.length < columns ? line : line.slice(0, columns - 1)}`);
     this.drawn = true;
   }
 

@@ -49,8 +49,13 @@ Examples:
     }
     const assertions = await compileSimAssertions(cmd, prepared);
     const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
-    const result = await runParallel(prepared, run.jobs, () => progress.tick());
-    progress.done();
+    let result;
+    try {
+      result = await runParallel(prepared, run.jobs, () => progress.tick());
+    } finally {
+      // Cleared on failure too, so an error message starts on a clean line.
+      progress.done();
+    }
     const text = formatters[run.format].render(result, {
       color: run.output === undefined && useColor(run.color, process.stdout),
       width: terminalWidth(process.stdout),

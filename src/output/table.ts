@@ -5,6 +5,7 @@
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
+import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import type { RenderOptions } from "./format.js";
 import { headlineMetrics } from "./headline.js";
@@ -97,6 +98,8 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
     const first = result.extinctions.slice(0, 5).map((e) => `${e.category} (gen ${e.generation}, ${Math.round(e.replicates * 100)}%)`);
     out.push(`first to vanish: ${first.join(", ")}${result.extinctions.length > 5 ? `, … ${result.extinctions.length - 5} more` : ""}`);
   }
+  // The chart goes under the table (and its notes), before the text samples; machine formats never get it.
+  out.push(...renderChart(result, { color: options.color, width: options.width }));
   if (options.showSamples) {
     for (const g of gens) if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
   }

@@ -1,0 +1,218 @@
+/**
+ * What `collapse plot` reads, brought to one shape: a list of series (one per run, or per sweep
+ * point), each a list of generations with replicate summaries and optional theory.
+ *
+ * Accepted inputs:
+ * - a `collapse sim --format json` document: {tool, config, seed, generations: […]} — one series;
+ * - a sweep document: {tool, config, seed, grid: [names…], points: [{params, generations}]} — one
+ *   series per point;
+ * - tidy rows (CSV or NDJSON, `--format csv|ndjson`): [params…], generation, metric, mean, sd, se,
+ *   median, p025, p975, theory — one series per distinct combination of the parameter columns.
+ */
+import { extname } from "node:path";
+import type { ResolvedConfig } from "../config/config.js";
+import type { Summary } from "../core/aggregate.js";
+import type { GenerationResult } from "../core/result.js";
+import { jsonErrorWhere } from "../data/json-error.js";
+import type { TextInput } from "../data/read.js";
+import { looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
+import { InputError } from "../errors.js";
+import type { Scalar } from "../output/tidy.js";
+
+export interface PlotSeries {
+  /** Legend label, e.g. "sample-size=10, regime=replace"; "" for a single run. */
+  readonly label: string;
+  readonly params: Record<string, Scalar>;
+  /** Generations in increasing order; summaries may hold NaN where the input had null. */
+  readonly generations: GenerationResult[];
+}
+
+export interface PlotInput {
+  readonly name: string;
+  readonly kind: "sim" | "sweep" | "rows";
+  /** The run's configuration (a sweep's base configuration); null for tidy rows. */
+  readonly config: Partial<ResolvedConfig> | null;
+  readonly seed: string | null;
+  /** Names of the parameters that vary between series. */
+  readonly grid: string[];
+  readonly series: PlotSeries[];
+}
+
+const HINT = "give the output of `collapse sim --format json`, `collapse sweep`, or --format csv|ndjson";
+
+/** Parses a results file (JSON document, CSV or NDJSON tidy rows); InputError says where it is wrong. */
+export function loadPlotInput(input: TextInput): PlotInput {
+  const text = input.text;
+  if (text.trim() === "") throw new InputError(`${input.name} is empty; ${HINT}`);
+  const ext = extname(input.name).toLowerCase();
+  const head = text.trimStart();
+  if (ext === ".json" || (head.startsWith("{") && ext !== ".ndjson" && ext !== ".jsonl" && isOneJsonValue(text))) {
+    return fromDocument(input);
+  }
+  return fromRows(input, readTable(input));
+}
+
+function isOneJsonValue(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isObject(v: unknown): v is Record<string, Json> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function fromDocument(input: TextInput): PlotInput {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(input.text);
+  } catch (e) {
+    throw new InputError(`${jsonErrorWhere(input.name, input.text)}: invalid JSON (${(e as Error).message.split("\n")[0]}); fix the syntax`);
+  }
+  if (!isObject(doc)) throw new InputError(`${input.name}: expected a JSON object (a result document); ${HINT}`);
+  const config = isObject(doc.config) ? (doc.config as Partial<ResolvedConfig>) : null;
+  const seed = typeof doc.seed === "string" || typeof doc.seed === "number" ? String(doc.seed) : null;
+  if (Array.isArray(doc.points)) {
+    const points = doc.points;
+    if (points.length === 0) throw new InputError(`${input.name}: "points" is empty; the sweep has nothing to plot`);
+    const series = points.map((p, i) => {
+      const at = `${input.name}: points[${i}]`;
+      if (!isObject(p)) throw new InputError(`${at} is not an object; ${HINT}`);
+      const params = isObject(p.params) ? scalars(p.params, `${at}.params`) : {};
+      return { label: labelOf(params), params, generations: generationsOf(p.generations, `${at}.generations`) };
+    });
+    const declared = Array.isArray(doc.grid) ? doc.grid.filter((g): g is string => typeof g === "string") : [];
+    const grid = declared.length > 0 ? declared : Object.keys(series[0]!.params);
+    return { name: input.name, kind: "sweep", config, seed, grid, series };
+  }
+  if (!Array.isArray(doc.generations)) {
+    throw new InputError(`${input.name}: no "generations" (a run) or "points" (a sweep) array; ${HINT}`);
+  }
+  const generations = generationsOf(doc.generations, `${input.name}: generations`);
+  return { name: input.name, kind: "sim", config, seed, grid: [], series: [{ label: "", params: {}, generations }] };
+}
+
+function scalars(obj: Record<string, Json>, at: string): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== null && typeof v === "object") throw new InputError(`${at}.${k} is not a single value; parameters must be numbers, strings or booleans`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** "sample-size=10, regime=replace"; just "10" when one parameter varies (the legend title names it). */
+export function labelOf(params: Record<string, Scalar>): string {
+  const entries = Object.entries(params);
+  if (entries.length === 1) return entries[0]![1] === null ? "–" : String(entries[0]![1]);
+  return entries
+    .map(([k, v]) => `${k}=${v === null ? "–" : String(v)}`)
+    .join(", ");
+}
+
+/** A summary number: JSON writes NaN and ±Infinity as null, which plots as a gap. */
+function summaryNumber(v: Json | undefined, at: string): number {
+  if (v === null || v === undefined) return NaN;
+  if (typeof v !== "number") throw new InputError(`${at} is ${JSON.stringify(v)}, expected a number; ${HINT}`);
+  return v;
+}
+
+function generationsOf(value: Json | undefined, at: string): GenerationResult[] {
+  if (!Array.isArray(value) || value.length === 0) throw new InputError(`${at} is missing or empty; ${HINT}`);
+  const out = value.map((g, i) => {
+    const here = `${at}[${i}]`;
+    if (!isObject(g) || typeof g.generation !== "number" || !isObject(g.metrics)) {
+      throw new InputError(`${here} needs a numeric "generation" and a "metrics" object; ${HINT}`);
+    }
+    const metrics: Record<string, Summary> = {};
+    for (const [name, s] of Object.entries(g.metrics)) {
+      if (!isObject(s)) throw new InputError(`${here}.metrics.${name} is not a summary object; ${HINT}`);
+      const m = `${here}.metrics.${name}`;
+      metrics[name] = {
+        mean: summaryNumber(s.mean, `${m}.mean`),
+        sd: summaryNumber(s.sd, `${m}.sd`),
+        se: summaryNumber(s.se, `${m}.se`),
+        median: summaryNumber(s.median, `${m}.median`),
+        p025: summaryNumber(s.p025, `${m}.p025`),
+        p975: summaryNumber(s.p975, `${m}.p975`),
+      };
+    }
+    const result: GenerationResult = { generation: g.generation, metrics };
+    if (isObject(g.theory)) {
+      const theory: Record<string, number> = {};
+      for (const [name, t] of Object.entries(g.theory)) if (typeof t === "number") theory[name] = t;
+      result.theory = theory;
+    }
+    return result;
+  });
+  return out.sort((a, b) => a.generation - b.generation);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tidy rows
+
+const REQUIRED = ["generation", "metric", "median", "p025", "p975"] as const;
+const SUMMARY_COLUMNS = new Set(["generation", "metric", "mean", "sd", "se", "median", "p025", "p975", "theory"]);
+
+/** A summary cell: empty, null, NaN or ±inf read as NaN (a gap); anything else must be a number. */
+function cellNumber(cell: Cell, column: string): number {
+  const v = cell.value;
+  if (v === null || v === undefined) return NaN;
+  if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const t = v.trim();
+    if (t === "" || /^[+-]?(nan|inf|infinity)$/i.test(t)) return NaN;
+    if (looksNumeric(t)) return Number(t);
+  }
+  throw new InputError(`${cell.where}: ${JSON.stringify(v)} in column ${column} is not a number; ${HINT}`);
+}
+
+function cellScalar(cell: Cell): Scalar {
+  const v = cell.value;
+  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "string") return looksNumeric(v) && v.trim() !== "" ? Number(v.trim()) : v;
+  return JSON.stringify(v);
+}
+
+function fromRows(input: TextInput, table: Table): PlotInput {
+  const index = (name: string) => table.names.indexOf(name);
+  for (const name of REQUIRED) {
+    if (index(name) < 0) {
+      throw new InputError(`${input.name}: no "${name}" column (it has ${table.names.map((n) => JSON.stringify(n)).join(", ")}); ${HINT}`);
+    }
+  }
+  const grid = table.names.filter((n) => !SUMMARY_COLUMNS.has(n));
+  const col = (name: string) => table.columns[index(name)];
+  const bySeries = new Map<string, { params: Record<string, Scalar>; gens: Map<number, GenerationResult> }>();
+  const rows = table.columns[0]!.length;
+  for (let r = 0; r < rows; r++) {
+    const params: Record<string, Scalar> = {};
+    for (const p of grid) params[p] = cellScalar(col(p)![r]!);
+    const key = JSON.stringify(grid.map((p) => params[p]));
+    let series = bySeries.get(key);
+    if (!series) bySeries.set(key, (series = { params, gens: new Map() }));
+    const genCell = col("generation")![r]!;
+    const generation = cellNumber(genCell, "generation");
+    if (!Number.isInteger(generation) || generation < 0) {
+      throw new InputError(`${genCell.where}: generation ${JSON.stringify(genCell.value)} is not a whole number ≥ 0; ${HINT}`);
+    }
+    let gen = series.gens.get(generation);
+    if (!gen) series.gens.set(generation, (gen = { generation, metrics: {} }));
+    const metric = String(col("metric")![r]!.value);
+    const num = (name: string) => (index(name) < 0 ? NaN : cellNumber(col(name)![r]!, name));
+    gen.metrics[metric] = { mean: num("mean"), sd: num("sd"), se: num("se"), median: num("median"), p025: num("p025"), p975: num("p975") };
+    const theory = num("theory");
+    if (!Number.isNaN(theory)) (gen.theory ??= {})[metric] = theory;
+  }
+  const series = [...bySeries.values()].map(({ params, gens }) => ({
+    label: labelOf(params),
+    params,
+    generations: [...gens.values()].sort((a, b) => a.generation - b.generation),
+  }));
+  return { name: input.name, kind: "rows", config: null, seed: null, grid, series };
+}

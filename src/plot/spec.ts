@@ -1,0 +1,230 @@
+/**
+ * The Vega-Lite specification of a results plot: one panel per metric (x = generation), the
+ * replicate median as a solid line over its 2.5%–97.5% band; where closed-form theory exists, the
+ * theory as a dashed line beside the replicate *mean* as a dotted one (theory gives expectations,
+ * and the median of a skewed quantity such as var_ratio sits well below its mean). A sweep or a
+ * file of several runs draws one colour per series, with a legend.
+ *
+ * Pure data in, JSON out: no Vega here, so building a spec costs nothing and is easy to test.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { UsageError } from "../errors.js";
+import { headlineMetrics } from "../output/headline.js";
+import { DEFAULT_PANELS, MAX_BANDS } from "./defaults.js";
+import type { PlotInput } from "./load.js";
+import { describeMetric } from "./metrics.js";
+import { plotTitle, type PlotTitle } from "./title.js";
+
+export type ScaleChoice = "auto" | "linear" | "log";
+
+export interface PlotOptions {
+  /** Metric names to draw; empty for the headline metrics. */
+  readonly metrics: readonly string[];
+  /** Draw the 2.5%–97.5% band: true, false, or undefined for "when at most MAX_BANDS series". */
+  readonly band: boolean | undefined;
+  readonly scale: ScaleChoice;
+}
+
+/** With scale "auto", a panel turns logarithmic when all its values are positive and span this ratio. */
+export const LOG_SPAN = 1e3;
+
+const PANEL_WIDTH = 340;
+const PANEL_HEIGHT = 200;
+const SINGLE_COLORS = { median: "#1f77b4", mean: "#1f77b4", theory: "#d62728" } as const;
+const DASH = { median: [1, 0], mean: [2, 3], theory: [7, 4] } as const;
+
+type Kind = keyof typeof DASH;
+
+export interface PlotSpec {
+  readonly spec: TopLevelSpec;
+  readonly metrics: string[];
+  readonly title: PlotTitle;
+}
+
+/** Every metric name in the input, in first-seen order. */
+export function availableMetrics(input: PlotInput): string[] {
+  const seen = new Set<string>();
+  for (const s of input.series) for (const g of s.generations) for (const m of Object.keys(g.metrics)) seen.add(m);
+  return [...seen];
+}
+
+function chooseMetrics(input: PlotInput, wanted: readonly string[]): string[] {
+  const available = availableMetrics(input);
+  if (wanted.length === 0) {
+    const headline = headlineMetrics(available, DEFAULT_PANELS);
+    return headline.length > 0 ? headline : available.slice(0, DEFAULT_PANELS);
+  }
+  for (const m of wanted) {
+    if (!available.includes(m)) {
+      throw new UsageError(`--metrics ${m}: no such metric in ${input.name}; it has ${available.join(", ")}`);
+    }
+  }
+  return [...new Set(wanted)];
+}
+
+export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec {
+  const metrics = chooseMetrics(input, options.metrics);
+  const multi = input.series.length > 1;
+  const drawBand = options.band ?? input.series.length <= MAX_BANDS;
+  const lines: Record<string, string | number>[] = [];
+  const bands: Record<string, string | number>[] = [];
+  const theoryMetrics = new Set<string>();
+  for (const s of input.series) {
+    for (const g of s.generations) {
+      for (const metric of metrics) {
+        if (g.theory?.[metric] !== undefined && Number.isFinite(g.theory[metric])) theoryMetrics.add(metric);
+      }
+    }
+  }
+  for (const s of input.series) {
+    // "name" becomes each line's accessible label in the SVG (aria-label): "var_ratio median (sample-size=10)".
+    const of = multi ? ` (${Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`).join(", ")})` : "";
+    for (const g of s.generations) {
+      for (const metric of metrics) {
+        const m = g.metrics[metric];
+        const base = { metric, series: s.label, generation: g.generation };
+        const line = (kind: Kind, value: number) => lines.push({ ...base, kind, value, name: `${metric} ${kind}${of}` });
+        if (m && Number.isFinite(m.median)) line("median", m.median);
+        if (m && theoryMetrics.has(metric) && Number.isFinite(m.mean)) line("mean", m.mean);
+        const t = g.theory?.[metric];
+        if (t !== undefined && Number.isFinite(t)) line("theory", t);
+        if (drawBand && m && Number.isFinite(m.p025) && Number.isFinite(m.p975)) {
+          bands.push({ ...base, lo: m.p025, hi: m.p975, name: `${metric} band 2.5%–97.5%${of}` });
+        }
+      }
+    }
+  }
+  const kinds: Kind[] = theoryMetrics.size > 0 ? ["median", "mean", "theory"] : ["median"];
+  const title = plotTitle(input, theoryMetrics.size > 0, drawBand);
+  const generations = input.series.flatMap((s) => s.generations.map((g) => g.generation));
+  const xDomain = [Math.min(...generations), Math.max(...generations)];
+  const seriesOrder = input.series.map((s) => s.label);
+  // Legend wording for the line kinds (the data keeps the short names).
+  const kindLabels = "datum.label === 'theory' ? 'theory (expectation)' : datum.label === 'mean' ? 'replicate mean' : 'median'";
+
+  const x = {
+    field: "generation",
+    type: "quantitative",
+    title: "generation",
+    scale: { domain: xDomain, nice: false },
+    axis: { format: "d", tickMinStep: 1 },
+  };
+  const color = multi
+    ? {
+        field: "series",
+        type: "nominal",
+        title: input.grid.join(", ") || "series",
+        sort: seriesOrder,
+        scale: { scheme: seriesOrder.length > 10 ? "tableau20" : "tableau10" },
+        // The bands share this legend; without this their faint fill would set the symbols' opacity.
+        legend: { symbolOpacity: 1 },
+      }
+    : {
+        field: "kind",
+        type: "nominal",
+        title: null,
+        scale: { domain: kinds, range: kinds.map((k) => SINGLE_COLORS[k]) },
+        legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
+      };
+  const strokeDash = {
+    field: "kind",
+    type: "nominal",
+    title: multi ? "line" : null,
+    scale: { domain: kinds, range: kinds.map((k) => DASH[k]) },
+    legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
+  };
+
+  const panels = metrics.map((metric) => {
+    const values = [
+      ...lines.filter((r) => r.metric === metric).map((r) => r.value as number),
+      ...bands.filter((r) => r.metric === metric).flatMap((r) => [r.lo as number, r.hi as number]),
+    ];
+    const log = options.scale === "log" || (options.scale === "auto" && isLogWorthy(values));
+    if (log && values.some((v) => v <= 0)) {
+      throw new UsageError(`--scale log: ${metric} has values ≤ 0, which a log scale cannot show; use --scale linear or leave --metrics out`);
+    }
+    // Log axes: ticks and grid at whole decades only, labelled 0.001 … 1000 plainly and 1e-7 beyond.
+    const yAxis = log ? { values: decades(values), labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')" } : {};
+    const y = { type: "quantitative", title: metric, scale: log ? { type: "log" } : { zero: false }, axis: yAxis };
+    const description = describeMetric(metric);
+    const layer: unknown[] = [];
+    if (drawBand) {
+      layer.push({
+        data: { name: "bands" },
+        transform: [{ filter: { field: "metric", equal: metric } }],
+        mark: { type: "area", opacity: multi ? 0.12 : 0.2, ...(multi ? {} : { color: SINGLE_COLORS.median }) },
+        encoding: {
+          x,
+          y: { ...y, field: "lo" },
+          y2: { field: "hi" },
+          ...(multi ? { color } : {}),
+          detail: { field: "series", type: "nominal" },
+          description: { field: "name", type: "nominal" },
+        },
+      });
+    }
+    layer.push({
+      data: { name: "lines" },
+      transform: [{ filter: { field: "metric", equal: metric } }],
+      mark: { type: "line", strokeWidth: 2 },
+      encoding: {
+        x,
+        y: { ...y, field: "value" },
+        color,
+        strokeDash,
+        detail: { field: "series", type: "nominal" },
+        description: { field: "name", type: "nominal" },
+      },
+    });
+    return {
+      title: { text: metric, ...(description ? { subtitle: description } : {}), anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
+      width: PANEL_WIDTH,
+      height: PANEL_HEIGHT,
+      layer,
+    };
+  });
+
+  const spec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title.title, subtitle: title.subtitle, anchor: "start", fontSize: 16, subtitleFontSize: 12, subtitlePadding: 4, offset: 14 },
+    description: title.caption,
+    datasets: { lines, bands },
+    columns: metrics.length === 1 ? 1 : 2,
+    concat: panels,
+    resolve: { scale: { y: "independent", color: "shared", strokeDash: "shared" } },
+    padding: 12,
+    background: "white",
+    config: {
+      font: "DejaVu Sans, Helvetica, Arial, sans-serif",
+      view: { stroke: "#ddd" },
+      axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#eee" },
+      legend: { labelFontSize: 11, titleFontSize: 11, symbolStrokeWidth: 2, symbolType: "stroke", symbolSize: 200, labelLimit: 320 },
+      concat: { spacing: 28 },
+    },
+  };
+  return { spec: spec as unknown as TopLevelSpec, metrics, title };
+}
+
+/** True when every value is positive and they span at least LOG_SPAN (a variance collapsing by decades). */
+function isLogWorthy(values: number[]): boolean {
+  if (values.length === 0) return false;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min > 0 && max / min >= LOG_SPAN;
+}
+
+/** Powers of ten covering the positive values, every k-th one so that at most eight remain. */
+function decades(values: number[]): number[] {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length === 0) return [1];
+  const lo = Math.floor(Math.log10(Math.min(...positive)));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  const step = Math.max(1, Math.ceil((hi - lo + 1) / 8));
+  const out: number[] = [];
+  for (let e = hi; e >= lo; e -= step) out.push(Number(`1e${e}`));
+  return out.reverse();
+}
