@@ -7,9 +7,9 @@ import { CollapseError } from "../errors.js";
 import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
+import { plotCommand } from "./plot.js";
 import { simCommand } from "./sim.js";
 import { checkCommand } from "./check.js";
-import { plotCommand } from "./plot.js";
 
 function program(): Command {
   const root = new Command("collapse")

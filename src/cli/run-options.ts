@@ -16,7 +16,7 @@ export interface RunOptions {
 export function addRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"): Command {
   const group = "Output and running:";
   cmd
-    .addOption(new Option("--format <F>", "table, json, csv, ndjson or markdown (default table)").choices(FORMATS).helpGroup(group))
+    .addOption(new Option("--format <F>", "output format (default table)").choices(FORMATS).helpGroup(group))
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(group))
     .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup(group))
     .addOption(new Option("--no-color", "no colour (also NO_COLOR=1 or FORCE_COLOR=0)").helpGroup(group))

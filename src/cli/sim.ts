@@ -14,14 +14,19 @@ export function simCommand(): Command {
     .addHelpText(
       "after",
       `
-Regimes (training set of generation g >= 1; M = --sample-size, A = --real-fraction):
+Regimes (training set of generation g >= 1; M = --sample-size, A = --real-fraction,
+N0 = seed size):
   replace     the M samples drawn from the previous model (default; the paper's setting)
-  accumulate  the seed data plus every synthetic sample so far (real data never leaves)
+  accumulate  the seed data plus every synthetic sample so far: N0 + g*M rows at
+              generation g (real data never leaves; kept in one append-only pool)
   mix         a fixed random subset of round(A*M) seed rows, drawn once per replicate,
-              plus M - round(A*M) fresh synthetic samples
+              plus M - round(A*M) fresh synthetic samples: M rows
   fresh       like mix, but the real part is new each generation: drawn from --source,
               or resampled with replacement from the seed file when --data is used
-  --filter-recall R removes each synthetic sample with probability R before fitting.
+  --filter-recall R removes each synthetic sample (never a real one) with probability
+              R before it enters the training set, in every regime; 0 = no filter.
+  --truncate K draws only within K sigma of the current model (mvn, gmm: within the
+              Mahalanobis radius holding the same mass, per component for gmm).
 
 Examples:
   collapse sim --generations 9

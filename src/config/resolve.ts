@@ -1,9 +1,12 @@
 import { UsageError } from "../errors.js";
 import type { SimConfig } from "./config.js";
-import { SIM_OPTIONS, type ModelName, type OptionSpec } from "./spec.js";
+import { BUNDLED_CORPUS, SIM_OPTIONS, type ModelName, type OptionSpec } from "./spec.js";
 
-/** Where a raw value came from, for error messages: a flag or a key of a config file. */
-export type Origin = { kind: "flag" } | { kind: "config"; file: string };
+/**
+ * Where a raw value came from, for error messages: a flag, a key of a config file, or a value of a
+ * sweep grid (`--grid NAME=…`, or the "grid" object of a config file when `file` is set).
+ */
+export type Origin = { kind: "flag" } | { kind: "config"; file: string } | { kind: "grid"; file?: string };
 
 export interface RawOption {
   value: unknown;
@@ -57,7 +60,8 @@ export function modelDefaults(model: ModelName): { replicates: number; seedSize:
 
 /** Options that only make sense for some models, and which those are. */
 const APPLIES_TO: Record<string, readonly ModelName[]> = {
-  estimator: CONTINUOUS,
+  // gmm's EM is maximum likelihood throughout: a per-component Bessel correction has no standard form.
+  estimator: ["gaussian", "mvn"],
   truncate: CONTINUOUS,
   tailK: CONTINUOUS,
   temperature: DISCRETE,
@@ -67,13 +71,16 @@ const APPLIES_TO: Record<string, readonly ModelName[]> = {
   tokens: ["ngram"],
   order: ["ngram"],
   holdout: ["ngram"],
-  smoothing: ["categorical", "ngram"],
+  // ngram samples its fitted counts unsmoothed (words can die); its perplexity has a fixed smoothing.
+  smoothing: ["categorical"],
   components: ["gmm"],
   dims: ["mvn", "gmm"],
   quantiles: ["gaussian"],
 };
 
-function where(spec: OptionSpec, origin: Origin): string {
+/** How messages name an option given with `origin`: "--flag", "file: \"key\"", "--grid flag"… */
+export function where(spec: OptionSpec, origin: Origin): string {
+  if (origin.kind === "grid") return origin.file !== undefined ? `${origin.file}: grid "${spec.key}"` : `--grid ${spec.flag}`;
   return origin.kind === "flag" ? `--${spec.flag}` : `${origin.file}: "${spec.key}"`;
 }
 
@@ -189,13 +196,16 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>): SimConfig
   if (model === "ngram" && !given.has("data") && given.has("source")) {
     throw new UsageError(`${flagOf("source")} does not apply to --model ngram: give a text file with --data (default: the bundled corpus)`);
   }
+  if (model === "ngram" && given.has("seedSize")) {
+    throw new UsageError(`${flagOf("seedSize")} does not apply to --model ngram: the seed size is the text's token count`);
+  }
 
   const perModel = modelDefaults(model);
   const pick = <T>(key: string, fallback: T): T => (given.has(key) ? (given.get(key) as T) : fallback);
   const hasData = given.has("data");
   return {
     model,
-    data: pick("data", DEFAULTS.data),
+    data: pick("data", model === "ngram" ? BUNDLED_CORPUS : DEFAULTS.data),
     column: pick("column", DEFAULTS.column),
     source: hasData ? null : pick<string | null>("source", null),
     seedSize: hasData ? null : pick("seedSize", perModel.seedSize || null),
@@ -216,7 +226,8 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>): SimConfig
     holdout: pick("holdout", DEFAULTS.holdout),
     smoothing: pick("smoothing", DEFAULTS.smoothing),
     components: pick("components", DEFAULTS.components),
-    dims: pick("dims", DEFAULTS.dims),
+    // gmm defaults to one dimension (its default source is a 1-D bimodal mixture); mvn to two.
+    dims: pick("dims", model === "gmm" ? 1 : DEFAULTS.dims),
     tailK: pick("tailK", [...DEFAULTS.tailK]),
     tailFraction: pick("tailFraction", DEFAULTS.tailFraction),
     quantiles: pick("quantiles", [...DEFAULTS.quantiles]),

@@ -40,11 +40,17 @@ export type Tokens = (typeof TOKENIZERS)[number];
 /** Upper bound on any one sample or seed size: beyond it a typed array would not fit in memory. */
 export const MAX_SIZE = 100_000_000;
 
+/** The text the ngram model reads when --data is not given, relative to the package root. */
+export const BUNDLED_CORPUS = "fixtures/medieval-architecture.txt";
+
 export const SIM_OPTIONS: readonly OptionSpec[] = [
   { key: "model", flag: "model", type: "enum", arg: "M", choices: MODELS, group: "model",
-    description: "generative model: gaussian, mvn, gmm, categorical or ngram (default gaussian)" },
+    description: "generative model (default gaussian)" },
   { key: "data", flag: "data", type: "string", arg: "FILE", group: "data",
-    description: "seed data file (.csv .tsv .json .ndjson .txt) or - for stdin; replaces --source" },
+    description:
+      "seed data file (.csv .tsv .json .ndjson .txt) or - for stdin; replaces --source. categorical: one label per line, " +
+      "label,count rows (a label listed twice is an error) or JSON; ngram: any text (default: the bundled corpus " +
+      "fixtures/medieval-architecture.txt)" },
   { key: "column", flag: "column", type: "string", arg: "C", group: "data",
     description: "column by header name or 1-based index (mvn/gmm: a comma list; default: the only column, or all numeric ones)" },
   { key: "source", flag: "source", type: "string", arg: "SPEC", group: "data",
@@ -60,9 +66,9 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
   { key: "seed", flag: "seed", type: "string", arg: "S", group: "loop",
     description: "master seed, any string or number (default 1); same options and seed give the same bytes" },
   { key: "estimator", flag: "estimator", type: "enum", arg: "E", choices: ESTIMATORS, group: "model",
-    description: "variance estimator of the Gaussian family: mle divides by n, unbiased by n-1 (default mle)" },
+    description: "gaussian/mvn variance estimator: mle divides by n, unbiased by n-1 (default mle)" },
   { key: "regime", flag: "regime", type: "enum", arg: "R", choices: REGIMES, group: "regime",
-    description: "how each generation's training set is built: replace, accumulate, mix or fresh (default replace)" },
+    description: "training set of each generation, defined below (default replace)" },
   { key: "realFraction", flag: "real-fraction", type: "number", arg: "A", min: 0, max: 1, group: "regime",
     description: "share of real data in the training set under mix and fresh (default 0.1)" },
   { key: "filterRecall", flag: "filter-recall", type: "number", arg: "R", min: 0, max: 1, group: "regime",
@@ -76,17 +82,21 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
   { key: "truncate", flag: "truncate", type: "number", arg: "K", above: 0, max: 100, group: "sampling",
     description: "continuous models: reject draws outside mu +/- K sigma (default off)" },
   { key: "tokens", flag: "tokens", type: "enum", arg: "T", choices: TOKENIZERS, group: "model",
-    description: "ngram tokens: word or char (default word)" },
+    description:
+      "ngram tokens: word = lower-cased runs of letters, digits and apostrophes (punctuation dropped, numbers kept); " +
+      "char = every character, each whitespace run as one space (default word)" },
   { key: "order", flag: "order", type: "int", arg: "N", min: 1, max: 6, group: "model",
-    description: "ngram order, 1..6 (default 2)" },
+    description: "ngram order, 1..6 (default 2); a chain reaching a context with no continuation restarts from the text's first n-1 tokens" },
   { key: "holdout", flag: "holdout", type: "number", arg: "F", above: 0, below: 1, group: "model",
-    description: "ngram: fraction of the text held out for perplexity, never trained on (default 0.1)" },
+    description:
+      "ngram: the last F of the text, never trained on, for perplexity — interpolated Witten-Bell smoothing down to a " +
+      "uniform over the generation-0 vocabulary plus one unknown token, so it stays finite (default 0.1)" },
   { key: "smoothing", flag: "smoothing", type: "number", arg: "L", min: 0, max: 1e6, group: "model",
-    description: "categorical: add-L smoothing of fitted frequencies (default 0)" },
+    description: "categorical: add-L smoothing of fitted frequencies, which keeps every category alive (default 0)" },
   { key: "components", flag: "components", type: "int", arg: "K", min: 1, max: 100, group: "model",
-    description: "gmm: mixture components (default 2)" },
+    description: "gmm: at most K components; each generation keeps the k <= K with the best BIC (default 2)" },
   { key: "dims", flag: "dims", type: "int", arg: "D", min: 1, max: 100, group: "model",
-    description: "mvn/gmm with a built-in source: dimensions (default 2)" },
+    description: "mvn/gmm with a built-in source: dimensions (default mvn 2, gmm 1)" },
   { key: "tailK", flag: "tail-k", type: "numberList", arg: "LIST", above: 0, max: 50, group: "metrics",
     description: "continuous tails at these multiples of the original sigma (default 2,3)" },
   { key: "tailFraction", flag: "tail-fraction", type: "number", arg: "F", above: 0, below: 1, group: "metrics",

@@ -129,7 +129,8 @@ class Chain {
         train = ops.concat([this.realSubset, synthetic]);
         break;
       case "fresh":
-        train = ops.concat([this.p.freshReal(this.realCount, this.rng), synthetic]);
+        // round(A·M) can be 0 (small A·M); a source asked for zero draws would be an empty seed.
+        train = this.realCount > 0 ? ops.concat([this.p.freshReal(this.realCount, this.rng), synthetic]) : synthetic;
         break;
     }
     const size = ops.size(train);

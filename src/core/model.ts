@@ -54,10 +54,14 @@ export interface Model<D, P, R> {
   readonly defaultSource: string | null;
   /** The shape of seed input this model reads (see SeedInput). */
   readonly input: SeedInput["kind"];
-  /** Shapes seed input into training data; `heldOut` is data never trained on (ngram's holdout). */
-  seed(input: SeedInput, config: ResolvedConfig): { data: D; heldOut?: D };
-  /** Metric names reported for this configuration, in output order. */
-  metricNames(config: ResolvedConfig): string[];
+  /**
+   * Shapes seed input into training data; `heldOut` is data never trained on (ngram's holdout).
+   * `purpose` is "fresh" when the input is the fresh regime's new real data for one generation
+   * (possibly tiny), which must not be held to the seed data's checks.
+   */
+  seed(input: SeedInput, config: ResolvedConfig, purpose?: "generation0" | "fresh"): { data: D; heldOut?: D };
+  /** Metric names reported for this configuration and generation-0 reference, in output order. */
+  metricNames(config: ResolvedConfig, reference: R): string[];
   fit(data: D, config: ResolvedConfig): P;
   sample(params: P, n: number, rng: Rng, config: ResolvedConfig): D;
   reference(data0: D, params0: P, config: ResolvedConfig, heldOut: D | undefined): R;

@@ -44,7 +44,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
   const source = seed.source;
   const freshReal =
     source !== null
-      ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), resolved).data
+      ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), resolved, "fresh").data
       : (n: number, rng: Rng) => model.ops.resample(data0, n, rng);
   const prepared: Prepared = {
     model,
@@ -52,7 +52,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
     data0,
     params0,
     reference,
-    metricNames: model.metricNames(resolved),
+    metricNames: model.metricNames(resolved, reference),
     metrics0: model.measure(params0, data0, reference, resolved),
     freshReal,
     seed,

@@ -5,9 +5,14 @@
 import type { SimConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import { singleColumn, numericColumns } from "../data/numbers.js";
-import { readText } from "../data/read.js";
-import { drawNumbers, isNumericSource, parseSource, type SourceSpec } from "../data/source.js";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { BUNDLED_CORPUS } from "../config/spec.js";
+import { readLabels } from "../data/labels.js";
+import { readText, type TextInput } from "../data/read.js";
+import { drawNumbers, isNumericSource, parseSource, zipfProbabilities, type SourceSpec } from "../data/source.js";
 import { readTable } from "../data/table.js";
+import { multinomialCounts } from "../stats/binomial.js";
 import type { AnyModel, SeedInput } from "./model.js";
 import { deriveSeed, Rng } from "./rng.js";
 
@@ -36,16 +41,59 @@ export function fromSource(model: AnyModel, config: SimConfig, spec: SourceSpec,
       return { kind: "numbers", values: drawNumbers(spec, n, rng), name: `--source ${config.source ?? model.defaultSource}` };
     case "table": {
       if (!isNumericSource(spec)) throw new UsageError(`--source ${config.source}: --model ${model.name} needs a numeric source such as normal(0,1)`);
-      const columns = Array.from({ length: config.dims }, () => drawNumbers(spec, n, rng));
+      const columns = spec.kind === "mixture" ? mixtureColumns(spec, config.dims, n, rng) : Array.from({ length: config.dims }, () => drawNumbers(spec, n, rng));
       return { kind: "table", columns, names: columns.map((_, i) => `x${i + 1}`) };
     }
+    case "labels": {
+      if (spec.kind !== "zipf") throw new UsageError(`--source ${config.source}: --model ${model.name} needs a category source such as zipf(1.1,1000)`);
+      // n draws from zipf(s,K) as counts over the K labels c1…cK (all K kept, drawn or not,
+      // so every draw of the source — the fresh regime's too — has the same categories).
+      const counts = multinomialCounts(rng, n, zipfProbabilities(spec.s, spec.k), new Float64Array(spec.k));
+      return { kind: "labels", labels: zipfLabels(spec.k), counts };
+    }
     default:
-      throw new UsageError(`--model ${model.name} cannot read --source yet; give --data FILE`);
+      throw new UsageError(`--model ${model.name} cannot read --source; give --data FILE`);
   }
 }
 
+/** The labels c1…cK of zipf(s,K), built once per K: the fresh regime draws the source every generation. */
+let zipfLabelCache: string[] = [];
+function zipfLabels(k: number): string[] {
+  if (zipfLabelCache.length !== k) zipfLabelCache = Array.from({ length: k }, (_, i) => `c${i + 1}`);
+  return zipfLabelCache;
+}
+
+/**
+ * The corpus bundled with the package (the ngram default), found relative to the package root
+ * whatever the working directory; a file at that relative path in the working directory wins.
+ */
+function readSeedFile(path: string): TextInput {
+  if (path !== BUNDLED_CORPUS || existsSync(path)) return readText(path);
+  const bundled = fileURLToPath(new URL(`../../${BUNDLED_CORPUS}`, import.meta.url));
+  return { ...readText(bundled), name: BUNDLED_CORPUS };
+}
+
+/**
+ * d columns of a mixture source in which each row draws ONE component and all its d coordinates
+ * from that component: mixture(0.5*normal(-2,1),0.5*normal(2,1)) in 2-D has two clusters, at
+ * (−2,−2) and (2,2), not the four that independent columns would give. Other sources give
+ * independent columns.
+ */
+function mixtureColumns(spec: Extract<SourceSpec, { kind: "mixture" }>, d: number, n: number, rng: Rng): Float64Array[] {
+  const columns = Array.from({ length: d }, () => new Float64Array(n));
+  const total = spec.weights.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < n; i++) {
+    let u = rng.random() * total;
+    let j = 0;
+    while (j < spec.parts.length - 1 && (u -= spec.weights[j]!) >= 0) j++;
+    const row = drawNumbers(spec.parts[j]!, d, rng);
+    for (let c = 0; c < d; c++) columns[c]![i] = row[c]!;
+  }
+  return columns;
+}
+
 function fromFile(model: AnyModel, config: SimConfig, path: string): { input: SeedInput; notes: string[] } {
-  const file = readText(path);
+  const file = readSeedFile(path);
   switch (model.input) {
     case "numbers": {
       const table = readTable(file);
@@ -60,7 +108,12 @@ function fromFile(model: AnyModel, config: SimConfig, path: string): { input: Se
     }
     case "text":
       return { input: { kind: "text", text: file.text, name: file.name }, notes: [] };
-    case "labels":
-      throw new UsageError(`--model ${model.name} cannot read label files yet`);
+    case "labels": {
+      if (config.column !== null) {
+        throw new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
+      }
+      const { labels, counts } = readLabels(file);
+      return { input: { kind: "labels", labels, counts }, notes: [] };
+    }
   }
 }

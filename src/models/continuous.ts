@@ -1,5 +1,8 @@
 /** Closed forms shared by the continuous models (DESIGN §3–4). */
-import { normalPdf, normalCdf } from "../stats/normal.js";
+import type { Estimator, Regime } from "../config/spec.js";
+import { chiSquareSfInverse } from "../stats/linalg.js";
+import { normalPdf, normalCdf, normalSf } from "../stats/normal.js";
+import { logGamma } from "../stats/special.js";
 
 /** The suffix of a tail metric: k = 2 → "2", k = 2.5 → "2p5" (names must be expression identifiers). */
 export function tailSuffix(k: number): string {
@@ -42,4 +45,83 @@ export function gaussianKl(mu1: number, sigma1: number, mu2: number, sigma2: num
  */
 export function truncationFactor(k: number): number {
   return 1 - (2 * k * normalPdf(k)) / (2 * normalCdf(k) - 1);
+}
+
+/**
+ * The Mahalanobis radius ρ_k(d) that holds the same mass as ±kσ in one dimension:
+ * P(χ²_d > ρ²) = P(|Z| > k) = 2·Q(k). In d = 1, ρ = k. The multivariate models put their tail
+ * thresholds (--tail-k) and truncation (--truncate) at ρ_k, so tail metrics mean the same at every d
+ * (generation 0 has tail_mass_k = 2·Q(k): 4.55% at k = 2, 0.27% at k = 3).
+ */
+export function mahalanobisRadius(k: number, d: number): number {
+  return d === 1 ? k : Math.sqrt(chiSquareSfInverse(2 * normalSf(k), d));
+}
+
+/**
+ * Variance factor of --truncate k in d dimensions: draws are kept when their Mahalanobis radius
+ * under θ is ≤ ρ = ρ_k(d), and Cov(Z | ‖Z‖ ≤ ρ) = v·I with
+ *   v = E[χ²_d; χ²_d ≤ ρ²]/(d·P(χ²_d ≤ ρ²)) = F_{d+2}(ρ²)/F_d(ρ²)
+ *     = 1 − (ρ²/2)^{d/2}·e^{−ρ²/2} / (Γ(d/2 + 1)·(2Φ(k) − 1)),
+ * using F_{d+2}(y) = F_d(y) − (y/2)^{d/2}e^{−y/2}/Γ(d/2+1) and F_d(ρ²) = 2Φ(k) − 1.
+ * For d = 1 this is truncationFactor(k).
+ */
+export function truncationFactorDims(k: number, d: number): number {
+  if (d === 1) return truncationFactor(k);
+  const y = mahalanobisRadius(k, d) ** 2;
+  const inside = 1 - 2 * normalSf(k);
+  return 1 - Math.exp((d / 2) * Math.log(y / 2) - y / 2 - logGamma(d / 2 + 1)) / inside;
+}
+
+/**
+ * E[var_ratio_g] under --regime accumulate with every synthetic sample kept (DESIGN §4).
+ * The pool T_j = D0 ∪ S1 ∪ … ∪ Sj has N_j = n0 + jM rows; θ_j is fitted to it with variance
+ * SS_j/c(N_j), c(N) = N (mle) or N − 1 (unbiased). Adding M draws of variance v·σ_j² (v = the
+ * truncation factor, 1 without --truncate) to a pool with sample mean μ_j:
+ *   SS_{j+1} = SS_j + SS_S + (N_j·M/N_{j+1})·(x̄_S − μ_j)²,
+ *   E[SS_{j+1} | T_j] = SS_j + v·σ_j²·(M − 1 + N_j/N_{j+1}),
+ * so E[σ²_{j+1} | T_j] = f_{j+1}·σ_j² with f_j = (c(N_{j−1}) + v·(M − 1 + N_{j−1}/N_j))/c(N_j), and
+ * by the tower rule E[var_ratio_g] = Π_{j=1..g} f_j. For mle and v = 1, f_j = 1 − M/N_j²:
+ * DESIGN's formula, checked (derivation and simulation). The same holds for the covariance
+ * matrix of mvn, so for its trace ratio.
+ *
+ * Closed form of the product: N_j·c(N_j)·f_j = N_j² − β·N_j − v·M with β = M(1 − v) + [unbiased],
+ * whose roots r± = (β ± √(β² + 4vM))/2 are real; with N_j = n0 + jM each factor (N_j − r) is
+ * M·(j + α), α = (n0 − r)/M, and Π_{j=1..g}(j + α) = Γ(g + 1 + α)/Γ(1 + α). So the product is a
+ * ratio of gamma functions: O(1) for any g (1 + α > 0 because N_1 > r₊).
+ */
+export function accumulateVarianceRatio(n0: number, M: number, g: number, estimator: Estimator, v: number): number {
+  if (g === 0) return 1;
+  const beta = M * (1 - v) + (estimator === "unbiased" ? 1 : 0);
+  const root = Math.sqrt(beta * beta + 4 * v * M);
+  const numerator = [(beta + root) / 2, (beta - root) / 2];
+  const denominator = estimator === "unbiased" ? [0, 1] : [0, 0];
+  const logRising = (r: number) => {
+    const alpha = (n0 - r) / M;
+    return logGamma(g + 1 + alpha) - logGamma(1 + alpha);
+  };
+  let s = 0;
+  for (const r of numerator) s += logRising(r);
+  for (const r of denominator) s -= logRising(r);
+  return Math.exp(s);
+}
+
+/**
+ * E[var_ratio_g] where a closed form exists: replace (((M−1)/M)^g for mle, 1 for unbiased, each
+ * generation also times v) and accumulate (accumulateVarianceRatio), with every synthetic sample
+ * kept (no --filter-recall). undefined otherwise (mix and fresh couple the variance to the drift
+ * of the mean, and filtering makes the sample sizes random).
+ */
+export function expectedVarRatio(
+  regime: Regime,
+  estimator: Estimator,
+  filterRecall: number,
+  M: number,
+  n0: number,
+  g: number,
+  v: number,
+): number | undefined {
+  if (filterRecall > 0) return undefined;
+  if (regime === "replace") return Math.pow((estimator === "mle" ? (M - 1) / M : 1) * v, g);
+  if (regime === "accumulate") return accumulateVarianceRatio(n0, M, g, estimator, v);
+  return undefined;
 }

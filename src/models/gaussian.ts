@@ -12,7 +12,7 @@ import { quantilesInPlace } from "../stats/select.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import { rowOps } from "./rows.js";
-import { gaussianKl, gaussianW2, tailMetricNames, tailNames, truncationFactor, type TailNames } from "./continuous.js";
+import { accumulateVarianceRatio, gaussianKl, gaussianW2, tailMetricNames, tailNames, truncationFactor, type TailNames } from "./continuous.js";
 
 export interface GaussianParams {
   readonly mu: number;
@@ -20,6 +20,8 @@ export interface GaussianParams {
 }
 
 export interface GaussianReference extends GaussianParams {
+  /** Size of the seed data D0 (the accumulate pool starts with it). */
+  readonly n0: number;
   /** tail_mass_centered_k of generation 0, one per --tail-k. */
   readonly centered0: Float64Array;
   readonly tails: readonly TailNames[];
@@ -41,9 +43,11 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
   defaultSource: "normal(0,1)",
   input: "numbers",
 
-  seed(input: SeedInput) {
+  seed(input: SeedInput, _config, purpose = "generation0") {
     if (input.kind !== "numbers") throw new Error("gaussian reads a column of numbers");
     const x = input.values;
+    // The fresh regime's real part may be a single draw; only the seed data must support a fit.
+    if (purpose === "fresh") return { data: x };
     if (x.length < 2) throw new InputError(`${input.name} holds a single value; a Gaussian needs at least two`);
     const mu = mean(x);
     if (!(variance(x, mu, 0) > 0)) {
@@ -75,7 +79,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
 
   reference({ length }, p0, config) {
     const centered0 = Float64Array.from(config.tailK, (k) => normalTwoSidedTail(p0.mu, k * p0.sigma, p0.mu, p0.sigma));
-    return { ...p0, centered0, tails: tailNames(config.tailK), scratch: { buffer: new Float64Array(config.quantiles.length > 0 ? length : 0) } };
+    return { ...p0, n0: length, centered0, tails: tailNames(config.tailK), scratch: { buffer: new Float64Array(config.quantiles.length > 0 ? length : 0) } };
   },
 
   measure({ mu, sigma }, train, ref, config): Metrics {
@@ -106,8 +110,12 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     return m;
   },
 
-  theory(config, g) {
-    // DESIGN §4 holds for the replace regime with every sample kept; elsewhere no closed form is claimed.
+  theory(config, g, ref) {
+    // DESIGN §4 holds for replace and accumulate with every sample kept; elsewhere no closed form is claimed.
+    if (config.regime === "accumulate" && config.filterRecall === 0) {
+      const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
+      return { var_ratio: accumulateVarianceRatio(ref.n0, config.sampleSize, g, config.estimator, v) };
+    }
     if (config.regime !== "replace" || config.filterRecall > 0) return undefined;
     const M = config.sampleSize;
     const shrink = config.estimator === "mle" ? (M - 1) / M : 1;

@@ -16,7 +16,7 @@ export function describeRunParts(c: ResolvedConfig): string[] {
     `regime ${c.regime}${c.regime === "mix" || c.regime === "fresh" ? ` (real ${c.realFraction})` : ""}`,
   ];
   if (c.filterRecall > 0) parts.push(`filter recall ${c.filterRecall}`);
-  if (c.model === "gaussian" || c.model === "mvn" || c.model === "gmm") parts.push(`estimator ${c.estimator}`);
+  if (c.model === "gaussian" || c.model === "mvn") parts.push(`estimator ${c.estimator}`);
   if (c.truncate !== null) parts.push(`truncate ±${c.truncate}σ`);
   if (c.temperature !== 1) parts.push(`T=${c.temperature}`);
   if (c.topK > 0) parts.push(`top-k ${c.topK}`);

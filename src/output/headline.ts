@@ -4,15 +4,16 @@
  */
 const PRIORITY: readonly RegExp[] = [
   /^var_ratio$/,
+  /^modes$/, // gmm: modes dying out is the story of a mixture
   /^mean_drift$/,
   /^tail_loss_/,
   /^kl$/,
-  /^modes$/,
   /^perplexity$/,
   /^ppl_gen0$/,
   /^extinct$/,
   /^tail_support$/,
   /^entropy$/,
+  /^gini_simpson$/, // the discrete metric with a closed form (--theory)
   /^vocab$/,
   /^distinct_2$/,
   /^w2$/,

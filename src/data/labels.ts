@@ -1,0 +1,202 @@
+/**
+ * Category data for the categorical model, read into labels (in first-appearance order) and their
+ * counts. Accepted shapes:
+ *
+ * - one label per line (.txt, or a one-column .csv/.tsv): every non-blank line is one observation,
+ *   so a repeated label is counted again; no header;
+ * - a `label,count` table (.csv, or .tsv with a tab): two columns; the first row is a header when
+ *   its count field is not a number (e.g. `breed,count`);
+ * - JSON: an array of labels (strings or numbers), or an object {"label": count, …}.
+ *
+ * Counts are occurrences: whole numbers ≥ 0 (a zero-count category is a possible but unseen
+ * outcome). A label listed twice in a count table is rejected (InputError naming both lines):
+ * summing would silently hide a copy-paste error. Labels are trimmed; an empty label is an error.
+ */
+import { InputError } from "../errors.js";
+import { positionOf, type TextInput } from "./read.js";
+import { formatOf } from "./table.js";
+
+export interface LabelCounts {
+  /** Category names, first appearance first. */
+  readonly labels: string[];
+  /** counts[i] = occurrences of labels[i]. */
+  readonly counts: Float64Array;
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Reads category data from a file or stdin; every error names file:line and how to fix it. */
+export function readLabels(input: TextInput): LabelCounts {
+  if (input.text.trim() === "") throw new InputError(`${input.name} is empty; give one label per line, label,count rows or a JSON array`);
+  const format = formatOf(input);
+  switch (format) {
+    case "json":
+      return fromJson(input);
+    case "ndjson":
+      throw new InputError(`${input.name}: NDJSON is not read as labels; give one label per line (.txt), label,count rows (.csv) or JSON`);
+    default:
+      return fromLines(input, format === "tsv" ? "\t" : format === "csv" ? "," : null);
+  }
+}
+
+/** Accumulates counts by label, in first-appearance order; `where` of each label for duplicate errors. */
+class Tally {
+  readonly labels: string[] = [];
+  readonly counts: number[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly firstWhere: string[] = [];
+
+  add(label: string, count: number, where: string, duplicates: "sum" | "reject"): void {
+    const i = this.index.get(label);
+    if (i === undefined) {
+      this.index.set(label, this.labels.length);
+      this.labels.push(label);
+      this.counts.push(count);
+      this.firstWhere.push(where);
+    } else if (duplicates === "sum") {
+      this.counts[i]! += count;
+    } else {
+      throw new InputError(
+        `${where}: label ${JSON.stringify(label)} already appeared at ${this.firstWhere[i]}; merge the two rows (add their counts) or rename one`,
+      );
+    }
+  }
+
+  done(name: string): LabelCounts {
+    if (this.labels.length === 0) throw new InputError(`${name} holds no labels; give at least two categories`);
+    const positive = this.counts.filter((c) => c > 0).length;
+    if (positive < 2) {
+      throw new InputError(`${name}: ${positive} category with a positive count; the categorical model needs at least two`);
+    }
+    return { labels: this.labels, counts: Float64Array.from(this.counts) };
+  }
+}
+
+/** A count cell as a whole number ≥ 0, or an InputError saying where and why not. */
+function parseCount(raw: unknown, where: string): number {
+  let x: number;
+  if (typeof raw === "number") x = raw;
+  else if (typeof raw === "string" && NUMBER.test(raw.trim())) x = Number(raw.trim());
+  else {
+    const shown = typeof raw === "string" && raw.trim() === "" ? "an empty count" : `count ${JSON.stringify(raw)}`;
+    throw new InputError(`${where}: ${shown} is not a number; counts are whole numbers of occurrences (0, 1, 2, …)`);
+  }
+  const shown = typeof raw === "string" ? raw.trim() : String(raw);
+  if (!Number.isFinite(x)) throw new InputError(`${where}: count ${shown} is out of range; counts are whole numbers below 2^53`);
+  if (x < 0) throw new InputError(`${where}: count ${shown} is negative; counts are occurrences (0 or more)`);
+  if (!Number.isInteger(x)) throw new InputError(`${where}: count ${shown} is not a whole number; counts are occurrences, not frequencies`);
+  if (!Number.isSafeInteger(x)) throw new InputError(`${where}: count ${shown} is too large; counts must be below 2^53`);
+  return x;
+}
+
+/** Splits a delimited line, honouring RFC 4180 double quotes; null on an unbalanced quote. */
+function splitFields(line: string, delimiter: string): string[] | null {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let value = "";
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q === -1) return null;
+        value += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      fields.push(value);
+      if (i < line.length && line[i] !== delimiter) return null;
+    } else {
+      const d = line.indexOf(delimiter, i);
+      fields.push(d === -1 ? line.slice(i) : line.slice(i, d));
+      i = d === -1 ? line.length : d;
+    }
+    if (i >= line.length) return fields;
+    i++;
+  }
+}
+
+function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
+  const tally = new Tally();
+  const lines = input.text.split("\n");
+  let width = -1;
+  for (let ln = 0; ln < lines.length; ln++) {
+    const raw = lines[ln]!;
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "") continue;
+    const where = `${input.name}:${ln + 1}`;
+    if (delimiter === null) {
+      tally.add(line.trim(), 1, where, "sum");
+      continue;
+    }
+    const fields = splitFields(line, delimiter);
+    if (!fields) throw new InputError(`${where}: unbalanced double quote; close the quoted field`);
+    if (width === -1) {
+      width = fields.length;
+      if (width > 2) {
+        throw new InputError(
+          `${where}: ${width} fields; label files have one label per line or two columns label,count — remove the other columns`,
+        );
+      }
+      // The first row of a label,count table is a header when its count is not a number.
+      if (width === 2 && !NUMBER.test(fields[1]!.trim())) continue;
+    }
+    if (fields.length !== width) {
+      throw new InputError(`${where}: ${fields.length} field(s) where the first row has ${width}; fix the row`);
+    }
+    const label = fields[0]!.trim();
+    if (label === "") throw new InputError(`${where}: empty label; name the category or remove the row`);
+    if (width === 1) tally.add(label, 1, where, "sum");
+    else tally.add(label, parseCount(fields[1], where), where, "reject");
+  }
+  if (tally.labels.length === 0) throw new InputError(`${input.name} has no data rows after its header; give at least two categories`);
+  return tally.done(input.name);
+}
+
+function fromJson(input: TextInput): LabelCounts {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(input.text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    const at = lc ? `:${lc[1]}:${lc[2]}` : pos ? ((p) => `:${p.line}:${p.column}`)(positionOf(input.text, Number(pos[1]))) : "";
+    throw new InputError(`${input.name}${at}: invalid JSON (${msg.split("\n")[0]}); fix the syntax`);
+  }
+  const tally = new Tally();
+  if (Array.isArray(doc)) {
+    doc.forEach((v, i) => {
+      const where = `${input.name}: element ${i + 1}`;
+      if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+        throw new InputError(`${where}: ${JSON.stringify(v)} is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]`);
+      }
+      const label = String(v).trim();
+      if (label === "") throw new InputError(`${where}: empty label; name the category or remove it`);
+      tally.add(label, 1, where, "sum");
+    });
+    return tally.done(input.name);
+  }
+  if (doc !== null && typeof doc === "object") {
+    // JSON.parse keeps the last of repeated keys, so duplicates cannot be seen here.
+    for (const [key, value] of Object.entries(doc)) {
+      const where = `${input.name}:${lineOfKey(input.text, key)}`;
+      const label = key.trim();
+      if (label === "") throw new InputError(`${where}: empty label; name the category or remove it`);
+      tally.add(label, parseCount(value, `${where}: "${key}"`), where, "reject");
+    }
+    return tally.done(input.name);
+  }
+  throw new InputError(`${input.name}: expected a JSON array of labels or an object {"label": count}, got ${JSON.stringify(doc)}`);
+}
+
+/** Line of the first occurrence of "key" as a JSON key, for messages (1 if not found). */
+function lineOfKey(text: string, key: string): number {
+  const at = text.indexOf(JSON.stringify(key));
+  return at < 0 ? 1 : positionOf(text, at).line;
+}

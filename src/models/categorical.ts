@@ -1,0 +1,200 @@
+/**
+ * The categorical model (Wright–Fisher resampling): fit category frequencies (optionally add-λ
+ * smoothed), sample M draws as a vector of counts. Data are counts over the K categories of
+ * generation 0 — never M separate draws — so every step is O(K): K = 10⁵ and M = 10⁷ stay fast.
+ */
+import type { ResolvedConfig } from "../config/config.js";
+import { MAX_SIZE } from "../config/spec.js";
+import { InputError } from "../errors.js";
+import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
+import type { Rng } from "../core/rng.js";
+import { AliasTable } from "../stats/alias.js";
+import { binomial, multinomialCounts } from "../stats/binomial.js";
+import { decodeInPlace, isNeutral } from "./decoding.js";
+import { aliveFlags, DISCRETE_METRICS, discreteMetrics, discreteReference, type DiscreteReference } from "./discrete.js";
+
+export interface CategoricalParams {
+  /** Fitted probabilities pᵢ = (cᵢ + λ)/(N + Kλ) over the K categories of generation 0. */
+  readonly p: Float64Array;
+  /** p after temperature/top-k/top-p: what is sampled. Computed on first use. */
+  weights: Float64Array | null;
+}
+
+export interface CategoricalReference {
+  readonly discrete: DiscreteReference;
+  readonly labels: readonly string[];
+  /** gini_simpson of generation 0. */
+  readonly gini0: number;
+}
+
+/** Category names of seed data, keyed by its count vector (the Model interface passes only data on). */
+const labelsOf = new WeakMap<Float64Array, readonly string[]>();
+
+/** Σ counts. */
+function total(counts: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < counts.length; i++) s += counts[i]!;
+  return s;
+}
+
+function samplingWeights(params: CategoricalParams, config: ResolvedConfig): Float64Array {
+  if (params.weights === null) {
+    if (isNeutral(config)) params.weights = params.p;
+    else {
+      const w = Float64Array.from(params.p);
+      decodeInPlace(w, config);
+      params.weights = w;
+    }
+  }
+  return params.weights;
+}
+
+/**
+ * n draws without replacement from the urn holding counts[i] balls of colour i: a multivariate
+ * hypergeometric vector, exactly. Balls are drawn one at a time through a Fenwick tree over the
+ * counts (O(log K) per draw); when n > N/2 the N − n balls left behind are drawn instead.
+ * O(K + min(n, N − n)·log K).
+ */
+export function hypergeometricCounts(counts: Float64Array, n: number, rng: Rng): Float64Array {
+  const k = counts.length;
+  const N = total(counts);
+  if (!(n >= 0 && n <= N)) throw new RangeError(`hypergeometricCounts: n must be in [0, ${N}], got ${n}`);
+  const complement = n > N / 2;
+  const draws = complement ? N - n : n;
+  const tree = new Float64Array(k + 1);
+  for (let i = 0; i < k; i++) tree[i + 1] = counts[i]!;
+  for (let i = 1; i <= k; i++) {
+    const parent = i + (i & -i);
+    if (parent <= k) tree[parent]! += tree[i]!;
+  }
+  let top = 1;
+  while (top * 2 <= k) top *= 2;
+  const drawn = new Float64Array(k);
+  let remaining = N;
+  for (let d = 0; d < draws; d++) {
+    // The ball of rank u (0-based) in colour order: descend the tree by powers of two.
+    let u = rng.below(remaining);
+    let pos = 0;
+    for (let step = top; step > 0; step >>= 1) {
+      const next = pos + step;
+      if (next <= k && tree[next]! <= u) {
+        pos = next;
+        u -= tree[next]!;
+      }
+    }
+    drawn[pos]!++;
+    for (let i = pos + 1; i <= k; i += i & -i) tree[i]!--;
+    remaining--;
+  }
+  if (!complement) return drawn;
+  for (let i = 0; i < k; i++) drawn[i] = counts[i]! - drawn[i]!;
+  return drawn;
+}
+
+/** DataOps on count vectors: every regime operation is a count operation, O(K) or close. */
+export const countOps: DataOps<Float64Array> = {
+  size: total,
+  thin(counts, keep, rng) {
+    const out = new Float64Array(counts.length);
+    for (let i = 0; i < counts.length; i++) out[i] = binomial(rng, counts[i]!, keep);
+    return out;
+  },
+  subset: (counts, n, rng) => hypergeometricCounts(counts, n, rng),
+  resample: (counts, n, rng) => multinomialCounts(rng, n, counts, new Float64Array(counts.length)),
+  concat(parts) {
+    const out = new Float64Array(parts[0]!.length);
+    for (const part of parts) for (let i = 0; i < out.length; i++) out[i]! += part[i]!;
+    return out;
+  },
+  pool(initial) {
+    // Adding counts in place: the accumulated training set never grows in memory.
+    const sum = Float64Array.from(initial);
+    return {
+      add(counts: Float64Array) {
+        for (let i = 0; i < sum.length; i++) sum[i]! += counts[i]!;
+      },
+      view: () => sum,
+    };
+  },
+};
+
+/** How many draws --show-samples prints per generation. */
+const DESCRIBE_DRAWS = 8;
+
+export const categorical: Model<Float64Array, CategoricalParams, CategoricalReference> = {
+  name: "categorical",
+  defaultSource: "zipf(1.1,1000)",
+  input: "labels",
+
+  seed(input: SeedInput) {
+    if (input.kind !== "labels") throw new Error("categorical reads labels and counts");
+    const { labels, counts } = input;
+    let alive = 0;
+    for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) alive++;
+    if (alive < 2) {
+      throw new InputError(`the seed data has ${alive} category with a positive count; the categorical model needs at least two`);
+    }
+    const n = total(counts);
+    if (n > MAX_SIZE) {
+      throw new InputError(`the seed counts sum to ${n}, above the ${MAX_SIZE} limit of a sample; scale the counts down`);
+    }
+    labelsOf.set(counts, labels);
+    return { data: counts };
+  },
+
+  metricNames: () => [...DISCRETE_METRICS],
+
+  fit(counts, config) {
+    const k = counts.length;
+    const lambda = config.smoothing;
+    const denominator = total(counts) + k * lambda;
+    if (!(denominator > 0)) throw new InputError("a generation's training set is empty; lower --filter-recall or raise --sample-size");
+    const p = new Float64Array(k);
+    for (let i = 0; i < k; i++) p[i] = (counts[i]! + lambda) / denominator;
+    return { p, weights: null };
+  },
+
+  sample(params, n, rng, config) {
+    const w = samplingWeights(params, config);
+    return multinomialCounts(rng, n, w, new Float64Array(w.length));
+  },
+
+  reference(data0, params0, config) {
+    const labels = labelsOf.get(data0);
+    if (!labels) throw new Error("categorical.reference: data0 did not come from categorical.seed");
+    const discrete = discreteReference(params0.p, config.tailFraction);
+    let squares = 0;
+    for (let i = 0; i < params0.p.length; i++) squares += params0.p[i]! * params0.p[i]!;
+    return { discrete, labels, gini0: 1 - squares };
+  },
+
+  measure(params, _train, ref): Metrics {
+    return discreteMetrics(params.p, ref.discrete, {});
+  },
+
+  theory(config, g, ref) {
+    // Wright–Fisher (DESIGN §4) needs pure resampling: replace, nothing filtered, no smoothing,
+    // no decoding distortion. Then E[pᵢ,g] = pᵢ,0 — the mass of any fixed set, R included, is a
+    // martingale — and E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g.
+    if (config.regime !== "replace" || config.filterRecall > 0 || config.smoothing > 0 || !isNeutral(config)) return undefined;
+    return {
+      gini_simpson: ref.gini0 * Math.pow(1 - 1 / config.sampleSize, g),
+      tail_mass: ref.discrete.tailMass0,
+      tail_loss: 0,
+    };
+  },
+
+  describe(params, rng, ref, config) {
+    const table = new AliasTable(samplingWeights(params, config));
+    const draws: string[] = [];
+    for (let i = 0; i < DESCRIBE_DRAWS; i++) draws.push(ref.labels[table.sample(rng)]!);
+    return draws.join(", ");
+  },
+
+  extinctions: {
+    categories: (ref) => Array.from(ref.discrete.alive0, (i) => ref.labels[i]!),
+    alive: (params, ref) => aliveFlags(params.p, ref.discrete),
+  },
+
+  ops: countOps,
+};

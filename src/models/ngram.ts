@@ -1,0 +1,161 @@
+/**
+ * The n-gram text model: fit integer-encoded n-gram counts of every order up to --order, sample a
+ * synthetic text of M tokens by the Markov chain (alias tables per context), measure held-out
+ * perplexity, the generation-0 model's perplexity of the samples, n-gram diversity, and the
+ * discrete metrics on the unigram distribution over the generation-0 vocabulary.
+ *
+ * Generation 0's vocabulary V₀ is that of the training part of the text; a synthetic text can only
+ * hold tokens of the model that wrote it, so every generation's tokens are ids < V₀ (no <unk> in
+ * training). Only the held-out part can hold unknown tokens (id V₀), which the perplexity's
+ * smoothing (ngram/perplexity.ts) gives a positive probability.
+ */
+import type { ResolvedConfig } from "../config/config.js";
+import { InputError } from "../errors.js";
+import type { Metrics, Model, SeedInput } from "../core/model.js";
+import type { Rng } from "../core/rng.js";
+import { aliveFlags, DISCRETE_METRICS, discreteMetrics, discreteReference, type DiscreteReference } from "./discrete.js";
+import { buildSampler, runChain, type ChainSampler } from "./ngram/chain.js";
+import { countNgrams, type NgramCounts } from "./ngram/counts.js";
+import { tokenOps } from "./ngram/ops.js";
+import { newPerplexityScratch, perplexity, type PerplexityScratch } from "./ngram/perplexity.js";
+import { encode, encodeWith, joinerOf, tokenize } from "./ngram/tokenize.js";
+
+export interface NgramParams {
+  readonly counts: NgramCounts;
+  /** The chain with the decoding distortions applied; built on first use. */
+  sampler: ChainSampler | null;
+}
+
+export interface NgramReference {
+  /** V₀ token strings by id. */
+  readonly words: readonly string[];
+  readonly joiner: string;
+  readonly params0: NgramParams;
+  readonly heldOut: Int32Array;
+  readonly discrete: DiscreteReference;
+  readonly scratch: { perplexity: PerplexityScratch; unigram: Float64Array };
+}
+
+const NGRAM_METRICS = ["perplexity", "ppl_gen0", "vocab", "distinct_ngrams", "distinct_2", ...DISCRETE_METRICS];
+
+/** The vocabulary of seed data, keyed by its token array (the Model interface passes only data on). */
+const wordsOf = new WeakMap<Int32Array, { words: string[]; joiner: string }>();
+
+/** Tokens shown per generation by --show-samples, and the longest sample line. */
+const DESCRIBE_TOKENS = { word: 18, char: 90 } as const;
+const DESCRIBE_MAX_CHARS = 110;
+
+function sampler(params: NgramParams, config: ResolvedConfig): ChainSampler {
+  return (params.sampler ??= buildSampler(params.counts, config));
+}
+
+/** Unigram counts over V₀ (from the order-1 level), into `out`. */
+function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
+  out.fill(0);
+  const level = counts.levels[1]!;
+  for (let e = 0; e < level.size; e++) out[level.token[e]!] = level.count[e]!;
+  return out;
+}
+
+export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
+  name: "ngram",
+  defaultSource: null,
+  input: "text",
+
+  seed(input: SeedInput, config) {
+    if (input.kind !== "text") throw new Error("ngram reads text");
+    const tokens = tokenize(input.text, config.tokens);
+    const what = config.tokens === "word" ? "word" : "character";
+    const n = tokens.length;
+    const held = Math.max(1, Math.round(config.holdout * n));
+    // At least order + 1 training tokens (two n-grams: a chain that can move) and one held out.
+    const need = config.order + 2;
+    if (n < need) {
+      throw new InputError(
+        `${input.name}: ${n} ${what} token(s) are too few for --order ${config.order} (needs at least ${need}: order + 1 to train on, 1 held out); give a longer text or lower --order`,
+      );
+    }
+    if (n - held < config.order + 1) {
+      throw new InputError(
+        `${input.name}: --holdout ${config.holdout} leaves ${n - held} of ${n} ${what} tokens to train on, fewer than --order ${config.order} + 1; lower --holdout`,
+      );
+    }
+    // The held-out part is the end of the text: contiguous, never trained on.
+    const { vocabulary, ids } = encode(tokens.slice(0, n - held));
+    const heldOut = encodeWith(tokens.slice(n - held), vocabulary);
+    wordsOf.set(ids, { words: vocabulary.words, joiner: joinerOf(config.tokens) });
+    return { data: ids, heldOut };
+  },
+
+  metricNames: () => [...NGRAM_METRICS],
+
+  fit(tokens, config) {
+    if (tokens.length < config.order) {
+      throw new InputError(
+        `a generation's training text has ${tokens.length} token(s), fewer than --order ${config.order}; lower --filter-recall or raise --sample-size`,
+      );
+    }
+    return { counts: countNgrams(tokens, config.order), sampler: null };
+  },
+
+  sample(params, n, rng: Rng, config) {
+    return runChain(sampler(params, config), n, rng, new Int32Array(n));
+  },
+
+  reference(data0, params0, config, heldOut) {
+    const seeded = wordsOf.get(data0);
+    if (!seeded || !heldOut) throw new Error("ngram.reference: data0 did not come from ngram.seed");
+    const V = seeded.words.length;
+    const unigram = unigramCounts(params0.counts, new Float64Array(V));
+    const p0 = unigram.map((c) => c / params0.counts.length);
+    return {
+      words: seeded.words,
+      joiner: seeded.joiner,
+      params0,
+      heldOut,
+      discrete: discreteReference(p0, config.tailFraction),
+      scratch: { perplexity: newPerplexityScratch(), unigram: new Float64Array(V) },
+    };
+  },
+
+  measure(params, train, ref): Metrics {
+    const { counts } = params;
+    const V = ref.words.length;
+    const m: Metrics = {
+      perplexity: perplexity(counts, ref.heldOut, V, ref.scratch.perplexity),
+      ppl_gen0: perplexity(ref.params0.counts, train, V, ref.scratch.perplexity),
+      vocab: counts.levels[1]!.size,
+      distinct_ngrams: counts.levels[counts.order]!.size,
+      distinct_2: counts.length > 1 ? counts.levels[2]!.size / (counts.length - 1) : Number.NaN,
+    };
+    const p = unigramCounts(counts, ref.scratch.unigram);
+    for (let i = 0; i < V; i++) p[i]! /= counts.length;
+    return discreteMetrics(p, ref.discrete, m);
+  },
+
+  describe(params, rng, ref, config) {
+    // A random place in the text, not its beginning: a context drawn in proportion to how often
+    // it is followed, written out, then the chain from there.
+    const { counts } = params;
+    const contexts = counts.levels[counts.order - 1]!;
+    let u = rng.random() * (counts.length - counts.order + 1);
+    let context = 0;
+    while (context < contexts.size - 1 && u >= contexts.follow[context]!) u -= contexts.follow[context++]!;
+    const prefix: number[] = [];
+    for (let k = counts.order - 1, id = context; k >= 1; k--) {
+      prefix.unshift(counts.levels[k]!.token[id]!);
+      id = counts.levels[k]!.parent[id]!;
+    }
+    const n = Math.max(0, DESCRIBE_TOKENS[config.tokens] - prefix.length);
+    const ids = [...prefix, ...runChain(sampler(params, config), n, rng, new Int32Array(n), context)];
+    const text = ids.map((id) => ref.words[id]!).join(ref.joiner);
+    return text.length > DESCRIBE_MAX_CHARS ? `${text.slice(0, DESCRIBE_MAX_CHARS - 1)}…` : `${text}…`;
+  },
+
+  extinctions: {
+    categories: (ref) => Array.from(ref.discrete.alive0, (i) => ref.words[i]!),
+    alive: (params, ref) => aliveFlags(unigramCounts(params.counts, ref.scratch.unigram), ref.discrete),
+  },
+
+  ops: tokenOps,
+};

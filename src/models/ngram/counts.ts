@@ -1,0 +1,176 @@
+/**
+ * Integer-encoded n-gram counts of every order 1…n, with no string keys anywhere.
+ *
+ * A k-gram is identified by (the id of its first k−1 tokens as a (k−1)-gram, its last token):
+ * level k is a hash table of such integer pairs, so each level is built from the previous one in
+ * one pass over the text and the ids chain: the k-gram starting at position i is
+ * id_k(i) = level_k[(id_{k−1}(i), token[i+k−1])], with id_0(i) = 0 (the empty context).
+ * Ids are given in order of first appearance, so the k-gram at position 0 always has id 0.
+ *
+ * Each level also records, for each of its entries h used as a context of the next level,
+ * follow[h] = how often h is followed by a token (Σ of its continuations' counts) and
+ * types[h] = how many distinct tokens follow it — what Witten–Bell smoothing needs.
+ */
+
+/** Hash of an integer pair (murmur3's finaliser over a multiplicative mix). */
+export function pairHash(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  return h ^ (h >>> 16);
+}
+
+/** Slots of a level's hash table start at this many and double when half full. */
+const INITIAL_SLOTS = 256;
+
+/** One order of the table: k-grams as (parent (k−1)-gram id, last token) pairs. */
+export class Level {
+  /** Number of distinct k-grams. */
+  size = 0;
+  /** Per k-gram: its (k−1)-gram prefix id, its last token, its count. */
+  readonly parent: Int32Array;
+  readonly token: Int32Array;
+  readonly count: Int32Array;
+  /** Per k-gram as a context of level k+1: continuations counted with multiplicity, and distinct. */
+  readonly follow: Int32Array;
+  readonly types: Int32Array;
+  /**
+   * Open addressing with linear probing, three ints a slot: [id + 1 (0 = empty), parent, token] —
+   * the key beside the id, so a probe touches one cache line. Grown (doubled) to keep the load
+   * ≤ ½: sized by the distinct entries, not the positions, a low level stays small and cached.
+   */
+  slots: Int32Array;
+  /** Slot count − 1 (a power of two minus one). */
+  mask: number;
+
+  /** A level for at most `capacity` distinct entries. */
+  constructor(capacity: number) {
+    const n = Math.max(1, capacity);
+    this.parent = new Int32Array(n);
+    this.token = new Int32Array(n);
+    this.count = new Int32Array(n);
+    this.follow = new Int32Array(n);
+    this.types = new Int32Array(n);
+    this.slots = new Int32Array(3 * INITIAL_SLOTS);
+    this.mask = INITIAL_SLOTS - 1;
+  }
+
+  /** Doubles the table and re-inserts every entry (ids do not change). */
+  grow(): void {
+    const size = 2 * (this.mask + 1);
+    const mask = size - 1;
+    const slots = new Int32Array(3 * size);
+    for (let id = 0; id < this.size; id++) {
+      const a = this.parent[id]!;
+      const b = this.token[id]!;
+      let s = pairHash(a, b) & mask;
+      while (slots[3 * s] !== 0) s = (s + 1) & mask;
+      slots[3 * s] = id + 1;
+      slots[3 * s + 1] = a;
+      slots[3 * s + 2] = b;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  /** The id of (parent, token), or −1 if it never occurred. */
+  find(parent: number, token: number): number {
+    const mask = this.mask;
+    const slots = this.slots;
+    let s = pairHash(parent, token) & mask;
+    for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
+      if (slots[3 * s + 1] === parent && slots[3 * s + 2] === token) return e - 1;
+      s = (s + 1) & mask;
+    }
+    return -1;
+  }
+}
+
+/** The counts of a token sequence at every order 0…top. */
+export interface NgramCounts {
+  /** The model order n (≥ 1). */
+  readonly order: number;
+  /** Tokens counted (the training text's length L). */
+  readonly length: number;
+  /** levels[0] is the empty context (one entry, id 0); levels[k] holds the k-grams, k = 1…top. */
+  readonly levels: Level[];
+  /** For each n-gram (h, w): the id of the (n−1)-gram that ends with w — the chain's next context. */
+  readonly next: Int32Array;
+}
+
+/**
+ * Counts the k-grams of tokens[0..L) for k = 1…max(order, 2) (the bigrams always, for distinct_2).
+ * Requires L ≥ order. O(L · max(order, 2)) expected.
+ */
+export function countNgrams(tokens: Int32Array, order: number): NgramCounts {
+  const L = tokens.length;
+  if (L < order) throw new RangeError(`countNgrams: ${L} tokens are fewer than the order ${order}`);
+  const top = Math.max(order, 2);
+  const root = new Level(1);
+  root.size = 1;
+  root.count[0] = L;
+  const levels: Level[] = [root];
+  // ids[i] = id of the gram of the current level starting at i; one extra slot so that the
+  // order-1 chain can read the (empty) context after the last token.
+  const ids = new Int32Array(L + 1);
+  let next = new Int32Array(0);
+  for (let k = 1; k <= top; k++) {
+    const m = L - k + 1;
+    if (m <= 0) break;
+    const level = new Level(m);
+    const prev = levels[k - 1]!;
+    const isTop = k === order;
+    if (isTop) next = new Int32Array(m);
+    // The insertion is written inline with every array in a local: a run of few generations spends
+    // much of its time before the optimising compiler steps in, where each call and load costs.
+    const { parent, token, count } = level;
+    const { types, follow } = prev;
+    let slots = level.slots;
+    let mask = level.mask;
+    let size = 0;
+    for (let i = 0; i < m; i++) {
+      const h = ids[i]!;
+      const w = tokens[i + k - 1]!;
+      // pairHash inlined: the interpreter, which runs the first generations, does not inline.
+      let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x7feb352d);
+      x ^= x >>> 15;
+      x = Math.imul(x, 0x846ca68b);
+      let s = (x ^ (x >>> 16)) & mask;
+      let id = -1;
+      for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
+        if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
+          id = e - 1;
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+      if (id < 0) {
+        id = size++;
+        slots[3 * s] = id + 1;
+        slots[3 * s + 1] = h;
+        slots[3 * s + 2] = w;
+        parent[id] = h;
+        token[id] = w;
+        types[h]!++;
+        if (2 * size > mask + 1) {
+          level.size = size;
+          level.grow();
+          slots = level.slots;
+          mask = level.mask;
+        }
+      }
+      count[id]!++;
+      follow[h]!++;
+      // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
+      if (isTop) next[id] = ids[i + 1]!;
+      ids[i] = id;
+    }
+    level.size = size;
+    levels.push(level);
+  }
+  return { order, length: L, levels, next };
+}

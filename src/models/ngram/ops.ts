@@ -1,0 +1,89 @@
+/**
+ * DataOps on token sequences. The regimes' observation unit is a fixed-length chunk of
+ * CHUNK consecutive tokens (the last chunk of a text may be shorter), not a single token: dropping
+ * or drawing single tokens would splice words together everywhere and invent n-grams that no text
+ * contains. Chunks joined end to end still create n − 1 spurious n-grams per junction — about
+ * (n−1)/64 of them, a small price.
+ *
+ * - thin: each chunk kept with probability `keep`;
+ * - subset: whole chunks in random order without replacement until n tokens (the last one cut);
+ * - resample: chunks drawn with replacement until n tokens (the last one cut);
+ * - concat / pool: texts joined end to end (the pool in an append-only doubling buffer).
+ */
+import type { DataOps } from "../../core/model.js";
+import type { Rng } from "../../core/rng.js";
+
+/** Tokens per chunk. */
+export const CHUNK = 64;
+
+function chunkCount(x: Int32Array): number {
+  return Math.ceil(x.length / CHUNK);
+}
+
+/** Appends chunk c of x to out at `at`, cut so as not to pass `limit`; returns the new end. */
+function appendChunk(out: Int32Array, at: number, x: Int32Array, c: number, limit: number): number {
+  const from = c * CHUNK;
+  const take = Math.min(CHUNK, x.length - from, limit - at);
+  out.set(x.subarray(from, from + take), at);
+  return at + take;
+}
+
+export const tokenOps: DataOps<Int32Array> = {
+  size: (x) => x.length,
+  thin(x, keep, rng: Rng) {
+    const out = new Int32Array(x.length);
+    let at = 0;
+    const chunks = chunkCount(x);
+    for (let c = 0; c < chunks; c++) if (rng.random() < keep) at = appendChunk(out, at, x, c, x.length);
+    return out.slice(0, at);
+  },
+  subset(x, n, rng: Rng) {
+    // A partial Fisher–Yates shuffle of chunk indices.
+    const chunks = chunkCount(x);
+    const order = new Int32Array(chunks);
+    for (let c = 0; c < chunks; c++) order[c] = c;
+    const out = new Int32Array(n);
+    let at = 0;
+    for (let i = 0; at < n && i < chunks; i++) {
+      const j = i + rng.below(chunks - i);
+      const c = order[j]!;
+      order[j] = order[i]!;
+      order[i] = c;
+      at = appendChunk(out, at, x, c, n);
+    }
+    return out;
+  },
+  resample(x, n, rng: Rng) {
+    const chunks = chunkCount(x);
+    const out = new Int32Array(n);
+    let at = 0;
+    while (at < n) at = appendChunk(out, at, x, rng.below(chunks), n);
+    return out;
+  },
+  concat(parts) {
+    const out = new Int32Array(parts.reduce((s, p) => s + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  },
+  pool(initial) {
+    let buffer = new Int32Array(Math.max(16, initial.length * 2));
+    buffer.set(initial);
+    let length = initial.length;
+    return {
+      add(x: Int32Array) {
+        if (length + x.length > buffer.length) {
+          const grown = new Int32Array(Math.max(buffer.length * 2, length + x.length));
+          grown.set(buffer.subarray(0, length));
+          buffer = grown;
+        }
+        buffer.set(x, length);
+        length += x.length;
+      },
+      view: () => buffer.subarray(0, length),
+    };
+  },
+};

@@ -1,0 +1,266 @@
+/**
+ * The regimes (DESIGN §1) against closed forms, through the core API (resolveSimConfig → prepare →
+ * runReplicates). Every statistical tolerance is Z_TOL ≈ 4.89 standard errors (two-sided false
+ * alarm 1e-6 per check, test/stats/helpers.ts), the SE estimated from the replicates themselves:
+ * for a mean over R independent chains, SE = sd/√R. Chains of one run share generation 0 but are
+ * otherwise independent, so this is the SE of the replicate mean conditional on D0 — which is
+ * what the theory conditions on too (every ratio is taken against θ0).
+ */
+import { describe, expect, it } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { runReplicates } from "../../src/core/loop.js";
+import { prepare, simulate } from "../../src/core/run.js";
+import type { SeedResult } from "../../src/core/seed.js";
+import { accumulateVarianceRatio, truncationFactor, truncationFactorDims } from "../../src/models/continuous.js";
+import { formatters } from "../../src/output/format.js";
+import { digamma, logGamma } from "../../src/stats/special.js";
+import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { Z_TOL } from "../stats/helpers.js";
+
+function median(x: Float64Array): number {
+  const s = Float64Array.from(x).sort();
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : 0.5 * (s[n / 2 - 1]! + s[n / 2]!);
+}
+
+/** |mean(x) − expected| must be within Z_TOL standard errors of the replicate mean. */
+function expectMean(x: Float64Array, expected: number, what: string): void {
+  const err = Math.abs(meanOf(x) - expected);
+  expect(err, `${what}: mean ${meanOf(x)} vs ${expected} (SE ${seOfMean(x)})`).toBeLessThan(Z_TOL * seOfMean(x));
+}
+
+describe("accumulate: E[var_ratio_g] = Π_j f_j (DESIGN §4, derived in continuous.ts)", () => {
+  it("the closed form (gamma-function ratio) equals the direct product Π(1 − M/N_j²) for mle", () => {
+    for (const [n0, M] of [[20, 10], [100, 100], [2, 3], [500, 7]] as const) {
+      let prod = 1;
+      for (let g = 1; g <= 200; g++) {
+        const N = n0 + g * M;
+        prod *= 1 - M / (N * N);
+        expect(accumulateVarianceRatio(n0, M, g, "mle", 1) / prod).toBeCloseTo(1, 11);
+      }
+    }
+  });
+
+  it("and the general factor f_j = (c(N_{j−1}) + v(M − 1 + N_{j−1}/N_j))/c(N_j) for unbiased and truncation", () => {
+    for (const estimator of ["mle", "unbiased"] as const) {
+      for (const v of [1, 0.77, 0.29]) {
+        const c = (N: number) => (estimator === "mle" ? N : N - 1);
+        let prod = 1;
+        for (let g = 1; g <= 60; g++) {
+          const prev = 30 + (g - 1) * 12;
+          const N = prev + 12;
+          prod *= (c(prev) + v * (12 - 1 + prev / N)) / c(N);
+          expect(accumulateVarianceRatio(30, 12, g, estimator, v) / prod).toBeCloseTo(1, 11);
+        }
+      }
+    }
+  });
+
+  // The simulation: seed size 20, M = 10, so the pool grows 20 → 120 and the factors are far from 1.
+  const G = 10;
+  for (const [estimator, truncate] of [["mle", null], ["unbiased", null], ["mle", 1.5]] as const) {
+    it(`simulated gaussian chains match it (${estimator}${truncate ? `, --truncate ${truncate}` : ""})`, () => {
+      const opts: Record<string, unknown> = { regime: "accumulate", seedSize: 20, sampleSize: 10, generations: G, replicates: 4000, estimator, seed: `acc-${estimator}-${truncate}` };
+      if (truncate) opts.truncate = truncate;
+      const run = replicateValues(opts);
+      const v = truncate ? truncationFactor(truncate) : 1;
+      for (let g = 1; g <= G; g++) expectMean(run.values("var_ratio", g), accumulateVarianceRatio(20, 10, g, estimator, v), `g=${g}`);
+    });
+  }
+
+  it("holds for the trace ratio of mvn (the covariance recursion is the same matrix-wise)", () => {
+    const run = replicateValues({ model: "mvn", dims: 3, regime: "accumulate", seedSize: 12, sampleSize: 6, generations: 8, replicates: 3000, seed: "acc-mvn" });
+    for (const g of [1, 4, 8]) expectMean(run.values("var_ratio", g), accumulateVarianceRatio(12, 6, g, "mle", 1), `g=${g}`);
+  });
+
+  it("--theory reports it, and the pool is append-only (views of one growing buffer, not copies)", () => {
+    const { result } = simulate(resolveSimConfig(flags({ regime: "accumulate", seedSize: 20, sampleSize: 10, generations: 3, replicates: 2, theory: true })));
+    expect(result.generations.map((g) => g.theory?.var_ratio)).toEqual([0, 1, 2, 3].map((g) => expect.closeTo(accumulateVarianceRatio(20, 10, g, "mle", 1), 12)));
+    const { prepared } = prepare(resolveSimConfig(flags({ regime: "accumulate", seedSize: 20, sampleSize: 10, generations: 1, replicates: 1 })));
+    const pool = prepared.model.ops.pool(prepared.data0 as Float64Array);
+    const buffers = new Set<ArrayBufferLike>();
+    for (let g = 0; g < 40; g++) {
+      pool.add(new Float64Array(10).fill(g));
+      const view = pool.view() as Float64Array;
+      expect(view.length).toBe(20 + 10 * (g + 1));
+      expect(view[view.length - 1]).toBe(g);
+      buffers.add(view.buffer);
+    }
+    // Doubling capacity from 40: 40 → 80 → 160 → 320 → 640 holds 420 values in 5 buffers, not 40.
+    expect(buffers.size).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("--truncate k multiplies the expected variance by v_k each generation (replace)", () => {
+  const M = 50;
+  const G = 3;
+  for (const k of [1, 2, 3]) {
+    it(`k = ${k}: E[var_ratio_g] = ((M−1)/M · v_k)^g, v_k = ${truncationFactor(k).toFixed(4)}`, () => {
+      const run = replicateValues({ sampleSize: M, generations: G, replicates: 4000, truncate: k, seed: `trunc-${k}` });
+      const v = truncationFactor(k);
+      for (let g = 1; g <= G; g++) expectMean(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
+    });
+  }
+
+  it("v_k is the variance of the truncated normal: 1 − 2kφ(k)/(2Φ(k) − 1), by quadrature", () => {
+    for (const k of [0.3, 1, 2, 3]) {
+      // ∫_{−k}^{k} z²φ(z)dz / ∫_{−k}^{k} φ(z)dz by Simpson's rule on 2000 panels.
+      let num = 0;
+      let den = 0;
+      const n = 2000;
+      for (let i = 0; i <= n; i++) {
+        const z = -k + (2 * k * i) / n;
+        const w = i === 0 || i === n ? 1 : i % 2 ? 4 : 2;
+        const phi = Math.exp(-z * z / 2);
+        num += w * z * z * phi;
+        den += w * phi;
+      }
+      expect(truncationFactor(k)).toBeCloseTo(num / den, 9);
+    }
+  });
+
+  it("mvn truncates at the Mahalanobis radius with the same mass, with factor v_k(d) = F_{d+2}(ρ²)/F_d(ρ²)", () => {
+    const d = 3;
+    const k = 1;
+    const run = replicateValues({ model: "mvn", dims: d, sampleSize: M, generations: 2, replicates: 3000, truncate: k, seed: "trunc-mvn" });
+    const v = truncationFactorDims(k, d);
+    expect(v).toBeLessThan(1);
+    expect(truncationFactorDims(2, 1)).toBeCloseTo(truncationFactor(2), 14);
+    for (const g of [1, 2]) expectMean(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
+  });
+});
+
+describe("mix keeps the variance bounded where replace collapses", () => {
+  // M = 10 for 200 generations. Replace: log var_ratio is a sum of 200 iid log(χ²₉/10), so its
+  // mean is 200·(ψ(4.5) + ln(2/10)) ≈ −44 (DESIGN §4). Mix with A = 0.5: 5 of the 10 training
+  // points are a fixed subset of D0, and the fitted (mle) variance is at least half their sample
+  // variance — bounded below whatever the synthetic half does.
+  const M = 10;
+  const G = 200;
+  const replace = replicateValues({ sampleSize: M, generations: G, replicates: 300, seed: "mix-vs-replace" });
+  const mix = replicateValues({ sampleSize: M, generations: G, replicates: 300, regime: "mix", realFraction: 0.5, seed: "mix-vs-replace" });
+
+  it("replace: the mean of log var_ratio follows g·(ψ((M−1)/2) + ln(2/M)) down to ≈ −44", () => {
+    for (const g of [50, 200]) expectMean(replace.values("log_var_ratio", g), g * (digamma((M - 1) / 2) + Math.log(2 / M)), `g=${g}`);
+  });
+
+  it("mix: the median log var_ratio stays above ln(0.1) at every 25th generation (its floor is ½ the subset's variance)", () => {
+    // Median of ½·s²₅/σ0² with s²₅ the mle variance of 5 random seed points: ≈ ½·(4/5)·(median χ²₄)/4
+    // ≈ 0.34, so ln ≈ −1.1; ln(0.1) ≈ −2.3 leaves room for the sampling of the subsets.
+    for (let g = 25; g <= G; g += 25) expect(median(mix.values("log_var_ratio", g))).toBeGreaterThan(Math.log(0.1));
+    expect(median(replace.values("log_var_ratio", G)) - median(mix.values("log_var_ratio", G))).toBeLessThan(-30);
+  });
+});
+
+describe("--filter-recall", () => {
+  it("0 is exactly no filter: same seed, same bytes of the JSON output, for every regime and model", () => {
+    const cases: Record<string, unknown>[] = [
+      { regime: "replace" },
+      { regime: "accumulate" },
+      { regime: "mix", realFraction: 0.3 },
+      { regime: "fresh", realFraction: 0.3 },
+      { model: "mvn", regime: "mix", realFraction: 0.2 },
+      { model: "gmm", regime: "accumulate", seedSize: 60, replicates: 3 },
+    ];
+    for (const c of cases) {
+      const base = { generations: 4, replicates: 20, sampleSize: 30, ...c };
+      const json = (o: Record<string, unknown>) => formatters.json.render(simulate(resolveSimConfig(flags(o))).result, { color: false, width: 80, showSamples: false });
+      const plain = json(base);
+      expect(json({ ...base, filterRecall: 0 })).toBe(plain);
+      expect(json({ ...base, filterRecall: "0.0" })).toBe(plain);
+      // …and a positive recall does change the run.
+      expect(json({ ...base, filterRecall: 0.2 })).not.toBe(plain);
+    }
+  });
+
+  it("r > 0 thins the synthetic sample: E[var_ratio_1] = E[(N−1)/N] with N ~ Binomial(M, 1 − r)", () => {
+    const M = 20;
+    const r = 0.5;
+    const run = replicateValues({ sampleSize: M, generations: 1, replicates: 20_000, filterRecall: r, seed: "filter" });
+    // Exact expectation over the binomial size (N ≥ 2 is required by the loop; P(N < 2) ≈ 2e-5).
+    let e = 0;
+    let mass = 0;
+    for (let n = 2; n <= M; n++) {
+      const p = Math.exp(logGamma(M + 1) - logGamma(n + 1) - logGamma(M - n + 1) + M * Math.log(0.5));
+      e += (p * (n - 1)) / n;
+      mass += p;
+    }
+    expectMean(run.values("var_ratio", 1), e / mass, "g=1");
+  });
+});
+
+describe("fresh with real fraction 1 never drifts", () => {
+  // Every training set is M fresh real points: var_ratio_g = s²_g/σ0², with E[s²_g] = (M−1)/M·σ² for
+  // a source of variance σ², at every generation — the chain has no memory.
+  it("from a --source: E[var_ratio_g] = (M−1)/M · σ²/σ0² and E[mean_g] = μ at every g", () => {
+    const M = 40;
+    const G = 12;
+    const options = { regime: "fresh", realFraction: 1, source: "normal(3,2)", seedSize: 50, sampleSize: M, generations: G, replicates: 3000, seed: "fresh-source" };
+    const { prepared } = prepare(resolveSimConfig(flags(options)));
+    const sigma0 = (prepared.params0 as { sigma: number }).sigma;
+    const run = replicateValues(options);
+    for (let g = 1; g <= G; g++) {
+      expectMean(run.values("var_ratio", g), (((M - 1) / M) * 4) / sigma0 ** 2, `var_ratio g=${g}`);
+      expectMean(run.values("mean", g), 3, `mean g=${g}`);
+    }
+  });
+
+  it("from a file: D0 is resampled with replacement, so E[var_ratio_g] = (M−1)/M and E[mean_drift_g] = 0 at every g", () => {
+    const values = Float64Array.from({ length: 30 }, (_, i) => Math.sin(i * 1.7) * 5 + i / 10);
+    const loaded: SeedResult = { input: { kind: "numbers", values, name: "inline" }, source: null, notes: [] };
+    const config = resolveSimConfig(flags({ data: "inline.csv", regime: "fresh", realFraction: 1, generations: 10, replicates: 3000, seed: "fresh-file" }));
+    const { prepared } = prepare(config, loaded);
+    const M = prepared.config.sampleSize;
+    expect(M).toBe(30);
+    const block = runReplicates(prepared, 0, 3000);
+    const R = 3000;
+    const metric = (name: string, g: number) => block.values[prepared.metricNames.indexOf(name)]!.slice(g * R, (g + 1) * R);
+    for (let g = 1; g <= 10; g++) {
+      expectMean(metric("var_ratio", g), (M - 1) / M, `var_ratio g=${g}`);
+      expectMean(metric("mean_drift", g), 0, `mean_drift g=${g}`);
+    }
+  });
+
+  it("a real fraction that rounds to zero real points trains on the synthetic part alone", () => {
+    const { result } = simulate(resolveSimConfig(flags({ regime: "fresh", realFraction: 0.001, sampleSize: 50, generations: 2, replicates: 3 })));
+    expect(result.generations).toHaveLength(3);
+  });
+});
+
+describe("mvn with d = 1 behaves like gaussian", () => {
+  // Different seeds, so different D0 and chains: equality in distribution, not in bytes. Every
+  // compared metric is scale-free (ratios to θ0), so the D0 difference does not matter; mvn's
+  // mean_drift is the Mahalanobis norm, |gaussian's signed drift|.
+  const common = { sampleSize: 30, generations: 6, replicates: 3000 };
+  const g1 = replicateValues({ ...common, seed: "g-one" });
+  const m1 = replicateValues({ ...common, model: "mvn", dims: 1, seed: "m-one" });
+  const pairs: [string, string][] = [
+    ["var_ratio", "var_ratio"],
+    ["log_var_ratio", "log_var_ratio"],
+    ["log_var_ratio", "log_gen_var_ratio"],
+    ["kl", "kl"],
+    ["tail_mass_2", "tail_mass_2"],
+    ["tail_mass_centered_3", "tail_mass_centered_3"],
+  ];
+  it("the same means within the combined SE, metric by metric and generation by generation", () => {
+    for (const g of [1, 3, 6]) {
+      for (const [a, b] of pairs) {
+        const x = g1.values(a, g);
+        const y = m1.values(b, g);
+        const se = Math.hypot(seOfMean(x), seOfMean(y));
+        expect(Math.abs(meanOf(x) - meanOf(y)), `${a} vs ${b} at g=${g}`).toBeLessThan(Z_TOL * se);
+      }
+      const drift = g1.values("mean_drift", g).map(Math.abs);
+      const maha = m1.values("mean_drift", g);
+      expect(Math.abs(meanOf(drift) - meanOf(maha))).toBeLessThan(Z_TOL * Math.hypot(seOfMean(drift), seOfMean(maha)));
+    }
+  });
+
+  it("and the same theory", () => {
+    const t = (o: Record<string, unknown>) => simulate(resolveSimConfig(flags({ ...common, replicates: 2, theory: true, ...o }))).result.generations[4]!.theory!;
+    const a = t({});
+    const b = t({ model: "mvn", dims: 1 });
+    expect(b.var_ratio).toBeCloseTo(a.var_ratio!, 14);
+    expect(b.log_gen_var_ratio).toBeCloseTo(a.log_var_ratio!, 12);
+  });
+});

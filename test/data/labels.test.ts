@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readLabels } from "../../src/data/labels.js";
+import { readText } from "../../src/data/read.js";
+import { InputError } from "../../src/errors.js";
+
+const read = (name: string, text: string) => {
+  const { labels, counts } = readLabels({ name, text });
+  return Object.fromEntries(labels.map((l, i) => [l, counts[i]]));
+};
+const order = (name: string, text: string) => readLabels({ name, text }).labels;
+
+function inputError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    const message = (e as Error).message;
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("label files", () => {
+  it("reads one label per line, counting repeats, in first-appearance order", () => {
+    expect(read("a.txt", "red\nblue\n\nred\r\n  green \nred\n")).toEqual({ red: 3, blue: 1, green: 1 });
+    expect(order("a.txt", "red\nblue\nred\ngreen\n")).toEqual(["red", "blue", "green"]);
+    // A .txt line with a comma is one label; a one-column CSV is a label list too.
+    expect(read("a.txt", "a,b\na,b\nc\n")).toEqual({ "a,b": 2, c: 1 });
+    expect(read("a.csv", "x\ny\nx\n")).toEqual({ x: 2, y: 1 });
+  });
+
+  it("reads label,count tables with and without a header, CSV quotes and TSV", () => {
+    expect(read("a.csv", "breed,count\nLab,10\nPug,2\n")).toEqual({ Lab: 10, Pug: 2 });
+    expect(read("a.csv", "Lab,10\nPug,2\n")).toEqual({ Lab: 10, Pug: 2 });
+    expect(read("a.csv", 'label,n\n"Griffon, Brussels",3\nPug,0\nLab,1e3\n')).toEqual({ "Griffon, Brussels": 3, Pug: 0, Lab: 1000 });
+    expect(read("a.tsv", "label\tcount\nLab\t10\nPug\t2\n")).toEqual({ Lab: 10, Pug: 2 });
+    expect(read("stdin", "label,count\nLab,10\nPug,2\n")).toEqual({ Lab: 10, Pug: 2 });
+  });
+
+  it("reads JSON arrays of labels and {label: count} objects", () => {
+    expect(read("a.json", '["a", "b", "a", 3]')).toEqual({ a: 2, b: 1, "3": 1 });
+    expect(read("a.json", '{"a": 5, "b": 0, "c": 2}')).toEqual({ a: 5, b: 0, c: 2 });
+    expect(read("stdin", '["x", "y"]')).toEqual({ x: 1, y: 1 });
+  });
+
+  it("reads the bundled fixtures", () => {
+    const breeds = readLabels(readText("fixtures/dog-breeds.csv"));
+    expect(breeds.labels.length).toBe(readFileSync("fixtures/dog-breeds.csv", "utf8").trim().split("\n").length - 1);
+    expect(breeds.labels[0]).toBe("Labrador Retriever");
+    expect(Math.min(...breeds.counts)).toBeGreaterThanOrEqual(1);
+    const words = readLabels(readText("fixtures/words.txt"));
+    expect(words.counts.reduce((s, c) => s + c, 0)).toBe(readFileSync("fixtures/words.txt", "utf8").trim().split("\n").length);
+  });
+
+  it("rejects negative, fractional and non-numeric counts with file:line", () => {
+    expect(inputError(() => readLabels(readText("fixtures/bad/negative-count.csv")))).toMatch(/negative-count\.csv:3: count -3 is negative/);
+    expect(inputError(() => readLabels(readText("fixtures/bad/fractional-count.csv")))).toMatch(/fractional-count\.csv:3: count 2\.5 is not a whole number/);
+    expect(inputError(() => read("a.csv", "label,count\na,1\nb,x\n"))).toMatch(/a\.csv:3: count "x" is not a number/);
+    expect(inputError(() => read("a.csv", "label,count\na,1\nb,\n"))).toMatch(/a\.csv:3: an empty count/);
+    expect(inputError(() => read("a.json", '{\n"a": 1,\n"b": -2\n}'))).toMatch(/a\.json:3: "b": count -2 is negative/);
+    expect(inputError(() => read("a.json", '{"a": 1.5, "b": 2}'))).toMatch(/count 1\.5 is not a whole number/);
+  });
+
+  it("rejects duplicate labels in a count table, naming both lines", () => {
+    expect(inputError(() => readLabels(readText("fixtures/bad/duplicate-label.csv")))).toMatch(
+      /duplicate-label\.csv:4: label "a" already appeared at fixtures\/bad\/duplicate-label\.csv:2/,
+    );
+  });
+
+  it("rejects empty files, too few categories, wide tables, ragged rows and bad JSON", () => {
+    expect(inputError(() => readLabels(readText("fixtures/bad/empty.csv")))).toMatch(/empty/);
+    expect(inputError(() => read("a.csv", "label,count\n"))).toMatch(/no data rows after its header/);
+    expect(inputError(() => read("a.csv", "label,count\na,0\nb,4\n"))).toMatch(/1 category with a positive count/);
+    expect(inputError(() => read("a.csv", "a,1,2\n"))).toMatch(/a\.csv:1: 3 fields/);
+    expect(inputError(() => read("a.csv", "a,1\nb\n"))).toMatch(/a\.csv:2: 1 field\(s\) where the first row has 2/);
+    expect(inputError(() => read("a.csv", 'a,1\n"b,2\n'))).toMatch(/a\.csv:2: unbalanced double quote/);
+    expect(inputError(() => read("a.csv", "a,1\n ,2\n"))).toMatch(/a\.csv:2: empty label/);
+    expect(inputError(() => read("a.json", '["a", {"b": 1}]'))).toMatch(/element 2: .* is not a label/);
+    expect(inputError(() => read("a.json", "[1, 2"))).toMatch(/a\.json.*invalid JSON/);
+    expect(inputError(() => read("a.json", "42"))).toMatch(/expected a JSON array of labels or an object/);
+    expect(inputError(() => read("a.ndjson", '"a"\n"b"\n'))).toMatch(/NDJSON is not read as labels/);
+  });
+});

@@ -1,0 +1,283 @@
+import { describe, expect, it } from "vitest";
+import type { ResolvedConfig } from "../../src/config/config.js";
+import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
+import { runReplicates } from "../../src/core/loop.js";
+import type { Metrics } from "../../src/core/model.js";
+import { deriveSeed, Rng } from "../../src/core/rng.js";
+import { assemble, prepare, simulate } from "../../src/core/run.js";
+import { categorical, countOps, hypergeometricCounts, type CategoricalReference } from "../../src/models/categorical.js";
+import { Z_TOL } from "../stats/helpers.js";
+
+/** A resolved configuration from option values, as the CLI would build it. */
+function configOf(options: Record<string, unknown>, sampleSize: number): ResolvedConfig {
+  const raw = new Map<string, RawOption>(Object.entries({ model: "categorical", ...options }).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
+  return { ...resolveSimConfig(raw), sampleSize };
+}
+
+/** Mean and standard error of the mean of replicate values. */
+function meanSe(xs: number[]): { mean: number; se: number } {
+  const n = xs.length;
+  const mean = xs.reduce((s, x) => s + x, 0) / n;
+  const v = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  return { mean, se: Math.sqrt(v / n) };
+}
+
+/**
+ * R Wright–Fisher chains of G generations from the seed counts, driven through the model's own
+ * fit/sample/measure (replace regime): metrics[g][r].
+ */
+function chains(counts: number[], config: ResolvedConfig, R: number, G: number, seed: string) {
+  const labels = counts.map((_, i) => `k${i}`);
+  const { data } = categorical.seed({ kind: "labels", labels, counts: Float64Array.from(counts) }, config);
+  const params0 = categorical.fit(data, config);
+  const ref: CategoricalReference = categorical.reference(data, params0, config, undefined);
+  const out: Metrics[][] = Array.from({ length: G + 1 }, () => []);
+  const p: number[][][] = Array.from({ length: G + 1 }, () => []);
+  for (let r = 0; r < R; r++) {
+    const rng = new Rng(deriveSeed(seed, r));
+    let params = params0;
+    out[0]!.push(categorical.measure(params, data, ref, config));
+    p[0]!.push(Array.from(params.p));
+    for (let g = 1; g <= G; g++) {
+      const sample = categorical.sample(params, config.sampleSize, rng, config);
+      params = categorical.fit(sample, config);
+      out[g]!.push(categorical.measure(params, sample, ref, config));
+      p[g]!.push(Array.from(params.p));
+    }
+  }
+  return { metrics: out, p, ref };
+}
+
+const column = (rows: Metrics[], name: string) => rows.map((m) => m[name]!);
+
+describe("categorical fit and sample", () => {
+  it("fits add-λ smoothed frequencies", () => {
+    const config = configOf({ smoothing: 0.5 }, 10);
+    const { p } = categorical.fit(Float64Array.of(3, 0, 1), config);
+    expect(Array.from(p)).toEqual([3.5 / 5.5, 0.5 / 5.5, 1.5 / 5.5]);
+    const plain = categorical.fit(Float64Array.of(3, 0, 1), configOf({}, 10)).p;
+    expect(Array.from(plain)).toEqual([0.75, 0, 0.25]);
+  });
+
+  it("samples M draws as counts that sum to M and never revive a dead category", () => {
+    const config = configOf({}, 1_000_000);
+    const params = categorical.fit(Float64Array.of(5, 0, 3, 2), config);
+    const rng = new Rng("sample");
+    for (let t = 0; t < 20; t++) {
+      const c = categorical.sample(params, config.sampleSize, rng, config);
+      expect(c.reduce((s, x) => s + x, 0)).toBe(1_000_000);
+      expect(c[1]).toBe(0);
+      // Each count is Binomial(M, p): within Z_TOL binomial standard deviations of M·p.
+      for (const [i, pi] of [0.5, 0, 0.3, 0.2].entries()) {
+        expect(Math.abs(c[i]! - 1e6 * pi)).toBeLessThanOrEqual(Z_TOL * Math.sqrt(1e6 * pi * (1 - pi)));
+      }
+    }
+  });
+
+  it("applies top-k before sampling: the cut categories get nothing, and theory is withdrawn", () => {
+    const config = configOf({ topK: 2 }, 1000);
+    const params = categorical.fit(Float64Array.of(1, 50, 30, 2, 17), config);
+    const c = categorical.sample(params, 1000, new Rng("topk"), config);
+    expect([c[0], c[3], c[4]]).toEqual([0, 0, 0]);
+    expect(c[1]! + c[2]!).toBe(1000);
+    const ref = categorical.reference(categorical.seed({ kind: "labels", labels: ["a", "b", "c", "d", "e"], counts: Float64Array.of(1, 50, 30, 2, 17) }, config).data, params, config, undefined);
+    expect(categorical.theory!(config, 3, ref)).toBeUndefined();
+    expect(categorical.theory!(configOf({}, 1000), 3, ref)).toBeDefined();
+  });
+
+  it("describes a generation by a few draws of its labels", () => {
+    const config = configOf({}, 10);
+    const { data } = categorical.seed({ kind: "labels", labels: ["oak", "ash", "yew"], counts: Float64Array.of(1, 0, 1) }, config);
+    const params = categorical.fit(data, config);
+    const ref = categorical.reference(data, params, config, undefined);
+    const text = categorical.describe!(params, new Rng("d"), ref, config);
+    const draws = text.split(", ");
+    expect(draws.length).toBe(8);
+    for (const d of draws) expect(["oak", "yew"]).toContain(d);
+  });
+});
+
+describe("count operations (the regimes' data ops)", () => {
+  it("subset is an exact multivariate hypergeometric draw", () => {
+    // E[Xᵢ] = n·q, Var[Xᵢ] = n·q(1 − q)(N − n)/(N − 1), q = cᵢ/N. Over T draws the mean is within
+    // Z_TOL·sd/√T of E, and the sample variance within Z_TOL·√(m₄/T − s⁴(T−3)/(T(T−1))) of Var (the
+    // standard error of a sample variance, m₄ the sample fourth central moment) — which tells
+    // drawing without replacement from drawing with it (the factor (N − n)/(N − 1) is 0.5 and 0.2
+    // here). Both branches run: n ≤ N/2 drawn directly, n > N/2 through the complement.
+    const counts = Float64Array.of(40, 7, 0, 1, 52);
+    const N = 100;
+    const rng = new Rng("hyper");
+    for (const n of [50, 80]) {
+      const T = 4000;
+      const draws = Array.from({ length: 5 }, () => new Float64Array(T));
+      let badSum = 0;
+      let overfull = 0;
+      for (let t = 0; t < T; t++) {
+        const x = hypergeometricCounts(counts, n, rng);
+        if (x.reduce((s, v) => s + v, 0) !== n) badSum++;
+        for (let i = 0; i < 5; i++) {
+          if (x[i]! > counts[i]!) overfull++;
+          draws[i]![t] = x[i]!;
+        }
+      }
+      expect(badSum).toBe(0);
+      expect(overfull).toBe(0);
+      for (let i = 0; i < 5; i++) {
+        const xs = draws[i]!;
+        const q = counts[i]! / N;
+        const variance = (n * q * (1 - q) * (N - n)) / (N - 1);
+        const mean = xs.reduce((s, v) => s + v, 0) / T;
+        const s2 = xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (T - 1);
+        const m4 = xs.reduce((s, v) => s + (v - mean) ** 4, 0) / T;
+        expect(Math.abs(mean - n * q), `mean of category ${i}, n = ${n}`).toBeLessThanOrEqual(Z_TOL * Math.sqrt(variance / T) + 1e-12);
+        expect(Math.abs(s2 - variance), `variance of category ${i}, n = ${n}`).toBeLessThanOrEqual(Z_TOL * Math.sqrt(Math.max(0, m4 / T - (s2 * s2 * (T - 3)) / (T * (T - 1)))) + 1e-12);
+      }
+    }
+    expect(Array.from(hypergeometricCounts(counts, 100, rng))).toEqual(Array.from(counts));
+  });
+
+  it("thin, resample, concat and pool are count operations", () => {
+    const rng = new Rng("ops");
+    const x = Float64Array.of(1000, 0, 10);
+    const thinned = countOps.thin(x, 0.25, rng);
+    expect(thinned[1]).toBe(0);
+    expect(Math.abs(thinned[0]! - 250)).toBeLessThanOrEqual(Z_TOL * Math.sqrt(1000 * 0.25 * 0.75));
+    const re = countOps.resample(x, 77, rng);
+    expect(re.reduce((s, v) => s + v, 0)).toBe(77);
+    expect(re[1]).toBe(0);
+    expect(Array.from(countOps.concat([x, Float64Array.of(1, 2, 3)]))).toEqual([1001, 2, 13]);
+    const pool = countOps.pool(x);
+    const view = pool.view();
+    pool.add(Float64Array.of(1, 1, 1));
+    expect(pool.view()).toBe(view); // added in place, never copied
+    expect(Array.from(view)).toEqual([1001, 1, 11]);
+    expect(Array.from(x)).toEqual([1000, 0, 10]);
+    expect(countOps.size(x)).toBe(1010);
+  });
+});
+
+describe("Wright–Fisher theory (DESIGN §4)", () => {
+  // Seed counts with a long tail; M = 30 draws per generation; R = 3000 chains of 8 generations.
+  // Every check compares a replicate mean with its expectation within Z_TOL standard errors, the
+  // SE being the replicate standard deviation / √R (ALPHA = 1e-6 per check, see helpers.ts).
+  const seedCounts = [40, 20, 12, 8, 5, 4, 3, 2, 2, 1, 1, 1, 1];
+  const M = 30;
+  const R = 3000;
+  const G = 8;
+  const config = { ...configOf({ tailFraction: 0.1 }, M) };
+  const run = chains(seedCounts, config, R, G, "wright-fisher");
+  const gini0 = run.metrics[0]![0]!.gini_simpson!;
+
+  it("E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g, matching the model's theory()", () => {
+    for (let g = 1; g <= G; g++) {
+      const expected = gini0 * Math.pow(1 - 1 / M, g);
+      expect(categorical.theory!(config, g, run.ref)!.gini_simpson).toBeCloseTo(expected, 14);
+      const { mean, se } = meanSe(column(run.metrics[g]!, "gini_simpson"));
+      expect(Math.abs(mean - expected), `generation ${g}`).toBeLessThanOrEqual(Z_TOL * se);
+    }
+    // The test can fail: the heterozygosity really falls, by far more than its tolerance.
+    const last = meanSe(column(run.metrics[G]!, "gini_simpson"));
+    expect(gini0 - last.mean).toBeGreaterThan(10 * Z_TOL * last.se);
+  });
+
+  it("E[p_i,g] = p_i,0 for a common and a rare category", () => {
+    const total = seedCounts.reduce((s, c) => s + c, 0);
+    for (const i of [1, 9]) {
+      for (let g = 1; g <= G; g++) {
+        const { mean, se } = meanSe(run.p[g]!.map((p) => p[i]!));
+        expect(Math.abs(mean - seedCounts[i]! / total), `category ${i}, generation ${g}`).toBeLessThanOrEqual(Z_TOL * se);
+      }
+    }
+  });
+
+  it("tail_mass is a martingale while tail_support, extinct and entropy fall", () => {
+    const tm0 = run.ref.discrete.tailMass0;
+    expect(tm0).toBeGreaterThan(0);
+    for (let g = 1; g <= G; g++) {
+      const { mean, se } = meanSe(column(run.metrics[g]!, "tail_mass"));
+      expect(Math.abs(mean - tm0), `generation ${g}`).toBeLessThanOrEqual(Z_TOL * se);
+    }
+    const s1 = meanSe(column(run.metrics[1]!, "tail_support"));
+    const sG = meanSe(column(run.metrics[G]!, "tail_support"));
+    expect(s1.mean).toBeLessThan(1 - Z_TOL * s1.se);
+    expect(s1.mean - sG.mean).toBeGreaterThan(Z_TOL * Math.hypot(s1.se, sG.se));
+    const e1 = meanSe(column(run.metrics[1]!, "extinct"));
+    const eG = meanSe(column(run.metrics[G]!, "extinct"));
+    expect(eG.mean - e1.mean).toBeGreaterThan(Z_TOL * Math.hypot(e1.se, eG.se));
+    const h0 = run.metrics[0]![0]!.entropy!;
+    const hG = meanSe(column(run.metrics[G]!, "entropy"));
+    expect(h0 - hG.mean).toBeGreaterThan(Z_TOL * hG.se);
+  });
+
+  it("tail_mass falls systematically under truncation (top-p)", () => {
+    const cut = configOf({ topP: 0.8 }, M);
+    const truncated = chains(seedCounts, cut, 200, 2, "truncated");
+    const tm0 = truncated.ref.discrete.tailMass0;
+    // top-p 0.8 drops every category of the rare set from the first sample on.
+    for (const m of truncated.metrics[1]!) expect(m.tail_mass).toBe(0);
+    expect(tm0).toBeGreaterThan(0);
+  });
+
+  it("a category with count c in a sample of M dies next generation with probability (1 − c/M)^M", () => {
+    // One generation from p = (c/M, 1 − c/M), T trials: the share of deaths is within Z_TOL
+    // binomial standard errors √(q(1−q)/T) of q = (1 − c/M)^M.
+    const T = 20000;
+    for (const c of [1, 3]) {
+      const cfg = configOf({}, M);
+      const params = categorical.fit(Float64Array.of(c, M - c), cfg);
+      const rng = new Rng(`death-${c}`);
+      let deaths = 0;
+      for (let t = 0; t < T; t++) if (categorical.sample(params, M, rng, cfg)[0] === 0) deaths++;
+      const q = Math.pow(1 - c / M, M);
+      expect(Math.abs(deaths / T - q), `c = ${c}`).toBeLessThanOrEqual(Z_TOL * Math.sqrt((q * (1 - q)) / T));
+    }
+  });
+
+  it("smoothing keeps every category alive", () => {
+    const smoothed = chains(seedCounts, configOf({ smoothing: 0.1 }, M), 50, 5, "smooth");
+    for (const m of smoothed.metrics[5]!) expect(m.extinct).toBe(0);
+  });
+});
+
+describe("extinction bookkeeping", () => {
+  const raw = (o: Record<string, unknown>) =>
+    new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
+
+  it("records each category's first generation of death, consistent with the extinct metric", () => {
+    const config = resolveSimConfig(raw({ model: "categorical", source: "zipf(1.2,200)", seedSize: 300, generations: 12, replicates: 6 }));
+    const { prepared } = prepare(config);
+    const block = runReplicates(prepared, 0, 6);
+    const extinct = prepared.metricNames.indexOf("extinct");
+    const categories = prepared.model.extinctions!.categories(prepared.reference);
+    // Only categories drawn in the seed sample can die: fewer than the 200 of the source.
+    expect(categories.length).toBe(prepared.metrics0.support);
+    expect(categories.length).toBeLessThan(200);
+    for (let r = 0; r < 6; r++) {
+      const died = block.deaths![r]!;
+      for (let g = 0; g <= 12; g++) {
+        // Without smoothing a dead category never returns, so the dead by generation g are the extinct.
+        const dead = died.filter((d) => d >= 0 && d <= g).length;
+        expect(dead, `replicate ${r}, generation ${g}`).toBe(block.values[extinct]![g * 6 + r]);
+      }
+    }
+    const result = assemble(prepared, [block]);
+    const records = result.extinctions!;
+    expect(records.length).toBeGreaterThan(0);
+    expect(new Set(records.map((e) => e.category)).size).toBe(records.length);
+    for (let i = 1; i < records.length; i++) expect(records[i]!.generation).toBeGreaterThanOrEqual(records[i - 1]!.generation);
+    for (const e of records) {
+      expect(categories).toContain(e.category);
+      const shares = block.deaths!.filter((d) => d[categories.indexOf(e.category)]! >= 0).length / 6;
+      expect(e.replicates).toBe(shares);
+    }
+  });
+
+  it("is deterministic: same options and seed give the same document", () => {
+    const options = { model: "categorical", data: "fixtures/dog-breeds.csv", generations: 4, replicates: 5, seed: "dogs" };
+    const a = JSON.stringify(simulate(resolveSimConfig(raw(options))).result);
+    const b = JSON.stringify(simulate(resolveSimConfig(raw(options))).result);
+    expect(a).toBe(b);
+    const c = JSON.stringify(simulate(resolveSimConfig(raw({ ...options, seed: "cats" }))).result);
+    expect(c).not.toBe(a);
+  });
+});
