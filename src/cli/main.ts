@@ -8,8 +8,11 @@ import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { plotCommand } from "./plot.js";
+import { removeSweepTempFiles } from "../sweep/sink.js";
+import { mergeCommand } from "./merge.js";
 import { simCommand } from "./sim.js";
 import { checkCommand } from "./check.js";
+import { sweepCommand } from "./sweep.js";
 
 function program(): Command {
   const root = new Command("collapse")
@@ -19,6 +22,8 @@ function program(): Command {
     .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage or input error, 130 interrupted.\nRun 'collapse sim --help' for the simulation options.");
   root.addCommand(simCommand());
   root.addCommand(checkCommand());
+  root.addCommand(sweepCommand());
+  root.addCommand(mergeCommand());
   root.addCommand(plotCommand());
   // Commander's own parse errors must follow the same rule as ours: one line, exit 2.
   const configure = (cmd: Command) => {
@@ -46,6 +51,7 @@ export async function main(argv: string[]): Promise<void> {
   process.on("SIGINT", () => {
     terminateWorkers();
     removePendingFiles();
+    removeSweepTempFiles();
     process.stderr.write("\ncollapse: interrupted\n");
     process.exit(130);
   });

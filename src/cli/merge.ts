@@ -1,0 +1,37 @@
+/** `collapse merge`: reassemble a sharded sweep, checking that every shard of one sweep is there once. */
+import { Command, Option } from "commander";
+import { readText } from "../data/read.js";
+import { InputError } from "../errors.js";
+import { emit } from "../output/write.js";
+import { mergeShards } from "../sweep/merge.js";
+
+export function mergeCommand(): Command {
+  const cmd = new Command("merge")
+    .description("combine the shards of one sweep (collapse sweep --shard i/n) into the unsharded output")
+    .argument("<files...>", "every shard file of the sweep, in any order")
+    .addHelpText(
+      "after",
+      `
+The shards must share the sweep's config hash (same options, grid, seed and collapse version),
+format and shard count; every shard 1..n must be given exactly once and be complete. The
+output is byte for byte what the sweep writes without --shard.
+
+Examples:
+  collapse merge part-1.csv part-2.csv part-3.csv -o sweep.csv
+  collapse merge shards/*.json > sweep.json`,
+    )
+    .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout"));
+  cmd.action((files: string[]) => {
+    const shards = files.map((path) => {
+      if (path === "-") throw new InputError("collapse merge reads shard files, not stdin; give their paths");
+      try {
+        return readText(path);
+      } catch (e) {
+        // readText speaks of --data; here the path is a shard.
+        throw e instanceof InputError ? new InputError(e.message.replace("check the path given to --data", "check the shard paths")) : e;
+      }
+    });
+    emit(mergeShards(shards), cmd.opts().output as string | undefined);
+  });
+  return cmd;
+}

@@ -1,0 +1,38 @@
+/**
+ * Shards: `--shard i/n` runs the points p (0-based) with p mod n = i − 1 — a round-robin deal, so
+ * that each shard gets a fair mix of cheap and expensive points whatever axis drives the cost.
+ */
+import { UsageError } from "../errors.js";
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** What a shard file records so that `collapse merge` can check it. */
+export interface ShardMeta extends Shard {
+  /** Points in the whole sweep. */
+  readonly points: number;
+  /** The sweep's config hash. */
+  readonly hash: string;
+}
+
+export const MAX_SHARDS = 1_000_000;
+
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || index < 1 || index > count || count > MAX_SHARDS) {
+    throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4 runs the second of four slices), got ${JSON.stringify(text)}`);
+  }
+  return { index, count };
+}
+
+/** The points of shard i/n of a sweep of `total` points, in order. */
+export function shardPoints(total: number, shard: Shard): number[] {
+  const out: number[] = [];
+  for (let p = shard.index - 1; p < total; p += shard.count) out.push(p);
+  return out;
+}

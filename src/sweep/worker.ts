@@ -1,0 +1,28 @@
+/**
+ * Sweep worker thread: runs whole points, one at a time, each with all its replicates in this
+ * thread, and sends back the point's rendered output.
+ */
+import { parentPort } from "node:worker_threads";
+import { runReplicates } from "../core/loop.js";
+import { assemble, prepare } from "../core/run.js";
+import { CollapseError } from "../errors.js";
+import type { PointMessage, PointTask } from "./pool.js";
+import { renderPointBody } from "./render.js";
+
+parentPort!.on("message", (task: PointTask) => {
+  let message: PointMessage;
+  try {
+    const { prepared } = prepare(task.config);
+    const result = assemble(prepared, [runReplicates(prepared, 0, prepared.config.replicates)]);
+    message = { type: "done", index: task.index, body: renderPointBody(task.format, task.params, result) };
+  } catch (e) {
+    message = {
+      type: "error",
+      index: task.index,
+      message: (e as Error).message,
+      exitCode: e instanceof CollapseError ? e.exitCode : null,
+      stack: (e as Error).stack,
+    };
+  }
+  parentPort!.postMessage(message);
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import type { RawOption } from "../../src/config/resolve.js";
+import { simulate } from "../../src/core/run.js";
+import { InputError } from "../../src/errors.js";
+import { TOOL } from "../../src/version.js";
+import { parseGridFlag } from "../../src/sweep/grid.js";
+import { mergeShards, type ShardFile } from "../../src/sweep/merge.js";
+import { planSweep, type SweepPlan } from "../../src/sweep/plan.js";
+import { renderPointBody, SweepFramer, type SweepFormat } from "../../src/sweep/render.js";
+import { shardPoints, type Shard } from "../../src/sweep/shard.js";
+
+const flags = (o: Record<string, unknown>) =>
+  new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
+
+function makePlan(generations: number, ...grid: string[]): SweepPlan {
+  return planSweep(flags({ generations: String(generations), replicates: "3", seedSize: "20" }), grid.map(parseGridFlag));
+}
+
+/** The output the sweep command writes (same framing and bodies), computed in this thread. */
+function output(plan: SweepPlan, format: SweepFormat, shard: Shard | null = null): string {
+  const head = { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) };
+  const framer = new SweepFramer(format, head, shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null);
+  const indices = shard ? shardPoints(plan.points.length, shard) : plan.points.map((p) => p.index);
+  let text = framer.opening();
+  for (const i of indices) {
+    const point = plan.points[i]!;
+    text += framer.point(i, renderPointBody(format, point.params, simulate(point.config).result));
+  }
+  return text + framer.closing();
+}
+
+const shards = (plan: SweepPlan, format: SweepFormat, n: number): ShardFile[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `part-${i + 1}.${format}`, text: output(plan, format, { index: i + 1, count: n }) }));
+
+function inputError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).not.toContain("\n");
+    return (e as Error).message;
+  }
+  throw new Error("expected an InputError");
+}
+
+const plan = makePlan(2, "sample-size=10,20,30", "estimator=mle,unbiased");
+
+describe("sweep output framing", () => {
+  it("json is exactly JSON.stringify(document, null, 2) with the documented shape", () => {
+    const text = output(plan, "json");
+    const doc = JSON.parse(text);
+    expect(JSON.stringify(doc, null, 2) + "\n").toBe(text);
+    expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "grid", "points"]);
+    expect(doc.grid).toEqual(["sampleSize", "estimator"]);
+    expect(doc.points).toHaveLength(6);
+    expect(Object.keys(doc.points[0])).toEqual(["params", "config", "generations"]);
+    expect(doc.points[4].params).toEqual({ sampleSize: 30, estimator: "mle" });
+    expect(doc.points[4].config).toMatchObject({ sampleSize: 30, estimator: "mle", seed: plan.points[4]!.config.seed });
+    // A shard holding no point is still one valid document.
+    const empty = output(makePlan(1, "sample-size=10"), "json", { index: 2, count: 2 });
+    expect(JSON.stringify(JSON.parse(empty), null, 2) + "\n").toBe(empty);
+  });
+
+  it("csv and ndjson: grid values lead every row; unsharded output has no comment lines", () => {
+    const csv = output(plan, "csv").split("\n");
+    expect(csv[0]).toBe("sampleSize,estimator,generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(csv[1]).toMatch(/^10,mle,0,mean,/);
+    expect(csv.some((l) => l.startsWith("#"))).toBe(false);
+    const first = JSON.parse(output(plan, "ndjson").split("\n")[0]!);
+    expect(Object.keys(first).slice(0, 4)).toEqual(["sampleSize", "estimator", "generation", "metric"]);
+  });
+});
+
+describe("mergeShards", () => {
+  for (const format of ["csv", "ndjson", "json"] as const) {
+    it(`${format}: shards in any order merge to the unsharded output, byte for byte`, () => {
+      const whole = output(plan, format);
+      const parts = shards(plan, format, 4);
+      expect(mergeShards([parts[2]!, parts[0]!, parts[3]!, parts[1]!])).toBe(whole);
+      // More shards than points: some shards are empty, and still needed.
+      expect(mergeShards(shards(plan, format, 7))).toBe(whole);
+    });
+  }
+
+  it("rejects a missing shard, naming it and the fix", () => {
+    const parts = shards(plan, "csv", 3);
+    expect(inputError(() => mergeShards([parts[0]!, parts[2]!]))).toBe("shard 2 of 3 missing; run collapse sweep … --shard 2/3 and merge every shard");
+  });
+
+  it("rejects a shard of another sweep (config hash)", () => {
+    const other = makePlan(3, "sample-size=10,20,30", "estimator=mle,unbiased");
+    const mine = shards(plan, "csv", 2);
+    const foreign = { name: "other-2.csv", text: shards(other, "csv", 2)[1]!.text };
+    expect(inputError(() => mergeShards([mine[0]!, foreign]))).toMatch(new RegExp(`^other-2\\.csv comes from another sweep than part-1\\.csv \\(config hash ${other.hash}, not ${plan.hash}\\)`));
+  });
+
+  it("rejects duplicates, mixed splits, mixed formats and files that are not shards", () => {
+    const parts = shards(plan, "ndjson", 2);
+    expect(inputError(() => mergeShards([parts[0]!, parts[1]!, { ...parts[0]!, name: "copy.ndjson" }]))).toBe("part-1.ndjson and copy.ndjson are both shard 1/2; give each shard once");
+    expect(inputError(() => mergeShards([parts[0]!, shards(plan, "ndjson", 3)[1]!]))).toMatch(/is shard 2\/3 but part-1\.ndjson is shard 1\/2/);
+    expect(inputError(() => mergeShards([parts[0]!, shards(plan, "csv", 2)[1]!]))).toMatch(/is csv but part-1\.ndjson is ndjson/);
+    expect(inputError(() => mergeShards([{ name: "all.csv", text: output(plan, "csv") }]))).toMatch(/^all\.csv: not a sweep shard/);
+    expect(inputError(() => mergeShards([{ name: "all.json", text: output(plan, "json") }]))).toMatch(/^all\.json: not a sweep shard/);
+  });
+
+  it("rejects a shard cut short or edited", () => {
+    const parts = shards(plan, "csv", 2);
+    const cut = { name: "cut.csv", text: parts[1]!.text.slice(0, parts[1]!.text.lastIndexOf("# collapse-sweep end")) };
+    expect(inputError(() => mergeShards([parts[0]!, cut]))).toBe("cut.csv: shard 2/2 is incomplete (it has no end line); run it again with --shard 2/2");
+    const dropped = { name: "drop.csv", text: parts[1]!.text.replace(/# point 3\n[^#]*/, "") };
+    expect(inputError(() => mergeShards([parts[0]!, dropped]))).toMatch(/^drop\.csv: shard 2\/2 is incomplete \(point 3 is missing\)/);
+    const json = shards(plan, "json", 2);
+    const doc = JSON.parse(json[0]!.text);
+    doc.config.generations = 5;
+    expect(inputError(() => mergeShards([{ name: "edit.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(/^edit\.json: its config does not match its hash/);
+    doc.config.generations = 2;
+    doc.points.pop();
+    expect(inputError(() => mergeShards([{ name: "short.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(/^short\.json: shard 1\/2 is incomplete \(it holds 2 of its 3 points\)/);
+  });
+});
