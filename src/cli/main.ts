@@ -7,24 +7,35 @@ import { CollapseError } from "../errors.js";
 import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
-import { plotCommand } from "./plot.js";
 import { removeSweepTempFiles } from "../sweep/sink.js";
-import { mergeCommand } from "./merge.js";
-import { simCommand } from "./sim.js";
-import { checkCommand } from "./check.js";
-import { sweepCommand } from "./sweep.js";
 
-function program(): Command {
+/**
+ * The commands, each loaded only when needed: `collapse sim …` reads the sim module alone, so a
+ * script calling collapse thousands of times does not pay for the others' start-up.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  sim: async () => (await import("./sim.js")).simCommand(),
+  sweep: async () => (await import("./sweep.js")).sweepCommand(),
+  merge: async () => (await import("./merge.js")).mergeCommand(),
+  check: async () => (await import("./check.js")).checkCommand(),
+  plot: async () => (await import("./plot.js")).plotCommand(),
+};
+
+/** The commands an argument list needs: the one it names, none for --version, else all (for help and suggestions). */
+function commandsFor(argv: readonly string[]): string[] {
+  const first = argv[2];
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (first === "-V" || first === "--version") return [];
+  return Object.keys(COMMANDS);
+}
+
+async function program(argv: readonly string[]): Promise<Command> {
   const root = new Command("collapse")
     .description("Simulate model collapse: refit a generative model on its own samples, generation after generation.")
     .version(VERSION, "-V, --version")
     .showSuggestionAfterError(true)
     .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage or input error, 130 interrupted.\nRun 'collapse sim --help' for the simulation options.");
-  root.addCommand(simCommand());
-  root.addCommand(checkCommand());
-  root.addCommand(sweepCommand());
-  root.addCommand(mergeCommand());
-  root.addCommand(plotCommand());
+  for (const command of await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()))) root.addCommand(command);
   // Commander's own parse errors must follow the same rule as ours: one line, exit 2.
   const configure = (cmd: Command) => {
     cmd.exitOverride();
@@ -56,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(130);
   });
   try {
-    await program().parseAsync(argv);
+    await (await program(argv)).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are "errors" to commander; they already printed.

@@ -4,7 +4,6 @@ import { emit } from "../output/write.js";
 import { combineAxes, parseGridConfig, parseGridFlag, type GridAxis } from "../sweep/grid.js";
 import { planSweep, pointLabel } from "../sweep/plan.js";
 import { runPoints, type PointTask } from "../sweep/pool.js";
-import { preflight } from "../sweep/preflight.js";
 import { SweepFramer, SWEEP_FORMATS, type SweepFormat } from "../sweep/render.js";
 import { parseShard, shardPoints } from "../sweep/shard.js";
 import { openSink } from "../sweep/sink.js";
@@ -79,6 +78,8 @@ Examples:
 
     const indices = shard ? shardPoints(plan.points.length, shard) : plan.points.map((p) => p.index);
     const label = (index: number) => pointLabel(plan, index);
+    // The engine loads only when a sweep runs, so --help and the other commands start fast.
+    const { preflight } = await import("../sweep/preflight.js");
     const notes = preflight(indices.map((i) => plan.points[i]!), label);
     if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
