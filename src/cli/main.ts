@@ -59,13 +59,17 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw e;
   });
-  process.on("SIGINT", () => {
+  // Ctrl-C (SIGINT) and a job scheduler's time limit (SIGTERM, e.g. Slurm) stop workers at once and
+  // leave no partial output or temporary file; the exit status is 128 + the signal number.
+  const stop = (signal: "SIGINT" | "SIGTERM", status: number) => () => {
     terminateWorkers();
     removePendingFiles();
     removeSweepTempFiles();
-    process.stderr.write("\ncollapse: interrupted\n");
-    process.exit(130);
-  });
+    process.stderr.write(`\ncollapse: ${signal === "SIGINT" ? "interrupted" : "terminated"}\n`);
+    process.exit(status);
+  };
+  process.on("SIGINT", stop("SIGINT", 130));
+  process.on("SIGTERM", stop("SIGTERM", 143));
   try {
     await (await program(argv)).parseAsync(argv);
   } catch (e) {

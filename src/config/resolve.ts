@@ -148,12 +148,19 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
   }
 }
 
+/** Options that are dropped where they do not apply instead of failing (see resolveSimConfig). */
+export interface Lenient {
+  readonly keys: ReadonlySet<string>;
+  /** Filled with the keys that were dropped. */
+  readonly dropped: Set<string>;
+}
+
 /**
  * Turns raw options (from flags and config files, keyed by camelCase name) into a SimConfig:
  * checks every value, rejects options that do not apply to the chosen model or conflict with each
  * other, and fills in defaults. Unknown keys are rejected too (a typo must not be silently ignored).
  */
-export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>): SimConfig {
+export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: Lenient): SimConfig {
   const given = new Map<string, unknown>();
   for (const [key, option] of raw) {
     const spec = SIM_OPTIONS.find((o) => o.key === key);
@@ -169,8 +176,16 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>): SimConfig
   };
   const model = (given.get("model") ?? DEFAULTS.model) as ModelName;
 
+  // A sweep's shared option may not apply at some grid points (--real-fraction at a replace point):
+  // there it is dropped, not an error; the sweep errors only if it applies at no point at all.
+  const inapplicable = (key: string) => {
+    if (!lenient?.keys.has(key)) return false;
+    given.delete(key);
+    lenient.dropped.add(key);
+    return true;
+  };
   for (const [key, models] of Object.entries(APPLIES_TO)) {
-    if (given.has(key) && !models.includes(model)) {
+    if (given.has(key) && !models.includes(model) && !inapplicable(key)) {
       throw new UsageError(`${flagOf(key)} does not apply to --model ${model} (only to ${models.join(", ")}); remove it`);
     }
   }
@@ -187,7 +202,7 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>): SimConfig
     throw new UsageError(`${flagOf("dims")} applies to --source; with --data the dimensions are the chosen columns`);
   }
   const regime = (given.get("regime") ?? DEFAULTS.regime) as string;
-  if (given.has("realFraction") && regime !== "mix" && regime !== "fresh") {
+  if (given.has("realFraction") && regime !== "mix" && regime !== "fresh" && !inapplicable("realFraction")) {
     throw new UsageError(`${flagOf("realFraction")} applies to --regime mix or fresh, not ${regime}`);
   }
   if (regime === "replace" && given.get("filterRecall") === 1) {

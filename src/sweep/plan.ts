@@ -112,6 +112,10 @@ export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readon
   const master = seedRaw ? (coerceOption(findOption("seed")!, seedRaw) as string) : resolveSimConfig(new Map()).seed;
 
   const points: SweepPoint[] = [];
+  // Shared options that do not apply at some points are dropped there (see resolveSimConfig);
+  // one that applies at no point is the user's mistake and gets the usual error.
+  const sharedKeys = new Set(base.keys());
+  const appliesSomewhere = new Set<string>();
   for (let index = 0; index < total; index++) {
     const params: Record<string, Scalar> = {};
     const raw = new Map(base);
@@ -129,17 +133,24 @@ export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readon
       raw.set(axis.spec.key, { value, origin: axis.origin });
     });
     let config: SimConfig;
+    const dropped = new Set<string>();
     try {
-      config = resolveSimConfig(raw);
+      config = resolveSimConfig(raw, { keys: sharedKeys, dropped });
     } catch (e) {
       throw atPoint(describePoint(axes, params, index, total), e);
     }
+    for (const key of sharedKeys) if (!dropped.has(key)) appliesSomewhere.add(key);
     if (config.data === "-") {
       throw new UsageError(`--data - (stdin) cannot be read by every point of a sweep; save it to a file and pass its path`);
     }
     points.push({ index, params, config: { ...config, seed: pointSeed(master, params) } });
   }
 
+  for (const key of sharedKeys) {
+    if (!appliesSomewhere.has(key)) {
+      throw new UsageError(`${where(findOption(key)!, base.get(key)!.origin)} applies at no point of this grid (it needs another --model or --regime); remove it`);
+    }
+  }
   const config = sharedConfig(points, axes, master);
   return { axes, points, seed: master, config, hash: sweepHash(TOOL, config) };
 }

@@ -239,4 +239,15 @@ describe("collapse sim: interruption", () => {
     expect(stderr).toMatch(/interrupted/);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("SIGTERM (a scheduler's time limit) stops with exit 143 and leaves no output file", async () => {
+    const { spawn } = await import("node:child_process");
+    const dir = tempDir();
+    const child = spawn(process.execPath, [BIN, "sim", "-g", "100000", "-m", "1000", "-r", "4", "--format", "json", "-o", join(dir, "t.json")], { cwd: ROOT });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(143);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

@@ -136,3 +136,21 @@ describe("collapse sweep: interrupt", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe("collapse sweep: shared options that apply at some points only", () => {
+  it("drops --real-fraction at replace points and uses it at mix points", () => {
+    const r = collapse(["sweep", "--grid", "regime=replace,mix", "--real-fraction", "0.3", "-g", "2", "-r", "5", "--format", "json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.points.map((p: { config: { regime: string; realFraction: number } }) => [p.config.regime, p.config.realFraction])).toEqual([
+      ["replace", 0.1],
+      ["mix", 0.3],
+    ]);
+  });
+
+  it("rejects an option that applies at no point of the grid", () => {
+    const r = collapse(["sweep", "--grid", "sample-size=10,20", "--real-fraction", "0.3", "-g", "2", "-r", "5"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^collapse: --real-fraction applies at no point of this grid/);
+  });
+});

@@ -55,10 +55,14 @@ describe("planSweep: points", () => {
   });
 
   it("names the failing point and the reason, before anything runs", () => {
-    const e = failure(() => plan({ realFraction: "0.3" }, "regime=mix,replace", "sample-size=10,20"));
+    const e = failure(() => plan({ data: "x.csv" }, "regime=mix,replace", "seed-size=10,20"));
     expect(e).toBeInstanceOf(UsageError);
     expect(e.exitCode).toBe(2);
-    expect(e.message).toBe("point 3 of 4 (regime=replace, sample-size=10): --real-fraction applies to --regime mix or fresh, not replace");
+    expect(e.message).toBe("point 1 of 4 (regime=mix, seed-size=10): --grid seed-size applies to --source; with --data the seed size is the file's");
+    // A shared option that applies at some points only is dropped where it does not apply…
+    expect(plan({ realFraction: "0.3" }, "regime=mix,replace").points.map((p) => p.config.realFraction)).toEqual([0.3, 0.1]);
+    // …and is an error when it applies at none.
+    expect(failure(() => plan({ realFraction: "0.3" }, "regime=replace,accumulate")).message).toMatch(/^--real-fraction applies at no point of this grid/);
     expect(failure(() => plan({}, "regime=replace,mix", "filter-recall=0.5,1")).message).toMatch(/^point 2 of 4 \(regime=replace, filter-recall=1\): --grid filter-recall 1 removes every synthetic sample/);
     expect(failure(() => plan({ data: "-" }, "sample-size=10")).message).toMatch(/--data - \(stdin\) cannot be read by every point/);
   });
