@@ -14,7 +14,7 @@
  */
 import { InputError } from "../errors.js";
 import { positionOf, type TextInput } from "./read.js";
-import { formatOf } from "./table.js";
+import { formatOf, splitLine } from "./table.js";
 
 export interface LabelCounts {
   /** Category names, first appearance first. */
@@ -89,37 +89,6 @@ function parseCount(raw: unknown, where: string): number {
   return x;
 }
 
-/** Splits a delimited line, honouring RFC 4180 double quotes; null on an unbalanced quote. */
-function splitFields(line: string, delimiter: string): string[] | null {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let value = "";
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q === -1) return null;
-        value += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          value += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      fields.push(value);
-      if (i < line.length && line[i] !== delimiter) return null;
-    } else {
-      const d = line.indexOf(delimiter, i);
-      fields.push(d === -1 ? line.slice(i) : line.slice(i, d));
-      i = d === -1 ? line.length : d;
-    }
-    if (i >= line.length) return fields;
-    i++;
-  }
-}
 
 function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
   const tally = new Tally();
@@ -134,7 +103,7 @@ function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
       tally.add(line.trim(), 1, where, "sum");
       continue;
     }
-    const fields = splitFields(line, delimiter);
+    const fields = splitLine(line, delimiter)?.fields ?? null;
     if (!fields) throw new InputError(`${where}: unbalanced double quote; close the quoted field`);
     if (width === -1) {
       width = fields.length;

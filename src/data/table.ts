@@ -63,7 +63,7 @@ export function readTable(input: TextInput): Table {
 }
 
 /** Splits one delimited line into fields, honouring RFC 4180 double quotes; returns each field's start column. */
-function splitLine(line: string, delimiter: string): { fields: string[]; starts: number[] } | null {
+export function splitLine(line: string, delimiter: string): { fields: string[]; starts: number[] } | null {
   const fields: string[] = [];
   const starts: number[] = [];
   let i = 0;

@@ -4,6 +4,7 @@
  */
 import type { DataOps } from "../core/model.js";
 import type { Rng } from "../core/rng.js";
+import { appendOnlyPool, concatTyped } from "./typed.js";
 
 export function rowOps(dims: number): DataOps<Float64Array> {
   const rows = (x: Float64Array) => x.length / dims;
@@ -41,33 +42,7 @@ export function rowOps(dims: number): DataOps<Float64Array> {
       for (let i = 0; i < n; i++) copyRow(out, i, x, rng.below(total));
       return out;
     },
-    concat(parts: readonly Float64Array[]): Float64Array {
-      const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return out;
-    },
-    pool(initial: Float64Array) {
-      // Append-only storage with doubling capacity: each sample is copied O(1) times on average,
-      // and view() is a window onto the buffer, not a copy.
-      let buffer = new Float64Array(Math.max(16, initial.length * 2));
-      buffer.set(initial);
-      let length = initial.length;
-      return {
-        add(x: Float64Array) {
-          if (length + x.length > buffer.length) {
-            const grown = new Float64Array(Math.max(buffer.length * 2, length + x.length));
-            grown.set(buffer.subarray(0, length));
-            buffer = grown;
-          }
-          buffer.set(x, length);
-          length += x.length;
-        },
-        view: () => buffer.subarray(0, length),
-      };
-    },
+    concat: (parts: readonly Float64Array[]) => concatTyped(parts, (n) => new Float64Array(n)),
+    pool: (initial: Float64Array) => appendOnlyPool(initial, (n) => new Float64Array(n)),
   };
 }

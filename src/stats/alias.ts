@@ -29,59 +29,20 @@ export class AliasTable {
     const k = weights.length;
     if (k === 0) throw new RangeError("AliasTable: needs at least one weight");
     let total = 0;
-    let heaviest = 0;
     for (let i = 0; i < k; i++) {
       const w = weights[i]!;
       if (!(w >= 0) || w === Infinity) {
         throw new RangeError(`AliasTable: weights must be finite and ≥ 0, got ${w} at ${i}`);
       }
       total += w;
-      if (w > weights[heaviest]!) heaviest = i;
     }
     if (!(total > 0) || total === Infinity) {
       throw new RangeError(`AliasTable: weights must sum to a positive finite number, got ${total}`);
     }
     this.size = k;
-    const prob = (this.prob = new Float64Array(k));
-    const alias = (this.alias = new Int32Array(k));
-    // Vose: scaled weights K·wᵢ/Σw split into "small" (< 1) and "large" (≥ 1) work lists; each
-    // small column is topped up from one large column, which then re-enters a list with what is
-    // left of it. Both lists live in one Int32Array: small grows from the front, large from the back.
-    const scaled = new Float64Array(k);
-    const work = new Int32Array(k);
-    let nSmall = 0;
-    let nLarge = 0;
-    const scale = k / total;
-    for (let i = 0; i < k; i++) {
-      const s = (scaled[i] = weights[i]! * scale);
-      if (s < 1) work[nSmall++] = i;
-      else work[k - 1 - nLarge++] = i;
-    }
-    while (nSmall > 0 && nLarge > 0) {
-      const l = work[--nSmall]!;
-      const g = work[k - nLarge]!;
-      prob[l] = scaled[l]!;
-      alias[l] = g;
-      // (g + l) − 1 rather than g − (1 − l): Vose's order, which loses less to rounding.
-      const rest = (scaled[g] = scaled[g]! + scaled[l]! - 1);
-      if (rest < 1) {
-        nLarge--;
-        work[nSmall++] = g;
-      }
-    }
-    // What is left is 1 up to rounding: those columns keep themselves. A zero weight can only be
-    // left over through rounding gone badly wrong; it must still never be drawn.
-    while (nLarge > 0) {
-      const g = work[k - nLarge--]!;
-      prob[g] = 1;
-      alias[g] = g;
-    }
-    while (nSmall > 0) {
-      const l = work[--nSmall]!;
-      const positive = weights[l]! > 0;
-      prob[l] = positive ? 1 : 0;
-      alias[l] = positive ? l : heaviest;
-    }
+    this.prob = new Float64Array(k);
+    this.alias = new Int32Array(k);
+    buildAliasSegment(Float64Array.from(weights), 0, k, this.prob, this.alias, new Float64Array(k), new Int32Array(k));
   }
 
   /** One index i ∈ [0, size) with probability wᵢ/Σw. Uses one `src.random()`. */
@@ -112,5 +73,72 @@ export class AliasTable {
       out[j] = u - i < prob[i]! ? i : alias[i]!;
     }
     return out;
+  }
+}
+
+/**
+ * Vose's construction on the weights w[from..to) (finite, ≥ 0, positive sum — unchecked: the
+ * callers validate), writing prob and alias (as local indices 0..to−from−1) into the same range of
+ * `prob` and `alias`. `scaled` and `work` are scratch of length ≥ to − from. The AliasTable
+ * class uses it for one distribution; the n-gram sampler packs one segment per context into
+ * flat arrays, so that a corpus's thousands of contexts cost no objects.
+ *
+ * Scaled weights K·wᵢ/Σw are split into "small" (< 1) and "large" (≥ 1) work lists; each small
+ * column is topped up from one large column, which then re-enters a list with what is left of it.
+ * Both lists live in one Int32Array: small grows from the front, large from the back.
+ */
+export function buildAliasSegment(
+  w: Float64Array,
+  from: number,
+  to: number,
+  prob: Float64Array,
+  alias: Int32Array,
+  scaled: Float64Array,
+  work: Int32Array,
+): void {
+  const k = to - from;
+  if (k === 1) {
+    prob[from] = 1;
+    alias[from] = 0;
+    return;
+  }
+  let total = 0;
+  let heaviest = 0;
+  for (let i = 0; i < k; i++) {
+    total += w[from + i]!;
+    if (w[from + i]! > w[from + heaviest]!) heaviest = i;
+  }
+  const scale = k / total;
+  let nSmall = 0;
+  let nLarge = 0;
+  for (let i = 0; i < k; i++) {
+    const s = (scaled[i] = w[from + i]! * scale);
+    if (s < 1) work[nSmall++] = i;
+    else work[k - 1 - nLarge++] = i;
+  }
+  while (nSmall > 0 && nLarge > 0) {
+    const l = work[--nSmall]!;
+    const g = work[k - nLarge]!;
+    prob[from + l] = scaled[l]!;
+    alias[from + l] = g;
+    // (g + l) − 1 rather than g − (1 − l): Vose's order, which loses less to rounding.
+    const rest = (scaled[g] = scaled[g]! + scaled[l]! - 1);
+    if (rest < 1) {
+      nLarge--;
+      work[nSmall++] = g;
+    }
+  }
+  // What is left is 1 up to rounding: those columns keep themselves. A zero weight (one cut by
+  // top-k/top-p, say) can only be left over through rounding gone wrong; it must never be drawn.
+  while (nLarge > 0) {
+    const g = work[k - nLarge--]!;
+    prob[from + g] = 1;
+    alias[from + g] = g;
+  }
+  while (nSmall > 0) {
+    const l = work[--nSmall]!;
+    const positive = w[from + l]! > 0;
+    prob[from + l] = positive ? 1 : 0;
+    alias[from + l] = positive ? l : heaviest;
   }
 }

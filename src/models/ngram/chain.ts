@@ -7,6 +7,7 @@
  * chain then restarts from the training text's first context (its first n−1 tokens), as the
  * Python reference does. (The first context always has a continuation.)
  */
+import { buildAliasSegment } from "../../stats/alias.js";
 import type { UniformSource } from "../../stats/uniform.js";
 import { decodeInPlace, isNeutral, type Decoding } from "../decoding.js";
 import type { NgramCounts } from "./counts.js";
@@ -60,64 +61,6 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): ChainSamp
     buildAliasSegment(weight, from, to, prob, alias, scratch, work);
   }
   return { start, token, next, prob, alias };
-}
-
-/**
- * Vose's alias construction (as in stats/alias.ts) on w[from..to), writing prob and alias (local
- * indices) into the same range. `scaled` and `work` are scratch of length ≥ to − from.
- */
-function buildAliasSegment(
-  w: Float64Array,
-  from: number,
-  to: number,
-  prob: Float64Array,
-  alias: Int32Array,
-  scaled: Float64Array,
-  work: Int32Array,
-): void {
-  const k = to - from;
-  if (k === 1) {
-    prob[from] = 1;
-    alias[from] = 0;
-    return;
-  }
-  let total = 0;
-  let heaviest = 0;
-  for (let i = 0; i < k; i++) {
-    total += w[from + i]!;
-    if (w[from + i]! > w[from + heaviest]!) heaviest = i;
-  }
-  const scale = k / total;
-  let nSmall = 0;
-  let nLarge = 0;
-  for (let i = 0; i < k; i++) {
-    const s = (scaled[i] = w[from + i]! * scale);
-    if (s < 1) work[nSmall++] = i;
-    else work[k - 1 - nLarge++] = i;
-  }
-  while (nSmall > 0 && nLarge > 0) {
-    const l = work[--nSmall]!;
-    const g = work[k - nLarge]!;
-    prob[from + l] = scaled[l]!;
-    alias[from + l] = g;
-    const rest = (scaled[g] = scaled[g]! + scaled[l]! - 1);
-    if (rest < 1) {
-      nLarge--;
-      work[nSmall++] = g;
-    }
-  }
-  while (nLarge > 0) {
-    const g = work[k - nLarge--]!;
-    prob[from + g] = 1;
-    alias[from + g] = g;
-  }
-  while (nSmall > 0) {
-    const l = work[--nSmall]!;
-    // Zero weights (cut by top-k/top-p) must never be drawn, even through rounding.
-    const positive = w[from + l]! > 0;
-    prob[from + l] = positive ? 1 : 0;
-    alias[from + l] = positive ? l : heaviest;
-  }
 }
 
 /**

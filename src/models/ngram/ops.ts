@@ -12,6 +12,7 @@
  */
 import type { DataOps } from "../../core/model.js";
 import type { Rng } from "../../core/rng.js";
+import { appendOnlyPool, concatTyped } from "../typed.js";
 
 /** Tokens per chunk. */
 export const CHUNK = 64;
@@ -60,30 +61,6 @@ export const tokenOps: DataOps<Int32Array> = {
     while (at < n) at = appendChunk(out, at, x, rng.below(chunks), n);
     return out;
   },
-  concat(parts) {
-    const out = new Int32Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  },
-  pool(initial) {
-    let buffer = new Int32Array(Math.max(16, initial.length * 2));
-    buffer.set(initial);
-    let length = initial.length;
-    return {
-      add(x: Int32Array) {
-        if (length + x.length > buffer.length) {
-          const grown = new Int32Array(Math.max(buffer.length * 2, length + x.length));
-          grown.set(buffer.subarray(0, length));
-          buffer = grown;
-        }
-        buffer.set(x, length);
-        length += x.length;
-      },
-      view: () => buffer.subarray(0, length),
-    };
-  },
+  concat: (parts) => concatTyped(parts, (n) => new Int32Array(n)),
+  pool: (initial) => appendOnlyPool(initial, (n) => new Int32Array(n)),
 };
