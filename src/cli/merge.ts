@@ -24,12 +24,7 @@ Examples:
   cmd.action((files: string[]) => {
     const shards = files.map((path) => {
       if (path === "-") throw new InputError("collapse merge reads shard files, not stdin; give their paths");
-      try {
-        return readText(path);
-      } catch (e) {
-        // readText speaks of --data; here the path is a shard.
-        throw e instanceof InputError ? new InputError(e.message.replace("check the path given to --data", "check the shard paths")) : e;
-      }
+      return readText(path, "check the shard paths");
     });
     emit(mergeShards(shards), cmd.opts().output as string | undefined);
   });

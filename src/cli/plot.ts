@@ -1,8 +1,7 @@
 /** `collapse plot`: a results file drawn as SVG (or a self-contained HTML page). */
 import { Command, Option } from "commander";
 import { extname } from "node:path";
-import { readFileSync } from "node:fs";
-import { decodeUtf8 } from "../data/read.js";
+import { readText } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
 import { emit } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
@@ -12,16 +11,7 @@ const PLOT_FORMATS = ["svg", "html"] as const;
 type PlotFormat = (typeof PLOT_FORMATS)[number];
 
 function readResults(path: string): { name: string; text: string } {
-  const name = path === "-" ? "stdin" : path;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path === "-" ? 0 : path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(code ?? e);
-    throw new InputError(`cannot read ${name}: ${why}; give a results file from collapse sim --format json (or - for stdin)`);
-  }
-  return { name, text: decodeUtf8(bytes, name) };
+  return readText(path, "give a results file from collapse sim --format json (or - for stdin)");
 }
 
 export function plotCommand(): Command {

@@ -13,8 +13,11 @@ export interface TextInput {
 /** Refuse to read seed files beyond this size: the loaders hold everything in memory. */
 export const MAX_INPUT_BYTES = 1 << 30;
 
-/** Reads `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the offset. */
-export function readText(path: string): TextInput {
+/**
+ * Reads `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the offset.
+ * `fix` ends the message when the file cannot be read at all.
+ */
+export function readText(path: string, fix = "check the path given to --data"): TextInput {
   const name = path === "-" ? "stdin" : path;
   let bytes: Buffer;
   try {
@@ -23,7 +26,7 @@ export function readText(path: string): TextInput {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(code ?? e);
-    throw new InputError(`cannot read ${name}: ${why}; check the path given to --data`);
+    throw new InputError(`cannot read ${name}: ${why}; ${fix}`);
   }
   if (bytes.length > MAX_INPUT_BYTES) {
     throw new InputError(`${name}: ${bytes.length} bytes is larger than the 1 GiB limit; sample the file down first`);
