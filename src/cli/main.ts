@@ -7,7 +7,6 @@ import { CollapseError } from "../errors.js";
 import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
-import { removeSweepTempFiles } from "../sweep/sink.js";
 
 /**
  * The commands, each loaded only when needed: `collapse sim …` reads the sim module alone, so a
@@ -64,7 +63,6 @@ export async function main(argv: string[]): Promise<void> {
   const stop = (signal: "SIGINT" | "SIGTERM", status: number) => () => {
     terminateWorkers();
     removePendingFiles();
-    removeSweepTempFiles();
     process.stderr.write(`\ncollapse: ${signal === "SIGINT" ? "interrupted" : "terminated"}\n`);
     process.exit(status);
   };

@@ -1,12 +1,11 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
-import { emit } from "../output/write.js";
+import { emit, openSink } from "../output/write.js";
 import { combineAxes, parseGridConfig, parseGridFlag, type GridAxis } from "../sweep/grid.js";
 import { planSweep, pointLabel } from "../sweep/plan.js";
 import { runPoints, type PointTask } from "../sweep/pool.js";
 import { SweepFramer, SWEEP_FORMATS, type SweepFormat } from "../sweep/render.js";
 import { parseShard, shardPoints } from "../sweep/shard.js";
-import { openSink } from "../sweep/sink.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
 import { Progress } from "./progress.js";

@@ -14,7 +14,7 @@ import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { InputError, UsageError } from "../errors.js";
 import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
 import { deriveSeed, Rng } from "../core/rng.js";
-import { cholesky, frobeniusSquared, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, symmetricEigen, trace } from "../stats/linalg.js";
+import { cholesky, choleskyFailure, frobeniusSquared, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, symmetricEigen, trace } from "../stats/linalg.js";
 import { digamma } from "../stats/special.js";
 import { normalQuantile } from "../stats/normal.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
@@ -134,23 +134,12 @@ export function checkCovariance(cov: Float64Array, mean: Float64Array, d: number
   for (let a = 0; a < d; a++) {
     for (let b = 0; b < d; b++) corr[a * d + b] = cov[a * d + b]! / Math.sqrt(cov[a * d + a]! * cov[b * d + b]!);
   }
-  const l = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    let pivot = corr[j * d + j]!;
-    for (let k = 0; k < j; k++) pivot -= l[j * d + k]! * l[j * d + k]!;
-    if (!(pivot >= COLLINEAR)) {
-      const before = names.slice(0, j).map((n) => JSON.stringify(n)).join(", ");
-      throw new InputError(
-        `${name(j)} is (almost) a linear combination of ${before} (R² > 1 − ${COLLINEAR}); the covariance is singular — drop one of these columns with --column`,
-      );
-    }
-    const ljj = Math.sqrt(pivot);
-    l[j * d + j] = ljj;
-    for (let i = j + 1; i < d; i++) {
-      let t = corr[i * d + j]!;
-      for (let k = 0; k < j; k++) t -= l[i * d + k]! * l[j * d + k]!;
-      l[i * d + j] = t / ljj;
-    }
+  const j = choleskyFailure(corr, d, new Float64Array(d * d), COLLINEAR);
+  if (j >= 0) {
+    const before = names.slice(0, j).map((n) => JSON.stringify(n)).join(", ");
+    throw new InputError(
+      `${name(j)} is (almost) a linear combination of ${before} (R² > 1 − ${COLLINEAR}); the covariance is singular — drop one of these columns with --column`,
+    );
   }
 }
 

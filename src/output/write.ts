@@ -1,6 +1,7 @@
 /**
  * Where output goes: stdout, or a file written atomically (a temporary file in the same directory,
- * renamed over the target), so a failed or interrupted run never leaves a half-written file.
+ * renamed over the target once complete), so a failed or interrupted run never leaves a
+ * half-written file. Whole documents (`emit`) and streamed sweeps (`openSink`) share the mechanism.
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -20,33 +21,80 @@ export function removePendingFiles(): void {
   pending.clear();
 }
 
-export function writeFileAtomic(path: string, text: string): void {
+/** The one-line error for an -o path that cannot be written. */
+function cannotWrite(path: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : String(code ?? e);
+  return new UsageError(`cannot write ${path}: ${why}; choose another -o path`);
+}
+
+/** Output written piece by piece, visible only once committed. */
+export interface Sink {
+  write(text: string): void;
+  /** The output is complete: make it visible. */
+  commit(): void;
+  /** The output is not wanted: remove every trace of it. */
+  abort(): void;
+}
+
+/**
+ * A sink to stdout (path undefined or "-"), or to a temporary file beside `path` that commit()
+ * renames over it. The file is opened at once, so a bad -o path fails before any work is done.
+ */
+export function openSink(path: string | undefined): Sink {
+  if (path === undefined || path === "-") {
+    return { write: (text) => void process.stdout.write(text), commit: () => {}, abort: () => {} };
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number;
   try {
     fd = openSync(tmp, "w");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : String(code ?? e);
-    throw new UsageError(`cannot write ${path}: ${why}; choose another -o path`);
+    throw cannotWrite(path, e);
   }
   pending.add(tmp);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (e) {
+  let open = true;
+  const discard = () => {
+    if (open) closeSync(fd);
+    open = false;
     try {
       unlinkSync(tmp);
     } catch {
       // nothing to clean
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write ${path}: ${code === "EISDIR" ? "it is a directory" : String(code ?? e)}; choose another -o path`);
-  } finally {
     pending.delete(tmp);
-  }
+  };
+  return {
+    write(text) {
+      try {
+        writeSync(fd, text);
+      } catch (e) {
+        discard();
+        throw cannotWrite(path, e);
+      }
+    },
+    commit() {
+      try {
+        fsyncSync(fd);
+        closeSync(fd);
+        open = false;
+        renameSync(tmp, path);
+        pending.delete(tmp);
+      } catch (e) {
+        discard();
+        throw cannotWrite(path, e);
+      }
+    },
+    abort: discard,
+  };
+}
+
+/** Writes a whole document to `path` atomically. */
+export function writeFileAtomic(path: string, text: string): void {
+  const sink = openSink(path);
+  sink.write(text);
+  sink.commit();
 }
 
 /** Writes to stdout, or to `path` atomically when given. */

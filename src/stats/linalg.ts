@@ -15,10 +15,20 @@ import { normalSf } from "./normal.js";
  * @example cholesky(Float64Array.of(4, 2, 2, 3), 2, out) // out = [2, 0, 1, √2]
  */
 export function cholesky(a: Float64Array, d: number, out: Float64Array): boolean {
+  return choleskyFailure(a, d, out, 0) < 0;
+}
+
+/**
+ * `cholesky`, telling where it fails: the first column j whose pivot A_jj − Σ_k L_jk² is not above
+ * `minPivot` (or not finite), or −1 when the factor is complete. On a correlation matrix the
+ * pivot² of column j is 1 − R²_j, the share of its variance the columns before it do not explain,
+ * so minPivot > 0 detects near-collinear columns.
+ */
+export function choleskyFailure(a: Float64Array, d: number, out: Float64Array, minPivot: number): number {
   for (let j = 0; j < d; j++) {
     let s = a[j * d + j]!;
     for (let k = 0; k < j; k++) s -= out[j * d + k]! * out[j * d + k]!;
-    if (!(s > 0) || s === Infinity) return false;
+    if (!(s > minPivot) || s === Infinity) return j;
     const ljj = Math.sqrt(s);
     out[j * d + j] = ljj;
     for (let i = j + 1; i < d; i++) {
@@ -28,7 +38,7 @@ export function cholesky(a: Float64Array, d: number, out: Float64Array): boolean
     }
     for (let i = 0; i < j; i++) out[i * d + j] = 0;
   }
-  return true;
+  return -1;
 }
 
 /**
