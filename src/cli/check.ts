@@ -8,7 +8,7 @@ import { compileAssertions, evaluateAssertions, type Assertion } from "../check/
 import { valuesText, type CheckReport } from "../check/report.js";
 import { DEFAULT_TOLERANCE, MODES, type Mode, type Tolerance } from "../check/tolerance.js";
 import { resolveSimConfig } from "../config/resolve.js";
-import type { Prepared } from "../core/loop.js";
+import type { PreparedView } from "../core/session.js";
 import type { SimResult } from "../core/result.js";
 import { CheckFailure, CollapseError, InputError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../output/write.js";
@@ -55,7 +55,7 @@ function assertOption(): Option {
 }
 
 /** Compiles sim's --assert expressions against the metrics the prepared run will report. */
-export function compileSimAssertions(cmd: Command, prepared: Prepared): Promise<Assertion[]> {
+export function compileSimAssertions(cmd: Command, prepared: Pick<PreparedView, "metricNames" | "config">): Promise<Assertion[]> {
   const texts = (cmd.opts().assert as string[] | undefined) ?? [];
   return compileAssertions(texts, { metrics: prepared.metricNames, generations: prepared.config.generations + 1 });
 }
@@ -118,10 +118,9 @@ Examples:
   cmd.action(async (path: string) => {
     const started = performance.now();
     // The engine and the report writers load only when a check runs: --help stays fast.
-    const [{ prepare }, { runParallel }, { readBaseline }, { compareResults, selectMetrics }, { configChanges, rerunOptions }, report_, { renderJunit }, { renderSummary }, { describeRun }] =
+    const [{ openSession }, { readBaseline }, { compareResults, selectMetrics }, { configChanges, rerunOptions }, report_, { renderJunit }, { renderSummary }, { describeRun }] =
       await Promise.all([
-        import("../core/run.js"),
-        import("../core/parallel.js"),
+        import("../core/session.js"),
         import("../check/baseline.js"),
         import("../check/compare.js"),
         import("../check/rerun.js"),
@@ -145,25 +144,30 @@ Examples:
     }
     const metrics = selectMetrics(recorded, opts.metrics as string | undefined);
     const config = resolveSimConfig(rerunOptions(recorded.config as unknown as Record<string, unknown>, path));
-    let outcome;
+    let session;
     try {
-      outcome = prepare(config);
+      session = await openSession(config, run.jobs);
     } catch (e) {
       if (e instanceof CollapseError && e.exitCode === 2) throw new InputError(`${path}: cannot re-run the recorded config: ${e.message}`);
       throw e;
     }
-    const { prepared, notes } = outcome;
-    if (!run.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
+    const prepared = session.view;
+    if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);
     const changes = configChanges(recorded.config as unknown as Record<string, unknown>, prepared.config);
     if (changes.length > 0) warn(`the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
-    const assertions = await compileAssertions((opts.assert as string[] | undefined) ?? [], {
-      metrics: prepared.metricNames,
-      generations: prepared.config.generations + 1,
-    });
-
-    const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
-    const now = await runParallel(prepared, run.jobs, () => progress.tick());
-    progress.done();
+    let assertions;
+    let now;
+    try {
+      assertions = await compileAssertions((opts.assert as string[] | undefined) ?? [], {
+        metrics: prepared.metricNames,
+        generations: prepared.config.generations + 1,
+      });
+      const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+      now = await session.run(() => progress.tick());
+      progress.done();
+    } finally {
+      session.close();
+    }
 
     const report: CheckReport = {
       baselinePath: path,

@@ -21,11 +21,12 @@ Examples:
   collapse merge shards/*.json > sweep.json`,
     )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout"));
-  cmd.action((files: string[]) => {
-    const shards = files.map((path) => {
+  cmd.action(async (files: string[]) => {
+    const shards = [];
+    for (const path of files) {
       if (path === "-") throw new InputError("collapse merge reads shard files, not stdin; give their paths");
-      return readText(path, "check the shard paths");
-    });
+      shards.push(await readText(path, "check the shard paths"));
+    }
     emit(mergeShards(shards), cmd.opts().output as string | undefined);
   });
   return cmd;

@@ -10,7 +10,7 @@ import type { ScaleChoice } from "../plot/spec.js";
 const PLOT_FORMATS = ["svg", "html"] as const;
 type PlotFormat = (typeof PLOT_FORMATS)[number];
 
-function readResults(path: string): { name: string; text: string } {
+function readResults(path: string): Promise<{ name: string; text: string }> {
   return readText(path, "give a results file from collapse sim --format json (or - for stdin)");
 }
 
@@ -54,7 +54,7 @@ Examples:
         import("../plot/spec.js"),
         import("../plot/render.js"),
       ]);
-      const input = loadPlotInput(readResults(path));
+      const input = loadPlotInput(await readResults(path));
       const plot = buildPlotSpec(input, { metrics, band: o.band as boolean | undefined, scale: o.scale as ScaleChoice });
       const rendered = await renderSvg(plot.spec);
       const svg = withTitle(rendered.svg, plot.title);

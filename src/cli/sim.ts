@@ -39,27 +39,29 @@ Examples:
   addSimCheckOptions(cmd);
   cmd.action(async () => {
     // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
-    const [{ prepare }, { runParallel }, { formatters }] = await Promise.all([
-      import("../core/run.js"),
-      import("../core/parallel.js"),
-      import("../output/format.js"),
-    ]);
+    const [{ openSession }, { formatters }] = await Promise.all([import("../core/session.js"), import("../output/format.js")]);
     const run = readRunOptions(cmd);
     const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
-    const { prepared, notes } = prepare(config);
-    if (!run.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
-    if (cmd.opts().printConfig) {
-      emit(JSON.stringify(prepared.config, null, 2) + "\n", run.output);
-      return;
-    }
-    const assertions = await compileSimAssertions(cmd, prepared);
-    const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+    const session = await openSession(config, run.jobs);
     let result;
+    let assertions;
     try {
-      result = await runParallel(prepared, run.jobs, () => progress.tick());
+      const prepared = session.view;
+      if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);
+      if (cmd.opts().printConfig) {
+        emit(JSON.stringify(prepared.config, null, 2) + "\n", run.output);
+        return;
+      }
+      assertions = await compileSimAssertions(cmd, prepared);
+      const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+      try {
+        result = await session.run(() => progress.tick());
+      } finally {
+        // Cleared on failure too, so an error message starts on a clean line.
+        progress.done();
+      }
     } finally {
-      // Cleared on failure too, so an error message starts on a clean line.
-      progress.done();
+      session.close();
     }
     const text = formatters[run.format].render(result, {
       color: run.output === undefined && useColor(run.color, process.stdout),

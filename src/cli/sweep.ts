@@ -79,7 +79,7 @@ Examples:
     const label = (index: number) => pointLabel(plan, index);
     // The engine loads only when a sweep runs, so --help and the other commands start fast.
     const { preflight } = await import("../sweep/preflight.js");
-    const notes = preflight(indices.map((i) => plan.points[i]!), label);
+    const { notes, seeds } = await preflight(indices.map((i) => plan.points[i]!), label);
     if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
     const framer = new SweepFramer(
@@ -87,7 +87,7 @@ Examples:
       { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) },
       shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null,
     );
-    const tasks: PointTask[] = indices.map((i) => ({ index: i, config: plan.points[i]!.config, params: plan.points[i]!.params, format }));
+    const tasks: PointTask[] = indices.map((i) => ({ index: i, config: plan.points[i]!.config, params: plan.points[i]!.params, format, seed: seeds.get(i) }));
     const sink = openSink(runOptions.output);
     const toTerminal = (runOptions.output === undefined || runOptions.output === "-") && process.stdout.isTTY === true;
     const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");

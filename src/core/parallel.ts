@@ -12,8 +12,22 @@ import { assemble } from "./run.js";
 import type { SeedResult } from "./seed.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
-/** Below this many sampled values in all, threads cost more to start than they save. */
-const PARALLEL_THRESHOLD = 4_000_000;
+/** Below this many value operations, a run takes well under a second: a thread costs more to start than it saves. */
+const IN_THREAD_LIMIT = 4_000_000;
+
+/**
+ * Whether a run is small enough to stay in this thread. This thread must stay free to answer a
+ * signal within a second, so only models whose cost per value is a few arithmetic operations
+ * (gaussian, categorical) qualify, and their cost counts what grows: accumulate's training sets
+ * and categorical's K categories. Mixtures (EM), matrices and n-gram tables always go to a worker.
+ */
+export function staysInThread(p: Prepared): boolean {
+  const { replicates, generations, sampleSize, regime } = p.config;
+  if (p.model.name !== "gaussian" && p.model.name !== "categorical") return false;
+  const categories = p.model.name === "categorical" ? (p.data0 as Float64Array).length : 0;
+  const growth = regime === "accumulate" ? (generations + 1) / 2 : 1;
+  return replicates * generations * (sampleSize * growth + categories) < IN_THREAD_LIMIT;
+}
 
 export interface WorkerTask {
   readonly config: SimConfig;
@@ -28,12 +42,15 @@ export type WorkerMessage =
   | { type: "error"; message: string; exitCode: number | null; stack?: string };
 
 
-export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void): Promise<SimResult> {
-  const { replicates, generations, sampleSize } = p.config;
-  const work = replicates * generations * sampleSize;
-  // Short runs stay in this thread. Long ones always go to workers, even with --jobs 1, so that
-  // this thread stays free to draw progress and to act on Ctrl-C at once.
-  if (work < PARALLEL_THRESHOLD) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+/**
+ * Runs every replicate of a prepared simulation. `inThread` (for a thread that is not the main
+ * one) runs them here whatever their cost.
+ */
+export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: { inThread?: boolean } = {}): Promise<SimResult> {
+  const { replicates } = p.config;
+  // Short runs stay in this thread. Others always go to workers, even with --jobs 1, so that
+  // the main thread stays free to draw progress and to act on a signal at once.
+  if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
   const workers = Math.max(1, Math.min(jobs, replicates));
 
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.

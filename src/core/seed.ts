@@ -9,9 +9,10 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { BUNDLED_CORPUS } from "../config/spec.js";
 import { readLabels } from "../data/labels.js";
-import { readText, type TextInput } from "../data/read.js";
+import { inputName, readText, readTextSync, type TextInput } from "../data/read.js";
+import { readNumericTable, type NumericTable } from "../data/numeric-table.js";
 import { drawNumbers, isNumericSource, parseSource, zipfProbabilities, type SourceSpec } from "../data/source.js";
-import { readTable } from "../data/table.js";
+import { readTable, type Table } from "../data/table.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import type { AnyModel, SeedInput } from "./model.js";
 import { deriveSeed, Rng } from "./rng.js";
@@ -25,7 +26,7 @@ export interface SeedResult {
 }
 
 export function loadSeed(model: AnyModel, config: SimConfig): SeedResult {
-  if (config.data !== null) return { ...fromFile(model, config, config.data), source: null };
+  if (config.data !== null) return { ...fromFile(model, config, readSeedFileSync(model, config.data)), source: null };
   const text = config.source ?? model.defaultSource;
   if (text === null) throw new UsageError(`--model ${model.name} needs seed data: give --data FILE`);
   const spec = parseSource(text);
@@ -64,13 +65,13 @@ function zipfLabels(k: number): string[] {
 }
 
 /**
- * The corpus bundled with the package (the ngram default), found relative to the package root
- * whatever the working directory; a file at that relative path in the working directory wins.
+ * Where to read a --data path, and the name messages give it: the corpus bundled with the package
+ * (the ngram default) is found relative to the package root whatever the working directory; a
+ * file at that relative path in the working directory wins.
  */
-function readSeedFile(path: string): TextInput {
-  if (path !== BUNDLED_CORPUS || existsSync(path)) return readText(path);
-  const bundled = fileURLToPath(new URL(`../../${BUNDLED_CORPUS}`, import.meta.url));
-  return { ...readText(bundled), name: BUNDLED_CORPUS };
+function seedFile(path: string): { path: string; name: string } {
+  if (path !== BUNDLED_CORPUS || existsSync(path)) return { path, name: inputName(path) };
+  return { path: fileURLToPath(new URL(`../../${BUNDLED_CORPUS}`, import.meta.url)), name: BUNDLED_CORPUS };
 }
 
 /**
@@ -92,28 +93,47 @@ function mixtureColumns(spec: Extract<SourceSpec, { kind: "mixture" }>, d: numbe
   return columns;
 }
 
-function fromFile(model: AnyModel, config: SimConfig, path: string): { input: SeedInput; notes: string[] } {
-  const file = readSeedFile(path);
-  switch (model.input) {
-    case "numbers": {
-      const table = readTable(file);
+/**
+ * Seed data for generation 0, reading --data asynchronously: numeric tables as a stream into typed
+ * arrays, and this thread free to answer a signal while a pipe or FIFO is slow. The CLI uses this;
+ * loadSeed is the synchronous equivalent for worker threads re-reading a regular file.
+ */
+export async function loadSeedAsync(model: AnyModel, config: SimConfig): Promise<SeedResult> {
+  if (config.data === null) return loadSeed(model, config);
+  const { path, name } = seedFile(config.data);
+  const named = <T extends { name: string }>(x: T): T => ({ ...x, name });
+  const file: SeedFile =
+    model.input === "numbers" || model.input === "table"
+      ? { kind: "numeric", table: named(await readNumericTable(path)) }
+      : { kind: "text", input: named(await readText(path)) };
+  return { ...fromFile(model, config, file), source: null };
+}
+
+/** A seed file as read: numeric tables for the numeric models, the text for the others. */
+type SeedFile = { kind: "numeric"; table: NumericTable | Table } | { kind: "text"; input: TextInput };
+
+function readSeedFileSync(model: AnyModel, path: string): SeedFile {
+  const file = seedFile(path);
+  const input = { ...readTextSync(file.path), name: file.name };
+  return model.input === "numbers" || model.input === "table" ? { kind: "numeric", table: readTable(input) } : { kind: "text", input };
+}
+
+function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: SeedInput; notes: string[] } {
+  if (file.kind === "numeric") {
+    const table = file.table;
+    if (model.input === "numbers") {
       const { values } = singleColumn(table, config.column);
-      return { input: { kind: "numbers", values, name: file.name }, notes: [] };
+      return { input: { kind: "numbers", values, name: table.name }, notes: [] };
     }
-    case "table": {
-      const table = readTable(file);
-      const { names, columns, skipped } = numericColumns(table, config.column);
-      const notes = skipped.length > 0 ? [`${file.name}: ignoring non-numeric column(s) ${skipped.join(", ")}`] : [];
-      return { input: { kind: "table", columns, names }, notes };
-    }
-    case "text":
-      return { input: { kind: "text", text: file.text, name: file.name }, notes: [] };
-    case "labels": {
-      if (config.column !== null) {
-        throw new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
-      }
-      const { labels, counts } = readLabels(file);
-      return { input: { kind: "labels", labels, counts }, notes: [] };
-    }
+    const { names, columns, skipped } = numericColumns(table, config.column);
+    const notes = skipped.length > 0 ? [`${table.name}: ignoring non-numeric column(s) ${skipped.join(", ")}`] : [];
+    return { input: { kind: "table", columns, names }, notes };
   }
+  const input = file.input;
+  if (model.input === "text") return { input: { kind: "text", text: input.text, name: input.name }, notes: [] };
+  if (config.column !== null) {
+    throw new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
+  }
+  const { labels, counts } = readLabels(input);
+  return { input: { kind: "labels", labels, counts }, notes: [] };
 }

@@ -13,7 +13,7 @@
  * summing would silently hide a copy-paste error. Labels are trimmed; an empty label is an error.
  */
 import { InputError } from "../errors.js";
-import { positionOf, type TextInput } from "./read.js";
+import { positionOf, type NamedText as TextInput } from "./read.js";
 import { formatOf, splitLine } from "./table.js";
 
 export interface LabelCounts {

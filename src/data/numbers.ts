@@ -1,17 +1,21 @@
 /** Numeric seed data from a table: one column (gaussian) or several (mvn, gmm). */
 import { InputError } from "../errors.js";
-import { columnIndex, describeColumns, numberOf, type Table } from "./table.js";
+import { columnValues, numericTableOf, type NumericTable } from "./numeric-table.js";
+import { columnIndex, describeColumns, type Table } from "./table.js";
 
-function toNumbers(table: Table, c: number): Float64Array {
+/** A table of cells is converted; a streamed numeric table is used as it is. */
+function numeric(table: Table | NumericTable): NumericTable {
+  return "format" in table ? numericTableOf(table) : table;
+}
+
+function toNumbers(table: NumericTable, c: number): Float64Array {
   const label = table.hasHeader ? JSON.stringify(table.names[c]) : String(c + 1);
-  const cells = table.columns[c]!;
-  const out = new Float64Array(cells.length);
-  for (let i = 0; i < cells.length; i++) out[i] = numberOf(cells[i]!, label);
-  return out;
+  return columnValues(table, c, label);
 }
 
 /** The one numeric column a univariate model fits: the chosen one, or the only one. */
-export function singleColumn(table: Table, choice: string | null): { name: string; values: Float64Array } {
+export function singleColumn(input: Table | NumericTable, choice: string | null): { name: string; values: Float64Array } {
+  const table = numeric(input);
   let c: number;
   if (choice !== null) c = columnIndex(table, choice);
   else if (table.names.length === 1) c = 0;
@@ -26,9 +30,10 @@ export function singleColumn(table: Table, choice: string | null): { name: strin
  * whose cells are all numbers — the others are reported through `skipped` so the CLI can say so.
  */
 export function numericColumns(
-  table: Table,
+  input: Table | NumericTable,
   choice: string | null,
 ): { names: string[]; columns: Float64Array[]; skipped: string[] } {
+  const table = numeric(input);
   if (choice !== null) {
     const picks = choice.split(",").map((s) => s.trim()).filter((s) => s !== "");
     const idx = picks.map((p) => columnIndex(table, p));

@@ -1,50 +1,271 @@
 /**
- * Reading seed files: bytes from a path or stdin, validated as UTF-8, with positions for messages.
+ * Reading input files: bytes from a path, a FIFO, a device or stdin, with the size limit enforced
+ * while reading, validated as UTF-8, with positions for messages.
+ *
+ * Reads are asynchronous and event-driven so that this thread stays free: a signal is answered
+ * while waiting on a slow pipe or a FIFO with no writer yet, and `--data /dev/zero` stops at the
+ * limit instead of growing without end. Pipes and FIFOs are read through libuv's pipe handle
+ * (never a blocking read(2), which would also keep the process from exiting); regular files and
+ * devices through a file stream.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { Socket } from "node:net";
+import type { Readable } from "node:stream";
 import { InputError } from "../errors.js";
 
-export interface TextInput {
+/** Text with the name messages give it: what the loaders parse. */
+export interface NamedText {
   /** The name used in messages: the path, or "stdin". */
   readonly name: string;
   readonly text: string;
 }
 
-/** Refuse to read seed files beyond this size: the loaders hold everything in memory. */
-export const MAX_INPUT_BYTES = 1 << 30;
+/** Text read from a file or stdin. */
+export interface TextInput extends NamedText {
+  /** Lower-case hex SHA-256 of the bytes read (before decoding). */
+  readonly sha256: string;
+}
+
+/** The default input limit: the loaders that need a whole text hold it in memory. */
+export const DEFAULT_MAX_INPUT_BYTES = 1 << 30;
+/** The environment variable that raises (or lowers) the input limit: bytes, or with K, M, G, T. */
+export const MAX_INPUT_ENV = "COLLAPSE_MAX_INPUT";
+
+const UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/** The input limit in bytes, from COLLAPSE_MAX_INPUT (e.g. "4G") or the 1 GiB default. */
+export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[MAX_INPUT_ENV];
+  if (raw === undefined || raw.trim() === "") return DEFAULT_MAX_INPUT_BYTES;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(raw);
+  const bytes = m ? Number(m[1]) * UNITS[m[2]!.toUpperCase()]! : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) {
+    throw new InputError(`${MAX_INPUT_ENV}=${raw.slice(0, 40)} is not a size; give bytes or a number with K, M, G or T (e.g. 4G)`);
+  }
+  return Math.floor(bytes);
+}
+
+/** "1 GiB", "512 MiB", "1000 bytes": a limit as people say it. */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [["TiB", UNITS.T!], ["GiB", UNITS.G!], ["MiB", UNITS.M!], ["KiB", UNITS.K!]] as const) {
+    if (n >= size) return `${Number((n / size).toFixed(1))} ${unit}`;
+  }
+  return `${n} bytes`;
+}
+
+function tooBig(name: string, limit: number): InputError {
+  return new InputError(
+    `${name} is larger than the ${formatBytes(limit)} input limit; sample it down, or raise the limit with ${MAX_INPUT_ENV}=${formatBytes(limit * 4).replace(/ (.)iB/, "$1")}`,
+  );
+}
+
+function cannotRead(name: string, e: unknown, fix: string): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EISDIR"
+        ? "it is a directory"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : code === "ENOTDIR"
+            ? "a part of the path is not a directory"
+            : code === "ELOOP"
+              ? "too many symbolic links"
+              : code === "EIO"
+                ? "input/output error"
+                : String(code ?? (e as Error).message ?? e);
+  return new InputError(`cannot read ${name}: ${why}; ${fix}`);
+}
+
+/** The name of a path in messages. */
+export function inputName(path: string): string {
+  return path === "-" ? "stdin" : path;
+}
+
+/** An event-driven stream over the path's bytes (see the module comment for why each kind). */
+function openStream(path: string, name: string, fix: string): Readable {
+  if (path === "-") return process.stdin;
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (e) {
+    throw cannotRead(name, e, fix);
+  }
+  if (stats.isDirectory()) throw cannotRead(name, { code: "EISDIR" }, fix);
+  if (stats.isFIFO()) {
+    // O_NONBLOCK: opening a FIFO with no writer returns at once; libuv then waits for data in
+    // epoll, where a signal can still be answered.
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      throw cannotRead(name, e, fix);
+    }
+    return new Socket({ fd, readable: true, writable: false });
+  }
+  try {
+    // Opened here, synchronously, so that a missing permission is reported before any read.
+    const fd = openSync(path, "r");
+    return createReadStream(path, { fd, highWaterMark: 1 << 20 });
+  } catch (e) {
+    throw cannotRead(name, e, fix);
+  }
+}
 
 /**
- * Reads `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the offset.
- * `fix` ends the message when the file cannot be read at all.
+ * Calls `onChunk` with every chunk of the input as it arrives, enforcing the size limit while
+ * reading. Resolves with the SHA-256 of all the bytes.
  */
-export function readText(path: string, fix = "check the path given to --data"): TextInput {
-  const name = path === "-" ? "stdin" : path;
-  let bytes: Buffer;
+export async function streamBytes(
+  path: string,
+  onChunk: (chunk: Buffer) => void,
+  fix = "check the path given to --data",
+  limit = maxInputBytes(),
+): Promise<{ name: string; bytes: number; sha256: string }> {
+  const name = inputName(path);
+  const stream = openStream(path, name, fix);
+  const hash = createHash("sha256");
+  let total = 0;
   try {
-    bytes = readFileSync(path === "-" ? 0 : path);
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      total += bytes.length;
+      if (total > limit) throw tooBig(name, limit);
+      hash.update(bytes);
+      onChunk(bytes);
+    }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(code ?? e);
-    throw new InputError(`cannot read ${name}: ${why}; ${fix}`);
+    if (e instanceof InputError) throw e;
+    throw cannotRead(name, e, fix);
+  } finally {
+    if (stream !== process.stdin) stream.destroy();
   }
-  if (bytes.length > MAX_INPUT_BYTES) {
-    throw new InputError(`${name}: ${bytes.length} bytes is larger than the 1 GiB limit; sample the file down first`);
+  return { name, bytes: total, sha256: hash.digest("hex") };
+}
+
+/** Reads all of `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the position. */
+export async function readText(path: string, fix = "check the path given to --data", limit = maxInputBytes()): Promise<TextInput> {
+  const chunks: Buffer[] = [];
+  const { name, sha256 } = await streamBytes(path, (chunk) => chunks.push(chunk), fix, limit);
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  chunks.length = 0;
+  return { name, text: decodeUtf8(bytes, name), sha256 };
+}
+
+/**
+ * The synchronous reader, for worker threads re-reading a regular file the main thread already
+ * read (and for library callers). Refuses anything that could block: stdin, FIFOs, devices.
+ */
+export function readTextSync(path: string, fix = "check the path given to --data", limit = maxInputBytes()): TextInput {
+  const name = inputName(path);
+  let fd: number;
+  try {
+    if (path === "-") throw new InputError(`${name} can be read only once; give a file path`);
+    fd = openSync(path, "r");
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw cannotRead(name, e, fix);
   }
-  return { name, text: decodeUtf8(bytes, name) };
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) throw cannotRead(name, { code: "EISDIR" }, fix);
+    if (!stats.isFile()) throw new InputError(`${name} is not a regular file; it can be read only once, by the main thread`);
+    if (stats.size > limit) throw tooBig(name, limit);
+    const bytes = Buffer.allocUnsafe(stats.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const used = bytes.subarray(0, got);
+    return { name, text: decodeUtf8(used, name), sha256: createHash("sha256").update(used).digest("hex") };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw cannotRead(name, e, fix);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Decodes UTF-8 strictly; a leading byte-order mark is dropped. */
 export function decodeUtf8(bytes: Uint8Array, name: string): string {
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
-    const { line, column } = positionOfByte(bytes, bad);
-    throw new InputError(
-      `${name}:${line}:${column}: invalid UTF-8 byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at byte offset ${bad}; re-save the file as UTF-8`,
-    );
-  }
+  // The native check is fast; the scan that finds where runs only on invalid input.
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
+  if (bad >= 0) throw invalidUtf8(name, bytes, bad, positionOfByte(bytes, bad));
   const text = new TextDecoder("utf-8").decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function invalidUtf8(name: string, bytes: Uint8Array, at: number, where: { line: number; column: number }, base = 0): InputError {
+  const byte = bytes[at]!.toString(16).padStart(2, "0");
+  return new InputError(`${name}:${where.line}:${where.column}: invalid UTF-8 byte 0x${byte} at byte offset ${base + at}; re-save the file as UTF-8`);
+}
+
+/**
+ * Strict streaming UTF-8 decoding: feed byte chunks, get text back; a multi-byte character split
+ * across chunks is carried over. Errors name the line and column (in bytes) in the whole input.
+ */
+export class Utf8Stream {
+  private carry: Uint8Array = new Uint8Array(0);
+  private offset = 0; // bytes decoded before the current chunk
+  private line = 1;
+  private lineStart = 0; // byte offset of the current line's start
+  private first = true;
+  private readonly decoder = new TextDecoder("utf-8");
+
+  constructor(private readonly name: string) {}
+
+  push(chunk: Uint8Array): string {
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const complete = bytes.length - incompleteTail(bytes);
+    const body = bytes.subarray(0, complete);
+    const bad = isUtf8(body) ? -1 : firstInvalidUtf8(body);
+    if (bad >= 0) throw this.error(body, bad);
+    this.carry = bytes.slice(complete);
+    this.advance(body);
+    let text = this.decoder.decode(body);
+    if (this.first && text.length > 0) {
+      this.first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
+  }
+
+  /** The input ended: a character cut short is an error. */
+  end(): void {
+    if (this.carry.length > 0) throw this.error(this.carry, 0);
+  }
+
+  private advance(body: Uint8Array): void {
+    for (let i = body.indexOf(0x0a); i !== -1; i = body.indexOf(0x0a, i + 1)) {
+      this.line++;
+      this.lineStart = this.offset + i + 1;
+    }
+    this.offset += body.length;
+  }
+
+  private error(body: Uint8Array, at: number): InputError {
+    const local = positionOfByte(body, at);
+    const line = this.line + local.line - 1;
+    const column = local.line === 1 ? this.offset + at - this.lineStart + 1 : local.column;
+    return invalidUtf8(this.name, body, at, { line, column }, this.offset);
+  }
+}
+
+/** How many bytes at the end of `b` begin a UTF-8 sequence that the next chunk must complete. */
+function incompleteTail(b: Uint8Array): number {
+  for (let k = 1; k <= Math.min(3, b.length); k++) {
+    const c = b[b.length - k]!;
+    if (c >= 0x80 && c <= 0xbf) continue; // a continuation byte: look further back for its lead
+    // Only a well-formed lead byte waits for the next chunk; anything else is judged now.
+    const length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    return length > k ? k : 0;
+  }
+  return 0;
 }
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or −1. */
@@ -85,11 +306,9 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 export function positionOfByte(b: Uint8Array, offset: number): { line: number; column: number } {
   let line = 1;
   let start = 0;
-  for (let i = 0; i < offset; i++) {
-    if (b[i] === 0x0a) {
-      line++;
-      start = i + 1;
-    }
+  for (let i = b.indexOf(0x0a); i !== -1 && i < offset; i = b.indexOf(0x0a, i + 1)) {
+    line++;
+    start = i + 1;
   }
   return { line, column: offset - start + 1 };
 }

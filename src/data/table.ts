@@ -5,7 +5,7 @@
 import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import { jsonErrorOffset, jsonErrorWhere } from "./json-error.js";
-import type { TextInput } from "./read.js";
+import type { NamedText as TextInput } from "./read.js";
 
 export type FileFormat = "csv" | "tsv" | "txt" | "json" | "ndjson";
 
@@ -197,7 +197,7 @@ function fromRecords(input: TextInput, format: FileFormat, records: unknown[], w
 }
 
 /** Index of a column chosen by header name or 1-based index; an InputError lists the choices. */
-export function columnIndex(table: Table, choice: string): number {
+export function columnIndex(table: Pick<Table, "name" | "names" | "hasHeader">, choice: string): number {
   const byName = table.names.indexOf(choice);
   if (byName >= 0) return byName;
   if (/^\d+$/.test(choice)) {
@@ -209,7 +209,7 @@ export function columnIndex(table: Table, choice: string): number {
   );
 }
 
-export function describeColumns(table: Table): string {
+export function describeColumns(table: Pick<Table, "names" | "hasHeader">): string {
   return table.hasHeader
     ? `columns ${table.names.map((n) => JSON.stringify(n)).join(", ")} (or 1..${table.names.length})`
     : `${table.names.length} column(s) without a header (use 1..${table.names.length})`;

@@ -14,7 +14,7 @@ import type { ResolvedConfig } from "../config/config.js";
 import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
 import { jsonErrorWhere } from "../data/json-error.js";
-import type { TextInput } from "../data/read.js";
+import type { NamedText as TextInput } from "../data/read.js";
 import { looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
 import type { Scalar } from "../output/tidy.js";

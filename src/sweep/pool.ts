@@ -6,6 +6,7 @@
  *
  * Even one job runs on a worker: the main thread stays free to draw progress and to act on Ctrl-C.
  */
+import type { SeedResult } from "../core/seed.js";
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
@@ -19,6 +20,8 @@ export interface PointTask {
   readonly config: SimConfig;
   readonly params: Record<string, Scalar>;
   readonly format: SweepFormat;
+  /** The point's seed data when it comes from --data, read once by the main thread. */
+  readonly seed?: SeedResult | undefined;
 }
 
 export type PointMessage =

@@ -12,7 +12,7 @@ import { renderPointBody } from "./render.js";
 parentPort!.on("message", (task: PointTask) => {
   let message: PointMessage;
   try {
-    const { prepared } = prepare(task.config);
+    const { prepared } = prepare(task.config, task.seed);
     const result = assemble(prepared, [runReplicates(prepared, 0, prepared.config.replicates)]);
     message = { type: "done", index: task.index, body: renderPointBody(task.format, task.params, result) };
   } catch (e) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readLabels } from "../../src/data/labels.js";
-import { readText } from "../../src/data/read.js";
+import { readTextSync as readText } from "../../src/data/read.js";
 import { InputError } from "../../src/errors.js";
 
 const read = (name: string, text: string) => {

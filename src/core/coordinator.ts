@@ -1,0 +1,53 @@
+/**
+ * The coordinator worker of a session (src/core/session.ts): prepares generation 0 off the main
+ * thread, reports what the caller needs, and on "run" runs the replicates — here for one job,
+ * or over replicate workers of its own — then sends the result document.
+ */
+import { parentPort } from "node:worker_threads";
+import { CollapseError } from "../errors.js";
+import type { Prepared } from "./loop.js";
+import { runParallel } from "./parallel.js";
+import { prepare } from "./run.js";
+import type { CoordinatorMessage, CoordinatorTask } from "./session.js";
+
+const port = parentPort!;
+let prepared: Prepared | null = null;
+let jobs = 1;
+
+const post = (m: CoordinatorMessage) => port.postMessage(m);
+
+function report(e: unknown): void {
+  post({ type: "error", message: (e as Error).message, exitCode: e instanceof CollapseError ? e.exitCode : null, stack: (e as Error).stack });
+}
+
+port.on("message", (msg: CoordinatorTask | "run") => {
+  if (msg !== "run") {
+    try {
+      jobs = msg.jobs;
+      const outcome = prepare(msg.config, msg.seed);
+      prepared = outcome.prepared;
+      post({ type: "prepared", view: { config: prepared.config, metricNames: prepared.metricNames, notes: outcome.notes } });
+    } catch (e) {
+      report(e);
+    }
+    return;
+  }
+  let pending = 0;
+  let last = Date.now();
+  // Progress is batched: a message per generation would cost more than small generations.
+  const tick = () => {
+    pending++;
+    if (Date.now() - last > 100) {
+      post({ type: "progress", generations: pending });
+      pending = 0;
+      last = Date.now();
+    }
+  };
+  runParallel(prepared!, jobs, tick, { inThread: jobs === 1 }).then(
+    (result) => {
+      if (pending > 0) post({ type: "progress", generations: pending });
+      post({ type: "result", result });
+    },
+    report,
+  );
+});

@@ -1,0 +1,126 @@
+/**
+ * One simulation as the CLI drives it: prepared first (generation 0 fitted, options fixed by the
+ * data), then run. Between the two the caller may stop (--print-config, a bad --assert).
+ *
+ * Where the work happens is this module's one decision. The calling thread must stay free to
+ * answer a signal within a second, so only runs that are cheap from end to end (see
+ * staysInThread) are prepared and run here; every other run — fitting generation 0 included, which
+ * takes seconds for a 20-dimensional mixture — happens on a coordinator worker that runs the
+ * replicates itself (one job) or spreads them over replicate workers of its own.
+ */
+import { Worker } from "node:worker_threads";
+import type { ResolvedConfig, SimConfig } from "../config/config.js";
+import { CollapseError } from "../errors.js";
+import { getModel } from "../models/index.js";
+import { runParallel, staysInThread } from "./parallel.js";
+import type { SimResult } from "./result.js";
+import { prepare } from "./run.js";
+import { loadSeedAsync, type SeedResult } from "./seed.js";
+import { trackWorker, untrackWorker } from "./workers.js";
+
+/** What the caller learns once generation 0 is prepared. */
+export interface PreparedView {
+  readonly config: ResolvedConfig;
+  readonly metricNames: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface Session {
+  readonly view: PreparedView;
+  /** Runs every replicate; `onGeneration` is called once per replicate-generation done. */
+  run(onGeneration?: () => void): Promise<SimResult>;
+  /** Not wanted after all: release the worker. */
+  close(): void;
+}
+
+/** Messages of the coordinator worker (src/core/coordinator.ts). */
+export type CoordinatorMessage =
+  | { type: "prepared"; view: PreparedView }
+  | { type: "progress"; generations: number }
+  | { type: "result"; result: SimResult }
+  | { type: "error"; message: string; exitCode: number | null; stack?: string };
+
+export interface CoordinatorTask {
+  readonly config: SimConfig;
+  readonly seed: SeedResult;
+  readonly jobs: number;
+}
+
+/** Reads the seed data (without blocking this thread: see loadSeedAsync), then starts the session. */
+export async function openSession(config: SimConfig, jobs: number): Promise<Session> {
+  return startSession(config, await loadSeedAsync(getModel(config.model), config), jobs);
+}
+
+/** Prepares a simulation from its config and seed data, in this thread only when the whole run is cheap. */
+export async function startSession(config: SimConfig, seed: SeedResult, jobs: number): Promise<Session> {
+  if (cheapModel(config)) {
+    const { prepared, notes } = prepare(config, seed);
+    if (staysInThread(prepared)) {
+      return {
+        view: { config: prepared.config, metricNames: prepared.metricNames, notes },
+        run: (onGeneration) => runParallel(prepared, jobs, onGeneration),
+        close: () => {},
+      };
+    }
+  }
+  return remoteSession({ config, seed, jobs });
+}
+
+/** Models whose generation-0 fit is a pass over the data: preparing them here is quick. */
+function cheapModel(config: SimConfig): boolean {
+  const model = getModel(config.model);
+  return model.name === "gaussian" || model.name === "categorical";
+}
+
+function remoteSession(task: CoordinatorTask): Promise<Session> {
+  const worker = new Worker(new URL("./coordinator.js", import.meta.url));
+  trackWorker(worker);
+  let onGeneration: (() => void) | undefined;
+  let settleRun: { resolve: (r: SimResult) => void; reject: (e: unknown) => void } | null = null;
+  let closed = false;
+  const close = () => {
+    closed = true;
+    untrackWorker(worker);
+    void worker.terminate();
+  };
+  return new Promise((resolvePrepared, rejectPrepared) => {
+    const fail = (e: unknown) => {
+      close();
+      if (settleRun) settleRun.reject(e);
+      else rejectPrepared(e);
+    };
+    worker.on("message", (msg: CoordinatorMessage) => {
+      switch (msg.type) {
+        case "prepared":
+          resolvePrepared({
+            view: msg.view,
+            run(callback) {
+              onGeneration = callback;
+              return new Promise<SimResult>((resolve, reject) => {
+                settleRun = { resolve, reject };
+                worker.postMessage("run");
+              });
+            },
+            close,
+          });
+          break;
+        case "progress":
+          for (let i = 0; i < msg.generations; i++) onGeneration?.();
+          break;
+        case "result":
+          close();
+          settleRun?.resolve(msg.result);
+          break;
+        case "error":
+          fail(msg.exitCode !== null ? new CollapseError(msg.message, msg.exitCode) : new Error(msg.stack ?? msg.message));
+          break;
+      }
+    });
+    worker.on("error", fail);
+    // A worker that dies without a word (out of memory, say) must not leave the run waiting.
+    worker.on("exit", (code) => {
+      if (!closed) fail(new Error(`the simulation thread stopped unexpectedly (exit code ${code})`));
+    });
+    worker.postMessage(task);
+  });
+}

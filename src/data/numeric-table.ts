@@ -1,0 +1,244 @@
+/**
+ * Numeric seed tables, read as a stream. CSV, TSV and plain text are parsed line by line as the
+ * bytes arrive, straight into growing Float64Arrays: no per-cell object or string is kept, so a
+ * column of 10⁷ rows costs its 8 bytes a value (up to twice that while an array grows) instead of
+ * the ~250 bytes a cell object with its position string took. JSON and NDJSON must be parsed
+ * whole, so they go through readTable and are converted.
+ */
+import { extname } from "node:path";
+import { InputError } from "../errors.js";
+import { streamBytes, Utf8Stream } from "./read.js";
+import { looksNumeric, numberOf, readTable, splitLine, type Cell, type FileFormat, type Table } from "./table.js";
+
+export interface NumericColumn {
+  /** One value per data row; NaN where a cell is not a finite number. */
+  readonly values: Float64Array;
+  /** The first cell that is not a finite number, or null. Choosing this column reports it. */
+  readonly bad: Cell | null;
+}
+
+export interface NumericTable {
+  readonly name: string;
+  /** Header names, or "1", "2", … when the file has none. */
+  readonly names: string[];
+  readonly hasHeader: boolean;
+  readonly columns: NumericColumn[];
+  /** SHA-256 of the bytes read, when read from a file or stdin. */
+  readonly sha256?: string;
+}
+
+/** A cell's number, or NaN when numberOf would refuse it. */
+function valueOf(cell: Cell): number {
+  const v = cell.value;
+  if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
+  if (typeof v !== "string") return NaN;
+  return finiteOrNaN(v);
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The text's number when it is written as one and is finite; NaN otherwise. */
+function finiteOrNaN(text: string): number {
+  const t = text.trim();
+  if (!NUMBER.test(t)) return NaN;
+  const x = Number(t);
+  return Number.isFinite(x) ? x : NaN;
+}
+
+/** A table of cells (JSON, NDJSON, or text already in memory) as numeric columns. */
+export function numericTableOf(table: Table): NumericTable {
+  const columns = table.columns.map((cells) => {
+    const values = new Float64Array(cells.length);
+    let bad: Cell | null = null;
+    for (let i = 0; i < cells.length; i++) {
+      const x = valueOf(cells[i]!);
+      values[i] = x;
+      if (bad === null && Number.isNaN(x)) bad = cells[i]!;
+    }
+    return { values, bad };
+  });
+  return { name: table.name, names: table.names, hasHeader: table.hasHeader, columns };
+}
+
+/** The numbers of column `c`; an InputError at the first cell that is not a finite number. */
+export function columnValues(table: NumericTable, c: number, label: string): Float64Array {
+  const column = table.columns[c]!;
+  if (column.bad !== null) numberOf(column.bad, label); // throws, with the cell's position
+  return column.values;
+}
+
+/** Values appended one at a time into a Float64Array that doubles when full. */
+class GrowingColumn {
+  private data = new Float64Array(1024);
+  length = 0;
+  bad: Cell | null = null;
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+
+  done(): NumericColumn {
+    return { values: this.data.subarray(0, this.length), bad: this.bad };
+  }
+}
+
+/** The line-by-line parser of delimited numeric text, with the rules of readTable's text formats. */
+class DelimitedNumbers {
+  private header: string[] | null = null;
+  private width = -1;
+  private columns: GrowingColumn[] = [];
+
+  constructor(
+    private readonly name: string,
+    private readonly format: "csv" | "tsv" | "txt",
+  ) {}
+
+  /** One line, without its "\n"; `ln` is its 1-based number. */
+  line(raw: string, ln: number): void {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    // Blank lines and # comments are skipped: seed files are often hand-edited notebooks.
+    const trimmed = line.trimStart();
+    if (trimmed === "" || trimmed.startsWith("#")) return;
+    const delimiter = this.format === "tsv" ? "\t" : this.format === "csv" ? "," : null;
+    const split = delimiter === null ? { fields: [line], starts: [1] } : splitLine(line, delimiter);
+    if (!split) throw new InputError(`${this.name}:${ln}: unbalanced double quote; close the quoted field`);
+    const { fields, starts } = split;
+    if (this.width === -1) {
+      this.width = fields.length;
+      this.columns = fields.map(() => new GrowingColumn());
+      // A first row with anything that is not a number is a header (.txt files have none).
+      if (this.format !== "txt" && fields.some((f) => !looksNumeric(f))) {
+        this.header = fields.map((f) => f.trim());
+        return;
+      }
+    }
+    if (fields.length !== this.width) {
+      throw new InputError(`${this.name}:${ln}: ${fields.length} field(s) where the ${this.header ? "header has" : "first row has"} ${this.width}; fix the row`);
+    }
+    for (let c = 0; c < this.width; c++) {
+      const x = finiteOrNaN(fields[c]!);
+      const column = this.columns[c]!;
+      if (Number.isNaN(x) && column.bad === null) column.bad = { value: fields[c], where: `${this.name}:${ln}:${starts[c]}` };
+      column.push(x);
+    }
+  }
+
+  finish(sha256: string): NumericTable {
+    if (this.width === -1 || this.columns[0]!.length === 0) {
+      throw new InputError(`${this.name} has no data rows${this.header ? " after its header" : ""}; give at least two values`);
+    }
+    const columns = this.columns.map((c) => c.done());
+    const names = this.header ?? columns.map((_, c) => String(c + 1));
+    return { name: this.name, names, hasHeader: this.header !== null, columns, sha256 };
+  }
+}
+
+/**
+ * The longest line (and the longest start before the format is known) held in memory, in
+ * characters: a file with no line ends is not a table, and V8 strings stop near 2^29 characters.
+ */
+export const MAX_LINE_CHARS = 1 << 28;
+
+function lineTooLong(name: string, ln: number): InputError {
+  return new InputError(`${name}:${ln}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters; is this a text table? give one row per line`);
+}
+
+const KNOWN: Record<string, FileFormat> = { csv: "csv", tsv: "tsv", txt: "txt", json: "json", ndjson: "ndjson", jsonl: "ndjson" };
+
+/**
+ * Sniffs the format from the start of the text as readTable's formatOf does, incrementally: a
+ * slow pipe may deliver the first line a byte at a time, and a huge first line must not be
+ * rescanned at each chunk.
+ */
+class Sniffer {
+  private started = false;
+  private delimiter: "tsv" | "csv" | null = null;
+
+  /** The format once the text fed so far decides it, else null. */
+  feed(text: string): FileFormat | null {
+    let i = 0;
+    if (!this.started) {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+      if (i === text.length) return null;
+      this.started = true;
+      if (text[i] === "[") return "json";
+      if (text[i] === "{") return "ndjson";
+    }
+    for (; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === "\n") return this.delimiter ?? "txt";
+      if (ch === "\t") this.delimiter = "tsv";
+      else if (ch === "," && this.delimiter === null) this.delimiter = "csv";
+    }
+    return null;
+  }
+
+  /** The format when the text ended without deciding it. */
+  end(): FileFormat {
+    return this.delimiter ?? "txt";
+  }
+}
+
+/**
+ * Reads a numeric table from `path` (or stdin for "-") as a stream. Text formats never hold the
+ * whole file; JSON formats are gathered and parsed whole.
+ */
+export async function readNumericTable(path: string, fix?: string): Promise<NumericTable> {
+  const name = path === "-" ? "stdin" : path;
+  const decoder = new Utf8Stream(name);
+  let format: FileFormat | null = KNOWN[extname(name).toLowerCase().slice(1)] ?? null;
+  let parser: DelimitedNumbers | null = null;
+  const sniffer = new Sniffer();
+  const held: string[] = []; // JSON formats, and text before the format is known
+  let heldChars = 0;
+  let pending = "";
+  let ln = 0;
+  let blank = true;
+
+  const feed = (text: string, ended: boolean) => {
+    if (blank && text.trim() !== "") blank = false;
+    if (format === null) {
+      // Held back until the format is known, then replayed.
+      held.push(text);
+      heldChars += text.length;
+      if (heldChars > MAX_LINE_CHARS) throw lineTooLong(name, 1);
+      format = ended ? sniffer.end() : sniffer.feed(text);
+      if (format === null) return;
+      text = held.join("");
+      held.length = 0;
+    }
+    if (format === "json" || format === "ndjson") {
+      held.push(text);
+      return;
+    }
+    parser ??= new DelimitedNumbers(name, format);
+    // Only the new text is searched for line ends: a long line arriving in many chunks is
+    // gathered in `pending` and split once.
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      parser.line(pending + text.slice(start, nl), ++ln);
+      pending = "";
+      start = nl + 1;
+    }
+    if (pending.length + text.length - start > MAX_LINE_CHARS) throw lineTooLong(name, ln + 1);
+    pending += text.slice(start);
+    if (ended && pending !== "") {
+      parser.line(pending, ++ln);
+      pending = "";
+    }
+  };
+
+  const { sha256 } = await streamBytes(path, (chunk) => feed(decoder.push(chunk), false), fix);
+  decoder.end();
+  feed("", true);
+  if (blank) throw new InputError(`${name} is empty; give a file with at least two values`);
+  if (format === "json" || format === "ndjson") {
+    return { ...numericTableOf(readTable({ name, text: held.join("") })), sha256 };
+  }
+  return parser!.finish(sha256);
+}

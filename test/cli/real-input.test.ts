@@ -1,0 +1,169 @@
+/**
+ * Input as shells and CI deliver it: pipes of any size and pace, FIFOs, devices, files bigger than
+ * the limit, and signals at every stage of a run (reading, fitting, simulating). Readiness is
+ * observed in /proc, never guessed with a sleep; the only timing asserted is the issue's promise
+ * that a signal is answered within a second.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, ROOT, collapse, tempDir } from "./cli.js";
+import { cpuSeconds, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
+
+const numbers = (n: number) => Array.from({ length: n }, (_, i) => `${(i % 997) / 10}\n`).join("");
+
+/** A single clean line on stderr: no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at |node:internal/);
+  return lines[0]!;
+}
+
+describe("stdin", () => {
+  it("reads 20,000 piped values every time (five runs: fd 0 may be non-blocking)", () => {
+    for (let i = 0; i < 5; i++) {
+      const r = collapse(["sim", "--data", "-", "-g", "1", "-r", "2", "--format", "csv"], { input: numbers(20_000) });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    }
+  });
+
+  it("waits for a slow writer: nothing for a while, then values a few at a time", async () => {
+    const run = start(["sim", "--data", "-", "-g", "1", "-r", "2", "--format", "json"]);
+    const lines = numbers(60).split("\n");
+    // The process is reading stdin (fd 0 is our pipe) before anything is written.
+    await waitUntil(() => cpuSeconds(run.pid) > 0.05, "collapse has started");
+    for (let i = 0; i < lines.length; i += 10) {
+      run.child.stdin!.write(lines.slice(i, i + 10).join("\n") + (i + 10 < lines.length ? "\n" : ""));
+      await new Promise((r) => setTimeout(r, 20)); // pace, not readiness: the writer is slow on purpose
+    }
+    run.child.stdin!.end();
+    const r = await run.done;
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).config.seedSize).toBe(60);
+  });
+
+  it("a read error names stdin, and an empty stdin is refused in one line", () => {
+    const r = collapse(["sim", "--data", "-"], { input: "" });
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^collapse: stdin is empty/);
+  });
+});
+
+describe("FIFOs and devices", () => {
+  const hasMkfifo = spawnSync("mkfifo", ["--version"]).status === 0;
+
+  it.runIf(hasMkfifo)("reads a FIFO whose writer comes later", async () => {
+    const dir = tempDir();
+    const fifo = join(dir, "in.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const run = start(["sim", "--data", fifo, "-g", "1", "-r", "2", "--format", "csv"]);
+    await waitUntil(() => hasOpen(run.pid, fifo), "collapse has the FIFO open");
+    writeFileSync(fifo, numbers(100));
+    const r = await run.done;
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it.runIf(hasMkfifo).each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s while waiting on a FIFO with no writer: exit %i within a second", async (signal, status) => {
+    const dir = tempDir();
+    const fifo = join(dir, "in.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const run = start(["sim", "--data", fifo]);
+    await waitUntil(() => hasOpen(run.pid, fifo), "collapse has the FIFO open");
+    const r = await signalAndWait(run, signal);
+    expect(r.status).toBe(status);
+    expect(r.ms).toBeLessThan(1000);
+  });
+
+  it("SIGINT while waiting on a silent stdin pipe: exit 130 within a second", async () => {
+    const run = start(["sim", "--data", "-"]);
+    await waitUntil(() => cpuSeconds(run.pid) > 0.05, "collapse has started");
+    const r = await signalAndWait(run, "SIGINT");
+    expect(r.status).toBe(130);
+    expect(r.ms).toBeLessThan(1000);
+  });
+
+  it("--data /dev/zero stops at the input limit with exit 2, naming the limit and how to raise it", () => {
+    const r = collapse(["sim", "--data", "/dev/zero"], { env: { COLLAPSE_MAX_INPUT: "8M" } });
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe("collapse: /dev/zero is larger than the 8 MiB input limit; sample it down, or raise the limit with COLLAPSE_MAX_INPUT=32M");
+  });
+
+  it("SIGINT while reading /dev/zero: exit 130 within a second", async () => {
+    const run = start(["sim", "--data", "/dev/zero"]);
+    await waitUntil(() => hasOpen(run.pid, "/dev/zero") && cpuSeconds(run.pid) > 0.3, "collapse is reading /dev/zero");
+    const r = await signalAndWait(run, "SIGINT");
+    expect(r.status).toBe(130);
+    expect(r.ms).toBeLessThan(1000);
+  });
+
+  it("/dev/null as data is an empty input, and a directory is refused in one line", () => {
+    expect(oneLine(collapse(["sim", "--data", "/dev/null"]).stderr)).toMatch(/\/dev\/null is empty/);
+    const r = collapse(["sim", "--data", "fixtures"]);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^collapse: cannot read fixtures: it is a directory/);
+  });
+});
+
+describe("signals while busy", () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s while fitting a 20-dimensional mixture (generation 0 and the replicates): exit %i within a second", async (signal, status) => {
+    const dir = tempDir();
+    const run = start(["sim", "--model", "gmm", "--dims", "20", "--components", "8", "-m", "5000", "-g", "1", "-r", "1", "-o", join(dir, "out.txt")]);
+    // Busy: it has spent CPU time well past start-up.
+    await waitUntil(() => cpuSeconds(run.pid) > 0.8, "collapse is fitting");
+    const r = await signalAndWait(run, signal);
+    expect(r.status).toBe(status);
+    expect(r.ms).toBeLessThan(1000);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("SIGINT while parsing a large piped file: exit 130 within a second", async () => {
+    const run = start(["sim", "--data", "-", "-g", "1", "-r", "1"]);
+    const block = numbers(100_000);
+    let writing = true;
+    run.child.stdin!.on("error", () => (writing = false));
+    const pump = async () => {
+      while (writing && run.child.exitCode === null) {
+        if (!run.child.stdin!.write(block)) await new Promise((r) => run.child.stdin!.once("drain", r));
+      }
+    };
+    void pump();
+    await waitUntil(() => cpuSeconds(run.pid) > 0.8, "collapse is parsing");
+    writing = false;
+    const r = await signalAndWait(run, "SIGINT");
+    expect(r.status).toBe(130);
+    expect(r.ms).toBeLessThan(1000);
+  });
+});
+
+describe("memory", () => {
+  it("a 2·10⁶-row numeric file is parsed in at most 3× its size plus 100 MB", () => {
+    const dir = tempDir();
+    const file = join(dir, "big.txt");
+    const row = Array.from({ length: 1000 }, (_, i) => `${(i * 7919) % 1000}.${i % 97}\n`).join("");
+    writeFileSync(file, row.repeat(2000));
+    const size = row.length * 2000;
+    // The peak resident set of the whole process, reported by the process itself as it exits.
+    const probe = join(dir, "probe.mjs");
+    writeFileSync(probe, `process.on("exit", () => process.stderr.write("maxrss=" + process.resourceUsage().maxRSS + "\\n"));\nawait import(${JSON.stringify(BIN)});\n`);
+    const r = spawnSync(process.execPath, [probe, "sim", "--data", file, "-g", "1", "-r", "1", "-m", "1000", "--format", "csv"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    const peak = Number(/maxrss=(\d+)/.exec(r.stderr)![1]) * 1024;
+    expect(peak).toBeLessThan(3 * size + 100 * 2 ** 20);
+  });
+});

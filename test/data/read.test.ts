@@ -1,0 +1,126 @@
+/**
+ * The streaming readers: UTF-8 decoded chunk by chunk gives the text (and the error positions)
+ * of a whole-file decode, and streamed numeric tables read the values readTable reads.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readNumericTable } from "../../src/data/numeric-table.js";
+import { numericColumns, singleColumn } from "../../src/data/numbers.js";
+import { decodeUtf8, maxInputBytes, readText, Utf8Stream } from "../../src/data/read.js";
+import { readTable } from "../../src/data/table.js";
+import { InputError } from "../../src/errors.js";
+import { tempDir } from "../cli/cli.js";
+
+function message(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error("expected an InputError");
+}
+
+/** Decodes `bytes` fed in pieces cut at the given offsets. */
+function streamed(bytes: Uint8Array, cuts: number[], name = "t.txt"): string {
+  const s = new Utf8Stream(name);
+  let text = "";
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    text += s.push(bytes.subarray(from, cut));
+    from = cut;
+  }
+  s.end();
+  return text;
+}
+
+describe("Utf8Stream", () => {
+  const text = "\uFEFFx,é\n1,€\n2,𝄞 ok\n";
+  const bytes = new TextEncoder().encode(text);
+
+  it("gives the whole decode's text for every single cut and every pair of cuts (multi-byte characters split)", () => {
+    const whole = decodeUtf8(bytes, "t.txt");
+    for (let a = 0; a <= bytes.length; a++) {
+      expect(streamed(bytes, [a])).toBe(whole);
+      for (let b = a; b <= bytes.length; b++) expect(streamed(bytes, [a, b])).toBe(whole);
+    }
+  });
+
+  it("names the same line, column and offset as the whole decode for a bad byte anywhere, however the input is cut", () => {
+    for (let at = 0; at < bytes.length; at++) {
+      const bad = bytes.slice();
+      bad[at] = 0xff;
+      const expected = message(() => decodeUtf8(bad, "t.txt"));
+      for (let cut = 0; cut <= bad.length; cut++) expect(message(() => streamed(bad, [cut]))).toBe(expected);
+    }
+  });
+
+  it("reports a character cut short at the very end", () => {
+    const truncated = new Uint8Array([0x31, 0x0a, 0xe2, 0x82]);
+    expect(message(() => streamed(truncated, [3]))).toBe(message(() => decodeUtf8(truncated, "t.txt")));
+  });
+});
+
+describe("streamed numeric tables", () => {
+  const files: Record<string, string> = {
+    "a.csv": "x,y\n1,2\n# comment\n\n3,4e2\r\n-5,.5\n",
+    "b.tsv": "1\t2\n3\t4\n",
+    "c.txt": "  1.5\n2\n\n3\n",
+    "d": "p,q\n1,oops\n2,3\n",
+    "e.json": "[1, 2, 3.5]",
+    "f.ndjson": '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n',
+    "g.csv": '"x","y"\n"1",2\n3,"4"\n',
+  };
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+
+  it.each(Object.keys(files))("%s: the same columns, names and errors as readTable", async (name) => {
+    const path = join(dir, name);
+    const streamedTable = await readNumericTable(path);
+    const whole = readTable({ name: path, text: files[name]! });
+    expect(streamedTable.names).toEqual(whole.names);
+    expect(streamedTable.hasHeader).toBe(whole.hasHeader);
+    const a = (() => {
+      try {
+        return numericColumns(streamedTable, null);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    const b = (() => {
+      try {
+        return numericColumns(whole, null);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(a).toEqual(b);
+    for (const column of whole.names) {
+      const one = (t: Parameters<typeof singleColumn>[0]) => {
+        try {
+          return Array.from(singleColumn(t, column).values);
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      expect(one(streamedTable)).toEqual(one(whole));
+    }
+  });
+
+  it("empty and header-only files are refused as readTable refuses them", async () => {
+    writeFileSync(join(dir, "empty.csv"), " \n\n");
+    writeFileSync(join(dir, "header.csv"), "a,b\n");
+    await expect(readNumericTable(join(dir, "empty.csv"))).rejects.toThrow(/empty\.csv is empty/);
+    await expect(readNumericTable(join(dir, "header.csv"))).rejects.toThrow(/header\.csv has no data rows after its header/);
+  });
+
+  it("enforces the input limit while reading, naming the limit and how to raise it", async () => {
+    writeFileSync(join(dir, "big.txt"), "1\n".repeat(5000));
+    await expect(readText(join(dir, "big.txt"), "fix", 4096)).rejects.toThrow(/big\.txt is larger than the 4 KiB input limit; .*COLLAPSE_MAX_INPUT=16K/);
+    expect(maxInputBytes({ COLLAPSE_MAX_INPUT: "4G" })).toBe(4 * 2 ** 30);
+    expect(maxInputBytes({ COLLAPSE_MAX_INPUT: "1500" })).toBe(1500);
+    expect(maxInputBytes({})).toBe(2 ** 30);
+    expect(() => maxInputBytes({ COLLAPSE_MAX_INPUT: "lots" })).toThrow(/COLLAPSE_MAX_INPUT=lots is not a size/);
+  });
+});
