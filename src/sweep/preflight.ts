@@ -3,16 +3,24 @@
  * exists, its seed data reads, and its options agree with the data (prepare() fits generation 0).
  * A bad combination is reported with its point, and no work — no output file — is started.
  */
+import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
+import { trackWorker, untrackWorker } from "../core/workers.js";
+import { CollapseError } from "../errors.js";
 import { prepare } from "../core/run.js";
 import { loadSeedAsync, type SeedResult } from "../core/seed.js";
 import { getModel } from "../models/index.js";
 import { atPoint } from "./plan.js";
+import type { PreflightItem, PreflightReply } from "./preflight-worker.js";
 
 /**
  * Returns the notes (ignored columns and the like) of all the points, each once, and the seed data
  * read for the points that have --data, by point index: the workers receive it rather than read
  * the file again (stdin or a FIFO can be read only once).
+ *
+ * Seed files are read here, asynchronously. Generation 0 is fitted here only for the models whose
+ * fit is a pass over the data (gaussian, categorical); the others (a 20-dimensional mixture takes
+ * seconds) are prepared on a worker, so that this thread stays free to answer a signal.
  */
 export async function preflight(
   points: readonly { index: number; config: SimConfig }[],
@@ -22,6 +30,7 @@ export async function preflight(
   const files = new Map<string, SeedResult>();
   const notes = new Set<string>();
   const seeds = new Map<number, SeedResult>();
+  const costly: PreflightItem[] = [];
   for (const { index, config } of points) {
     try {
       const model = getModel(config.model);
@@ -32,10 +41,34 @@ export async function preflight(
         files.set(key, seed);
         seeds.set(index, seed);
       }
-      for (const note of prepare(config, seed).notes) notes.add(note);
+      if (model.name === "gaussian" || model.name === "categorical") for (const note of prepare(config, seed).notes) notes.add(note);
+      else costly.push({ index, config, seed });
     } catch (e) {
       throw atPoint(label(index), e);
     }
   }
+  if (costly.length > 0) for (const note of await prepareOffThread(costly, label)) notes.add(note);
   return { notes: [...notes], seeds };
+}
+
+function prepareOffThread(items: PreflightItem[], label: (index: number) => string): Promise<string[]> {
+  const worker = new Worker(new URL("./preflight-worker.js", import.meta.url));
+  trackWorker(worker);
+  const stop = () => {
+    untrackWorker(worker);
+    void worker.terminate();
+  };
+  return new Promise((resolve, reject) => {
+    worker.on("message", (reply: PreflightReply) => {
+      stop();
+      if (reply.type === "done") resolve(reply.notes);
+      else if (reply.exitCode !== null) reject(atPoint(label(reply.index), new CollapseError(reply.message, reply.exitCode)));
+      else reject(new Error(reply.stack ?? reply.message));
+    });
+    worker.on("error", (e) => {
+      stop();
+      reject(e);
+    });
+    worker.postMessage(items);
+  });
 }

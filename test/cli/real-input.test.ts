@@ -129,6 +129,14 @@ describe("signals while busy", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("SIGINT while a sweep checks its points (generation 0 of 20-dimensional mixtures): exit 130 within a second", async () => {
+    const run = start(["sweep", "--model", "gmm", "--dims", "20", "--components", "8", "-g", "1", "-r", "1", "--grid", "sample-size=1000,2000"]);
+    await waitUntil(() => cpuSeconds(run.pid) > 0.8, "collapse is preparing the points");
+    const r = await signalAndWait(run, "SIGINT");
+    expect(r.status).toBe(130);
+    expect(r.ms).toBeLessThan(1000);
+  });
+
   it("SIGINT while parsing a large piped file: exit 130 within a second", async () => {
     const run = start(["sim", "--data", "-", "-g", "1", "-r", "1"]);
     const block = numbers(100_000);
