@@ -8,7 +8,7 @@ import { singleColumn, numericColumns } from "../data/numbers.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { BUNDLED_CORPUS } from "../config/spec.js";
-import { readLabels } from "../data/labels.js";
+import { readLabels, readLabelsStream, type LabelCounts } from "../data/labels.js";
 import { inputName, readText, readTextSync, type TextInput } from "../data/read.js";
 import { readNumericTable, type NumericTable } from "../data/numeric-table.js";
 import { drawNumbers, isNumericSource, parseSource, zipfProbabilities, type SourceSpec } from "../data/source.js";
@@ -102,15 +102,22 @@ export async function loadSeedAsync(model: AnyModel, config: SimConfig): Promise
   if (config.data === null) return loadSeed(model, config);
   const { path, name } = seedFile(config.data);
   const named = <T extends { name: string }>(x: T): T => ({ ...x, name });
+  if (model.input === "labels" && config.column !== null) throw columnWithLabels(model);
   const file: SeedFile =
     model.input === "numbers" || model.input === "table"
       ? { kind: "numeric", table: named(await readNumericTable(path)) }
-      : { kind: "text", input: named(await readText(path)) };
+      : model.input === "labels"
+        ? { kind: "labels", counts: await readLabelsStream(path) }
+        : { kind: "text", input: named(await readText(path)) };
   return { ...fromFile(model, config, file), source: null };
 }
 
+function columnWithLabels(model: AnyModel): UsageError {
+  return new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
+}
+
 /** A seed file as read: numeric tables for the numeric models, the text for the others. */
-type SeedFile = { kind: "numeric"; table: NumericTable | Table } | { kind: "text"; input: TextInput };
+type SeedFile = { kind: "numeric"; table: NumericTable | Table } | { kind: "labels"; counts: LabelCounts } | { kind: "text"; input: TextInput };
 
 function readSeedFileSync(model: AnyModel, path: string): SeedFile {
   const file = seedFile(path);
@@ -129,11 +136,10 @@ function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: 
     const notes = skipped.length > 0 ? [`${table.name}: ignoring non-numeric column(s) ${skipped.join(", ")}`] : [];
     return { input: { kind: "table", columns, names }, notes };
   }
+  if (file.kind === "labels") return { input: { kind: "labels", labels: file.counts.labels, counts: file.counts.counts }, notes: [] };
   const input = file.input;
   if (model.input === "text") return { input: { kind: "text", text: input.text, name: input.name }, notes: [] };
-  if (config.column !== null) {
-    throw new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
-  }
+  if (config.column !== null) throw columnWithLabels(model);
   const { labels, counts } = readLabels(input);
   return { input: { kind: "labels", labels, counts }, notes: [] };
 }

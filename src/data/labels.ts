@@ -13,7 +13,8 @@
  * summing would silently hide a copy-paste error. Labels are trimmed; an empty label is an error.
  */
 import { InputError } from "../errors.js";
-import { positionOf, type NamedText as TextInput } from "./read.js";
+import { inputName, positionOf, type NamedText as TextInput } from "./read.js";
+import { streamText } from "./text-stream.js";
 import { formatOf, splitLine } from "./table.js";
 
 export interface LabelCounts {
@@ -91,40 +92,77 @@ function parseCount(raw: unknown, where: string): number {
 
 
 function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
-  const tally = new Tally();
-  const lines = input.text.split("\n");
-  let width = -1;
-  for (let ln = 0; ln < lines.length; ln++) {
-    const raw = lines[ln]!;
+  const lines = new LabelLines(input.name, delimiter);
+  const text = input.text;
+  let ln = 0;
+  let start = 0;
+  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+    lines.line(text.slice(start, nl), ++ln);
+    start = nl + 1;
+  }
+  if (start < text.length) lines.line(text.slice(start), ++ln);
+  return lines.finish();
+}
+
+/**
+ * Label lines parsed one at a time, so that a stream never holds its whole text: one label per
+ * line (no delimiter), or label,count rows.
+ */
+class LabelLines {
+  private readonly tally = new Tally();
+  private width = -1;
+
+  constructor(
+    private readonly name: string,
+    private readonly delimiter: string | null,
+  ) {}
+
+  line(raw: string, ln: number): void {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.trim() === "") continue;
-    const where = `${input.name}:${ln + 1}`;
-    if (delimiter === null) {
-      tally.add(line.trim(), 1, where, "sum");
-      continue;
+    if (line.trim() === "") return;
+    const where = `${this.name}:${ln}`;
+    if (this.delimiter === null) {
+      this.tally.add(line.trim(), 1, where, "sum");
+      return;
     }
-    const fields = splitLine(line, delimiter)?.fields ?? null;
+    const fields = splitLine(line, this.delimiter)?.fields ?? null;
     if (!fields) throw new InputError(`${where}: unbalanced double quote; close the quoted field`);
-    if (width === -1) {
-      width = fields.length;
-      if (width > 2) {
-        throw new InputError(
-          `${where}: ${width} fields; label files have one label per line or two columns label,count — remove the other columns`,
-        );
+    if (this.width === -1) {
+      this.width = fields.length;
+      if (this.width > 2) {
+        throw new InputError(`${where}: ${this.width} fields; label files have one label per line or two columns label,count — remove the other columns`);
       }
       // The first row of a label,count table is a header when its count is not a number.
-      if (width === 2 && !NUMBER.test(fields[1]!.trim())) continue;
+      if (this.width === 2 && !NUMBER.test(fields[1]!.trim())) return;
     }
-    if (fields.length !== width) {
-      throw new InputError(`${where}: ${fields.length} field(s) where the first row has ${width}; fix the row`);
+    if (fields.length !== this.width) {
+      throw new InputError(`${where}: ${fields.length} field(s) where the first row has ${this.width}; fix the row`);
     }
     const label = fields[0]!.trim();
     if (label === "") throw new InputError(`${where}: empty label; name the category or remove the row`);
-    if (width === 1) tally.add(label, 1, where, "sum");
-    else tally.add(label, parseCount(fields[1], where), where, "reject");
+    if (this.width === 1) this.tally.add(label, 1, where, "sum");
+    else this.tally.add(label, parseCount(fields[1], where), where, "reject");
   }
-  if (tally.labels.length === 0) throw new InputError(`${input.name} has no data rows after its header; give at least two categories`);
-  return tally.done(input.name);
+
+  finish(): LabelCounts {
+    if (this.tally.labels.length === 0) throw new InputError(`${this.name} has no data rows after its header; give at least two categories`);
+    return this.tally.done(this.name);
+  }
+}
+
+/**
+ * Reads category data from `path` (or stdin for "-") as a stream: line formats are counted as
+ * they arrive (memory grows with the distinct labels, not the rows); JSON is parsed whole.
+ */
+export async function readLabelsStream(path: string): Promise<LabelCounts & { sha256: string }> {
+  let lines: LabelLines | null = null;
+  const read = await streamText(path, (format) => {
+    lines = new LabelLines(inputName(path), format === "tsv" ? "\t" : format === "csv" ? "," : null);
+    return (line, ln) => lines!.line(line, ln);
+  });
+  if (read.blank) throw new InputError(`${read.name} is empty; give one label per line, label,count rows or a JSON array`);
+  if (read.whole !== null) return { ...readLabels({ name: read.name, text: read.whole }), sha256: read.sha256 };
+  return { ...(lines as LabelLines | null)!.finish(), sha256: read.sha256 };
 }
 
 function fromJson(input: TextInput): LabelCounts {

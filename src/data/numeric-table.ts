@@ -5,10 +5,10 @@
  * the ~250 bytes a cell object with its position string took. JSON and NDJSON must be parsed
  * whole, so they go through readTable and are converted.
  */
-import { extname } from "node:path";
 import { InputError } from "../errors.js";
-import { streamBytes, Utf8Stream } from "./read.js";
-import { looksNumeric, numberOf, readTable, splitLine, type Cell, type FileFormat, type Table } from "./table.js";
+import { inputName } from "./read.js";
+import { looksNumeric, numberOf, readTable, splitLine, type Cell, type Table } from "./table.js";
+import { streamText, type LineFormat } from "./text-stream.js";
 
 export interface NumericColumn {
   /** One value per data row; NaN where a cell is not a finite number. */
@@ -95,7 +95,7 @@ class DelimitedNumbers {
 
   constructor(
     private readonly name: string,
-    private readonly format: "csv" | "tsv" | "txt",
+    private readonly format: LineFormat,
   ) {}
 
   /** One line, without its "\n"; `ln` is its 1-based number. */
@@ -139,106 +139,20 @@ class DelimitedNumbers {
 }
 
 /**
- * The longest line (and the longest start before the format is known) held in memory, in
- * characters: a file with no line ends is not a table, and V8 strings stop near 2^29 characters.
- */
-export const MAX_LINE_CHARS = 1 << 28;
-
-function lineTooLong(name: string, ln: number): InputError {
-  return new InputError(`${name}:${ln}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters; is this a text table? give one row per line`);
-}
-
-const KNOWN: Record<string, FileFormat> = { csv: "csv", tsv: "tsv", txt: "txt", json: "json", ndjson: "ndjson", jsonl: "ndjson" };
-
-/**
- * Sniffs the format from the start of the text as readTable's formatOf does, incrementally: a
- * slow pipe may deliver the first line a byte at a time, and a huge first line must not be
- * rescanned at each chunk.
- */
-class Sniffer {
-  private started = false;
-  private delimiter: "tsv" | "csv" | null = null;
-
-  /** The format once the text fed so far decides it, else null. */
-  feed(text: string): FileFormat | null {
-    let i = 0;
-    if (!this.started) {
-      while (i < text.length && /\s/.test(text[i]!)) i++;
-      if (i === text.length) return null;
-      this.started = true;
-      if (text[i] === "[") return "json";
-      if (text[i] === "{") return "ndjson";
-    }
-    for (; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === "\n") return this.delimiter ?? "txt";
-      if (ch === "\t") this.delimiter = "tsv";
-      else if (ch === "," && this.delimiter === null) this.delimiter = "csv";
-    }
-    return null;
-  }
-
-  /** The format when the text ended without deciding it. */
-  end(): FileFormat {
-    return this.delimiter ?? "txt";
-  }
-}
-
-/**
  * Reads a numeric table from `path` (or stdin for "-") as a stream. Text formats never hold the
  * whole file; JSON formats are gathered and parsed whole.
  */
 export async function readNumericTable(path: string, fix?: string): Promise<NumericTable> {
-  const name = path === "-" ? "stdin" : path;
-  const decoder = new Utf8Stream(name);
-  let format: FileFormat | null = KNOWN[extname(name).toLowerCase().slice(1)] ?? null;
   let parser: DelimitedNumbers | null = null;
-  const sniffer = new Sniffer();
-  const held: string[] = []; // JSON formats, and text before the format is known
-  let heldChars = 0;
-  let pending = "";
-  let ln = 0;
-  let blank = true;
-
-  const feed = (text: string, ended: boolean) => {
-    if (blank && text.trim() !== "") blank = false;
-    if (format === null) {
-      // Held back until the format is known, then replayed.
-      held.push(text);
-      heldChars += text.length;
-      if (heldChars > MAX_LINE_CHARS) throw lineTooLong(name, 1);
-      format = ended ? sniffer.end() : sniffer.feed(text);
-      if (format === null) return;
-      text = held.join("");
-      held.length = 0;
-    }
-    if (format === "json" || format === "ndjson") {
-      held.push(text);
-      return;
-    }
-    parser ??= new DelimitedNumbers(name, format);
-    // Only the new text is searched for line ends: a long line arriving in many chunks is
-    // gathered in `pending` and split once.
-    let start = 0;
-    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-      parser.line(pending + text.slice(start, nl), ++ln);
-      pending = "";
-      start = nl + 1;
-    }
-    if (pending.length + text.length - start > MAX_LINE_CHARS) throw lineTooLong(name, ln + 1);
-    pending += text.slice(start);
-    if (ended && pending !== "") {
-      parser.line(pending, ++ln);
-      pending = "";
-    }
-  };
-
-  const { sha256 } = await streamBytes(path, (chunk) => feed(decoder.push(chunk), false), fix);
-  decoder.end();
-  feed("", true);
-  if (blank) throw new InputError(`${name} is empty; give a file with at least two values`);
-  if (format === "json" || format === "ndjson") {
-    return { ...numericTableOf(readTable({ name, text: held.join("") })), sha256 };
-  }
-  return parser!.finish(sha256);
+  const read = await streamText(
+    path,
+    (format) => {
+      parser = new DelimitedNumbers(inputName(path), format);
+      return (line, ln) => parser!.line(line, ln);
+    },
+    fix,
+  );
+  if (read.blank) throw new InputError(`${read.name} is empty; give a file with at least two values`);
+  if (read.whole !== null) return { ...numericTableOf(readTable({ name: read.name, text: read.whole })), sha256: read.sha256 };
+  return (parser as DelimitedNumbers | null)!.finish(read.sha256);
 }

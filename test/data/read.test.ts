@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readLabels, readLabelsStream } from "../../src/data/labels.js";
 import { readNumericTable } from "../../src/data/numeric-table.js";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { decodeUtf8, maxInputBytes, readText, Utf8Stream } from "../../src/data/read.js";
@@ -122,5 +123,37 @@ describe("streamed numeric tables", () => {
     expect(maxInputBytes({ COLLAPSE_MAX_INPUT: "1500" })).toBe(1500);
     expect(maxInputBytes({})).toBe(2 ** 30);
     expect(() => maxInputBytes({ COLLAPSE_MAX_INPUT: "lots" })).toThrow(/COLLAPSE_MAX_INPUT=lots is not a size/);
+  });
+});
+
+describe("streamed labels", () => {
+  const files: Record<string, string> = {
+    "one.txt": "a\nb\n\na\r\n c \nb",
+    "counts.csv": "breed,count\npug,3\nbeagle,0\ncollie,5\n",
+    "counts.tsv": "pug\t3\ncollie\t5\n",
+    "array.json": '["a", "b", "a"]',
+    "dup.csv": "x,1\ny,2\nx,3\n",
+    "wide.csv": "a,1,2\n",
+    "frac.csv": "a,1\nb,2.5\n",
+    "sniffed": "red\ngreen\nred\n",
+  };
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+
+  it.each(Object.keys(files))("%s: the labels, counts and errors of readLabels on the whole text", async (name) => {
+    const path = join(dir, name);
+    const whole = (() => {
+      try {
+        const r = readLabels({ name: path, text: files[name]! });
+        return { labels: r.labels, counts: Array.from(r.counts) };
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    const streamedCounts = await readLabelsStream(path).then(
+      (r) => ({ labels: r.labels, counts: Array.from(r.counts) }),
+      (e: Error) => e.message,
+    );
+    expect(streamedCounts).toEqual(whole);
   });
 });

@@ -1,0 +1,125 @@
+/**
+ * Text inputs read as a stream: the format from the file's extension or sniffed from its start
+ * (as readTable's formatOf does), text formats handed over line by line as the bytes arrive, JSON
+ * formats gathered whole (they must be parsed whole). The numeric-table and label readers build on
+ * it, so neither ever holds a text file and its split lines at once.
+ */
+import { extname } from "node:path";
+import { InputError } from "../errors.js";
+import { inputName, streamBytes, Utf8Stream } from "./read.js";
+import type { FileFormat } from "./table.js";
+
+export type LineFormat = "csv" | "tsv" | "txt";
+
+/**
+ * The longest line (and the longest start before the format is known) held in memory, in
+ * characters: a file with no line ends is not a table, and V8 strings stop near 2^29 characters.
+ */
+export const MAX_LINE_CHARS = 1 << 28;
+
+const KNOWN: Record<string, FileFormat> = { csv: "csv", tsv: "tsv", txt: "txt", json: "json", ndjson: "ndjson", jsonl: "ndjson" };
+
+/**
+ * Sniffs the format incrementally: a slow pipe may deliver the first line a byte at a time, and a
+ * huge first line must not be rescanned at each chunk.
+ */
+class Sniffer {
+  private started = false;
+  private delimiter: "tsv" | "csv" | null = null;
+
+  /** The format once the text fed so far decides it, else null. */
+  feed(text: string): FileFormat | null {
+    let i = 0;
+    if (!this.started) {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+      if (i === text.length) return null;
+      this.started = true;
+      if (text[i] === "[") return "json";
+      if (text[i] === "{") return "ndjson";
+    }
+    for (; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === "\n") return this.delimiter ?? "txt";
+      if (ch === "\t") this.delimiter = "tsv";
+      else if (ch === "," && this.delimiter === null) this.delimiter = "csv";
+    }
+    return null;
+  }
+
+  /** The format when the text ended without deciding it. */
+  end(): FileFormat {
+    return this.delimiter ?? "txt";
+  }
+}
+
+export interface StreamedText {
+  readonly name: string;
+  readonly format: FileFormat;
+  /** The whole text for JSON formats; null for line formats (their lines went to the handler). */
+  readonly whole: string | null;
+  /** True when the input held nothing but white space. */
+  readonly blank: boolean;
+  readonly sha256: string;
+}
+
+/**
+ * Reads `path` (or stdin for "-"). For a line format, `lines(format)` is asked once for a handler,
+ * which then receives every line (without "\n") and its 1-based number.
+ */
+export async function streamText(
+  path: string,
+  lines: (format: LineFormat) => (line: string, ln: number) => void,
+  fix?: string,
+): Promise<StreamedText> {
+  const name = inputName(path);
+  const decoder = new Utf8Stream(name);
+  let format: FileFormat | null = KNOWN[extname(name).toLowerCase().slice(1)] ?? null;
+  let onLine: ((line: string, ln: number) => void) | null = null;
+  const sniffer = new Sniffer();
+  const held: string[] = []; // JSON formats, and text before the format is known
+  let heldChars = 0;
+  let pending = "";
+  let ln = 0;
+  let blank = true;
+  const tooLong = (at: number) =>
+    new InputError(`${name}:${at}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters; is this a text table? give one row per line`);
+
+  const feed = (text: string, ended: boolean) => {
+    if (blank && text.trim() !== "") blank = false;
+    if (format === null) {
+      // Held back until the format is known, then replayed.
+      held.push(text);
+      heldChars += text.length;
+      if (heldChars > MAX_LINE_CHARS) throw tooLong(1);
+      format = ended ? sniffer.end() : sniffer.feed(text);
+      if (format === null) return;
+      text = held.join("");
+      held.length = 0;
+    }
+    if (format === "json" || format === "ndjson") {
+      held.push(text);
+      return;
+    }
+    onLine ??= lines(format);
+    // Only the new text is searched for line ends: a long line arriving in many chunks is
+    // gathered in `pending` and split once.
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      onLine(pending + text.slice(start, nl), ++ln);
+      pending = "";
+      start = nl + 1;
+    }
+    if (pending.length + text.length - start > MAX_LINE_CHARS) throw tooLong(ln + 1);
+    pending += text.slice(start);
+    if (ended && pending !== "") {
+      onLine(pending, ++ln);
+      pending = "";
+    }
+  };
+
+  const { sha256 } = await streamBytes(path, (chunk) => feed(decoder.push(chunk), false), fix);
+  decoder.end();
+  feed("", true);
+  const whole = format === "json" || format === "ndjson" ? held.join("") : null;
+  return { name, format: format!, whole, blank, sha256 };
+}
