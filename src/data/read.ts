@@ -1,6 +1,7 @@
 /**
  * Reading seed files: bytes from a path or stdin, validated as UTF-8, with positions for messages.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 
@@ -8,6 +9,8 @@ export interface TextInput {
   /** The name used in messages: the path, or "stdin". */
   readonly name: string;
   readonly text: string;
+  /** Lower-case hex SHA-256 of the raw bytes read (what baselines and sweep hashes record). */
+  readonly sha256: string;
 }
 
 /** Refuse to read seed files beyond this size: the loaders hold everything in memory. */
@@ -31,7 +34,7 @@ export function readText(path: string, fix = "check the path given to --data"): 
   if (bytes.length > MAX_INPUT_BYTES) {
     throw new InputError(`${name}: ${bytes.length} bytes is larger than the 1 GiB limit; sample the file down first`);
   }
-  return { name, text: decodeUtf8(bytes, name) };
+  return { name, text: decodeUtf8(bytes, name), sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** Decodes UTF-8 strictly; a leading byte-order mark is dropped. */

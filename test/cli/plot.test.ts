@@ -102,7 +102,7 @@ function pathPoints(svg: string, label: string): [number, number][] {
 const DEFAULTS: PlotOptions = { metrics: [], band: undefined, scale: "auto" };
 
 async function plot(name: string, text: string, options: Partial<PlotOptions> = {}) {
-  const spec = buildPlotSpec(loadPlotInput({ name, text }), { ...DEFAULTS, ...options });
+  const spec = buildPlotSpec(loadPlotInput({ name, text, sha256: "" }), { ...DEFAULTS, ...options });
   const { svg, warnings } = await renderSvg(spec.spec);
   return { svg: withTitle(svg, spec.title), warnings, spec };
 }
@@ -255,23 +255,23 @@ describe("plot tidy rows", () => {
 
 describe("input errors say where and what", () => {
   it("invalid JSON names file:line:column", () => {
-    expect(() => loadPlotInput({ name: "bad.json", text: '{\n  "generations": [\n    {"generation": 0,, }\n  ]\n}' })).toThrow(/^bad\.json:3:\d+: invalid JSON/);
+    expect(() => loadPlotInput({ name: "bad.json", text: '{\n  "generations": [\n    {"generation": 0,, }\n  ]\n}', sha256: "" })).toThrow(/^bad\.json:3:\d+: invalid JSON/);
   });
 
   it("a JSON object that is neither a run nor a sweep, a summary that is not a number, a CSV without its columns", () => {
-    expect(() => loadPlotInput({ name: "x.json", text: '{"a": 1}' })).toThrow(/x\.json: no "generations" \(a run\) or "points" \(a sweep\)/);
+    expect(() => loadPlotInput({ name: "x.json", text: '{"a": 1}', sha256: "" })).toThrow(/x\.json: no "generations" \(a run\) or "points" \(a sweep\)/);
     const doc = JSON.parse(runJson);
     doc.generations[2].metrics.kl.median = "high";
-    expect(() => loadPlotInput({ name: "y.json", text: JSON.stringify(doc) })).toThrow(/y\.json: generations\[2\]\.metrics\.kl\.median is "high", expected a number/);
-    expect(() => loadPlotInput({ name: "z.csv", text: "generation,metric,mean\n0,kl,1\n" })).toThrow(/z\.csv: no "median" column/);
-    expect(() => loadPlotInput({ name: "w.csv", text: runCsv.replace("\n1,mean,", "\nx1,mean,") })).toThrow(/w\.csv:\d+:1: .*generation/);
-    expect(() => loadPlotInput({ name: "x.json", text: "[]" })).toThrow(InputError);
+    expect(() => loadPlotInput({ name: "y.json", text: JSON.stringify(doc), sha256: "" })).toThrow(/y\.json: generations\[2\]\.metrics\.kl\.median is "high", expected a number/);
+    expect(() => loadPlotInput({ name: "z.csv", text: "generation,metric,mean\n0,kl,1\n", sha256: "" })).toThrow(/z\.csv: no "median" column/);
+    expect(() => loadPlotInput({ name: "w.csv", text: runCsv.replace("\n1,mean,", "\nx1,mean,"), sha256: "" })).toThrow(/w\.csv:\d+:1: .*generation/);
+    expect(() => loadPlotInput({ name: "x.json", text: "[]", sha256: "" })).toThrow(InputError);
   });
 });
 
 describe("html", () => {
   it("is a self-contained page: the SVG inline, a caption, no scripts or external resources", async () => {
-    const spec = buildPlotSpec(loadPlotInput({ name: "run.json", text: runJson }), DEFAULTS);
+    const spec = buildPlotSpec(loadPlotInput({ name: "run.json", text: runJson, sha256: "" }), DEFAULTS);
     const { svg } = await renderSvg(spec.spec);
     const page = htmlPage(svg, spec.title);
     expect(page.startsWith("<!doctype html>")).toBe(true);

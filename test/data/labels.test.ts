@@ -5,10 +5,10 @@ import { readText } from "../../src/data/read.js";
 import { InputError } from "../../src/errors.js";
 
 const read = (name: string, text: string) => {
-  const { labels, counts } = readLabels({ name, text });
+  const { labels, counts } = readLabels({ name, text, sha256: "" });
   return Object.fromEntries(labels.map((l, i) => [l, counts[i]]));
 };
-const order = (name: string, text: string) => readLabels({ name, text }).labels;
+const order = (name: string, text: string) => readLabels({ name, text, sha256: "" }).labels;
 
 function inputError(f: () => unknown): string {
   try {

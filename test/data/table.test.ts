@@ -4,7 +4,7 @@ import { decodeUtf8, firstInvalidUtf8 } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
 import { InputError } from "../../src/errors.js";
 
-const table = (name: string, text: string) => readTable({ name, text });
+const table = (name: string, text: string) => readTable({ name, text, sha256: "" });
 const values = (name: string, text: string, column: string | null = null) => Array.from(singleColumn(table(name, text), column).values);
 
 function inputError(f: () => unknown): string {
