@@ -3,11 +3,13 @@
  * DESIGN §5). Reading one checks its shape, so that `collapse check` fails with exit 2 and one line
  * naming the bad field rather than comparing against garbage.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
+import { BUNDLED_CORPUS } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
 import { jsonErrorWhere } from "../data/json-error.js";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 
 const REGENERATE = "regenerate it with collapse sim --save-baseline FILE";
 
@@ -52,6 +54,12 @@ export function validateResult(doc: unknown, path: string): SimResult {
   if (!isObject(doc.config)) return bad('"config"', "an object of options", doc.config);
   if (typeof doc.config.model !== "string") return bad('"config.model"', "a model name", doc.config.model);
   if (typeof doc.config.generations !== "number") return bad('"config.generations"', "a number", doc.config.generations);
+  const data = doc.config.data;
+  if (data !== null && data !== undefined && typeof data !== "string") return bad('"config.data"', "a file path or null", data);
+  const hash = doc.config.dataSha256;
+  if (hash !== undefined && (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash))) {
+    return bad('"config.dataSha256"', "the SHA-256 of the data file (64 lower-case hex digits)", hash);
+  }
   const gens = doc.generations;
   if (!Array.isArray(gens) || gens.length === 0) return bad('"generations"', "a non-empty array", gens);
   let names: string[] | undefined;
@@ -80,6 +88,53 @@ export function validateResult(doc: unknown, path: string): SimResult {
     return bad('"generations"', `${doc.config.generations + 1} entries (config.generations + 1)`, `${gens.length} entries`);
   }
   return doc as unknown as SimResult;
+}
+
+/**
+ * The seed data file a baseline's re-run reads, or null for a --source run.
+ *
+ * A baseline is untrusted input (in CI it arrives with a pull request), so the path it records is
+ * read relative to the baseline's own folder and may not leave it: an absolute path, or one that
+ * climbs out with `..` once normalised (`/` and `\` both count as separators), is refused before
+ * anything is read, lest `"data": "/proc/self/environ"` turn an error message into a leak.
+ * `--data FILE` (`override`) is the user's own choice: it replaces the recorded path, read from
+ * the working directory as everywhere else. "-" (stdin) stays stdin.
+ */
+export function baselineDataPath(baseline: Baseline, override: string | undefined): string | null {
+  const { path, result } = baseline;
+  const recorded = (result.config as { data?: unknown }).data;
+  const data = typeof recorded === "string" ? recorded : null;
+  if (override !== undefined) {
+    if (data === null) throw new UsageError(`--data replaces the data file of a baseline, but ${path} was run from --source ${result.config.source ?? ""}; drop --data`);
+    return override;
+  }
+  if (data === null || data === "-") return data;
+  const refuse = (why: string): never => {
+    throw new InputError(
+      `${path}: "config.data" ${why} (${describe(data)}); a baseline may only name data in its own folder or below; pass --data FILE to collapse check to choose the file`,
+    );
+  };
+  if (isAbsolute(data) || posix.isAbsolute(data) || win32.isAbsolute(data)) return refuse("is an absolute path");
+  const normal = posix.normalize(data.replaceAll("\\", "/"));
+  if (normal === ".." || normal.startsWith("../")) return refuse("climbs out of the baseline's folder");
+  const resolved = join(dirname(path), normal);
+  // The bundled corpus (the ngram default) is found by the seed loader wherever the package is.
+  if (data === BUNDLED_CORPUS && !existsSync(resolved)) return BUNDLED_CORPUS;
+  return resolved;
+}
+
+/**
+ * The document `--save-baseline FILE` writes: the run's results document, its data path rewritten
+ * relative to FILE's folder (where collapse check will look for it), with `/` separators so the
+ * baseline works on every system. A path that then climbs out of the folder is kept as such:
+ * collapse check will ask for --data. Stdin and the bundled corpus are left as they are.
+ */
+export function baselineDocument(result: SimResult, baselinePath: string): SimResult {
+  const data = result.config.data;
+  if (data === null || data === "-" || (data === BUNDLED_CORPUS && !existsSync(data))) return result;
+  const rel = relative(dirname(resolve(baselinePath)), resolve(data));
+  const portable = isAbsolute(rel) ? rel : rel.split(sep).join("/");
+  return portable === data ? result : { ...result, config: { ...result.config, data: portable } };
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

@@ -22,15 +22,24 @@ export interface SeedResult {
   readonly source: SourceSpec | null;
   /** Things the user should know (ignored columns…), for stderr. */
   readonly notes: string[];
+  /** The SHA-256 of the --data file's bytes (recorded as config.dataSha256); null for a --source. */
+  readonly sha256: string | null;
 }
 
-export function loadSeed(model: AnyModel, config: SimConfig): SeedResult {
-  if (config.data !== null) return { ...fromFile(model, config, config.data), source: null };
+/**
+ * The seed for generation 0. `file`, when given, is the --data file already read (collapse check
+ * reads it first, to compare its hash with the baseline's before parsing it).
+ */
+export function loadSeed(model: AnyModel, config: SimConfig, file?: TextInput): SeedResult {
+  if (config.data !== null) {
+    const read = file ?? readSeedFile(config.data);
+    return { ...fromFile(model, config, read), source: null, sha256: read.sha256 };
+  }
   const text = config.source ?? model.defaultSource;
   if (text === null) throw new UsageError(`--model ${model.name} needs seed data: give --data FILE`);
   const spec = parseSource(text);
   const rng = new Rng(deriveSeed(config.seed, "source"));
-  return { input: fromSource(model, config, spec, config.seedSize ?? 100, rng), source: spec, notes: [] };
+  return { input: fromSource(model, config, spec, config.seedSize ?? 100, rng), source: spec, notes: [], sha256: null };
 }
 
 /** n draws of a source shaped as the model's input (also used by the fresh regime). */
@@ -67,10 +76,10 @@ function zipfLabels(k: number): string[] {
  * The corpus bundled with the package (the ngram default), found relative to the package root
  * whatever the working directory; a file at that relative path in the working directory wins.
  */
-function readSeedFile(path: string): TextInput {
-  if (path !== BUNDLED_CORPUS || existsSync(path)) return readText(path);
+export function readSeedFile(path: string, fix?: string): TextInput {
+  if (path !== BUNDLED_CORPUS || existsSync(path)) return readText(path, fix);
   const bundled = fileURLToPath(new URL(`../../${BUNDLED_CORPUS}`, import.meta.url));
-  return { ...readText(bundled), name: BUNDLED_CORPUS };
+  return { ...readText(bundled, fix), name: BUNDLED_CORPUS };
 }
 
 /**
@@ -92,8 +101,7 @@ function mixtureColumns(spec: Extract<SourceSpec, { kind: "mixture" }>, d: numbe
   return columns;
 }
 
-function fromFile(model: AnyModel, config: SimConfig, path: string): { input: SeedInput; notes: string[] } {
-  const file = readSeedFile(path);
+function fromFile(model: AnyModel, config: SimConfig, file: TextInput): { input: SeedInput; notes: string[] } {
   switch (model.input) {
     case "numbers": {
       const table = readTable(file);
