@@ -35,8 +35,9 @@ option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, t
 
 Shards: --shard i/n runs points i, i+n, i+2n, ... (1-based; round-robin, so each shard gets a
 mix of cheap and costly points). A shard's output carries a header that 'collapse merge'
-checks: csv/ndjson shards add '#' lines, json shards a "shard" object. Merging every shard
-gives the unsharded output byte for byte.
+checks: csv/ndjson shards add '#' lines, json shards a "shard" object, and each ends with a
+SHA-256 of every point's rows and of the whole shard. Merging every shard gives the unsharded
+output byte for byte. The sweep's hash covers the content of its --data files.
 
 Examples:
   collapse sweep --grid sample-size=10,100,1000 --grid regime=replace,accumulate -g 20
@@ -68,7 +69,9 @@ Examples:
     const fileGrid = configPath ? readConfigFile(configPath).get("grid") : undefined;
     const fileAxes: GridAxis[] = fileGrid ? parseGridConfig(fileGrid.value, configPath!) : [];
     const flagAxes = ((opts.grid as string[] | undefined) ?? []).map(parseGridFlag);
-    const plan = planSweep(given, combineAxes(fileAxes, flagAxes));
+    // The sweep hash covers each --data file's content: shards of different data never merge.
+    const { readSeedFile } = await import("../core/seed.js");
+    const plan = planSweep(given, combineAxes(fileAxes, flagAxes), (path) => readSeedFile(path).sha256);
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
     if (opts.printConfig) {
       emit(JSON.stringify(plan.config, null, 2) + "\n", runOptions.output);
