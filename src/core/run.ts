@@ -32,7 +32,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
       seedSize: config.data === null ? config.seedSize : size0,
       sampleSize: config.sampleSize ?? size0,
     },
-    seed.sha256,
+    seed.sha256 ?? null,
   );
   if (resolved.regime === "mix") {
     const real = Math.round(resolved.realFraction * resolved.sampleSize);

@@ -23,7 +23,7 @@ export interface SeedResult {
   /** Things the user should know (ignored columns…), for stderr. */
   readonly notes: string[];
   /** The SHA-256 of the --data file's bytes (recorded as config.dataSha256); null for a --source. */
-  readonly sha256: string | null;
+  readonly sha256?: string | null;
 }
 
 /**
