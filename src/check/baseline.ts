@@ -11,6 +11,9 @@ import { SUMMARY_KEYS } from "../core/aggregate.js";
 import { jsonErrorWhere } from "../data/json-error.js";
 import { InputError, UsageError } from "../errors.js";
 
+/** Far more than any model reports; bounds what a report (and a message) lists. */
+const MAX_METRICS = 100;
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const REGENERATE = "regenerate it with collapse sim --save-baseline FILE";
 
 /** A baseline as read: the document, plus where it came from (for messages). */
@@ -48,7 +51,8 @@ export function validateResult(doc: unknown, path: string): SimResult {
   };
   if (!isObject(doc)) return bad("the document", "a JSON object (a collapse results document)", doc);
   const tool = doc.tool;
-  if (!isObject(tool) || tool.name !== "collapse" || typeof tool.version !== "string") {
+  // The version and the metric names are echoed in warnings and reports: they must look like one.
+  if (!isObject(tool) || tool.name !== "collapse" || typeof tool.version !== "string" || !/^[0-9A-Za-z.+-]{1,32}$/.test(tool.version)) {
     return bad('"tool"', '{"name": "collapse", "version": "…"}', tool);
   }
   if (!isObject(doc.config)) return bad('"config"', "an object of options", doc.config);
@@ -69,11 +73,19 @@ export function validateResult(doc: unknown, path: string): SimResult {
     if (g.generation !== i) return bad(`${at}.generation`, `${i} (generations in order from 0)`, g.generation);
     if (!isObject(g.metrics)) return bad(`${at}.metrics`, "an object of metric summaries", g.metrics);
     const here = Object.keys(g.metrics);
+    const odd = here.find((name) => !METRIC_NAME.test(name));
+    if (odd !== undefined) return bad(`${at}.metrics`, "metric names such as var_ratio", odd);
+    if (here.length > MAX_METRICS) return bad(`${at}.metrics`, `at most ${MAX_METRICS} metrics`, `${here.length}`);
     if (names === undefined) {
       if (here.length === 0) return bad(`${at}.metrics`, "at least one metric", g.metrics);
       names = here;
+    } else if (here.join() !== names.join()) {
+      // Named by the first difference: the lists themselves can be long.
+      const first = names;
+      const k = first.findIndex((name, j) => here[j] !== name);
+      const want = k < 0 ? `no metric after ${first.at(-1)}` : `${first[k]} as metric ${k + 1}`;
+      return bad(`${at}.metrics`, `the metrics of generation 0 (${want})`, k < 0 ? here[first.length] : (here[k] ?? "nothing"));
     }
-    else if (here.join() !== names.join()) return bad(`${at}.metrics`, `the metrics of generation 0 (${names.join(", ")})`, here.join(", "));
     for (const name of here) {
       const s = g.metrics[name];
       if (!isObject(s)) return bad(`${at}.metrics.${name}`, "a summary object", s);

@@ -138,3 +138,31 @@ describe("a baseline's data path may not leave the baseline's folder", () => {
     expect(refused(["check", src, "--data", DATA])).toMatch(/source\.json.*--source.*drop --data/);
   });
 });
+
+describe("nothing of a hostile baseline is echoed at length", () => {
+  const HUGE = "A".repeat(100_000);
+
+  it("a huge tool version is refused as a bad field, quoted short", () => {
+    const line = refused(["check", variant("version.json", (d) => (d.tool.version = HUGE))]);
+    expect(line).toMatch(/"tool"/);
+    expect(line.length).toBeLessThan(300);
+  });
+
+  it("metric names must be names; a huge one is quoted short", () => {
+    const path = variant("metric.json", (d) => {
+      for (const g of d.generations) {
+        g.metrics[HUGE] = g.metrics.mean;
+        delete g.metrics.mean;
+      }
+    });
+    const line = refused(["check", path]);
+    expect(line).toMatch(/metrics/);
+    expect(line.length).toBeLessThan(300);
+  });
+
+  it("a huge data path is quoted short", () => {
+    const line = refused(["check", variant("longpath.json", (d) => (d.config.data = "/" + HUGE))]);
+    expect(line).toMatch(/absolute path/);
+    expect(line.length).toBeLessThan(300);
+  });
+});
