@@ -3,7 +3,7 @@
  * DESIGN §5). Reading one checks its shape, so that `collapse check` fails with exit 2 and one line
  * naming the bad field rather than comparing against garbage.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
 import { BUNDLED_CORPUS } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
@@ -108,7 +108,8 @@ export function validateResult(doc: unknown, path: string): SimResult {
  * A baseline is untrusted input (in CI it arrives with a pull request), so the path it records is
  * read relative to the baseline's own folder and may not leave it: an absolute path, or one that
  * climbs out with `..` once normalised (`/` and `\` both count as separators), is refused before
- * anything is read, lest `"data": "/proc/self/environ"` turn an error message into a leak.
+ * anything is read, lest `"data": "/proc/self/environ"` turn an error message into a leak; so is
+ * a path whose real location (symbolic links followed) is outside the folder.
  * `--data FILE` (`override`) is the user's own choice: it replaces the recorded path, read from
  * the working directory as everywhere else. "-" (stdin) stays stdin.
  */
@@ -132,6 +133,17 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
   const resolved = join(dirname(path), normal);
   // The bundled corpus (the ngram default) is found by the seed loader wherever the package is.
   if (data === BUNDLED_CORPUS && !existsSync(resolved)) return BUNDLED_CORPUS;
+  // A pull request can add a symbolic link as easily as a baseline: the file actually read must be
+  // inside the folder too.
+  let inside: string | null = null;
+  try {
+    inside = relative(realpathSync(dirname(path)), realpathSync(resolved));
+  } catch {
+    // Absent or unreadable: the seed reader says so, with its own message.
+  }
+  if (inside !== null && (inside === ".." || inside.startsWith(".." + sep) || isAbsolute(inside))) {
+    return refuse("leads out of the baseline's folder through a symbolic link");
+  }
   return resolved;
 }
 

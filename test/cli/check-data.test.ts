@@ -3,7 +3,7 @@
  * resolves from its own folder and may not leave it; the data's SHA-256 is recorded and checked.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collapse, ROOT, tempDir } from "./cli.js";
@@ -124,6 +124,16 @@ describe("a baseline's data path may not leave the baseline's folder", () => {
     expect(refused(["check", variant("backslash.json", (d) => (d.config.data = "..\\..\\x.csv"))])).toMatch(/climbs out/);
     const inside = variant("inside.json", (d) => (d.config.data = "nested/../data.csv"));
     expect(collapse(["check", inside, "--quiet"], { cwd: dir }).status).toBe(0);
+  });
+
+  it("a path inside the folder that is a symbolic link out of it is refused too", () => {
+    symlinkSync("/etc/passwd", join(SUB, "link.csv"));
+    const line = refused(["check", variant("link.json", (d) => (d.config.data = "link.csv"))]);
+    expect(line).toMatch(/link\.json: "config\.data" leads out of the baseline's folder through a symbolic link .*; pass --data FILE/);
+    expect(line).not.toMatch(/root:/);
+    // A link that stays inside is followed.
+    symlinkSync("data.csv", join(SUB, "inner.csv"));
+    expect(collapse(["check", variant("inner.json", (d) => (d.config.data = "inner.csv")), "--quiet"]).status).toBe(0);
   });
 
   it("--data overrides the baseline's path (absolute or not); a missing file names --data", () => {
