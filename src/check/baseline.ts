@@ -3,12 +3,17 @@
  * DESIGN §5). Reading one checks its shape, so that `collapse check` fails with exit 2 and one line
  * naming the bad field rather than comparing against garbage.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
+import { BUNDLED_CORPUS } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
 import { jsonErrorWhere } from "../data/json-error.js";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 
+/** Far more than any model reports; bounds what a report (and a message) lists. */
+const MAX_METRICS = 100;
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const REGENERATE = "regenerate it with collapse sim --save-baseline FILE";
 
 /** A baseline as read: the document, plus where it came from (for messages). */
@@ -46,12 +51,19 @@ export function validateResult(doc: unknown, path: string): SimResult {
   };
   if (!isObject(doc)) return bad("the document", "a JSON object (a collapse results document)", doc);
   const tool = doc.tool;
-  if (!isObject(tool) || tool.name !== "collapse" || typeof tool.version !== "string") {
+  // The version and the metric names are echoed in warnings and reports: they must look like one.
+  if (!isObject(tool) || tool.name !== "collapse" || typeof tool.version !== "string" || !/^[0-9A-Za-z.+-]{1,32}$/.test(tool.version)) {
     return bad('"tool"', '{"name": "collapse", "version": "…"}', tool);
   }
   if (!isObject(doc.config)) return bad('"config"', "an object of options", doc.config);
   if (typeof doc.config.model !== "string") return bad('"config.model"', "a model name", doc.config.model);
   if (typeof doc.config.generations !== "number") return bad('"config.generations"', "a number", doc.config.generations);
+  const data = doc.config.data;
+  if (data !== null && data !== undefined && typeof data !== "string") return bad('"config.data"', "a file path or null", data);
+  const hash = doc.config.dataSha256;
+  if (hash !== undefined && (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash))) {
+    return bad('"config.dataSha256"', "the SHA-256 of the data file (64 lower-case hex digits)", hash);
+  }
   const gens = doc.generations;
   if (!Array.isArray(gens) || gens.length === 0) return bad('"generations"', "a non-empty array", gens);
   let names: string[] | undefined;
@@ -61,11 +73,19 @@ export function validateResult(doc: unknown, path: string): SimResult {
     if (g.generation !== i) return bad(`${at}.generation`, `${i} (generations in order from 0)`, g.generation);
     if (!isObject(g.metrics)) return bad(`${at}.metrics`, "an object of metric summaries", g.metrics);
     const here = Object.keys(g.metrics);
+    const odd = here.find((name) => !METRIC_NAME.test(name));
+    if (odd !== undefined) return bad(`${at}.metrics`, "metric names such as var_ratio", odd);
+    if (here.length > MAX_METRICS) return bad(`${at}.metrics`, `at most ${MAX_METRICS} metrics`, `${here.length}`);
     if (names === undefined) {
       if (here.length === 0) return bad(`${at}.metrics`, "at least one metric", g.metrics);
       names = here;
+    } else if (here.join() !== names.join()) {
+      // Named by the first difference: the lists themselves can be long.
+      const first = names;
+      const k = first.findIndex((name, j) => here[j] !== name);
+      const want = k < 0 ? `no metric after ${first.at(-1)}` : `${first[k]} as metric ${k + 1}`;
+      return bad(`${at}.metrics`, `the metrics of generation 0 (${want})`, k < 0 ? here[first.length] : (here[k] ?? "nothing"));
     }
-    else if (here.join() !== names.join()) return bad(`${at}.metrics`, `the metrics of generation 0 (${names.join(", ")})`, here.join(", "));
     for (const name of here) {
       const s = g.metrics[name];
       if (!isObject(s)) return bad(`${at}.metrics.${name}`, "a summary object", s);
@@ -80,6 +100,65 @@ export function validateResult(doc: unknown, path: string): SimResult {
     return bad('"generations"', `${doc.config.generations + 1} entries (config.generations + 1)`, `${gens.length} entries`);
   }
   return doc as unknown as SimResult;
+}
+
+/**
+ * The seed data file a baseline's re-run reads, or null for a --source run.
+ *
+ * A baseline is untrusted input (in CI it arrives with a pull request), so the path it records is
+ * read relative to the baseline's own folder and may not leave it: an absolute path, or one that
+ * climbs out with `..` once normalised (`/` and `\` both count as separators), is refused before
+ * anything is read, lest `"data": "/proc/self/environ"` turn an error message into a leak; so is
+ * a path whose real location (symbolic links followed) is outside the folder.
+ * `--data FILE` (`override`) is the user's own choice: it replaces the recorded path, read from
+ * the working directory as everywhere else. "-" (stdin) stays stdin.
+ */
+export function baselineDataPath(baseline: Baseline, override: string | undefined): string | null {
+  const { path, result } = baseline;
+  const recorded = (result.config as { data?: unknown }).data;
+  const data = typeof recorded === "string" ? recorded : null;
+  if (override !== undefined) {
+    if (data === null) throw new UsageError(`--data replaces the data file of a baseline, but ${path} was run from --source ${result.config.source ?? ""}; drop --data`);
+    return override;
+  }
+  if (data === null || data === "-") return data;
+  const refuse = (why: string): never => {
+    throw new InputError(
+      `${path}: "config.data" ${why} (${describe(data)}); a baseline may only name data in its own folder or below; pass --data FILE to collapse check to choose the file`,
+    );
+  };
+  if (isAbsolute(data) || posix.isAbsolute(data) || win32.isAbsolute(data)) return refuse("is an absolute path");
+  const normal = posix.normalize(data.replaceAll("\\", "/"));
+  if (normal === ".." || normal.startsWith("../")) return refuse("climbs out of the baseline's folder");
+  const resolved = join(dirname(path), normal);
+  // The bundled corpus (the ngram default) is found by the seed loader wherever the package is.
+  if (data === BUNDLED_CORPUS && !existsSync(resolved)) return BUNDLED_CORPUS;
+  // A pull request can add a symbolic link as easily as a baseline: the file actually read must be
+  // inside the folder too.
+  let inside: string | null = null;
+  try {
+    inside = relative(realpathSync(dirname(path)), realpathSync(resolved));
+  } catch {
+    // Absent or unreadable: the seed reader says so, with its own message.
+  }
+  if (inside !== null && (inside === ".." || inside.startsWith(".." + sep) || isAbsolute(inside))) {
+    return refuse("leads out of the baseline's folder through a symbolic link");
+  }
+  return resolved;
+}
+
+/**
+ * The document `--save-baseline FILE` writes: the run's results document, its data path rewritten
+ * relative to FILE's folder (where collapse check will look for it), with `/` separators so the
+ * baseline works on every system. A path that then climbs out of the folder is kept as such:
+ * collapse check will ask for --data. Stdin and the bundled corpus are left as they are.
+ */
+export function baselineDocument(result: SimResult, baselinePath: string): SimResult {
+  const data = result.config.data;
+  if (data === null || data === "-" || (data === BUNDLED_CORPUS && !existsSync(data))) return result;
+  const rel = relative(dirname(resolve(baselinePath)), resolve(data));
+  const portable = isAbsolute(rel) ? rel : rel.split(sep).join("/");
+  return portable === data ? result : { ...result, config: { ...result.config, data: portable } };
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

@@ -12,7 +12,8 @@ import { resolveSimConfig, type Origin, type RawOption } from "../config/resolve
  * The raw options that resolve to `config`, named as keys of the baseline file in messages.
  *
  * - null means "default" and is left out (as readConfigFile does);
- * - with `data` set, `seedSize` (the file's size) and `source` (null) are derived, so left out;
+ * - with `data` set, `seedSize` (the file's size), `source` (null) and `dataSha256` (the file's
+ *   hash, which collapse check compares itself) are derived, so left out;
  * - a value equal to the current default for the model is left out: resolution gives it back,
  *   and options that do not apply to the model (which always hold their default) are not given;
  * - anything else is given, so a baseline keeps its numbers even if a later version changes a
@@ -25,7 +26,7 @@ export function rerunOptions(config: Readonly<Record<string, unknown>>, path: st
   const hasData = config.data !== null && config.data !== undefined;
   for (const [key, value] of Object.entries(config)) {
     if (key === "model" || value === null || value === undefined) continue;
-    if (hasData && (key === "seedSize" || key === "source")) continue;
+    if (key === "dataSha256" || (hasData && (key === "seedSize" || key === "source"))) continue;
     if (key in defaults && JSON.stringify(defaults[key]) === JSON.stringify(value)) continue;
     raw.set(key, { value, origin });
   }
@@ -35,10 +36,11 @@ export function rerunOptions(config: Readonly<Record<string, unknown>>, path: st
 /**
  * Keys whose re-run value differs from the recorded one, as "key: recorded → now" — e.g. the seed
  * size when the data file changed since the baseline was written. Empty when the re-run is faithful.
+ * The data's hash is left out: collapse check compares it first, with its own message.
  */
 export function configChanges(recorded: Readonly<Record<string, unknown>>, now: ResolvedConfig): string[] {
   const current = now as unknown as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(current)])];
+  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(current)])].filter((k) => k !== "dataSha256");
   const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
   return keys.filter((k) => JSON.stringify(recorded[k]) !== JSON.stringify(current[k])).map((k) => `${k}: ${show(recorded[k])} → ${show(current[k])}`);
 }

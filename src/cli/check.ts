@@ -4,6 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { performance } from "node:perf_hooks";
+import { baselineDocument } from "../check/baseline.js";
 import { compileAssertions, evaluateAssertions, type Assertion } from "../check/assert.js";
 import { valuesText, type CheckReport } from "../check/report.js";
 import { DEFAULT_TOLERANCE, MODES, type Mode, type Tolerance } from "../check/tolerance.js";
@@ -63,8 +64,9 @@ export function compileSimAssertions(cmd: Command, prepared: Pick<PreparedView, 
 /** Writes --save-baseline, if given. */
 export function saveBaseline(cmd: Command, result: SimResult): void {
   const path = cmd.opts().saveBaseline as string | undefined;
-  // The same document as --format json.
-  if (path !== undefined) writeReport(path, "--save-baseline", JSON.stringify(result, null, 2) + "\n");
+  if (path === undefined) return;
+  // The same document as --format json, but for the data path: relative to the baseline's folder.
+  writeReport(path, "--save-baseline", JSON.stringify(baselineDocument(result, path), null, 2) + "\n");
 }
 
 /** After sim printed its output: names each failed assertion on stderr, then fails with exit 1. */
@@ -90,7 +92,13 @@ Comparison: each (generation, metric) replicate mean holds when
 Defaults: z = ${DEFAULT_TOLERANCE.z}, rtol = ${DEFAULT_TOLERANCE.rtol}, atol = ${DEFAULT_TOLERANCE.atol}. The recorded config and seed are
 re-run exactly, so an unchanged tool reproduces the baseline and passes; the
 z*SE allowance is for changes that re-draw the random numbers without changing
-the behaviour. Relative --data paths are read from the current directory.
+the behaviour.
+
+Seed data: the baseline's config.data is read relative to the baseline's own
+folder, and may not be an absolute path or climb out of it with ..; a baseline
+is untrusted input. --data FILE reads FILE instead (from the current
+directory). Either way the file must have the SHA-256 recorded in
+config.dataSha256, or the check stops with exit 2: the data changed.
 ${LANGUAGE}
 
 Exit codes: 0 all hold, 1 a regression or a failed assertion (a diff table
@@ -113,12 +121,17 @@ Examples:
     .addOption(assertOption().helpGroup(group))
     .addOption(new Option("--junit <FILE>", "also write JUnit XML: one test case per metric and per assertion").helpGroup("Reports:"))
     .addOption(new Option("--summary <FILE>", "also write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)").helpGroup("Reports:"))
+    .addOption(
+      new Option("--data <FILE>", "read the seed data from FILE instead of the baseline's config.data (which is read from the baseline's folder)").helpGroup(
+        "Running:",
+      ),
+    )
     .addOption(new Option("--jobs <N>", "worker threads for the re-run (default the number of cores); results do not depend on it").helpGroup("Running:"))
     .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"));
   cmd.action(async (path: string) => {
     const started = performance.now();
     // The engine and the report writers load only when a check runs: --help stays fast.
-    const [{ openSession }, { readBaseline }, { compareResults, selectMetrics }, { configChanges, rerunOptions }, report_, { renderJunit }, { renderSummary }, { describeRun }] =
+    const [{ openSession }, { readBaseline, baselineDataPath }, { compareResults, selectMetrics }, { configChanges, rerunOptions }, report_, { renderJunit }, { renderSummary }, { describeRun }, { sha256OfFile }] =
       await Promise.all([
         import("../core/session.js"),
         import("../check/baseline.js"),
@@ -128,6 +141,7 @@ Examples:
         import("../check/junit.js"),
         import("../check/summary.js"),
         import("../output/describe.js"),
+        import("../data/read.js"),
       ]);
     const { failureLine, passed, renderReport } = report_;
     const run = readRunOptions(cmd);
@@ -143,7 +157,19 @@ Examples:
       warn(`${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`);
     }
     const metrics = selectMetrics(recorded, opts.metrics as string | undefined);
-    const config = resolveSimConfig(rerunOptions(recorded.config as unknown as Record<string, unknown>, path));
+    // Where the re-run reads its data: checked before anything is read (see baselineDataPath).
+    const dataOverride = opts.data as string | undefined;
+    const recordedConfig: Record<string, unknown> = { ...recorded.config, data: baselineDataPath(baseline, dataOverride) };
+    const config = resolveSimConfig(rerunOptions(recordedConfig, path));
+    if (config.data !== null) {
+      const fix = dataOverride !== undefined ? "check the path given to --data" : `put it next to ${path}, or pass --data FILE`;
+      // Hashed before it is parsed: changed data is named as such, not as whatever it fails to parse as.
+      const sha256 = await sha256OfFile(config.data, fix);
+      const saved = recordedConfig.dataSha256;
+      if (typeof saved === "string" && saved !== sha256) {
+        throw new InputError(`${config.data} changed since the baseline was saved (sha256 ${sha256.slice(0, 12)}… ≠ ${saved.slice(0, 12)}…); restore it or save a new baseline`);
+      }
+    }
     let session;
     try {
       session = await openSession(config, run.jobs);
@@ -153,7 +179,7 @@ Examples:
     }
     const prepared = session.view;
     if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);
-    const changes = configChanges(recorded.config as unknown as Record<string, unknown>, prepared.config);
+    const changes = configChanges(recordedConfig, prepared.config);
     if (changes.length > 0) warn(`the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
     let assertions;
     let now;

@@ -12,9 +12,10 @@ export function mergeCommand(): Command {
     .addHelpText(
       "after",
       `
-The shards must share the sweep's config hash (same options, grid, seed and collapse version),
-format and shard count; every shard 1..n must be given exactly once and be complete. The
-output is byte for byte what the sweep writes without --shard.
+The shards must share the sweep's config hash (same options, grid, seed, --data content and
+collapse version), format and shard count; every shard 1..n must be given exactly once and be
+complete, and each must match the SHA-256 checksums it carries (an edited or damaged shard is
+refused, naming the point that differs). The output is byte for byte what the sweep writes without --shard.
 
 Examples:
   collapse merge part-1.csv part-2.csv part-3.csv -o sweep.csv

@@ -1,7 +1,7 @@
 /** `collapse plot`: a results file drawn as SVG (or a self-contained HTML page). */
 import { Command, Option } from "commander";
 import { extname } from "node:path";
-import { readText } from "../data/read.js";
+import { readText, type TextInput } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
 import { emit } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
@@ -10,7 +10,7 @@ import type { ScaleChoice } from "../plot/spec.js";
 const PLOT_FORMATS = ["svg", "html"] as const;
 type PlotFormat = (typeof PLOT_FORMATS)[number];
 
-function readResults(path: string): Promise<{ name: string; text: string }> {
+function readResults(path: string): Promise<TextInput> {
   return readText(path, "give a results file from collapse sim --format json (or - for stdin)");
 }
 

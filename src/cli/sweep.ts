@@ -2,7 +2,8 @@
 import { Command, Option } from "commander";
 import { emit, openSink } from "../output/write.js";
 import { combineAxes, parseGridConfig, parseGridFlag, type GridAxis } from "../sweep/grid.js";
-import { planSweep, pointLabel } from "../sweep/plan.js";
+import { atPoint, planSweep, pointLabel, type SweepPlan } from "../sweep/plan.js";
+import { sha256OfFile } from "../data/read.js";
 import { runPoints, type PointTask } from "../sweep/pool.js";
 import { SweepFramer, SWEEP_FORMATS, type SweepFormat } from "../sweep/render.js";
 import { parseShard, shardPoints } from "../sweep/shard.js";
@@ -35,8 +36,9 @@ option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, t
 
 Shards: --shard i/n runs points i, i+n, i+2n, ... (1-based; round-robin, so each shard gets a
 mix of cheap and costly points). A shard's output carries a header that 'collapse merge'
-checks: csv/ndjson shards add '#' lines, json shards a "shard" object. Merging every shard
-gives the unsharded output byte for byte.
+checks: csv/ndjson shards add '#' lines, json shards a "shard" object, and each ends with a
+SHA-256 of every point's rows and of the whole shard. Merging every shard gives the unsharded
+output byte for byte. The sweep's hash covers the content of its --data files.
 
 Examples:
   collapse sweep --grid sample-size=10,100,1000 --grid regime=replace,accumulate -g 20
@@ -68,7 +70,10 @@ Examples:
     const fileGrid = configPath ? readConfigFile(configPath).get("grid") : undefined;
     const fileAxes: GridAxis[] = fileGrid ? parseGridConfig(fileGrid.value, configPath!) : [];
     const flagAxes = ((opts.grid as string[] | undefined) ?? []).map(parseGridFlag);
-    const plan = planSweep(given, combineAxes(fileAxes, flagAxes));
+    // The sweep hash covers each --data file's content: shards of different data never merge.
+    const axes = combineAxes(fileAxes, flagAxes);
+    const hashes = await dataHashes(planSweep(given, axes));
+    const plan = planSweep(given, axes, (path) => hashes.get(path)!);
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
     if (opts.printConfig) {
       emit(JSON.stringify(plan.config, null, 2) + "\n", runOptions.output);
@@ -114,4 +119,22 @@ Examples:
     }
   });
   return cmd;
+}
+
+/**
+ * The SHA-256 of every --data file the sweep's points read (the sweep hash covers them, so shards
+ * of different data do not merge), hashed as streams before the plan that records them.
+ */
+async function dataHashes(draft: SweepPlan): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const point of draft.points) {
+    const path = point.config.data;
+    if (path === null || hashes.has(path)) continue;
+    try {
+      hashes.set(path, await sha256OfFile(path));
+    } catch (e) {
+      throw atPoint(pointLabel(draft, point.index), e);
+    }
+  }
+  return hashes;
 }

@@ -39,4 +39,9 @@ export interface SimConfig {
 /** A SimConfig whose seed data has been read: sample size and seed size are known. */
 export interface ResolvedConfig extends SimConfig {
   sampleSize: number;
+  /**
+   * Lower-case hex SHA-256 of the --data file's bytes, right after `data` in the JSON document;
+   * absent for a --source run. `collapse check` refuses data whose hash differs.
+   */
+  dataSha256?: string;
 }

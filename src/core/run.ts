@@ -25,12 +25,15 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
   const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
   const { data: data0, heldOut } = model.seed(seed.input, provisional);
   const size0 = model.ops.size(data0);
-  const resolved: ResolvedConfig = {
-    ...config,
-    source: config.data === null ? (config.source ?? model.defaultSource) : null,
-    seedSize: config.data === null ? config.seedSize : size0,
-    sampleSize: config.sampleSize ?? size0,
-  };
+  const resolved: ResolvedConfig = withDataHash(
+    {
+      ...config,
+      source: config.data === null ? (config.source ?? model.defaultSource) : null,
+      seedSize: config.data === null ? config.seedSize : size0,
+      sampleSize: config.sampleSize ?? size0,
+    },
+    seed.sha256 ?? null,
+  );
   if (resolved.regime === "mix") {
     const real = Math.round(resolved.realFraction * resolved.sampleSize);
     if (real > size0) {
@@ -58,6 +61,21 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
     seed,
   };
   return { prepared, notes: seed.notes };
+}
+
+/**
+ * Records the data file's hash as `dataSha256`, right after `data` (where a reader looks for it);
+ * the key order is fixed, so documents stay byte-identical for the same run.
+ */
+function withDataHash(config: ResolvedConfig, sha256: string | null): ResolvedConfig {
+  if (sha256 === null) return config;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "dataSha256") continue;
+    out[key] = value;
+    if (key === "data") out.dataSha256 = sha256;
+  }
+  return out as unknown as ResolvedConfig;
 }
 
 /** Builds the result document from replicate blocks covering 0…R−1. */

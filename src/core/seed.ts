@@ -23,15 +23,20 @@ export interface SeedResult {
   readonly source: SourceSpec | null;
   /** Things the user should know (ignored columns…), for stderr. */
   readonly notes: string[];
+  /** The SHA-256 of the --data file's bytes (recorded as config.dataSha256); null for a --source. */
+  readonly sha256?: string | null;
 }
 
 export function loadSeed(model: AnyModel, config: SimConfig): SeedResult {
-  if (config.data !== null) return { ...fromFile(model, config, readSeedFileSync(model, config.data)), source: null };
+  if (config.data !== null) {
+    const file = readSeedFileSync(model, config.data);
+    return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
+  }
   const text = config.source ?? model.defaultSource;
   if (text === null) throw new UsageError(`--model ${model.name} needs seed data: give --data FILE`);
   const spec = parseSource(text);
   const rng = new Rng(deriveSeed(config.seed, "source"));
-  return { input: fromSource(model, config, spec, config.seedSize ?? 100, rng), source: spec, notes: [] };
+  return { input: fromSource(model, config, spec, config.seedSize ?? 100, rng), source: spec, notes: [], sha256: null };
 }
 
 /** n draws of a source shaped as the model's input (also used by the fresh regime). */
@@ -105,24 +110,28 @@ export async function loadSeedAsync(model: AnyModel, config: SimConfig): Promise
   if (model.input === "labels" && config.column !== null) throw columnWithLabels(model);
   const file: SeedFile =
     model.input === "numbers" || model.input === "table"
-      ? { kind: "numeric", table: named(await readNumericTable(path)) }
+      ? await readNumericTable(path).then((table) => ({ kind: "numeric" as const, table: named(table), sha256: table.sha256! }))
       : model.input === "labels"
-        ? { kind: "labels", counts: await readLabelsStream(path) }
-        : { kind: "text", input: named(await readText(path)) };
-  return { ...fromFile(model, config, file), source: null };
+        ? await readLabelsStream(path).then((counts) => ({ kind: "labels" as const, counts, sha256: counts.sha256 }))
+        : await readText(path).then((input) => ({ kind: "text" as const, input: named(input), sha256: input.sha256 }));
+  return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
 }
 
 function columnWithLabels(model: AnyModel): UsageError {
   return new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
 }
 
-/** A seed file as read: numeric tables for the numeric models, the text for the others. */
-type SeedFile = { kind: "numeric"; table: NumericTable | Table } | { kind: "labels"; counts: LabelCounts } | { kind: "text"; input: TextInput };
+/** A seed file as read: numeric tables for the numeric models, the text for the others; the SHA-256 of its bytes. */
+type SeedFile = ({ kind: "numeric"; table: NumericTable | Table } | { kind: "labels"; counts: LabelCounts } | { kind: "text"; input: TextInput }) & {
+  sha256: string;
+};
 
 function readSeedFileSync(model: AnyModel, path: string): SeedFile {
   const file = seedFile(path);
   const input = { ...readTextSync(file.path), name: file.name };
-  return model.input === "numbers" || model.input === "table" ? { kind: "numeric", table: readTable(input) } : { kind: "text", input };
+  return model.input === "numbers" || model.input === "table"
+    ? { kind: "numeric", table: readTable(input), sha256: input.sha256 }
+    : { kind: "text", input, sha256: input.sha256 };
 }
 
 function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: SeedInput; notes: string[] } {

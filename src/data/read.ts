@@ -146,6 +146,25 @@ export async function streamBytes(
   return { name, bytes: total, sha256: hash.digest("hex") };
 }
 
+/**
+ * The SHA-256 of a regular file's bytes, read as a stream: for data that is hashed before it is
+ * read again to be parsed (so stdin, FIFOs and devices, which can be read only once, are refused).
+ */
+export async function sha256OfFile(path: string, fix = "check the path given to --data"): Promise<string> {
+  const name = inputName(path);
+  if (path !== "-") {
+    let stats: Stats;
+    try {
+      stats = statSync(path);
+    } catch (e) {
+      throw cannotRead(name, e, fix);
+    }
+    if (stats.isFile()) return (await streamBytes(path, () => {}, fix)).sha256;
+    if (stats.isDirectory()) throw cannotRead(name, { code: "EISDIR" }, fix);
+  }
+  throw new InputError(`${name} is not a regular file: this command reads its data twice (to hash it, then to parse it); save it to a file first`);
+}
+
 /** Reads all of `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the position. */
 export async function readText(path: string, fix = "check the path given to --data", limit = maxInputBytes()): Promise<TextInput> {
   const chunks: Buffer[] = [];

@@ -40,7 +40,10 @@ export interface SweepPlan {
   /** The master seed S. */
   readonly seed: string;
   readonly config: SweepConfig;
-  /** Identifies the sweep (tool version, shared options, grid, seed): shards of one sweep share it. */
+  /**
+   * Identifies the sweep (tool version, shared options, grid, seed, and the SHA-256 of every --data
+   * file, which config.dataSha256 records): shards of one sweep share it.
+   */
   readonly hash: string;
 }
 
@@ -99,7 +102,12 @@ function reconcile(base: ReadonlyMap<string, RawOption>, axes: readonly GridAxis
   return { base: fixed, axes: kept };
 }
 
-export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readonly GridAxis[]): SweepPlan {
+/**
+ * `hashData(path)` gives the SHA-256 of a --data file's content (the caller reads it: the plan does
+ * no I/O). Every file any point reads is hashed, whichever shard runs: shards of one sweep must
+ * agree on the hash. Without `hashData` (tests of the plan alone) nothing is recorded.
+ */
+export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readonly GridAxis[], hashData?: (path: string) => string): SweepPlan {
   const { base, axes } = reconcile(given, allAxes);
   if (axes.length === 0) {
     throw new UsageError("collapse sweep needs at least one --grid NAME=VALUES (or a \"grid\" in --config), e.g. --grid sample-size=10,100; for a single run use collapse sim");
@@ -151,8 +159,39 @@ export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readon
       throw new UsageError(`${where(findOption(key)!, base.get(key)!.origin)} applies at no point of this grid (it needs another --model or --regime); remove it`);
     }
   }
-  const config = sharedConfig(points, axes, master);
+  const config = withDataHashes(sharedConfig(points, axes, master), points, hashData, (i) => describePoint(axes, points[i]!.params, i, total));
   return { axes, points, seed: master, config, hash: sweepHash(TOOL, config) };
+}
+
+/**
+ * Adds `dataSha256`: {path: SHA-256} for every distinct --data file, in point order, right after
+ * `data` (or before the grid when data is a grid axis). A sweep without data files is unchanged.
+ */
+function withDataHashes(
+  config: SweepConfig,
+  points: readonly SweepPoint[],
+  hashData: ((path: string) => string) | undefined,
+  label: (index: number) => string,
+): SweepConfig {
+  if (!hashData) return config;
+  const hashes: Record<string, string> = {};
+  for (const point of points) {
+    const path = point.config.data;
+    if (path === null || Object.hasOwn(hashes, path)) continue;
+    try {
+      hashes[path] = hashData(path);
+    } catch (e) {
+      throw atPoint(label(point.index), e);
+    }
+  }
+  if (Object.keys(hashes).length === 0) return config;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "grid" && !("data" in config)) out.dataSha256 = hashes;
+    out[key] = value;
+    if (key === "data") out.dataSha256 = hashes;
+  }
+  return out as SweepConfig;
 }
 
 /**

@@ -30,6 +30,11 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/** How many points shard i/n of a sweep of `total` points holds (computed, nothing allocated). */
+export function shardSize(total: number, shard: Shard): number {
+  return total >= shard.index ? Math.floor((total - shard.index) / shard.count) + 1 : 0;
+}
+
 /** The points of shard i/n of a sweep of `total` points, in order. */
 export function shardPoints(total: number, shard: Shard): number[] {
   const out: number[] = [];
