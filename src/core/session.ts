@@ -121,6 +121,14 @@ function remoteSession(task: CoordinatorTask): Promise<Session> {
     worker.on("exit", (code) => {
       if (!closed) fail(new Error(`the simulation thread stopped unexpectedly (exit code ${code})`));
     });
-    worker.postMessage(task);
+    // The seed's arrays move to the worker rather than being copied: this thread no longer needs them.
+    worker.postMessage(task, seedBuffers(task.seed));
   });
+}
+
+/** The distinct buffers of a seed's typed arrays, for a zero-copy transfer. */
+function seedBuffers(seed: SeedResult): ArrayBuffer[] {
+  const input = seed.input;
+  const arrays = input.kind === "numbers" ? [input.values] : input.kind === "table" ? input.columns : input.kind === "labels" ? [input.counts] : [];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

@@ -83,7 +83,11 @@ class GrowingColumn {
   }
 
   done(): NumericColumn {
-    return { values: this.data.subarray(0, this.length), bad: this.bad };
+    // An exact copy, so that the spare capacity (up to half the buffer) is freed, and a copy sent
+    // to a worker carries only the values.
+    const values = this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    this.data = new Float64Array(0);
+    return { values, bad: this.bad };
   }
 }
 
