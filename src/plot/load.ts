@@ -13,10 +13,11 @@ import { extname } from "node:path";
 import type { ResolvedConfig } from "../config/config.js";
 import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
-import { jsonErrorWhere } from "../data/json-error.js";
+import { jsonDepthOffset, parseJson } from "../data/json.js";
 import type { TextInput } from "../data/read.js";
-import { looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
+import { columnByName, looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
+import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
 
 export interface PlotSeries {
@@ -53,8 +54,10 @@ export function loadPlotInput(input: TextInput): PlotInput {
 }
 
 function isOneJsonValue(text: string): boolean {
+  // Too deep to be tidy rows either: read it as a document, whose reader names the depth limit.
+  if (jsonDepthOffset(text) >= 0) return true;
   try {
-    JSON.parse(text);
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return true;
   } catch {
     return false;
@@ -68,12 +71,7 @@ function isObject(v: unknown): v is Record<string, Json> {
 }
 
 function fromDocument(input: TextInput): PlotInput {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(input.text);
-  } catch (e) {
-    throw new InputError(`${jsonErrorWhere(input.name, input.text)}: invalid JSON (${(e as Error).message.split("\n")[0]}); fix the syntax`);
-  }
+  const doc = parseJson(input.text, { name: input.name });
   if (!isObject(doc)) throw new InputError(`${input.name}: expected a JSON object (a result document); ${HINT}`);
   const config = isObject(doc.config) ? (doc.config as Partial<ResolvedConfig>) : null;
   const seed = typeof doc.seed === "string" || typeof doc.seed === "number" ? String(doc.seed) : null;
@@ -100,7 +98,7 @@ function fromDocument(input: TextInput): PlotInput {
 function scalars(obj: Record<string, Json>, at: string): Record<string, Scalar> {
   const out: Record<string, Scalar> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (v !== null && typeof v === "object") throw new InputError(`${at}.${k} is not a single value; parameters must be numbers, strings or booleans`);
+    if (v !== null && typeof v === "object") throw new InputError(`${at}.${excerpt(k, 60)} is not a single value; parameters must be numbers, strings or booleans`);
     out[k] = v;
   }
   return out;
@@ -118,7 +116,7 @@ export function labelOf(params: Record<string, Scalar>): string {
 /** A summary number: JSON writes NaN and ±Infinity as null, which plots as a gap. */
 function summaryNumber(v: Json | undefined, at: string): number {
   if (v === null || v === undefined) return NaN;
-  if (typeof v !== "number") throw new InputError(`${at} is ${JSON.stringify(v)}, expected a number; ${HINT}`);
+  if (typeof v !== "number") throw new InputError(`${at} is ${quote(v)}, expected a number; ${HINT}`);
   return v;
 }
 
@@ -131,8 +129,8 @@ function generationsOf(value: Json | undefined, at: string): GenerationResult[] 
     }
     const metrics: Record<string, Summary> = {};
     for (const [name, s] of Object.entries(g.metrics)) {
-      if (!isObject(s)) throw new InputError(`${here}.metrics.${name} is not a summary object; ${HINT}`);
-      const m = `${here}.metrics.${name}`;
+      const m = `${here}.metrics.${excerpt(name, 60)}`;
+      if (!isObject(s)) throw new InputError(`${m} is not a summary object; ${HINT}`);
       metrics[name] = {
         mean: summaryNumber(s.mean, `${m}.mean`),
         sd: summaryNumber(s.sd, `${m}.sd`),
@@ -169,7 +167,7 @@ function cellNumber(cell: Cell, column: string): number {
     if (t === "" || /^[+-]?(nan|inf|infinity)$/i.test(t)) return NaN;
     if (looksNumeric(t)) return Number(t);
   }
-  throw new InputError(`${cell.where}: ${JSON.stringify(v)} in column ${column} is not a number; ${HINT}`);
+  throw new InputError(`${cell.where}: ${quote(v)} in column ${column} is not a number; ${HINT}`);
 }
 
 function cellScalar(cell: Cell): Scalar {
@@ -180,10 +178,12 @@ function cellScalar(cell: Cell): Scalar {
 }
 
 function fromRows(input: TextInput, table: Table): PlotInput {
-  const index = (name: string) => table.names.indexOf(name);
+  const index = (name: string) => columnByName(table, name, `column "${name}"`);
   for (const name of REQUIRED) {
     if (index(name) < 0) {
-      throw new InputError(`${input.name}: no "${name}" column (it has ${table.names.map((n) => JSON.stringify(n)).join(", ")}); ${HINT}`);
+      const names = table.names.slice(0, 12).map((n) => quote(n, 24));
+      if (table.names.length > 12) names.push("…");
+      throw new InputError(`${input.name}: no "${name}" column (it has ${names.join(", ")}); ${HINT}`);
     }
   }
   const grid = table.names.filter((n) => !SUMMARY_COLUMNS.has(n));
@@ -199,7 +199,7 @@ function fromRows(input: TextInput, table: Table): PlotInput {
     const genCell = col("generation")![r]!;
     const generation = cellNumber(genCell, "generation");
     if (!Number.isInteger(generation) || generation < 0) {
-      throw new InputError(`${genCell.where}: generation ${JSON.stringify(genCell.value)} is not a whole number ≥ 0; ${HINT}`);
+      throw new InputError(`${genCell.where}: generation ${quote(genCell.value)} is not a whole number ≥ 0; ${HINT}`);
     }
     let gen = series.gens.get(generation);
     if (!gen) series.gens.set(generation, (gen = { generation, metrics: {} }));
