@@ -95,11 +95,19 @@ function fromDocument(input: TextInput): PlotInput {
   return { name: input.name, kind: "sim", config, seed, grid: [], series: [{ label: "", params: {}, generations }] };
 }
 
+/**
+ * obj[key] = value as an own property whatever the key: assigning "__proto__" would replace the
+ * object's prototype instead, and a metric or parameter of that name would vanish from the plot.
+ */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function scalars(obj: Record<string, Json>, at: string): Record<string, Scalar> {
   const out: Record<string, Scalar> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (v !== null && typeof v === "object") throw new InputError(`${at}.${excerpt(k, 60)} is not a single value; parameters must be numbers, strings or booleans`);
-    out[k] = v;
+    setOwn(out, k, v);
   }
   return out;
 }
@@ -131,19 +139,19 @@ function generationsOf(value: Json | undefined, at: string): GenerationResult[] 
     for (const [name, s] of Object.entries(g.metrics)) {
       const m = `${here}.metrics.${excerpt(name, 60)}`;
       if (!isObject(s)) throw new InputError(`${m} is not a summary object; ${HINT}`);
-      metrics[name] = {
+      setOwn(metrics, name, {
         mean: summaryNumber(s.mean, `${m}.mean`),
         sd: summaryNumber(s.sd, `${m}.sd`),
         se: summaryNumber(s.se, `${m}.se`),
         median: summaryNumber(s.median, `${m}.median`),
         p025: summaryNumber(s.p025, `${m}.p025`),
         p975: summaryNumber(s.p975, `${m}.p975`),
-      };
+      });
     }
     const result: GenerationResult = { generation: g.generation, metrics };
     if (isObject(g.theory)) {
       const theory: Record<string, number> = {};
-      for (const [name, t] of Object.entries(g.theory)) if (typeof t === "number") theory[name] = t;
+      for (const [name, t] of Object.entries(g.theory)) if (typeof t === "number") setOwn(theory, name, t);
       result.theory = theory;
     }
     return result;
@@ -192,7 +200,7 @@ function fromRows(input: TextInput, table: Table): PlotInput {
   const rows = table.columns[0]!.length;
   for (let r = 0; r < rows; r++) {
     const params: Record<string, Scalar> = {};
-    for (const p of grid) params[p] = cellScalar(col(p)![r]!);
+    for (const p of grid) setOwn(params, p, cellScalar(col(p)![r]!));
     const key = JSON.stringify(grid.map((p) => params[p]));
     let series = bySeries.get(key);
     if (!series) bySeries.set(key, (series = { params, gens: new Map() }));
@@ -205,9 +213,9 @@ function fromRows(input: TextInput, table: Table): PlotInput {
     if (!gen) series.gens.set(generation, (gen = { generation, metrics: {} }));
     const metric = String(col("metric")![r]!.value);
     const num = (name: string) => (index(name) < 0 ? NaN : cellNumber(col(name)![r]!, name));
-    gen.metrics[metric] = { mean: num("mean"), sd: num("sd"), se: num("se"), median: num("median"), p025: num("p025"), p975: num("p975") };
+    setOwn(gen.metrics, metric, { mean: num("mean"), sd: num("sd"), se: num("se"), median: num("median"), p025: num("p025"), p975: num("p975") });
     const theory = num("theory");
-    if (!Number.isNaN(theory)) (gen.theory ??= {})[metric] = theory;
+    if (!Number.isNaN(theory)) setOwn((gen.theory ??= {}), metric, theory);
   }
   const series = [...bySeries.values()].map(({ params, gens }) => ({
     label: labelOf(params),
