@@ -197,3 +197,24 @@ async function refused(expr: string): Promise<string> {
   }
   throw new Error(`expected ${expr.slice(0, 50)} to be refused`);
 }
+
+describe("assertions on arbitrary text (property)", () => {
+  it("compile or throw UsageError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const exprish = fc
+      .array(fc.constantFrom("var_ratio", "[1]", "[end]", "(", ")", " + ", " - ", "^", " < ", " and ", "not ", "abs(", "1", "mean", ","), { maxLength: 300 })
+      .map((p) => p.join(""));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: "binary", maxLength: 2000 }), exprish), async (text) => {
+        try {
+          await compileAssertions([text], CONTEXT);
+        } catch (e) {
+          expect(e).toBeInstanceOf(UsageError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 300, seed: 10 },
+    );
+  });
+});

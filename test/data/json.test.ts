@@ -87,3 +87,24 @@ describe("excerpt and quote", () => {
     expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 });
+
+describe("parseJson on arbitrary text (property)", () => {
+  it("returns a value or throws InputError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const jsonish = fc.stringMatching(/^[\s\[\]{}",:\\a-z0-9.eE+-]*$/);
+    const deepish = fc.tuple(fc.nat(2000), fc.constantFrom("[", "{", '{"a":', "[1,"), jsonish).map(([n, open, tail]) => open.repeat(n) + tail);
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), jsonish, deepish, fc.json().map((j) => "\ufeff" + j)), (text) => {
+        try {
+          parseJson(text, { name: "p.json" });
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          const message = (e as Error).message;
+          expect(message).not.toContain("\n");
+          expect(message.length).toBeLessThan(400);
+        }
+      }),
+      { numRuns: 500, seed: 10 },
+    );
+  });
+});

@@ -33,3 +33,22 @@ describe("--source specs", () => {
     expect(usageError("x".repeat(100_000) + "(1)").length).toBeLessThan(400);
   });
 });
+
+describe("--source specs on arbitrary text (property)", () => {
+  it("parse or throw UsageError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const specish = fc.array(fc.constantFrom("mixture(", "normal(", "0.5*", "1", ",", ")", "zipf(", "t(", "1e400", " ", "-"), { maxLength: 400 }).map((p) => p.join(""));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), specish), (text) => {
+        try {
+          parseSource(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(UsageError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 500, seed: 10 },
+    );
+  });
+});
