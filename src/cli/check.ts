@@ -15,7 +15,7 @@ import { writeFileAtomic } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
-import { excerpt } from "../excerpt.js";
+import { excerpt, quote } from "../excerpt.js";
 
 const ASSERT_HELP =
   'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
@@ -191,7 +191,7 @@ function readTolerance(opts: Record<string, unknown>): Tolerance {
     const s = String(value).trim();
     const x = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(x) || x < 0 || (positive && x === 0)) {
-      throw new UsageError(`${flag} must be a ${positive ? "positive" : "non-negative"} number, got ${JSON.stringify(value)}`);
+      throw new UsageError(`${flag} must be a ${positive ? "positive" : "non-negative"} number, got ${quote(value)}`);
     }
     return x;
   };

@@ -173,6 +173,15 @@ describe("no error line echoes more than a short excerpt of the input", () => {
     expectOneLine(collapse(["sim", "--data", json, ...SMALL]), "long-value.json");
   });
 
+  it("long --grid, --shard, --jobs and check tolerance values", () => {
+    const long = "z".repeat(100_000);
+    expectOneLine(collapse(["sweep", "--grid", long, ...SMALL]), "--grid", "…");
+    expectOneLine(collapse(["sweep", "--grid", `${long}=1,2`, ...SMALL]), "unknown option", "…");
+    expectOneLine(collapse(["sweep", "--grid", "sample-size=10,10" + "0".repeat(50_000), ...SMALL]), "--grid");
+    expectOneLine(collapse(["sweep", "--grid", "regime=replace,accumulate", "--shard", long, ...SMALL]), "--shard", "…");
+    expectOneLine(collapse(["sim", "--jobs", long, ...SMALL]), "--jobs", "…");
+  });
+
   it("a long config value", () => {
     const config = file("long-config.json", JSON.stringify({ generations: "9".repeat(100_000) + "x" }));
     expectOneLine(collapse(["sim", "--config", config, ...SMALL.slice(2)]), "generations");
