@@ -100,3 +100,22 @@ describe("hostile label files", () => {
     expect(inputError(() => read("l.csv", `${long},1\n${long},2\n`)).length).toBeLessThan(300);
   });
 });
+
+describe("labels from arbitrary text (property)", () => {
+  it("every format reads or throws InputError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const labelish = fc.array(fc.constantFrom("a", "b", ",", "\t", "\n", '"', "1", "-1", "1.5", "[", "]", "{", "}", ":", '"a"', " ", "count", "__proto__"), { maxLength: 200 }).map((p) => p.join(""));
+    fc.assert(
+      fc.property(fc.constantFrom("l.csv", "l.tsv", "l.txt", "l.json", "l.ndjson", "stdin"), fc.oneof(fc.string({ unit: "binary" }), labelish), (name, text) => {
+        try {
+          readLabels({ name, text });
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 600, seed: 10 },
+    );
+  });
+});

@@ -133,3 +133,23 @@ describe("hostile tables", () => {
     expect(inputError(() => values("j.ndjson", `{"x":1}\n[${"1,".repeat(100_000)}1]\n`)).length).toBeLessThan(250);
   });
 });
+
+describe("tables from arbitrary text (property)", () => {
+  it("every format reads or throws InputError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const cellish = fc.array(fc.constantFrom("1", "-2.5e3", "x", ",", "\t", "\n", '"', '""', "#", "[", "]", "{", "}", ':', '"x"', "1e400", "nan", " ", "\r\n", "constructor", "\ufeff"), { maxLength: 200 }).map((p) => p.join(""));
+    const names = ["d.csv", "d.tsv", "d.txt", "d.json", "d.ndjson", "stdin"];
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.oneof(fc.string({ unit: "binary" }), cellish), fc.constantFrom(null, "1", "2", "x", "constructor"), (name, text, column) => {
+        try {
+          singleColumn(table(name, text), column);
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 600, seed: 10 },
+    );
+  });
+});
