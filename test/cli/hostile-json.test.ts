@@ -3,9 +3,9 @@
  * --assert, huge cells, a byte-order mark, duplicate columns and inherited field names. Every case
  * ends with exit 2 and one short line on stderr — never a stack trace.
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collapse, tempDir, type CliResult } from "./cli.js";
 
 const DEEP = 100_000;
@@ -40,6 +40,9 @@ beforeAll(() => {
   file("deep.ndjson", "1\n2\n" + deepArray + "\n");
   file("seed.csv", "x\n1\n2\n3\n4\n");
 });
+
+// The 100 MB cell must not stay behind in the temporary directory.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SMALL = ["-g", "1", "-r", "1", "-m", "20"];
 
