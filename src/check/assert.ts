@@ -6,6 +6,7 @@
 import type { MathNode } from "mathjs";
 import type { SimResult } from "../core/result.js";
 import { UsageError } from "../errors.js";
+import { excerpt, quote } from "../excerpt.js";
 import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionContext, type Series, type Stat } from "./expression.js";
 
 export interface Assertion {
@@ -18,6 +19,29 @@ export interface AssertionOutcome {
   readonly ok: boolean;
   /** The values the verdict rests on: every non-constant side of a comparison. */
   readonly values: readonly { readonly text: string; readonly value: number }[];
+}
+
+/**
+ * Limits checked before mathjs sees the text. Its parser, and the compiler and printer of its
+ * trees, recurse once per level of nesting and per chained operator, so a long or deep enough
+ * expression overflows the stack. Real assertions are a line or two.
+ */
+export const MAX_ASSERT_CHARS = 1000;
+export const MAX_ASSERT_DEPTH = 32;
+
+/** Why `text` is too big for the parser, or null. Brackets inside quotes count too: strings are refused later anyway. */
+export function assertionTooBig(text: string): string | null {
+  if (text.length > MAX_ASSERT_CHARS) {
+    return `longer than ${MAX_ASSERT_CHARS} characters (${text.length}); split it into several --assert`;
+  }
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "(" || c === "[" || c === "{") {
+      if (++depth > MAX_ASSERT_DEPTH) return `brackets nested deeper than ${MAX_ASSERT_DEPTH} levels at character ${i + 1}; simplify it`;
+    } else if (c === ")" || c === "]" || c === "}") depth--;
+  }
+  return null;
 }
 
 let parser: Promise<(expr: string) => MathNode> | undefined;
@@ -41,19 +65,24 @@ export async function compileAssertions(texts: readonly string[], context: Expre
   const parse = await loadParser();
   return texts.map((text) => {
     const fail = (problem: string): never => {
-      throw new UsageError(`--assert ${JSON.stringify(text)}: ${problem}`);
+      throw new UsageError(`--assert ${quote(text)}: ${excerpt(problem, 240)}`);
     };
     if (text.trim() === "") return fail("empty expression; write a comparison, e.g. var_ratio[9] < 0.95");
+    const tooBig = assertionTooBig(text);
+    if (tooBig !== null) return fail(tooBig);
     let tree: MathNode;
     try {
       tree = parse(text);
     } catch (e) {
+      if (e instanceof RangeError) return fail("too deeply nested to parse; simplify it");
       return fail(`syntax error: ${(e as Error).message}`);
     }
     try {
       return { text, compiled: compileExpression(tree, context) };
     } catch (e) {
       if (e instanceof ExpressionError) return fail(e.message);
+      // The limits above should make a stack overflow unreachable; it must still not become a trace.
+      if (e instanceof RangeError) return fail("too deeply nested to compile; simplify it");
       throw e;
     }
   });

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from 
 import { BUNDLED_CORPUS } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
-import { jsonErrorWhere } from "../data/json-error.js";
+import { parseJson } from "../data/json.js";
 import { InputError, UsageError } from "../errors.js";
 
 /** Far more than any model reports; bounds what a report (and a message) lists. */
@@ -35,12 +35,7 @@ export function readBaseline(path: string): Baseline {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(code ?? e);
     throw new InputError(`cannot read baseline ${path}: ${why}; write one with collapse sim --save-baseline ${path}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${jsonErrorWhere(path, text)}: baseline is not valid JSON (${(e as Error).message.split("\n")[0]}); ${REGENERATE}`);
-  }
+  const doc = parseJson(text, { name: path, invalid: (where, reason) => `${where}: baseline is not valid JSON (${reason}); ${REGENERATE}` });
   return { path, result: validateResult(doc, path) };
 }
 

@@ -17,6 +17,7 @@
  *   numbers, or and/or/not of comparisons. A comparison involving NaN is false.
  */
 import type { MathNode } from "mathjs";
+import { excerpt, quote } from "../excerpt.js";
 
 /** The summary fields an expression can read. */
 export type Stat = "mean" | "sd" | "se" | "median" | "p025" | "p975";
@@ -130,7 +131,7 @@ class Compiler {
         return this.compile(n.content as MathNode);
       case "ConstantNode": {
         const v = n.value;
-        if (typeof v !== "number") throw new ExpressionError(`only numbers are allowed as constants, got ${JSON.stringify(v)}`);
+        if (typeof v !== "number") throw new ExpressionError(`only numbers are allowed as constants, got ${quote(v, 60)}`);
         return number(true, () => v);
       }
       case "SymbolNode":
@@ -159,15 +160,15 @@ class Compiler {
     }
     if (FUNCTION_NAMES.includes(name)) throw new ExpressionError(`${name} is a function: call it on a metric, e.g. ${name}(${this.example()})`);
     const near = closest(name, this.context.metrics);
-    throw new ExpressionError(`unknown metric ${name}${near ? ` (did you mean ${near}?)` : ""}; known: ${this.context.metrics.join(", ")}`);
+    throw new ExpressionError(`unknown metric ${excerpt(name, 60)}${near ? ` (did you mean ${near}?)` : ""}; known: ${this.context.metrics.join(", ")}`);
   }
 
   private accessor(objectNode: MathNode, index: Record<string, unknown>): Compiled {
     if (index.dotNotation === true) throw new ExpressionError(`property access (.name) is not allowed; index generations with brackets, e.g. ${this.example()}[9]`);
     const object = this.compile(objectNode);
-    if (object.kind !== "vector") throw new ExpressionError(`${objectNode.toString()} is a ${object.kind} and cannot be indexed`);
+    if (object.kind !== "vector") throw new ExpressionError(`${excerpt(objectNode.toString(), 60)} is a ${object.kind} and cannot be indexed`);
     const dims = index.dimensions as MathNode[];
-    if (dims.length !== 1) throw new ExpressionError(`${objectNode.toString()}[…] takes one index (a generation), got ${dims.length}`);
+    if (dims.length !== 1) throw new ExpressionError(`${excerpt(objectNode.toString(), 60)}[…] takes one index (a generation), got ${dims.length}`);
     const dim = dims[0]!;
     const saved = this.indexing;
     this.indexing = object.length;
@@ -192,7 +193,7 @@ class Compiler {
 
   private constantNumber(node: MathNode): number {
     const c = this.compile(node);
-    if (c.kind !== "number" || !c.constant) throw new ExpressionError(`an index must be a constant number (or use end), got ${node.toString()}`);
+    if (c.kind !== "number" || !c.constant) throw new ExpressionError(`an index must be a constant number (or use end), got ${excerpt(node.toString(), 60)}`);
     return c.run(noSeries) as number;
   }
 
@@ -230,8 +231,8 @@ class Compiler {
     const params = paramNodes.map((p) => {
       const c = this.compile(p);
       if (c.kind !== "number") {
-        const hint = c.kind === "vector" ? `index it (${p.toString()}[9]) or reduce it (last(${p.toString()}), max(…))` : "compare numbers";
-        throw new ExpressionError(`cannot compare ${p.toString()}, a ${c.kind}; ${hint}`);
+        const hint = c.kind === "vector" ? `index it (${excerpt(p.toString(), 60)}[9]) or reduce it (last(${excerpt(p.toString(), 60)}), max(…))` : "compare numbers";
+        throw new ExpressionError(`cannot compare ${excerpt(p.toString(), 60)}, a ${c.kind}; ${hint}`);
       }
       if (!c.constant) this.probes.push({ text: unparen(p).toString(), run: (s) => c.run(s) as number });
       return c;
@@ -265,7 +266,7 @@ class Compiler {
     const elementwise = own(ELEMENTWISE, name);
     if (!reducer && !elementwise) {
       if (this.context.metrics.includes(name)) throw new ExpressionError(`${name} is a metric, not a function: index it, e.g. ${name}[9] for generation 9`);
-      throw new ExpressionError(`unknown function ${name}; allowed: ${FUNCTION_NAMES.join(", ")}`);
+      throw new ExpressionError(`unknown function ${excerpt(name, 60)}; allowed: ${FUNCTION_NAMES.join(", ")}`);
     }
     const args = argNodes.map((a) => this.compile(a));
     if (reducer) {
@@ -285,13 +286,13 @@ class Compiler {
 
   private numeric(node: MathNode, op: string): Compiled {
     const c = this.compile(node);
-    if (c.kind === "boolean") throw new ExpressionError(`${op} needs numbers, but ${node.toString()} is a comparison`);
+    if (c.kind === "boolean") throw new ExpressionError(`${op} needs numbers, but ${excerpt(node.toString(), 60)} is a comparison`);
     return c;
   }
 
   private logical(node: MathNode, op: string): Compiled {
     const c = this.compile(node);
-    if (c.kind !== "boolean") throw new ExpressionError(`${op} combines comparisons, but ${node.toString()} is a ${c.kind}`);
+    if (c.kind !== "boolean") throw new ExpressionError(`${op} combines comparisons, but ${excerpt(node.toString(), 60)} is a ${c.kind}`);
     return c;
   }
 

@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
+import { excerpt, quote } from "../excerpt.js";
 
 const ASSERT_HELP =
   'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
@@ -73,7 +74,7 @@ export function saveBaseline(cmd: Command, result: SimResult): void {
 export function finishSimAssertions(assertions: readonly Assertion[], result: SimResult): void {
   const outcomes = evaluateAssertions(assertions, result);
   const failed = outcomes.filter((o) => !o.ok);
-  for (const o of failed) process.stderr.write(`collapse: assertion failed: ${o.text}${o.values.length > 0 ? `  (${valuesText(o)})` : ""}\n`);
+  for (const o of failed) process.stderr.write(`collapse: assertion failed: ${excerpt(o.text)}${o.values.length > 0 ? `  (${excerpt(valuesText(o), 240)})` : ""}\n`);
   if (failed.length > 0) throw new CheckFailure(`${failed.length} of ${outcomes.length} assertion${outcomes.length === 1 ? "" : "s"} failed`);
 }
 
@@ -220,7 +221,7 @@ function readTolerance(opts: Record<string, unknown>): Tolerance {
     const s = String(value).trim();
     const x = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(x) || x < 0 || (positive && x === 0)) {
-      throw new UsageError(`${flag} must be a ${positive ? "positive" : "non-negative"} number, got ${JSON.stringify(value)}`);
+      throw new UsageError(`${flag} must be a ${positive ? "positive" : "non-negative"} number, got ${quote(value)}`);
     }
     return x;
   };

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { CollapseError } from "../errors.js";
+import { excerpt } from "../excerpt.js";
 import { terminateWorkers } from "../core/workers.js";
 import { removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
@@ -39,7 +40,7 @@ async function program(argv: readonly string[]): Promise<Command> {
   const configure = (cmd: Command) => {
     cmd.exitOverride();
     cmd.configureOutput({
-      outputError: (text, write) => write(`collapse: ${text.replace(/^error: /, "").replace(/\n(?=.)/g, " ").trim()}; see --help\n`),
+      outputError: (text, write) => write(`collapse: ${oneLine(text.replace(/^error: /, "").trim(), 240)}; see --help\n`),
     });
     cmd.commands.forEach(configure);
   };
@@ -47,9 +48,25 @@ async function program(argv: readonly string[]): Promise<Command> {
   return root;
 }
 
+/** Longest error line printed; messages cut their quotes of input far shorter, this is the last guard. */
+const MAX_ERROR_LINE = 600;
+
+/**
+ * Prints an error as the one line promised: line breaks flattened, other control characters
+ * escaped (input quoted in a message must not move the cursor or recolour the terminal), and cut
+ * short should a message still quote too much input.
+ */
 function fail(message: string, code: number): void {
-  process.stderr.write(`collapse: ${message}\n`);
+  process.stderr.write(`collapse: ${oneLine(message)}\n`);
   process.exitCode = code;
+}
+
+/** `message` on one line, control characters escaped, at most `max` characters. */
+function oneLine(message: string, max = MAX_ERROR_LINE): string {
+  const line = message
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return excerpt(line, max);
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
 import type { RawOption } from "../config/resolve.js";
 import { UsageError } from "../errors.js";
-import { jsonErrorWhere } from "../data/json-error.js";
+import { parseJson } from "../data/json.js";
+import { excerpt } from "../excerpt.js";
 
 const GROUP_TITLES: Record<OptionSpec["group"], string> = {
   data: "Seed data:",
@@ -41,15 +42,14 @@ export function readConfigFile(path: string): Map<string, RawOption> {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read --config ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read --config ${path}: ${code === "ENOENT" ? "no such file" : excerpt(String(code ?? e))}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message.split("\n")[0];
-    throw new UsageError(`${jsonErrorWhere(path, text)}: invalid JSON in --config (${msg}); fix the syntax`);
-  }
+  const doc = parseJson(text, {
+    name: path,
+    usage: true,
+    invalid: (where, reason) => `${where}: invalid JSON in --config (${reason}); fix the syntax`,
+  });
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new UsageError(`--config ${path}: expected a JSON object of options, e.g. {"generations": 9}`);
   }

@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { UsageError } from "../errors.js";
+import { quote } from "../excerpt.js";
 import { FORMATS, type Format } from "../output/format-names.js";
 
 export interface RunOptions {
@@ -34,7 +35,7 @@ export function readRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores")
   let jobs = defaultJobs === "cores" ? availableParallelism() : 1;
   if (o.jobs !== undefined) {
     const s = String(o.jobs);
-    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256, got ${JSON.stringify(s)}`);
+    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256, got ${quote(s)}`);
     jobs = Number(s);
   }
   return {

@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { quote } from "../excerpt.js";
 import type { SimConfig } from "./config.js";
 import { BUNDLED_CORPUS, SIM_OPTIONS, type ModelName, type OptionSpec } from "./spec.js";
 
@@ -90,10 +91,10 @@ function parseNumber(spec: OptionSpec, origin: Origin, value: unknown): number {
   let x: number;
   if (typeof value === "number") x = value;
   else if (typeof value === "string" && NUMBER.test(value.trim())) x = Number(value.trim());
-  else throw new UsageError(`${where(spec, origin)} expects a number, got ${JSON.stringify(value)}`);
-  if (!Number.isFinite(x)) throw new UsageError(`${where(spec, origin)} must be finite, got ${JSON.stringify(value)}`);
+  else throw new UsageError(`${where(spec, origin)} expects a number, got ${quote(value)}`);
+  if (!Number.isFinite(x)) throw new UsageError(`${where(spec, origin)} must be finite, got ${quote(value)}`);
   if (spec.type === "int" && !Number.isInteger(x)) {
-    throw new UsageError(`${where(spec, origin)} must be a whole number, got ${JSON.stringify(value)}`);
+    throw new UsageError(`${where(spec, origin)} must be a whole number, got ${quote(value)}`);
   }
   const range = describeRange(spec);
   const bad =
@@ -101,7 +102,7 @@ function parseNumber(spec: OptionSpec, origin: Origin, value: unknown): number {
     (spec.max !== undefined && x > spec.max) ||
     (spec.above !== undefined && x <= spec.above) ||
     (spec.below !== undefined && x >= spec.below);
-  if (bad) throw new UsageError(`${where(spec, origin)} must be ${range}, got ${JSON.stringify(value)}`);
+  if (bad) throw new UsageError(`${where(spec, origin)} must be ${range}, got ${quote(value)}`);
   return x;
 }
 
@@ -132,17 +133,17 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
     }
     case "enum": {
       if (typeof value !== "string" || !spec.choices!.includes(value)) {
-        throw new UsageError(`${where(spec, origin)} must be one of ${spec.choices!.join(", ")}, got ${JSON.stringify(value)}`);
+        throw new UsageError(`${where(spec, origin)} must be one of ${spec.choices!.join(", ")}, got ${quote(value)}`);
       }
       return value;
     }
     case "boolean":
-      if (typeof value !== "boolean") throw new UsageError(`${where(spec, origin)} must be true or false, got ${JSON.stringify(value)}`);
+      if (typeof value !== "boolean") throw new UsageError(`${where(spec, origin)} must be true or false, got ${quote(value)}`);
       return value;
     case "string":
       if (typeof value === "number" && spec.key === "seed") return String(value);
       if (typeof value !== "string" || value === "") {
-        throw new UsageError(`${where(spec, origin)} expects a non-empty string, got ${JSON.stringify(value)}`);
+        throw new UsageError(`${where(spec, origin)} expects a non-empty string, got ${quote(value)}`);
       }
       return value;
   }
@@ -166,7 +167,7 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
     const spec = SIM_OPTIONS.find((o) => o.key === key);
     if (!spec) {
       const file = option.origin.kind === "config" ? option.origin.file : "options";
-      throw new UsageError(`${file}: unknown option "${key}"; see collapse sim --help for the list`);
+      throw new UsageError(`${file}: unknown option ${quote(key, 60)}; see collapse sim --help for the list`);
     }
     given.set(key, coerceOption(spec, option));
   }

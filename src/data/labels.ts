@@ -13,6 +13,8 @@
  * summing would silently hide a copy-paste error. Labels are trimmed; an empty label is an error.
  */
 import { InputError } from "../errors.js";
+import { excerpt, quote } from "../excerpt.js";
+import { parseJson } from "./json.js";
 import { inputName, positionOf, type NamedText as TextInput } from "./read.js";
 import { streamText } from "./text-stream.js";
 import { formatOf, splitLine } from "./table.js";
@@ -58,7 +60,7 @@ class Tally {
       this.counts[i]! += count;
     } else {
       throw new InputError(
-        `${where}: label ${JSON.stringify(label)} already appeared at ${this.firstWhere[i]}; merge the two rows (add their counts) or rename one`,
+        `${where}: label ${quote(label, 60)} already appeared at ${this.firstWhere[i]}; merge the two rows (add their counts) or rename one`,
       );
     }
   }
@@ -79,10 +81,10 @@ function parseCount(raw: unknown, where: string): number {
   if (typeof raw === "number") x = raw;
   else if (typeof raw === "string" && NUMBER.test(raw.trim())) x = Number(raw.trim());
   else {
-    const shown = typeof raw === "string" && raw.trim() === "" ? "an empty count" : `count ${JSON.stringify(raw)}`;
+    const shown = typeof raw === "string" && raw.trim() === "" ? "an empty count" : `count ${quote(raw)}`;
     throw new InputError(`${where}: ${shown} is not a number; counts are whole numbers of occurrences (0, 1, 2, …)`);
   }
-  const shown = typeof raw === "string" ? raw.trim() : String(raw);
+  const shown = excerpt(typeof raw === "string" ? raw.trim() : String(raw));
   if (!Number.isFinite(x)) throw new InputError(`${where}: count ${shown} is out of range; counts are whole numbers below 2^53`);
   if (x < 0) throw new InputError(`${where}: count ${shown} is negative; counts are occurrences (0 or more)`);
   if (!Number.isInteger(x)) throw new InputError(`${where}: count ${shown} is not a whole number; counts are occurrences, not frequencies`);
@@ -166,22 +168,13 @@ export async function readLabelsStream(path: string): Promise<LabelCounts & { sh
 }
 
 function fromJson(input: TextInput): LabelCounts {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(input.text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const at = lc ? `:${lc[1]}:${lc[2]}` : pos ? ((p) => `:${p.line}:${p.column}`)(positionOf(input.text, Number(pos[1]))) : "";
-    throw new InputError(`${input.name}${at}: invalid JSON (${msg.split("\n")[0]}); fix the syntax`);
-  }
+  const doc = parseJson(input.text, { name: input.name });
   const tally = new Tally();
   if (Array.isArray(doc)) {
     doc.forEach((v, i) => {
       const where = `${input.name}: element ${i + 1}`;
       if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
-        throw new InputError(`${where}: ${JSON.stringify(v)} is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]`);
+        throw new InputError(`${where}: ${quote(v)} is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]`);
       }
       const label = String(v).trim();
       if (label === "") throw new InputError(`${where}: empty label; name the category or remove it`);
@@ -191,19 +184,41 @@ function fromJson(input: TextInput): LabelCounts {
   }
   if (doc !== null && typeof doc === "object") {
     // JSON.parse keeps the last of repeated keys, so duplicates cannot be seen here.
+    const lines = keyLines(input.text);
     for (const [key, value] of Object.entries(doc)) {
-      const where = `${input.name}:${lineOfKey(input.text, key)}`;
+      const where = `${input.name}:${lines(key)}`;
       const label = key.trim();
       if (label === "") throw new InputError(`${where}: empty label; name the category or remove it`);
-      tally.add(label, parseCount(value, `${where}: "${key}"`), where, "reject");
+      tally.add(label, parseCount(value, `${where}: ${quote(key, 60)}`), where, "reject");
     }
     return tally.done(input.name);
   }
-  throw new InputError(`${input.name}: expected a JSON array of labels or an object {"label": count}, got ${JSON.stringify(doc)}`);
+  throw new InputError(`${input.name}: expected a JSON array of labels or an object {"label": count}, got ${quote(doc)}`);
 }
 
-/** Line of the first occurrence of "key" as a JSON key, for messages (1 if not found). */
-function lineOfKey(text: string, key: string): number {
-  const at = text.indexOf(JSON.stringify(key));
-  return at < 0 ? 1 : positionOf(text, at).line;
+/**
+ * Line of each key as a JSON key, for messages (1 if not found). Keys come in document order
+ * (integer-like keys aside), so each search starts where the previous key was found: linear in
+ * the text, not keys × text.
+ */
+function keyLines(text: string): (key: string) => number {
+  let from = 0;
+  let line = 1;
+  return (key) => {
+    const quoted = JSON.stringify(key);
+    let at = text.indexOf(quoted, from);
+    if (at < 0) {
+      at = text.indexOf(quoted);
+      return at < 0 ? 1 : positionOf(text, at).line;
+    }
+    line += countLines(text, from, at);
+    from = at;
+    return line;
+  };
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }

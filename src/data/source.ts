@@ -4,6 +4,7 @@
  * Hand-written rather than mathjs: it runs at start-up, where mathjs would cost half a second.
  */
 import { UsageError } from "../errors.js";
+import { excerpt } from "../excerpt.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
 import type { UniformSource } from "../stats/uniform.js";
 
@@ -15,15 +16,22 @@ export type SourceSpec =
   | { kind: "mixture"; weights: number[]; parts: SourceSpec[] }
   | { kind: "zipf"; s: number; k: number };
 
+/**
+ * The deepest nesting of mixtures accepted. The parser and the sampler recurse once per level, so
+ * a spec nested thousands deep would overflow the stack; a mixture of mixtures is already rare.
+ */
+export const MAX_SOURCE_DEPTH = 32;
+
 const USAGE =
   'use normal(mu,sigma), uniform(a,b), laplace(mu,b), t(df), mixture(w1*normal(..),w2*normal(..),...) or zipf(s,K)';
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   fail(what: string): never {
-    throw new UsageError(`--source "${this.text}": ${what} at character ${this.i + 1}; ${USAGE}`);
+    throw new UsageError(`--source ${JSON.stringify(excerpt(this.text))}: ${what} at character ${this.i + 1}; ${USAGE}`);
   }
   private skip(): void {
     while (this.text[this.i] === " ") this.i++;
@@ -54,7 +62,13 @@ class Parser {
     return m[0].toLowerCase();
   }
   spec(): SourceSpec {
+    this.skip();
+    const start = this.i;
     const name = this.name();
+    if (name === "mixture" && ++this.depth > MAX_SOURCE_DEPTH) {
+      this.i = start;
+      this.fail(`mixtures nested deeper than ${MAX_SOURCE_DEPTH} levels`);
+    }
     this.expect("(");
     if (name === "mixture") {
       const weights: number[] = [];
@@ -67,6 +81,7 @@ class Parser {
       this.expect(")");
       if (parts.some((p) => p.kind === "zipf")) this.fail("a mixture combines numeric distributions only");
       if (weights.some((w) => !(w > 0))) this.fail("mixture weights must be positive");
+      this.depth--;
       return { kind: "mixture", weights, parts };
     }
     const args: number[] = [];
@@ -101,7 +116,7 @@ class Parser {
         if (!Number.isInteger(args[1]!) || args[1]! < 2 || args[1]! > 10_000_000) this.fail("K must be a whole number from 2 to 10000000");
         return { kind: "zipf", s: args[0]!, k: args[1]! };
       default:
-        this.fail(`unknown distribution "${name}"`);
+        this.fail(`unknown distribution ${JSON.stringify(excerpt(name, 40))}`);
     }
   }
   end(): void {
@@ -112,9 +127,15 @@ class Parser {
 
 export function parseSource(text: string): SourceSpec {
   const p = new Parser(text);
-  const spec = p.spec();
-  p.end();
-  return spec;
+  try {
+    const spec = p.spec();
+    p.end();
+    return spec;
+  } catch (e) {
+    // The depth cap should make this unreachable; a stack overflow must still not become a trace.
+    if (e instanceof RangeError) p.fail("the spec is too deeply nested");
+    throw e;
+  }
 }
 
 /** True for sources that generate numbers (as opposed to category labels). */

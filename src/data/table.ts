@@ -4,7 +4,8 @@
  */
 import { extname } from "node:path";
 import { InputError } from "../errors.js";
-import { jsonErrorOffset, jsonErrorWhere } from "./json-error.js";
+import { excerpt, quote } from "../excerpt.js";
+import { parseJson } from "./json.js";
 import type { NamedText as TextInput } from "./read.js";
 
 export type FileFormat = "csv" | "tsv" | "txt" | "json" | "ndjson";
@@ -54,7 +55,7 @@ export function readTable(input: TextInput): Table {
   if (input.text.trim() === "") throw new InputError(`${input.name} is empty; give a file with at least two values`);
   switch (format) {
     case "json":
-      return fromRecords(input, format, parseJson(input), (i) => `${input.name}: element ${i + 1}`);
+      return fromRecords(input, format, jsonArray(input), (i) => `${input.name}: element ${i + 1}`);
     case "ndjson":
       return fromNdjson(input);
     default:
@@ -132,13 +133,8 @@ function fromDelimited(input: TextInput, format: FileFormat): Table {
   return { name: input.name, format, names, hasHeader: header !== null, columns };
 }
 
-function parseJson(input: TextInput): unknown[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(input.text);
-  } catch (e) {
-    throw new InputError(`${jsonErrorWhere(input.name, input.text)}: invalid JSON (${(e as Error).message.split("\n")[0]}); fix the syntax`);
-  }
+function jsonArray(input: TextInput): unknown[] {
+  const doc = parseJson(input.text, { name: input.name });
   if (!Array.isArray(doc)) {
     throw new InputError(`${input.name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`);
   }
@@ -152,12 +148,15 @@ function fromNdjson(input: TextInput): Table {
   for (let ln = 0; ln < lines.length; ln++) {
     const line = lines[ln]!.trim();
     if (line === "") continue;
-    try {
-      records.push(JSON.parse(line));
-    } catch (e) {
-      const column = Math.max(0, jsonErrorOffset(line)) + 1;
-      throw new InputError(`${input.name}:${ln + 1}:${column}: invalid JSON line (${(e as Error).message.split("\n")[0]}); each line must be one JSON value`);
-    }
+    const column = lines[ln]!.length - lines[ln]!.trimStart().length + 1;
+    records.push(
+      parseJson(line, {
+        name: input.name,
+        line: ln + 1,
+        column,
+        invalid: (where, reason) => `${where}: invalid JSON line (${reason}); each line must be one JSON value`,
+      }),
+    );
     wheres.push(`${input.name}:${ln + 1}`);
   }
   return fromRecords(input, "ndjson", records, (i) => wheres[i]!);
@@ -172,10 +171,11 @@ function fromRecords(input: TextInput, format: FileFormat, records: unknown[], w
     const columns: Cell[][] = names.map(() => []);
     records.forEach((rec, i) => {
       if (rec === null || typeof rec !== "object" || Array.isArray(rec)) {
-        throw new InputError(`${where(i)}: expected an object like the first record, got ${JSON.stringify(rec)}`);
+        throw new InputError(`${where(i)}: expected an object like the first record, got ${quote(rec)}`);
       }
       names.forEach((k, c) => {
-        if (!(k in rec)) throw new InputError(`${where(i)}: field "${k}" is missing; every record needs the fields of the first`);
+        // Own properties only: a record without "constructor" must not read Object.prototype's.
+        if (!Object.hasOwn(rec, k)) throw new InputError(`${where(i)}: field ${quote(k)} is missing; every record needs the fields of the first`);
         columns[c]!.push({ value: (rec as Record<string, unknown>)[k], where: where(i) });
       });
     });
@@ -196,23 +196,45 @@ function fromRecords(input: TextInput, format: FileFormat, records: unknown[], w
   return { name: input.name, format, names: ["1"], hasHeader: false, columns: [column] };
 }
 
+/**
+ * Index of the column named `name`, or −1. Two columns of that name are an InputError naming both:
+ * silently taking the first would fit the wrong data. `flag` is how the choice was made, for the message.
+ */
+export function columnByName(table: Pick<Table, "name" | "names">, name: string, flag: string): number {
+  const first = table.names.indexOf(name);
+  if (first < 0) return -1;
+  const second = table.names.indexOf(name, first + 1);
+  if (second >= 0) {
+    throw new InputError(
+      `${flag}: columns ${first + 1} and ${second + 1} of ${table.name} are both named ${quote(name, 60)}; rename one, or choose by number (${first + 1} or ${second + 1})`,
+    );
+  }
+  return first;
+}
+
 /** Index of a column chosen by header name or 1-based index; an InputError lists the choices. */
 export function columnIndex(table: Pick<Table, "name" | "names" | "hasHeader">, choice: string): number {
-  const byName = table.names.indexOf(choice);
+  const byName = columnByName(table, choice, `--column ${excerpt(choice, 60)}`);
   if (byName >= 0) return byName;
   if (/^\d+$/.test(choice)) {
     const i = Number(choice) - 1;
     if (i >= 0 && i < table.names.length) return i;
   }
   throw new InputError(
-    `--column ${choice}: no such column in ${table.name}; it has ${describeColumns(table)}`,
+    `--column ${excerpt(choice, 60)}: no such column in ${table.name}; it has ${describeColumns(table)}`,
   );
 }
 
+/** How many column names a message lists before "…". */
+const LISTED_COLUMNS = 8;
+
 export function describeColumns(table: Pick<Table, "names" | "hasHeader">): string {
-  return table.hasHeader
-    ? `columns ${table.names.map((n) => JSON.stringify(n)).join(", ")} (or 1..${table.names.length})`
-    : `${table.names.length} column(s) without a header (use 1..${table.names.length})`;
+  const n = table.names.length;
+  if (!table.hasHeader) return `${n} column(s) without a header (use 1..${n})`;
+  // Names are input: each is cut short, and a wide table lists its first few.
+  const listed = table.names.slice(0, LISTED_COLUMNS).map((name) => quote(name, 24));
+  if (n > LISTED_COLUMNS) listed.push("…");
+  return `columns ${listed.join(", ")} (or 1..${n})`;
 }
 
 /** A cell as a finite number, or an InputError saying where and why not. */
@@ -222,11 +244,13 @@ export function numberOf(cell: Cell, column: string): number {
   if (typeof v === "number") x = v;
   else if (typeof v === "string" && NUMBER.test(v.trim())) x = Number(v.trim());
   else if (typeof v === "string" && NON_FINITE.test(v.trim())) {
-    throw new InputError(`${cell.where}: ${JSON.stringify(v.trim())} in column ${column} is not a finite number; remove the row or fill in a value`);
+    throw new InputError(`${cell.where}: ${quote(v.trim())} in column ${excerpt(column, 60)} is not a finite number; remove the row or fill in a value`);
   } else {
-    const shown = typeof v === "string" ? (v.trim() === "" ? "an empty value" : JSON.stringify(v)) : JSON.stringify(v);
-    throw new InputError(`${cell.where}: ${shown} in column ${column} is not a number; fix or remove the row`);
+    const shown = typeof v === "string" && v.trim() === "" ? "an empty value" : quote(v);
+    throw new InputError(`${cell.where}: ${shown} in column ${excerpt(column, 60)} is not a number; fix or remove the row`);
   }
-  if (!Number.isFinite(x)) throw new InputError(`${cell.where}: ${String(v)} in column ${column} is out of range; use values within ±1.8e308`);
+  if (!Number.isFinite(x)) {
+    throw new InputError(`${cell.where}: ${excerpt(String(v))} in column ${excerpt(column, 60)} is out of range; use values within ±1.8e308`);
+  }
   return x;
 }

@@ -13,10 +13,11 @@ import { extname } from "node:path";
 import type { ResolvedConfig } from "../config/config.js";
 import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
-import { jsonErrorWhere } from "../data/json-error.js";
+import { jsonDepthOffset, parseJson } from "../data/json.js";
 import type { NamedText as TextInput } from "../data/read.js";
-import { looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
+import { columnByName, looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
+import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
 
 export interface PlotSeries {
@@ -53,8 +54,10 @@ export function loadPlotInput(input: TextInput): PlotInput {
 }
 
 function isOneJsonValue(text: string): boolean {
+  // Too deep to be tidy rows either: read it as a document, whose reader names the depth limit.
+  if (jsonDepthOffset(text) >= 0) return true;
   try {
-    JSON.parse(text);
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return true;
   } catch {
     return false;
@@ -68,12 +71,7 @@ function isObject(v: unknown): v is Record<string, Json> {
 }
 
 function fromDocument(input: TextInput): PlotInput {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(input.text);
-  } catch (e) {
-    throw new InputError(`${jsonErrorWhere(input.name, input.text)}: invalid JSON (${(e as Error).message.split("\n")[0]}); fix the syntax`);
-  }
+  const doc = parseJson(input.text, { name: input.name });
   if (!isObject(doc)) throw new InputError(`${input.name}: expected a JSON object (a result document); ${HINT}`);
   const config = isObject(doc.config) ? (doc.config as Partial<ResolvedConfig>) : null;
   const seed = typeof doc.seed === "string" || typeof doc.seed === "number" ? String(doc.seed) : null;
@@ -97,11 +95,19 @@ function fromDocument(input: TextInput): PlotInput {
   return { name: input.name, kind: "sim", config, seed, grid: [], series: [{ label: "", params: {}, generations }] };
 }
 
+/**
+ * obj[key] = value as an own property whatever the key: assigning "__proto__" would replace the
+ * object's prototype instead, and a metric or parameter of that name would vanish from the plot.
+ */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function scalars(obj: Record<string, Json>, at: string): Record<string, Scalar> {
   const out: Record<string, Scalar> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (v !== null && typeof v === "object") throw new InputError(`${at}.${k} is not a single value; parameters must be numbers, strings or booleans`);
-    out[k] = v;
+    if (v !== null && typeof v === "object") throw new InputError(`${at}.${excerpt(k, 60)} is not a single value; parameters must be numbers, strings or booleans`);
+    setOwn(out, k, v);
   }
   return out;
 }
@@ -118,7 +124,7 @@ export function labelOf(params: Record<string, Scalar>): string {
 /** A summary number: JSON writes NaN and ±Infinity as null, which plots as a gap. */
 function summaryNumber(v: Json | undefined, at: string): number {
   if (v === null || v === undefined) return NaN;
-  if (typeof v !== "number") throw new InputError(`${at} is ${JSON.stringify(v)}, expected a number; ${HINT}`);
+  if (typeof v !== "number") throw new InputError(`${at} is ${quote(v)}, expected a number; ${HINT}`);
   return v;
 }
 
@@ -131,21 +137,21 @@ function generationsOf(value: Json | undefined, at: string): GenerationResult[] 
     }
     const metrics: Record<string, Summary> = {};
     for (const [name, s] of Object.entries(g.metrics)) {
-      if (!isObject(s)) throw new InputError(`${here}.metrics.${name} is not a summary object; ${HINT}`);
-      const m = `${here}.metrics.${name}`;
-      metrics[name] = {
+      const m = `${here}.metrics.${excerpt(name, 60)}`;
+      if (!isObject(s)) throw new InputError(`${m} is not a summary object; ${HINT}`);
+      setOwn(metrics, name, {
         mean: summaryNumber(s.mean, `${m}.mean`),
         sd: summaryNumber(s.sd, `${m}.sd`),
         se: summaryNumber(s.se, `${m}.se`),
         median: summaryNumber(s.median, `${m}.median`),
         p025: summaryNumber(s.p025, `${m}.p025`),
         p975: summaryNumber(s.p975, `${m}.p975`),
-      };
+      });
     }
     const result: GenerationResult = { generation: g.generation, metrics };
     if (isObject(g.theory)) {
       const theory: Record<string, number> = {};
-      for (const [name, t] of Object.entries(g.theory)) if (typeof t === "number") theory[name] = t;
+      for (const [name, t] of Object.entries(g.theory)) if (typeof t === "number") setOwn(theory, name, t);
       result.theory = theory;
     }
     return result;
@@ -169,7 +175,7 @@ function cellNumber(cell: Cell, column: string): number {
     if (t === "" || /^[+-]?(nan|inf|infinity)$/i.test(t)) return NaN;
     if (looksNumeric(t)) return Number(t);
   }
-  throw new InputError(`${cell.where}: ${JSON.stringify(v)} in column ${column} is not a number; ${HINT}`);
+  throw new InputError(`${cell.where}: ${quote(v)} in column ${column} is not a number; ${HINT}`);
 }
 
 function cellScalar(cell: Cell): Scalar {
@@ -180,10 +186,12 @@ function cellScalar(cell: Cell): Scalar {
 }
 
 function fromRows(input: TextInput, table: Table): PlotInput {
-  const index = (name: string) => table.names.indexOf(name);
+  const index = (name: string) => columnByName(table, name, `column "${name}"`);
   for (const name of REQUIRED) {
     if (index(name) < 0) {
-      throw new InputError(`${input.name}: no "${name}" column (it has ${table.names.map((n) => JSON.stringify(n)).join(", ")}); ${HINT}`);
+      const names = table.names.slice(0, 12).map((n) => quote(n, 24));
+      if (table.names.length > 12) names.push("…");
+      throw new InputError(`${input.name}: no "${name}" column (it has ${names.join(", ")}); ${HINT}`);
     }
   }
   const grid = table.names.filter((n) => !SUMMARY_COLUMNS.has(n));
@@ -192,22 +200,22 @@ function fromRows(input: TextInput, table: Table): PlotInput {
   const rows = table.columns[0]!.length;
   for (let r = 0; r < rows; r++) {
     const params: Record<string, Scalar> = {};
-    for (const p of grid) params[p] = cellScalar(col(p)![r]!);
+    for (const p of grid) setOwn(params, p, cellScalar(col(p)![r]!));
     const key = JSON.stringify(grid.map((p) => params[p]));
     let series = bySeries.get(key);
     if (!series) bySeries.set(key, (series = { params, gens: new Map() }));
     const genCell = col("generation")![r]!;
     const generation = cellNumber(genCell, "generation");
     if (!Number.isInteger(generation) || generation < 0) {
-      throw new InputError(`${genCell.where}: generation ${JSON.stringify(genCell.value)} is not a whole number ≥ 0; ${HINT}`);
+      throw new InputError(`${genCell.where}: generation ${quote(genCell.value)} is not a whole number ≥ 0; ${HINT}`);
     }
     let gen = series.gens.get(generation);
     if (!gen) series.gens.set(generation, (gen = { generation, metrics: {} }));
     const metric = String(col("metric")![r]!.value);
     const num = (name: string) => (index(name) < 0 ? NaN : cellNumber(col(name)![r]!, name));
-    gen.metrics[metric] = { mean: num("mean"), sd: num("sd"), se: num("se"), median: num("median"), p025: num("p025"), p975: num("p975") };
+    setOwn(gen.metrics, metric, { mean: num("mean"), sd: num("sd"), se: num("se"), median: num("median"), p025: num("p025"), p975: num("p975") });
     const theory = num("theory");
-    if (!Number.isNaN(theory)) (gen.theory ??= {})[metric] = theory;
+    if (!Number.isNaN(theory)) setOwn((gen.theory ??= {}), metric, theory);
   }
   const series = [...bySeries.values()].map(({ params, gens }) => ({
     label: labelOf(params),

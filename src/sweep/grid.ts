@@ -11,6 +11,7 @@
 import { coerceOption, where, type Origin } from "../config/resolve.js";
 import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
 import { UsageError } from "../errors.js";
+import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
 import { BadRange, linearRange, logRange, MAX_AXIS_VALUES } from "./range.js";
 
@@ -24,10 +25,10 @@ export interface GridAxis {
 /** The option a grid NAME refers to: by flag name or camelCase key. */
 export function gridOption(name: string, origin: Origin & { kind: "grid" }): OptionSpec {
   const spec = SIM_OPTIONS.find((o) => o.flag === name || o.key === name);
-  const at = origin.file !== undefined ? `${origin.file}: grid "${name}"` : `--grid ${name}`;
+  const at = origin.file !== undefined ? `${origin.file}: grid ${quote(name, 40)}` : `--grid ${excerpt(name, 40)}`;
   if (!spec) {
     const names = SIM_OPTIONS.filter(sweepable).map((o) => o.flag).join(", ");
-    throw new UsageError(`${at}: unknown option "${name}"; a grid varies one of ${names}`);
+    throw new UsageError(`${at}: unknown option ${quote(name, 40)}; a grid varies one of ${names}`);
   }
   if (spec.type === "numberList") {
     throw new UsageError(`${at}: ${spec.flag} takes a list, which a grid cannot vary; run one sweep per list`);
@@ -75,7 +76,7 @@ function expandItem(spec: OptionSpec, item: unknown, at: string): unknown[] {
     if (parts.length !== 3) throw new BadRange("write start:stop:step, e.g. 10:100:10, or log:start:stop:count");
     return linearRange(parts[0]!, parts[1]!, parts[2]!);
   } catch (e) {
-    if (e instanceof BadRange) throw new UsageError(`${at}: range "${item}": ${e.message}`);
+    if (e instanceof BadRange) throw new UsageError(`${at}: range ${quote(item, 60)}: ${e.message}`);
     throw e;
   }
 }
@@ -93,8 +94,8 @@ function buildAxis(spec: OptionSpec, items: readonly unknown[], origin: Origin &
       if (typeof value === "string" && /[\r\n]/.test(value)) throw new UsageError(`${at}: values cannot contain line breaks`);
       const key = JSON.stringify(value);
       if (seen.has(key)) {
-        const how = raw !== item ? ` (from range "${String(item)}")` : "";
-        throw new UsageError(`${at}: value ${key} appears twice${how}; list each value once${how ? ", or use fewer values in the range" : ""}`);
+        const how = raw !== item ? ` (from range ${quote(String(item), 60)})` : "";
+        throw new UsageError(`${at}: value ${excerpt(String(key), 60)} appears twice${how}; list each value once${how ? ", or use fewer values in the range" : ""}`);
       }
       seen.add(key);
       values.push(value);
@@ -108,7 +109,7 @@ function buildAxis(spec: OptionSpec, items: readonly unknown[], origin: Origin &
 export function parseGridFlag(text: string): GridAxis {
   const eq = text.indexOf("=");
   if (eq <= 0) {
-    throw new UsageError(`--grid ${JSON.stringify(text)}: expected NAME=VALUES, e.g. --grid sample-size=10,100,1000`);
+    throw new UsageError(`--grid ${quote(text)}: expected NAME=VALUES, e.g. --grid sample-size=10,100,1000`);
   }
   const origin = { kind: "grid" } as const;
   const spec = gridOption(text.slice(0, eq).trim(), origin);

@@ -11,6 +11,7 @@
  * than a short, quoted piece of the file.
  */
 import { createHash } from "node:crypto";
+import { parseJson } from "../data/json.js";
 import { InputError } from "../errors.js";
 import { csvHeader } from "../output/tidy.js";
 import { MAX_POINTS, sweepHash } from "./plan.js";
@@ -99,7 +100,7 @@ function parseTextShard(file: ShardFile): ParsedShard {
   const firstEnd = text.indexOf("\n");
   let meta: unknown;
   try {
-    meta = JSON.parse(text.slice(SHARD_LINE.length, firstEnd));
+    meta = parseJson(text.slice(SHARD_LINE.length, firstEnd), { name, line: 1, column: SHARD_LINE.length + 1 });
   } catch {
     throw notAShard(name);
   }
@@ -155,12 +156,10 @@ function parseTextShard(file: ShardFile): ParsedShard {
 /** Parses a json shard: the sweep document with a "shard" object. */
 function parseJsonShard(file: ShardFile): ParsedShard {
   const { name, text } = file;
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new InputError(`${name}: not valid JSON (${(e as Error).message.split("\n")[0]}); a shard cut short is incomplete, run it again`);
-  }
+  const doc = parseJson(text, {
+    name,
+    invalid: (where, reason) => `${where}: not valid JSON (${reason}); a shard cut short is incomplete, run it again`,
+  }) as Record<string, unknown>;
   if (doc === null || typeof doc !== "object" || !isShardMeta(doc.shard) || !isGrid(doc.grid) || !Array.isArray(doc.points) || typeof doc.seed !== "string") {
     throw notAShard(name);
   }

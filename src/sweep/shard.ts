@@ -3,6 +3,7 @@
  * that each shard gets a fair mix of cheap and expensive points whatever axis drives the cost.
  */
 import { UsageError } from "../errors.js";
+import { quote } from "../excerpt.js";
 
 export interface Shard {
   /** 1-based. */
@@ -25,7 +26,7 @@ export function parseShard(text: string): Shard {
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || index < 1 || index > count || count > MAX_SHARDS) {
-    throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4 runs the second of four slices), got ${JSON.stringify(text)}`);
+    throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4 runs the second of four slices), got ${quote(text)}`);
   }
   return { index, count };
 }

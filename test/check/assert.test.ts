@@ -155,3 +155,66 @@ describe("assertions: refused expressions (exit 2, naming the problem)", () => {
     }
   });
 });
+
+describe("assertions: size and depth", () => {
+  it("refuses an expression longer than 1000 characters before parsing it", async () => {
+    const chained = Array(3000).fill("var_ratio[1]").join(" + ") + " < 1";
+    const message = await refused(chained);
+    expect(message).toMatch(/longer than 1000 characters \(45001\); split it into several --assert/);
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it("refuses brackets nested deeper than 32 levels, and accepts 32", async () => {
+    const deep = (n: number) => "(".repeat(n) + "var_ratio[1]" + ")".repeat(n) + " < 1";
+    expect(await refused(deep(33))).toMatch(/brackets nested deeper than 32 levels at character 33/);
+    expect(await verdict(deep(31))).toBe(true);
+    expect(await refused("abs(".repeat(40) + "var_ratio[1]" + ")".repeat(40) + " < 1")).toMatch(/nested deeper than 32/);
+  });
+
+  it("evaluates the longest chains the limit allows without overflowing", async () => {
+    expect(await verdict(Array(65).fill("var_ratio[1]").join(" + ") + " > 1")).toBe(true);
+    expect(await verdict("-".repeat(980) + "var_ratio[1] < 1")).toBe(true);
+    expect(await verdict("not ".repeat(240) + "(var_ratio[1] < 1)")).toBe(true);
+    expect(await verdict(Array(45).fill("var_ratio[1] < 1").join(" and "))).toBe(true);
+  });
+
+  it("quotes at most a short excerpt of the expression and of its parts", async () => {
+    const message = await refused(`nope${"x".repeat(900)}[1] < 1`);
+    expect(message).toMatch(/unknown metric nopex+…x+/);
+    expect(message.length).toBeLessThan(400);
+  });
+});
+
+async function refused(expr: string): Promise<string> {
+  try {
+    await compileAssertions([expr], CONTEXT);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    const message = (e as Error).message;
+    expect(message.startsWith("--assert ")).toBe(true);
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error(`expected ${expr.slice(0, 50)} to be refused`);
+}
+
+describe("assertions on arbitrary text (property)", () => {
+  it("compile or throw UsageError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const exprish = fc
+      .array(fc.constantFrom("var_ratio", "[1]", "[end]", "(", ")", " + ", " - ", "^", " < ", " and ", "not ", "abs(", "1", "mean", ","), { maxLength: 300 })
+      .map((p) => p.join(""));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: "binary", maxLength: 2000 }), exprish), async (text) => {
+        try {
+          await compileAssertions([text], CONTEXT);
+        } catch (e) {
+          expect(e).toBeInstanceOf(UsageError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 300, seed: 10 },
+    );
+  });
+});

@@ -83,3 +83,39 @@ describe("label files", () => {
     expect(inputError(() => read("a.ndjson", '"a"\n"b"\n'))).toMatch(/NDJSON is not read as labels/);
   });
 });
+
+describe("hostile label files", () => {
+  it("JSON labels: byte-order mark accepted, depth limited, keys located on their line", () => {
+    expect(read("b.json", '\ufeff{"a": 2, "b": 3}')).toEqual({ a: 2, b: 3 });
+    expect(inputError(() => read("b.json", "[".repeat(600)))).toBe("b.json:1:513: JSON nested deeper than 512 levels; flatten the document");
+    expect(inputError(() => read("b.json", '{\n"a": 2,\n"b": -1\n}'))).toMatch(/^b\.json:3: "b": count -1 is negative/);
+    expect(inputError(() => read("b.json", '{\n"a": 2,\n"b": 1,\n"1": 1,\n" a": 4\n}'))).toMatch(/^b\.json:5: label "a" already appeared at b\.json:2/);
+  });
+
+  it("quotes at most a short excerpt of a label or a count", () => {
+    const long = "b".repeat(1_000_000);
+    expect(inputError(() => read("l.csv", `label,count\n${long},x\n`)).length).toBeLessThan(300);
+    expect(inputError(() => read("l.csv", `label,count\na,1\nb,${"9".repeat(100_000)}.5\n`)).length).toBeLessThan(300);
+    expect(inputError(() => read("l.json", `[${JSON.stringify({ k: long })}]`)).length).toBeLessThan(300);
+    expect(inputError(() => read("l.csv", `${long},1\n${long},2\n`)).length).toBeLessThan(300);
+  });
+});
+
+describe("labels from arbitrary text (property)", () => {
+  it("every format reads or throws InputError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const labelish = fc.array(fc.constantFrom("a", "b", ",", "\t", "\n", '"', "1", "-1", "1.5", "[", "]", "{", "}", ":", '"a"', " ", "count", "__proto__"), { maxLength: 200 }).map((p) => p.join(""));
+    fc.assert(
+      fc.property(fc.constantFrom("l.csv", "l.tsv", "l.txt", "l.json", "l.ndjson", "stdin"), fc.oneof(fc.string({ unit: "binary" }), labelish), (name, text) => {
+        try {
+          readLabels({ name, text });
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 600, seed: 10 },
+    );
+  });
+});

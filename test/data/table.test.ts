@@ -95,3 +95,61 @@ describe("JSON error positions", () => {
     expect(jsonErrorOffset('"abc')).toBe(4);
   });
 });
+
+describe("hostile tables", () => {
+  it("a column chosen by a name two columns share is an error naming both", () => {
+    const msg = inputError(() => values("d.csv", "x,y,x\n1,2,3\n4,5,6\n", "x"));
+    expect(msg).toBe('--column x: columns 1 and 3 of d.csv are both named "x"; rename one, or choose by number (1 or 3)');
+    // Choosing by number, or another name, is unambiguous.
+    expect(values("d.csv", "x,y,x\n1,2,3\n4,5,6\n", "3")).toEqual([3, 6]);
+    expect(values("d.csv", "x,y,x\n1,2,3\n4,5,6\n", "y")).toEqual([2, 5]);
+    expect(inputError(() => numericColumns(table("d.csv", "x,y,x\n1,2,3\n4,5,6\n"), "y,x"))).toMatch(/columns 1 and 3 of d\.csv/);
+  });
+
+  it("a record without a field named like an inherited property reports it missing", () => {
+    for (const field of ["constructor", "toString", "__proto__", "valueOf", "hasOwnProperty"]) {
+      expect(inputError(() => values("r.ndjson", `{"x":1,"${field}":2}\n{"x":2}\n`, "x"))).toBe(
+        `r.ndjson:2: field "${field}" is missing; every record needs the fields of the first`,
+      );
+      expect(inputError(() => values("r.json", `[{"x":1,"${field}":2},{"x":2}]`, "x"))).toMatch(new RegExp(`element 2: field "${field}" is missing`));
+    }
+    // Present as an own field, it is read like any other.
+    expect(values("r.ndjson", '{"x":1,"__proto__":5}\n{"x":2,"__proto__":6}\n', "__proto__")).toEqual([5, 6]);
+  });
+
+  it("JSON data: byte-order mark accepted, depth limited, NDJSON errors at line and column", () => {
+    expect(values("b.json", "\ufeff[1,2]")).toEqual([1, 2]);
+    expect(inputError(() => values("b.json", "[".repeat(600) + "]".repeat(600)))).toBe("b.json:1:513: JSON nested deeper than 512 levels; flatten the document");
+    expect(inputError(() => values("b.ndjson", "1\n  [1,,2]\n"))).toMatch(/^b\.ndjson:2:6: invalid JSON line \(.*\); each line must be one JSON value$/);
+  });
+
+  it("quotes at most a short excerpt of a cell, a name or a record", () => {
+    const big = "a".repeat(1_000_000);
+    expect(inputError(() => values("c.csv", `x\n1\n${big}\n`)).length).toBeLessThan(250);
+    expect(inputError(() => values("c.csv", `x\n1\n${big}\n`, "nope")).length).toBeLessThan(300);
+    const wide = Array.from({ length: 1000 }, (_, i) => `column_${i}`).join(",");
+    const row = Array.from({ length: 1000 }, () => "1").join(",");
+    expect(inputError(() => values("w.csv", `${wide}\n${row}\n`, "nope")).length).toBeLessThan(300);
+    expect(inputError(() => values("j.ndjson", `{"x":1}\n[${"1,".repeat(100_000)}1]\n`)).length).toBeLessThan(250);
+  });
+});
+
+describe("tables from arbitrary text (property)", () => {
+  it("every format reads or throws InputError with one short line, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const cellish = fc.array(fc.constantFrom("1", "-2.5e3", "x", ",", "\t", "\n", '"', '""', "#", "[", "]", "{", "}", ':', '"x"', "1e400", "nan", " ", "\r\n", "constructor", "\ufeff"), { maxLength: 200 }).map((p) => p.join(""));
+    const names = ["d.csv", "d.tsv", "d.txt", "d.json", "d.ndjson", "stdin"];
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.oneof(fc.string({ unit: "binary" }), cellish), fc.constantFrom(null, "1", "2", "x", "constructor"), (name, text, column) => {
+        try {
+          singleColumn(table(name, text), column);
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          expect((e as Error).message).not.toContain("\n");
+          expect((e as Error).message.length).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 600, seed: 10 },
+    );
+  });
+});
