@@ -11,7 +11,7 @@ import { resolveSimConfig } from "../config/resolve.js";
 import type { Prepared } from "../core/loop.js";
 import type { SimResult } from "../core/result.js";
 import { CheckFailure, CollapseError, InputError, UsageError } from "../errors.js";
-import { writeFileAtomic } from "../output/write.js";
+import { checkOutputs, writeOutputs, type Output } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
@@ -60,11 +60,16 @@ export function compileSimAssertions(cmd: Command, prepared: Prepared): Promise<
   return compileAssertions(texts, { metrics: prepared.metricNames, generations: prepared.config.generations + 1 });
 }
 
-/** Writes --save-baseline, if given. */
-export function saveBaseline(cmd: Command, result: SimResult): void {
-  const path = cmd.opts().saveBaseline as string | undefined;
-  // The same document as --format json.
-  if (path !== undefined) writeReport(path, "--save-baseline", JSON.stringify(result, null, 2) + "\n");
+/** Checks sim's -o and --save-baseline paths together, before any work (see checkOutputs). */
+export function checkSimOutputs(cmd: Command, output: string | undefined): { output: Output; baseline: Output | undefined } {
+  const baseline = cmd.opts().saveBaseline as string | undefined;
+  const [out, saved] = checkOutputs([["-o", output], ...(baseline !== undefined ? [["--save-baseline", baseline, { stdout: false }] as const] : [])]);
+  return { output: out!, baseline: saved };
+}
+
+/** The --save-baseline document: the same as --format json. */
+export function baselineDocument(result: SimResult): string {
+  return JSON.stringify(result, null, 2) + "\n";
 }
 
 /** After sim printed its output: names each failed assertion on stderr, then fails with exit 1. */
@@ -134,6 +139,11 @@ Examples:
     const run = readRunOptions(cmd);
     const opts = cmd.opts();
     const tolerance = readTolerance(opts);
+    // The report files are checked before any work, and written together (both or neither).
+    const reports = checkOutputs([
+      ...(opts.junit !== undefined ? [["--junit", opts.junit as string, { stdout: false }] as const] : []),
+      ...(opts.summary !== undefined ? [["--summary", opts.summary as string, { stdout: false }] as const] : []),
+    ]);
     const warn = (message: string) => {
       if (!run.quiet) process.stderr.write(`collapse: warning: ${message}\n`);
     };
@@ -176,9 +186,9 @@ Examples:
       seconds: (performance.now() - started) / 1000,
     };
     if (report.comparison.newMetrics.length > 0) warn(`not in the baseline, so not compared: ${report.comparison.newMetrics.join(", ")}`);
+    const render = (o: Output) => (o.flag === "--junit" ? renderJunit(report) : renderSummary(report));
+    await writeOutputs(reports.map((output) => ({ output, text: render(output) })));
     process.stdout.write(renderReport(report));
-    if (opts.junit !== undefined) writeReport(opts.junit as string, "--junit", renderJunit(report));
-    if (opts.summary !== undefined) writeReport(opts.summary as string, "--summary", renderSummary(report));
     if (!passed(report)) throw new CheckFailure(failureLine(report));
   });
   return cmd;
@@ -202,15 +212,4 @@ function readTolerance(opts: Record<string, unknown>): Tolerance {
     rtol: number("--rtol", opts.rtol, DEFAULT_TOLERANCE.rtol, false),
     atol: number("--atol", opts.atol, DEFAULT_TOLERANCE.atol, false),
   };
-}
-
-/** Writes a report file atomically; a failure names the option that chose the path. */
-function writeReport(path: string, flag: string, text: string): void {
-  if (path === "-") throw new UsageError(`${flag} needs a file name; stdout carries the run's own output`);
-  try {
-    writeFileAtomic(path, text);
-  } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(e.message.replace(/choose another -o path$/, `choose another ${flag} path`));
-    throw e;
-  }
 }

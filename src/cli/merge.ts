@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { readText } from "../data/read.js";
 import { InputError } from "../errors.js";
-import { emit } from "../output/write.js";
+import { checkOutput, writeOutputs } from "../output/write.js";
 import { mergeShards } from "../sweep/merge.js";
 
 export function mergeCommand(): Command {
@@ -21,12 +21,14 @@ Examples:
   collapse merge shards/*.json > sweep.json`,
     )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout"));
-  cmd.action((files: string[]) => {
+  cmd.action(async (files: string[]) => {
+    // The output path is checked before the shards are read, so a bad one fails at once.
+    const output = checkOutput(cmd.opts().output as string | undefined);
     const shards = files.map((path) => {
       if (path === "-") throw new InputError("collapse merge reads shard files, not stdin; give their paths");
       return readText(path, "check the shard paths");
     });
-    emit(mergeShards(shards), cmd.opts().output as string | undefined);
+    await writeOutputs([{ output, text: mergeShards(shards) }]);
   });
   return cmd;
 }

@@ -2,11 +2,11 @@
 import { Command } from "commander";
 import { resolveSimConfig } from "../config/resolve.js";
 import { useColor, terminalWidth } from "../output/color.js";
-import { emit } from "../output/write.js";
+import { writeOutputs } from "../output/write.js";
 import { Progress } from "./progress.js";
 import { addSimOptions, gatherSimOptions } from "./options.js";
 import { addRunOptions, readRunOptions } from "./run-options.js";
-import { addSimCheckOptions, compileSimAssertions, finishSimAssertions, saveBaseline } from "./check.js";
+import { addSimCheckOptions, baselineDocument, checkSimOutputs, compileSimAssertions, finishSimAssertions } from "./check.js";
 
 export function simCommand(): Command {
   const cmd = new Command("sim")
@@ -45,11 +45,13 @@ Examples:
       import("../output/format.js"),
     ]);
     const run = readRunOptions(cmd);
+    // Every output path is checked before any work, so a bad one fails at once and writes nothing.
+    const outputs = checkSimOutputs(cmd, run.output);
     const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
     const { prepared, notes } = prepare(config);
     if (!run.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
     if (cmd.opts().printConfig) {
-      emit(JSON.stringify(prepared.config, null, 2) + "\n", run.output);
+      await writeOutputs([{ output: outputs.output, text: JSON.stringify(prepared.config, null, 2) + "\n" }]);
       return;
     }
     const assertions = await compileSimAssertions(cmd, prepared);
@@ -66,8 +68,11 @@ Examples:
       width: terminalWidth(process.stdout),
       showSamples: run.showSamples,
     });
-    saveBaseline(cmd, result);
-    emit(text, run.output);
+    // Both files or neither: the baseline and the output are written together.
+    await writeOutputs([
+      ...(outputs.baseline !== undefined ? [{ output: outputs.baseline, text: baselineDocument(result) }] : []),
+      { output: outputs.output, text },
+    ]);
     finishSimAssertions(assertions, result);
   });
   return cmd;

@@ -1,6 +1,6 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
-import { emit, openSink } from "../output/write.js";
+import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, parseGridConfig, parseGridFlag, type GridAxis } from "../sweep/grid.js";
 import { planSweep, pointLabel } from "../sweep/plan.js";
 import { runPoints, type PointTask } from "../sweep/pool.js";
@@ -63,6 +63,8 @@ Examples:
     const runOptions = readRunOptions(cmd);
     const format = (opts.format as SweepFormat | undefined) ?? "csv";
     const configPath = opts.config as string | undefined;
+    // The output path is checked before any work, so a bad one fails at once.
+    const output = checkOutput(runOptions.output);
 
     const given = gatherSimOptions(cmd, configPath, ["grid"]);
     const fileGrid = configPath ? readConfigFile(configPath).get("grid") : undefined;
@@ -71,7 +73,7 @@ Examples:
     const plan = planSweep(given, combineAxes(fileAxes, flagAxes));
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
     if (opts.printConfig) {
-      emit(JSON.stringify(plan.config, null, 2) + "\n", runOptions.output);
+      await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
     }
 
@@ -88,8 +90,8 @@ Examples:
       shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null,
     );
     const tasks: PointTask[] = indices.map((i) => ({ index: i, config: plan.points[i]!.config, params: plan.points[i]!.params, format }));
-    const sink = openSink(runOptions.output);
-    const toTerminal = (runOptions.output === undefined || runOptions.output === "-") && process.stdout.isTTY === true;
+    const sink = openSink(output);
+    const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
     const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");
     try {
       sink.write(framer.opening());
@@ -106,7 +108,7 @@ Examples:
       );
       sink.write(framer.closing());
       progress.done();
-      sink.commit();
+      await sink.commit();
     } catch (e) {
       progress.done();
       sink.abort();
