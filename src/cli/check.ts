@@ -99,7 +99,8 @@ the behaviour. Relative --data paths are read from the current directory.
 ${LANGUAGE}
 
 Exit codes: 0 all hold, 1 a regression or a failed assertion (a diff table
-on stdout), 2 a bad baseline file, option or expression.
+on stdout), 2 a bad baseline file, option, expression or report path, or an
+output that could not be written (nothing is then written).
 
 Examples:
   collapse sim -g 9 --save-baseline baseline.json
@@ -187,8 +188,7 @@ Examples:
     };
     if (report.comparison.newMetrics.length > 0) warn(`not in the baseline, so not compared: ${report.comparison.newMetrics.join(", ")}`);
     const render = (o: Output) => (o.flag === "--junit" ? renderJunit(report) : renderSummary(report));
-    await writeOutputs(reports.map((output) => ({ output, text: render(output) })));
-    process.stdout.write(renderReport(report));
+    await writeOutputs([...reports.map((output) => ({ output, text: render(output) })), { output: { kind: "stdout", flag: "" }, text: renderReport(report) }]);
     if (!passed(report)) throw new CheckFailure(failureLine(report));
   });
   return cmd;

@@ -226,9 +226,32 @@ function discardTemp(tmp: string, fd: number | undefined): void {
   pending.delete(tmp);
 }
 
-/** Writes to stdout; its asynchronous errors are handled once, in main. */
-function writeStdout(text: string): void {
-  if (text !== "") process.stdout.write(text);
+let stdoutIsFile: boolean | undefined;
+
+/**
+ * Writes to stdout. When stdout is a regular file (`> out.txt`), Node's stream ignores a short write
+ * (a nearly full disk) and would silently truncate, so the bytes are written here in full; the
+ * failure is the one-line stdout error. Pipes, terminals and devices go through process.stdout,
+ * whose asynchronous errors are answered once, in main (EPIPE a quiet stop, the rest exit 2).
+ */
+export function writeStdout(text: string): void {
+  if (text === "") return;
+  if (stdoutIsFile === undefined) {
+    try {
+      stdoutIsFile = fstatSync(1).isFile();
+    } catch {
+      stdoutIsFile = false;
+    }
+  }
+  if (!stdoutIsFile) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFully(1, Buffer.from(text));
+  } catch (e) {
+    throw new UsageError(cannotWriteStdout(e));
+  }
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

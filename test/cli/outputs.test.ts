@@ -114,6 +114,21 @@ describe.skipIf(!isRoot)(`outputs on a full disk (tmpfs) [${isRoot ? "root" : `s
     }
   });
 
+  it.each([
+    ["sim", () => [...SIM, "-g", "60", "--format", "json"]],
+    ["sweep", () => ["sweep", "--grid", "sample-size=10,20,30", "-g", "20", "-r", "5", "--quiet"]],
+    ["merge", () => ["merge", ...made.shards]],
+  ])("%s > file on a nearly full disk: stdout's short write is one line and exit 2, not a silent truncation", (_, args) => {
+    const { target } = fill("out.txt", 4096);
+    const fd = openSync(target, "w");
+    try {
+      const r = spawnSync(process.execPath, [BIN, ...args()], { cwd: work, stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
+      expectOneLine({ status: r.status, stdout: "", stderr: r.stderr }, /^collapse: cannot write to stdout: no space left on device \(ENOSPC\); free space or redirect stdout elsewhere$/);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it("sim --save-baseline elsewhere is not written when -o cannot be (none unless all)", () => {
     const { target } = fill("run.json", 4096);
     const baseline = join(tempDir(), "base.json");
