@@ -1,6 +1,6 @@
 /**
- * Where output goes, written so that it cannot lie: stdout; a device, FIFO or socket-backed path
- * written directly (never replaced); or a regular file replaced atomically (a temporary file in the
+ * Where output goes, written so that it cannot lie: stdout (also under names like /dev/stdout); a
+ * character device or FIFO written directly (never replaced or renamed over); or a regular file replaced atomically (a temporary file in the
  * target's directory, fully written, synced, given the old file's mode, then renamed over it), so a
  * failed, full or interrupted write never leaves a half-written or missing file.
  *
@@ -359,11 +359,6 @@ export async function writeOutputs(parts: ReadonlyArray<{ output: Output; text: 
   for (const { output, text } of parts) if (output.kind === "stdout") writeStdout(text);
 }
 
-/** Writes one document to stdout (path undefined or "-") or to `path`, checked and written as above. */
-export async function emit(text: string, path: string | undefined, flag = "-o"): Promise<void> {
-  await writeOutputs([{ output: checkOutput(path, flag), text }]);
-}
-
 /** Output written piece by piece, visible only once committed. */
 export interface Sink {
   /** Appends text; throws the one-line error of a failed write (possibly an earlier one). */
@@ -377,7 +372,7 @@ export interface Sink {
 /**
  * A sink for streamed output: stdout; a temporary file beside a replaced target (created now, so a
  * full directory fails before the work), renamed over it by commit(); or a device/FIFO written in
- * order off the main thread.
+ * order without ever blocking the main thread (signals stay answered while a reader is awaited).
  */
 export function openSink(output: Output): Sink {
   if (output.kind === "stdout") return { write: writeStdout, commit: async () => {}, abort: () => {} };
