@@ -12,7 +12,7 @@ import { resolveSimConfig } from "../config/resolve.js";
 import type { PreparedView } from "../core/session.js";
 import type { SimResult } from "../core/result.js";
 import { CheckFailure, CollapseError, InputError, UsageError } from "../errors.js";
-import { writeFileAtomic } from "../output/write.js";
+import { checkOutputs, writeOutputs, type Output } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
@@ -62,12 +62,20 @@ export function compileSimAssertions(cmd: Command, prepared: Pick<PreparedView, 
   return compileAssertions(texts, { metrics: prepared.metricNames, generations: prepared.config.generations + 1 });
 }
 
-/** Writes --save-baseline, if given. */
-export function saveBaseline(cmd: Command, result: SimResult): void {
-  const path = cmd.opts().saveBaseline as string | undefined;
-  if (path === undefined) return;
-  // The same document as --format json, but for the data path: relative to the baseline's folder.
-  writeReport(path, "--save-baseline", JSON.stringify(baselineDocument(result, path), null, 2) + "\n");
+/** Checks sim's -o and --save-baseline paths together, before any work (see checkOutputs). */
+export function checkSimOutputs(cmd: Command, output: string | undefined): { output: Output; baseline: Output | undefined } {
+  const baseline = cmd.opts().saveBaseline as string | undefined;
+  const [out, saved] = checkOutputs([["-o", output], ...(baseline !== undefined ? [["--save-baseline", baseline, { stdout: false }] as const] : [])]);
+  return { output: out!, baseline: saved };
+}
+
+/**
+ * The --save-baseline document: the same as --format json, but for the data path, which is
+ * relative to the baseline's folder.
+ */
+export function baselineText(cmd: Command, result: SimResult): string {
+  const path = cmd.opts().saveBaseline as string;
+  return JSON.stringify(baselineDocument(result, path), null, 2) + "\n";
 }
 
 /** After sim printed its output: names each failed assertion on stderr, then fails with exit 1. */
@@ -103,7 +111,8 @@ config.dataSha256, or the check stops with exit 2: the data changed.
 ${LANGUAGE}
 
 Exit codes: 0 all hold, 1 a regression or a failed assertion (a diff table
-on stdout), 2 a bad baseline file, option or expression.
+on stdout), 2 a bad baseline file, option, expression or report path, or an
+output that could not be written (nothing is then written).
 
 Examples:
   collapse sim -g 9 --save-baseline baseline.json
@@ -148,6 +157,11 @@ Examples:
     const run = readRunOptions(cmd);
     const opts = cmd.opts();
     const tolerance = readTolerance(opts);
+    // The report files are checked before any work, and written together (both or neither).
+    const reports = checkOutputs([
+      ...(opts.junit !== undefined ? [["--junit", opts.junit as string, { stdout: false }] as const] : []),
+      ...(opts.summary !== undefined ? [["--summary", opts.summary as string, { stdout: false }] as const] : []),
+    ]);
     const warn = (message: string) => {
       if (!run.quiet) process.stderr.write(`collapse: warning: ${message}\n`);
     };
@@ -207,9 +221,8 @@ Examples:
       seconds: (performance.now() - started) / 1000,
     };
     if (report.comparison.newMetrics.length > 0) warn(`not in the baseline, so not compared: ${report.comparison.newMetrics.join(", ")}`);
-    process.stdout.write(renderReport(report));
-    if (opts.junit !== undefined) writeReport(opts.junit as string, "--junit", renderJunit(report));
-    if (opts.summary !== undefined) writeReport(opts.summary as string, "--summary", renderSummary(report));
+    const render = (o: Output) => (o.flag === "--junit" ? renderJunit(report) : renderSummary(report));
+    await writeOutputs([...reports.map((output) => ({ output, text: render(output) })), { output: { kind: "stdout", flag: "" }, text: renderReport(report) }]);
     if (!passed(report)) throw new CheckFailure(failureLine(report));
   });
   return cmd;
@@ -233,15 +246,4 @@ function readTolerance(opts: Record<string, unknown>): Tolerance {
     rtol: number("--rtol", opts.rtol, DEFAULT_TOLERANCE.rtol, false),
     atol: number("--atol", opts.atol, DEFAULT_TOLERANCE.atol, false),
   };
-}
-
-/** Writes a report file atomically; a failure names the option that chose the path. */
-function writeReport(path: string, flag: string, text: string): void {
-  if (path === "-") throw new UsageError(`${flag} needs a file name; stdout carries the run's own output`);
-  try {
-    writeFileAtomic(path, text);
-  } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(e.message.replace(/choose another -o path$/, `choose another ${flag} path`));
-    throw e;
-  }
 }

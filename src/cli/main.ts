@@ -6,7 +6,7 @@ import { Command, CommanderError } from "commander";
 import { CollapseError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
 import { terminateWorkers } from "../core/workers.js";
-import { removePendingFiles } from "../output/write.js";
+import { cannotWriteStdout, removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -70,21 +70,27 @@ function oneLine(message: string, max = MAX_ERROR_LINE): string {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A closed pipe (collapse … | head) is a normal way for a reader to stop: end quietly.
+  // A closed pipe (collapse … | head) is a normal way for a reader to stop: end quietly. Any other
+  // stdout failure (a full disk behind `> file`, /dev/full, EIO) is one line and exit 2, never a trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-  // Ctrl-C (SIGINT) and a job scheduler's time limit (SIGTERM, e.g. Slurm) stop workers at once and
-  // leave no partial output or temporary file; the exit status is 128 + the signal number.
-  const stop = (signal: "SIGINT" | "SIGTERM", status: number) => () => {
     terminateWorkers();
     removePendingFiles();
-    process.stderr.write(`\ncollapse: ${signal === "SIGINT" ? "interrupted" : "terminated"}\n`);
-    process.exit(status);
-  };
-  process.on("SIGINT", stop("SIGINT", 130));
-  process.on("SIGTERM", stop("SIGTERM", 143));
+    process.stderr.write(`collapse: ${cannotWriteStdout(e)}\n`);
+    process.exit(2);
+  });
+  // Ctrl-C (SIGINT), a job scheduler's time limit (SIGTERM, e.g. Slurm) and a closed terminal or
+  // session (SIGHUP) stop workers at once and leave no partial output or temporary file; the exit
+  // status is 128 + the signal number.
+  const signals = { SIGINT: [130, "interrupted"], SIGHUP: [129, "hangup"], SIGTERM: [143, "terminated"] } as const;
+  for (const [signal, [status, word]] of Object.entries(signals)) {
+    process.on(signal, () => {
+      terminateWorkers();
+      removePendingFiles();
+      process.stderr.write(`\ncollapse: ${word}\n`);
+      process.exit(status);
+    });
+  }
   try {
     await (await program(argv)).parseAsync(argv);
   } catch (e) {

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { readText } from "../data/read.js";
 import { InputError } from "../errors.js";
-import { emit } from "../output/write.js";
+import { checkOutput, writeOutputs } from "../output/write.js";
 import { mergeShards } from "../sweep/merge.js";
 
 export function mergeCommand(): Command {
@@ -23,12 +23,14 @@ Examples:
     )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout"));
   cmd.action(async (files: string[]) => {
+    // The output path is checked before the shards are read, so a bad one fails at once.
+    const output = checkOutput(cmd.opts().output as string | undefined);
     const shards = [];
     for (const path of files) {
       if (path === "-") throw new InputError("collapse merge reads shard files, not stdin; give their paths");
       shards.push(await readText(path, "check the shard paths"));
     }
-    emit(mergeShards(shards), cmd.opts().output as string | undefined);
+    await writeOutputs([{ output, text: mergeShards(shards) }]);
   });
   return cmd;
 }

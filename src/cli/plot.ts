@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { extname } from "node:path";
 import { readText, type TextInput } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
-import { emit } from "../output/write.js";
+import { checkOutput, writeOutputs } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
 import type { ScaleChoice } from "../plot/spec.js";
 
@@ -38,6 +38,8 @@ Examples:
     .action(async (path: string) => {
       const o = cmd.opts();
       const output = o.output as string | undefined;
+      // The output path is checked before the input is read or drawn, so a bad one fails at once.
+      const destination = checkOutput(output);
       const ext = output === undefined ? "" : extname(output).toLowerCase();
       const format: PlotFormat = (o.format as PlotFormat | undefined) ?? (ext === ".html" || ext === ".htm" ? "html" : "svg");
       const metrics =
@@ -59,7 +61,7 @@ Examples:
       const rendered = await renderSvg(plot.spec);
       const svg = withTitle(rendered.svg, plot.title);
       for (const w of rendered.warnings) process.stderr.write(`collapse: plot: ${w}\n`);
-      emit(format === "html" ? htmlPage(svg, plot.title) : svg, output);
+      await writeOutputs([{ output: destination, text: format === "html" ? htmlPage(svg, plot.title) : svg }]);
     });
   return cmd;
 }

@@ -2,11 +2,11 @@
 import { Command } from "commander";
 import { resolveSimConfig } from "../config/resolve.js";
 import { useColor, terminalWidth } from "../output/color.js";
-import { emit } from "../output/write.js";
+import { writeOutputs } from "../output/write.js";
 import { Progress } from "./progress.js";
 import { addSimOptions, gatherSimOptions } from "./options.js";
 import { addRunOptions, readRunOptions } from "./run-options.js";
-import { addSimCheckOptions, compileSimAssertions, finishSimAssertions, saveBaseline } from "./check.js";
+import { addSimCheckOptions, baselineText, checkSimOutputs, compileSimAssertions, finishSimAssertions } from "./check.js";
 
 export function simCommand(): Command {
   const cmd = new Command("sim")
@@ -41,6 +41,8 @@ Examples:
     // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
     const [{ openSession }, { formatters }] = await Promise.all([import("../core/session.js"), import("../output/format.js")]);
     const run = readRunOptions(cmd);
+    // Every output path is checked before any work, so a bad one fails at once and writes nothing.
+    const outputs = checkSimOutputs(cmd, run.output);
     const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
     const session = await openSession(config, run.jobs);
     let result;
@@ -49,7 +51,7 @@ Examples:
       const prepared = session.view;
       if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);
       if (cmd.opts().printConfig) {
-        emit(JSON.stringify(prepared.config, null, 2) + "\n", run.output);
+        await writeOutputs([{ output: outputs.output, text: JSON.stringify(prepared.config, null, 2) + "\n" }]);
         return;
       }
       assertions = await compileSimAssertions(cmd, prepared);
@@ -68,8 +70,11 @@ Examples:
       width: terminalWidth(process.stdout),
       showSamples: run.showSamples,
     });
-    saveBaseline(cmd, result);
-    emit(text, run.output);
+    // Both files or neither: the baseline and the output are written together.
+    await writeOutputs([
+      ...(outputs.baseline !== undefined ? [{ output: outputs.baseline, text: baselineText(cmd, result) }] : []),
+      { output: outputs.output, text },
+    ]);
     finishSimAssertions(assertions, result);
   });
   return cmd;

@@ -1,6 +1,6 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
-import { emit, openSink } from "../output/write.js";
+import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, parseGridConfig, parseGridFlag, type GridAxis } from "../sweep/grid.js";
 import { atPoint, planSweep, pointLabel, type SweepPlan } from "../sweep/plan.js";
 import { sha256OfFile } from "../data/read.js";
@@ -65,6 +65,8 @@ Examples:
     const runOptions = readRunOptions(cmd);
     const format = (opts.format as SweepFormat | undefined) ?? "csv";
     const configPath = opts.config as string | undefined;
+    // The output path is checked before any work, so a bad one fails at once.
+    const output = checkOutput(runOptions.output);
 
     const given = gatherSimOptions(cmd, configPath, ["grid"]);
     const fileGrid = configPath ? readConfigFile(configPath).get("grid") : undefined;
@@ -76,7 +78,7 @@ Examples:
     const plan = planSweep(given, axes, (path) => hashes.get(path)!);
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
     if (opts.printConfig) {
-      emit(JSON.stringify(plan.config, null, 2) + "\n", runOptions.output);
+      await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
     }
 
@@ -93,8 +95,8 @@ Examples:
       shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null,
     );
     const tasks: PointTask[] = indices.map((i) => ({ index: i, config: plan.points[i]!.config, params: plan.points[i]!.params, format, seed: seeds.get(i) }));
-    const sink = openSink(runOptions.output);
-    const toTerminal = (runOptions.output === undefined || runOptions.output === "-") && process.stdout.isTTY === true;
+    const sink = openSink(output);
+    const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
     const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");
     try {
       sink.write(framer.opening());
@@ -111,7 +113,7 @@ Examples:
       );
       sink.write(framer.closing());
       progress.done();
-      sink.commit();
+      await sink.commit();
     } catch (e) {
       progress.done();
       sink.abort();
