@@ -3,12 +3,13 @@
  * DESIGN §5). Reading one checks its shape, so that `collapse check` fails with exit 2 and one line
  * naming the bad field rather than comparing against garbage.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
 import { BUNDLED_CORPUS } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
 import { parseJson } from "../data/json.js";
+import { readText } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
 
 /** Far more than any model reports; bounds what a report (and a message) lists. */
@@ -26,14 +27,14 @@ export interface Baseline {
  * Reads and validates a baseline. Summary values written as null (JSON's spelling of NaN and ±∞)
  * become NaN. Throws InputError (exit 2) naming the file and the first bad field.
  */
-export function readBaseline(path: string): Baseline {
+export async function readBaseline(path: string): Promise<Baseline> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    // Read like any input: size-limited while reading, strict UTF-8, a FIFO or slow pipe waited on.
+    text = (await readText(path, `write one with collapse sim --save-baseline ${path}`)).text;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(code ?? e);
-    throw new InputError(`cannot read baseline ${path}: ${why}; write one with collapse sim --save-baseline ${path}`);
+    if (e instanceof InputError) throw new InputError(e.message.replace(/^cannot read /, "cannot read baseline "));
+    throw e;
   }
   const doc = parseJson(text, { name: path, invalid: (where, reason) => `${where}: baseline is not valid JSON (${reason}); ${REGENERATE}` });
   return { path, result: validateResult(doc, path) };

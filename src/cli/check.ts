@@ -166,7 +166,7 @@ Examples:
       if (!run.quiet) process.stderr.write(`collapse: warning: ${message}\n`);
     };
 
-    const baseline = readBaseline(path);
+    const baseline = await readBaseline(path);
     const recorded = baseline.result;
     if (recorded.tool.version !== VERSION) {
       warn(`${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`);

@@ -1,6 +1,6 @@
 /**
  * The entry point: declares the commands and is the one place where errors become exit codes
- * (0 ok · 1 check failed · 2 usage or input error · 130 interrupted).
+ * (0 ok · 1 check failed · 2 usage, input or output error · 70 internal error · 129/130/143 signals).
  */
 import { Command, CommanderError } from "commander";
 import { CollapseError } from "../errors.js";
@@ -34,7 +34,7 @@ async function program(argv: readonly string[]): Promise<Command> {
     .description("Simulate model collapse: refit a generative model on its own samples, generation after generation.")
     .version(VERSION, "-V, --version")
     .showSuggestionAfterError(true)
-    .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage or input error, 130 interrupted.\nRun 'collapse sim --help' for the simulation options.");
+    .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage, input or output error, 70 internal error (a bug), 129/130/143 hangup/interrupted/terminated.\nRun 'collapse sim --help' for the simulation options.");
   for (const command of await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()))) root.addCommand(command);
   // Commander's own parse errors must follow the same rule as ours: one line, exit 2.
   const configure = (cmd: Command) => {
@@ -99,8 +99,13 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
     } else if (e instanceof CollapseError) {
       fail(e.message, e.exitCode);
+    } else if (e instanceof RangeError && /allocation failed|Invalid (typed )?array length|Array buffer/i.test(e.message)) {
+      // The memory estimate should refuse such runs first; this is the net under it.
+      fail(`not enough memory for this run (${e.message}); lower -r, -g or -m, or use less data`, 2);
     } else {
-      throw e;
+      // A bug, not a user's mistake: still one line (the trace on request), and its own exit code.
+      if (process.env.COLLAPSE_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      fail(`internal error: ${(e as Error).message ?? String(e)}; please report it with the command line (COLLAPSE_DEBUG=1 shows the trace)`, 70);
     }
   }
 }

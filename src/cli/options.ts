@@ -3,11 +3,14 @@
  * and gathers what the user gave — from flags and from a --config file — for resolution.
  */
 import { Command, Option } from "commander";
-import { readFileSync } from "node:fs";
 import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
 import type { RawOption } from "../config/resolve.js";
 import { UsageError } from "../errors.js";
 import { parseJson } from "../data/json.js";
+import { readTextSync } from "../data/read.js";
+
+/** A --config file is a few options and a grid: more than this is not a config file. */
+const MAX_CONFIG_BYTES = 16 * 2 ** 20;
 import { excerpt } from "../excerpt.js";
 
 const GROUP_TITLES: Record<OptionSpec["group"], string> = {
@@ -40,10 +43,16 @@ export function addSimOptions(cmd: Command): Command {
 export function readConfigFile(path: string): Map<string, RawOption> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    // Config files are small: read synchronously (options resolve synchronously), but never
+    // without bound, and strictly as UTF-8.
+    text = readTextSync(path, "check the path given to --config", MAX_CONFIG_BYTES, true).text;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --config ${path}: ${code === "ENOENT" ? "no such file" : excerpt(String(code ?? e))}`);
+    const message = (e as Error).message;
+    throw new UsageError(
+      message.startsWith(`${path} is larger`)
+        ? `--config ${path} is larger than the ${MAX_CONFIG_BYTES / 2 ** 20} MiB input limit; a config file holds options and a grid, not data`
+        : message.replace(/^cannot read /, "cannot read --config "),
+    );
   }
   const doc = parseJson(text, {
     name: path,

@@ -176,9 +176,11 @@ export async function readText(path: string, fix = "check the path given to --da
 
 /**
  * The synchronous reader, for worker threads re-reading a regular file the main thread already
- * read (and for library callers). Refuses anything that could block: stdin, FIFOs, devices.
+ * read, for small files read where no await is possible (--config), and for library callers.
+ * Stdin is refused (it can be read only once); a FIFO or device is read in chunks up to the limit
+ * only when `devices` is set (a --config from process substitution, `<(…)`).
  */
-export function readTextSync(path: string, fix = "check the path given to --data", limit = maxInputBytes()): TextInput {
+export function readTextSync(path: string, fix = "check the path given to --data", limit = maxInputBytes(), devices = false): TextInput {
   const name = inputName(path);
   let fd: number;
   try {
@@ -191,16 +193,19 @@ export function readTextSync(path: string, fix = "check the path given to --data
   try {
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw cannotRead(name, { code: "EISDIR" }, fix);
-    if (!stats.isFile()) throw new InputError(`${name} is not a regular file; it can be read only once, by the main thread`);
-    if (stats.size > limit) throw tooBig(name, limit);
-    const bytes = Buffer.allocUnsafe(stats.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
+    if (!stats.isFile() && !devices) throw new InputError(`${name} is not a regular file; it can be read only once, by the main thread`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // Regular files are read at their size; /proc files and devices report 0, so read until the end.
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stats.size - total, 1 << 16), limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      got += n;
+      total += n;
+      if (total > limit) throw tooBig(name, limit);
+      chunks.push(chunk.subarray(0, n));
     }
-    const used = bytes.subarray(0, got);
+    const used = Buffer.concat(chunks);
     return { name, text: decodeUtf8(used, name), sha256: createHash("sha256").update(used).digest("hex") };
   } catch (e) {
     if (e instanceof InputError) throw e;

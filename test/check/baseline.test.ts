@@ -18,9 +18,9 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-function inputError(path: string): string {
+async function inputError(path: string): Promise<string> {
   try {
-    readBaseline(path);
+    await readBaseline(path);
   } catch (e) {
     expect(e).toBeInstanceOf(InputError);
     expect((e as Error).message).not.toContain("\n");
@@ -32,19 +32,19 @@ function inputError(path: string): string {
 describe("readBaseline", () => {
   const good = () => JSON.parse(JSON.stringify(fakeResult({ var_ratio: [1, 0.9], w2: [0, 0.1] })));
 
-  it("reads a results document; nulls (JSON's NaN) become NaN", () => {
+  it("reads a results document; nulls (JSON's NaN) become NaN", async () => {
     const doc = good();
     doc.generations[1].metrics.w2.mean = null;
-    const { result } = readBaseline(file("ok.json", doc));
+    const { result } = await readBaseline(file("ok.json", doc));
     expect(result.generations[1]!.metrics.var_ratio!.mean).toBe(0.9);
     expect(result.generations[1]!.metrics.w2!.mean).toBeNaN();
   });
 
-  it("names the file, line and column of a JSON syntax error", () => {
-    expect(inputError(file("syntax.json", '{\n  "tool": {"name": "collapse",,}\n}'))).toMatch(/syntax\.json:2:31: baseline is not valid JSON/);
+  it("names the file, line and column of a JSON syntax error", async () => {
+    expect(await inputError(file("syntax.json", '{\n  "tool": {"name": "collapse",,}\n}'))).toMatch(/syntax\.json:2:31: baseline is not valid JSON/);
   });
 
-  it("names the first bad field and says how to fix it", () => {
+  it("names the first bad field and says how to fix it", async () => {
     const cases: [string, (d: Record<string, any>) => unknown, RegExp][] = [
       ["array", () => [], /the document must be a JSON object/],
       ["tool", (d) => ({ ...d, tool: { name: "other", version: "1" } }), /"tool" must be \{"name": "collapse"/],
@@ -57,11 +57,11 @@ describe("readBaseline", () => {
       ["names", (d) => (delete d.generations[1].metrics.w2, d), /"generations\[1\]".metrics must be the metrics of generation 0/],
     ];
     for (const [name, edit, message] of cases) {
-      const msg = inputError(file(`${name}.json`, edit(good())));
+      const msg = await inputError(file(`${name}.json`, edit(good())));
       expect(msg).toMatch(message);
       expect(msg).toMatch(/regenerate it with collapse sim --save-baseline FILE$/);
     }
-    expect(inputError(join(dir, "absent.json"))).toMatch(/cannot read baseline .*absent\.json: no such file/);
+    expect(await inputError(join(dir, "absent.json"))).toMatch(/cannot read baseline .*absent\.json: no such file/);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { BIN, ROOT } from "./cli.js";
 
 export interface Running {
@@ -15,7 +16,7 @@ export interface Running {
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
-export function start(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: "pipe" | "ignore" } = {}): Running {
+export function start(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: "pipe" | "ignore" | Readable } = {}): Running {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
