@@ -4,7 +4,7 @@
  * or over replicate workers of its own — then sends the result document.
  */
 import { parentPort } from "node:worker_threads";
-import { CollapseError } from "../errors.js";
+import { toThreadError } from "./thread-error.js";
 import type { Prepared } from "./loop.js";
 import { runParallel } from "./parallel.js";
 import { prepare } from "./run.js";
@@ -17,7 +17,7 @@ let jobs = 1;
 const post = (m: CoordinatorMessage) => port.postMessage(m);
 
 function report(e: unknown): void {
-  post({ type: "error", message: (e as Error).message, exitCode: e instanceof CollapseError ? e.exitCode : null, stack: (e as Error).stack });
+  post({ type: "error", error: toThreadError(e) });
 }
 
 port.on("message", (msg: CoordinatorTask | "run") => {

@@ -5,7 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
-import { CollapseError } from "../errors.js";
+import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
 import type { SimResult } from "./result.js";
 import { assemble } from "./run.js";
@@ -39,7 +39,7 @@ export interface WorkerTask {
 export type WorkerMessage =
   | { type: "progress"; generations: number }
   | { type: "block"; block: ReplicateBlock }
-  | { type: "error"; message: string; exitCode: number | null; stack?: string };
+  | { type: "error"; error: ThreadError };
 
 
 /**
@@ -83,7 +83,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
         } else {
           untrackWorker(worker);
           void worker.terminate();
-          reject(msg.exitCode !== null ? new CollapseError(msg.message, msg.exitCode) : new Error(msg.stack ?? msg.message));
+          reject(fromThreadError(msg.error));
         }
       });
       worker.on("error", (e) => {

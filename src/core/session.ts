@@ -10,7 +10,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
-import { CollapseError } from "../errors.js";
+import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { getModel } from "../models/index.js";
 import { runParallel, staysInThread } from "./parallel.js";
 import type { SimResult } from "./result.js";
@@ -38,7 +38,7 @@ export type CoordinatorMessage =
   | { type: "prepared"; view: PreparedView }
   | { type: "progress"; generations: number }
   | { type: "result"; result: SimResult }
-  | { type: "error"; message: string; exitCode: number | null; stack?: string };
+  | { type: "error"; error: ThreadError };
 
 export interface CoordinatorTask {
   readonly config: SimConfig;
@@ -112,7 +112,7 @@ function remoteSession(task: CoordinatorTask): Promise<Session> {
           settleRun?.resolve(msg.result);
           break;
         case "error":
-          fail(msg.exitCode !== null ? new CollapseError(msg.message, msg.exitCode) : new Error(msg.stack ?? msg.message));
+          fail(fromThreadError(msg.error));
           break;
       }
     });

@@ -1,6 +1,6 @@
 /** Worker thread body: prepares generation 0 once, then runs the replicate ranges it is sent. */
 import { parentPort } from "node:worker_threads";
-import { CollapseError } from "../errors.js";
+import { toThreadError } from "./thread-error.js";
 import type { Prepared } from "./loop.js";
 import { runReplicates } from "./loop.js";
 import type { WorkerMessage, WorkerTask } from "./parallel.js";
@@ -26,11 +26,6 @@ parentPort!.on("message", (task: WorkerTask) => {
     if (pending > 0) post({ type: "progress", generations: pending });
     post({ type: "block", block }, block.values.map((v) => v.buffer as ArrayBuffer));
   } catch (e) {
-    post({
-      type: "error",
-      message: (e as Error).message,
-      exitCode: e instanceof CollapseError ? e.exitCode : null,
-      stack: (e as Error).stack,
-    });
+    post({ type: "error", error: toThreadError(e) });
   }
 });

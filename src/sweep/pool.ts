@@ -7,6 +7,7 @@
  * Even one job runs on a worker: the main thread stays free to draw progress and to act on Ctrl-C.
  */
 import type { SeedResult } from "../core/seed.js";
+import { fromThreadError, type ThreadError } from "../core/thread-error.js";
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
@@ -26,7 +27,7 @@ export interface PointTask {
 
 export type PointMessage =
   | { type: "done"; index: number; body: string }
-  | { type: "error"; index: number; message: string; exitCode: number | null; stack?: string };
+  | { type: "error"; index: number; error: ThreadError };
 
 /**
  * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order;
@@ -79,8 +80,7 @@ export function runPoints(
       w.on("message", (msg: PointMessage) => {
         if (over) return;
         if (msg.type === "error") {
-          const what = label(msg.index);
-          fail(msg.exitCode !== null ? new CollapseError(`${what}: ${msg.message}`, msg.exitCode) : new Error(`${what}: ${msg.stack ?? msg.message}`));
+          fail(fromThreadError(msg.error, label(msg.index)));
           return;
         }
         finished.set(positionOf.get(msg.index)!, msg.body);

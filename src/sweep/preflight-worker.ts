@@ -6,7 +6,7 @@ import { parentPort } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
-import { CollapseError } from "../errors.js";
+import { toThreadError, type ThreadError } from "../core/thread-error.js";
 
 export interface PreflightItem {
   readonly index: number;
@@ -16,7 +16,7 @@ export interface PreflightItem {
 
 export type PreflightReply =
   | { type: "done"; notes: string[] }
-  | { type: "error"; index: number; message: string; exitCode: number | null; stack?: string };
+  | { type: "error"; index: number; error: ThreadError };
 
 parentPort!.on("message", (items: PreflightItem[]) => {
   const notes: string[] = [];
@@ -24,14 +24,7 @@ parentPort!.on("message", (items: PreflightItem[]) => {
     try {
       notes.push(...prepare(item.config, item.seed).notes);
     } catch (e) {
-      const reply: PreflightReply = {
-        type: "error",
-        index: item.index,
-        message: (e as Error).message,
-        exitCode: e instanceof CollapseError ? e.exitCode : null,
-        stack: (e as Error).stack,
-      };
-      parentPort!.postMessage(reply);
+      parentPort!.postMessage({ type: "error", index: item.index, error: toThreadError(e) } satisfies PreflightReply);
       return;
     }
   }

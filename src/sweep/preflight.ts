@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
-import { CollapseError } from "../errors.js";
+import { fromThreadError } from "../core/thread-error.js";
 import { prepare } from "../core/run.js";
 import { loadSeedAsync, type SeedResult } from "../core/seed.js";
 import { getModel } from "../models/index.js";
@@ -62,8 +62,7 @@ function prepareOffThread(items: PreflightItem[], label: (index: number) => stri
     worker.on("message", (reply: PreflightReply) => {
       stop();
       if (reply.type === "done") resolve(reply.notes);
-      else if (reply.exitCode !== null) reject(atPoint(label(reply.index), new CollapseError(reply.message, reply.exitCode)));
-      else reject(new Error(reply.stack ?? reply.message));
+      else reject(fromThreadError(reply.error, label(reply.index)));
     });
     worker.on("error", (e) => {
       stop();

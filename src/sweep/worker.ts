@@ -5,7 +5,7 @@
 import { parentPort } from "node:worker_threads";
 import { runReplicates } from "../core/loop.js";
 import { assemble, prepare } from "../core/run.js";
-import { CollapseError } from "../errors.js";
+import { toThreadError } from "../core/thread-error.js";
 import type { PointMessage, PointTask } from "./pool.js";
 import { renderPointBody } from "./render.js";
 
@@ -16,13 +16,7 @@ parentPort!.on("message", (task: PointTask) => {
     const result = assemble(prepared, [runReplicates(prepared, 0, prepared.config.replicates)]);
     message = { type: "done", index: task.index, body: renderPointBody(task.format, task.params, result) };
   } catch (e) {
-    message = {
-      type: "error",
-      index: task.index,
-      message: (e as Error).message,
-      exitCode: e instanceof CollapseError ? e.exitCode : null,
-      stack: (e as Error).stack,
-    };
+    message = { type: "error", index: task.index, error: toThreadError(e) };
   }
   parentPort!.postMessage(message);
 });
