@@ -6,7 +6,8 @@ import { checkMemory, estimateMemory, formatBytes, MAX_ARRAY, threadsThatFit, ty
 import { UsageError } from "../../src/errors.js";
 import { BIN, collapse, tempDir } from "../cli/cli.js";
 
-const base = { model: "gaussian", regime: "replace", components: 2, order: 2, quantiles: [] as number[] } as const;
+type EstimateConfig = Parameters<typeof estimateMemory>[0];
+const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = { model: "gaussian", regime: "replace", components: 2, order: 2, quantiles: [] };
 const machine = { total: 23.4e9, heapLimit: 4.3e9 };
 
 function refusal(f: () => void): string {
@@ -28,7 +29,7 @@ describe("memory estimate", () => {
   });
 
   it("accepts realistic large runs without running them", () => {
-    const fits = (config: Partial<typeof base> & { replicates: number; generations: number; sampleSize: number }, shape: DataShape, total = 8e9) =>
+    const fits = (config: Partial<EstimateConfig> & { replicates: number; generations: number; sampleSize: number }, shape: DataShape, total = 8e9) =>
       checkMemory(estimateMemory({ ...base, ...config }, shape), { total, heapLimit: 2e9 });
     fits({ replicates: 1000, generations: 1000, sampleSize: 10_000 }, { rows: 10_000, dims: 1, categories: 0, metrics: 13 });
     fits({ replicates: 200, generations: 200, sampleSize: 1_000_000, regime: "replace" }, { rows: 1_000_000, dims: 1, categories: 0, metrics: 13 });
@@ -52,7 +53,7 @@ describe("memory estimate", () => {
   });
 
   it("takes fewer worker threads rather than refuse when only the threads do not fit", () => {
-    const config = { ...base, model: "mvn", replicates: 16, generations: 10, sampleSize: 1_000_000 } as const;
+    const config: EstimateConfig = { ...base, model: "mvn", replicates: 16, generations: 10, sampleSize: 1_000_000 };
     const shape = { rows: 1_000_000, dims: 50, categories: 0, metrics: 13 };
     const t = threadsThatFit(config, shape, 16, { total: 8e9, heapLimit: 4e9 });
     expect(t).toBeGreaterThanOrEqual(1);
