@@ -163,7 +163,7 @@ const COLLINEAR = 1e-10;
 export function checkCovariance(cov: Float64Array, mean: Float64Array, d: number, names: readonly string[], model: string, where: string): void {
   const name = (j: number) => `${where}: column ${JSON.stringify(names[j] ?? String(j + 1))}`;
   for (let j = 0; j < d; j++) {
-    if (!(cov[j * d + j]! > (1e-12 * mean[j]!) ** 2)) throw new InputError(`${name(j)}: all values are equal${cov[j * d + j]! > 0 ? " to 12 significant digits" : ""} (${+mean[j]!.toPrecision(12)}); --model ${model} needs spread in every column — pick other columns with --column, or other data`);
+    if (!(cov[j * d + j]! > (1e-12 * mean[j]!) ** 2)) throw new InputError(`${name(j)}: all values are equal (${+mean[j]!.toPrecision(12)}); --model ${model} needs spread in every column — pick other columns with --column, or other data`);
   }
   // (√ each variance separately: their product under- or overflows for variances of 1e-200 or 1e200.)
   // Cholesky of the correlation matrix: pivot_j² = 1 − R²_j, the share of column j's variance not
