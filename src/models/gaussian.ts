@@ -54,14 +54,15 @@ function checkSpread(x: Float64Array, name: string): void {
   if (lo === hi) throw new InputError(`${name}: all ${x.length} values are equal (${x[0]}); a Gaussian needs some spread`);
   const mu = mean(x);
   const sd = standardDeviation(x, mu, 0);
+  const drawn = name.startsWith("--source");
   if (!(sd >= MIN_NORMAL)) {
     throw new InputError(
-      `${name}: the values' standard deviation (${short(sd)}) underflows: it is below the smallest normal double 2.2e-308, where doubles keep too few digits to fit a Gaussian; rescale the data (multiply it by a power of 10)`,
+      `${name}: the values' standard deviation (${short(sd)}) underflows: it is below the smallest normal double 2.2e-308, where doubles keep too few digits to fit a Gaussian; ${drawn ? "use a wider source" : "rescale the data (multiply it by a power of 10)"}`,
     );
   }
   if (!(Math.abs(mu) + HEADROOM * sd <= MAX_DOUBLE)) {
     throw new InputError(
-      `${name}: values out of range: a Gaussian of mean ${short(mu)} and standard deviation ${short(sd)} draws values that overflow a double (|mean| + ${HEADROOM}·sd > 1.8e308); rescale the data (divide it by a power of 10)`,
+      `${name}: values out of range: a Gaussian of mean ${short(mu)} and standard deviation ${short(sd)} draws values that overflow a double (|mean| + ${HEADROOM}·sd > 1.8e308); ${drawn ? "use a narrower source" : "rescale the data (divide it by a power of 10)"}`,
     );
   }
 }
