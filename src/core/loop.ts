@@ -8,6 +8,7 @@ import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
 import type { AnyModel, Metrics } from "./model.js";
 import { deriveSeed, Rng } from "./rng.js";
+import type { DataShape } from "./memory.js";
 import type { SeedResult } from "./seed.js";
 
 /** Everything a replicate needs, computed once: the seed data, θ0 and the generation-0 reference. */
@@ -18,6 +19,8 @@ export interface Prepared {
   readonly params0: unknown;
   readonly reference: unknown;
   readonly metricNames: readonly string[];
+  /** The data's shape, for the memory estimate (how many worker threads fit). */
+  readonly shape: DataShape;
   readonly metrics0: Metrics;
   /** New real data for the `fresh` regime: from the generative source, or D0 resampled. */
   readonly freshReal: (n: number, rng: Rng) => unknown;

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
+import { threadsThatFit } from "./memory.js";
 import type { SimResult } from "./result.js";
 import { assemble } from "./run.js";
 import type { SeedResult } from "./seed.js";
@@ -51,7 +52,8 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   // Short runs stay in this thread. Others always go to workers, even with --jobs 1, so that
   // the main thread stays free to draw progress and to act on a signal at once.
   if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
-  const workers = Math.max(1, Math.min(jobs, replicates));
+  // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
+  const workers = threadsThatFit(p.config, p.shape, Math.max(1, Math.min(jobs, replicates)));
 
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
   const chunkCount = Math.min(replicates, workers * 4);

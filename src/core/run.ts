@@ -8,6 +8,7 @@ import { getModel } from "../models/index.js";
 import { TOOL } from "../version.js";
 import { collect, summarize, type Summary } from "./aggregate.js";
 import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
+import { checkMemory, estimateMemory, type DataShape } from "./memory.js";
 import type { Rng } from "./rng.js";
 import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
@@ -21,6 +22,14 @@ export interface PrepareOutcome {
 /** Reads the seed data, fits generation 0 and fixes every default that depends on the data. */
 export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome {
   const model = getModel(config.model);
+  if (!loaded && config.data === null) {
+    // A drawn seed and the run itself are checked before the draw: -r 1000000 -g 100000 must not
+    // wait for anything.
+    const rows = config.seedSize ?? 100;
+    const dims = model.input === "table" ? config.dims : 1;
+    const provisional = { ...config, sampleSize: config.sampleSize ?? rows } as ResolvedConfig;
+    checkMemory(estimateMemory(provisional, { rows, dims, categories: 0, metrics: metricCountBefore(model, provisional, dims) }));
+  }
   const seed = loaded ?? loadSeed(model, config);
   const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
   const { data: data0, heldOut } = model.seed(seed.input, provisional);
@@ -42,6 +51,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
       );
     }
   }
+  checkMemory(estimateMemory(resolved, dataShape(data0, size0, 0, 1)));
   const params0 = model.fit(data0, resolved);
   const reference = model.reference(data0, params0, resolved, heldOut);
   const source = seed.source;
@@ -49,13 +59,17 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
     source !== null
       ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), resolved, "fresh").data
       : (n: number, rng: Rng) => model.ops.resample(data0, n, rng);
+  const metricNames = model.metricNames(resolved, reference);
+  const shape = dataShape(data0, size0, model.extinctions?.categories(reference).length ?? 0, metricNames.length);
+  checkMemory(estimateMemory(resolved, shape));
   const prepared: Prepared = {
     model,
     config: resolved,
     data0,
     params0,
     reference,
-    metricNames: model.metricNames(resolved, reference),
+    metricNames,
+    shape,
     metrics0: model.measure(params0, data0, reference, resolved),
     freshReal,
     seed,
@@ -76,6 +90,24 @@ function withDataHash(config: ResolvedConfig, sha256: string | null): ResolvedCo
     if (key === "data") out.dataSha256 = sha256;
   }
   return out as unknown as ResolvedConfig;
+}
+
+/**
+ * The number of metrics before any data exists: the numeric models name them from the
+ * configuration (gmm also from the dimension); a model that needs its reference counts as one.
+ */
+function metricCountBefore(model: ReturnType<typeof getModel>, config: ResolvedConfig, dims: number): number {
+  try {
+    return model.metricNames(config, { params: { dims } }).length;
+  } catch {
+    return 1;
+  }
+}
+
+/** The data's shape for the memory estimate: rows, columns (multivariate rows carry `dims`), categories. */
+function dataShape(data0: unknown, rows: number, categories: number, metrics: number): DataShape {
+  const dims = (data0 as { dims?: unknown } | null)?.dims;
+  return { rows, dims: typeof dims === "number" ? dims : 1, categories, metrics };
 }
 
 /** Builds the result document from replicate blocks covering 0…R−1. */

@@ -5,6 +5,7 @@
  */
 import { UsageError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
+import { HEADROOM, MAX_DOUBLE, RESOLUTION, short } from "../stats/limits.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
 import type { UniformSource } from "../stats/uniform.js";
 
@@ -52,7 +53,15 @@ class Parser {
     const m = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(this.text.slice(this.i));
     if (!m) this.fail("expected a number");
     this.i += m[0].length;
-    return Number(m[0]);
+    const x = Number(m[0]);
+    // A literal past the range of a double silently becomes ±Infinity or 0; say so, not "sigma must be > 0".
+    if (!Number.isFinite(x)) this.outOfRange(`${m[0]} overflows a double; use a value below 1.8e308`);
+    if (x === 0 && /[1-9]/.test(m[1]!)) this.outOfRange(`${m[0]} underflows to 0 in a double; use a value above 5e-324 (or 0)`);
+    return x;
+  }
+  /** A parameter no double can hold or no draw can survive (no character position: the whole value is at fault). */
+  outOfRange(what: string): never {
+    throw new UsageError(`--source "${this.text}": ${what}`);
   }
   private name(): string {
     this.skip();
@@ -81,6 +90,11 @@ class Parser {
       this.expect(")");
       if (parts.some((p) => p.kind === "zipf")) this.fail("a mixture combines numeric distributions only");
       if (weights.some((w) => !(w > 0))) this.fail("mixture weights must be positive");
+      // Only the ratios matter; weights whose sum overflows are scaled down (others stay as given, bit for bit).
+      if (!Number.isFinite(weights.reduce((a, b) => a + b, 0))) {
+        const top = Math.max(...weights);
+        for (let j = 0; j < weights.length; j++) weights[j] = weights[j]! / top;
+      }
       this.depth--;
       return { kind: "mixture", weights, parts };
     }
@@ -97,14 +111,17 @@ class Parser {
       case "normal":
         need(2);
         if (!(args[1]! > 0)) this.fail("sigma must be > 0");
+        this.checkScale(name, "sigma", args[0]!, args[1]!);
         return { kind: "normal", mu: args[0]!, sigma: args[1]! };
       case "uniform":
         need(2);
         if (!(args[1]! > args[0]!)) this.fail("uniform(a,b) needs a < b");
+        if (!Number.isFinite(args[1]! - args[0]!)) this.outOfRange("the width b − a overflows a double; keep b − a below 1.8e308");
         return { kind: "uniform", a: args[0]!, b: args[1]! };
       case "laplace":
         need(2);
         if (!(args[1]! > 0)) this.fail("the scale b must be > 0");
+        this.checkScale(name, "b", args[0]!, args[1]!);
         return { kind: "laplace", mu: args[0]!, b: args[1]! };
       case "t":
         need(1);
@@ -117,6 +134,17 @@ class Parser {
         return { kind: "zipf", s: args[0]!, k: args[1]! };
       default:
         this.fail(`unknown distribution ${JSON.stringify(excerpt(name, 40))}`);
+    }
+  }
+  /** A location–scale family's draws must stay finite and distinct as doubles. */
+  private checkScale(name: string, scale: string, mu: number, sigma: number): void {
+    if (!(Math.abs(mu) + HEADROOM * sigma <= MAX_DOUBLE)) {
+      this.outOfRange(`draws of ${name}(${short(mu)},${short(sigma)}) reach |mu| + ${HEADROOM}·${scale} and overflow a double; keep that below 1.8e308`);
+    }
+    if (sigma < Math.abs(mu) * RESOLUTION) {
+      this.outOfRange(
+        `${scale} ${short(sigma)} is below the resolution of a double at mu ${short(mu)} (neighbouring doubles there are ${short(Math.abs(mu) * 2 ** -52)} apart): the draws would all be equal; raise ${scale} or move mu nearer 0`,
+      );
     }
   }
   end(): void {
@@ -195,11 +223,38 @@ function gamma(shape: number, src: UniformSource): number {
   }
 }
 
-/** n draws of a numeric source. */
+/** The spec written back as text (shortest round-trip numbers), for messages. */
+export function formatSource(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case "normal":
+      return `normal(${spec.mu},${spec.sigma})`;
+    case "uniform":
+      return `uniform(${spec.a},${spec.b})`;
+    case "laplace":
+      return `laplace(${spec.mu},${spec.b})`;
+    case "t":
+      return `t(${spec.df})`;
+    case "zipf":
+      return `zipf(${spec.s},${spec.k})`;
+    case "mixture":
+      return `mixture(${spec.parts.map((p, j) => `${spec.weights[j]}*${formatSource(p)}`).join(",")})`;
+  }
+}
+
+/**
+ * n draws of a numeric source. A draw that overflows (t with tiny degrees of freedom, whose
+ * χ² divisor underflows to 0) is a UsageError naming the source, never an Infinity in the data.
+ */
 export function drawNumbers(spec: SourceSpec, n: number, src: UniformSource): Float64Array {
   const out = new Float64Array(n);
-  if (spec.kind === "normal") return fillNormal(out, src, spec.mu, spec.sigma);
-  for (let i = 0; i < n; i++) out[i] = draw(spec, src);
+  if (spec.kind === "normal") fillNormal(out, src, spec.mu, spec.sigma);
+  else for (let i = 0; i < n; i++) out[i] = draw(spec, src);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(out[i]!)) {
+      const fix = spec.kind === "t" ? "use more degrees of freedom" : "use parameters whose draws stay within ±1.8e308";
+      throw new UsageError(`--source "${formatSource(spec)}": draw ${i + 1} is ${out[i]}: the draws overflow a double; ${fix}`);
+    }
+  }
   return out;
 }
 

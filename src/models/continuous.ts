@@ -3,6 +3,7 @@ import type { Estimator, Regime } from "../config/spec.js";
 import { chiSquareSfInverse } from "../stats/linalg.js";
 import { normalPdf, normalCdf, normalSf } from "../stats/normal.js";
 import { logGamma } from "../stats/special.js";
+import { MIN_NORMAL, ratioOfSquares } from "../stats/limits.js";
 
 /** The suffix of a tail metric: k = 2 → "2", k = 2.5 → "2p5" (names must be expression identifiers). */
 export function tailSuffix(k: number): string {
@@ -36,7 +37,10 @@ export function gaussianW2(mu1: number, sigma1: number, mu2: number, sigma2: num
 /** KL(N(μ1,σ1²) ‖ N(μ2,σ2²)) = ln(σ2/σ1) + (σ1² + (μ1−μ2)²)/(2σ2²) − ½, in nats. */
 export function gaussianKl(mu1: number, sigma1: number, mu2: number, sigma2: number): number {
   const d = mu1 - mu2;
-  return Math.log(sigma2 / sigma1) + (sigma1 * sigma1 + d * d) / (2 * sigma2 * sigma2) - 0.5;
+  const kl = Math.log(sigma2 / sigma1) + (sigma1 * sigma1 + d * d) / (2 * sigma2 * sigma2) - 0.5;
+  // Squares of spreads near 1e200 or 1e-200 overflow or underflow; the ratios do not.
+  if (Number.isFinite(kl) && sigma2 * sigma2 >= MIN_NORMAL) return kl;
+  return Math.log(sigma2 / sigma1) + (ratioOfSquares(sigma1, sigma2) + ratioOfSquares(d, sigma2)) / 2 - 0.5;
 }
 
 /**

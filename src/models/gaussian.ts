@@ -6,7 +6,8 @@ import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
 import type { Metrics, Model, SeedInput } from "../core/model.js";
 import type { Rng } from "../core/rng.js";
-import { mean, variance } from "../stats/moments.js";
+import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
+import { mean, standardDeviation } from "../stats/moments.js";
 import { normalTwoSidedTail } from "../stats/normal.js";
 import { quantilesInPlace } from "../stats/select.js";
 import { digamma } from "../stats/special.js";
@@ -35,7 +36,35 @@ export function quantileMetricName(p: number): string {
 
 function fitGaussian(x: Float64Array, config: ResolvedConfig): GaussianParams {
   const mu = mean(x);
-  return { mu, sigma: Math.sqrt(variance(x, mu, config.estimator === "unbiased" ? 1 : 0)) };
+  return { mu, sigma: standardDeviation(x, mu, config.estimator === "unbiased" ? 1 : 0) };
+}
+
+/**
+ * The seed data must give a Gaussian that doubles can hold and sample: some spread ("all values
+ * are equal" only when they are), a spread that is a normal double (subnormal values keep too few
+ * bits to fit anything), and draws of the fit that stay finite.
+ */
+function checkSpread(x: Float64Array, name: string): void {
+  let lo = x[0]!;
+  let hi = x[0]!;
+  for (let i = 1; i < x.length; i++) {
+    if (x[i]! < lo) lo = x[i]!;
+    if (x[i]! > hi) hi = x[i]!;
+  }
+  if (lo === hi) throw new InputError(`${name}: all ${x.length} values are equal (${x[0]}); a Gaussian needs some spread`);
+  const mu = mean(x);
+  const sd = standardDeviation(x, mu, 0);
+  const drawn = name.startsWith("--source");
+  if (!(sd >= MIN_NORMAL)) {
+    throw new InputError(
+      `${name}: the values' standard deviation (${short(sd)}) underflows: it is below the smallest normal double 2.2e-308, where doubles keep too few digits to fit a Gaussian; ${drawn ? "use a wider source" : "rescale the data (multiply it by a power of 10)"}`,
+    );
+  }
+  if (!(Math.abs(mu) + HEADROOM * sd <= MAX_DOUBLE)) {
+    throw new InputError(
+      `${name}: values out of range: a Gaussian of mean ${short(mu)} and standard deviation ${short(sd)} draws values that overflow a double (|mean| + ${HEADROOM}·sd > 1.8e308); ${drawn ? "use a narrower source" : "rescale the data (divide it by a power of 10)"}`,
+    );
+  }
 }
 
 export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = {
@@ -49,10 +78,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     // The fresh regime's real part may be a single draw; only the seed data must support a fit.
     if (purpose === "fresh") return { data: x };
     if (x.length < 2) throw new InputError(`${input.name} holds a single value; a Gaussian needs at least two`);
-    const mu = mean(x);
-    if (!(variance(x, mu, 0) > 0)) {
-      throw new InputError(`${input.name}: all ${x.length} values are equal (${x[0]}); a Gaussian needs some spread`);
-    }
+    checkSpread(x, input.name);
     return { data: x };
   },
 
@@ -86,7 +112,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     const m: Metrics = {
       mean: mu,
       std: sigma,
-      var_ratio: (sigma * sigma) / (ref.sigma * ref.sigma),
+      var_ratio: ratioOfSquares(sigma, ref.sigma),
       log_var_ratio: 2 * Math.log(sigma / ref.sigma),
       mean_drift: (mu - ref.mu) / ref.sigma,
       w2: gaussianW2(mu, sigma, ref.mu, ref.sigma),

@@ -31,7 +31,7 @@ import { normalCdf } from "../stats/normal.js";
 import { fillNormal } from "../stats/ziggurat.js";
 import { componentLogDensities, mixtureMoments, selectMixture, type Mixture } from "./em.js";
 import { tailMetricNames, tailNames, type TailNames } from "./continuous.js";
-import { checkCovariance, fillGaussianRows, radiusFor, regularizedCholesky, rowCovariance, rowMean, rowsOps, seedLabel, sphereDirections, tableRows, type Rows } from "./mvn.js";
+import { checkColumnRange, checkCovariance, fillGaussianRows, radiusFor, regularizedCholesky, rowCovariance, rowMean, rowsOps, seedLabel, sphereDirections, tableRows, type Rows } from "./mvn.js";
 
 export interface GmmParams extends Mixture {
   /** The mixture's overall mean and covariance, its Cholesky factor and log-determinant. */
@@ -236,9 +236,12 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
   defaultSource: "mixture(0.5*normal(-2,1),0.5*normal(2,1))",
   input: "table",
 
-  seed(input) {
-    // Checks of the data wait for reference(): seed() also shapes the fresh regime's small draws.
-    return { data: tableRows(input, "gmm") };
+  seed(input, config, purpose = "generation0") {
+    // Most checks of the data wait for reference(): seed() also shapes the fresh regime's small draws.
+    // The range check cannot wait: generation 0 is fitted before reference() runs.
+    const data = tableRows(input, "gmm");
+    if (purpose === "generation0") checkColumnRange(data, "gmm", seedLabel(config));
+    return { data };
   },
 
   metricNames(config, reference) {

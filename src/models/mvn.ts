@@ -12,6 +12,7 @@
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { InputError, UsageError } from "../errors.js";
+import { MIN_NORMAL, short } from "../stats/limits.js";
 import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
 import { deriveSeed, Rng } from "../core/rng.js";
 import { cholesky, choleskyFailure, frobeniusSquared, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, symmetricEigen, trace } from "../stats/linalg.js";
@@ -95,6 +96,40 @@ export function seedLabel(config: SimConfig): string {
   return config.data !== null ? config.data : `--source ${config.source}`;
 }
 
+/**
+ * Each column's variance must be a normal finite double for a covariance (and its Cholesky
+ * factor, its determinant) to mean anything: deviations beyond ≈1e154 square to Infinity,
+ * deviations below ≈1e-154 square to (sub)normal dust. Either is named here, before generation 0
+ * is fitted, as what it is — not as equal values, collinear columns or a hang.
+ */
+export function checkColumnRange(r: Rows, model: string, where: string): void {
+  const d = r.dims;
+  const x = r.values;
+  const n = x.length / d;
+  if (n === 0) return;
+  const mu = rowMean(r, new Float64Array(d));
+  for (let j = 0; j < d; j++) {
+    let ss = 0;
+    let top = 0;
+    for (let i = 0; i < n; i++) {
+      const dev = x[i * d + j]! - mu[j]!;
+      ss += dev * dev;
+      top = Math.max(top, Math.abs(dev));
+    }
+    const column = `${where}: column ${JSON.stringify(r.names?.[j] ?? String(j + 1))}`;
+    if (!Number.isFinite(ss / n)) {
+      throw new InputError(
+        `${column}: its variance overflows a double (values up to ${short(top)} from the mean; --model ${model} needs deviations below 1e154); rescale the column (divide it by a power of 10)`,
+      );
+    }
+    if (top > 0 && ss / n < MIN_NORMAL) {
+      throw new InputError(
+        `${column}: its variance underflows a double (values only ${short(top)} from the mean; --model ${model} needs deviations above 1e-154); rescale the column (multiply it by a power of 10)`,
+      );
+    }
+  }
+}
+
 /** Relative size of the first ridge added to a covariance that is not numerically positive definite. */
 const RIDGE = 1e-12;
 
@@ -109,6 +144,8 @@ export function regularizedCholesky(cov: Float64Array, d: number, out: Float64Ar
   const scale = trace(cov, d) / d;
   let delta = scale > 0 && Number.isFinite(scale) ? RIDGE * scale : 1e-300;
   for (;;) {
+    // A covariance with ±Infinity or NaN in it never factorises, whatever the ridge: stop, say why.
+    if (!Number.isFinite(delta)) throw new InputError("a fitted covariance is not finite (its values overflow a double); rescale the data (divide it by a power of 10)");
     for (let i = 0; i < d; i++) cov[i * d + i]! += delta;
     if (cholesky(cov, d, out)) return out;
     delta *= 100;
@@ -128,11 +165,12 @@ export function checkCovariance(cov: Float64Array, mean: Float64Array, d: number
   for (let j = 0; j < d; j++) {
     if (!(cov[j * d + j]! > (1e-12 * mean[j]!) ** 2)) throw new InputError(`${name(j)}: all values are equal (${+mean[j]!.toPrecision(12)}); --model ${model} needs spread in every column — pick other columns with --column, or other data`);
   }
+  // (√ each variance separately: their product under- or overflows for variances of 1e-200 or 1e200.)
   // Cholesky of the correlation matrix: pivot_j² = 1 − R²_j, the share of column j's variance not
   // explained linearly by the columns before it.
   const corr = new Float64Array(d * d);
   for (let a = 0; a < d; a++) {
-    for (let b = 0; b < d; b++) corr[a * d + b] = cov[a * d + b]! / Math.sqrt(cov[a * d + a]! * cov[b * d + b]!);
+    for (let b = 0; b < d; b++) corr[a * d + b] = cov[a * d + b]! / (Math.sqrt(cov[a * d + a]!) * Math.sqrt(cov[b * d + b]!));
   }
   const j = choleskyFailure(corr, d, new Float64Array(d * d), COLLINEAR);
   if (j >= 0) {
@@ -349,9 +387,12 @@ export const mvn: Model<Rows, MvnParams, MvnReference> = {
   defaultSource: "normal(0,1)",
   input: "table",
 
-  seed(input) {
-    // Checks of the data wait for reference(): seed() also shapes the fresh regime's small draws.
-    return { data: tableRows(input, "mvn") };
+  seed(input, config, purpose = "generation0") {
+    // Most checks of the data wait for reference(): seed() also shapes the fresh regime's small draws.
+    // The range check cannot wait: generation 0 is fitted before reference() runs.
+    const data = tableRows(input, "mvn");
+    if (purpose === "generation0") checkColumnRange(data, "mvn", seedLabel(config));
+    return { data };
   },
 
   metricNames(config) {

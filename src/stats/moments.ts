@@ -30,7 +30,13 @@ export function mean(x: Float64Array, n: number = x.length): number {
     s1 += x[i + 1]!;
   }
   if (i < n) s0 += x[i]!;
-  return (s0 + s1) / n;
+  const m = (s0 + s1) / n;
+  if (Number.isFinite(m)) return m;
+  // The sum overflowed (values near 1e308): sum x_i / n instead, slower but finite. NaN or ±Infinity
+  // in the data still propagates.
+  let t = 0;
+  for (let j = 0; j < n; j++) t += x[j]! / n;
+  return t;
 }
 
 /**
@@ -65,4 +71,44 @@ export function variance(x: Float64Array, mu: number, ddof: 0 | 1, n: number = x
   const m2 = ss - (s * s) / n;
   // Rounding can push a (near-)constant sample a hair below zero; a variance is never negative.
   return m2 > 0 ? m2 / (n - ddof) : 0;
+}
+
+/** Below this sum of squares, squares of deviations may have underflowed (|d| < 1.5e-154). */
+const TINY_SS = 1e-280;
+
+/**
+ * Sample standard deviation about `mu` (as `variance`, then √), finite and accurate whatever the
+ * scale of the data: when the squares overflow (deviations beyond 1e154) or underflow (below
+ * 1e-154) the deviations are divided by the largest of them first and the result scaled back,
+ * so data of ±1e300 or of 1e-300 get their true spread instead of Infinity or 0. Ordinary data
+ * take the plain path and get exactly √variance. 0 only when every deviation is 0.
+ *
+ * @example standardDeviation(Float64Array.of(1e300, -1e300), 0, 0) // 1e300
+ */
+export function standardDeviation(x: Float64Array, mu: number, ddof: 0 | 1, n: number = x.length): number {
+  const v = variance(x, mu, ddof, n);
+  if (v < Number.MAX_VALUE && (v >= TINY_SS || v === 0)) {
+    if (v > 0 || !anyDeviation(x, mu, n)) return Math.sqrt(v);
+  }
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(x[i]! - mu));
+  if (!(scale > 0)) return scale === 0 ? 0 : Number.NaN;
+  if (!Number.isFinite(scale)) {
+    // x − mu itself overflowed (mu ≈ −x ≈ 1e308): halve everything first.
+    return 2 * standardDeviation(x.map((v) => v / 2), mu / 2, ddof, n);
+  }
+  let ss = 0;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (x[i]! - mu) / scale;
+    s += d;
+    ss += d * d;
+  }
+  const m2 = ss - (s * s) / n;
+  return m2 > 0 ? scale * Math.sqrt(m2 / (n - ddof)) : 0;
+}
+
+function anyDeviation(x: Float64Array, mu: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (x[i]! !== mu) return true;
+  return false;
 }

@@ -1,0 +1,250 @@
+/**
+ * The memory a run will need, estimated before anything large is allocated, and the refusal when
+ * it cannot fit: a run that would die with a RangeError or a heap crash after minutes is an exit 2
+ * at once, with one line naming the estimate, its largest part and what the machine has.
+ *
+ * The model is deliberately simple and errs high (measured peaks are 0.5–1× the estimate): it
+ * counts the data every thread holds at once, the per-generation metric values, and the
+ * JavaScript objects of the summaries and the output document. Typed arrays live outside V8's
+ * heap and are compared with the machine's memory; objects and strings live on the heap and are
+ * also compared with V8's heap limit.
+ */
+import { totalmem } from "node:os";
+import { getHeapStatistics } from "node:v8";
+import type { ResolvedConfig } from "../config/config.js";
+import { UsageError } from "../errors.js";
+
+/** What the estimate needs to know of the data, beyond the configuration. */
+export interface DataShape {
+  /** Observations in the seed data (samples, rows, tokens; categories for categorical). */
+  readonly rows: number;
+  /** Columns of a row (1 for gaussian, categorical and ngram). */
+  readonly dims: number;
+  /** Categories (categorical) or vocabulary size (ngram); 0 when not applicable. */
+  readonly categories: number;
+  /** Metrics recorded per generation. */
+  readonly metrics: number;
+}
+
+export interface MemoryPart {
+  /** What the part is, with its factors, as a message shows it. */
+  readonly what: string;
+  readonly bytes: number;
+  /** True when the part is JavaScript objects or strings (counted against V8's heap limit). */
+  readonly heap: boolean;
+  /** How to make it smaller. */
+  readonly fix: string;
+}
+
+export interface MemoryEstimate {
+  readonly total: number;
+  /** The heap parts of the main thread. */
+  readonly heap: number;
+  readonly parts: readonly MemoryPart[];
+  /** The longest single typed array the run creates. */
+  readonly longestArray: { readonly length: number; readonly what: string; readonly fix: string };
+}
+
+export interface MachineMemory {
+  /** Physical memory, or the cgroup limit when lower. */
+  readonly total: number;
+  /** V8's heap limit of this process. */
+  readonly heapLimit: number;
+}
+
+/** Node and its modules before any data: measured ≈ 50 MB for the main thread, ≈ 25 MB per worker. */
+const BASE = 60e6;
+const PER_WORKER = 30e6;
+
+/**
+ * Heap per (generation, metric) of the result: the summary object, the typed array header of the
+ * collected values, and the output document (JSON tree and text). Measured ≈ 900 bytes at
+ * -g 100000 -r 1 (1.27 GB for 1.3 million cells).
+ */
+const HEAP_PER_CELL = 900;
+
+/** Short-lived samples wait for the garbage collector: a thread holds about two at once. */
+const GARBAGE = 2;
+
+/** The longest typed array V8 creates (elements). */
+export const MAX_ARRAY = 2 ** 32 - 1;
+
+/**
+ * Bytes per observation of training data held by one thread, fit scratch included, by model:
+ * - gaussian: 8 (one double), +8 with --quantiles (the copy selection reorders);
+ * - mvn: 8·d;
+ * - gmm: 8·d + 8·K (EM responsibilities) + 8 (k-means++ distances);
+ * - categorical: 0 (the data is a count vector, see fixedBytes);
+ * - ngram: 4 (a token id) + order × 72 (per distinct k-gram: five ints and hash slots), an upper
+ *   bound reached when every k-gram of the training text is new.
+ */
+export function bytesPerRow(config: Pick<ResolvedConfig, "model" | "components" | "order" | "quantiles">, dims: number): number {
+  switch (config.model) {
+    case "gaussian":
+      return 8 + (config.quantiles.length > 0 ? 8 : 0);
+    case "mvn":
+      return 8 * dims;
+    case "gmm":
+      return 8 * dims + 8 * config.components + 8;
+    case "categorical":
+      return 0;
+    case "ngram":
+      return 4 + config.order * 72;
+    default:
+      return 8 * dims;
+  }
+}
+
+/**
+ * Bytes per thread independent of the number of rows: categorical keeps a few vectors over its
+ * categories (counts, probabilities, an alias table: ≈ 48 bytes per category); ngram its
+ * vocabulary (≈ 64 bytes per distinct token, on the heap).
+ */
+function fixedBytes(model: string, categories: number): number {
+  if (model === "categorical") return 48 * categories;
+  if (model === "ngram") return 64 * categories;
+  return 0;
+}
+
+const GB = 1e9;
+
+/** Bytes as messages show them: "74.5 GB", "812 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e12) return `${(bytes / 1e12).toFixed(1)} TB`;
+  if (bytes >= 0.95 * GB) return `${(bytes / GB).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+type EstimateConfig = Pick<
+  ResolvedConfig,
+  "model" | "replicates" | "generations" | "sampleSize" | "regime" | "components" | "order" | "quantiles"
+>;
+
+/**
+ * The peak memory of a run whose replicates run on `threads` threads at once (1: the main thread
+ * only; more: that many workers, each with its own copy of the seed data).
+ */
+export function estimateMemory(config: EstimateConfig, shape: DataShape, threads = 1): MemoryEstimate {
+  const R = config.replicates;
+  const G = config.generations;
+  const M = config.sampleSize;
+  const d = shape.dims;
+  const row = bytesPerRow(config, d);
+  const dataRow = config.model === "categorical" ? 0 : config.model === "ngram" ? 4 : 8 * d;
+  const parts: MemoryPart[] = [];
+  const workers = threads > 1 ? threads : 0;
+  const inThreads = threads > 1 ? `, in each of ${threads} threads` : "";
+
+  parts.push({ what: "Node itself", bytes: BASE + workers * PER_WORKER, heap: false, fix: "lower --jobs" });
+
+  // Each thread prepares its own generation 0 from the seed input (a table and its rows: twice).
+  const copies = 1 + workers;
+  parts.push({
+    what: `the seed data (${shape.rows} rows × ${d} column(s) × 8 bytes, twice${copies > 1 ? `, in each of ${copies} threads` : ""})`,
+    bytes: copies * 2 * (config.model === "categorical" ? 8 * shape.categories : shape.rows * Math.max(dataRow, 8 * d)),
+    heap: false,
+    fix: "use less seed data (--seed-size, a smaller file) or lower --jobs",
+  });
+
+  // One replicate's training data per thread: M fresh rows (two alive at once), plus for
+  // accumulate the pool of n0 + G·M rows in a buffer of up to twice that capacity.
+  const pool = config.regime === "accumulate" ? 2 * (shape.rows + G * M) : 0;
+  const rows = GARBAGE * M * (config.regime === "mix" || config.regime === "fresh" ? 2 : 1) + pool;
+  const perThread = rows * row + fixedBytes(config.model, shape.categories) * GARBAGE;
+  parts.push({
+    what:
+      config.regime === "accumulate"
+        ? `the accumulated training pool (n0 + G×M = ${shape.rows} + ${G} × ${M} rows × ${row} bytes, up to twice${inThreads})`
+        : `the samples (M=${M} rows × ${row} bytes, ${GARBAGE} at a time${inThreads})`,
+    bytes: threads * perThread,
+    heap: config.model === "ngram",
+    fix: config.regime === "accumulate" ? "lower -g or -m, or use another --regime" : "lower -m (or --dims, --components)",
+  });
+
+  // Every replicate's metric values per generation: the workers' blocks, then collected per generation.
+  const cells = (G + 1) * shape.metrics;
+  parts.push({
+    what: `the metric values (R=${R} × G+1=${G + 1} generations × ${shape.metrics} metrics × 8 bytes, twice)`,
+    bytes: 2 * R * cells * 8,
+    heap: false,
+    fix: "lower -r or -g",
+  });
+  parts.push({
+    what: `the summaries and the output document (${G + 1} generations × ${shape.metrics} metrics)`,
+    bytes: cells * HEAP_PER_CELL,
+    heap: true,
+    fix: "lower -g, or fewer --quantiles and --tail-k",
+  });
+  if (shape.categories > 0 && (config.model === "categorical" || config.model === "ngram")) {
+    parts.push({
+      what: `the extinction records (R=${R} × ${shape.categories} categories × 4 bytes)`,
+      bytes: R * (shape.categories * 4 + 100),
+      heap: false,
+      fix: "lower -r",
+    });
+  }
+
+  const total = parts.reduce((s, p) => s + p.bytes, 0);
+  const heap = parts.filter((p) => p.heap).reduce((s, p) => s + p.bytes, 0);
+  // The longest typed arrays: a block's values of one metric (the main thread runs every
+  // replicate in one block), the pool, one sample.
+  const candidates = [
+    { length: (G + 1) * R, what: `one metric's values (R=${R} × G+1=${G + 1})`, fix: "lower -r or -g" },
+    { length: shape.rows * d, what: `the seed data (n0=${shape.rows} rows × ${d} columns)`, fix: "use less seed data (--seed-size, a smaller file)" },
+    { length: M * d, what: `one sample (M=${M} rows × ${d} columns)`, fix: "lower -m (or --dims)" },
+    { length: pool > 0 ? (pool / 2) * d : 0, what: `the accumulated pool ((n0 + G×M) rows × ${d} columns)`, fix: "lower -g or -m, or use another --regime" },
+  ];
+  // On ties the earlier one is named: the seed data before the sample that defaults to its size.
+  const longestArray = candidates.reduce((a, b) => (b.length > a.length ? b : a));
+  return { total, heap, parts, longestArray };
+}
+
+/** What this machine offers: physical memory (or the cgroup's limit when lower) and V8's heap limit. */
+export function machineMemory(): MachineMemory {
+  let total = totalmem();
+  // process.constrainedMemory (Node ≥ 19.6) is the cgroup limit; unconstrained it is 0 or ~2^64.
+  const probe = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory;
+  const limit = typeof probe === "function" ? probe.call(process) : 0;
+  if (limit && limit > 0 && limit < total) total = limit;
+  return { total, heapLimit: getHeapStatistics().heap_size_limit };
+}
+
+/** The line of a refusal: the estimate, its largest part, what the machine has, how to fix it. */
+function largest(parts: readonly MemoryPart[]): MemoryPart {
+  return parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+}
+
+/**
+ * Throws a UsageError when the run cannot fit: more memory than the machine has, more heap than
+ * V8 allows, or a typed array longer than V8 can make.
+ */
+export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory = machineMemory()): void {
+  if (estimate.total > machine.total) {
+    const top = largest(estimate.parts);
+    throw new UsageError(
+      `this run needs about ${formatBytes(estimate.total)} (mostly ${top.what}: ${formatBytes(top.bytes)}) but the machine has ${formatBytes(machine.total)}; ${top.fix}`,
+    );
+  }
+  if (estimate.heap > machine.heapLimit) {
+    const top = largest(estimate.parts.filter((p) => p.heap));
+    const mb = Math.ceil((estimate.heap * 1.25) / 2 ** 20);
+    throw new UsageError(
+      `this run needs about ${formatBytes(estimate.heap)} of JavaScript heap (mostly ${top.what}) but Node's heap limit is ${formatBytes(machine.heapLimit)}; ${top.fix}, or raise the limit with NODE_OPTIONS=--max-old-space-size=${mb}`,
+    );
+  }
+  const { length, what, fix } = estimate.longestArray;
+  if (length > MAX_ARRAY) {
+    throw new UsageError(`this run needs ${what} of ${length.toExponential(2).replace("e+", "e")} values in one array, above the ${MAX_ARRAY} an array can hold; ${fix}`);
+  }
+}
+
+/**
+ * The most worker threads (1…wanted) whose run still fits: results do not depend on the number
+ * of threads, so a big run takes fewer rather than crash.
+ */
+export function threadsThatFit(config: EstimateConfig, shape: DataShape, wanted: number, machine: MachineMemory = machineMemory()): number {
+  let t = wanted;
+  while (t > 1 && estimateMemory(config, shape, t).total > machine.total) t--;
+  return t;
+}
