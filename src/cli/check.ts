@@ -82,8 +82,10 @@ export function baselineText(cmd: Command, result: SimResult): string {
 export function finishSimAssertions(assertions: readonly Assertion[], result: SimResult): void {
   const outcomes = evaluateAssertions(assertions, result);
   const failed = outcomes.filter((o) => !o.ok);
-  for (const o of failed) process.stderr.write(`collapse: assertion failed: ${excerpt(o.text)}${o.values.length > 0 ? `  (${excerpt(valuesText(o), 240)})` : ""}\n`);
-  if (failed.length > 0) throw new CheckFailure(`${failed.length} of ${outcomes.length} assertion${outcomes.length === 1 ? "" : "s"} failed`);
+  if (failed.length === 0) return;
+  // One line, like every failure: each failed assertion with its value(s), then how many failed.
+  const named = failed.map((o) => `${excerpt(o.text)}${o.values.length > 0 ? ` (${excerpt(valuesText(o), 240)})` : ""}`);
+  throw new CheckFailure(`assertion failed: ${named.join("; ")} — ${failed.length} of ${outcomes.length} assertion${outcomes.length === 1 ? "" : "s"} failed`);
 }
 
 export function checkCommand(): Command {

@@ -87,7 +87,8 @@ export async function main(argv: string[]): Promise<void> {
     process.on(signal, () => {
       terminateWorkers();
       removePendingFiles();
-      process.stderr.write(`\ncollapse: ${word}\n`);
+      // On a terminal the word starts on a fresh line (a progress bar may be drawn); in a log it is the one line.
+      process.stderr.write(`${process.stderr.isTTY ? "\n" : ""}collapse: ${word}\n`);
       process.exit(status);
     });
   }

@@ -223,7 +223,7 @@ export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory = m
   if (estimate.total > machine.total) {
     const top = largest(estimate.parts);
     throw new UsageError(
-      `this run needs about ${formatBytes(estimate.total)} (mostly ${top.what}: ${formatBytes(top.bytes)}) but the machine has ${formatBytes(machine.total)}; ${top.fix}`,
+      `this run needs about ${formatBytes(estimate.total)} of memory (mostly ${top.what}: ${formatBytes(top.bytes)}) but the machine has ${formatBytes(machine.total)}; ${top.fix}`,
     );
   }
   if (estimate.heap > machine.heapLimit) {

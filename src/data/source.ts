@@ -55,13 +55,13 @@ class Parser {
     this.i += m[0].length;
     const x = Number(m[0]);
     // A literal past the range of a double silently becomes ±Infinity or 0; say so, not "sigma must be > 0".
-    if (!Number.isFinite(x)) this.outOfRange(`${m[0]} overflows a double; use a value below 1.8e308`);
-    if (x === 0 && /[1-9]/.test(m[1]!)) this.outOfRange(`${m[0]} underflows to 0 in a double; use a value above 5e-324 (or 0)`);
+    if (!Number.isFinite(x)) this.outOfRange(`${excerpt(m[0], 40)} overflows a double; use a value below 1.8e308`);
+    if (x === 0 && /[1-9]/.test(m[1]!)) this.outOfRange(`${excerpt(m[0], 40)} underflows to 0 in a double; use a value above 5e-324 (or 0)`);
     return x;
   }
   /** A parameter no double can hold or no draw can survive (no character position: the whole value is at fault). */
   outOfRange(what: string): never {
-    throw new UsageError(`--source "${this.text}": ${what}`);
+    throw new UsageError(`--source ${JSON.stringify(excerpt(this.text))}: ${what}`);
   }
   private name(): string {
     this.skip();
@@ -252,7 +252,7 @@ export function drawNumbers(spec: SourceSpec, n: number, src: UniformSource): Fl
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(out[i]!)) {
       const fix = spec.kind === "t" ? "use more degrees of freedom" : "use parameters whose draws stay within ±1.8e308";
-      throw new UsageError(`--source "${formatSource(spec)}": draw ${i + 1} is ${out[i]}: the draws overflow a double; ${fix}`);
+      throw new UsageError(`--source ${JSON.stringify(excerpt(formatSource(spec)))}: draw ${i + 1} is ${out[i]}: the draws overflow a double; ${fix}`);
     }
   }
   return out;

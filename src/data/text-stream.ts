@@ -82,7 +82,7 @@ export async function streamText(
   let ln = 0;
   let blank = true;
   const tooLong = (at: number) =>
-    new InputError(`${name}:${at}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters; is this a text table? give one row per line`);
+    new InputError(`${name}:${at}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters, the limit for one line; is this a text table? give one row per line`);
 
   const feed = (text: string, ended: boolean) => {
     if (blank && text.trim() !== "") blank = false;

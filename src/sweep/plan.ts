@@ -9,6 +9,7 @@
  *   point's own values, so adding a value to an axis changes no other point, and the spelling of a
  *   value (1e2, 100, a range) or the order of the --grid flags does not matter.
  */
+import { excerpt } from "../excerpt.js";
 import { createHash } from "node:crypto";
 import type { SimConfig } from "../config/config.js";
 import { coerceOption, resolveSimConfig, where, type RawOption } from "../config/resolve.js";
@@ -61,7 +62,8 @@ export function pointSeed(master: string, params: Record<string, Scalar>): strin
 
 /** A point as users name it in messages: "point 3 of 8 (sample-size=100, regime=mix)". */
 export function describePoint(axes: readonly GridAxis[], params: Record<string, Scalar>, index: number, total: number): string {
-  const values = axes.map((a) => `${a.spec.flag}=${String(params[a.spec.key])}`).join(", ");
+  // Values are input (a --grid source can be any length): each is cut short.
+  const values = axes.map((a) => `${a.spec.flag}=${excerpt(String(params[a.spec.key]), 60)}`).join(", ");
   return `point ${index + 1} of ${total} (${values})`;
 }
 

@@ -24,7 +24,7 @@ describe("memory estimate", () => {
   it("refuses R=1000000 × G=100000 with the estimate, its largest part and what the machine has", () => {
     const e = estimateMemory({ ...base, replicates: 1_000_000, generations: 100_000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 });
     const msg = refusal(() => checkMemory(e, machine));
-    expect(msg).toMatch(/^this run needs about 20\.8 TB \(mostly the metric values \(R=1000000 × G\+1=100001 generations × 13 metrics/);
+    expect(msg).toMatch(/^this run needs about 20\.8 TB of memory \(mostly the metric values \(R=1000000 × G\+1=100001 generations × 13 metrics/);
     expect(msg).toMatch(/but the machine has 23\.4 GB; lower -r or -g$/);
   });
 
@@ -92,7 +92,7 @@ describe("memory refusals end to end", () => {
   }
 
   it("sim -r 1000000 -g 100000 -m 2 exits 2 at once with the estimate", () => {
-    refused(["sim", "-r", "1000000", "-g", "100000", "-m", "2"], /^collapse: this run needs about [\d.]+ TB \(mostly the metric values .*\) but the machine has [\d.]+ GB; lower -r or -g$/);
+    refused(["sim", "-r", "1000000", "-g", "100000", "-m", "2"], /^collapse: this run needs about [\d.]+ TB of memory \(mostly the metric values .*\) but the machine has [\d.]+ GB; lower -r or -g$/);
   });
 
   it("absurd single sizes exit 2 with one line", () => {

@@ -1,0 +1,187 @@
+/**
+ * Runs the hostile-input table (cases.ts) against the built binary: every case in a fresh
+ * temporary directory, four at a time (async spawn), each asserting its exit code and message
+ * fragment, plus what holds for every case: at most one line on stderr, no stack trace.
+ * Signal cases send their signal once the child is observably ready (/proc), never after a delay.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, tempDir } from "../cli/cli.js";
+import { CASES, KNOWN_FAILING, type HostileCase, type Readiness, type RunResult } from "./cases.js";
+import { makeFixtures, type Fixtures } from "./fixtures.js";
+
+const IS_ROOT = process.getuid?.() === 0;
+const POOL = 4;
+
+/** A counting semaphore: at most POOL children at once, whatever vitest's concurrency. */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= POOL) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/** Whether the child (any of its threads) is in the state `when` describes. */
+function isReady(pid: number, when: Readiness, dir: string): boolean {
+  try {
+    switch (when.kind) {
+      case "fifo-open":
+        // A thread blocked in open(2) on a FIFO without a writer sleeps in wait_for_partner; a
+        // process that opened it without blocking (O_NONBLOCK) holds it among its descriptors.
+        return (
+          readdirSync(`/proc/${pid}/task`).some((t) => readFileSync(`/proc/${pid}/task/${t}/wchan`, "utf8") === "wait_for_partner") ||
+          readdirSync(`/proc/${pid}/fd`).some((fd) => {
+            try {
+              const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+              return target.startsWith(dir) && statSync(target).isFIFO();
+            } catch {
+              return false;
+            }
+          })
+        );
+      case "open": {
+        const want = resolve(dir, when.path);
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+          try {
+            return readlinkSync(`/proc/${pid}/fd/${fd}`) === want;
+          } catch {
+            return false;
+          }
+        });
+      }
+      case "cpu": {
+        // utime and stime (fields 14 and 15) in clock ticks of 1/100 s.
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / 100 >= when.seconds;
+      }
+    }
+  } catch {
+    return false;
+  }
+}
+
+function runCase(c: HostileCase, caseDir: string): Promise<RunResult> {
+  const dir = join(caseDir, c.cwd ?? ".");
+  const args = typeof c.args === "function" ? c.args() : (c.args ?? []);
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...c.env };
+  delete env.FORCE_COLOR;
+  if (!c.env?.NODE_OPTIONS) delete env.NODE_OPTIONS;
+  const child = c.shell
+    ? spawn("bash", ["-c", `collapse() { "$COLLAPSE_NODE" "$COLLAPSE_BIN" "$@"; }\n${c.shell}`], {
+        cwd: dir,
+        env: { ...env, COLLAPSE_NODE: process.execPath, COLLAPSE_BIN: BIN },
+        stdio: [c.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        detached: true,
+      })
+    : spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: [c.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"], detached: true });
+  // Its own process group, so that a time-out ends the whole case (a shell's children too).
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  return new Promise((done, fail) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on("data", (b: Buffer) => out.push(b));
+    child.stderr!.on("data", (b: Buffer) => err.push(b));
+    child.on("error", fail);
+    if (c.stdin !== undefined) {
+      child.stdin!.on("error", () => {}); // the child may exit without reading everything
+      child.stdin!.end(c.stdin);
+    }
+    let finished = false;
+    const limit = setTimeout(killGroup, c.timeout ?? 30_000);
+    let poll: NodeJS.Timeout | undefined;
+    if (c.signal) {
+      const { send, when } = c.signal;
+      poll = setInterval(() => {
+        if (!finished && child.pid !== undefined && isReady(child.pid, when, caseDir)) {
+          clearInterval(poll);
+          child.kill(send);
+        }
+      }, 20);
+    }
+    child.on("close", (status, signal) => {
+      finished = true;
+      clearTimeout(limit);
+      if (poll) clearInterval(poll);
+      killGroup(); // leftovers of a shell case
+      done({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+/** The exit code a shell would report: a death by signal is 128 + its number. */
+function exitCode(r: RunResult): number | null {
+  if (r.status !== null) return r.status;
+  return r.signal ? 128 + constants.signals[r.signal] : null;
+}
+
+let fx: Fixtures;
+beforeAll(() => {
+  fx = makeFixtures();
+}, 60_000);
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe.concurrent("hostile inputs", () => {
+  it("has at least 120 cases with distinct names", () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(120);
+    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+    for (const name of KNOWN_FAILING.keys()) expect(CASES.some((c) => c.name === name), name).toBe(true);
+  });
+
+  for (const c of CASES) {
+    const known = KNOWN_FAILING.get(c.name);
+    if (known !== undefined) {
+      it.skip(`${c.name} — known failing: ${known}`, () => {});
+      continue;
+    }
+    if (c.root && !IS_ROOT) {
+      it.skip(`${c.name} — skipped: needs root (a device node or a tmpfs to fill)`, () => {});
+      continue;
+    }
+    it(c.name, async () => {
+      const dir = tempDir();
+      dirs.push(dir);
+      for (const [name, content] of Object.entries(c.files ?? {})) {
+        const path = join(dir, name);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, typeof content === "function" ? content(fx) : content);
+      }
+      c.setup?.(dir, fx);
+      let r: RunResult;
+      try {
+        r = await slot(() => runCase(c, dir));
+        const lines = r.stderr.split("\n").filter((l, i, all) => !(l === "" && i === all.length - 1));
+        const context = `exit ${exitCode(r)}, stderr:\n${r.stderr.slice(0, 2000)}`;
+        const codes = typeof c.exit === "number" ? [c.exit] : c.exit;
+        expect(codes, context).toContain(exitCode(r));
+        expect(lines.length, `stderr must be at most one line; ${context}`).toBeLessThanOrEqual(1);
+        expect(r.stderr, "no stack trace").not.toMatch(/^\s+at |node:internal|\b[A-Z]\w*Error(?: \[\w+\])?:|^Error|FATAL ERROR|heap limit/m);
+        for (const l of lines) expect(l.length, `stderr line too long: ${l.slice(0, 200)}…`).toBeLessThanOrEqual(c.maxLine ?? 1000);
+        if (exitCode(r) !== 0 && c.stderr) expect(r.stderr, context).toMatch(c.stderr);
+        if (exitCode(r) !== 0 && !c.signal) expect(r.stderr, context).toMatch(/^collapse: /);
+        if (c.notStderr) expect(r.stderr).not.toMatch(c.notStderr);
+        c.check?.(dir, r);
+      } finally {
+        c.teardown?.(dir);
+      }
+    }, (c.timeout ?? 30_000) + 120_000);
+  }
+});

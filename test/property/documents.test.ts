@@ -1,0 +1,79 @@
+/**
+ * Property: the JSON documents a user hands over — `--config` files (read, then resolved into a
+ * configuration) and baselines for `collapse check` — given arbitrary strings or bytes, are read
+ * or refused with a CollapseError; never another exception. Seed: SEED in arbitraries.ts (fixed).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { readBaseline } from "../../src/check/baseline.js";
+import { readConfigFile } from "../../src/cli/options.js";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { tempDir } from "../cli/cli.js";
+import { anyBytes, anyText, onlyCollapseErrors, RUNS } from "./arbitraries.js";
+
+const dir = tempDir();
+const file = join(dir, "doc.json");
+
+const OPTION_VALUE = fc.oneof(
+  fc.constantFrom(0, 1, -1, 2, 1e9, 1e400, 0.5, null, true, "x", "", "gaussian", "ngram", "mix", "normal(0,1)", "1e400", [], {}, [1, 2]),
+  fc.string({ maxLength: 10 }),
+  fc.double(),
+);
+const OPTION_KEY = fc.constantFrom(
+  "model", "generations", "sampleSize", "replicates", "seed", "source", "seedSize", "regime", "realFraction", "filterRecall",
+  "temperature", "topK", "topP", "truncate", "tokens", "order", "holdout", "smoothing", "components", "dims", "tailK", "quantiles",
+  "estimator", "theory", "column", "constructor", "__proto__", "toString", "grid", "frobnicate",
+);
+/** Config-like JSON: objects of real option names with plausible and hostile values. */
+const configLike = fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 6 }).map((o) => JSON.stringify(o));
+
+/** Baseline-like JSON: a result document with fields removed, retyped or made hostile. */
+const baselineLike = fc
+  .record({
+    tool: fc.oneof(fc.constant({ name: "collapse", version: "0.1.0" }), OPTION_VALUE),
+    config: fc.oneof(fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 5 }), OPTION_VALUE),
+    seed: OPTION_VALUE,
+    generations: fc.oneof(
+      fc.array(
+        fc.record({
+          generation: OPTION_VALUE,
+          metrics: fc.oneof(fc.dictionary(fc.constantFrom("var_ratio", "constructor", "__proto__", "x"), fc.dictionary(fc.constantFrom("mean", "sd", "se", "median", "p025", "p975", "toString"), OPTION_VALUE)), OPTION_VALUE),
+        }),
+        { maxLength: 3 },
+      ),
+      OPTION_VALUE,
+    ),
+  }, { requiredKeys: [] })
+  .map((o) => JSON.stringify(o));
+
+function loadConfig(content: string | Uint8Array): void {
+  writeFileSync(file, content);
+  const raw = onlyCollapseErrors(() => readConfigFile(file));
+  if (raw instanceof Error) return;
+  onlyCollapseErrors(() => resolveSimConfig(raw));
+}
+
+function loadBaseline(content: string | Uint8Array): void {
+  writeFileSync(file, content);
+  onlyCollapseErrors(() => readBaseline(file));
+}
+
+describe("property: --config files", () => {
+  it("arbitrary strings are read and resolved, or give a CollapseError", () => {
+    fc.assert(fc.property(fc.oneof(anyText, configLike, configLike), loadConfig), RUNS);
+  });
+  it("arbitrary bytes are read and resolved, or give a CollapseError", () => {
+    fc.assert(fc.property(anyBytes, loadConfig), RUNS);
+  });
+});
+
+describe("property: baselines", () => {
+  it("arbitrary strings are read, or give a CollapseError", () => {
+    fc.assert(fc.property(fc.oneof(anyText, baselineLike, baselineLike), loadBaseline), RUNS);
+  });
+  it("arbitrary bytes are read, or give a CollapseError", () => {
+    fc.assert(fc.property(anyBytes, loadBaseline), RUNS);
+  });
+});
