@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { cpuSeconds, waitUntil } from "./process.js";
 import { describe, expect, it } from "vitest";
 import { BIN, collapse, ROOT, tempDir } from "./cli.js";
 
@@ -230,7 +231,8 @@ describe("collapse sim: interruption", () => {
     const child = spawn(process.execPath, [BIN, "sim", "-g", "100000", "-m", "1000", "-r", "4", "--format", "json", "-o", out, "--jobs", jobs], { cwd: ROOT });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Ready: the run is under way (CPU time well past start-up), not a guessed delay.
+    await waitUntil(() => cpuSeconds(child.pid!) > 0.5, "collapse is simulating");
     const started = Date.now();
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
@@ -244,7 +246,8 @@ describe("collapse sim: interruption", () => {
     const { spawn } = await import("node:child_process");
     const dir = tempDir();
     const child = spawn(process.execPath, [BIN, "sim", "-g", "100000", "-m", "1000", "-r", "4", "--format", "json", "-o", join(dir, "t.json")], { cwd: ROOT });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Ready: the run is under way (CPU time well past start-up), not a guessed delay.
+    await waitUntil(() => cpuSeconds(child.pid!) > 0.5, "collapse is simulating");
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code).toBe(143);
