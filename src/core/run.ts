@@ -22,14 +22,7 @@ export interface PrepareOutcome {
 /** Reads the seed data, fits generation 0 and fixes every default that depends on the data. */
 export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome {
   const model = getModel(config.model);
-  if (!loaded && config.data === null) {
-    // A drawn seed and the run itself are checked before the draw: -r 1000000 -g 100000 must not
-    // wait for anything.
-    const rows = config.seedSize ?? 100;
-    const dims = model.input === "table" ? config.dims : 1;
-    const provisional = { ...config, sampleSize: config.sampleSize ?? rows } as ResolvedConfig;
-    checkMemory(estimateMemory(provisional, { rows, dims, categories: 0, metrics: metricCountBefore(model, provisional, dims) }));
-  }
+  if (!loaded) checkBeforeDraw(config);
   const seed = loaded ?? loadSeed(model, config);
   const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
   const { data: data0, heldOut } = model.seed(seed.input, provisional);
@@ -108,6 +101,20 @@ function metricCountBefore(model: ReturnType<typeof getModel>, config: ResolvedC
 function dataShape(data0: unknown, rows: number, categories: number, metrics: number): DataShape {
   const dims = (data0 as { dims?: unknown } | null)?.dims;
   return { rows, dims: typeof dims === "number" ? dims : 1, categories, metrics };
+}
+
+/**
+ * A seed drawn from --source, and the run itself, checked against memory before the draw: a huge
+ * --seed-size must not be drawn first, and -r 1000000 -g 100000 must not wait for anything.
+ * (Callers that load the seed themselves, like the CLI, call this before loading.)
+ */
+export function checkBeforeDraw(config: SimConfig): void {
+  if (config.data !== null) return;
+  const model = getModel(config.model);
+  const rows = config.seedSize ?? 100;
+  const dims = model.input === "table" ? config.dims : 1;
+  const provisional = { ...config, sampleSize: config.sampleSize ?? rows } as ResolvedConfig;
+  checkMemory(estimateMemory(provisional, { rows, dims, categories: 0, metrics: metricCountBefore(model, provisional, dims) }));
 }
 
 /** Builds the result document from replicate blocks covering 0…R−1. */

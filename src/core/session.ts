@@ -14,7 +14,7 @@ import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { getModel } from "../models/index.js";
 import { runParallel, staysInThread } from "./parallel.js";
 import type { SimResult } from "./result.js";
-import { prepare } from "./run.js";
+import { checkBeforeDraw, prepare } from "./run.js";
 import { loadSeedAsync, type SeedResult } from "./seed.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
@@ -48,6 +48,7 @@ export interface CoordinatorTask {
 
 /** Reads the seed data (without blocking this thread: see loadSeedAsync), then starts the session. */
 export async function openSession(config: SimConfig, jobs: number): Promise<Session> {
+  checkBeforeDraw(config);
   return startSession(config, await loadSeedAsync(getModel(config.model), config), jobs);
 }
 

@@ -176,6 +176,13 @@ describe("signals while busy", () => {
 });
 
 describe("memory", () => {
+  it("a huge drawn seed is refused before it is drawn (the CLI reads its seed before preparing)", () => {
+    // Under an 8 GB address-space cap, so that a broken check fails here instead of filling the machine.
+    const r = spawnSync("bash", ["-c", `ulimit -v 8000000; exec node ${JSON.stringify(BIN)} sim --model mvn --dims 100 --seed-size 100000000 -r 1 -g 1`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^collapse: this run needs about [\d.]+ GB of memory \(mostly the seed data/);
+  });
+
   it("a 2·10⁶-row numeric file is parsed in at most 3× its size plus 100 MB", () => {
     const dir = tempDir();
     const file = join(dir, "big.txt");
