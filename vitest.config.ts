@@ -6,5 +6,8 @@ export default defineConfig({
     // Statistical tests run thousands of chains; end-to-end tests spawn the built binary.
     testTimeout: 60_000,
     pool: "forks",
+    // One fork per core: most files wait on spawned collapse processes, so the default (half the
+    // cores, one on a 2-core machine) leaves a core idle — 188 s against 109 s for the suite here.
+    maxWorkers: "100%",
   },
 });

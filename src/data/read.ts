@@ -13,6 +13,7 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, 
 import { isUtf8 } from "node:buffer";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
+import { systemCause } from "../errno.js";
 import { InputError } from "../errors.js";
 
 /** Text with the name messages give it: what the loaders parse. */
@@ -62,22 +63,7 @@ function tooBig(name: string, limit: number): InputError {
 }
 
 function cannotRead(name: string, e: unknown, fix: string): InputError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why =
-    code === "ENOENT"
-      ? "no such file"
-      : code === "EISDIR"
-        ? "it is a directory"
-        : code === "EACCES" || code === "EPERM"
-          ? "permission denied"
-          : code === "ENOTDIR"
-            ? "a part of the path is not a directory"
-            : code === "ELOOP"
-              ? "too many symbolic links"
-              : code === "EIO"
-                ? "input/output error"
-                : String(code ?? (e as Error).message ?? e);
-  return new InputError(`cannot read ${name}: ${why}; ${fix}`);
+  return new InputError(`cannot read ${name}: ${systemCause(e, { EACCES: "permission denied", EPERM: "permission denied" }).text}; ${fix}`);
 }
 
 /** The name of a path in messages. */

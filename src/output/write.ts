@@ -9,6 +9,7 @@
  */
 import { constants, closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, accessSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { systemCause } from "../errno.js";
 import { UsageError } from "../errors.js";
 
 /** Temporary files not yet renamed; removed on interrupt. */
@@ -25,33 +26,11 @@ export function removePendingFiles(): void {
   pending.clear();
 }
 
-/** Causes worth a word of their own; the rest are named by their code. */
-const CAUSES: Record<string, string> = {
-  ENOSPC: "no space left on device (ENOSPC)",
-  EDQUOT: "disk quota exceeded (EDQUOT)",
-  EFBIG: "file too large (EFBIG)",
-  EIO: "input/output error (EIO)",
-  EPERM: "operation not permitted (EPERM)",
-  EROFS: "read-only file system (EROFS)",
-  EACCES: "permission denied (EACCES)",
-  ENOENT: "its directory does not exist",
-  ENOTDIR: "a part of its path is not a directory (ENOTDIR)",
-  EISDIR: "it is a directory",
-  ELOOP: "too many levels of symbolic links (ELOOP)",
-  ENAMETOOLONG: "its name is too long (ENAMETOOLONG)",
-  ENXIO: "no reader or device behind it (ENXIO)",
-  EPIPE: "the reader closed it (EPIPE)",
-};
 /** Causes that more space would cure. */
 const SPACE = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
 
-function cause(e: unknown): { code: string | undefined; text: string } {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== undefined) return { code, text: CAUSES[code] ?? code };
-  // Not a system error: its message, on one line and short.
-  const message = String((e as Error | undefined)?.message ?? e).replace(/\s+/g, " ");
-  return { code, text: message.length > 120 ? `${message.slice(0, 117)}...` : message };
-}
+/** For a path being written, a missing file means a missing directory. */
+const cause = (e: unknown) => systemCause(e, { ENOENT: "its directory does not exist" });
 
 /** The one-line error for an output path that cannot be written; `flag` is the option that chose it. */
 export function cannotWrite(shown: string, flag: string, e: unknown): UsageError {
