@@ -17,6 +17,14 @@ import { trackWorker, untrackWorker } from "./workers.js";
 const IN_THREAD_LIMIT = 4_000_000;
 
 /**
+ * Models whose generation-0 fit is one pass over the data and whose cost per sampled value is a few
+ * arithmetic operations: the only ones the main thread may prepare, and run when the run is small.
+ */
+export function cheapModel(name: string): boolean {
+  return name === "gaussian" || name === "categorical";
+}
+
+/**
  * Whether a run is small enough to stay in this thread. This thread must stay free to answer a
  * signal within a second, so only models whose cost per value is a few arithmetic operations
  * (gaussian, categorical) qualify, and their cost counts what grows: accumulate's training sets
@@ -24,7 +32,7 @@ const IN_THREAD_LIMIT = 4_000_000;
  */
 export function staysInThread(p: Prepared): boolean {
   const { replicates, generations, sampleSize, regime } = p.config;
-  if (p.model.name !== "gaussian" && p.model.name !== "categorical") return false;
+  if (!cheapModel(p.model.name)) return false;
   const categories = p.model.name === "categorical" ? (p.data0 as Float64Array).length : 0;
   const growth = regime === "accumulate" ? (generations + 1) / 2 : 1;
   return replicates * generations * (sampleSize * growth + categories) < IN_THREAD_LIMIT;

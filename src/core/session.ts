@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { getModel } from "../models/index.js";
-import { runParallel, staysInThread } from "./parallel.js";
+import { cheapModel, runParallel, staysInThread } from "./parallel.js";
 import type { SimResult } from "./result.js";
 import { checkBeforeDraw, prepare } from "./run.js";
 import { loadSeedAsync, type SeedResult } from "./seed.js";
@@ -54,7 +54,7 @@ export async function openSession(config: SimConfig, jobs: number): Promise<Sess
 
 /** Prepares a simulation from its config and seed data, in this thread only when the whole run is cheap. */
 export async function startSession(config: SimConfig, seed: SeedResult, jobs: number): Promise<Session> {
-  if (cheapModel(config)) {
+  if (cheapModel(config.model)) {
     const { prepared, notes } = prepare(config, seed);
     if (staysInThread(prepared)) {
       return {
@@ -65,12 +65,6 @@ export async function startSession(config: SimConfig, seed: SeedResult, jobs: nu
     }
   }
   return remoteSession({ config, seed, jobs });
-}
-
-/** Models whose generation-0 fit is a pass over the data: preparing them here is quick. */
-function cheapModel(config: SimConfig): boolean {
-  const model = getModel(config.model);
-  return model.name === "gaussian" || model.name === "categorical";
 }
 
 function remoteSession(task: CoordinatorTask): Promise<Session> {

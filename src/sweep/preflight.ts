@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
 import { fromThreadError } from "../core/thread-error.js";
+import { cheapModel } from "../core/parallel.js";
 import { prepare } from "../core/run.js";
 import { loadSeedAsync, type SeedResult } from "../core/seed.js";
 import { getModel } from "../models/index.js";
@@ -41,7 +42,7 @@ export async function preflight(
         files.set(key, seed);
         seeds.set(index, seed);
       }
-      if (model.name === "gaussian" || model.name === "categorical") for (const note of prepare(config, seed).notes) notes.add(note);
+      if (cheapModel(model.name)) for (const note of prepare(config, seed).notes) notes.add(note);
       else costly.push({ index, config, seed });
     } catch (e) {
       throw atPoint(label(index), e);
