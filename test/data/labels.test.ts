@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readLabels } from "../../src/data/labels.js";
 import { readTextSync as readText } from "../../src/data/read.js";
 import { InputError } from "../../src/errors.js";
+import { inputError } from "../expect-error.js";
 
 const read = (name: string, text: string) => {
   const { labels, counts } = readLabels({ name, text });
@@ -10,17 +11,6 @@ const read = (name: string, text: string) => {
 };
 const order = (name: string, text: string) => readLabels({ name, text }).labels;
 
-function inputError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    const message = (e as Error).message;
-    expect(message).not.toContain("\n");
-    return message;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("label files", () => {
   it("reads one label per line, counting repeats, in first-appearance order", () => {

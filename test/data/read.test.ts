@@ -10,18 +10,9 @@ import { readNumericTable } from "../../src/data/numeric-table.js";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { decodeUtf8, maxInputBytes, readText, Utf8Stream } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
-import { InputError } from "../../src/errors.js";
 import { tempDir } from "../cli/cli.js";
+import { inputError } from "../expect-error.js";
 
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 /** Decodes `bytes` fed in pieces cut at the given offsets. */
 function streamed(bytes: Uint8Array, cuts: number[], name = "t.txt"): string {
@@ -52,14 +43,14 @@ describe("Utf8Stream", () => {
     for (let at = 0; at < bytes.length; at++) {
       const bad = bytes.slice();
       bad[at] = 0xff;
-      const expected = message(() => decodeUtf8(bad, "t.txt"));
-      for (let cut = 0; cut <= bad.length; cut++) expect(message(() => streamed(bad, [cut]))).toBe(expected);
+      const expected = inputError(() => decodeUtf8(bad, "t.txt"));
+      for (let cut = 0; cut <= bad.length; cut++) expect(inputError(() => streamed(bad, [cut]))).toBe(expected);
     }
   });
 
   it("reports a character cut short at the very end", () => {
     const truncated = new Uint8Array([0x31, 0x0a, 0xe2, 0x82]);
-    expect(message(() => streamed(truncated, [3]))).toBe(message(() => decodeUtf8(truncated, "t.txt")));
+    expect(inputError(() => streamed(truncated, [3]))).toBe(inputError(() => decodeUtf8(truncated, "t.txt")));
   });
 });
 

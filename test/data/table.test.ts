@@ -3,19 +3,11 @@ import { singleColumn, numericColumns } from "../../src/data/numbers.js";
 import { decodeUtf8, firstInvalidUtf8 } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
 import { InputError } from "../../src/errors.js";
+import { inputError } from "../expect-error.js";
 
 const table = (name: string, text: string) => readTable({ name, text });
 const values = (name: string, text: string, column: string | null = null) => Array.from(singleColumn(table(name, text), column).values);
 
-function inputError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("reading numeric columns", () => {
   it("reads CSV with and without a header, by name or 1-based index", () => {

@@ -1,19 +1,10 @@
 /** Plot input: hostile names and documents. */
 import { describe, expect, it } from "vitest";
 import { loadPlotInput } from "../../src/plot/load.js";
-import { InputError } from "../../src/errors.js";
+import { inputError } from "../expect-error.js";
 
 const ROWS = "generation,metric,mean,sd,se,median,p025,p975,theory\n";
 
-function inputError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("plot input", () => {
   it("keeps a metric called __proto__ or constructor as a metric (tidy rows and documents)", () => {

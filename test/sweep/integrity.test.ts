@@ -8,46 +8,20 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RawOption } from "../../src/config/resolve.js";
-import { simulate } from "../../src/core/run.js";
-import { InputError } from "../../src/errors.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
-import { mergeShards, type ShardFile } from "../../src/sweep/merge.js";
-import { planSweep, type SweepPlan } from "../../src/sweep/plan.js";
-import { renderPointBody, SweepFramer, type SweepFormat } from "../../src/sweep/render.js";
-import { shardPoints, type Shard } from "../../src/sweep/shard.js";
-import { TOOL } from "../../src/version.js";
+import { mergeShards } from "../../src/sweep/merge.js";
+import { planSweep } from "../../src/sweep/plan.js";
 import { tempDir } from "../cli/cli.js";
+import { inputError } from "../expect-error.js";
+import { output, shards } from "./framing.js";
 
 const flags = (o: Record<string, unknown>) =>
   new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-function output(plan: SweepPlan, format: SweepFormat, shard: Shard | null = null): string {
-  const head = { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) };
-  const framer = new SweepFramer(format, head, shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null);
-  const indices = shard ? shardPoints(plan.points.length, shard) : plan.points.map((p) => p.index);
-  let text = framer.opening();
-  for (const i of indices) {
-    const point = plan.points[i]!;
-    text += framer.point(i, renderPointBody(format, point.params, simulate(point.config).result));
-  }
-  return text + framer.closing();
-}
 
-const shards = (plan: SweepPlan, format: SweepFormat, n: number): ShardFile[] =>
-  Array.from({ length: n }, (_, i) => ({ name: `part-${i + 1}.${format}`, text: output(plan, format, { index: i + 1, count: n }) }));
 
-function inputError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    expect((e as Error).message).not.toContain("\n");
-    return (e as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 const plan = planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag));
 

@@ -1,0 +1,15 @@
+/** The message of the InputError `f` throws, checked to be one line (what stderr will show); fails otherwise. */
+import { expect } from "vitest";
+import { InputError } from "../src/errors.js";
+
+export function inputError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    const message = (e as Error).message;
+    expect(message).not.toMatch(/[\n\r]/);
+    return message;
+  }
+  throw new Error("expected an InputError");
+}
