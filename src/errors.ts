@@ -34,9 +34,3 @@ export class CheckFailure extends CollapseError {
   }
 }
 
-/** The user interrupted the run (exit 130). */
-export class Interrupted extends CollapseError {
-  constructor() {
-    super("interrupted", 130);
-  }
-}

@@ -11,7 +11,6 @@ import { readTextSync } from "../data/read.js";
 
 /** A --config file is a few options and a grid: more than this is not a config file. */
 const MAX_CONFIG_BYTES = 16 * 2 ** 20;
-import { excerpt } from "../excerpt.js";
 
 const GROUP_TITLES: Record<OptionSpec["group"], string> = {
   data: "Seed data:",

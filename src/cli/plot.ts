@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { extname } from "node:path";
 import { readText, type TextInput } from "../data/read.js";
-import { InputError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { checkOutput, writeOutputs } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
 import type { ScaleChoice } from "../plot/spec.js";

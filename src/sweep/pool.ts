@@ -11,7 +11,6 @@ import { fromThreadError, type ThreadError } from "../core/thread-error.js";
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
-import { CollapseError } from "../errors.js";
 import type { Scalar } from "../output/tidy.js";
 import type { SweepFormat } from "./render.js";
 

@@ -1,6 +1,6 @@
 /** End to end: the built `collapse sweep` and `collapse merge`, as scripts and job runners use them. */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, collapse, ROOT, tempDir } from "./cli.js";

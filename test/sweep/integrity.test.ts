@@ -13,7 +13,7 @@ import { mergeShards } from "../../src/sweep/merge.js";
 import { planSweep } from "../../src/sweep/plan.js";
 import { tempDir } from "../cli/cli.js";
 import { inputError } from "../expect-error.js";
-import { output, shards } from "./framing.js";
+import { shards } from "./framing.js";
 
 const flags = (o: Record<string, unknown>) =>
   new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
