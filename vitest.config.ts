@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Every test file's temporary folders are removed when it is done.
+    setupFiles: ["test/cleanup.ts"],
     // Statistical tests run thousands of chains; end-to-end tests spawn the built binary.
     testTimeout: 60_000,
     pool: "forks",

@@ -1,6 +1,5 @@
 /** Reading baselines, and re-running a recorded config exactly. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readBaseline } from "../../src/check/baseline.js";
@@ -8,9 +7,10 @@ import { configChanges, rerunOptions } from "../../src/check/rerun.js";
 import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
 import { prepare, simulate } from "../../src/core/run.js";
 import { InputError, UsageError } from "../../src/errors.js";
+import { tempDir } from "../cli/cli.js";
 import { fakeResult } from "./fake.js";
 
-const dir = mkdtempSync(join(tmpdir(), "collapse-baseline-"));
+const dir = tempDir();
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);

@@ -28,6 +28,12 @@ export function collapse(args: string[], options: { input?: string | Buffer; env
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Folders made by tempDir in this test file; test/cleanup.ts removes them when the file is done. */
+export const madeDirs = new Set<string>();
+
+/** A new temporary folder, removed with everything in it after the test file (see test/cleanup.ts). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "collapse-test-"));
+  const dir = mkdtempSync(join(tmpdir(), "collapse-test-"));
+  madeDirs.add(dir);
+  return dir;
 }

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
+import { tempDir } from "../cli/cli.js";
 import { cannotWrite, checkOutput, checkOutputs, openSink, writeFully, writeOutputs } from "../../src/output/write.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "collapse-write-"));
+const dir = () => tempDir();
 const errno = (code: string) => Object.assign(new Error(code), { code });
 
 describe("writeFully", () => {
