@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Every test file's temporary folders are removed when it is done.
     setupFiles: ["test/cleanup.ts"],
+    // dist/ is rebuilt before every run: end-to-end tests spawn it.
+    globalSetup: ["test/global-setup.ts"],
     // Statistical tests run thousands of chains; end-to-end tests spawn the built binary.
     testTimeout: 60_000,
     pool: "forks",
