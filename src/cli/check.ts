@@ -17,6 +17,7 @@ import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
 import { excerpt, quote } from "../excerpt.js";
+import { NUMBER_LITERAL } from "../data/number-literal.js";
 
 const ASSERT_HELP =
   'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
@@ -234,7 +235,7 @@ function readTolerance(opts: Record<string, unknown>): Tolerance {
   const number = (flag: string, value: unknown, fallback: number, positive: boolean): number => {
     if (value === undefined) return fallback;
     const s = String(value).trim();
-    const x = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+    const x = NUMBER_LITERAL.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(x) || x < 0 || (positive && x === 0)) {
       throw new UsageError(`${flag} must be a ${positive ? "positive" : "non-negative"} number, got ${quote(value)}`);
     }

@@ -2,6 +2,7 @@ import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import type { SimConfig } from "./config.js";
 import { BUNDLED_CORPUS, SIM_OPTIONS, type ModelName, type OptionSpec } from "./spec.js";
+import { NUMBER_LITERAL } from "../data/number-literal.js";
 
 /**
  * Where a raw value came from, for error messages: a flag, a key of a config file, or a value of a
@@ -85,12 +86,11 @@ export function where(spec: OptionSpec, origin: Origin): string {
   return origin.kind === "flag" ? `--${spec.flag}` : `${origin.file}: "${spec.key}"`;
 }
 
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function parseNumber(spec: OptionSpec, origin: Origin, value: unknown): number {
   let x: number;
   if (typeof value === "number") x = value;
-  else if (typeof value === "string" && NUMBER.test(value.trim())) x = Number(value.trim());
+  else if (typeof value === "string" && NUMBER_LITERAL.test(value.trim())) x = Number(value.trim());
   else throw new UsageError(`${where(spec, origin)} expects a number, got ${quote(value)}`);
   if (!Number.isFinite(x)) throw new UsageError(`${where(spec, origin)} must be finite, got ${quote(value)}`);
   if (spec.type === "int" && !Number.isInteger(x)) {

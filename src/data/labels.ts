@@ -18,6 +18,7 @@ import { parseJson } from "./json.js";
 import { inputName, positionOf, type NamedText as TextInput } from "./read.js";
 import { streamText } from "./text-stream.js";
 import { formatOf, splitLine } from "./table.js";
+import { NUMBER_LITERAL } from "./number-literal.js";
 
 export interface LabelCounts {
   /** Category names, first appearance first. */
@@ -26,7 +27,6 @@ export interface LabelCounts {
   readonly counts: Float64Array;
 }
 
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Reads category data from a file or stdin; every error names file:line and how to fix it. */
 export function readLabels(input: TextInput): LabelCounts {
@@ -79,7 +79,7 @@ class Tally {
 function parseCount(raw: unknown, where: string): number {
   let x: number;
   if (typeof raw === "number") x = raw;
-  else if (typeof raw === "string" && NUMBER.test(raw.trim())) x = Number(raw.trim());
+  else if (typeof raw === "string" && NUMBER_LITERAL.test(raw.trim())) x = Number(raw.trim());
   else {
     const shown = typeof raw === "string" && raw.trim() === "" ? "an empty count" : `count ${quote(raw)}`;
     throw new InputError(`${where}: ${shown} is not a number; counts are whole numbers of occurrences (0, 1, 2, …)`);
@@ -135,7 +135,7 @@ class LabelLines {
         throw new InputError(`${where}: ${this.width} fields; label files have one label per line or two columns label,count — remove the other columns`);
       }
       // The first row of a label,count table is a header when its count is not a number.
-      if (this.width === 2 && !NUMBER.test(fields[1]!.trim())) return;
+      if (this.width === 2 && !NUMBER_LITERAL.test(fields[1]!.trim())) return;
     }
     if (fields.length !== this.width) {
       throw new InputError(`${where}: ${fields.length} field(s) where the first row has ${this.width}; fix the row`);

@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import { inputName } from "./read.js";
 import { looksNumeric, numberOf, readTable, splitLine, type Cell, type Table } from "./table.js";
 import { streamText, type LineFormat } from "./text-stream.js";
+import { NUMBER_LITERAL } from "./number-literal.js";
 
 export interface NumericColumn {
   /** One value per data row; NaN where a cell is not a finite number. */
@@ -35,12 +36,11 @@ function valueOf(cell: Cell): number {
   return finiteOrNaN(v);
 }
 
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The text's number when it is written as one and is finite; NaN otherwise. */
 function finiteOrNaN(text: string): number {
   const t = text.trim();
-  if (!NUMBER.test(t)) return NaN;
+  if (!NUMBER_LITERAL.test(t)) return NaN;
   const x = Number(t);
   return Number.isFinite(x) ? x : NaN;
 }

@@ -8,6 +8,7 @@ import { excerpt } from "../excerpt.js";
 import { HEADROOM, MAX_DOUBLE, RESOLUTION, short } from "../stats/limits.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
 import type { UniformSource } from "../stats/uniform.js";
+import { NUMBER_LITERAL_PREFIX } from "./number-literal.js";
 
 export type SourceSpec =
   | { kind: "normal"; mu: number; sigma: number }
@@ -50,7 +51,7 @@ class Parser {
   }
   number(): number {
     this.skip();
-    const m = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(this.text.slice(this.i));
+    const m = NUMBER_LITERAL_PREFIX.exec(this.text.slice(this.i));
     if (!m) this.fail("expected a number");
     this.i += m[0].length;
     const x = Number(m[0]);

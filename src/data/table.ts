@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { parseJson } from "./json.js";
 import type { NamedText as TextInput } from "./read.js";
+import { NUMBER_LITERAL } from "./number-literal.js";
 
 export type FileFormat = "csv" | "tsv" | "txt" | "json" | "ndjson";
 
@@ -27,13 +28,12 @@ export interface Table {
   readonly columns: Cell[][];
 }
 
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
 /** True when a cell reads as a number, finite or not (NaN and Infinity are numbers here, just bad ones). */
 export function looksNumeric(s: string): boolean {
   const t = s.trim();
-  return NUMBER.test(t) || NON_FINITE.test(t);
+  return NUMBER_LITERAL.test(t) || NON_FINITE.test(t);
 }
 
 /** The file format: from the extension, or sniffed from the content for stdin and unknown extensions. */
@@ -242,7 +242,7 @@ export function numberOf(cell: Cell, column: string): number {
   const v = cell.value;
   let x: number;
   if (typeof v === "number") x = v;
-  else if (typeof v === "string" && NUMBER.test(v.trim())) x = Number(v.trim());
+  else if (typeof v === "string" && NUMBER_LITERAL.test(v.trim())) x = Number(v.trim());
   else if (typeof v === "string" && NON_FINITE.test(v.trim())) {
     throw new InputError(`${cell.where}: ${quote(v.trim())} in column ${excerpt(column, 60)} is not a finite number; remove the row or fill in a value`);
   } else {

@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readBaseline } from "../../src/check/baseline.js";
 import { configChanges, rerunOptions } from "../../src/check/rerun.js";
-import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
+import { resolveSimConfig } from "../../src/config/resolve.js";
 import { prepare, simulate } from "../../src/core/run.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { tempDir } from "../cli/cli.js";
 import { fakeResult } from "./fake.js";
+import { flags } from "../helpers.js";
 
 const dir = tempDir();
 
@@ -65,7 +66,6 @@ describe("readBaseline", () => {
   });
 });
 
-const flags = (o: Record<string, unknown>) => new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 
 describe("rerunOptions: a recorded config re-runs to the same config and the same numbers", () => {
   const runs: Record<string, unknown>[] = [

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
 import { UsageError } from "../../src/errors.js";
+import { flags } from "../helpers.js";
 
-const flags = (o: Record<string, unknown>) =>
-  new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 
 function usageMessage(o: Record<string, unknown>): string {
   try {

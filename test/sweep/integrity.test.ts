@@ -7,16 +7,14 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RawOption } from "../../src/config/resolve.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { mergeShards } from "../../src/sweep/merge.js";
 import { planSweep } from "../../src/sweep/plan.js";
 import { tempDir } from "../cli/cli.js";
 import { inputError } from "../expect-error.js";
 import { shards } from "./framing.js";
+import { flags } from "../helpers.js";
 
-const flags = (o: Record<string, unknown>) =>
-  new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { RawOption } from "../../src/config/resolve.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { mergeShards } from "../../src/sweep/merge.js";
 import { planSweep, type SweepPlan } from "../../src/sweep/plan.js";
 import { inputError } from "../expect-error.js";
 import { output, shards } from "./framing.js";
+import { flags } from "../helpers.js";
 
-const flags = (o: Record<string, unknown>) =>
-  new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 
 function makePlan(generations: number, ...grid: string[]): SweepPlan {
   return planSweep(flags({ generations: String(generations), replicates: "3", seedSize: "20" }), grid.map(parseGridFlag));

@@ -5,9 +5,8 @@ import { CollapseError, UsageError } from "../../src/errors.js";
 import { combineAxes, parseGridConfig, parseGridFlag } from "../../src/sweep/grid.js";
 import { canonicalParams, planSweep } from "../../src/sweep/plan.js";
 import { parseShard, shardPoints } from "../../src/sweep/shard.js";
+import { flags } from "../helpers.js";
 
-const flags = (o: Record<string, unknown>) =>
-  new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 const plan = (o: Record<string, unknown>, ...grid: string[]) => planSweep(flags(o), grid.map(parseGridFlag));
 const seedsByParams = (p: ReturnType<typeof plan>) => new Map(p.points.map((x) => [canonicalParams(x.params), x.config.seed]));
 
