@@ -17,7 +17,7 @@ console.log(`gaussian  collapse sim  M=${M} G=${G} (1 replicate, 9 quantiles, 4 
 
 const script = reference("gaussian_numpy.py");
 if (!script || !hasPythonModule("numpy")) {
-  console.log("gaussian  numpy reference: skipped (needs ../shared/bench/gaussian_numpy.py and python3-numpy)");
+  console.log("gaussian  numpy reference: skipped (needs bench/reference/gaussian_numpy.py and python3-numpy)");
 } else {
   const np = timeCommand("python3", [script, "quantile", String(M), String(G), "1"], RUNS);
   const npWall = median(np.seconds);

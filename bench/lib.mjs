@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = join(ROOT, "bin", "collapse.js");
-/** The reference programs live beside the project, in ../shared/bench. */
-export const REFERENCE_DIR = join(ROOT, "..", "shared", "bench");
+/** The reference programs (numpy and plain-Python loops a researcher would write) kept in bench/reference. */
+export const REFERENCE_DIR = join(ROOT, "bench", "reference");
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -2,7 +2,7 @@
 // Benchmark of the discrete models (run `npm run build` first):
 //
 // 1. The word-bigram collapse loop, `collapse sim --model ngram -g 9 -r 1` against the Python
-//    reference `../shared/bench/ngram_python.py FILE 9` (Counter + bisect) on the same text, in the
+//    reference `bench/reference/ngram_python.py FILE 9` (Counter + bisect) on the same text, in the
 //    same run: whole processes (start-up, tokenising and, for collapse, every metric included),
 //    and the loop alone (collapse in-process: fit + sample + measure of generations 1…9; Python:
 //    the "seconds" it reports, which leave out its start-up and tokenising). Also on the corpus
@@ -10,7 +10,7 @@
 // 2. categorical with K = 10⁵ categories, M = 10⁶ draws, 100 generations.
 //
 // Times are the best of several runs (the least disturbed by other load). The Python reference is
-// looked up relative to the repository (../shared/bench/) and skipped with a note when absent.
+// in bench/reference/ and skipped with a note when python3 is absent.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "collapse.js");
 const corpus = join(root, "fixtures", "medieval-architecture.txt");
-const reference = join(root, "..", "shared", "bench", "ngram_python.py");
+const reference = join(root, "bench", "reference", "ngram_python.py");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 if (!existsSync(join(root, "dist", "cli", "main.js"))) {
