@@ -1,6 +1,6 @@
 /**
  * Baselines: a results document saved by `collapse sim --save-baseline FILE` (the JSON document of
- * DESIGN §5). Reading one checks its shape, so that `collapse check` fails with exit 2 and one line
+ * ARCHITECTURE §5). Reading one checks its shape, so that `collapse check` fails with exit 2 and one line
  * naming the bad field rather than comparing against garbage.
  */
 import { existsSync, realpathSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
  * Replicate aggregation: every (generation, metric) becomes mean, sd, se, median, p025, p975
- * over the replicates (DESIGN §3).
+ * over the replicates (ARCHITECTURE §3).
  */
 import { quantiles } from "../stats/select.js";
 import type { ReplicateBlock } from "./loop.js";

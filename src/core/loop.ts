@@ -1,5 +1,5 @@
 /**
- * The generation loop (DESIGN §1): fit θ0 on the seed data, then for each generation draw a sample
+ * The generation loop (ARCHITECTURE §1): fit θ0 on the seed data, then for each generation draw a sample
  * from the previous model, build the training set by the regime, refit, and measure against
  * generation 0. Replicates are independent chains, each on its own stream derived from
  * (seed, replicate index), so any split of replicates across workers gives the same numbers.

@@ -67,7 +67,7 @@ export interface Model<D, P, R> {
   reference(data0: D, params0: P, config: ResolvedConfig, heldOut: D | undefined): R;
   /** Metrics of generation g: its parameters and the data they were fitted to, against generation 0. */
   measure(params: P, train: D, reference: R, config: ResolvedConfig): Metrics;
-  /** Closed-form expectations at generation g (DESIGN §4), or undefined where none exists. */
+  /** Closed-form expectations at generation g (ARCHITECTURE §4), or undefined where none exists. */
   theory?(config: ResolvedConfig, generation: number, reference: R): Metrics | undefined;
   /** A short human-readable sample of generation g's output (shown by --show-samples). */
   describe?(params: P, rng: Rng, reference: R, config: ResolvedConfig): string;

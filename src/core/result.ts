@@ -18,7 +18,7 @@ export interface GenerationResult {
   sample?: string;
 }
 
-/** The JSON document of DESIGN §5; every output format renders this. */
+/** The JSON document of ARCHITECTURE §5; every output format renders this. */
 export interface SimResult {
   tool: { name: string; version: string };
   config: ResolvedConfig;

@@ -173,7 +173,7 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
   },
 
   theory(config, g, ref) {
-    // Wright–Fisher (DESIGN §4) needs pure resampling: replace, nothing filtered, no smoothing,
+    // Wright–Fisher (ARCHITECTURE §4) needs pure resampling: replace, nothing filtered, no smoothing,
     // no decoding distortion. Then E[pᵢ,g] = pᵢ,0 — the mass of any fixed set, R included, is a
     // martingale — and E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g.
     if (config.regime !== "replace" || config.filterRecall > 0 || config.smoothing > 0 || !isNeutral(config)) return undefined;

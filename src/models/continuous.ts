@@ -1,4 +1,4 @@
-/** Closed forms shared by the continuous models (DESIGN §3–4). */
+/** Closed forms shared by the continuous models (ARCHITECTURE §3–4). */
 import type { Estimator, Regime } from "../config/spec.js";
 import { chiSquareSfInverse } from "../stats/linalg.js";
 import { normalPdf, normalCdf, normalSf } from "../stats/normal.js";
@@ -45,7 +45,7 @@ export function gaussianKl(mu1: number, sigma1: number, mu2: number, sigma2: num
 
 /**
  * Variance of N(0,1) truncated to [−k, k]: v_k = 1 − 2kφ(k)/(2Φ(k)−1). Sampling with --truncate k
- * multiplies each generation's expected variance by v_k (DESIGN §4).
+ * multiplies each generation's expected variance by v_k (ARCHITECTURE §4).
  */
 export function truncationFactor(k: number): number {
   return 1 - (2 * k * normalPdf(k)) / (2 * normalCdf(k) - 1);
@@ -77,7 +77,7 @@ export function truncationFactorDims(k: number, d: number): number {
 }
 
 /**
- * E[var_ratio_g] under --regime accumulate with every synthetic sample kept (DESIGN §4).
+ * E[var_ratio_g] under --regime accumulate with every synthetic sample kept (ARCHITECTURE §4).
  * The pool T_j = D0 ∪ S1 ∪ … ∪ Sj has N_j = n0 + jM rows; θ_j is fitted to it with variance
  * SS_j/c(N_j), c(N) = N (mle) or N − 1 (unbiased). Adding M draws of variance v·σ_j² (v = the
  * truncation factor, 1 without --truncate) to a pool with sample mean μ_j:
@@ -85,7 +85,7 @@ export function truncationFactorDims(k: number, d: number): number {
  *   E[SS_{j+1} | T_j] = SS_j + v·σ_j²·(M − 1 + N_j/N_{j+1}),
  * so E[σ²_{j+1} | T_j] = f_{j+1}·σ_j² with f_j = (c(N_{j−1}) + v·(M − 1 + N_{j−1}/N_j))/c(N_j), and
  * by the tower rule E[var_ratio_g] = Π_{j=1..g} f_j. For mle and v = 1, f_j = 1 − M/N_j²:
- * DESIGN's formula, checked (derivation and simulation). The same holds for the covariance
+ * the formula of ARCHITECTURE §4, checked (derivation and simulation). The same holds for the covariance
  * matrix of mvn, so for its trace ratio.
  *
  * Closed form of the product: N_j·c(N_j)·f_j = N_j² − β·N_j − v·M with β = M(1 − v) + [unbiased],

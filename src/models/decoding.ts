@@ -1,5 +1,5 @@
 /**
- * Sampling distortions of discrete models (DESIGN §1): temperature, top-k and top-p applied to a
+ * Sampling distortions of discrete models (ARCHITECTURE §1): temperature, top-k and top-p applied to a
  * fitted distribution before it is sampled — for the categorical model to its one distribution,
  * for the n-gram model to each context's next-token distribution.
  *

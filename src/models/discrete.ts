@@ -1,5 +1,5 @@
 /**
- * Metrics of a discrete distribution against generation 0 (DESIGN §3), shared by the categorical
+ * Metrics of a discrete distribution against generation 0 (ARCHITECTURE §3), shared by the categorical
  * model and the n-gram model's unigram table, and the definition of the rare set R.
  *
  * Every distribution here is a Float64Array over the K categories of generation 0, in their fixed

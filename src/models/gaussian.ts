@@ -137,7 +137,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
   },
 
   theory(config, g, ref) {
-    // DESIGN §4 holds for replace and accumulate with every sample kept; elsewhere no closed form is claimed.
+    // ARCHITECTURE §4 holds for replace and accumulate with every sample kept; elsewhere no closed form is claimed.
     if (config.regime === "accumulate" && config.filterRecall === 0) {
       const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
       return { var_ratio: accumulateVarianceRatio(ref.n0, config.sampleSize, g, config.estimator, v) };

@@ -16,7 +16,7 @@
  *   24×24 in 2-D, 512 fixed antithetic normals in d ≥ 3 (deterministic; exact at generation 0);
  * - w2 (1-D only): W2² = ∫₀¹ (F_g⁻¹(u) − F_0⁻¹(u))² du on a 1024-cell table of both CDFs
  *   (mixtureW2). No tractable form in d-D, so it is absent there, not approximated.
- * - modes: components with weight > 1% (DESIGN §3). With k chosen by BIC, a mode that has died
+ * - modes: components with weight > 1% (ARCHITECTURE §3). With k chosen by BIC, a mode that has died
  *   (too few samples left to support a component) stays dead, so the count falls as modes vanish.
  * The metric set depends on the data's dimension, known from the generation-0 reference: 1-D data
  * (--dims 1, or a file with one numeric column or one --column) adds mean, std and w2.
@@ -65,7 +65,7 @@ export interface GmmReference {
   };
 }
 
-/** A component counts as a mode when its weight exceeds this (DESIGN §3). */
+/** A component counts as a mode when its weight exceeds this (ARCHITECTURE §3). */
 export const MODE_WEIGHT = 0.01;
 
 /** Components with weight > MODE_WEIGHT. */

@@ -1,5 +1,5 @@
 /**
- * Tidy long rows (DESIGN §5): one row per (point parameters…, generation, metric) with the replicate
+ * Tidy long rows (ARCHITECTURE §5): one row per (point parameters…, generation, metric) with the replicate
  * summary and the theory value. CSV and NDJSON are two spellings of these rows.
  */
 import { SUMMARY_KEYS } from "../core/aggregate.js";

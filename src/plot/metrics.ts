@@ -1,5 +1,5 @@
 /**
- * One-line definitions of the metrics (DESIGN §3), shown under each panel's title so a reader of
+ * One-line definitions of the metrics (ARCHITECTURE §3), shown under each panel's title so a reader of
  * the picture need not look them up. Names not listed here get no subtitle.
  */
 const EXACT: Record<string, string> = {

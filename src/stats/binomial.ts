@@ -1,6 +1,6 @@
 /**
  * Exact binomial and multinomial variates, so a categorical generation of M draws over K
- * categories costs O(K) binomials instead of M categorical draws (DESIGN §2).
+ * categories costs O(K) binomials instead of M categorical draws (ARCHITECTURE §2).
  */
 import type { UniformSource } from "./uniform.js";
 

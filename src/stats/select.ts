@@ -1,7 +1,7 @@
 /**
  * Order statistics and sample quantiles in linear time, without sorting.
  *
- * Sorting a Float64Array in V8 is ~17× slower than numpy's sort (DESIGN §7), and quantiles of
+ * Sorting a Float64Array in V8 is ~17× slower than numpy's sort (ARCHITECTURE §7), and quantiles of
  * every generation's sample sit in the simulation's inner loop, so everything here is built on
  * Floyd–Rivest selection. NaN is not expected anywhere in this module: callers validate their
  * data. (A NaN compares false with everything, so it would land in an arbitrary position and

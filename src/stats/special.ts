@@ -1,5 +1,5 @@
 /**
- * Special functions the closed-form theory needs (DESIGN §4: E[log σg²] involves ψ((M−1)/2)),
+ * Special functions the closed-form theory needs (ARCHITECTURE §4: E[log σg²] involves ψ((M−1)/2)),
  * kept here so that theory does not pull in mathjs.
  */
 

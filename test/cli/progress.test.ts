@@ -97,7 +97,7 @@ const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).statu
 
 /**
  * A run long enough for the bar to appear after 0.5 s: 64 million draws on one thread take ≈2 s
- * on the 2-core machines of DESIGN §7, so still > 0.5 s on a machine three times faster.
+ * on the 2-core machines of ARCHITECTURE §7, so still > 0.5 s on a machine three times faster.
  */
 const LONG = ["sim", "-g", "400", "-m", "40000", "-r", "4", "--jobs", "1"];
 

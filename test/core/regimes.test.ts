@@ -1,5 +1,5 @@
 /**
- * The regimes (DESIGN §1) against closed forms, through the core API (resolveSimConfig → prepare →
+ * The regimes (ARCHITECTURE §1) against closed forms, through the core API (resolveSimConfig → prepare →
  * runReplicates). Every statistical tolerance is Z_TOL ≈ 4.89 standard errors (two-sided false
  * alarm 1e-6 per check, test/stats/helpers.ts), the SE estimated from the replicates themselves:
  * for a mean over R independent chains, SE = sd/√R. Chains of one run share generation 0 but are
@@ -29,7 +29,7 @@ function expectMean(x: Float64Array, expected: number, what: string): void {
   expect(err, `${what}: mean ${meanOf(x)} vs ${expected} (SE ${seOfMean(x)})`).toBeLessThan(Z_TOL * seOfMean(x));
 }
 
-describe("accumulate: E[var_ratio_g] = Π_j f_j (DESIGN §4, derived in continuous.ts)", () => {
+describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in continuous.ts)", () => {
   it("the closed form (gamma-function ratio) equals the direct product Π(1 − M/N_j²) for mle", () => {
     for (const [n0, M] of [[20, 10], [100, 100], [2, 3], [500, 7]] as const) {
       let prod = 1;
@@ -132,7 +132,7 @@ describe("--truncate k multiplies the expected variance by v_k each generation (
 
 describe("mix keeps the variance bounded where replace collapses", () => {
   // M = 10 for 200 generations. Replace: log var_ratio is a sum of 200 iid log(χ²₉/10), so its
-  // mean is 200·(ψ(4.5) + ln(2/10)) ≈ −44 (DESIGN §4). Mix with A = 0.5: 5 of the 10 training
+  // mean is 200·(ψ(4.5) + ln(2/10)) ≈ −44 (ARCHITECTURE §4). Mix with A = 0.5: 5 of the 10 training
   // points are a fixed subset of D0, and the fitted (mle) variance is at least half their sample
   // variance — bounded below whatever the synthetic half does.
   const M = 10;

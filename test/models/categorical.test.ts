@@ -156,7 +156,7 @@ describe("count operations (the regimes' data ops)", () => {
   });
 });
 
-describe("Wright–Fisher theory (DESIGN §4)", () => {
+describe("Wright–Fisher theory (ARCHITECTURE §4)", () => {
   // Seed counts with a long tail; M = 30 draws per generation; R = 3000 chains of 8 generations.
   // Every check compares a replicate mean with its expectation within Z_TOL standard errors, the
   // SE being the replicate standard deviation / √R (ALPHA = 1e-6 per check, see helpers.ts).

@@ -1,5 +1,5 @@
 /**
- * The Gaussian model against the closed forms of DESIGN §4 (replace regime, σ0 = 1 by construction
+ * The Gaussian model against the closed forms of ARCHITECTURE §4 (replace regime, σ0 = 1 by construction
  * of the ratios). Every tolerance is 4 standard errors of the simulated quantity, estimated from the
  * replicates themselves: a correct implementation fails a single check with probability ≈ 6e-5.
  */
@@ -11,7 +11,7 @@ import { flags, meanOf, replicateValues, seOfMean, seOfVariance, varianceOf } fr
 
 const Z = 4;
 
-describe("gaussian, replace regime, against DESIGN §4", () => {
+describe("gaussian, replace regime, against ARCHITECTURE §4", () => {
   const M = 20;
   const G = 8;
   const R = 20_000;

@@ -1,5 +1,5 @@
 /**
- * Colour rules (DESIGN §5): --no-color, NO_COLOR and FORCE_COLOR=0 switch colour off, FORCE_COLOR=1
+ * Colour rules (ARCHITECTURE §5): --no-color, NO_COLOR and FORCE_COLOR=0 switch colour off, FORCE_COLOR=1
  * forces it on, otherwise colour only on a terminal. Unit tests of the decision, then the binary
  * under a pseudo-terminal (util-linux `script`; skipped where missing) and with pipes.
  */
