@@ -99,7 +99,9 @@ async function ngramBench(label, file) {
   }
   console.log(`python reference (process)      ${fmt(py.whole)}   (${py.tokens} tokens)`);
   console.log(`python reference loop           ${fmt(py.loop)}   (counting and sampling only, no metrics)`);
-  console.log(`speed-up: whole process ${ratio(py.whole, collapse.seconds)}, loop ${ratio(py.loop, loop.cold)} (first run) / ${ratio(py.loop, loop.warm)} (warmed up)`);
+  console.log(
+    `speed-up: whole process ${ratio(py.whole, collapse.seconds)}, loop ${ratio(py.loop, loop.cold)} (first run) / ${ratio(py.loop, loop.warm)} (warmed up)`,
+  );
 }
 
 await ngramBench("fixtures/medieval-architecture.txt", corpus);

@@ -33,4 +33,3 @@ export class CheckFailure extends CollapseError {
     super(message, 1);
   }
 }
-

@@ -1,5 +1,5 @@
 /** Shared test helpers: run the core directly and read per-replicate values. */
-import { resolveSimConfig, type RawOption } from "../src/config/resolve.js";
+import { type RawOption, resolveSimConfig } from "../src/config/resolve.js";
 import { runReplicates } from "../src/core/loop.js";
 import { prepare } from "../src/core/run.js";
 

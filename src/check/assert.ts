@@ -7,7 +7,7 @@ import type { MathNode } from "mathjs";
 import type { SimResult } from "../core/result.js";
 import { UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
-import { compileExpression, ExpressionError, type CompiledExpression, type ExpressionContext, type Series, type Stat } from "./expression.js";
+import { type CompiledExpression, compileExpression, type ExpressionContext, ExpressionError, type Series, type Stat } from "./expression.js";
 
 export interface Assertion {
   readonly text: string;

@@ -6,8 +6,8 @@
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
 import { BUNDLED_CORPUS } from "../config/spec.js";
-import type { SimResult } from "../core/result.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
+import type { SimResult } from "../core/result.js";
 import { parseJson } from "../data/json.js";
 import { readText } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
@@ -114,7 +114,8 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
   const recorded = (result.config as { data?: unknown }).data;
   const data = typeof recorded === "string" ? recorded : null;
   if (override !== undefined) {
-    if (data === null) throw new UsageError(`--data replaces the data file of a baseline, but ${path} was run from --source ${result.config.source ?? ""}; drop --data`);
+    if (data === null)
+      throw new UsageError(`--data replaces the data file of a baseline, but ${path} was run from --source ${result.config.source ?? ""}; drop --data`);
     return override;
   }
   if (data === null || data === "-") return data;

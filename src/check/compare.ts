@@ -50,7 +50,14 @@ export function metricNamesOf(result: SimResult): string[] {
 export function selectMetrics(baseline: SimResult, list: string | undefined): string[] {
   const known = metricNamesOf(baseline);
   if (list === undefined) return known;
-  const wanted = [...new Set(list.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  const wanted = [
+    ...new Set(
+      list
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    ),
+  ];
   if (wanted.length === 0) throw new UsageError(`--metrics needs at least one metric name, e.g. --metrics var_ratio,w2; known: ${known.join(", ")}`);
   for (const name of wanted) {
     if (!known.includes(name)) throw new UsageError(`--metrics: unknown metric ${name}; the baseline has ${known.join(", ")}`);
@@ -66,10 +73,28 @@ export function compareResults(baseline: SimResult, now: SimResult, tolerance: T
       const bs = b.metrics[metric]!;
       const ns = now.generations[b.generation]?.metrics[metric];
       if (ns === undefined) {
-        return { generation: b.generation, metric, baseline: bs.mean, now: NaN, diff: NaN, allowed: allowedDifference(tolerance, bs.mean, bs.se, 0), ok: false, missing: true };
+        return {
+          generation: b.generation,
+          metric,
+          baseline: bs.mean,
+          now: NaN,
+          diff: NaN,
+          allowed: allowedDifference(tolerance, bs.mean, bs.se, 0),
+          ok: false,
+          missing: true,
+        };
       }
       const allowed = allowedDifference(tolerance, bs.mean, bs.se, ns.se);
-      return { generation: b.generation, metric, baseline: bs.mean, now: ns.mean, diff: ns.mean - bs.mean, allowed, ok: holds(bs.mean, ns.mean, allowed), missing: false };
+      return {
+        generation: b.generation,
+        metric,
+        baseline: bs.mean,
+        now: ns.mean,
+        diff: ns.mean - bs.mean,
+        allowed,
+        ok: holds(bs.mean, ns.mean, allowed),
+        missing: false,
+      };
     });
     const bad = rows.filter((r) => !r.ok);
     verdicts.push({ metric, rows, failures: bad, worst: rows.reduce((w, r) => (severity(r) > severity(w) ? r : w)) });

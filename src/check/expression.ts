@@ -80,7 +80,7 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
   subtract: (a, b) => a - b,
   multiply: (a, b) => a * b,
   divide: (a, b) => a / b,
-  pow: (a, b) => Math.pow(a, b),
+  pow: (a, b) => a ** b,
 };
 
 const COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
@@ -164,7 +164,8 @@ class Compiler {
   }
 
   private accessor(objectNode: MathNode, index: Record<string, unknown>): Compiled {
-    if (index.dotNotation === true) throw new ExpressionError(`property access (.name) is not allowed; index generations with brackets, e.g. ${this.example()}[9]`);
+    if (index.dotNotation === true)
+      throw new ExpressionError(`property access (.name) is not allowed; index generations with brackets, e.g. ${this.example()}[9]`);
     const object = this.compile(objectNode);
     if (object.kind !== "vector") throw new ExpressionError(`${excerpt(objectNode.toString(), 60)} is a ${object.kind} and cannot be indexed`);
     const dims = index.dimensions as MathNode[];
@@ -182,7 +183,15 @@ class Compiler {
         if (to < from) throw new ExpressionError(`the range ${from}:${to} is empty; ranges run from the lower to the higher generation, both included`);
         const picks: number[] = [];
         for (let g = from; g <= to; g += step) picks.push(g);
-        return { kind: "vector", length: picks.length, constant: object.constant, run: (s) => { const v = object.run(s) as readonly number[]; return picks.map((g) => v[g]!); } };
+        return {
+          kind: "vector",
+          length: picks.length,
+          constant: object.constant,
+          run: (s) => {
+            const v = object.run(s) as readonly number[];
+            return picks.map((g) => v[g]!);
+          },
+        };
       }
       const g = this.constantIndex(dim, object.length);
       return number(object.constant, (s) => (object.run(s) as readonly number[])[g]!);
@@ -201,7 +210,9 @@ class Compiler {
     const g = this.constantNumber(node);
     if (!Number.isInteger(g) || g < 0 || g >= length) {
       const text = node.toString();
-      throw new ExpressionError(`index ${text}${text === String(g) ? "" : ` = ${g}`} is outside 0…${length - 1}; generations are numbered from 0 (use end for the last)`);
+      throw new ExpressionError(
+        `index ${text}${text === String(g) ? "" : ` = ${g}`} is outside 0…${length - 1}; generations are numbered from 0 (use end for the last)`,
+      );
     }
     return g;
   }
@@ -231,7 +242,8 @@ class Compiler {
     const params = paramNodes.map((p) => {
       const c = this.compile(p);
       if (c.kind !== "number") {
-        const hint = c.kind === "vector" ? `index it (${excerpt(p.toString(), 60)}[9]) or reduce it (last(${excerpt(p.toString(), 60)}), max(…))` : "compare numbers";
+        const hint =
+          c.kind === "vector" ? `index it (${excerpt(p.toString(), 60)}[9]) or reduce it (last(${excerpt(p.toString(), 60)}), max(…))` : "compare numbers";
         throw new ExpressionError(`cannot compare ${excerpt(p.toString(), 60)}, a ${c.kind}; ${hint}`);
       }
       if (!c.constant) this.probes.push({ text: unparen(p).toString(), run: (s) => c.run(s) as number });
@@ -272,15 +284,21 @@ class Compiler {
     if (reducer) {
       if ((name === "min" || name === "max") && args.length >= 2 && args.every((a) => a.kind === "number")) {
         const pick = name === "min" ? Math.min : Math.max;
-        return number(args.every((a) => a.constant), (s) => pick(...args.map((a) => a.run(s) as number)));
+        return number(
+          args.every((a) => a.constant),
+          (s) => pick(...args.map((a) => a.run(s) as number)),
+        );
       }
       if (args.length !== 1 || args[0]!.kind !== "vector") {
-        throw new ExpressionError(`${name}(…) takes one vector (a metric, or a range like ${this.example()}[5:end])${name === "min" || name === "max" ? " or several numbers" : ""}`);
+        throw new ExpressionError(
+          `${name}(…) takes one vector (a metric, or a range like ${this.example()}[5:end])${name === "min" || name === "max" ? " or several numbers" : ""}`,
+        );
       }
       const v = args[0]!;
       return number(false, (s) => reducer(v.run(s) as readonly number[]));
     }
-    if (args.length !== 1 || args[0]!.kind === "boolean") throw new ExpressionError(`${name}(…) takes one number or vector${name === "log" ? " (natural log)" : ""}`);
+    if (args.length !== 1 || args[0]!.kind === "boolean")
+      throw new ExpressionError(`${name}(…) takes one number or vector${name === "log" ? " (natural log)" : ""}`);
     return lift1(args[0]!, elementwise!);
   }
 
@@ -338,7 +356,8 @@ function lift2(a: Compiled, b: Compiled, f: (x: number, y: number) => number): C
       const x = a.run(s);
       const y = b.run(s);
       const out = new Array<number>(length);
-      for (let i = 0; i < length; i++) out[i] = f(typeof x === "number" ? x : (x as readonly number[])[i]!, typeof y === "number" ? y : (y as readonly number[])[i]!);
+      for (let i = 0; i < length; i++)
+        out[i] = f(typeof x === "number" ? x : (x as readonly number[])[i]!, typeof y === "number" ? y : (y as readonly number[])[i]!);
       return out;
     },
   };

@@ -3,7 +3,7 @@
  * failure) that Jenkins, GitLab, GitHub test-report actions and Azure read: one test case per
  * compared metric (all its generations) and one per assertion.
  */
-import { diffTable, comparedLine, valuesText, type CheckReport } from "./report.js";
+import { type CheckReport, comparedLine, diffTable, valuesText } from "./report.js";
 
 export function renderJunit(r: CheckReport): string {
   const metricCases = r.comparison.metrics.map((m) => {
@@ -18,7 +18,11 @@ export function renderJunit(r: CheckReport): string {
     return testcase(m.metric, "collapse.check.metrics", failure);
   });
   const assertionCases = r.assertions.map((a) =>
-    testcase(a.text, "collapse.check.assertions", a.ok ? undefined : { message: valuesText(a) || "false", type: "assertion", body: `${a.text}\n${valuesText(a)}` }),
+    testcase(
+      a.text,
+      "collapse.check.assertions",
+      a.ok ? undefined : { message: valuesText(a) || "false", type: "assertion", body: `${a.text}\n${valuesText(a)}` },
+    ),
   );
   const suites = [
     suite(`collapse check: metrics of ${r.baselinePath}`, metricCases, r.seconds, [
@@ -66,7 +70,6 @@ function suite(name: string, cases: readonly Case[], seconds: number, properties
 }
 
 /** Characters XML 1.0 cannot hold at all (control characters other than tab, newline, return). */
-// eslint-disable-next-line no-control-regex
 const INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 function text(s: string): string {

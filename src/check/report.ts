@@ -79,7 +79,12 @@ export function rowCells(row: ComparisonRow): string[] {
 export function diffTable(rows: readonly ComparisonRow[]): string[] {
   const cells = [TABLE_HEADER as readonly string[], ...rows.map(rowCells)];
   const widths = TABLE_HEADER.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-  return cells.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
+  return cells.map((r) =>
+    r
+      .map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** x with `digits` significant digits, trailing zeros dropped: 0.07300 → "0.073". */

@@ -6,7 +6,7 @@
  * validation as `collapse sim` and reproduces the recorded numbers exactly.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import { resolveSimConfig, type Origin, type RawOption } from "../config/resolve.js";
+import { type Origin, type RawOption, resolveSimConfig } from "../config/resolve.js";
 
 /**
  * The raw options that resolve to `config`, named as keys of the baseline file in messages.

@@ -2,7 +2,7 @@
  * A Markdown summary of a check, for a CI job summary (e.g. GitHub's $GITHUB_STEP_SUMMARY):
  * the verdict, the regressions, the assertions, and one row per metric with its closest call.
  */
-import { failureLine, passed, rowCells, TABLE_HEADER, valuesText, comparedLine, type CheckReport } from "./report.js";
+import { type CheckReport, comparedLine, failureLine, passed, rowCells, TABLE_HEADER, valuesText } from "./report.js";
 
 /** Regression rows in the summary; GitHub caps a step summary at 1 MiB. */
 const MAX_SUMMARY_ROWS = 200;
@@ -27,7 +27,13 @@ export function renderSummary(r: CheckReport): string {
     out.push("", "#### Assertions", "", row(["", "assertion", "values"]), row(["---", "---", "---"]));
     for (const a of r.assertions) out.push(row([a.ok ? "✅" : "❌", `\`${code(a.text)}\``, cell(valuesText(a))]));
   }
-  out.push("", "<details><summary>Every metric: its closest call</summary>", "", row(["metric", "status", "generation", "baseline", "now", "diff", "allowed"]), row(["---", "---", "---:", "---:", "---:", "---:", "---:"]));
+  out.push(
+    "",
+    "<details><summary>Every metric: its closest call</summary>",
+    "",
+    row(["metric", "status", "generation", "baseline", "now", "diff", "allowed"]),
+    row(["---", "---", "---:", "---:", "---:", "---:", "---:"]),
+  );
   for (const m of r.comparison.metrics) {
     const [generation, , baseline, now, diff, allowed] = rowCells(m.worst);
     const identical = m.rows.every((x) => x.diff === 0 || (Number.isNaN(x.baseline) && Number.isNaN(x.now)));

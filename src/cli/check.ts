@@ -2,22 +2,23 @@
  * `collapse check BASELINE`: re-run a baseline's recorded config and compare every metric of every
  * generation, plus --assert expressions; and the --save-baseline / --assert options of `sim`.
  */
-import { Command, Option } from "commander";
+
 import { performance } from "node:perf_hooks";
+import { Command, Option } from "commander";
+import { type Assertion, compileAssertions, evaluateAssertions } from "../check/assert.js";
 import { baselineDocument } from "../check/baseline.js";
-import { compileAssertions, evaluateAssertions, type Assertion } from "../check/assert.js";
-import { valuesText, type CheckReport } from "../check/report.js";
+import { type CheckReport, valuesText } from "../check/report.js";
 import { DEFAULT_TOLERANCE, MODES, type Mode, type Tolerance } from "../check/tolerance.js";
 import { resolveSimConfig } from "../config/resolve.js";
-import type { PreparedView } from "../core/session.js";
 import type { SimResult } from "../core/result.js";
+import type { PreparedView, Session } from "../core/session.js";
+import { NUMBER_LITERAL } from "../data/number-literal.js";
 import { CheckFailure, CollapseError, InputError, UsageError } from "../errors.js";
-import { checkOutputs, writeOutputs, type Output } from "../output/write.js";
+import { excerpt, quote } from "../excerpt.js";
+import { checkOutputs, type Output, writeOutputs } from "../output/write.js";
 import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
-import { excerpt, quote } from "../excerpt.js";
-import { NUMBER_LITERAL } from "../data/number-literal.js";
 
 const ASSERT_HELP =
   'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
@@ -144,18 +145,27 @@ Examples:
   cmd.action(async (path: string) => {
     const started = performance.now();
     // The engine and the report writers load only when a check runs: --help stays fast.
-    const [{ openSession }, { readBaseline, baselineDataPath }, { compareResults, selectMetrics }, { configChanges, rerunOptions }, report_, { renderJunit }, { renderSummary }, { describeRun }, { sha256OfFile }] =
-      await Promise.all([
-        import("../core/session.js"),
-        import("../check/baseline.js"),
-        import("../check/compare.js"),
-        import("../check/rerun.js"),
-        import("../check/report.js"),
-        import("../check/junit.js"),
-        import("../check/summary.js"),
-        import("../output/describe.js"),
-        import("../data/read.js"),
-      ]);
+    const [
+      { openSession },
+      { readBaseline, baselineDataPath },
+      { compareResults, selectMetrics },
+      { configChanges, rerunOptions },
+      report_,
+      { renderJunit },
+      { renderSummary },
+      { describeRun },
+      { sha256OfFile },
+    ] = await Promise.all([
+      import("../core/session.js"),
+      import("../check/baseline.js"),
+      import("../check/compare.js"),
+      import("../check/rerun.js"),
+      import("../check/report.js"),
+      import("../check/junit.js"),
+      import("../check/summary.js"),
+      import("../output/describe.js"),
+      import("../data/read.js"),
+    ]);
     const { failureLine, passed, renderReport } = report_;
     const run = readRunOptions(cmd);
     const opts = cmd.opts();
@@ -172,7 +182,9 @@ Examples:
     const baseline = await readBaseline(path);
     const recorded = baseline.result;
     if (recorded.tool.version !== VERSION) {
-      warn(`${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`);
+      warn(
+        `${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`,
+      );
     }
     const metrics = selectMetrics(recorded, opts.metrics as string | undefined);
     // Where the re-run reads its data: checked before anything is read (see baselineDataPath).
@@ -185,10 +197,12 @@ Examples:
       const sha256 = await sha256OfFile(config.data, fix);
       const saved = recordedConfig.dataSha256;
       if (typeof saved === "string" && saved !== sha256) {
-        throw new InputError(`${config.data} changed since the baseline was saved (sha256 ${sha256.slice(0, 12)}… ≠ ${saved.slice(0, 12)}…); restore it or save a new baseline`);
+        throw new InputError(
+          `${config.data} changed since the baseline was saved (sha256 ${sha256.slice(0, 12)}… ≠ ${saved.slice(0, 12)}…); restore it or save a new baseline`,
+        );
       }
     }
-    let session;
+    let session: Session;
     try {
       session = await openSession(config, run.jobs);
     } catch (e) {
@@ -199,8 +213,8 @@ Examples:
     if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);
     const changes = configChanges(recordedConfig, prepared.config);
     if (changes.length > 0) warn(`the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
-    let assertions;
-    let now;
+    let assertions: Assertion[];
+    let now: SimResult;
     try {
       assertions = await compileAssertions((opts.assert as string[] | undefined) ?? [], {
         metrics: prepared.metricNames,

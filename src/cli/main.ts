@@ -3,9 +3,9 @@
  * (0 ok · 1 check failed · 2 usage, input or output error · 70 internal error · 129/130/143 signals).
  */
 import { Command, CommanderError } from "commander";
+import { terminateWorkers } from "../core/workers.js";
 import { CollapseError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
-import { terminateWorkers } from "../core/workers.js";
 import { cannotWriteStdout, removePendingFiles } from "../output/write.js";
 import { VERSION } from "../version.js";
 
@@ -34,7 +34,10 @@ async function program(argv: readonly string[]): Promise<Command> {
     .description("Simulate model collapse: refit a generative model on its own samples, generation after generation.")
     .version(VERSION, "-V, --version")
     .showSuggestionAfterError(true)
-    .addHelpText("after", "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage, input or output error, 70 internal error (a bug), 129/130/143 hangup/interrupted/terminated.\nRun 'collapse sim --help' for the simulation options.");
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok, 1 a check or assertion failed, 2 usage, input or output error, 70 internal error (a bug), 129/130/143 hangup/interrupted/terminated.\nRun 'collapse sim --help' for the simulation options.",
+    );
   for (const command of await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()))) root.addCommand(command);
   // Commander's own parse errors must follow the same rule as ours: one line, exit 2.
   const configure = (cmd: Command) => {

@@ -2,12 +2,12 @@
  * Declares the simulation options on a commander command (from the one table in config/spec.ts)
  * and gathers what the user gave — from flags and from a --config file — for resolution.
  */
-import { Command, Option } from "commander";
-import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
+import { type Command, Option } from "commander";
 import type { RawOption } from "../config/resolve.js";
-import { UsageError } from "../errors.js";
+import { type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { parseJson } from "../data/json.js";
 import { readTextSync } from "../data/read.js";
+import { UsageError } from "../errors.js";
 
 /** A --config file is a few options and a grid: more than this is not a config file. */
 const MAX_CONFIG_BYTES = 16 * 2 ** 20;

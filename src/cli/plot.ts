@@ -1,6 +1,7 @@
 /** `collapse plot`: a results file drawn as SVG (or a self-contained HTML page). */
-import { Command, Option } from "commander";
+
 import { extname } from "node:path";
+import { Command, Option } from "commander";
 import { readText, type TextInput } from "../data/read.js";
 import { UsageError } from "../errors.js";
 import { checkOutput, writeOutputs } from "../output/write.js";
@@ -21,7 +22,11 @@ export function plotCommand(): Command {
     .option("--metrics <LIST>", `comma-separated metric names (default: up to ${DEFAULT_PANELS} headline metrics)`)
     .addOption(new Option("--format <F>", "svg or html (a self-contained page); default from the -o extension, else svg").choices(PLOT_FORMATS))
     .option("-o, --output <FILE>", "write to FILE atomically instead of stdout")
-    .addOption(new Option("--scale <S>", `y scale: linear, log, or auto (log when all values are positive and span 1000×)`).choices(["auto", "linear", "log"]).default("auto"))
+    .addOption(
+      new Option("--scale <S>", `y scale: linear, log, or auto (log when all values are positive and span 1000×)`)
+        .choices(["auto", "linear", "log"])
+        .default("auto"),
+    )
     .option("--band", `draw the 2.5%–97.5% band for every series (default: only when there are at most ${MAX_BANDS})`)
     .option("--no-band", "draw median lines only")
     .addHelpText(

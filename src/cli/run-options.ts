@@ -1,6 +1,7 @@
 /** Options about running and output (not part of the simulation config, so they never change numbers). */
-import { Command, Option } from "commander";
+
 import { availableParallelism } from "node:os";
+import { type Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { FORMATS, type Format } from "../output/format-names.js";
@@ -22,7 +23,9 @@ export function addRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"):
     .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup(group))
     .addOption(new Option("--no-color", "no colour (also NO_COLOR=1 or FORCE_COLOR=0)").helpGroup(group))
     .addOption(
-      new Option("--jobs <N>", `worker threads (default ${defaultJobs === "cores" ? "the number of cores" : "1"}); results do not depend on it`).helpGroup(group),
+      new Option("--jobs <N>", `worker threads (default ${defaultJobs === "cores" ? "the number of cores" : "1"}); results do not depend on it`).helpGroup(
+        group,
+      ),
     )
     .addOption(new Option("--show-samples", "print a short text sample per generation (ngram)").helpGroup(group))
     .addOption(new Option("--config <FILE>", "read options from a JSON file (camelCase keys); flags override it").helpGroup(group))

@@ -1,19 +1,19 @@
 /** `collapse sim`: one simulation, printed in the chosen format. */
 import { Command } from "commander";
+import type { Assertion } from "../check/assert.js";
 import { resolveSimConfig } from "../config/resolve.js";
-import { useColor, terminalWidth } from "../output/color.js";
+import type { SimResult } from "../core/result.js";
+import { terminalWidth, useColor } from "../output/color.js";
 import { writeOutputs } from "../output/write.js";
-import { Progress } from "./progress.js";
-import { addSimOptions, gatherSimOptions } from "./options.js";
-import { addRunOptions, readRunOptions } from "./run-options.js";
 import { addSimCheckOptions, baselineText, checkSimOutputs, compileSimAssertions, finishSimAssertions } from "./check.js";
+import { addSimOptions, gatherSimOptions } from "./options.js";
+import { Progress } from "./progress.js";
+import { addRunOptions, readRunOptions } from "./run-options.js";
 
 export function simCommand(): Command {
-  const cmd = new Command("sim")
-    .description("run one simulation: fit, sample, refit for G generations, over R replicates")
-    .addHelpText(
-      "after",
-      `
+  const cmd = new Command("sim").description("run one simulation: fit, sample, refit for G generations, over R replicates").addHelpText(
+    "after",
+    `
 Regimes (training set of generation g >= 1; M = --sample-size, A = --real-fraction,
 N0 = seed size):
   replace     the M samples drawn from the previous model (default; the paper's setting)
@@ -33,7 +33,7 @@ Examples:
   collapse sim -g 50 -m 20 --theory
   collapse sim --data fixtures/heights.csv --column height_cm --format csv
   collapse sim -g 9 --format json -o run.json`,
-    );
+  );
   addSimOptions(cmd);
   addRunOptions(cmd);
   addSimCheckOptions(cmd);
@@ -45,8 +45,8 @@ Examples:
     const outputs = checkSimOutputs(cmd, run.output);
     const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
     const session = await openSession(config, run.jobs);
-    let result;
-    let assertions;
+    let result: SimResult;
+    let assertions: Assertion[];
     try {
       const prepared = session.view;
       if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);

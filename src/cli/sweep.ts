@@ -1,11 +1,11 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
-import { checkOutput, openSink, writeOutputs } from "../output/write.js";
-import { combineAxes, parseGridConfig, parseGridFlag, type GridAxis } from "../sweep/grid.js";
-import { atPoint, planSweep, pointLabel, type SweepPlan } from "../sweep/plan.js";
 import { sha256OfFile } from "../data/read.js";
-import { runPoints, type PointTask } from "../sweep/pool.js";
-import { SweepFramer, SWEEP_FORMATS, type SweepFormat } from "../sweep/render.js";
+import { checkOutput, openSink, writeOutputs } from "../output/write.js";
+import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
+import { atPoint, planSweep, pointLabel, type SweepPlan } from "../sweep/plan.js";
+import { type PointTask, runPoints } from "../sweep/pool.js";
+import { SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
 import { parseShard, shardPoints } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
@@ -86,7 +86,10 @@ Examples:
     const label = (index: number) => pointLabel(plan, index);
     // The engine loads only when a sweep runs, so --help and the other commands start fast.
     const { preflight } = await import("../sweep/preflight.js");
-    const { notes, seeds } = await preflight(indices.map((i) => plan.points[i]!), label);
+    const { notes, seeds } = await preflight(
+      indices.map((i) => plan.points[i]!),
+      label,
+    );
     if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
     const framer = new SweepFramer(

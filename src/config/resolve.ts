@@ -1,8 +1,8 @@
+import { NUMBER_LITERAL } from "../data/number-literal.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import type { SimConfig } from "./config.js";
-import { BUNDLED_CORPUS, SIM_OPTIONS, type ModelName, type OptionSpec } from "./spec.js";
-import { NUMBER_LITERAL } from "../data/number-literal.js";
+import { BUNDLED_CORPUS, type ModelName, type OptionSpec, SIM_OPTIONS } from "./spec.js";
 
 /**
  * Where a raw value came from, for error messages: a flag, a key of a config file, or a value of a
@@ -86,7 +86,6 @@ export function where(spec: OptionSpec, origin: Origin): string {
   return origin.kind === "flag" ? `--${spec.flag}` : `${origin.file}: "${spec.key}"`;
 }
 
-
 function parseNumber(spec: OptionSpec, origin: Origin, value: unknown): number {
   let x: number;
   if (typeof value === "number") x = value;
@@ -124,7 +123,10 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
       const items = Array.isArray(value)
         ? value
         : typeof value === "string"
-          ? value.split(",").map((s) => s.trim()).filter((s) => s !== "")
+          ? value
+              .split(",")
+              .map((s) => s.trim())
+              .filter((s) => s !== "")
           : [value];
       if (items.length === 0) throw new UsageError(`${where(spec, origin)} needs at least one number, e.g. 2,3`);
       const xs = items.map((v) => parseNumber(spec, origin, v));
@@ -207,7 +209,9 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
     throw new UsageError(`${flagOf("realFraction")} applies to --regime mix or fresh, not ${regime}`);
   }
   if (regime === "replace" && given.get("filterRecall") === 1) {
-    throw new UsageError(`${flagOf("filterRecall")} 1 removes every synthetic sample and --regime replace trains on nothing else; lower the recall or use accumulate, mix or fresh`);
+    throw new UsageError(
+      `${flagOf("filterRecall")} 1 removes every synthetic sample and --regime replace trains on nothing else; lower the recall or use accumulate, mix or fresh`,
+    );
   }
   if (model === "ngram" && !given.has("data") && given.has("source")) {
     throw new UsageError(`${flagOf("source")} does not apply to --model ngram: give a text file with --data (default: the bundled corpus)`);

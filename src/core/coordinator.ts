@@ -4,11 +4,11 @@
  * or over replicate workers of its own — then sends the result document.
  */
 import { parentPort } from "node:worker_threads";
-import { toThreadError } from "./thread-error.js";
 import type { Prepared } from "./loop.js";
 import { runParallel } from "./parallel.js";
 import { prepare } from "./run.js";
 import type { CoordinatorMessage, CoordinatorTask } from "./session.js";
+import { toThreadError } from "./thread-error.js";
 
 const port = parentPort!;
 let prepared: Prepared | null = null;
@@ -43,11 +43,8 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       last = Date.now();
     }
   };
-  runParallel(prepared!, jobs, tick, { inThread: jobs === 1 }).then(
-    (result) => {
-      if (pending > 0) post({ type: "progress", generations: pending });
-      post({ type: "result", result });
-    },
-    report,
-  );
+  runParallel(prepared!, jobs, tick, { inThread: jobs === 1 }).then((result) => {
+    if (pending > 0) post({ type: "progress", generations: pending });
+    post({ type: "result", result });
+  }, report);
 });

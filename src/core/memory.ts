@@ -116,10 +116,7 @@ export function formatBytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
-type EstimateConfig = Pick<
-  ResolvedConfig,
-  "model" | "replicates" | "generations" | "sampleSize" | "regime" | "components" | "order" | "quantiles"
->;
+type EstimateConfig = Pick<ResolvedConfig, "model" | "replicates" | "generations" | "sampleSize" | "regime" | "components" | "order" | "quantiles">;
 
 /**
  * The peak memory of a run whose replicates run on `threads` threads at once (1: the main thread
@@ -235,7 +232,9 @@ export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory = m
   }
   const { length, what, fix } = estimate.longestArray;
   if (length > MAX_ARRAY) {
-    throw new UsageError(`this run needs ${what} of ${length.toExponential(2).replace("e+", "e")} values in one array, above the ${MAX_ARRAY} an array can hold; ${fix}`);
+    throw new UsageError(
+      `this run needs ${what} of ${length.toExponential(2).replace("e+", "e")} values in one array, above the ${MAX_ARRAY} an array can hold; ${fix}`,
+    );
   }
 }
 

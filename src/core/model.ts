@@ -75,6 +75,5 @@ export interface Model<D, P, R> {
   readonly ops: DataOps<D>;
 }
 
-// Models are heterogeneous in D, P and R; the loop treats them uniformly.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: models are heterogeneous in D, P and R; the loop treats them uniformly.
 export type AnyModel = Model<any, any, any>;

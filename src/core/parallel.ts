@@ -5,12 +5,12 @@
  */
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
-import { fromThreadError, type ThreadError } from "./thread-error.js";
-import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
+import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
 import { threadsThatFit } from "./memory.js";
 import type { SimResult } from "./result.js";
 import { assemble } from "./run.js";
 import type { SeedResult } from "./seed.js";
+import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
 /** Below this many value operations, a run takes well under a second: a thread costs more to start than it saves. */
@@ -45,11 +45,7 @@ export interface WorkerTask {
   readonly to: number;
 }
 
-export type WorkerMessage =
-  | { type: "progress"; generations: number }
-  | { type: "block"; block: ReplicateBlock }
-  | { type: "error"; error: ThreadError };
-
+export type WorkerMessage = { type: "progress"; generations: number } | { type: "block"; block: ReplicateBlock } | { type: "error"; error: ThreadError };
 
 /**
  * Runs every replicate of a prepared simulation. `inThread` (for a thread that is not the main
@@ -78,8 +74,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
       if (!chunk) return resolve();
       const worker = new Worker(new URL("./worker.js", import.meta.url));
       trackWorker(worker);
-      const send = (c: [number, number]) =>
-        worker.postMessage({ config: p.config, seed: p.seed, from: c[0], to: c[1] } satisfies WorkerTask);
+      const send = (c: [number, number]) => worker.postMessage({ config: p.config, seed: p.seed, from: c[0], to: c[1] } satisfies WorkerTask);
       worker.on("message", (msg: WorkerMessage) => {
         if (msg.type === "progress") for (let i = 0; i < msg.generations; i++) onGeneration?.();
         else if (msg.type === "block") {

@@ -6,11 +6,11 @@ import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import { getModel } from "../models/index.js";
 import { TOOL } from "../version.js";
-import { collect, summarize, type Summary } from "./aggregate.js";
-import { runReplicates, type Prepared, type ReplicateBlock } from "./loop.js";
-import { checkMemory, estimateMemory, type DataShape } from "./memory.js";
-import type { Rng } from "./rng.js";
+import { collect, type Summary, summarize } from "./aggregate.js";
+import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
+import { checkMemory, type DataShape, estimateMemory } from "./memory.js";
 import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
+import type { Rng } from "./rng.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
 
 export interface PrepareOutcome {

@@ -2,17 +2,18 @@
  * Seed data for generation 0: read from --data, or drawn from the built-in --source with a stream
  * derived from (seed, "source") — so the seed sample is the same for every replicate and every run.
  */
-import type { SimConfig } from "../config/config.js";
-import { UsageError } from "../errors.js";
-import { singleColumn, numericColumns } from "../data/numbers.js";
+
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { SimConfig } from "../config/config.js";
 import { BUNDLED_CORPUS } from "../config/spec.js";
-import { readLabels, readLabelsStream, type LabelCounts } from "../data/labels.js";
+import { type LabelCounts, readLabels, readLabelsStream } from "../data/labels.js";
+import { numericColumns, singleColumn } from "../data/numbers.js";
+import { type NumericTable, readNumericTable } from "../data/numeric-table.js";
 import { inputName, readText, readTextSync, type TextInput } from "../data/read.js";
-import { readNumericTable, type NumericTable } from "../data/numeric-table.js";
-import { drawNumbers, isNumericSource, parseSource, zipfProbabilities, type SourceSpec } from "../data/source.js";
+import { drawNumbers, isNumericSource, parseSource, type SourceSpec, zipfProbabilities } from "../data/source.js";
 import { readTable, type Table } from "../data/table.js";
+import { UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import type { AnyModel, SeedInput } from "./model.js";
 import { deriveSeed, Rng } from "./rng.js";
@@ -47,7 +48,8 @@ export function fromSource(model: AnyModel, config: SimConfig, spec: SourceSpec,
       return { kind: "numbers", values: drawNumbers(spec, n, rng), name: `--source ${config.source ?? model.defaultSource}` };
     case "table": {
       if (!isNumericSource(spec)) throw new UsageError(`--source ${config.source}: --model ${model.name} needs a numeric source such as normal(0,1)`);
-      const columns = spec.kind === "mixture" ? mixtureColumns(spec, config.dims, n, rng) : Array.from({ length: config.dims }, () => drawNumbers(spec, n, rng));
+      const columns =
+        spec.kind === "mixture" ? mixtureColumns(spec, config.dims, n, rng) : Array.from({ length: config.dims }, () => drawNumbers(spec, n, rng));
       return { kind: "table", columns, names: columns.map((_, i) => `x${i + 1}`) };
     }
     case "labels": {

@@ -10,12 +10,12 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
-import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { getModel } from "../models/index.js";
 import { cheapModel, runParallel, staysInThread } from "./parallel.js";
 import type { SimResult } from "./result.js";
 import { checkBeforeDraw, prepare } from "./run.js";
 import { loadSeedAsync, type SeedResult } from "./seed.js";
+import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
 /** What the caller learns once generation 0 is prepared. */

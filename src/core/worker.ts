@@ -1,10 +1,10 @@
 /** Worker thread body: prepares generation 0 once, then runs the replicate ranges it is sent. */
 import { parentPort } from "node:worker_threads";
-import { toThreadError } from "./thread-error.js";
 import type { Prepared } from "./loop.js";
 import { runReplicates } from "./loop.js";
 import type { WorkerMessage, WorkerTask } from "./parallel.js";
 import { prepare } from "./run.js";
+import { toThreadError } from "./thread-error.js";
 
 let prepared: Prepared | null = null;
 
@@ -24,7 +24,10 @@ parentPort!.on("message", (task: WorkerTask) => {
       }
     });
     if (pending > 0) post({ type: "progress", generations: pending });
-    post({ type: "block", block }, block.values.map((v) => v.buffer as ArrayBuffer));
+    post(
+      { type: "block", block },
+      block.values.map((v) => v.buffer as ArrayBuffer),
+    );
   } catch (e) {
     post({ type: "error", error: toThreadError(e) });
   }

@@ -15,10 +15,10 @@
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { parseJson } from "./json.js";
-import { inputName, positionOf, type NamedText as TextInput } from "./read.js";
-import { streamText } from "./text-stream.js";
-import { formatOf, splitLine } from "./table.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
+import { inputName, positionOf, type NamedText as TextInput } from "./read.js";
+import { formatOf, splitLine } from "./table.js";
+import { streamText } from "./text-stream.js";
 
 export interface LabelCounts {
   /** Category names, first appearance first. */
@@ -26,7 +26,6 @@ export interface LabelCounts {
   /** counts[i] = occurrences of labels[i]. */
   readonly counts: Float64Array;
 }
-
 
 /** Reads category data from a file or stdin; every error names file:line and how to fix it. */
 export function readLabels(input: TextInput): LabelCounts {
@@ -91,7 +90,6 @@ function parseCount(raw: unknown, where: string): number {
   if (!Number.isSafeInteger(x)) throw new InputError(`${where}: count ${shown} is too large; counts must be below 2^53`);
   return x;
 }
-
 
 function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
   const lines = new LabelLines(input.name, delimiter);

@@ -1,6 +1,6 @@
 /** Numeric seed data from a table: one column (gaussian) or several (mvn, gmm). */
 import { InputError } from "../errors.js";
-import { columnValues, numericTableOf, type NumericTable } from "./numeric-table.js";
+import { columnValues, type NumericTable, numericTableOf } from "./numeric-table.js";
 import { columnIndex, describeColumns, type Table } from "./table.js";
 
 /** A table of cells is converted; a streamed numeric table is used as it is. */
@@ -29,13 +29,13 @@ export function singleColumn(input: Table | NumericTable, choice: string | null)
  * Several numeric columns for a multivariate model: the chosen ones (comma list), or every column
  * whose cells are all numbers — the others are reported through `skipped` so the CLI can say so.
  */
-export function numericColumns(
-  input: Table | NumericTable,
-  choice: string | null,
-): { names: string[]; columns: Float64Array[]; skipped: string[] } {
+export function numericColumns(input: Table | NumericTable, choice: string | null): { names: string[]; columns: Float64Array[]; skipped: string[] } {
   const table = numeric(input);
   if (choice !== null) {
-    const picks = choice.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const picks = choice
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
     const idx = picks.map((p) => columnIndex(table, p));
     return { names: idx.map((i) => table.names[i]!), columns: idx.map((i) => toNumbers(table, i)), skipped: [] };
   }

@@ -6,10 +6,10 @@
  * whole, so they go through readTable and are converted.
  */
 import { InputError } from "../errors.js";
-import { inputName } from "./read.js";
-import { looksNumeric, numberOf, readTable, splitLine, type Cell, type Table } from "./table.js";
-import { streamText, type LineFormat } from "./text-stream.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
+import { inputName } from "./read.js";
+import { type Cell, looksNumeric, numberOf, readTable, splitLine, type Table } from "./table.js";
+import { type LineFormat, streamText } from "./text-stream.js";
 
 export interface NumericColumn {
   /** One value per data row; NaN where a cell is not a finite number. */
@@ -29,13 +29,12 @@ export interface NumericTable {
 }
 
 /** A cell's number, or NaN when numberOf would refuse it. */
-function valueOf(cell: Cell): number {
+function cellNumber(cell: Cell): number {
   const v = cell.value;
   if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
   if (typeof v !== "string") return NaN;
   return finiteOrNaN(v);
 }
-
 
 /** The text's number when it is written as one and is finite; NaN otherwise. */
 function finiteOrNaN(text: string): number {
@@ -51,7 +50,7 @@ export function numericTableOf(table: Table): NumericTable {
     const values = new Float64Array(cells.length);
     let bad: Cell | null = null;
     for (let i = 0; i < cells.length; i++) {
-      const x = valueOf(cells[i]!);
+      const x = cellNumber(cells[i]!);
       values[i] = x;
       if (bad === null && Number.isNaN(x)) bad = cells[i]!;
     }
@@ -122,7 +121,9 @@ class DelimitedNumbers {
       }
     }
     if (fields.length !== this.width) {
-      throw new InputError(`${this.name}:${ln}: ${fields.length} field(s) where the ${this.header ? "header has" : "first row has"} ${this.width}; fix the row`);
+      throw new InputError(
+        `${this.name}:${ln}: ${fields.length} field(s) where the ${this.header ? "header has" : "first row has"} ${this.width}; fix the row`,
+      );
     }
     for (let c = 0; c < this.width; c++) {
       const x = finiteOrNaN(fields[c]!);

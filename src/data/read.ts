@@ -8,9 +8,10 @@
  * (never a blocking read(2), which would also keep the process from exiting); regular files and
  * devices through a file stream.
  */
-import { createHash } from "node:crypto";
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+
 import { isUtf8 } from "node:buffer";
+import { createHash } from "node:crypto";
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 import { systemCause } from "../errno.js";
@@ -50,7 +51,12 @@ export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
 
 /** "1 GiB", "512 MiB", "1000 bytes": a limit as people say it. */
 export function formatBytes(n: number): string {
-  for (const [unit, size] of [["TiB", UNITS.T!], ["GiB", UNITS.G!], ["MiB", UNITS.M!], ["KiB", UNITS.K!]] as const) {
+  for (const [unit, size] of [
+    ["TiB", UNITS.T!],
+    ["GiB", UNITS.G!],
+    ["MiB", UNITS.M!],
+    ["KiB", UNITS.K!],
+  ] as const) {
     if (n >= size) return `${Number((n / size).toFixed(1))} ${unit}`;
   }
   return `${n} bytes`;

@@ -6,8 +6,8 @@
 import { UsageError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
 import { HEADROOM, MAX_DOUBLE, RESOLUTION, short } from "../stats/limits.js";
-import { fillNormal, normal } from "../stats/ziggurat.js";
 import type { UniformSource } from "../stats/uniform.js";
+import { fillNormal, normal } from "../stats/ziggurat.js";
 import { NUMBER_LITERAL_PREFIX } from "./number-literal.js";
 
 export type SourceSpec =
@@ -24,8 +24,7 @@ export type SourceSpec =
  */
 export const MAX_SOURCE_DEPTH = 32;
 
-const USAGE =
-  'use normal(mu,sigma), uniform(a,b), laplace(mu,b), t(df), mixture(w1*normal(..),w2*normal(..),...) or zipf(s,K)';
+const USAGE = "use normal(mu,sigma), uniform(a,b), laplace(mu,b), t(df), mixture(w1*normal(..),w2*normal(..),...) or zipf(s,K)";
 
 class Parser {
   private i = 0;
@@ -208,7 +207,7 @@ function chiSquare(df: number, src: UniformSource): number {
 }
 
 function gamma(shape: number, src: UniformSource): number {
-  if (shape < 1) return gamma(shape + 1, src) * Math.pow(1 - src.random(), 1 / shape);
+  if (shape < 1) return gamma(shape + 1, src) * (1 - src.random()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
@@ -263,7 +262,7 @@ export function drawNumbers(spec: SourceSpec, n: number, src: UniformSource): Fl
 export function zipfProbabilities(s: number, k: number): Float64Array {
   const p = new Float64Array(k);
   let total = 0;
-  for (let i = 0; i < k; i++) total += p[i] = Math.pow(i + 1, -s);
+  for (let i = 0; i < k; i++) total += p[i] = (i + 1) ** -s;
   for (let i = 0; i < k; i++) p[i]! /= total;
   return p;
 }

@@ -6,8 +6,8 @@ import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { parseJson } from "./json.js";
-import type { NamedText as TextInput } from "./read.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
+import type { NamedText as TextInput } from "./read.js";
 
 export type FileFormat = "csv" | "tsv" | "txt" | "json" | "ndjson";
 
@@ -120,9 +120,7 @@ function fromDelimited(input: TextInput, format: FileFormat): Table {
       }
     }
     if (fields.length !== width) {
-      throw new InputError(
-        `${input.name}:${ln + 1}: ${fields.length} field(s) where the ${header ? "header has" : "first row has"} ${width}; fix the row`,
-      );
+      throw new InputError(`${input.name}:${ln + 1}: ${fields.length} field(s) where the ${header ? "header has" : "first row has"} ${width}; fix the row`);
     }
     for (let c = 0; c < width; c++) columns[c]!.push({ value: fields[c], where: `${input.name}:${ln + 1}:${starts[c]}` });
   }
@@ -136,7 +134,9 @@ function fromDelimited(input: TextInput, format: FileFormat): Table {
 function jsonArray(input: TextInput): unknown[] {
   const doc = parseJson(input.text, { name: input.name });
   if (!Array.isArray(doc)) {
-    throw new InputError(`${input.name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`);
+    throw new InputError(
+      `${input.name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`,
+    );
   }
   return doc;
 }
@@ -220,9 +220,7 @@ export function columnIndex(table: Pick<Table, "name" | "names" | "hasHeader">, 
     const i = Number(choice) - 1;
     if (i >= 0 && i < table.names.length) return i;
   }
-  throw new InputError(
-    `--column ${excerpt(choice, 60)}: no such column in ${table.name}; it has ${describeColumns(table)}`,
-  );
+  throw new InputError(`--column ${excerpt(choice, 60)}: no such column in ${table.name}; it has ${describeColumns(table)}`);
 }
 
 /** How many column names a message lists before "…". */

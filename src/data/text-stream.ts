@@ -66,11 +66,7 @@ export interface StreamedText {
  * Reads `path` (or stdin for "-"). For a line format, `lines(format)` is asked once for a handler,
  * which then receives every line (without "\n") and its 1-based number.
  */
-export async function streamText(
-  path: string,
-  lines: (format: LineFormat) => (line: string, ln: number) => void,
-  fix?: string,
-): Promise<StreamedText> {
+export async function streamText(path: string, lines: (format: LineFormat) => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
   const name = inputName(path);
   const decoder = new Utf8Stream(name);
   let format: FileFormat | null = KNOWN[extname(name).toLowerCase().slice(1)] ?? null;
@@ -82,7 +78,9 @@ export async function streamText(
   let ln = 0;
   let blank = true;
   const tooLong = (at: number) =>
-    new InputError(`${name}:${at}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters, the limit for one line; is this a text table? give one row per line`);
+    new InputError(
+      `${name}:${at}: a line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters, the limit for one line; is this a text table? give one row per line`,
+    );
 
   const feed = (text: string, ended: boolean) => {
     if (blank && text.trim() !== "") blank = false;

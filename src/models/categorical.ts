@@ -5,13 +5,13 @@
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { MAX_SIZE } from "../config/spec.js";
-import { InputError } from "../errors.js";
 import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
 import type { Rng } from "../core/rng.js";
+import { InputError } from "../errors.js";
 import { AliasTable } from "../stats/alias.js";
 import { binomial, multinomialCounts } from "../stats/binomial.js";
 import { decodeInPlace, isNeutral } from "./decoding.js";
-import { aliveFlags, DISCRETE_METRICS, discreteMetrics, discreteReference, type DiscreteReference } from "./discrete.js";
+import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
 
 export interface CategoricalParams {
   /** Fitted probabilities pᵢ = (cᵢ + λ)/(N + Kλ) over the K categories of generation 0. */
@@ -178,7 +178,7 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
     // martingale — and E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g.
     if (config.regime !== "replace" || config.filterRecall > 0 || config.smoothing > 0 || !isNeutral(config)) return undefined;
     return {
-      gini_simpson: ref.gini0 * Math.pow(1 - 1 / config.sampleSize, g),
+      gini_simpson: ref.gini0 * (1 - 1 / config.sampleSize) ** g,
       tail_mass: ref.discrete.tailMass0,
       tail_loss: 0,
     };

@@ -1,9 +1,9 @@
 /** Closed forms shared by the continuous models (ARCHITECTURE §3–4). */
 import type { Estimator, Regime } from "../config/spec.js";
-import { chiSquareSfInverse } from "../stats/linalg.js";
-import { normalPdf, normalCdf, normalSf } from "../stats/normal.js";
-import { logGamma } from "../stats/special.js";
 import { MIN_NORMAL, ratioOfSquares } from "../stats/limits.js";
+import { chiSquareSfInverse } from "../stats/linalg.js";
+import { normalCdf, normalPdf, normalSf } from "../stats/normal.js";
+import { logGamma } from "../stats/special.js";
 
 /** The suffix of a tail metric: k = 2 → "2", k = 2.5 → "2p5" (names must be expression identifiers). */
 export function tailSuffix(k: number): string {
@@ -115,17 +115,9 @@ export function accumulateVarianceRatio(n0: number, M: number, g: number, estima
  * kept (no --filter-recall). undefined otherwise (mix and fresh couple the variance to the drift
  * of the mean, and filtering makes the sample sizes random).
  */
-export function expectedVarRatio(
-  regime: Regime,
-  estimator: Estimator,
-  filterRecall: number,
-  M: number,
-  n0: number,
-  g: number,
-  v: number,
-): number | undefined {
+export function expectedVarRatio(regime: Regime, estimator: Estimator, filterRecall: number, M: number, n0: number, g: number, v: number): number | undefined {
   if (filterRecall > 0) return undefined;
-  if (regime === "replace") return Math.pow((estimator === "mle" ? (M - 1) / M : 1) * v, g);
+  if (regime === "replace") return ((estimator === "mle" ? (M - 1) / M : 1) * v) ** g;
   if (regime === "accumulate") return accumulateVarianceRatio(n0, M, g, estimator, v);
   return undefined;
 }

@@ -54,7 +54,7 @@ function applyTemperature(w: Float64Array, temperature: number, from: number, to
   const power = 1 / temperature;
   for (let i = from; i < to; i++) {
     const x = w[i]!;
-    w[i] = x > 0 ? Math.pow(x / max, power) : 0;
+    w[i] = x > 0 ? (x / max) ** power : 0;
   }
 }
 

@@ -288,7 +288,17 @@ export function fitMixture(x: Float64Array, d: number, k: number, rng: Rng): Mix
  * Weighted mean and covariance of component c (responsibilities resp[i·K + c], total `mass`),
  * written into means[c·d …] and covs[c·d² …]. Kept out of fitMixture so V8 optimises it early.
  */
-function componentMoments(x: Float64Array, d: number, n: number, resp: Float64Array, K: number, c: number, mass: number, means: Float64Array, covs: Float64Array): void {
+function componentMoments(
+  x: Float64Array,
+  d: number,
+  n: number,
+  resp: Float64Array,
+  K: number,
+  c: number,
+  mass: number,
+  means: Float64Array,
+  covs: Float64Array,
+): void {
   const mo = c * d;
   const off = c * d * d;
   for (let j = 0; j < d; j++) means[mo + j] = 0;

@@ -3,17 +3,17 @@
  * Every metric but the optional sample quantiles is a closed form of θg = (μg, σg) against θ0.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import { InputError } from "../errors.js";
 import type { Metrics, Model, SeedInput } from "../core/model.js";
 import type { Rng } from "../core/rng.js";
+import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
 import { mean, standardDeviation } from "../stats/moments.js";
 import { normalTwoSidedTail } from "../stats/normal.js";
 import { quantilesInPlace } from "../stats/select.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
+import { accumulateVarianceRatio, gaussianKl, gaussianW2, type TailNames, tailMetricNames, tailNames, truncationFactor } from "./continuous.js";
 import { rowOps } from "./rows.js";
-import { accumulateVarianceRatio, gaussianKl, gaussianW2, tailMetricNames, tailNames, truncationFactor, type TailNames } from "./continuous.js";
 
 export interface GaussianParams {
   readonly mu: number;
@@ -146,7 +146,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     const M = config.sampleSize;
     const shrink = config.estimator === "mle" ? (M - 1) / M : 1;
     const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
-    const out: Metrics = { var_ratio: Math.pow(shrink * v, g) };
+    const out: Metrics = { var_ratio: (shrink * v) ** g };
     if (config.truncate === null) {
       const c = config.estimator === "mle" ? M : M - 1;
       out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c));

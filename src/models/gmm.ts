@@ -22,16 +22,29 @@
  * (--dims 1, or a file with one numeric column or one --column) adds mean, std and w2.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import { InputError, UsageError } from "../errors.js";
 import type { Metrics, Model } from "../core/model.js";
 import { deriveSeed, Rng } from "../core/rng.js";
+import { InputError, UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import { gaussHermite, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, trace } from "../stats/linalg.js";
 import { normalCdf } from "../stats/normal.js";
 import { fillNormal } from "../stats/ziggurat.js";
-import { componentLogDensities, mixtureMoments, selectMixture, type Mixture } from "./em.js";
-import { tailMetricNames, tailNames, type TailNames } from "./continuous.js";
-import { checkColumnRange, checkCovariance, fillGaussianRows, radiusFor, regularizedCholesky, rowCovariance, rowMean, rowsOps, seedLabel, sphereDirections, tableRows, type Rows } from "./mvn.js";
+import { type TailNames, tailMetricNames, tailNames } from "./continuous.js";
+import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } from "./em.js";
+import {
+  checkColumnRange,
+  checkCovariance,
+  fillGaussianRows,
+  type Rows,
+  radiusFor,
+  regularizedCholesky,
+  rowCovariance,
+  rowMean,
+  rowsOps,
+  seedLabel,
+  sphereDirections,
+  tableRows,
+} from "./mvn.js";
 
 export interface GmmParams extends Mixture {
   /** The mixture's overall mean and covariance, its Cholesky factor and log-determinant. */
@@ -74,7 +87,6 @@ function countModes(p: Mixture): number {
   for (let c = 0; c < p.k; c++) if (p.weights[c]! > MODE_WEIGHT) n++;
   return n;
 }
-
 
 /**
  * A deterministic stream for EM's k-means++ start: fit() gets no stream of its own, so it is derived
@@ -278,10 +290,14 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
     const mean = rowMean(data0, new Float64Array(d));
     checkCovariance(rowCovariance(data0, mean, n0, new Float64Array(d * d)), mean, d, data0.names ?? [], "gmm", seedLabel(config));
     if (n0 < K * (d + 1)) {
-      throw new InputError(`${seedLabel(config)}: ${n0} row(s); --components ${K} in ${d} dimension(s) needs at least ${K * (d + 1)} (K·(d+1)); lower --components or give more data`);
+      throw new InputError(
+        `${seedLabel(config)}: ${n0} row(s); --components ${K} in ${d} dimension(s) needs at least ${K * (d + 1)} (K·(d+1)); lower --components or give more data`,
+      );
     }
     if (config.sampleSize < K * (d + 1)) {
-      throw new UsageError(`--sample-size ${config.sampleSize} is below K·(d+1) = ${K * (d + 1)}: too few samples to refit ${K} components; raise --sample-size`);
+      throw new UsageError(
+        `--sample-size ${config.sampleSize} is below K·(d+1) = ${K * (d + 1)}: too few samples to refit ${K} components; raise --sample-size`,
+      );
     }
     const { nodes, weights } = cubature(d);
     const ref: GmmReference = {

@@ -11,15 +11,25 @@
  * every metric (gen_var_ratio, mean_drift, kl, tails) has the same distribution for any Σ0.
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
-import { InputError, UsageError } from "../errors.js";
-import { MIN_NORMAL, short } from "../stats/limits.js";
 import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
 import { deriveSeed, Rng } from "../core/rng.js";
-import { cholesky, choleskyFailure, frobeniusSquared, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, symmetricEigen, trace } from "../stats/linalg.js";
-import { digamma } from "../stats/special.js";
+import { InputError, UsageError } from "../errors.js";
+import { MIN_NORMAL, short } from "../stats/limits.js";
+import {
+  cholesky,
+  choleskyFailure,
+  frobeniusSquared,
+  gaussianBallTail,
+  logDetCholesky,
+  solveLower,
+  solveLowerMatrix,
+  symmetricEigen,
+  trace,
+} from "../stats/linalg.js";
 import { normalQuantile } from "../stats/normal.js";
+import { digamma } from "../stats/special.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
-import { expectedVarRatio, mahalanobisRadius, tailMetricNames, tailNames, truncationFactorDims, type TailNames } from "./continuous.js";
+import { expectedVarRatio, mahalanobisRadius, type TailNames, tailMetricNames, tailNames, truncationFactorDims } from "./continuous.js";
 import { rowOps } from "./rows.js";
 
 /** Numeric rows: `values` is row-major with `dims` numbers a row. */
@@ -145,7 +155,8 @@ export function regularizedCholesky(cov: Float64Array, d: number, out: Float64Ar
   let delta = scale > 0 && Number.isFinite(scale) ? RIDGE * scale : 1e-300;
   for (;;) {
     // A covariance with ±Infinity or NaN in it never factorises, whatever the ridge: stop, say why.
-    if (!Number.isFinite(delta)) throw new InputError("a fitted covariance is not finite (its values overflow a double); rescale the data (divide it by a power of 10)");
+    if (!Number.isFinite(delta))
+      throw new InputError("a fitted covariance is not finite (its values overflow a double); rescale the data (divide it by a power of 10)");
     for (let i = 0; i < d; i++) cov[i * d + i]! += delta;
     if (cholesky(cov, d, out)) return out;
     delta *= 100;
@@ -163,7 +174,10 @@ const COLLINEAR = 1e-10;
 export function checkCovariance(cov: Float64Array, mean: Float64Array, d: number, names: readonly string[], model: string, where: string): void {
   const name = (j: number) => `${where}: column ${JSON.stringify(names[j] ?? String(j + 1))}`;
   for (let j = 0; j < d; j++) {
-    if (!(cov[j * d + j]! > (1e-12 * mean[j]!) ** 2)) throw new InputError(`${name(j)}: all values are equal (${+mean[j]!.toPrecision(12)}); --model ${model} needs spread in every column — pick other columns with --column, or other data`);
+    if (!(cov[j * d + j]! > (1e-12 * mean[j]!) ** 2))
+      throw new InputError(
+        `${name(j)}: all values are equal (${+mean[j]!.toPrecision(12)}); --model ${model} needs spread in every column — pick other columns with --column, or other data`,
+      );
   }
   // (√ each variance separately: their product under- or overflows for variances of 1e-200 or 1e200.)
   // Cholesky of the correlation matrix: pivot_j² = 1 − R²_j, the share of column j's variance not
@@ -174,7 +188,10 @@ export function checkCovariance(cov: Float64Array, mean: Float64Array, d: number
   }
   const j = choleskyFailure(corr, d, new Float64Array(d * d), COLLINEAR);
   if (j >= 0) {
-    const before = names.slice(0, j).map((n) => JSON.stringify(n)).join(", ");
+    const before = names
+      .slice(0, j)
+      .map((n) => JSON.stringify(n))
+      .join(", ");
     throw new InputError(
       `${name(j)} is (almost) a linear combination of ${before} (R² > 1 − ${COLLINEAR}); the covariance is singular — drop one of these columns with --column`,
     );
@@ -267,16 +284,7 @@ export function radiusFor(k: number, d: number): number {
  * n draws of N(μ, L·Lᵀ), appended row-major into out[at·d …]: x = μ + L·z, z standard normal.
  * With `radius` finite, z is redrawn until ‖z‖ ≤ radius (--truncate: a Mahalanobis ball under θ).
  */
-export function fillGaussianRows(
-  out: Float64Array,
-  at: number,
-  n: number,
-  mu: Float64Array,
-  l: Float64Array,
-  d: number,
-  radius: number,
-  rng: Rng,
-): void {
+export function fillGaussianRows(out: Float64Array, at: number, n: number, mu: Float64Array, l: Float64Array, d: number, radius: number, rng: Rng): void {
   const start = at * d;
   fillNormal(out.subarray(start, start + n * d), rng);
   const r2 = radius * radius;
@@ -414,7 +422,9 @@ export const mvn: Model<Rows, MvnParams, MvnReference> = {
     const n0 = data0.values.length / d;
     const names = data0.names ?? [];
     if (n0 < d + 1) {
-      throw new InputError(`${seedLabel(config)}: ${n0} row(s) of ${d} column(s); --model mvn needs at least ${d + 1} (d + 1) rows — give more data or fewer columns`);
+      throw new InputError(
+        `${seedLabel(config)}: ${n0} row(s) of ${d} column(s); --model mvn needs at least ${d + 1} (d + 1) rows — give more data or fewer columns`,
+      );
     }
     const raw = rowCovariance(data0, p0.mu, n0, new Float64Array(d * d));
     checkCovariance(raw, p0.mu, d, names, "mvn", seedLabel(config));

@@ -10,14 +10,14 @@
  * smoothing (ngram/perplexity.ts) gives a positive probability.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import { InputError } from "../errors.js";
 import type { Metrics, Model, SeedInput } from "../core/model.js";
 import type { Rng } from "../core/rng.js";
-import { aliveFlags, DISCRETE_METRICS, discreteMetrics, discreteReference, type DiscreteReference } from "./discrete.js";
-import { buildSampler, runChain, type ChainSampler } from "./ngram/chain.js";
+import { InputError } from "../errors.js";
+import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
+import { buildSampler, type ChainSampler, runChain } from "./ngram/chain.js";
 import { countNgrams, type NgramCounts } from "./ngram/counts.js";
 import { tokenOps } from "./ngram/ops.js";
-import { newPerplexityScratch, perplexity, type PerplexityScratch } from "./ngram/perplexity.js";
+import { newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
 import { encode, encodeWith, joinerOf, tokenize } from "./ngram/tokenize.js";
 
 export interface NgramParams {

@@ -75,7 +75,12 @@ export function renderChart(result: SimResult, options: ChartOptions): string[] 
   const panels = series.slice(0, count).map((s) => panel(s, panelWidth, c));
   const out: string[] = [""];
   for (let row = 0; row < panels[0]!.length; row++) {
-    out.push(panels.map((p) => p[row]!).join(" ".repeat(PANEL_GAP)).trimEnd());
+    out.push(
+      panels
+        .map((p) => p[row]!)
+        .join(" ".repeat(PANEL_GAP))
+        .trimEnd(),
+    );
   }
   const replicates = result.config.replicates;
   out.push(c.dim(fit(`line: median · dots: 2.5% and 97.5% quantiles over ${replicates} replicate${replicates === 1 ? "" : "s"}`, options.width)));

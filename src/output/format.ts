@@ -3,11 +3,11 @@
  * text and know nothing of models or of where the text goes.
  */
 import type { SimResult } from "../core/result.js";
+import type { Format } from "./format-names.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTable } from "./table.js";
 import { csvHeader, csvRow, ndjsonRow, tidyRows } from "./tidy.js";
 
-import type { Format } from "./format-names.js";
 export { FORMATS, type Format } from "./format-names.js";
 
 export interface RenderOptions {

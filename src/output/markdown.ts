@@ -30,7 +30,13 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
     `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`,
   ];
   if (result.extinctions && result.extinctions.length > 0) {
-    out.push("", `First to vanish: ${result.extinctions.slice(0, 5).map((e) => `${e.category} (generation ${e.generation})`).join(", ")}.`);
+    out.push(
+      "",
+      `First to vanish: ${result.extinctions
+        .slice(0, 5)
+        .map((e) => `${e.category} (generation ${e.generation})`)
+        .join(", ")}.`,
+    );
   }
   if (options.showSamples) {
     out.push("");

@@ -5,12 +5,12 @@
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
+import { TOOL } from "../version.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import type { RenderOptions } from "./format.js";
 import { headlineMetrics } from "./headline.js";
 import { formatNumber } from "./numbers.js";
-import { TOOL } from "../version.js";
 
 interface Column {
   readonly title: string;
@@ -87,7 +87,11 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   const line = (cells: string[]) => cells.join(" ".repeat(GAP)).trimEnd();
   const pad = (s: string, w: number, right: boolean) => (right ? s.padStart(w) : s.padEnd(w));
   const out: string[] = [];
-  out.push(...wrapParts([`${TOOL.name} sim`, ...describeRunParts(result.config)], options.width).map((l, i) => (i === 0 ? c.bold(l.slice(0, 12)) + c.dim(l.slice(12)) : c.dim(l))));
+  out.push(
+    ...wrapParts([`${TOOL.name} sim`, ...describeRunParts(result.config)], options.width).map((l, i) =>
+      i === 0 ? c.bold(l.slice(0, 12)) + c.dim(l.slice(12)) : c.dim(l),
+    ),
+  );
   out.push(line(columns.map((col, i) => c.bold(pad(col.title, widths[i]!, i === 0)))));
   gens.forEach((_, row) => {
     out.push(line(columns.map((col, i) => col.paint(pad(col.cells[row]!, widths[i]!, i === 0), row))));

@@ -7,7 +7,24 @@
  * Every path of a run is checked first (checkOutputs), before any work: a bad path fails at once.
  * A run with several outputs writes them all or none (writeOutputs). Streamed sweeps use a Sink.
  */
-import { constants, closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, accessSync, type Stats } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { systemCause } from "../errno.js";
 import { UsageError } from "../errors.js";
@@ -117,7 +134,7 @@ export function checkOutput(path: string | undefined, flag = "-o", options: { st
     if (options.stdout === false) throw new UsageError(`${flag} needs a file name; stdout carries the run's own output`);
     return { kind: "stdout", flag };
   }
-  if (st !== undefined && st.isSocket()) throw new UsageError(`cannot write ${path}: it is a socket; choose another ${flag} path`);
+  if (st?.isSocket()) throw new UsageError(`cannot write ${path}: it is a socket; choose another ${flag} path`);
   if (st !== undefined && !st.isFile()) return { kind: "direct", flag, shown: path, target: path };
   let target: string;
   try {
@@ -396,7 +413,10 @@ function directSink(output: Extract<Output, { kind: "direct" }>): Sink {
   // A chain of writes, in order; the first failure is kept and reported by the next write or by commit.
   let chain: Promise<number | undefined> = openDirect(output.target).then(
     (fd) => fd,
-    (e) => (fail(e), undefined),
+    (e) => {
+      fail(e);
+      return undefined;
+    },
   );
   return {
     write(text) {

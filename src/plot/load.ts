@@ -15,7 +15,7 @@ import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
 import { jsonDepthOffset, parseJson } from "../data/json.js";
 import type { NamedText as TextInput } from "../data/read.js";
-import { columnByName, looksNumeric, readTable, type Cell, type Table } from "../data/table.js";
+import { type Cell, columnByName, looksNumeric, readTable, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
@@ -106,7 +106,8 @@ function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
 function scalars(obj: Record<string, Json>, at: string): Record<string, Scalar> {
   const out: Record<string, Scalar> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (v !== null && typeof v === "object") throw new InputError(`${at}.${excerpt(k, 60)} is not a single value; parameters must be numbers, strings or booleans`);
+    if (v !== null && typeof v === "object")
+      throw new InputError(`${at}.${excerpt(k, 60)} is not a single value; parameters must be numbers, strings or booleans`);
     setOwn(out, k, v);
   }
   return out;
@@ -116,9 +117,7 @@ function scalars(obj: Record<string, Json>, at: string): Record<string, Scalar> 
 export function labelOf(params: Record<string, Scalar>): string {
   const entries = Object.entries(params);
   if (entries.length === 1) return entries[0]![1] === null ? "–" : String(entries[0]![1]);
-  return entries
-    .map(([k, v]) => `${k}=${v === null ? "–" : String(v)}`)
-    .join(", ");
+  return entries.map(([k, v]) => `${k}=${v === null ? "–" : String(v)}`).join(", ");
 }
 
 /** A summary number: JSON writes NaN and ±Infinity as null, which plots as a gap. */

@@ -13,7 +13,7 @@ import { headlineMetrics } from "../output/headline.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "./defaults.js";
 import type { PlotInput } from "./load.js";
 import { describeMetric } from "./metrics.js";
-import { plotTitle, type PlotTitle } from "./title.js";
+import { type PlotTitle, plotTitle } from "./title.js";
 
 export type ScaleChoice = "auto" | "linear" | "log";
 
@@ -78,7 +78,11 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
   }
   for (const s of input.series) {
     // "name" becomes each line's accessible label in the SVG (aria-label): "var_ratio median (sample-size=10)".
-    const of = multi ? ` (${Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`).join(", ")})` : "";
+    const of = multi
+      ? ` (${Object.entries(s.params)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(", ")})`
+      : "";
     for (const g of s.generations) {
       for (const metric of metrics) {
         const m = g.metrics[metric];
@@ -144,7 +148,9 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
       throw new UsageError(`--scale log: ${metric} has values ≤ 0, which a log scale cannot show; use --scale linear or leave --metrics out`);
     }
     // Log axes: ticks and grid at whole decades only, labelled 0.001 … 1000 plainly and 1e-7 beyond.
-    const yAxis = log ? { values: decades(values), labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')" } : {};
+    const yAxis = log
+      ? { values: decades(values), labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')" }
+      : {};
     const y = { type: "quantitative", title: metric, scale: log ? { type: "log" } : { zero: false }, axis: yAxis };
     const description = describeMetric(metric);
     const layer: unknown[] = [];

@@ -2,8 +2,9 @@
  * The words around a plot: a title and subtitle lines from the run's configuration (model, seed
  * data, M, replicates, regime, seed), leaving out whatever a sweep varies — those are the legend.
  */
-import type { ResolvedConfig } from "../config/config.js";
+
 import { basename } from "node:path";
+import type { ResolvedConfig } from "../config/config.js";
 import { SIM_OPTIONS } from "../config/spec.js";
 import type { PlotInput } from "./load.js";
 
@@ -63,7 +64,9 @@ export function plotTitle(input: PlotInput, withTheory: boolean, withBand: boole
   const described = c ? configParts(c, skip) : [];
   const replicates = c?.replicates !== undefined && !skip.has("replicates") ? `${c.replicates} replicates` : "replicates";
   const legend =
-    `solid: median over ${replicates}` + (withBand ? "; band: 2.5%–97.5%" : "") + (withTheory ? "; dashed: closed-form expectation, dotted: replicate mean" : "");
+    `solid: median over ${replicates}` +
+    (withBand ? "; band: 2.5%–97.5%" : "") +
+    (withTheory ? "; dashed: closed-form expectation, dotted: replicate mean" : "");
   const subtitle = [...wrap(described, 110), legend];
   const caption = `${title}. ${described.length > 0 ? described.join(", ") + ". " : ""}${legend[0]!.toUpperCase()}${legend.slice(1)}.`;
   return { title, subtitle, caption };

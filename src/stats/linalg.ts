@@ -244,14 +244,7 @@ export function chiSquareSfInverse(q: number, df: number): number {
  * d = 1, {+1, −1} makes the result exact; for d = 2 equally spaced angles converge geometrically;
  * in higher dimensions a fixed spread-out set. `v` is scratch of length d.
  */
-export function gaussianBallTail(
-  c: Float64Array,
-  b: Float64Array,
-  d: number,
-  x: number,
-  dirs: Float64Array,
-  v: Float64Array,
-): number {
+export function gaussianBallTail(c: Float64Array, b: Float64Array, d: number, x: number, dirs: Float64Array, v: Float64Array): number {
   let cc = 0;
   for (let i = 0; i < d; i++) cc += c[i]! * c[i]!;
   const gap = cc - x;
@@ -290,5 +283,5 @@ export function gaussianBallTail(
     }
   }
   const p = sum / n;
-  return p < 0 ? 0 : p > 1 ? 1 : p;
+  return p < 0 ? 0 : Math.min(p, 1);
 }

@@ -95,7 +95,15 @@ export function standardDeviation(x: Float64Array, mu: number, ddof: 0 | 1, n: n
   if (!(scale > 0)) return scale === 0 ? 0 : Number.NaN;
   if (!Number.isFinite(scale)) {
     // x − mu itself overflowed (mu ≈ −x ≈ 1e308): halve everything first.
-    return 2 * standardDeviation(x.map((v) => v / 2), mu / 2, ddof, n);
+    return (
+      2 *
+      standardDeviation(
+        x.map((v) => v / 2),
+        mu / 2,
+        ddof,
+        n,
+      )
+    );
   }
   let ss = 0;
   let s = 0;

@@ -9,7 +9,6 @@
  */
 import { BUCKET_SELECTION_MIN, orderStatisticsByBuckets } from "./select-buckets.js";
 
-
 /** Above this range size, Floyd–Rivest picks its pivot by recursing on a sample. */
 const SAMPLE_THRESHOLD = 600;
 

@@ -31,8 +31,7 @@ export function digamma(x: number): number {
     x += 1;
   }
   const r = 1 / (x * x);
-  const series =
-    r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132 - r * (691 / 32760 - r / 12))))));
+  const series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132 - r * (691 / 32760 - r / 12))))));
   return shift + Math.log(x) - 0.5 / x - series;
 }
 
@@ -65,7 +64,6 @@ export function logGamma(x: number): number {
     x += 1;
   }
   const r = 1 / (x * x);
-  const series =
-    (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r * (1 / 1680 - r * (1 / 1188 - r * (691 / 360360 - r / 156)))))) / x;
+  const series = (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r * (1 / 1680 - r * (1 / 1188 - r * (691 / 360360 - r / 156)))))) / x;
   return (x - 0.5) * Math.log(x) - x + HALF_LN_2PI + series - Math.log(prod);
 }

@@ -120,13 +120,7 @@ function checkFill(fn: string, out: Float64Array, mu: number, sigma: number, n: 
  *
  * @example fillNormal(new Float64Array(1000), rng, 0, 1)
  */
-export function fillNormal(
-  out: Float64Array,
-  src: UniformSource,
-  mu = 0,
-  sigma = 1,
-  n: number = out.length,
-): Float64Array {
+export function fillNormal(out: Float64Array, src: UniformSource, mu = 0, sigma = 1, n: number = out.length): Float64Array {
   checkFill("fillNormal", out, mu, sigma, n);
   // Most of a Gaussian simulation's time is this loop. The fast path is written out inline, and
   // the rare slow path is called from outside the inner loop: with the call inside it, the loop
@@ -161,14 +155,7 @@ export function fillNormal(
  *
  * @example fillTruncatedNormal(new Float64Array(1000), rng, 0, 1, 2) // all within [−2, 2]
  */
-export function fillTruncatedNormal(
-  out: Float64Array,
-  src: UniformSource,
-  mu: number,
-  sigma: number,
-  k: number,
-  n: number = out.length,
-): Float64Array {
+export function fillTruncatedNormal(out: Float64Array, src: UniformSource, mu: number, sigma: number, k: number, n: number = out.length): Float64Array {
   checkFill("fillTruncatedNormal", out, mu, sigma, n);
   if (!(k > 0)) throw new RangeError(`fillTruncatedNormal: k must be > 0, got ${k}`);
   if (k === Infinity) return fillNormal(out, src, mu, sigma, n);
@@ -177,7 +164,7 @@ export function fillTruncatedNormal(
     const width = normalCdf(k) - lo;
     for (let j = 0; j < n; j++) {
       let z = normalQuantile(lo + src.random() * width);
-      z = z < -k ? -k : z > k ? k : z;
+      z = z < -k ? -k : Math.min(z, k);
       out[j] = mu + sigma * z;
     }
     return out;

@@ -8,8 +8,8 @@
  * Every value is checked by the same code as a flag (config/resolve.ts), so a grid value and a flag
  * can never be validated differently.
  */
-import { coerceOption, where, type Origin } from "../config/resolve.js";
-import { SIM_OPTIONS, type OptionSpec } from "../config/spec.js";
+import { coerceOption, type Origin, where } from "../config/resolve.js";
+import { type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
@@ -27,7 +27,9 @@ export function gridOption(name: string, origin: Origin & { kind: "grid" }): Opt
   const spec = SIM_OPTIONS.find((o) => o.flag === name || o.key === name);
   const at = origin.file !== undefined ? `${origin.file}: grid ${quote(name, 40)}` : `--grid ${excerpt(name, 40)}`;
   if (!spec) {
-    const names = SIM_OPTIONS.filter(sweepable).map((o) => o.flag).join(", ");
+    const names = SIM_OPTIONS.filter(sweepable)
+      .map((o) => o.flag)
+      .join(", ");
     throw new UsageError(`${at}: unknown option ${quote(name, 40)}; a grid varies one of ${names}`);
   }
   if (spec.type === "numberList") {
@@ -95,7 +97,9 @@ function buildAxis(spec: OptionSpec, items: readonly unknown[], origin: Origin &
       const key = JSON.stringify(value);
       if (seen.has(key)) {
         const how = raw !== item ? ` (from range ${quote(String(item), 60)})` : "";
-        throw new UsageError(`${at}: value ${excerpt(String(key), 60)} appears twice${how}; list each value once${how ? ", or use fewer values in the range" : ""}`);
+        throw new UsageError(
+          `${at}: value ${excerpt(String(key), 60)} appears twice${how}; list each value once${how ? ", or use fewer values in the range" : ""}`,
+        );
       }
       seen.add(key);
       values.push(value);

@@ -15,8 +15,8 @@ import { parseJson } from "../data/json.js";
 import { InputError } from "../errors.js";
 import { csvHeader } from "../output/tidy.js";
 import { MAX_POINTS, sweepHash } from "./plan.js";
-import { END_LINE, jsonPoint, POINT_LINE, SHA_MARK, sha256Hex, SHARD_LINE, SweepFramer, type SweepFormat, type SweepHead } from "./render.js";
-import { MAX_SHARDS, shardPoints, shardSize, type ShardMeta } from "./shard.js";
+import { END_LINE, jsonPoint, POINT_LINE, SHA_MARK, SHARD_LINE, type SweepFormat, SweepFramer, type SweepHead, sha256Hex } from "./render.js";
+import { MAX_SHARDS, type ShardMeta, shardPoints, shardSize } from "./shard.js";
 
 export interface ShardFile {
   /** For messages: the path as given. */
@@ -70,11 +70,15 @@ function quote(text: string): string {
 }
 
 function damaged(name: string, shard: ShardMeta, what: string): InputError {
-  return new InputError(`${name}: ${what} does not match its SHA-256 (the file was edited or damaged); run the shard again with --shard ${shard.index}/${shard.count}`);
+  return new InputError(
+    `${name}: ${what} does not match its SHA-256 (the file was edited or damaged); run the shard again with --shard ${shard.index}/${shard.count}`,
+  );
 }
 
 function unsealed(name: string, shard: ShardMeta, where: string): InputError {
-  return new InputError(`${name}: ${where} has no SHA-256 (a shard of an older collapse, or an edited one); run the shard again with --shard ${shard.index}/${shard.count}`);
+  return new InputError(
+    `${name}: ${where} has no SHA-256 (a shard of an older collapse, or an edited one); run the shard again with --shard ${shard.index}/${shard.count}`,
+  );
 }
 
 /** Each point's rows against the SHA-256 recorded for them: names the first point that differs. */
@@ -114,7 +118,8 @@ function parseTextShard(file: ShardFile): ParsedShard {
   const lines = text.slice(firstEnd + 1).split("\n");
   let at = 0;
   if (format === "csv") {
-    if (lines[0] + "\n" !== csvHeader(m.grid)) throw new InputError(`${name}:2: the csv header does not match the shard's grid; the file was edited, run the shard again`);
+    if (lines[0] + "\n" !== csvHeader(m.grid))
+      throw new InputError(`${name}:2: the csv header does not match the shard's grid; the file was edited, run the shard again`);
     at = 1;
   }
   const bodies = new Map<number, string>();
@@ -139,7 +144,8 @@ function parseTextShard(file: ShardFile): ParsedShard {
       const pm = pointLine.exec(line);
       index = pm ? Number(pm[1]) : NaN;
       // The file's line number: the header line, then `at` lines after it.
-      if (!pm || bodies.has(index)) throw new InputError(`${name}:${at + 2}: bad or repeated point line ${quote(line)}; the file was edited, run the shard again`);
+      if (!pm || bodies.has(index))
+        throw new InputError(`${name}:${at + 2}: bad or repeated point line ${quote(line)}; the file was edited, run the shard again`);
       if (pm[2] === undefined) throw unsealed(name, shard, `line ${at + 2} (${quote(line)})`);
       hashes.set(index, pm[2]);
       current = [];
@@ -218,7 +224,9 @@ export function mergeShards(files: readonly ShardFile[]): string {
   for (const s of shards) {
     const what = `shard ${s.shard.index}/${s.shard.count}`;
     if (s.shard.hash !== first.shard.hash) {
-      throw new InputError(`${s.name} comes from another sweep than ${first.name} (config hash ${s.shard.hash}, not ${first.shard.hash}); merge the shards of one sweep`);
+      throw new InputError(
+        `${s.name} comes from another sweep than ${first.name} (config hash ${s.shard.hash}, not ${first.shard.hash}); merge the shards of one sweep`,
+      );
     }
     if (s.format !== first.format) throw new InputError(`${s.name} is ${s.format} but ${first.name} is ${first.format}; merge shards of one format`);
     if (s.shard.count !== first.shard.count || s.shard.points !== first.shard.points) {
@@ -253,12 +261,13 @@ export function mergeShards(files: readonly ShardFile[]): string {
   for (let i = 1; i <= count; i++) if (!byIndex.has(i)) missing.push(i);
   if (missing.length > 0) {
     const list = missing.length > 5 ? `${missing.slice(0, 5).join(", ")}, … (${missing.length} in all)` : missing.join(", ");
-    throw new InputError(`shard${missing.length > 1 ? "s" : ""} ${list} of ${count} missing; run collapse sweep … --shard ${missing[0]}/${count} and merge every shard`);
+    throw new InputError(
+      `shard${missing.length > 1 ? "s" : ""} ${list} of ${count} missing; run collapse sweep … --shard ${missing[0]}/${count} and merge every shard`,
+    );
   }
 
   // The csv and ndjson framing needs only the grid; json shards carry the whole head.
-  const head: SweepHead =
-    "tool" in first.head ? first.head : { tool: { name: "", version: "" }, config: null, seed: "", grid: first.head.grid };
+  const head: SweepHead = "tool" in first.head ? first.head : { tool: { name: "", version: "" }, config: null, seed: "", grid: first.head.grid };
   const framer = new SweepFramer(first.format, head, null);
   const parts = [framer.opening()];
   for (let p = 0; p < points; p++) parts.push(framer.point(p, byIndex.get((p % count) + 1)!.bodies.get(p)!));

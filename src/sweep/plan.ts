@@ -9,13 +9,14 @@
  *   point's own values, so adding a value to an axis changes no other point, and the spelling of a
  *   value (1e2, 100, a range) or the order of the --grid flags does not matter.
  */
-import { excerpt } from "../excerpt.js";
+
 import { createHash } from "node:crypto";
 import type { SimConfig } from "../config/config.js";
-import { coerceOption, resolveSimConfig, where, type RawOption } from "../config/resolve.js";
+import { coerceOption, type RawOption, resolveSimConfig, where } from "../config/resolve.js";
 import { findOption } from "../config/spec.js";
-import { CollapseError, UsageError } from "../errors.js";
 import { deriveSeed } from "../core/rng.js";
+import { CollapseError, UsageError } from "../errors.js";
+import { excerpt } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
 import { TOOL } from "../version.js";
 import type { GridAxis } from "./grid.js";
@@ -112,7 +113,9 @@ function reconcile(base: ReadonlyMap<string, RawOption>, axes: readonly GridAxis
 export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readonly GridAxis[], hashData?: (path: string) => string): SweepPlan {
   const { base, axes } = reconcile(given, allAxes);
   if (axes.length === 0) {
-    throw new UsageError("collapse sweep needs at least one --grid NAME=VALUES (or a \"grid\" in --config), e.g. --grid sample-size=10,100; for a single run use collapse sim");
+    throw new UsageError(
+      'collapse sweep needs at least one --grid NAME=VALUES (or a "grid" in --config), e.g. --grid sample-size=10,100; for a single run use collapse sim',
+    );
   }
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_POINTS) {
@@ -158,7 +161,9 @@ export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readon
 
   for (const key of sharedKeys) {
     if (!appliesSomewhere.has(key)) {
-      throw new UsageError(`${where(findOption(key)!, base.get(key)!.origin)} applies at no point of this grid (it needs another --model or --regime); remove it`);
+      throw new UsageError(
+        `${where(findOption(key)!, base.get(key)!.origin)} applies at no point of this grid (it needs another --model or --regime); remove it`,
+      );
     }
   }
   const config = withDataHashes(sharedConfig(points, axes, master), points, hashData, (i) => describePoint(axes, points[i]!.params, i, total));

@@ -6,10 +6,11 @@
  *
  * Even one job runs on a worker: the main thread stays free to draw progress and to act on Ctrl-C.
  */
-import type { SeedResult } from "../core/seed.js";
-import { fromThreadError, type ThreadError } from "../core/thread-error.js";
+
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
+import type { SeedResult } from "../core/seed.js";
+import { fromThreadError, type ThreadError } from "../core/thread-error.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
 import type { Scalar } from "../output/tidy.js";
 import type { SweepFormat } from "./render.js";
@@ -24,9 +25,7 @@ export interface PointTask {
   readonly seed?: SeedResult | undefined;
 }
 
-export type PointMessage =
-  | { type: "done"; index: number; body: string }
-  | { type: "error"; index: number; error: ThreadError };
+export type PointMessage = { type: "done"; index: number; body: string } | { type: "error"; index: number; error: ThreadError };
 
 /**
  * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order;

@@ -6,7 +6,7 @@ import { parentPort } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
-import { toThreadError, type ThreadError } from "../core/thread-error.js";
+import { type ThreadError, toThreadError } from "../core/thread-error.js";
 
 export interface PreflightItem {
   readonly index: number;
@@ -14,9 +14,7 @@ export interface PreflightItem {
   readonly seed: SeedResult | undefined;
 }
 
-export type PreflightReply =
-  | { type: "done"; notes: string[] }
-  | { type: "error"; index: number; error: ThreadError };
+export type PreflightReply = { type: "done"; notes: string[] } | { type: "error"; index: number; error: ThreadError };
 
 parentPort!.on("message", (items: PreflightItem[]) => {
   const notes: string[] = [];

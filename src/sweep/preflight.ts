@@ -5,11 +5,11 @@
  */
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
-import { trackWorker, untrackWorker } from "../core/workers.js";
-import { fromThreadError } from "../core/thread-error.js";
 import { cheapModel } from "../core/parallel.js";
 import { prepare } from "../core/run.js";
 import { loadSeedAsync, type SeedResult } from "../core/seed.js";
+import { fromThreadError } from "../core/thread-error.js";
+import { trackWorker, untrackWorker } from "../core/workers.js";
 import { getModel } from "../models/index.js";
 import { atPoint } from "./plan.js";
 import type { PreflightItem, PreflightReply } from "./preflight-worker.js";

@@ -18,7 +18,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { SimResult } from "../core/result.js";
-import { csvHeader, csvRow, ndjsonRow, tidyRows, type Scalar } from "../output/tidy.js";
+import { csvHeader, csvRow, ndjsonRow, type Scalar, tidyRows } from "../output/tidy.js";
 import type { ShardMeta } from "./shard.js";
 
 export const SWEEP_FORMATS = ["csv", "ndjson", "json"] as const;

@@ -108,7 +108,9 @@ describe("assertions: functions and operators", () => {
 describe("assertions: refused expressions (exit 2, naming the problem)", () => {
   it("unknown names, with the known metrics and a suggestion", async () => {
     expect(await problem("var_rati[4] < 1")).toMatch(/unknown metric var_rati \(did you mean var_ratio\?\); known: var_ratio, mean, tail_loss_2, kl$/);
-    expect(await problem("foo(var_ratio) < 1")).toMatch(/unknown function foo; allowed: first, last, min, max, mean, median, abs, log, exp, sqrt, sd, se, p025, p50, p975/);
+    expect(await problem("foo(var_ratio) < 1")).toMatch(
+      /unknown function foo; allowed: first, last, min, max, mean, median, abs, log, exp, sqrt, sd, se, p025, p50, p975/,
+    );
     expect(await problem("var_ratio(3) < 1")).toMatch(/var_ratio is a metric, not a function: index it, e.g. var_ratio\[9\]/);
     expect(await problem("last < 1")).toMatch(/last is a function: call it on a metric/);
     expect(await problem("se(nope)[1] < 1")).toMatch(/unknown metric nope/);
@@ -127,7 +129,20 @@ describe("assertions: refused expressions (exit 2, naming the problem)", () => {
   });
 
   it("nothing but the metrics: no mathjs functions, assignments, strings, objects or prototype names", async () => {
-    for (const name of ["import", "createUnit", "evaluate", "parse", "simplify", "derivative", "compile", "help", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    for (const name of [
+      "import",
+      "createUnit",
+      "evaluate",
+      "parse",
+      "simplify",
+      "derivative",
+      "compile",
+      "help",
+      "constructor",
+      "toString",
+      "__proto__",
+      "hasOwnProperty",
+    ]) {
       expect(await problem(`${name}(var_ratio) < 1`)).toMatch(new RegExp(`unknown function ${name.replace(/[_$]/g, "\\$&")}`));
     }
     expect(await problem("x = 1")).toMatch(/assignment is not allowed/);

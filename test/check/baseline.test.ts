@@ -8,8 +8,8 @@ import { resolveSimConfig } from "../../src/config/resolve.js";
 import { prepare, simulate } from "../../src/core/run.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { tempDir } from "../cli/cli.js";
-import { fakeResult } from "./fake.js";
 import { flags } from "../helpers.js";
+import { fakeResult } from "./fake.js";
 
 const dir = tempDir();
 
@@ -51,10 +51,10 @@ describe("readBaseline", () => {
       ["tool", (d) => ({ ...d, tool: { name: "other", version: "1" } }), /"tool" must be \{"name": "collapse"/],
       ["config", (d) => ({ ...d, config: 3 }), /"config" must be an object/],
       ["gens", (d) => ({ ...d, generations: [] }), /"generations" must be a non-empty array/],
-      ["order", (d) => (d.generations[1].generation = 5, d), /"generations\[1\]".generation must be 1/],
-      ["count", (d) => (d.config.generations = 3, d), /"generations" must be 4 entries/],
-      ["value", (d) => (d.generations[1].metrics.w2.se = "x", d), /"generations\[1\]".metrics.w2.se must be a number or null, got "x"/],
-      ["empty", (d) => (d.generations[0].metrics = {}, d), /"generations\[0\]".metrics must be at least one metric/],
+      ["order", (d) => ((d.generations[1].generation = 5), d), /"generations\[1\]".generation must be 1/],
+      ["count", (d) => ((d.config.generations = 3), d), /"generations" must be 4 entries/],
+      ["value", (d) => ((d.generations[1].metrics.w2.se = "x"), d), /"generations\[1\]".metrics.w2.se must be a number or null, got "x"/],
+      ["empty", (d) => ((d.generations[0].metrics = {}), d), /"generations\[0\]".metrics must be at least one metric/],
       ["names", (d) => (delete d.generations[1].metrics.w2, d), /"generations\[1\]".metrics must be the metrics of generation 0/],
     ];
     for (const [name, edit, message] of cases) {
@@ -65,7 +65,6 @@ describe("readBaseline", () => {
     expect(await inputError(join(dir, "absent.json"))).toMatch(/cannot read baseline .*absent\.json: no such file/);
   });
 });
-
 
 describe("rerunOptions: a recorded config re-runs to the same config and the same numbers", () => {
   const runs: Record<string, unknown>[] = [

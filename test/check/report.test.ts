@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AssertionOutcome } from "../../src/check/assert.js";
 import { compareResults } from "../../src/check/compare.js";
 import { renderJunit } from "../../src/check/junit.js";
-import { diffTable, distinct, failureLine, passed, renderReport, type CheckReport } from "../../src/check/report.js";
+import { type CheckReport, diffTable, distinct, failureLine, passed, renderReport } from "../../src/check/report.js";
 import { renderSummary } from "../../src/check/summary.js";
 import { DEFAULT_TOLERANCE } from "../../src/check/tolerance.js";
 import { fakeResult } from "./fake.js";
@@ -66,7 +66,14 @@ describe("JUnit XML", () => {
     expect(root.attributes).toMatchObject({ tests: "4", failures: "2", errors: "0" });
     expect(names(root)).toEqual(["testsuite", "testsuite"]);
     const [metrics, assertions] = root.children as [XmlElement, XmlElement];
-    expect(metrics.attributes).toMatchObject({ name: "collapse check: metrics of ci/base <&>.json", tests: "2", failures: "1", errors: "0", skipped: "0", time: "1.250" });
+    expect(metrics.attributes).toMatchObject({
+      name: "collapse check: metrics of ci/base <&>.json",
+      tests: "2",
+      failures: "1",
+      errors: "0",
+      skipped: "0",
+      time: "1.250",
+    });
     expect(names(metrics)).toEqual(["properties", "testcase", "testcase"]);
     const properties = Object.fromEntries(metrics.children[0]!.children.map((p) => [p.attributes.name, p.attributes.value]));
     expect(properties).toMatchObject({ baseline: "ci/base <&>.json", baseline_version: "0.0.9", version: "0.1.0" });

@@ -80,7 +80,9 @@ describe("a baseline records the SHA-256 of its data", () => {
     expect(collapse(["check", join(out, "b.json"), "--data", DATA, "--quiet"]).status).toBe(0);
     // Saved below the data's folder's parent, it stays a path the check can follow.
     mkdirSync(join(SUB, "nested"));
-    expect(collapse([...RUN, "--data", "data.csv", "--column", "height_cm", "--save-baseline", "nested/b.json", "--format", "csv"], { cwd: SUB }).status).toBe(0);
+    expect(collapse([...RUN, "--data", "data.csv", "--column", "height_cm", "--save-baseline", "nested/b.json", "--format", "csv"], { cwd: SUB }).status).toBe(
+      0,
+    );
     expect(JSON.parse(readFileSync(join(SUB, "nested", "b.json"), "utf8")).config.data).toBe("../data.csv");
   });
 
@@ -93,7 +95,9 @@ describe("a baseline records the SHA-256 of its data", () => {
     writeFileSync(join(copy, "data.csv"), lines.join("\n"));
     const path = variant("baseline.json", () => {}, copy);
     const line = refused(["check", path]);
-    expect(line).toMatch(/^collapse: .*data\.csv changed since the baseline was saved \(sha256 [0-9a-f]{12}…? ≠ [0-9a-f]{12}…?\); restore it or save a new baseline$/);
+    expect(line).toMatch(
+      /^collapse: .*data\.csv changed since the baseline was saved \(sha256 [0-9a-f]{12}…? ≠ [0-9a-f]{12}…?\); restore it or save a new baseline$/,
+    );
     // --data chooses the file, but it must still be the data the baseline was saved with.
     expect(refused(["check", BASELINE, "--data", join(copy, "data.csv")])).toMatch(/changed since the baseline was saved/);
   });

@@ -29,7 +29,21 @@ describe("collapse sim --model mvn", () => {
     const doc = json(["sim", "--model", "mvn", "-g", "3", "-r", "20", "--theory"]);
     expect(doc.config).toMatchObject({ model: "mvn", dims: 2, source: "normal(0,1)", seedSize: 100, sampleSize: 100 });
     expect(doc.generations).toHaveLength(4);
-    const names = ["var_ratio", "log_var_ratio", "gen_var_ratio", "log_gen_var_ratio", "mean_drift", "w2", "kl", "tail_mass_2", "tail_mass_centered_2", "tail_loss_2", "tail_mass_3", "tail_mass_centered_3", "tail_loss_3"];
+    const names = [
+      "var_ratio",
+      "log_var_ratio",
+      "gen_var_ratio",
+      "log_gen_var_ratio",
+      "mean_drift",
+      "w2",
+      "kl",
+      "tail_mass_2",
+      "tail_mass_centered_2",
+      "tail_loss_2",
+      "tail_mass_3",
+      "tail_mass_centered_3",
+      "tail_loss_3",
+    ];
     expect(Object.keys(doc.generations[1].metrics)).toEqual(names);
     for (const n of names) expect(Object.keys(doc.generations[2].metrics[n])).toEqual(SUMMARY);
     expect(doc.generations[2].theory.var_ratio).toBeCloseTo(0.99 ** 2, 12);
@@ -43,7 +57,10 @@ describe("collapse sim --model mvn", () => {
     expect(rows[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
     expect(rows).toHaveLength(1 + 3 * 13);
     const nd = collapse(["sim", "--model", "mvn", "-g", "2", "-r", "10", "--format", "ndjson"]);
-    const lines = nd.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = nd.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3 * 13);
     expect(lines.every((l) => Number.isFinite(l.mean))).toBe(true);
   });
@@ -51,7 +68,12 @@ describe("collapse sim --model mvn", () => {
   it("reads all numeric columns of a file, says which it ignored on stderr, or the ones named by --column", () => {
     const dir = tempDir();
     const file = join(dir, "people.csv");
-    writeFileSync(file, "name,height,weight,age\n" + Array.from({ length: 40 }, (_, i) => `p${i},${150 + ((i * 7) % 40)},${50 + ((i * 11) % 30)},${20 + ((i * 13) % 50)}`).join("\n") + "\n");
+    writeFileSync(
+      file,
+      "name,height,weight,age\n" +
+        Array.from({ length: 40 }, (_, i) => `p${i},${150 + ((i * 7) % 40)},${50 + ((i * 11) % 30)},${20 + ((i * 13) % 50)}`).join("\n") +
+        "\n",
+    );
     const all = collapse(["sim", "--model", "mvn", "--data", file, "-g", "1", "-r", "3", "--format", "json"]);
     expect(all.status).toBe(0);
     expect(all.stderr).toMatch(/ignoring non-numeric column\(s\) name/);
@@ -103,13 +125,17 @@ describe("user errors exit 2 with one line", () => {
 
   it("gmm: all points equal, fewer points than components", () => {
     expect(usage(["sim", "--model", "gmm", "--data", equal])).toMatch(/equal\.csv: column "x": all values are equal \(4\.2\)/);
-    expect(usage(["sim", "--model", "gmm", "--data", few, "--components", "4"])).toMatch(/few\.csv: 3 row\(s\) but --components is 4: fewer points than components; lower --components/);
+    expect(usage(["sim", "--model", "gmm", "--data", few, "--components", "4"])).toMatch(
+      /few\.csv: 3 row\(s\) but --components is 4: fewer points than components; lower --components/,
+    );
   });
 
   it("mvn: a constant or collinear column, too few rows", () => {
     expect(usage(["sim", "--model", "mvn", "--data", equal])).toMatch(/all values are equal/);
     expect(usage(["sim", "--model", "mvn", "--data", collinear])).toMatch(/collinear\.csv: column "b" is \(almost\) a linear combination of "a"/);
-    expect(usage(["sim", "--model", "mvn", "--source", "normal(0,1)", "--dims", "5", "--seed-size", "4"])).toMatch(/4 row\(s\) of 5 column\(s\); --model mvn needs at least 6/);
+    expect(usage(["sim", "--model", "mvn", "--source", "normal(0,1)", "--dims", "5", "--seed-size", "4"])).toMatch(
+      /4 row\(s\) of 5 column\(s\); --model mvn needs at least 6/,
+    );
   });
 
   it("options that do not apply", () => {

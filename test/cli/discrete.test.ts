@@ -32,7 +32,16 @@ describe("collapse sim --model categorical", () => {
     expect(doc.config).toMatchObject({ model: "categorical", data: "fixtures/dog-breeds.csv", generations: 6, replicates: 8 });
     expect(doc.generations).toHaveLength(7);
     expect(Object.keys(doc.generations[0].metrics)).toEqual([
-      "support", "extinct", "support_ratio", "entropy", "gini_simpson", "tv", "js", "tail_mass", "tail_loss", "tail_support",
+      "support",
+      "extinct",
+      "support_ratio",
+      "entropy",
+      "gini_simpson",
+      "tv",
+      "js",
+      "tail_mass",
+      "tail_loss",
+      "tail_support",
     ]);
     expect(doc.generations[0].metrics.support.median).toBe(190);
     expect(Object.keys(doc.generations[3].theory).sort()).toEqual(["gini_simpson", "tail_loss", "tail_mass"]);
@@ -60,9 +69,14 @@ describe("collapse sim --model categorical", () => {
     const lines = csv.stdout.trim().split("\n");
     expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
     expect(lines).toHaveLength(1 + 7 * 10);
-    const nd = run([...DOGS, "--format", "ndjson"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const nd = run([...DOGS, "--format", "ndjson"])
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(nd.find((r) => r.generation === 6 && r.metric === "extinct").median).toBeGreaterThan(0);
-    const piped = run(["sim", "--model", "categorical", "--data", "-", "-g", "2", "-r", "3", "--format", "json", "--quiet"], { input: "oak,5\nash,3\nyew,1\n" });
+    const piped = run(["sim", "--model", "categorical", "--data", "-", "-g", "2", "-r", "3", "--format", "json", "--quiet"], {
+      input: "oak,5\nash,3\nyew,1\n",
+    });
     expect(JSON.parse(piped.stdout).generations[0].metrics.support.median).toBe(3);
     const zipf = json(["sim", "--model", "categorical", "--source", "zipf(1.5,50)", "--seed-size", "200", "-g", "2", "-r", "3", "--quiet"]);
     expect(zipf.config).toMatchObject({ source: "zipf(1.5,50)", seedSize: 200, sampleSize: 200 });
@@ -111,12 +125,20 @@ describe("collapse sim --model ngram", () => {
 describe("bad input exits 2 with one line", () => {
   const cases: [string, string[], RegExp][] = [
     ["negative count", ["--model", "categorical", "--data", "fixtures/bad/negative-count.csv"], /negative-count\.csv:3: count -3 is negative/],
-    ["fractional count", ["--model", "categorical", "--data", "fixtures/bad/fractional-count.csv"], /fractional-count\.csv:3: count 2\.5 is not a whole number/],
+    [
+      "fractional count",
+      ["--model", "categorical", "--data", "fixtures/bad/fractional-count.csv"],
+      /fractional-count\.csv:3: count 2\.5 is not a whole number/,
+    ],
     ["duplicate label", ["--model", "categorical", "--data", "fixtures/bad/duplicate-label.csv"], /duplicate-label\.csv:4: label "a" already appeared/],
     ["empty label file", ["--model", "categorical", "--data", "fixtures/bad/empty.csv"], /empty\.csv is empty/],
     ["numeric source", ["--model", "categorical", "--source", "normal(0,1)"], /needs a category source such as zipf/],
     ["invalid UTF-8", ["--model", "ngram", "--data", "fixtures/bad/invalid-utf8.txt"], /invalid-utf8\.txt:2:20: invalid UTF-8 byte 0xff at byte offset 43/],
-    ["text shorter than the order", ["--model", "ngram", "--data", "fixtures/bad/short.txt", "--order", "3"], /short\.txt: 1 word token\(s\) are too few for --order 3/],
+    [
+      "text shorter than the order",
+      ["--model", "ngram", "--data", "fixtures/bad/short.txt", "--order", "3"],
+      /short\.txt: 1 word token\(s\) are too few for --order 3/,
+    ],
     ["empty text", ["--model", "ngram", "--data", "fixtures/bad/empty.csv"], /0 word token\(s\) are too few/],
     ["smoothing on ngram", ["--model", "ngram", "--smoothing", "1"], /--smoothing does not apply to --model ngram/],
     ["order out of range", ["--model", "ngram", "--order", "7"], /--order must be a whole number >= 1 and <= 6/],

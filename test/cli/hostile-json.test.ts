@@ -6,7 +6,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collapse, tempDir, type CliResult } from "./cli.js";
+import { type CliResult, collapse, tempDir } from "./cli.js";
 
 const DEEP = 100_000;
 const deepArray = "[".repeat(DEEP) + "]".repeat(DEEP);

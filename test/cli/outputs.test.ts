@@ -9,22 +9,22 @@ import {
   closeSync,
   createReadStream,
   existsSync,
+  fstatSync,
+  ftruncateSync,
   lstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readdirSync,
+  readFileSync,
   readlinkSync,
   statSync,
   symlinkSync,
   writeFileSync,
   writeSync,
-  ftruncateSync,
-  fstatSync,
 } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, ROOT, collapse, tempDir, type CliResult } from "./cli.js";
+import { BIN, type CliResult, collapse, ROOT, tempDir } from "./cli.js";
 
 const isRoot = process.getuid?.() === 0;
 const ROOT_ONLY = "needs root (mount a tmpfs, mknod a private device); run the suite as root to cover it";
@@ -123,7 +123,10 @@ describe.skipIf(!isRoot)(`outputs on a full disk (tmpfs) [${isRoot ? "root" : `s
     const fd = openSync(target, "w");
     try {
       const r = spawnSync(process.execPath, [BIN, ...args()], { cwd: work, stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
-      expectOneLine({ status: r.status, stdout: "", stderr: r.stderr }, /^collapse: cannot write to stdout: no space left on device \(ENOSPC\); free space or redirect stdout elsewhere$/);
+      expectOneLine(
+        { status: r.status, stdout: "", stderr: r.stderr },
+        /^collapse: cannot write to stdout: no space left on device \(ENOSPC\); free space or redirect stdout elsewhere$/,
+      );
     } finally {
       closeSync(fd);
     }
@@ -283,7 +286,10 @@ describe("every output path is checked before any work starts, and none is writt
   it("sim: --save-baseline a.json -o /nonexistent/x writes neither", () => {
     const dir = tempDir();
     const a = join(dir, "a.json");
-    expectOneLine(collapse([...SIM, "--save-baseline", a, "-o", BAD]), /cannot write \/nonexistent\/dir\/x: its directory does not exist; choose another -o path$/);
+    expectOneLine(
+      collapse([...SIM, "--save-baseline", a, "-o", BAD]),
+      /cannot write \/nonexistent\/dir\/x: its directory does not exist; choose another -o path$/,
+    );
     expectOneLine(collapse([...SIM, "-o", a, "--save-baseline", BAD]), /choose another --save-baseline path$/);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -347,11 +353,9 @@ describe("signals while a streamed sweep writes to -o", () => {
     const dir = tempDir();
     const out = join(dir, "sweep.csv");
     writeFileSync(out, "old rows\n");
-    const child = spawn(
-      process.execPath,
-      [BIN, "sweep", "--grid", "sample-size=2000:2400:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out],
-      { cwd: ROOT },
-    );
+    const child = spawn(process.execPath, [BIN, "sweep", "--grid", "sample-size=2000:2400:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out], {
+      cwd: ROOT,
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));

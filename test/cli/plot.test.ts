@@ -255,14 +255,18 @@ describe("plot tidy rows", () => {
 
 describe("input errors say where and what", () => {
   it("invalid JSON names file:line:column", () => {
-    expect(() => loadPlotInput({ name: "bad.json", text: '{\n  "generations": [\n    {"generation": 0,, }\n  ]\n}' })).toThrow(/^bad\.json:3:\d+: invalid JSON/);
+    expect(() => loadPlotInput({ name: "bad.json", text: '{\n  "generations": [\n    {"generation": 0,, }\n  ]\n}' })).toThrow(
+      /^bad\.json:3:\d+: invalid JSON/,
+    );
   });
 
   it("a JSON object that is neither a run nor a sweep, a summary that is not a number, a CSV without its columns", () => {
     expect(() => loadPlotInput({ name: "x.json", text: '{"a": 1}' })).toThrow(/x\.json: no "generations" \(a run\) or "points" \(a sweep\)/);
     const doc = JSON.parse(runJson);
     doc.generations[2].metrics.kl.median = "high";
-    expect(() => loadPlotInput({ name: "y.json", text: JSON.stringify(doc) })).toThrow(/y\.json: generations\[2\]\.metrics\.kl\.median is "high", expected a number/);
+    expect(() => loadPlotInput({ name: "y.json", text: JSON.stringify(doc) })).toThrow(
+      /y\.json: generations\[2\]\.metrics\.kl\.median is "high", expected a number/,
+    );
     expect(() => loadPlotInput({ name: "z.csv", text: "generation,metric,mean\n0,kl,1\n" })).toThrow(/z\.csv: no "median" column/);
     expect(() => loadPlotInput({ name: "w.csv", text: runCsv.replace("\n1,mean,", "\nx1,mean,") })).toThrow(/w\.csv:\d+:1: .*generation/);
     expect(() => loadPlotInput({ name: "x.json", text: "[]" })).toThrow(InputError);

@@ -2,7 +2,7 @@
  * A running collapse process for tests of real conditions: signals, pipes, FIFOs. Readiness is
  * observed in /proc (a file descriptor opened, CPU time spent), never guessed with a sleep.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { BIN, ROOT } from "./cli.js";

@@ -147,12 +147,12 @@ let quiet: Shown;
 let piped: Shown;
 
 beforeAll(async () => {
-  [onTty, toFile, quiet, piped] = await Promise.all([
+  [onTty, toFile, quiet, piped] = (await Promise.all([
     hasScript ? underPty(LONG) : null,
     hasScript ? underPty(LONG, redirected) : null,
     hasScript ? underPty([...LONG, "--quiet"]) : null,
     run(process.execPath, [BIN, ...LONG], plainEnv()),
-  ]) as [Shown, Shown, Shown, Shown];
+  ])) as [Shown, Shown, Shown, Shown];
 });
 
 describe.skipIf(!hasScript)("progress bar on a pseudo-terminal (script)", () => {

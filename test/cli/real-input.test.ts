@@ -8,7 +8,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT, collapse, tempDir } from "./cli.js";
+import { BIN, collapse, ROOT, tempDir } from "./cli.js";
 import { cpuSeconds, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `${(i % 997) / 10}\n`).join("");
@@ -118,7 +118,10 @@ describe("config files and baselines are inputs too", () => {
     const zero = collapse(["sim", "--config", "/dev/zero"]);
     expect(zero.status).toBe(2);
     expect(oneLine(zero.stderr)).toMatch(/^collapse: --config \/dev\/zero is larger than the 16 MiB input limit/);
-    const piped = spawnSync("bash", ["-c", `node ${JSON.stringify(BIN)} sim --config <(echo '{"generations": 2, "replicates": 3}') --format csv | tail -1`], { cwd: ROOT, encoding: "utf8" });
+    const piped = spawnSync("bash", ["-c", `node ${JSON.stringify(BIN)} sim --config <(echo '{"generations": 2, "replicates": 3}') --format csv | tail -1`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(piped.stderr).toBe("");
     expect(piped.stdout).toMatch(/^2,/);
   });
@@ -178,7 +181,10 @@ describe("signals while busy", () => {
 describe("memory", () => {
   it("a huge drawn seed is refused before it is drawn (the CLI reads its seed before preparing)", () => {
     // Under an 8 GB address-space cap, so that a broken check fails here instead of filling the machine.
-    const r = spawnSync("bash", ["-c", `ulimit -v 8000000; exec node ${JSON.stringify(BIN)} sim --model mvn --dims 100 --seed-size 100000000 -r 1 -g 1`], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("bash", ["-c", `ulimit -v 8000000; exec node ${JSON.stringify(BIN)} sim --model mvn --dims 100 --seed-size 100000000 -r 1 -g 1`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/^collapse: this run needs about [\d.]+ GB of memory \(mostly the seed data/);
   });
@@ -191,7 +197,10 @@ describe("memory", () => {
     const size = row.length * 2000;
     // The peak resident set of the whole process, reported by the process itself as it exits.
     const probe = join(dir, "probe.mjs");
-    writeFileSync(probe, `process.on("exit", () => process.stderr.write("maxrss=" + process.resourceUsage().maxRSS + "\\n"));\nawait import(${JSON.stringify(BIN)});\n`);
+    writeFileSync(
+      probe,
+      `process.on("exit", () => process.stderr.write("maxrss=" + process.resourceUsage().maxRSS + "\\n"));\nawait import(${JSON.stringify(BIN)});\n`,
+    );
     const r = spawnSync(process.execPath, [probe, "sim", "--data", file, "-g", "1", "-r", "1", "-m", "1000", "--format", "csv"], {
       cwd: ROOT,
       encoding: "utf8",

@@ -2,9 +2,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cpuSeconds, waitUntil } from "./process.js";
 import { describe, expect, it } from "vitest";
 import { BIN, collapse, ROOT, tempDir } from "./cli.js";
+import { cpuSeconds, waitUntil } from "./process.js";
 
 const SUMMARY = ["mean", "sd", "se", "median", "p025", "p975"];
 
@@ -28,11 +28,36 @@ describe("collapse sim: default run and formats", () => {
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "generations"]);
     expect(doc.tool).toEqual({ name: "collapse", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
-    expect(doc.config).toMatchObject({ model: "gaussian", generations: 4, sampleSize: 100, seedSize: 100, replicates: 30, seed: "1", source: "normal(0,1)", estimator: "mle", regime: "replace", tailK: [2, 3], theory: true });
+    expect(doc.config).toMatchObject({
+      model: "gaussian",
+      generations: 4,
+      sampleSize: 100,
+      seedSize: 100,
+      replicates: 30,
+      seed: "1",
+      source: "normal(0,1)",
+      estimator: "mle",
+      regime: "replace",
+      tailK: [2, 3],
+      theory: true,
+    });
     expect(doc.seed).toBe("1");
     expect(doc.generations).toHaveLength(5);
     const metrics = doc.generations[2].metrics;
-    for (const name of ["mean", "std", "var_ratio", "mean_drift", "w2", "kl", "tail_mass_2", "tail_mass_centered_2", "tail_loss_2", "tail_mass_3", "tail_mass_centered_3", "tail_loss_3"]) {
+    for (const name of [
+      "mean",
+      "std",
+      "var_ratio",
+      "mean_drift",
+      "w2",
+      "kl",
+      "tail_mass_2",
+      "tail_mass_centered_2",
+      "tail_loss_2",
+      "tail_mass_3",
+      "tail_mass_centered_3",
+      "tail_loss_3",
+    ]) {
       expect(Object.keys(metrics[name])).toEqual(SUMMARY);
     }
     expect(doc.generations[2].theory.var_ratio).toBeCloseTo(0.99 ** 2, 12);
@@ -54,7 +79,10 @@ describe("collapse sim: default run and formats", () => {
 
   it("ndjson: one JSON object per row with the same numbers", () => {
     const r = collapse(["sim", "-g", "2", "-r", "10", "--format", "ndjson"]);
-    const rows = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const rows = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(Object.keys(rows[0])).toEqual(["generation", "metric", ...SUMMARY, "theory"]);
     expect(rows.filter((x) => x.metric === "var_ratio").map((x) => x.generation)).toEqual([0, 1, 2]);
     expect(rows[0].theory).toBeNull();
@@ -193,7 +221,9 @@ describe("collapse sim: output files and streams", () => {
     });
     expect(r.stdout.split("\n")[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
     expect(r.stderr).toBe("");
-    const status = execFileSync("bash", ["-c", `"${process.execPath}" "${BIN}" sim -g 500 -r 20 --format csv | head -n 1 >/dev/null; echo \${PIPESTATUS[0]}`], { encoding: "utf8" });
+    const status = execFileSync("bash", ["-c", `"${process.execPath}" "${BIN}" sim -g 500 -r 20 --format csv | head -n 1 >/dev/null; echo \${PIPESTATUS[0]}`], {
+      encoding: "utf8",
+    });
     expect(status.trim()).toBe("0");
   });
 

@@ -49,7 +49,9 @@ describe("a sweep over --data records the data's SHA-256", () => {
     writeFileSync(DATA, before.replace("159.1", "159.2"));
     try {
       const [, b] = shardsOf(DATA, "csv", 2, "changed");
-      expect(refused(["merge", a!, b!])).toMatch(/comes from another sweep than .* \(config hash [0-9a-f]{16}, not [0-9a-f]{16}\); merge the shards of one sweep/);
+      expect(refused(["merge", a!, b!])).toMatch(
+        /comes from another sweep than .* \(config hash [0-9a-f]{16}, not [0-9a-f]{16}\); merge the shards of one sweep/,
+      );
     } finally {
       writeFileSync(DATA, before);
     }
@@ -71,7 +73,9 @@ describe("collapse merge checks every shard's SHA-256", () => {
     const row = text.indexOf("\n", start) + 1;
     const digit = text.slice(row).search(/\d\.\d/) + row;
     writeFileSync(b!, text.slice(0, digit) + String((Number(text[digit]) + 1) % 10) + text.slice(digit + 1));
-    expect(refused(["merge", a!, b!])).toMatch(/^collapse: .*edit-2\.csv: point 3 of shard 2\/2 does not match its SHA-256 \(the file was edited or damaged\); run the shard again with --shard 2\/2$/);
+    expect(refused(["merge", a!, b!])).toMatch(
+      /^collapse: .*edit-2\.csv: point 3 of shard 2\/2 does not match its SHA-256 \(the file was edited or damaged\); run the shard again with --shard 2\/2$/,
+    );
   });
 
   it("a header claiming 10^9 points is refused at once, exit 2", () => {

@@ -83,7 +83,9 @@ describe("collapse sweep --shard and collapse merge", () => {
     const [a, b, c] = csvShards.length === 3 ? csvShards : shardsOf("csv", 3);
     expect(usageFailure(["merge", a!, c!])).toBe("collapse: shard 2 of 3 missing; run collapse sweep … --shard 2/3 and merge every shard");
     const foreign = shardsOf("csv", 2, ["--seed", "2"], "other")[1]!;
-    expect(usageFailure(["merge", a!, foreign, c!])).toMatch(/other-2\.csv comes from another sweep than .*part-1\.csv \(config hash [0-9a-f]{16}, not [0-9a-f]{16}\)/);
+    expect(usageFailure(["merge", a!, foreign, c!])).toMatch(
+      /other-2\.csv comes from another sweep than .*part-1\.csv \(config hash [0-9a-f]{16}, not [0-9a-f]{16}\)/,
+    );
     expect(usageFailure(["merge", a!, b!, b!, c!])).toMatch(/are both shard 2\/3; give each shard once/);
     expect(usageFailure(["merge", a!, b!, join(dir, "nope.csv")])).toMatch(/cannot read .*nope\.csv: no such file; check the shard paths/);
   });
@@ -102,14 +104,19 @@ describe("collapse sweep: errors before any work", () => {
     const dir = tempDir();
     const out = join(dir, "out.csv");
     const line = usageFailure(["sweep", "--grid", "regime=mix", "--grid", "sample-size=10,200", "--real-fraction", "0.3", "--seed-size", "50", "-o", out]);
-    expect(line).toBe("collapse: point 2 of 2 (regime=mix, sample-size=200): --regime mix keeps 60 real samples (--real-fraction 0.3 of --sample-size 200) but the seed data has 50; lower one of them");
+    expect(line).toBe(
+      "collapse: point 2 of 2 (regime=mix, sample-size=200): --regime mix keeps 60 real samples (--real-fraction 0.3 of --sample-size 200) but the seed data has 50; lower one of them",
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it("reads the grid from a --config file; --print-config shows the shared config", () => {
     const dir = tempDir();
     const config = join(dir, "sweep.json");
-    writeFileSync(config, JSON.stringify({ generations: 3, replicates: 5, seedSize: 30, grid: { "sample-size": "10:30:10", regime: ["replace", "accumulate"] } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ generations: 3, replicates: 5, seedSize: 30, grid: { "sample-size": "10:30:10", regime: ["replace", "accumulate"] } }),
+    );
     expect(ok(["sweep", "--config", config])).toBe(ok(["sweep", ...GRID, ...SMALL]));
     const shown = JSON.parse(ok(["sweep", "--config", config, "--print-config"]));
     expect(shown).toMatchObject({ generations: 3, replicates: 5, seed: "1", grid: { sampleSize: [10, 20, 30], regime: ["replace", "accumulate"] } });
@@ -120,7 +127,9 @@ describe("collapse sweep: interrupt", () => {
   it("Ctrl-C stops the workers, leaves no partial -o file and exits 130", async () => {
     const dir = tempDir();
     const out = join(dir, "big.csv");
-    const child = spawn(process.execPath, [BIN, "sweep", "--grid", "sample-size=2000:2400:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, "sweep", "--grid", "sample-size=2000:2400:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out], {
+      cwd: ROOT,
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     // Wait until the sweep is running: its temporary output file exists.

@@ -2,12 +2,18 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkMemory, estimateMemory, formatBytes, MAX_ARRAY, threadsThatFit, type DataShape } from "../../src/core/memory.js";
+import { checkMemory, type DataShape, estimateMemory, formatBytes, MAX_ARRAY, threadsThatFit } from "../../src/core/memory.js";
 import { UsageError } from "../../src/errors.js";
 import { BIN, collapse, tempDir } from "../cli/cli.js";
 
 type EstimateConfig = Parameters<typeof estimateMemory>[0];
-const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = { model: "gaussian", regime: "replace", components: 2, order: 2, quantiles: [] };
+const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = {
+  model: "gaussian",
+  regime: "replace",
+  components: 2,
+  order: 2,
+  quantiles: [],
+};
 const machine = { total: 23.4e9, heapLimit: 4.3e9 };
 
 function refusal(f: () => void): string {
@@ -47,9 +53,14 @@ describe("memory estimate", () => {
   });
 
   it("refuses an array longer than V8 can make even on a huge machine", () => {
-    const e = estimateMemory({ ...base, regime: "accumulate", replicates: 1, generations: 100_000, sampleSize: 100_000 }, { rows: 100, dims: 1, categories: 0, metrics: 13 });
+    const e = estimateMemory(
+      { ...base, regime: "accumulate", replicates: 1, generations: 100_000, sampleSize: 100_000 },
+      { rows: 100, dims: 1, categories: 0, metrics: 13 },
+    );
     expect(e.longestArray.length).toBeGreaterThan(MAX_ARRAY);
-    expect(refusal(() => checkMemory(e, { total: 1e15, heapLimit: 1e12 }))).toMatch(/accumulated pool .* in one array, above the 4294967295 .*; lower -g or -m/);
+    expect(refusal(() => checkMemory(e, { total: 1e15, heapLimit: 1e12 }))).toMatch(
+      /accumulated pool .* in one array, above the 4294967295 .*; lower -g or -m/,
+    );
   });
 
   it("takes fewer worker threads rather than refuse when only the threads do not fit", () => {
@@ -71,7 +82,10 @@ describe("memory estimate", () => {
     // maxRSS of the whole process (workers included) as it exits; no timing involved.
     const dir = tempDir();
     const probe = join(dir, "peak.mjs");
-    writeFileSync(probe, `process.on("exit", () => process.stderr.write("PEAK " + process.resourceUsage().maxRSS * 1024 + "\\n"));\nprocess.argv[1] = ${JSON.stringify(BIN)};\nawait import(${JSON.stringify(new URL(`file://${BIN}`).href)});\n`);
+    writeFileSync(
+      probe,
+      `process.on("exit", () => process.stderr.write("PEAK " + process.resourceUsage().maxRSS * 1024 + "\\n"));\nprocess.argv[1] = ${JSON.stringify(BIN)};\nawait import(${JSON.stringify(new URL(`file://${BIN}`).href)});\n`,
+    );
     const r = spawnSync(process.execPath, [probe, "sim", "-g", "1000", "-r", "1000", "-m", "2", "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 28 });
     expect(r.status, r.stderr).toBe(0);
     const peak = Number(/PEAK (\d+)/.exec(r.stderr)![1]);
@@ -92,7 +106,10 @@ describe("memory refusals end to end", () => {
   }
 
   it("sim -r 1000000 -g 100000 -m 2 exits 2 at once with the estimate", () => {
-    refused(["sim", "-r", "1000000", "-g", "100000", "-m", "2"], /^collapse: this run needs about [\d.]+ TB of memory \(mostly the metric values .*\) but the machine has [\d.]+ GB; lower -r or -g$/);
+    refused(
+      ["sim", "-r", "1000000", "-g", "100000", "-m", "2"],
+      /^collapse: this run needs about [\d.]+ TB of memory \(mostly the metric values .*\) but the machine has [\d.]+ GB; lower -r or -g$/,
+    );
   });
 
   it("absurd single sizes exit 2 with one line", () => {

@@ -31,7 +31,12 @@ function expectMean(x: Float64Array, expected: number, what: string): void {
 
 describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in continuous.ts)", () => {
   it("the closed form (gamma-function ratio) equals the direct product Π(1 − M/N_j²) for mle", () => {
-    for (const [n0, M] of [[20, 10], [100, 100], [2, 3], [500, 7]] as const) {
+    for (const [n0, M] of [
+      [20, 10],
+      [100, 100],
+      [2, 3],
+      [500, 7],
+    ] as const) {
       let prod = 1;
       for (let g = 1; g <= 200; g++) {
         const N = n0 + g * M;
@@ -58,9 +63,21 @@ describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in co
 
   // The simulation: seed size 20, M = 10, so the pool grows 20 → 120 and the factors are far from 1.
   const G = 10;
-  for (const [estimator, truncate] of [["mle", null], ["unbiased", null], ["mle", 1.5]] as const) {
+  for (const [estimator, truncate] of [
+    ["mle", null],
+    ["unbiased", null],
+    ["mle", 1.5],
+  ] as const) {
     it(`simulated gaussian chains match it (${estimator}${truncate ? `, --truncate ${truncate}` : ""})`, () => {
-      const opts: Record<string, unknown> = { regime: "accumulate", seedSize: 20, sampleSize: 10, generations: G, replicates: 4000, estimator, seed: `acc-${estimator}-${truncate}` };
+      const opts: Record<string, unknown> = {
+        regime: "accumulate",
+        seedSize: 20,
+        sampleSize: 10,
+        generations: G,
+        replicates: 4000,
+        estimator,
+        seed: `acc-${estimator}-${truncate}`,
+      };
       if (truncate) opts.truncate = truncate;
       const run = replicateValues(opts);
       const v = truncate ? truncationFactor(truncate) : 1;
@@ -69,13 +86,24 @@ describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in co
   }
 
   it("holds for the trace ratio of mvn (the covariance recursion is the same matrix-wise)", () => {
-    const run = replicateValues({ model: "mvn", dims: 3, regime: "accumulate", seedSize: 12, sampleSize: 6, generations: 8, replicates: 3000, seed: "acc-mvn" });
+    const run = replicateValues({
+      model: "mvn",
+      dims: 3,
+      regime: "accumulate",
+      seedSize: 12,
+      sampleSize: 6,
+      generations: 8,
+      replicates: 3000,
+      seed: "acc-mvn",
+    });
     for (const g of [1, 4, 8]) expectMean(run.values("var_ratio", g), accumulateVarianceRatio(12, 6, g, "mle", 1), `g=${g}`);
   });
 
   it("--theory reports it, and the pool is append-only (views of one growing buffer, not copies)", () => {
     const { result } = simulate(resolveSimConfig(flags({ regime: "accumulate", seedSize: 20, sampleSize: 10, generations: 3, replicates: 2, theory: true })));
-    expect(result.generations.map((g) => g.theory?.var_ratio)).toEqual([0, 1, 2, 3].map((g) => expect.closeTo(accumulateVarianceRatio(20, 10, g, "mle", 1), 12)));
+    expect(result.generations.map((g) => g.theory?.var_ratio)).toEqual(
+      [0, 1, 2, 3].map((g) => expect.closeTo(accumulateVarianceRatio(20, 10, g, "mle", 1), 12)),
+    );
     const { prepared } = prepare(resolveSimConfig(flags({ regime: "accumulate", seedSize: 20, sampleSize: 10, generations: 1, replicates: 1 })));
     const pool = prepared.model.ops.pool(prepared.data0 as Float64Array);
     const buffers = new Set<ArrayBufferLike>();
@@ -111,7 +139,7 @@ describe("--truncate k multiplies the expected variance by v_k each generation (
       for (let i = 0; i <= n; i++) {
         const z = -k + (2 * k * i) / n;
         const w = i === 0 || i === n ? 1 : i % 2 ? 4 : 2;
-        const phi = Math.exp(-z * z / 2);
+        const phi = Math.exp((-z * z) / 2);
         num += w * z * z * phi;
         den += w * phi;
       }
@@ -164,7 +192,8 @@ describe("--filter-recall", () => {
     ];
     for (const c of cases) {
       const base = { generations: 4, replicates: 20, sampleSize: 30, ...c };
-      const json = (o: Record<string, unknown>) => formatters.json.render(simulate(resolveSimConfig(flags(o))).result, { color: false, width: 80, showSamples: false });
+      const json = (o: Record<string, unknown>) =>
+        formatters.json.render(simulate(resolveSimConfig(flags(o))).result, { color: false, width: 80, showSamples: false });
       const plain = json(base);
       expect(json({ ...base, filterRecall: 0 })).toBe(plain);
       expect(json({ ...base, filterRecall: "0.0" })).toBe(plain);
@@ -195,7 +224,16 @@ describe("fresh with real fraction 1 never drifts", () => {
   it("from a --source: E[var_ratio_g] = (M−1)/M · σ²/σ0² and E[mean_g] = μ at every g", () => {
     const M = 40;
     const G = 12;
-    const options = { regime: "fresh", realFraction: 1, source: "normal(3,2)", seedSize: 50, sampleSize: M, generations: G, replicates: 3000, seed: "fresh-source" };
+    const options = {
+      regime: "fresh",
+      realFraction: 1,
+      source: "normal(3,2)",
+      seedSize: 50,
+      sampleSize: M,
+      generations: G,
+      replicates: 3000,
+      seed: "fresh-source",
+    };
     const { prepared } = prepare(resolveSimConfig(flags(options)));
     const sigma0 = (prepared.params0 as { sigma: number }).sigma;
     const run = replicateValues(options);
@@ -257,7 +295,8 @@ describe("mvn with d = 1 behaves like gaussian", () => {
   });
 
   it("and the same theory", () => {
-    const t = (o: Record<string, unknown>) => simulate(resolveSimConfig(flags({ ...common, replicates: 2, theory: true, ...o }))).result.generations[4]!.theory!;
+    const t = (o: Record<string, unknown>) =>
+      simulate(resolveSimConfig(flags({ ...common, replicates: 2, theory: true, ...o }))).result.generations[4]!.theory!;
     const a = t({});
     const b = t({ model: "mvn", dims: 1 });
     expect(b.var_ratio).toBeCloseTo(a.var_ratio!, 14);

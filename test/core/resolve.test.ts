@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
+import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { UsageError } from "../../src/errors.js";
 import { flags } from "../helpers.js";
-
 
 function usageMessage(o: Record<string, unknown>): string {
   try {
@@ -17,7 +16,16 @@ function usageMessage(o: Record<string, unknown>): string {
 describe("resolveSimConfig", () => {
   it("fills every default", () => {
     const c = resolveSimConfig(flags({}));
-    expect(c).toMatchObject({ model: "gaussian", generations: 9, replicates: 200, seedSize: 100, seed: "1", estimator: "mle", regime: "replace", tailK: [2, 3] });
+    expect(c).toMatchObject({
+      model: "gaussian",
+      generations: 9,
+      replicates: 200,
+      seedSize: 100,
+      seed: "1",
+      estimator: "mle",
+      regime: "replace",
+      tailK: [2, 3],
+    });
     expect(c.sampleSize).toBeNull();
   });
 

@@ -11,7 +11,6 @@ const read = (name: string, text: string) => {
 };
 const order = (name: string, text: string) => readLabels({ name, text }).labels;
 
-
 describe("label files", () => {
   it("reads one label per line, counting repeats, in first-appearance order", () => {
     expect(read("a.txt", "red\nblue\n\nred\r\n  green \nred\n")).toEqual({ red: 3, blue: 1, green: 1 });
@@ -94,17 +93,23 @@ describe("hostile label files", () => {
 describe("labels from arbitrary text (property)", () => {
   it("every format reads or throws InputError with one short line, never anything else", async () => {
     const fc = (await import("fast-check")).default;
-    const labelish = fc.array(fc.constantFrom("a", "b", ",", "\t", "\n", '"', "1", "-1", "1.5", "[", "]", "{", "}", ":", '"a"', " ", "count", "__proto__"), { maxLength: 200 }).map((p) => p.join(""));
+    const labelish = fc
+      .array(fc.constantFrom("a", "b", ",", "\t", "\n", '"', "1", "-1", "1.5", "[", "]", "{", "}", ":", '"a"', " ", "count", "__proto__"), { maxLength: 200 })
+      .map((p) => p.join(""));
     fc.assert(
-      fc.property(fc.constantFrom("l.csv", "l.tsv", "l.txt", "l.json", "l.ndjson", "stdin"), fc.oneof(fc.string({ unit: "binary" }), labelish), (name, text) => {
-        try {
-          readLabels({ name, text });
-        } catch (e) {
-          expect(e).toBeInstanceOf(InputError);
-          expect((e as Error).message).not.toContain("\n");
-          expect((e as Error).message.length).toBeLessThan(500);
-        }
-      }),
+      fc.property(
+        fc.constantFrom("l.csv", "l.tsv", "l.txt", "l.json", "l.ndjson", "stdin"),
+        fc.oneof(fc.string({ unit: "binary" }), labelish),
+        (name, text) => {
+          try {
+            readLabels({ name, text });
+          } catch (e) {
+            expect(e).toBeInstanceOf(InputError);
+            expect((e as Error).message).not.toContain("\n");
+            expect((e as Error).message.length).toBeLessThan(500);
+          }
+        },
+      ),
       { numRuns: 600, seed: 10 },
     );
   });

@@ -6,13 +6,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readLabels, readLabelsStream } from "../../src/data/labels.js";
-import { readNumericTable } from "../../src/data/numeric-table.js";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
+import { readNumericTable } from "../../src/data/numeric-table.js";
 import { decodeUtf8, maxInputBytes, readText, Utf8Stream } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
 import { tempDir } from "../cli/cli.js";
 import { inputError } from "../expect-error.js";
-
 
 /** Decodes `bytes` fed in pieces cut at the given offsets. */
 function streamed(bytes: Uint8Array, cuts: number[], name = "t.txt"): string {
@@ -59,7 +58,7 @@ describe("streamed numeric tables", () => {
     "a.csv": "x,y\n1,2\n# comment\n\n3,4e2\r\n-5,.5\n",
     "b.tsv": "1\t2\n3\t4\n",
     "c.txt": "  1.5\n2\n\n3\n",
-    "d": "p,q\n1,oops\n2,3\n",
+    d: "p,q\n1,oops\n2,3\n",
     "e.json": "[1, 2, 3.5]",
     "f.ndjson": '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n',
     "g.csv": '"x","y"\n"1",2\n3,"4"\n',
@@ -126,7 +125,7 @@ describe("streamed labels", () => {
     "dup.csv": "x,1\ny,2\nx,3\n",
     "wide.csv": "a,1,2\n",
     "frac.csv": "a,1\nb,2.5\n",
-    "sniffed": "red\ngreen\nred\n",
+    sniffed: "red\ngreen\nred\n",
   };
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

@@ -37,7 +37,9 @@ describe("--source specs", () => {
 describe("--source specs on arbitrary text (property)", () => {
   it("parse or throw UsageError with one short line, never anything else", async () => {
     const fc = (await import("fast-check")).default;
-    const specish = fc.array(fc.constantFrom("mixture(", "normal(", "0.5*", "1", ",", ")", "zipf(", "t(", "1e400", " ", "-"), { maxLength: 400 }).map((p) => p.join(""));
+    const specish = fc
+      .array(fc.constantFrom("mixture(", "normal(", "0.5*", "1", ",", ")", "zipf(", "t(", "1e400", " ", "-"), { maxLength: 400 })
+      .map((p) => p.join(""));
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: "binary" }), specish), (text) => {
         try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { singleColumn, numericColumns } from "../../src/data/numbers.js";
+import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { decodeUtf8, firstInvalidUtf8 } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
 import { InputError } from "../../src/errors.js";
@@ -7,7 +7,6 @@ import { inputError } from "../expect-error.js";
 
 const table = (name: string, text: string) => readTable({ name, text });
 const values = (name: string, text: string, column: string | null = null) => Array.from(singleColumn(table(name, text), column).values);
-
 
 describe("reading numeric columns", () => {
   it("reads CSV with and without a header, by name or 1-based index", () => {
@@ -111,7 +110,9 @@ describe("hostile tables", () => {
 
   it("JSON data: byte-order mark accepted, depth limited, NDJSON errors at line and column", () => {
     expect(values("b.json", "\ufeff[1,2]")).toEqual([1, 2]);
-    expect(inputError(() => values("b.json", "[".repeat(600) + "]".repeat(600)))).toBe("b.json:1:513: JSON nested deeper than 512 levels; flatten the document");
+    expect(inputError(() => values("b.json", "[".repeat(600) + "]".repeat(600)))).toBe(
+      "b.json:1:513: JSON nested deeper than 512 levels; flatten the document",
+    );
     expect(inputError(() => values("b.ndjson", "1\n  [1,,2]\n"))).toMatch(/^b\.ndjson:2:6: invalid JSON line \(.*\); each line must be one JSON value$/);
   });
 
@@ -129,18 +130,50 @@ describe("hostile tables", () => {
 describe("tables from arbitrary text (property)", () => {
   it("every format reads or throws InputError with one short line, never anything else", async () => {
     const fc = (await import("fast-check")).default;
-    const cellish = fc.array(fc.constantFrom("1", "-2.5e3", "x", ",", "\t", "\n", '"', '""', "#", "[", "]", "{", "}", ':', '"x"', "1e400", "nan", " ", "\r\n", "constructor", "\ufeff"), { maxLength: 200 }).map((p) => p.join(""));
+    const cellish = fc
+      .array(
+        fc.constantFrom(
+          "1",
+          "-2.5e3",
+          "x",
+          ",",
+          "\t",
+          "\n",
+          '"',
+          '""',
+          "#",
+          "[",
+          "]",
+          "{",
+          "}",
+          ":",
+          '"x"',
+          "1e400",
+          "nan",
+          " ",
+          "\r\n",
+          "constructor",
+          "\ufeff",
+        ),
+        { maxLength: 200 },
+      )
+      .map((p) => p.join(""));
     const names = ["d.csv", "d.tsv", "d.txt", "d.json", "d.ndjson", "stdin"];
     fc.assert(
-      fc.property(fc.constantFrom(...names), fc.oneof(fc.string({ unit: "binary" }), cellish), fc.constantFrom(null, "1", "2", "x", "constructor"), (name, text, column) => {
-        try {
-          singleColumn(table(name, text), column);
-        } catch (e) {
-          expect(e).toBeInstanceOf(InputError);
-          expect((e as Error).message).not.toContain("\n");
-          expect((e as Error).message.length).toBeLessThan(500);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...names),
+        fc.oneof(fc.string({ unit: "binary" }), cellish),
+        fc.constantFrom(null, "1", "2", "x", "constructor"),
+        (name, text, column) => {
+          try {
+            singleColumn(table(name, text), column);
+          } catch (e) {
+            expect(e).toBeInstanceOf(InputError);
+            expect((e as Error).message).not.toContain("\n");
+            expect((e as Error).message.length).toBeLessThan(500);
+          }
+        },
+      ),
       { numRuns: 600, seed: 10 },
     );
   });

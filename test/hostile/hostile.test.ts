@@ -10,8 +10,8 @@ import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, tempDir } from "../cli/cli.js";
-import { CASES, KNOWN_FAILING, type HostileCase, type Readiness, type RunResult } from "./cases.js";
-import { makeFixtures, type Fixtures } from "./fixtures.js";
+import { CASES, type HostileCase, KNOWN_FAILING, type Readiness, type RunResult } from "./cases.js";
+import { type Fixtures, makeFixtures } from "./fixtures.js";
 
 const IS_ROOT = process.getuid?.() === 0;
 const POOL = 4;
@@ -143,7 +143,11 @@ describe.concurrent("hostile inputs", () => {
   it("has at least 120 cases with distinct names", () => {
     expect(CASES.length).toBeGreaterThanOrEqual(120);
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
-    for (const name of KNOWN_FAILING.keys()) expect(CASES.some((c) => c.name === name), name).toBe(true);
+    for (const name of KNOWN_FAILING.keys())
+      expect(
+        CASES.some((c) => c.name === name),
+        name,
+      ).toBe(true);
   });
 
   for (const c of CASES) {
@@ -156,32 +160,36 @@ describe.concurrent("hostile inputs", () => {
       it.skip(`${c.name} — skipped: needs root (a device node or a tmpfs to fill)`, () => {});
       continue;
     }
-    it(c.name, async () => {
-      const dir = tempDir();
-      dirs.push(dir);
-      for (const [name, content] of Object.entries(c.files ?? {})) {
-        const path = join(dir, name);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, typeof content === "function" ? content(fx) : content);
-      }
-      c.setup?.(dir, fx);
-      let r: RunResult;
-      try {
-        r = await slot(() => runCase(c, dir));
-        const lines = r.stderr.split("\n").filter((l, i, all) => !(l === "" && i === all.length - 1));
-        const context = `exit ${exitCode(r)}, stderr:\n${r.stderr.slice(0, 2000)}`;
-        const codes = typeof c.exit === "number" ? [c.exit] : c.exit;
-        expect(codes, context).toContain(exitCode(r));
-        expect(lines.length, `stderr must be at most one line; ${context}`).toBeLessThanOrEqual(1);
-        expect(r.stderr, "no stack trace").not.toMatch(/^\s+at |node:internal|\b[A-Z]\w*Error(?: \[\w+\])?:|^Error|FATAL ERROR|heap limit/m);
-        for (const l of lines) expect(l.length, `stderr line too long: ${l.slice(0, 200)}…`).toBeLessThanOrEqual(c.maxLine ?? 1000);
-        if (exitCode(r) !== 0 && c.stderr) expect(r.stderr, context).toMatch(c.stderr);
-        if (exitCode(r) !== 0 && !c.signal) expect(r.stderr, context).toMatch(/^collapse: /);
-        if (c.notStderr) expect(r.stderr).not.toMatch(c.notStderr);
-        c.check?.(dir, r);
-      } finally {
-        c.teardown?.(dir);
-      }
-    }, (c.timeout ?? 30_000) + 120_000);
+    it(
+      c.name,
+      async () => {
+        const dir = tempDir();
+        dirs.push(dir);
+        for (const [name, content] of Object.entries(c.files ?? {})) {
+          const path = join(dir, name);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, typeof content === "function" ? content(fx) : content);
+        }
+        c.setup?.(dir, fx);
+        let r: RunResult;
+        try {
+          r = await slot(() => runCase(c, dir));
+          const lines = r.stderr.split("\n").filter((l, i, all) => !(l === "" && i === all.length - 1));
+          const context = `exit ${exitCode(r)}, stderr:\n${r.stderr.slice(0, 2000)}`;
+          const codes = typeof c.exit === "number" ? [c.exit] : c.exit;
+          expect(codes, context).toContain(exitCode(r));
+          expect(lines.length, `stderr must be at most one line; ${context}`).toBeLessThanOrEqual(1);
+          expect(r.stderr, "no stack trace").not.toMatch(/^\s+at |node:internal|\b[A-Z]\w*Error(?: \[\w+\])?:|^Error|FATAL ERROR|heap limit/m);
+          for (const l of lines) expect(l.length, `stderr line too long: ${l.slice(0, 200)}…`).toBeLessThanOrEqual(c.maxLine ?? 1000);
+          if (exitCode(r) !== 0 && c.stderr) expect(r.stderr, context).toMatch(c.stderr);
+          if (exitCode(r) !== 0 && !c.signal) expect(r.stderr, context).toMatch(/^collapse: /);
+          if (c.notStderr) expect(r.stderr).not.toMatch(c.notStderr);
+          c.check?.(dir, r);
+        } finally {
+          c.teardown?.(dir);
+        }
+      },
+      (c.timeout ?? 30_000) + 120_000,
+    );
   }
 });

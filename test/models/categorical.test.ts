@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
-import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
+import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import type { Metrics } from "../../src/core/model.js";
 import { deriveSeed, Rng } from "../../src/core/rng.js";
 import { assemble, prepare, simulate } from "../../src/core/run.js";
-import { categorical, countOps, hypergeometricCounts, type CategoricalReference } from "../../src/models/categorical.js";
+import { type CategoricalReference, categorical, countOps, hypergeometricCounts } from "../../src/models/categorical.js";
 import { Z_TOL } from "../stats/helpers.js";
 
 /** A resolved configuration from option values, as the CLI would build it. */
@@ -80,7 +80,12 @@ describe("categorical fit and sample", () => {
     const c = categorical.sample(params, 1000, new Rng("topk"), config);
     expect([c[0], c[3], c[4]]).toEqual([0, 0, 0]);
     expect(c[1]! + c[2]!).toBe(1000);
-    const ref = categorical.reference(categorical.seed({ kind: "labels", labels: ["a", "b", "c", "d", "e"], counts: Float64Array.of(1, 50, 30, 2, 17) }, config).data, params, config, undefined);
+    const ref = categorical.reference(
+      categorical.seed({ kind: "labels", labels: ["a", "b", "c", "d", "e"], counts: Float64Array.of(1, 50, 30, 2, 17) }, config).data,
+      params,
+      config,
+      undefined,
+    );
     expect(categorical.theory!(config, 3, ref)).toBeUndefined();
     expect(categorical.theory!(configOf({}, 1000), 3, ref)).toBeDefined();
   });
@@ -130,7 +135,9 @@ describe("count operations (the regimes' data ops)", () => {
         const s2 = xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (T - 1);
         const m4 = xs.reduce((s, v) => s + (v - mean) ** 4, 0) / T;
         expect(Math.abs(mean - n * q), `mean of category ${i}, n = ${n}`).toBeLessThanOrEqual(Z_TOL * Math.sqrt(variance / T) + 1e-12);
-        expect(Math.abs(s2 - variance), `variance of category ${i}, n = ${n}`).toBeLessThanOrEqual(Z_TOL * Math.sqrt(Math.max(0, m4 / T - (s2 * s2 * (T - 3)) / (T * (T - 1)))) + 1e-12);
+        expect(Math.abs(s2 - variance), `variance of category ${i}, n = ${n}`).toBeLessThanOrEqual(
+          Z_TOL * Math.sqrt(Math.max(0, m4 / T - (s2 * s2 * (T - 3)) / (T * (T - 1)))) + 1e-12,
+        );
       }
     }
     expect(Array.from(hypergeometricCounts(counts, 100, rng))).toEqual(Array.from(counts));
@@ -170,7 +177,7 @@ describe("Wright–Fisher theory (ARCHITECTURE §4)", () => {
 
   it("E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g, matching the model's theory()", () => {
     for (let g = 1; g <= G; g++) {
-      const expected = gini0 * Math.pow(1 - 1 / M, g);
+      const expected = gini0 * (1 - 1 / M) ** g;
       expect(categorical.theory!(config, g, run.ref)!.gini_simpson).toBeCloseTo(expected, 14);
       const { mean, se } = meanSe(column(run.metrics[g]!, "gini_simpson"));
       expect(Math.abs(mean - expected), `generation ${g}`).toBeLessThanOrEqual(Z_TOL * se);
@@ -228,7 +235,7 @@ describe("Wright–Fisher theory (ARCHITECTURE §4)", () => {
       const rng = new Rng(`death-${c}`);
       let deaths = 0;
       for (let t = 0; t < T; t++) if (categorical.sample(params, M, rng, cfg)[0] === 0) deaths++;
-      const q = Math.pow(1 - c / M, M);
+      const q = (1 - c / M) ** M;
       expect(Math.abs(deaths / T - q), `c = ${c}`).toBeLessThanOrEqual(Z_TOL * Math.sqrt((q * (1 - q)) / T));
     }
   });
@@ -240,8 +247,7 @@ describe("Wright–Fisher theory (ARCHITECTURE §4)", () => {
 });
 
 describe("extinction bookkeeping", () => {
-  const raw = (o: Record<string, unknown>) =>
-    new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
+  const raw = (o: Record<string, unknown>) => new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
 
   it("records each category's first generation of death, consistent with the extinct metric", () => {
     const config = resolveSimConfig(raw({ model: "categorical", source: "zipf(1.2,200)", seedSize: 300, generations: 12, replicates: 6 }));

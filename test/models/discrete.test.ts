@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
-import { decodeInPlace, isNeutral, type Decoding } from "../../src/models/decoding.js";
+import { type Decoding, decodeInPlace, isNeutral } from "../../src/models/decoding.js";
 import { aliveFlags, discreteMetrics, discreteReference, normalize, rareSet } from "../../src/models/discrete.js";
 
 /** A random distribution over k categories with some exact zeros and some exact ties. */
@@ -63,7 +63,9 @@ describe("rare set", () => {
       let mass = 0;
       let t0 = values[0]!;
       for (const [i, v] of values.entries()) {
-        const group = Array.from(p0).filter((x) => x === v).reduce((s, x) => s + x, 0);
+        const group = Array.from(p0)
+          .filter((x) => x === v)
+          .reduce((s, x) => s + x, 0);
         if (i > 0 && mass + group > f) break;
         mass += group;
         t0 = v;
@@ -120,9 +122,12 @@ function slowDecode(w: number[], d: Decoding): number[] {
   let x = [...w];
   if (d.temperature !== 1) {
     const max = Math.max(...x);
-    x = x.map((v) => (v > 0 ? Math.pow(v / max, 1 / d.temperature) : 0));
+    x = x.map((v) => (v > 0 ? (v / max) ** (1 / d.temperature) : 0));
   }
-  const order = x.map((_, i) => i).filter((i) => x[i]! > 0).sort((a, b) => x[b]! - x[a]! || a - b);
+  const order = x
+    .map((_, i) => i)
+    .filter((i) => x[i]! > 0)
+    .sort((a, b) => x[b]! - x[a]! || a - b);
   if (d.topK > 0 && d.topK < order.length) {
     for (const i of order.slice(d.topK)) x[i] = 0;
     order.length = d.topK;

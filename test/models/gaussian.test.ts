@@ -84,9 +84,21 @@ describe("gaussian metrics of generation 0 and their definitions", () => {
 
   it("reports every metric of the contract, and requested sample quantiles", () => {
     expect(Object.keys(g1)).toEqual([
-      "mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "w2", "kl",
-      "tail_mass_2", "tail_mass_centered_2", "tail_loss_2", "tail_mass_3", "tail_mass_centered_3", "tail_loss_3",
-      "quantile_0p5", "quantile_0p975",
+      "mean",
+      "std",
+      "var_ratio",
+      "log_var_ratio",
+      "mean_drift",
+      "w2",
+      "kl",
+      "tail_mass_2",
+      "tail_mass_centered_2",
+      "tail_loss_2",
+      "tail_mass_3",
+      "tail_mass_centered_3",
+      "tail_loss_3",
+      "quantile_0p5",
+      "quantile_0p975",
     ]);
     // Standardised sample quantiles of N(0,1) data: the median near 0, the 97.5% point near 1.96.
     expect(Math.abs(g0.quantile_0p5!.mean)).toBeLessThan(0.4);

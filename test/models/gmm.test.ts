@@ -12,8 +12,8 @@ import { prepare } from "../../src/core/run.js";
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
-import { fitMixture, selectMixture, type Mixture } from "../../src/models/em.js";
-import { gmm, mixtureW2, type GmmParams, type GmmReference } from "../../src/models/gmm.js";
+import { fitMixture, type Mixture, selectMixture } from "../../src/models/em.js";
+import { type GmmParams, type GmmReference, gmm, mixtureW2 } from "../../src/models/gmm.js";
 import type { Rows } from "../../src/models/mvn.js";
 import { cholesky } from "../../src/stats/linalg.js";
 import { normalCdf, normalPdf, normalTwoSidedTail } from "../../src/stats/normal.js";
@@ -87,8 +87,16 @@ describe("EM recovers well-separated components", () => {
       "2-D, three components with full covariances",
       {
         weights: [0.3, 0.3, 0.4],
-        means: [[-6, 0], [0, 6], [6, -2]],
-        chols: [[1, 0, 0.5, 0.8], [0.6, 0, -0.3, 1], [1.2, 0, 0, 0.4]],
+        means: [
+          [-6, 0],
+          [0, 6],
+          [6, -2],
+        ],
+        chols: [
+          [1, 0, 0.5, 0.8],
+          [0.6, 0, -0.3, 1],
+          [1.2, 0, 0, 0.4],
+        ],
       },
     ],
   ];
@@ -223,8 +231,16 @@ describe("gmm metrics", () => {
 
   it("1-D w2 where the quantile function jumps (modes separated by an empty gap), against bisection quantiles", () => {
     const mix = (w: number): Mixture => ({
-      dims: 1, k: 2, weights: Float64Array.of(w, 1 - w), means: Float64Array.of(-6, 6), covs: Float64Array.of(0.25, 0.25),
-      chols: Float64Array.of(0.5, 0.5), logDets: Float64Array.of(Math.log(0.25), Math.log(0.25)), iterations: 0, converged: true, logLikelihood: 0,
+      dims: 1,
+      k: 2,
+      weights: Float64Array.of(w, 1 - w),
+      means: Float64Array.of(-6, 6),
+      covs: Float64Array.of(0.25, 0.25),
+      chols: Float64Array.of(0.5, 0.5),
+      logDets: Float64Array.of(Math.log(0.25), Math.log(0.25)),
+      iterations: 0,
+      converged: true,
+      logLikelihood: 0,
     });
     const scratch = { fg: new Float64Array(1025), f0: new Float64Array(1025) };
     const cdf = (m: Mixture, v: number) => m.weights[0]! * normalCdf((v + 6) / 0.5) + m.weights[1]! * normalCdf((v - 6) / 0.5);
@@ -278,7 +294,7 @@ describe("gmm metrics", () => {
         const det = a * cc - b * b;
         const dx = r.values[2 * i]! - mix.means[2 * k]!;
         const dy = r.values[2 * i + 1]! - mix.means[2 * k + 1]!;
-        s += (mix.weights[k]! * Math.exp(-0.5 * (cc * dx * dx - 2 * b * dx * dy + a * dy * dy) / det)) / (2 * Math.PI * Math.sqrt(det));
+        s += (mix.weights[k]! * Math.exp((-0.5 * (cc * dx * dx - 2 * b * dx * dy + a * dy * dy)) / det)) / (2 * Math.PI * Math.sqrt(det));
       }
       return Math.log(s);
     };
@@ -289,7 +305,15 @@ describe("gmm metrics", () => {
 
 describe("modes die out", () => {
   it("a rare mode (10% of the mass) is lost in most chains within 30 generations of M = 100", () => {
-    const run = replicateValues({ model: "gmm", source: "mixture(0.9*normal(-3,1),0.1*normal(3,1))", seedSize: 300, sampleSize: 100, generations: 30, replicates: 40, seed: "modes" });
+    const run = replicateValues({
+      model: "gmm",
+      source: "mixture(0.9*normal(-3,1),0.1*normal(3,1))",
+      seedSize: 300,
+      sampleSize: 100,
+      generations: 30,
+      replicates: 40,
+      seed: "modes",
+    });
     expect(Array.from(run.values("modes", 0))).toEqual(new Array(40).fill(2));
     const early = run.values("modes", 1);
     const late = run.values("modes", 30);

@@ -12,7 +12,7 @@ import { prepare } from "../../src/core/run.js";
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
-import { mvn, type MvnParams, type Rows } from "../../src/models/mvn.js";
+import { type MvnParams, mvn, type Rows } from "../../src/models/mvn.js";
 import { cholesky, logDetCholesky } from "../../src/stats/linalg.js";
 import { normalSf } from "../../src/stats/normal.js";
 import { digamma } from "../../src/stats/special.js";
@@ -119,11 +119,24 @@ describe("mvn metrics", () => {
   it("are 1 and 0 at generation 0, and tail masses are 2Q(k) at the radius ρ_k in any d", () => {
     for (const d of [1, 2, 3, 5]) {
       const cov = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 + (i % 3) : 0.1));
-      const p0 = params(Array.from({ length: d }, (_, i) => i), cov);
+      const p0 = params(
+        Array.from({ length: d }, (_, i) => i),
+        cov,
+      );
       const c = config({ dims: d });
       const ref = referenceFor(p0, c);
       const m = mvn.measure(p0, { dims: d, values: new Float64Array(0) }, ref, c);
-      expect(m).toMatchObject({ var_ratio: 1, log_var_ratio: 0, gen_var_ratio: 1, log_gen_var_ratio: 0, mean_drift: 0, w2: 0, kl: 0, tail_loss_2: 0, tail_loss_3: 0 });
+      expect(m).toMatchObject({
+        var_ratio: 1,
+        log_var_ratio: 0,
+        gen_var_ratio: 1,
+        log_gen_var_ratio: 0,
+        mean_drift: 0,
+        w2: 0,
+        kl: 0,
+        tail_loss_2: 0,
+        tail_loss_3: 0,
+      });
       expect(m.tail_mass_2! / (2 * normalSf(2))).toBeCloseTo(1, 10);
       expect(m.tail_mass_3! / (2 * normalSf(3))).toBeCloseTo(1, 10);
     }
@@ -180,28 +193,73 @@ describe("mvn theory, replace regime", () => {
 
 describe("mvn seed data checks (InputError at generation 0, exit 2 in the CLI)", () => {
   const load = (columns: number[][], o: Record<string, unknown> = {}) => {
-    const seed: SeedResult = { input: table(columns, columns.map((_, i) => ["height", "weight", "bmi"][i]!)), source: null, notes: [] };
+    const seed: SeedResult = {
+      input: table(
+        columns,
+        columns.map((_, i) => ["height", "weight", "bmi"][i]!),
+      ),
+      source: null,
+      notes: [],
+    };
     return () => prepare(resolveSimConfig(flags({ model: "mvn", data: "inline.csv", ...o })), seed);
   };
 
   it("rejects a constant column, naming it", () => {
-    expect(load([[1, 2, 3, 4], [5, 5, 5, 5]])).toThrow(InputError);
-    expect(load([[1, 2, 3, 4], [5, 5, 5, 5]])).toThrow(/"weight": all values are equal/);
+    expect(
+      load([
+        [1, 2, 3, 4],
+        [5, 5, 5, 5],
+      ]),
+    ).toThrow(InputError);
+    expect(
+      load([
+        [1, 2, 3, 4],
+        [5, 5, 5, 5],
+      ]),
+    ).toThrow(/"weight": all values are equal/);
   });
 
   it("rejects collinear columns, naming them", () => {
-    expect(load([[1, 2, 3, 4, 6], [2, 4, 6, 8, 12], [1, 0, 1, 0, 1]])).toThrow(/"weight" is \(almost\) a linear combination of "height"/);
+    expect(
+      load([
+        [1, 2, 3, 4, 6],
+        [2, 4, 6, 8, 12],
+        [1, 0, 1, 0, 1],
+      ]),
+    ).toThrow(/"weight" is \(almost\) a linear combination of "height"/);
     // A third column that is the sum of the first two.
-    expect(load([[1, 2, 3, 4, 6], [3, 1, 4, 1, 5], [4, 3, 7, 5, 11]])).toThrow(/"bmi" is \(almost\) a linear combination of "height", "weight"/);
+    expect(
+      load([
+        [1, 2, 3, 4, 6],
+        [3, 1, 4, 1, 5],
+        [4, 3, 7, 5, 11],
+      ]),
+    ).toThrow(/"bmi" is \(almost\) a linear combination of "height", "weight"/);
   });
 
   it("rejects fewer rows than d + 1, and --sample-size below d + 1", () => {
-    expect(load([[1, 2], [3, 5]])).toThrow(/needs at least 3 \(d \+ 1\) rows/);
-    expect(load([[1, 2, 3, 5], [3, 5, 4, 1]], { sampleSize: 2 })).toThrow(UsageError);
+    expect(
+      load([
+        [1, 2],
+        [3, 5],
+      ]),
+    ).toThrow(/needs at least 3 \(d \+ 1\) rows/);
+    expect(
+      load(
+        [
+          [1, 2, 3, 5],
+          [3, 5, 4, 1],
+        ],
+        { sampleSize: 2 },
+      ),
+    ).toThrow(UsageError);
   });
 
   it("accepts a healthy table", () => {
-    const { prepared } = load([[1, 2, 3, 5, 4], [3, 5, 4, 1, 2]])();
+    const { prepared } = load([
+      [1, 2, 3, 5, 4],
+      [3, 5, 4, 1, 2],
+    ])();
     expect(prepared.metrics0.var_ratio).toBe(1);
   });
 });

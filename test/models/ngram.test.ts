@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
-import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
+import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import { Rng } from "../../src/core/rng.js";
 import { prepare } from "../../src/core/run.js";
 import { InputError } from "../../src/errors.js";
-import { ngram } from "../../src/models/ngram.js";
 import { buildSampler, runChain } from "../../src/models/ngram/chain.js";
 import { countNgrams, type NgramCounts } from "../../src/models/ngram/counts.js";
 import { CHUNK, tokenOps } from "../../src/models/ngram/ops.js";
 import { conditionalDistribution, logLikelihood, perplexity } from "../../src/models/ngram/perplexity.js";
 import { encode, encodeWith, tokenize } from "../../src/models/ngram/tokenize.js";
+import { ngram } from "../../src/models/ngram.js";
 import { chiSquareCritical, chiSquareStat } from "../stats/helpers.js";
 
 const NEUTRAL = { temperature: 1, topK: 0, topP: 1 };
@@ -40,7 +40,16 @@ function gramId(counts: NgramCounts, seq: ArrayLike<number>, i: number, k: numbe
 describe("tokenizers", () => {
   it("word: lower case, letters/digits/apostrophes, punctuation dropped, numbers kept", () => {
     expect(tokenize("The Tower’s 12th-century bells, rung in 1140! Château—'quoted'", "word")).toEqual([
-      "the", "tower's", "12th", "century", "bells", "rung", "in", "1140", "château", "'quoted'",
+      "the",
+      "tower's",
+      "12th",
+      "century",
+      "bells",
+      "rung",
+      "in",
+      "1140",
+      "château",
+      "'quoted'",
     ]);
     expect(tokenize("  ...  ", "word")).toEqual([]);
   });

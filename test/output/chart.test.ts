@@ -33,9 +33,33 @@ function fakeResult(G: number, last = 0.5): SimResult {
     };
   });
   const config = {
-    model: "gaussian", data: null, column: null, source: "normal(0,1)", seedSize: 100, generations: G, sampleSize: 100, replicates: 50,
-    seed: "1", estimator: "mle", regime: "replace", realFraction: 0, filterRecall: 0, temperature: 1, topK: 0, topP: 1, truncate: null,
-    tokens: "word", order: 2, holdout: 0.1, smoothing: 0, components: 2, dims: 2, tailK: [2, 3], tailFraction: 0.1, quantiles: [], theory: false,
+    model: "gaussian",
+    data: null,
+    column: null,
+    source: "normal(0,1)",
+    seedSize: 100,
+    generations: G,
+    sampleSize: 100,
+    replicates: 50,
+    seed: "1",
+    estimator: "mle",
+    regime: "replace",
+    realFraction: 0,
+    filterRecall: 0,
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    truncate: null,
+    tokens: "word",
+    order: 2,
+    holdout: 0.1,
+    smoothing: 0,
+    components: 2,
+    dims: 2,
+    tailK: [2, 3],
+    tailFraction: 0.1,
+    quantiles: [],
+    theory: false,
   } as unknown as ResolvedConfig;
   return { tool: { name: "collapse", version: "0.0.0" }, config, seed: "1", generations };
 }

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { tempDir } from "../cli/cli.js";
 import { cannotWrite, checkOutput, checkOutputs, openSink, writeFully, writeOutputs } from "../../src/output/write.js";
+import { tempDir } from "../cli/cli.js";
 
 const dir = () => tempDir();
 const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -85,8 +85,18 @@ describe("checkOutput: what kind of path, decided before any work and without op
 
   it("refuses two outputs naming one file", () => {
     const d = dir();
-    expect(() => checkOutputs([["-o", join(d, "a")], ["--save-baseline", join(d, "a")]])).toThrow(/-o and --save-baseline name the same file/);
-    expect(checkOutputs([["-o", "/dev/null"], ["--save-baseline", "/dev/null"]])).toHaveLength(2);
+    expect(() =>
+      checkOutputs([
+        ["-o", join(d, "a")],
+        ["--save-baseline", join(d, "a")],
+      ]),
+    ).toThrow(/-o and --save-baseline name the same file/);
+    expect(
+      checkOutputs([
+        ["-o", "/dev/null"],
+        ["--save-baseline", "/dev/null"],
+      ]),
+    ).toHaveLength(2);
   });
 });
 
@@ -94,7 +104,10 @@ describe("writeOutputs: all or nothing", () => {
   it("writes every file, keeping an existing file's mode", async () => {
     const d = dir();
     writeFileSync(join(d, "a"), "old");
-    const [a, b] = checkOutputs([["-o", join(d, "a")], ["--save-baseline", join(d, "b")]]);
+    const [a, b] = checkOutputs([
+      ["-o", join(d, "a")],
+      ["--save-baseline", join(d, "b")],
+    ]);
     await writeOutputs([
       { output: a!, text: "A" },
       { output: b!, text: "B" },
@@ -107,7 +120,10 @@ describe("writeOutputs: all or nothing", () => {
   it.skipIf(!existsSync("/dev/full"))("writes none when one fails (a full device), leaving no temporary file", async () => {
     const d = dir();
     writeFileSync(join(d, "a"), "old");
-    const [a, full] = checkOutputs([["-o", join(d, "a")], ["--save-baseline", "/dev/full"]]);
+    const [a, full] = checkOutputs([
+      ["-o", join(d, "a")],
+      ["--save-baseline", "/dev/full"],
+    ]);
     await expect(
       writeOutputs([
         { output: a!, text: "new" },

@@ -5,7 +5,6 @@ import { inputError } from "../expect-error.js";
 
 const ROWS = "generation,metric,mean,sd,se,median,p025,p975,theory\n";
 
-
 describe("plot input", () => {
   it("keeps a metric called __proto__ or constructor as a metric (tidy rows and documents)", () => {
     const rows = loadPlotInput({ name: "r.csv", text: ROWS + "0,__proto__,1,0,0,1,1,1,\n0,constructor,2,0,0,2,2,2,\n" });

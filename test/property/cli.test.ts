@@ -47,7 +47,10 @@ describe("property: arbitrary bytes through collapse sim --data FILE", () => {
         const r = await run(["sim", "--model", model, "--data", name, "-g", "1", "-r", "2", ...size, "--jobs", "1", "--quiet"], dir);
         const lines = r.stderr.split("\n").filter((l) => l !== "");
         const ok = r.code === 0 ? lines.length <= 1 : r.code === 2 && lines.length === 1 && lines[0]!.startsWith("collapse: ");
-        if (!ok) failures.push(`${name} (--model ${model}, bytes ${Buffer.from(bytes).toString("hex").slice(0, 80)}): exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`);
+        if (!ok)
+          failures.push(
+            `${name} (--model ${model}, bytes ${Buffer.from(bytes).toString("hex").slice(0, 80)}): exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`,
+          );
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);

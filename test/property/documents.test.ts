@@ -22,30 +22,66 @@ const OPTION_VALUE = fc.oneof(
   fc.double(),
 );
 const OPTION_KEY = fc.constantFrom(
-  "model", "generations", "sampleSize", "replicates", "seed", "source", "seedSize", "regime", "realFraction", "filterRecall",
-  "temperature", "topK", "topP", "truncate", "tokens", "order", "holdout", "smoothing", "components", "dims", "tailK", "quantiles",
-  "estimator", "theory", "column", "constructor", "__proto__", "toString", "grid", "frobnicate",
+  "model",
+  "generations",
+  "sampleSize",
+  "replicates",
+  "seed",
+  "source",
+  "seedSize",
+  "regime",
+  "realFraction",
+  "filterRecall",
+  "temperature",
+  "topK",
+  "topP",
+  "truncate",
+  "tokens",
+  "order",
+  "holdout",
+  "smoothing",
+  "components",
+  "dims",
+  "tailK",
+  "quantiles",
+  "estimator",
+  "theory",
+  "column",
+  "constructor",
+  "__proto__",
+  "toString",
+  "grid",
+  "frobnicate",
 );
 /** Config-like JSON: objects of real option names with plausible and hostile values. */
 const configLike = fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 6 }).map((o) => JSON.stringify(o));
 
 /** Baseline-like JSON: a result document with fields removed, retyped or made hostile. */
 const baselineLike = fc
-  .record({
-    tool: fc.oneof(fc.constant({ name: "collapse", version: "0.1.0" }), OPTION_VALUE),
-    config: fc.oneof(fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 5 }), OPTION_VALUE),
-    seed: OPTION_VALUE,
-    generations: fc.oneof(
-      fc.array(
-        fc.record({
-          generation: OPTION_VALUE,
-          metrics: fc.oneof(fc.dictionary(fc.constantFrom("var_ratio", "constructor", "__proto__", "x"), fc.dictionary(fc.constantFrom("mean", "sd", "se", "median", "p025", "p975", "toString"), OPTION_VALUE)), OPTION_VALUE),
-        }),
-        { maxLength: 3 },
+  .record(
+    {
+      tool: fc.oneof(fc.constant({ name: "collapse", version: "0.1.0" }), OPTION_VALUE),
+      config: fc.oneof(fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 5 }), OPTION_VALUE),
+      seed: OPTION_VALUE,
+      generations: fc.oneof(
+        fc.array(
+          fc.record({
+            generation: OPTION_VALUE,
+            metrics: fc.oneof(
+              fc.dictionary(
+                fc.constantFrom("var_ratio", "constructor", "__proto__", "x"),
+                fc.dictionary(fc.constantFrom("mean", "sd", "se", "median", "p025", "p975", "toString"), OPTION_VALUE),
+              ),
+              OPTION_VALUE,
+            ),
+          }),
+          { maxLength: 3 },
+        ),
+        OPTION_VALUE,
       ),
-      OPTION_VALUE,
-    ),
-  }, { requiredKeys: [] })
+    },
+    { requiredKeys: [] },
+  )
   .map((o) => JSON.stringify(o));
 
 function loadConfig(content: string | Uint8Array): void {

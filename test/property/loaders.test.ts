@@ -5,13 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { resolveSimConfig, type RawOption } from "../../src/config/resolve.js";
+import type { ResolvedConfig } from "../../src/config/config.js";
+import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { readLabels } from "../../src/data/labels.js";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { decodeUtf8, type NamedText as TextInput } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
 import { ngram } from "../../src/models/ngram.js";
-import type { ResolvedConfig } from "../../src/config/config.js";
 import { anyBytes, anyText, onlyCollapseErrors, RUNS } from "./arbitraries.js";
 
 /** A seed file's text through `load`, as the CLI would: decoded from bytes, or given as a string. */
@@ -45,10 +45,16 @@ const TABLE_FORMATS = ["d.csv", "d.tsv", "d.json", "d.ndjson", "d.txt", "stdin"]
 describe("property: table loaders (CSV, TSV, JSON, NDJSON, txt, sniffed stdin)", () => {
   for (const name of TABLE_FORMATS) {
     it(`${name}: arbitrary strings give a table or a CollapseError`, () => {
-      fc.assert(fc.property(anyText, (text) => loadTable({ name, text })), RUNS);
+      fc.assert(
+        fc.property(anyText, (text) => loadTable({ name, text })),
+        RUNS,
+      );
     });
     it(`${name}: arbitrary bytes give a table or a CollapseError`, () => {
-      fc.assert(fc.property(anyBytes, (bytes) => fromBytes(name, bytes, loadTable)), RUNS);
+      fc.assert(
+        fc.property(anyBytes, (bytes) => fromBytes(name, bytes, loadTable)),
+        RUNS,
+      );
     });
   }
 });
@@ -56,19 +62,31 @@ describe("property: table loaders (CSV, TSV, JSON, NDJSON, txt, sniffed stdin)",
 describe("property: label loader (categorical)", () => {
   for (const name of ["l.txt", "l.csv", "l.tsv", "l.json", "stdin"]) {
     it(`${name}: arbitrary strings give labels or a CollapseError`, () => {
-      fc.assert(fc.property(anyText, (text) => void onlyCollapseErrors(() => readLabels({ name, text }))), RUNS);
+      fc.assert(
+        fc.property(anyText, (text) => void onlyCollapseErrors(() => readLabels({ name, text }))),
+        RUNS,
+      );
     });
     it(`${name}: arbitrary bytes give labels or a CollapseError`, () => {
-      fc.assert(fc.property(anyBytes, (bytes) => fromBytes(name, bytes, readLabels)), RUNS);
+      fc.assert(
+        fc.property(anyBytes, (bytes) => fromBytes(name, bytes, readLabels)),
+        RUNS,
+      );
     });
   }
 });
 
 describe("property: text corpus (ngram, word and char tokens)", () => {
   it("arbitrary strings give training data or a CollapseError", () => {
-    fc.assert(fc.property(anyText, (text) => loadText({ name: "t.txt", text })), RUNS);
+    fc.assert(
+      fc.property(anyText, (text) => loadText({ name: "t.txt", text })),
+      RUNS,
+    );
   });
   it("arbitrary bytes give training data or a CollapseError", () => {
-    fc.assert(fc.property(anyBytes, (bytes) => fromBytes("t.txt", bytes, loadText)), RUNS);
+    fc.assert(
+      fc.property(anyBytes, (bytes) => fromBytes("t.txt", bytes, loadText)),
+      RUNS,
+    );
   });
 });

@@ -6,9 +6,10 @@
  * test/data/read.test.ts; a mutation of the streamed parser, such as not skipping # comments, is
  * caught here within the fixed seed's runs.)
  */
-import fc from "fast-check";
+
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readLabels, readLabelsStream } from "../../src/data/labels.js";
 import { numericColumns } from "../../src/data/numbers.js";
@@ -44,12 +45,18 @@ describe("property: streamed readers agree with the whole-text readers", () => {
       fc.asyncProperty(anyBytes, fc.constantFrom(...NAMES), async (bytes, name) => {
         const path = join(dir, name);
         writeFileSync(path, bytes);
-        const streamed = await outcome(async () => numericColumns(await readNumericTable(path), null), (c) => ({
-          names: c.names,
-          columns: c.columns.map((x) => Array.from(x)),
-          skipped: c.skipped,
-        }));
-        const whole = await outcome(() => columns(readTable({ name: path, text: decodeUtf8(bytes, path) })), (c) => c);
+        const streamed = await outcome(
+          async () => numericColumns(await readNumericTable(path), null),
+          (c) => ({
+            names: c.names,
+            columns: c.columns.map((x) => Array.from(x)),
+            skipped: c.skipped,
+          }),
+        );
+        const whole = await outcome(
+          () => columns(readTable({ name: path, text: decodeUtf8(bytes, path) })),
+          (c) => c,
+        );
         expect(streamed).toEqual(whole);
       }),
       { seed: SEED, numRuns: 200 },

@@ -6,9 +6,7 @@ import { chiSquareCritical, chiSquareStat, poolCells, Z_TOL } from "./helpers.js
 
 /** Binomial(n, p) pmf at x, in log space (reference; logGamma is tested on its own). */
 function binomialPmf(n: number, p: number, x: number): number {
-  return Math.exp(
-    logGamma(n + 1) - logGamma(x + 1) - logGamma(n - x + 1) + x * Math.log(p) + (n - x) * Math.log1p(-p),
-  );
+  return Math.exp(logGamma(n + 1) - logGamma(x + 1) - logGamma(n - x + 1) + x * Math.log(p) + (n - x) * Math.log1p(-p));
 }
 
 describe("binomial", () => {
@@ -69,9 +67,7 @@ describe("binomial", () => {
       for (let i = 0; i < draws; i++) counts[binomial(rng, n, p)]! += 1;
       const expected = new Float64Array(n + 1).map((_, x) => draws * binomialPmf(n, p, x));
       const pooled = poolCells(counts, expected);
-      expect(chiSquareStat(pooled.observed, pooled.expected)).toBeLessThan(
-        chiSquareCritical(pooled.observed.length - 1),
-      );
+      expect(chiSquareStat(pooled.observed, pooled.expected)).toBeLessThan(chiSquareCritical(pooled.observed.length - 1));
     });
   }
 

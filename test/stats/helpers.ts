@@ -35,11 +35,7 @@ export function chiSquareStat(observed: ArrayLike<number>, expected: ArrayLike<n
  * Merges adjacent cells (in order) until each expected count is ≥ minExpected, the usual
  * validity condition of Pearson's test; returns the pooled observed and expected counts.
  */
-export function poolCells(
-  observed: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  minExpected = 5,
-): { observed: number[]; expected: number[] } {
+export function poolCells(observed: ArrayLike<number>, expected: ArrayLike<number>, minExpected = 5): { observed: number[]; expected: number[] } {
   const o: number[] = [];
   const e: number[] = [];
   let ao = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
+import { sphereDirections } from "../../src/models/mvn.js";
 import {
   chiSquareSf,
   chiSquareSfInverse,
@@ -15,7 +16,6 @@ import {
 } from "../../src/stats/linalg.js";
 import { normalSf } from "../../src/stats/normal.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
-import { sphereDirections } from "../../src/models/mvn.js";
 import { Z_TOL } from "./helpers.js";
 
 /** The obvious references: triple-loop products and a random SPD matrix A = B·Bᵀ + d·I. */
@@ -214,7 +214,11 @@ describe("gaussianBallTail", () => {
 
   it("is the two-sided normal tail in 1-D, off-centre", () => {
     // P(|c + sZ| > r) = Q((r − c)/s) + Q((r + c)/s).
-    for (const [c, s, r] of [[0.3, 1.2, 2], [-2.5, 0.5, 1], [4, 1, 2]] as const) {
+    for (const [c, s, r] of [
+      [0.3, 1.2, 2],
+      [-2.5, 0.5, 1],
+      [4, 1, 2],
+    ] as const) {
       const got = gaussianBallTail(Float64Array.of(c), Float64Array.of(s), 1, r * r, sphereDirections(1), new Float64Array(1));
       expect(got).toBeCloseTo(normalSf((r - c) / s) + normalSf((r + c) / s), 13);
     }
@@ -224,7 +228,11 @@ describe("gaussianBallTail", () => {
     const rng = new Rng("linalg-ball");
     for (const d of [2, 3]) {
       const b = new Float64Array(d * d);
-      cholesky(randomSpd(rng, d).map((v) => v / (2 * d)), d, b);
+      cholesky(
+        randomSpd(rng, d).map((v) => v / (2 * d)),
+        d,
+        b,
+      );
       const c = fillNormal(new Float64Array(d), rng, 0, 0.7);
       const x = 4;
       const got = gaussianBallTail(c, b, d, x, sphereDirections(d), new Float64Array(d));

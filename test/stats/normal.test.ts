@@ -107,7 +107,7 @@ describe("normalPdf", () => {
     // mpmath: npdf(30) = 1.4736461348785475e-196
     expect(relErr(normalPdf(-30), 1.4736461348785475e-196)).toBeLessThan(1e-14);
     for (let z = -5; z <= 5; z += 0.1) {
-      expect(relErr(normalPdf(z), Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI))).toBeLessThan(1e-14);
+      expect(relErr(normalPdf(z), Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI))).toBeLessThan(1e-14);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
+import { quantileSorted, quantiles } from "../../src/stats/select.js";
 import { orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
-import { quantiles, quantileSorted } from "../../src/stats/select.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 
 /** The obvious reference: sort a copy. */

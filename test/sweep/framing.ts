@@ -2,8 +2,8 @@
 import { simulate } from "../../src/core/run.js";
 import type { ShardFile } from "../../src/sweep/merge.js";
 import type { SweepPlan } from "../../src/sweep/plan.js";
-import { renderPointBody, SweepFramer, type SweepFormat } from "../../src/sweep/render.js";
-import { shardPoints, type Shard } from "../../src/sweep/shard.js";
+import { renderPointBody, type SweepFormat, SweepFramer } from "../../src/sweep/render.js";
+import { type Shard, shardPoints } from "../../src/sweep/shard.js";
 import { TOOL } from "../../src/version.js";
 
 /** The output the sweep command writes (same framing and bodies), or one shard of it. */

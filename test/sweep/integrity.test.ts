@@ -12,14 +12,10 @@ import { mergeShards } from "../../src/sweep/merge.js";
 import { planSweep } from "../../src/sweep/plan.js";
 import { tempDir } from "../cli/cli.js";
 import { inputError } from "../expect-error.js";
-import { shards } from "./framing.js";
 import { flags } from "../helpers.js";
-
+import { shards } from "./framing.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-
-
 
 const plan = planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag));
 
@@ -64,7 +60,11 @@ describe("shard checksums", () => {
       const edited = { name: "edited." + format, text: editNumber(text, at + 12) };
       expect(edited.text).not.toBe(text);
       const line = inputError(() => mergeShards([parts[0]!, edited]));
-      expect(line).toMatch(new RegExp(`^edited\\.${format}: point 3 of shard 2/2 does not match its SHA-256 \\(the file was edited or damaged\\); run the shard again with --shard 2/2$`));
+      expect(line).toMatch(
+        new RegExp(
+          `^edited\\.${format}: point 3 of shard 2/2 does not match its SHA-256 \\(the file was edited or damaged\\); run the shard again with --shard 2/2$`,
+        ),
+      );
     });
   }
 
@@ -72,7 +72,9 @@ describe("shard checksums", () => {
     const parts = shards(plan, "csv", 2);
     // The csv column header names the grid; one changed letter still parses.
     const edited = { name: "head.csv", text: parts[1]!.text.replace('"hash":"', '"hash": "') };
-    expect(inputError(() => mergeShards([parts[0]!, edited]))).toMatch(/^head\.csv: shard 2\/2 does not match its SHA-256 \(the file was edited or damaged\); run the shard again with --shard 2\/2$/);
+    expect(inputError(() => mergeShards([parts[0]!, edited]))).toMatch(
+      /^head\.csv: shard 2\/2 does not match its SHA-256 \(the file was edited or damaged\); run the shard again with --shard 2\/2$/,
+    );
   });
 
   it("a point's checksum edited along with its rows still fails on the shard's SHA-256", () => {
@@ -83,7 +85,9 @@ describe("shard checksums", () => {
     const bodyEnd = text.indexOf("# point 5 ");
     const body = editNumber(text.slice(bodyStart, bodyEnd), 0);
     const forged = text.slice(0, start) + `# point 3 sha256=${sha256(body)}\n` + body + text.slice(bodyEnd);
-    expect(inputError(() => mergeShards([parts[0]!, { name: "forged.ndjson", text: forged }]))).toMatch(/^forged\.ndjson: shard 2\/2 does not match its SHA-256/);
+    expect(inputError(() => mergeShards([parts[0]!, { name: "forged.ndjson", text: forged }]))).toMatch(
+      /^forged\.ndjson: shard 2\/2 does not match its SHA-256/,
+    );
   });
 
   it("a shard without checksums (an older format) is refused", () => {
@@ -97,7 +101,10 @@ describe("shard headers do not drive allocations", () => {
   it("a header claiming 10^9 points is refused without allocating for them", () => {
     for (const format of ["csv", "json"] as const) {
       const parts = shards(plan, format, 2);
-      const big = parts.map((p) => ({ name: p.name, text: p.text.replace('"points":6', '"points":1000000000').replace('"points": 6', '"points": 1000000000') }));
+      const big = parts.map((p) => ({
+        name: p.name,
+        text: p.text.replace('"points":6', '"points":1000000000').replace('"points": 6', '"points": 1000000000'),
+      }));
       expect(big[0]!.text).toContain("1000000000");
       const line = inputError(() => mergeShards(big));
       expect(line).toMatch(/^part-1\.(csv|json): .*1000000000 points/);

@@ -3,16 +3,12 @@ import { parseGridFlag } from "../../src/sweep/grid.js";
 import { mergeShards } from "../../src/sweep/merge.js";
 import { planSweep, type SweepPlan } from "../../src/sweep/plan.js";
 import { inputError } from "../expect-error.js";
-import { output, shards } from "./framing.js";
 import { flags } from "../helpers.js";
-
+import { output, shards } from "./framing.js";
 
 function makePlan(generations: number, ...grid: string[]): SweepPlan {
   return planSweep(flags({ generations: String(generations), replicates: "3", seedSize: "20" }), grid.map(parseGridFlag));
 }
-
-
-
 
 const plan = makePlan(2, "sample-size=10,20,30", "estimator=mle,unbiased");
 
@@ -62,12 +58,16 @@ describe("mergeShards", () => {
     const other = makePlan(3, "sample-size=10,20,30", "estimator=mle,unbiased");
     const mine = shards(plan, "csv", 2);
     const foreign = { name: "other-2.csv", text: shards(other, "csv", 2)[1]!.text };
-    expect(inputError(() => mergeShards([mine[0]!, foreign]))).toMatch(new RegExp(`^other-2\\.csv comes from another sweep than part-1\\.csv \\(config hash ${other.hash}, not ${plan.hash}\\)`));
+    expect(inputError(() => mergeShards([mine[0]!, foreign]))).toMatch(
+      new RegExp(`^other-2\\.csv comes from another sweep than part-1\\.csv \\(config hash ${other.hash}, not ${plan.hash}\\)`),
+    );
   });
 
   it("rejects duplicates, mixed splits, mixed formats and files that are not shards", () => {
     const parts = shards(plan, "ndjson", 2);
-    expect(inputError(() => mergeShards([parts[0]!, parts[1]!, { ...parts[0]!, name: "copy.ndjson" }]))).toBe("part-1.ndjson and copy.ndjson are both shard 1/2; give each shard once");
+    expect(inputError(() => mergeShards([parts[0]!, parts[1]!, { ...parts[0]!, name: "copy.ndjson" }]))).toBe(
+      "part-1.ndjson and copy.ndjson are both shard 1/2; give each shard once",
+    );
     expect(inputError(() => mergeShards([parts[0]!, shards(plan, "ndjson", 3)[1]!]))).toMatch(/is shard 2\/3 but part-1\.ndjson is shard 1\/2/);
     expect(inputError(() => mergeShards([parts[0]!, shards(plan, "csv", 2)[1]!]))).toMatch(/is csv but part-1\.ndjson is ndjson/);
     expect(inputError(() => mergeShards([{ name: "all.csv", text: output(plan, "csv") }]))).toMatch(/^all\.csv: not a sweep shard/);
@@ -83,9 +83,13 @@ describe("mergeShards", () => {
     const json = shards(plan, "json", 2);
     const doc = JSON.parse(json[0]!.text);
     doc.config.generations = 5;
-    expect(inputError(() => mergeShards([{ name: "edit.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(/^edit\.json: its config does not match its hash/);
+    expect(inputError(() => mergeShards([{ name: "edit.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(
+      /^edit\.json: its config does not match its hash/,
+    );
     doc.config.generations = 2;
     doc.points.pop();
-    expect(inputError(() => mergeShards([{ name: "short.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(/^short\.json: shard 1\/2 is incomplete \(it holds 2 of its 3 points\)/);
+    expect(inputError(() => mergeShards([{ name: "short.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(
+      /^short\.json: shard 1\/2 is incomplete \(it holds 2 of its 3 points\)/,
+    );
   });
 });

@@ -62,7 +62,9 @@ describe("planSweep: points", () => {
     expect(plan({ realFraction: "0.3" }, "regime=mix,replace").points.map((p) => p.config.realFraction)).toEqual([0.3, 0.1]);
     // …and is an error when it applies at none.
     expect(failure(() => plan({ realFraction: "0.3" }, "regime=replace,accumulate")).message).toMatch(/^--real-fraction applies at no point of this grid/);
-    expect(failure(() => plan({}, "regime=replace,mix", "filter-recall=0.5,1")).message).toMatch(/^point 2 of 4 \(regime=replace, filter-recall=1\): --grid filter-recall 1 removes every synthetic sample/);
+    expect(failure(() => plan({}, "regime=replace,mix", "filter-recall=0.5,1")).message).toMatch(
+      /^point 2 of 4 \(regime=replace, filter-recall=1\): --grid filter-recall 1 removes every synthetic sample/,
+    );
     expect(failure(() => plan({ data: "-" }, "sample-size=10")).message).toMatch(/--data - \(stdin\) cannot be read by every point/);
   });
 

@@ -9,7 +9,7 @@
  */
 import { buildAliasSegment } from "../../stats/alias.js";
 import type { UniformSource } from "../../stats/uniform.js";
-import { decodeInPlace, isNeutral, type Decoding } from "../decoding.js";
+import { type Decoding, decodeInPlace, isNeutral } from "../decoding.js";
 import type { NgramCounts } from "./counts.js";
 
 export interface ChainSampler {

@@ -83,7 +83,7 @@ export function logLikelihood(counts: NgramCounts, seq: Int32Array, vocabulary: 
   for (let j = 0; j < H; j++) {
     const e1 = ids1[j]!;
     let p = ((e1 >= 0 ? count1[e1]! : 0) + rootTypes * base) / (rootFollow + rootTypes);
-    const kmax = j + 1 < n ? j + 1 : n;
+    const kmax = Math.min(j + 1, n);
     for (let k = 2; k <= kmax; k++) {
       const i = j - k + 1;
       const h = ids[k - 1]![i]!;

@@ -14,7 +14,13 @@ import type { Tokens } from "../../config/spec.js";
 const WORD = /[\p{L}\p{N}']+/gu;
 
 export function tokenize(text: string, kind: Tokens): string[] {
-  if (kind === "word") return text.toLowerCase().replace(/\u2019/g, "'").match(WORD) ?? [];
+  if (kind === "word")
+    return (
+      text
+        .toLowerCase()
+        .replace(/\u2019/g, "'")
+        .match(WORD) ?? []
+    );
   const squeezed = text.replace(/\s+/g, " ").trim();
   return Array.from(squeezed);
 }
