@@ -12,7 +12,7 @@ import { normalTwoSidedTail } from "../stats/normal.js";
 import { quantilesInPlace } from "../stats/select.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
-import { accumulateVarianceRatio, gaussianKl, gaussianW2, type TailNames, tailMetricNames, tailNames, truncationFactor } from "./continuous.js";
+import { expectedVarRatio, gaussianKl, gaussianW2, type TailNames, tailMetricNames, tailNames, truncationFactor } from "./continuous.js";
 import { rowOps } from "./rows.js";
 
 export interface GaussianParams {
@@ -138,16 +138,13 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
 
   theory(config, g, ref) {
     // ARCHITECTURE §4 holds for replace and accumulate with every sample kept; elsewhere no closed form is claimed.
-    if (config.regime === "accumulate" && config.filterRecall === 0) {
-      const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
-      return { var_ratio: accumulateVarianceRatio(ref.n0, config.sampleSize, g, config.estimator, v) };
-    }
-    if (config.regime !== "replace" || config.filterRecall > 0) return undefined;
     const M = config.sampleSize;
-    const shrink = config.estimator === "mle" ? (M - 1) / M : 1;
     const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
-    const out: Metrics = { var_ratio: (shrink * v) ** g };
-    if (config.truncate === null) {
+    const varRatio = expectedVarRatio(config.regime, config.estimator, config.filterRecall, M, ref.n0, g, v);
+    if (varRatio === undefined) return undefined;
+    const out: Metrics = { var_ratio: varRatio };
+    // E[log σg²] is known for replace without truncation only.
+    if (config.regime === "replace" && config.truncate === null) {
       const c = config.estimator === "mle" ? M : M - 1;
       out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c));
     }
