@@ -56,6 +56,20 @@ export function hasOpen(pid: number, path: string): boolean {
   }
 }
 
+/**
+ * True once the process catches `signal` (its bit is set in /proc/PID/status SigCgt): collapse has
+ * installed its handlers, so a signal from now on tests them, not the default disposition.
+ */
+export function catches(pid: number, signal: "SIGINT" | "SIGTERM" | "SIGHUP"): boolean {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const bit = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal] - 1;
+    return mask !== null && ((BigInt(`0x${mask[1]}`) >> BigInt(bit)) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
 /** CPU seconds (user + system) the process has used so far, from /proc/PID/stat; 0 once it is gone. */
 export function cpuSeconds(pid: number): number {
   try {

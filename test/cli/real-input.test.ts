@@ -9,7 +9,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, collapse, ROOT, tempDir } from "./cli.js";
-import { cpuSeconds, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
+import { catches, cpuSeconds, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `${(i % 997) / 10}\n`).join("");
 
@@ -33,8 +33,8 @@ describe("stdin", () => {
   it("waits for a slow writer: nothing for a while, then values a few at a time", async () => {
     const run = start(["sim", "--data", "-", "-g", "1", "-r", "2", "--format", "json"]);
     const lines = numbers(60).split("\n");
-    // The process is reading stdin (fd 0 is our pipe) before anything is written.
-    await waitUntil(() => cpuSeconds(run.pid) > 0.05, "collapse has started");
+    // Nothing is written until collapse has started (its signal handlers are in place).
+    await waitUntil(() => catches(run.pid, "SIGINT"), "collapse has started");
     for (let i = 0; i < lines.length; i += 10) {
       run.child.stdin!.write(lines.slice(i, i + 10).join("\n") + (i + 10 < lines.length ? "\n" : ""));
       await new Promise((r) => setTimeout(r, 20)); // pace, not readiness: the writer is slow on purpose
@@ -46,7 +46,7 @@ describe("stdin", () => {
     expect(JSON.parse(r.stdout).config.seedSize).toBe(60);
   });
 
-  it("a read error names stdin, and an empty stdin is refused in one line", () => {
+  it("an empty stdin is refused in one line naming stdin", () => {
     const r = collapse(["sim", "--data", "-"], { input: "" });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/^collapse: stdin is empty/);
@@ -85,7 +85,8 @@ describe("FIFOs and devices", () => {
 
   it("SIGINT while waiting on a silent stdin pipe: exit 130 within a second", async () => {
     const run = start(["sim", "--data", "-"]);
-    await waitUntil(() => cpuSeconds(run.pid) > 0.05, "collapse has started");
+    // Ready once its handlers are in place: before that, the default action would end it and prove nothing.
+    await waitUntil(() => catches(run.pid, "SIGINT"), "collapse catches SIGINT");
     const r = await signalAndWait(run, "SIGINT");
     expect(r.status).toBe(130);
     expect(r.ms).toBeLessThan(1000);
