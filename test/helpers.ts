@@ -1,7 +1,7 @@
 /** Shared test helpers: run the core directly and read per-replicate values. */
 import { type RawOption, resolveSimConfig } from "../src/config/resolve.js";
 import { runReplicates } from "../src/core/loop.js";
-import { prepare } from "../src/core/run.js";
+import { prepare } from "./run.js";
 
 /** Raw options as if given by flags (strings or numbers). */
 export function flags(o: Record<string, unknown>): Map<string, RawOption> {

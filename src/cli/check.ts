@@ -3,20 +3,17 @@
  * generation, plus --assert expressions; and the --save-baseline / --assert options of `sim`.
  */
 
-import { performance } from "node:perf_hooks";
 import { Command, Option } from "commander";
 import { type Assertion, compileAssertions, evaluateAssertions } from "../check/assert.js";
 import { baselineDocument } from "../check/baseline.js";
 import { type CheckReport, valuesText } from "../check/report.js";
 import { DEFAULT_TOLERANCE, MODES, type Mode, type Tolerance } from "../check/tolerance.js";
-import { resolveSimConfig } from "../config/resolve.js";
 import type { SimResult } from "../core/result.js";
-import type { PreparedView, Session } from "../core/session.js";
+import type { PreparedView } from "../core/session.js";
 import { NUMBER_LITERAL } from "../data/number-literal.js";
-import { CheckFailure, CollapseError, InputError, UsageError } from "../errors.js";
+import { CheckFailure, UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { checkOutputs, type Output, writeOutputs } from "../output/write.js";
-import { VERSION } from "../version.js";
 import { Progress } from "./progress.js";
 import { readRunOptions } from "./run-options.js";
 
@@ -143,30 +140,13 @@ Examples:
     .addOption(new Option("--jobs <N>", "worker threads for the re-run (default the number of cores); results do not depend on it").helpGroup("Running:"))
     .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"));
   cmd.action(async (path: string) => {
-    const started = performance.now();
     // The engine and the report writers load only when a check runs: --help stays fast.
-    const [
-      { openSession },
-      { readBaseline, baselineDataPath },
-      { compareResults, selectMetrics },
-      { configChanges, rerunOptions },
-      report_,
-      { renderJunit },
-      { renderSummary },
-      { describeRun },
-      { sha256OfFile },
-    ] = await Promise.all([
-      import("../core/session.js"),
-      import("../check/baseline.js"),
-      import("../check/compare.js"),
-      import("../check/rerun.js"),
+    const [{ check }, { failureLine, passed, renderReport }, { renderJunit }, { renderSummary }] = await Promise.all([
+      import("../lib/check.js"),
       import("../check/report.js"),
       import("../check/junit.js"),
       import("../check/summary.js"),
-      import("../output/describe.js"),
-      import("../data/read.js"),
     ]);
-    const { failureLine, passed, renderReport } = report_;
     const run = readRunOptions(cmd);
     const opts = cmd.opts();
     const tolerance = readTolerance(opts);
@@ -175,69 +155,29 @@ Examples:
       ...(opts.junit !== undefined ? [["--junit", opts.junit as string, { stdout: false }] as const] : []),
       ...(opts.summary !== undefined ? [["--summary", opts.summary as string, { stdout: false }] as const] : []),
     ]);
-    const warn = (message: string) => {
-      if (!run.quiet) process.stderr.write(`collapse: warning: ${message}\n`);
+    const stderr = (line: string) => {
+      if (!run.quiet) process.stderr.write(`collapse: ${line}\n`);
     };
-
-    const baseline = await readBaseline(path);
-    const recorded = baseline.result;
-    if (recorded.tool.version !== VERSION) {
-      warn(
-        `${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`,
-      );
-    }
-    const metrics = selectMetrics(recorded, opts.metrics as string | undefined);
-    // Where the re-run reads its data: checked before anything is read (see baselineDataPath).
-    const dataOverride = opts.data as string | undefined;
-    const recordedConfig: Record<string, unknown> = { ...recorded.config, data: baselineDataPath(baseline, dataOverride) };
-    const config = resolveSimConfig(rerunOptions(recordedConfig, path));
-    if (config.data !== null) {
-      const fix = dataOverride !== undefined ? "check the path given to --data" : `put it next to ${path}, or pass --data FILE`;
-      // Hashed before it is parsed: changed data is named as such, not as whatever it fails to parse as.
-      const sha256 = await sha256OfFile(config.data, fix);
-      const saved = recordedConfig.dataSha256;
-      if (typeof saved === "string" && saved !== sha256) {
-        throw new InputError(
-          `${config.data} changed since the baseline was saved (sha256 ${sha256.slice(0, 12)}… ≠ ${saved.slice(0, 12)}…); restore it or save a new baseline`,
-        );
-      }
-    }
-    let session: Session;
+    // The bar starts with the first replicate-generation done: the total is known only then.
+    let progress: Progress | null = null;
+    let report: CheckReport;
     try {
-      session = await openSession(config, run.jobs);
-    } catch (e) {
-      if (e instanceof CollapseError && e.exitCode === 2) throw new InputError(`${path}: cannot re-run the recorded config: ${e.message}`);
-      throw e;
-    }
-    const prepared = session.view;
-    if (!run.quiet) for (const note of prepared.notes) process.stderr.write(`collapse: ${note}\n`);
-    const changes = configChanges(recordedConfig, prepared.config);
-    if (changes.length > 0) warn(`the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
-    let assertions: Assertion[];
-    let now: SimResult;
-    try {
-      assertions = await compileAssertions((opts.assert as string[] | undefined) ?? [], {
-        metrics: prepared.metricNames,
-        generations: prepared.config.generations + 1,
+      report = await check(path, {
+        tolerance,
+        metrics: opts.metrics as string | undefined,
+        assert: (opts.assert as string[] | undefined) ?? [],
+        data: opts.data as string | undefined,
+        jobs: run.jobs,
+        onNote: stderr,
+        onWarning: (message) => stderr(`warning: ${message}`),
+        onProgress: (_done, total) => {
+          progress ??= new Progress(total, !run.quiet);
+          progress.tick();
+        },
       });
-      const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
-      now = await session.run(() => progress.tick());
-      progress.done();
     } finally {
-      session.close();
+      (progress as Progress | null)?.done();
     }
-
-    const report: CheckReport = {
-      baselinePath: path,
-      run: describeRun(prepared.config),
-      baselineVersion: recorded.tool.version,
-      version: VERSION,
-      tolerance,
-      comparison: compareResults(recorded, now, tolerance, metrics),
-      assertions: evaluateAssertions(assertions, now),
-      seconds: (performance.now() - started) / 1000,
-    };
-    if (report.comparison.newMetrics.length > 0) warn(`not in the baseline, so not compared: ${report.comparison.newMetrics.join(", ")}`);
     const render = (o: Output) => (o.flag === "--junit" ? renderJunit(report) : renderSummary(report));
     await writeOutputs([...reports.map((output) => ({ output, text: render(output) })), { output: { kind: "stdout", flag: "" }, text: renderReport(report) }]);
     if (!passed(report)) throw new CheckFailure(failureLine(report));

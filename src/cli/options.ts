@@ -3,6 +3,7 @@
  * and gathers what the user gave — from flags and from a --config file — for resolution.
  */
 import { type Command, Option } from "commander";
+import { rawOptions } from "../config/raw.js";
 import type { RawOption } from "../config/resolve.js";
 import { type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { parseJson } from "../data/json.js";
@@ -61,13 +62,8 @@ export function readConfigFile(path: string): Map<string, RawOption> {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new UsageError(`--config ${path}: expected a JSON object of options, e.g. {"generations": 9}`);
   }
-  const raw = new Map<string, RawOption>();
-  for (const [key, value] of Object.entries(doc)) {
-    // A results document's "config" block can be used as a config file: nulls mean "default".
-    if (value === null) continue;
-    raw.set(key, { value, origin: { kind: "config", file: path } });
-  }
-  return raw;
+  // A results document's "config" block can be used as a config file: nulls mean "default".
+  return rawOptions(doc as Record<string, unknown>, { kind: "config", file: path });
 }
 
 /**

@@ -39,7 +39,7 @@ Examples:
   addSimCheckOptions(cmd);
   cmd.action(async () => {
     // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
-    const [{ openSession }, { formatters }] = await Promise.all([import("../core/session.js"), import("../output/format.js")]);
+    const [{ openSession }, { formatters }] = await Promise.all([import("../lib/session.js"), import("../output/format.js")]);
     const run = readRunOptions(cmd);
     // Every output path is checked before any work, so a bad one fails at once and writes nothing.
     const outputs = checkSimOutputs(cmd, run.output);

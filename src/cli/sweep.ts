@@ -1,12 +1,11 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
-import { sha256OfFile } from "../data/read.js";
+import { planWithData, readySweep } from "../lib/sweep.js";
 import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
-import { atPoint, planSweep, pointLabel, type SweepPlan } from "../sweep/plan.js";
-import { type PointTask, runPoints } from "../sweep/pool.js";
+import { runPoints } from "../sweep/pool.js";
 import { SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
-import { parseShard, shardPoints } from "../sweep/shard.js";
+import { parseShard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
 import { Progress } from "./progress.js";
@@ -74,22 +73,13 @@ Examples:
     const flagAxes = ((opts.grid as string[] | undefined) ?? []).map(parseGridFlag);
     // The sweep hash covers each --data file's content: shards of different data never merge.
     const axes = combineAxes(fileAxes, flagAxes);
-    const hashes = await dataHashes(planSweep(given, axes));
-    const plan = planSweep(given, axes, (path) => hashes.get(path)!);
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
+    const plan = await planWithData(given, axes);
     if (opts.printConfig) {
       await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
     }
-
-    const indices = shard ? shardPoints(plan.points.length, shard) : plan.points.map((p) => p.index);
-    const label = (index: number) => pointLabel(plan, index);
-    // The engine loads only when a sweep runs, so --help and the other commands start fast.
-    const { preflight } = await import("../sweep/preflight.js");
-    const { notes, seeds } = await preflight(
-      indices.map((i) => plan.points[i]!),
-      label,
-    );
+    const { tasks, notes, label } = await readySweep(plan, format, shard);
     if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
     const framer = new SweepFramer(
@@ -97,7 +87,6 @@ Examples:
       { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) },
       shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null,
     );
-    const tasks: PointTask[] = indices.map((i) => ({ index: i, config: plan.points[i]!.config, params: plan.points[i]!.params, format, seed: seeds.get(i) }));
     const sink = openSink(output);
     const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
     const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");
@@ -109,7 +98,7 @@ Examples:
         (task, body) => {
           // Rows printed to the same terminal as the bar would land on its line: clear it first.
           if (toTerminal) progress.done();
-          sink.write(framer.point(task.index, body));
+          sink.write(framer.point(task.index, body as string));
           progress.tick();
         },
         label,
@@ -124,22 +113,4 @@ Examples:
     }
   });
   return cmd;
-}
-
-/**
- * The SHA-256 of every --data file the sweep's points read (the sweep hash covers them, so shards
- * of different data do not merge), hashed as streams before the plan that records them.
- */
-async function dataHashes(draft: SweepPlan): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  for (const point of draft.points) {
-    const path = point.config.data;
-    if (path === null || hashes.has(path)) continue;
-    try {
-      hashes.set(path, await sha256OfFile(path));
-    } catch (e) {
-      throw atPoint(pointLabel(draft, point.index), e);
-    }
-  }
-  return hashes;
 }

@@ -128,7 +128,7 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
               .map((s) => s.trim())
               .filter((s) => s !== "")
           : [value];
-      if (items.length === 0) throw new UsageError(`${where(spec, origin)} needs at least one number, e.g. 2,3`);
+      if (items.length === 0 && !spec.emptyList) throw new UsageError(`${where(spec, origin)} needs at least one number, e.g. 2,3`);
       const xs = items.map((v) => parseNumber(spec, origin, v));
       // Sorted and deduplicated so that equal meanings give equal configs (and equal bytes).
       return [...new Set(xs)].sort((a, b) => a - b);

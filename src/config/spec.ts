@@ -24,6 +24,8 @@ export interface OptionSpec {
   readonly above?: number;
   /** Exclusive upper bound. */
   readonly below?: number;
+  /** For lists: whether an empty list is a value (none), as a results document records it. */
+  readonly emptyList?: boolean;
   /** The section of --help the option belongs to. */
   readonly group: "data" | "loop" | "regime" | "sampling" | "model" | "metrics";
 }
@@ -288,6 +290,7 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     key: "quantiles",
     flag: "quantiles",
     type: "numberList",
+    emptyList: true,
     arg: "LIST",
     min: 0,
     max: 1,

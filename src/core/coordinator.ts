@@ -4,6 +4,7 @@
  * or over replicate workers of its own — then sends the result document.
  */
 import { parentPort } from "node:worker_threads";
+import { machineMemory } from "../machine.js";
 import type { Prepared } from "./loop.js";
 import { runParallel } from "./parallel.js";
 import { prepare } from "./run.js";
@@ -24,7 +25,7 @@ port.on("message", (msg: CoordinatorTask | "run") => {
   if (msg !== "run") {
     try {
       jobs = msg.jobs;
-      const outcome = prepare(msg.config, msg.seed);
+      const outcome = prepare(msg.config, msg.seed, machineMemory());
       prepared = outcome.prepared;
       post({ type: "prepared", view: { config: prepared.config, metricNames: prepared.metricNames, notes: outcome.notes } });
     } catch (e) {

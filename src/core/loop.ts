@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
-import type { DataShape } from "./memory.js";
+import type { DataShape, MachineMemory } from "./memory.js";
 import type { AnyModel, Metrics } from "./model.js";
 import { deriveSeed, Rng } from "./rng.js";
 import type { SeedResult } from "./seed.js";
@@ -26,6 +26,8 @@ export interface Prepared {
   readonly freshReal: (n: number, rng: Rng) => unknown;
   /** The seed input it was prepared from (workers prepare their own copy from it). */
   readonly seed: SeedResult;
+  /** What the machine offers (null: unknown), for how many worker threads fit. */
+  readonly machine: MachineMemory | null;
 }
 
 /** Raw per-replicate results of replicates [from, to). */

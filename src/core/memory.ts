@@ -9,8 +9,6 @@
  * heap and are compared with the machine's memory; objects and strings live on the heap and are
  * also compared with V8's heap limit.
  */
-import { totalmem } from "node:os";
-import { getHeapStatistics } from "node:v8";
 import type { ResolvedConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 
@@ -197,16 +195,6 @@ export function estimateMemory(config: EstimateConfig, shape: DataShape, threads
   return { total, heap, parts, longestArray };
 }
 
-/** What this machine offers: physical memory (or the cgroup's limit when lower) and V8's heap limit. */
-export function machineMemory(): MachineMemory {
-  let total = totalmem();
-  // process.constrainedMemory (Node ≥ 19.6) is the cgroup limit; unconstrained it is 0 or ~2^64.
-  const probe = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory;
-  const limit = typeof probe === "function" ? probe.call(process) : 0;
-  if (limit && limit > 0 && limit < total) total = limit;
-  return { total, heapLimit: getHeapStatistics().heap_size_limit };
-}
-
 /** The line of a refusal: the estimate, its largest part, what the machine has, how to fix it. */
 function largest(parts: readonly MemoryPart[]): MemoryPart {
   return parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -214,16 +202,17 @@ function largest(parts: readonly MemoryPart[]): MemoryPart {
 
 /**
  * Throws a UsageError when the run cannot fit: more memory than the machine has, more heap than
- * V8 allows, or a typed array longer than V8 can make.
+ * V8 allows, or a typed array longer than V8 can make. With `machine` null (a caller that did not
+ * say what the machine has) only the array length is checked.
  */
-export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory = machineMemory()): void {
-  if (estimate.total > machine.total) {
+export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory | null): void {
+  if (machine !== null && estimate.total > machine.total) {
     const top = largest(estimate.parts);
     throw new UsageError(
       `this run needs about ${formatBytes(estimate.total)} of memory (mostly ${top.what}: ${formatBytes(top.bytes)}) but the machine has ${formatBytes(machine.total)}; ${top.fix}`,
     );
   }
-  if (estimate.heap > machine.heapLimit) {
+  if (machine !== null && estimate.heap > machine.heapLimit) {
     const top = largest(estimate.parts.filter((p) => p.heap));
     const mb = Math.ceil((estimate.heap * 1.25) / 2 ** 20);
     throw new UsageError(
@@ -242,8 +231,8 @@ export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory = m
  * The most worker threads (1…wanted) whose run still fits: results do not depend on the number
  * of threads, so a big run takes fewer rather than crash.
  */
-export function threadsThatFit(config: EstimateConfig, shape: DataShape, wanted: number, machine: MachineMemory = machineMemory()): number {
+export function threadsThatFit(config: EstimateConfig, shape: DataShape, wanted: number, machine: MachineMemory | null): number {
   let t = wanted;
-  while (t > 1 && estimateMemory(config, shape, t).total > machine.total) t--;
+  while (machine !== null && t > 1 && estimateMemory(config, shape, t).total > machine.total) t--;
   return t;
 }

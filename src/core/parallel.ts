@@ -57,7 +57,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   // the main thread stays free to draw progress and to act on a signal at once.
   if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
-  const workers = threadsThatFit(p.config, p.shape, Math.max(1, Math.min(jobs, replicates)));
+  const workers = threadsThatFit(p.config, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
 
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
   const chunkCount = Math.min(replicates, workers * 4);

@@ -8,7 +8,7 @@ import { getModel } from "../models/index.js";
 import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
-import { checkMemory, type DataShape, estimateMemory } from "./memory.js";
+import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
 import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
 import type { Rng } from "./rng.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
@@ -19,10 +19,15 @@ export interface PrepareOutcome {
   readonly notes: string[];
 }
 
-/** Reads the seed data, fits generation 0 and fixes every default that depends on the data. */
-export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome {
+/**
+ * Shapes the seed data, fits generation 0 and fixes every default that depends on the data.
+ * `loaded` is the seed the data layer read (src/data/seed-file.ts); without it the seed is drawn
+ * from the built-in source. `machine` is what the run may use; null skips the memory refusal
+ * (the array-length limit still holds).
+ */
+export function prepare(config: SimConfig, loaded: SeedResult | null = null, machine: MachineMemory | null = null): PrepareOutcome {
   const model = getModel(config.model);
-  if (!loaded) checkBeforeDraw(config);
+  if (!loaded) checkBeforeDraw(config, machine);
   const seed = loaded ?? loadSeed(model, config);
   const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
   const { data: data0, heldOut } = model.seed(seed.input, provisional);
@@ -44,7 +49,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
       );
     }
   }
-  checkMemory(estimateMemory(resolved, dataShape(data0, size0, 0, 1)));
+  checkMemory(estimateMemory(resolved, dataShape(data0, size0, 0, 1)), machine);
   const params0 = model.fit(data0, resolved);
   const reference = model.reference(data0, params0, resolved, heldOut);
   const source = seed.source;
@@ -54,7 +59,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
       : (n: number, rng: Rng) => model.ops.resample(data0, n, rng);
   const metricNames = model.metricNames(resolved, reference);
   const shape = dataShape(data0, size0, model.extinctions?.categories(reference).length ?? 0, metricNames.length);
-  checkMemory(estimateMemory(resolved, shape));
+  checkMemory(estimateMemory(resolved, shape), machine);
   const prepared: Prepared = {
     model,
     config: resolved,
@@ -66,6 +71,7 @@ export function prepare(config: SimConfig, loaded?: SeedResult): PrepareOutcome 
     metrics0: model.measure(params0, data0, reference, resolved),
     freshReal,
     seed,
+    machine,
   };
   return { prepared, notes: seed.notes };
 }
@@ -108,13 +114,13 @@ function dataShape(data0: unknown, rows: number, categories: number, metrics: nu
  * --seed-size must not be drawn first, and -r 1000000 -g 100000 must not wait for anything.
  * (Callers that load the seed themselves, like the CLI, call this before loading.)
  */
-export function checkBeforeDraw(config: SimConfig): void {
+export function checkBeforeDraw(config: SimConfig, machine: MachineMemory | null): void {
   if (config.data !== null) return;
   const model = getModel(config.model);
   const rows = config.seedSize ?? 100;
   const dims = model.input === "table" ? config.dims : 1;
   const provisional = { ...config, sampleSize: config.sampleSize ?? rows } as ResolvedConfig;
-  checkMemory(estimateMemory(provisional, { rows, dims, categories: 0, metrics: metricCountBefore(model, provisional, dims) }));
+  checkMemory(estimateMemory(provisional, { rows, dims, categories: 0, metrics: metricCountBefore(model, provisional, dims) }), machine);
 }
 
 /** Builds the result document from replicate blocks covering 0…R−1. */
@@ -161,9 +167,9 @@ function extinctionTimeline(p: Prepared, blocks: readonly ReplicateBlock[]): Ext
     .map(({ r }) => r);
 }
 
-/** Runs all replicates in this thread. */
-export function simulate(config: SimConfig, onGeneration?: () => void): { result: SimResult; notes: string[] } {
-  const { prepared, notes } = prepare(config);
+/** Runs all replicates in this thread (a seed from --data must be passed in: see prepare). */
+export function simulate(config: SimConfig, seed: SeedResult | null = null, onGeneration?: () => void): { result: SimResult; notes: string[] } {
+  const { prepared, notes } = prepare(config, seed);
   const block = runReplicates(prepared, 0, prepared.config.replicates, onGeneration);
   return { result: assemble(prepared, [block]), notes };
 }

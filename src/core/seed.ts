@@ -1,18 +1,11 @@
 /**
- * Seed data for generation 0: read from --data, or drawn from the built-in --source with a stream
- * derived from (seed, "source") — so the seed sample is the same for every replicate and every run.
+ * Seed data for generation 0 drawn from the built-in --source with a stream derived from
+ * (seed, "source"), so the seed sample is the same for every replicate and every run. (Seed data
+ * from --data is read by src/data/seed-file.ts and arrives as the same SeedResult.)
  */
 
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
-import { BUNDLED_CORPUS } from "../config/spec.js";
-import { type LabelCounts, readLabels, readLabelsStream } from "../data/labels.js";
-import { numericColumns, singleColumn } from "../data/numbers.js";
-import { type NumericTable, readNumericTable } from "../data/numeric-table.js";
-import { inputName, readText, readTextSync, type TextInput } from "../data/read.js";
 import { drawNumbers, isNumericSource, parseSource, type SourceSpec, zipfProbabilities } from "../data/source.js";
-import { readTable, type Table } from "../data/table.js";
 import { UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import type { AnyModel, SeedInput } from "./model.js";
@@ -28,11 +21,12 @@ export interface SeedResult {
   readonly sha256?: string | null;
 }
 
+/**
+ * The seed drawn from the built-in source (--source, or the model's default). A --data file is the
+ * data layer's to read (src/data/seed-file.ts): the core reads no files.
+ */
 export function loadSeed(model: AnyModel, config: SimConfig): SeedResult {
-  if (config.data !== null) {
-    const file = readSeedFileSync(model, config.data);
-    return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
-  }
+  if (config.data !== null) throw new Error(`the seed data of ${config.data} must be read by the data layer and passed in`);
   const text = config.source ?? model.defaultSource;
   if (text === null) throw new UsageError(`--model ${model.name} needs seed data: give --data FILE`);
   const spec = parseSource(text);
@@ -72,16 +66,6 @@ function zipfLabels(k: number): string[] {
 }
 
 /**
- * Where to read a --data path, and the name messages give it: the corpus bundled with the package
- * (the ngram default) is found relative to the package root whatever the working directory; a
- * file at that relative path in the working directory wins.
- */
-function seedFile(path: string): { path: string; name: string } {
-  if (path !== BUNDLED_CORPUS || existsSync(path)) return { path, name: inputName(path) };
-  return { path: fileURLToPath(new URL(`../../${BUNDLED_CORPUS}`, import.meta.url)), name: BUNDLED_CORPUS };
-}
-
-/**
  * d columns of a mixture source in which each row draws ONE component and all its d coordinates
  * from that component: mixture(0.5*normal(-2,1),0.5*normal(2,1)) in 2-D has two clusters, at
  * (−2,−2) and (2,2), not the four that independent columns would give. Other sources give
@@ -98,59 +82,4 @@ function mixtureColumns(spec: Extract<SourceSpec, { kind: "mixture" }>, d: numbe
     for (let c = 0; c < d; c++) columns[c]![i] = row[c]!;
   }
   return columns;
-}
-
-/**
- * Seed data for generation 0, reading --data asynchronously: numeric tables as a stream into typed
- * arrays, and this thread free to answer a signal while a pipe or FIFO is slow. The CLI uses this;
- * loadSeed is the synchronous equivalent for worker threads re-reading a regular file.
- */
-export async function loadSeedAsync(model: AnyModel, config: SimConfig): Promise<SeedResult> {
-  if (config.data === null) return loadSeed(model, config);
-  const { path, name } = seedFile(config.data);
-  const named = <T extends { name: string }>(x: T): T => ({ ...x, name });
-  if (model.input === "labels" && config.column !== null) throw columnWithLabels(model);
-  const file: SeedFile =
-    model.input === "numbers" || model.input === "table"
-      ? await readNumericTable(path).then((table) => ({ kind: "numeric" as const, table: named(table), sha256: table.sha256! }))
-      : model.input === "labels"
-        ? await readLabelsStream(path).then((counts) => ({ kind: "labels" as const, counts, sha256: counts.sha256 }))
-        : await readText(path).then((input) => ({ kind: "text" as const, input: named(input), sha256: input.sha256 }));
-  return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
-}
-
-function columnWithLabels(model: AnyModel): UsageError {
-  return new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
-}
-
-/** A seed file as read: numeric tables for the numeric models, the text for the others; the SHA-256 of its bytes. */
-type SeedFile = ({ kind: "numeric"; table: NumericTable | Table } | { kind: "labels"; counts: LabelCounts } | { kind: "text"; input: TextInput }) & {
-  sha256: string;
-};
-
-function readSeedFileSync(model: AnyModel, path: string): SeedFile {
-  const file = seedFile(path);
-  const input = { ...readTextSync(file.path), name: file.name };
-  return model.input === "numbers" || model.input === "table"
-    ? { kind: "numeric", table: readTable(input), sha256: input.sha256 }
-    : { kind: "text", input, sha256: input.sha256 };
-}
-
-function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: SeedInput; notes: string[] } {
-  if (file.kind === "numeric") {
-    const table = file.table;
-    if (model.input === "numbers") {
-      const { values } = singleColumn(table, config.column);
-      return { input: { kind: "numbers", values, name: table.name }, notes: [] };
-    }
-    const { names, columns, skipped } = numericColumns(table, config.column);
-    const notes = skipped.length > 0 ? [`${table.name}: ignoring non-numeric column(s) ${skipped.join(", ")}`] : [];
-    return { input: { kind: "table", columns, names }, notes };
-  }
-  if (file.kind === "labels") return { input: { kind: "labels", labels: file.counts.labels, counts: file.counts.counts }, notes: [] };
-  const input = file.input;
-  if (model.input === "text") return { input: { kind: "text", text: input.text, name: input.name }, notes: [] };
-  if (config.column !== null) throw columnWithLabels(model);
-  const { labels, counts } = readLabels(input);
-  return { input: { kind: "labels", labels, counts }, notes: [] };
 }

@@ -10,11 +10,11 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
-import { getModel } from "../models/index.js";
+import { machineMemory } from "../machine.js";
 import { cheapModel, runParallel, staysInThread } from "./parallel.js";
 import type { SimResult } from "./result.js";
-import { checkBeforeDraw, prepare } from "./run.js";
-import { loadSeedAsync, type SeedResult } from "./seed.js";
+import { prepare } from "./run.js";
+import type { SeedResult } from "./seed.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
@@ -46,16 +46,10 @@ export interface CoordinatorTask {
   readonly jobs: number;
 }
 
-/** Reads the seed data (without blocking this thread: see loadSeedAsync), then starts the session. */
-export async function openSession(config: SimConfig, jobs: number): Promise<Session> {
-  checkBeforeDraw(config);
-  return startSession(config, await loadSeedAsync(getModel(config.model), config), jobs);
-}
-
 /** Prepares a simulation from its config and seed data, in this thread only when the whole run is cheap. */
 export async function startSession(config: SimConfig, seed: SeedResult, jobs: number): Promise<Session> {
   if (cheapModel(config.model)) {
-    const { prepared, notes } = prepare(config, seed);
+    const { prepared, notes } = prepare(config, seed, machineMemory());
     if (staysInThread(prepared)) {
       return {
         view: { config: prepared.config, metricNames: prepared.metricNames, notes },

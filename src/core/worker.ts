@@ -1,5 +1,6 @@
 /** Worker thread body: prepares generation 0 once, then runs the replicate ranges it is sent. */
 import { parentPort } from "node:worker_threads";
+import { machineMemory } from "../machine.js";
 import type { Prepared } from "./loop.js";
 import { runReplicates } from "./loop.js";
 import type { WorkerMessage, WorkerTask } from "./parallel.js";
@@ -11,7 +12,7 @@ let prepared: Prepared | null = null;
 parentPort!.on("message", (task: WorkerTask) => {
   const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
   try {
-    prepared ??= prepare(task.config, task.seed).prepared;
+    prepared ??= prepare(task.config, task.seed, machineMemory()).prepared;
     let pending = 0;
     let last = Date.now();
     const block = runReplicates(prepared, task.from, task.to, () => {

@@ -9,6 +9,7 @@
 
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
+import type { SimResult } from "../core/result.js";
 import type { SeedResult } from "../core/seed.js";
 import { fromThreadError, type ThreadError } from "../core/thread-error.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
@@ -20,12 +21,16 @@ export interface PointTask {
   readonly index: number;
   readonly config: SimConfig;
   readonly params: Record<string, Scalar>;
-  readonly format: SweepFormat;
+  /** The point's rows in a sweep format, or (for the library) "document": its results document as JSON. */
+  readonly format: SweepFormat | "document";
   /** The point's seed data when it comes from --data, read once by the main thread. */
   readonly seed?: SeedResult | undefined;
 }
 
-export type PointMessage = { type: "done"; index: number; body: string } | { type: "error"; index: number; error: ThreadError };
+/** A point's output: its rows as text, or its results document (format "document"). */
+export type PointBody = string | SimResult;
+
+export type PointMessage = { type: "done"; index: number; body: PointBody } | { type: "error"; index: number; error: ThreadError };
 
 /**
  * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order;
@@ -35,13 +40,13 @@ export type PointMessage = { type: "done"; index: number; body: string } | { typ
 export function runPoints(
   tasks: readonly PointTask[],
   jobs: number,
-  deliver: (task: PointTask, body: string) => void,
+  deliver: (task: PointTask, body: PointBody) => void,
   label: (index: number) => string,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (tasks.length === 0) return resolve();
     const positionOf = new Map(tasks.map((t, i) => [t.index, i]));
-    const finished = new Map<number, string>();
+    const finished = new Map<number, PointBody>();
     const mine = new Set<Worker>();
     let nextTask = 0;
     let nextDelivery = 0;

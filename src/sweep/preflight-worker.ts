@@ -7,6 +7,7 @@ import type { SimConfig } from "../config/config.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { type ThreadError, toThreadError } from "../core/thread-error.js";
+import { machineMemory } from "../machine.js";
 
 export interface PreflightItem {
   readonly index: number;
@@ -20,7 +21,7 @@ parentPort!.on("message", (items: PreflightItem[]) => {
   const notes: string[] = [];
   for (const item of items) {
     try {
-      notes.push(...prepare(item.config, item.seed).notes);
+      notes.push(...prepare(item.config, item.seed ?? null, machineMemory()).notes);
     } catch (e) {
       parentPort!.postMessage({ type: "error", index: item.index, error: toThreadError(e) } satisfies PreflightReply);
       return;

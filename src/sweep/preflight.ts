@@ -7,9 +7,11 @@ import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { cheapModel } from "../core/parallel.js";
 import { prepare } from "../core/run.js";
-import { loadSeedAsync, type SeedResult } from "../core/seed.js";
+import type { SeedResult } from "../core/seed.js";
 import { fromThreadError } from "../core/thread-error.js";
 import { trackWorker, untrackWorker } from "../core/workers.js";
+import { loadSeedAsync } from "../data/seed-file.js";
+import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 import { atPoint } from "./plan.js";
 import type { PreflightItem, PreflightReply } from "./preflight-worker.js";
@@ -42,7 +44,7 @@ export async function preflight(
         files.set(key, seed);
         seeds.set(index, seed);
       }
-      if (cheapModel(model.name)) for (const note of prepare(config, seed).notes) notes.add(note);
+      if (cheapModel(model.name)) for (const note of prepare(config, seed ?? null, machineMemory()).notes) notes.add(note);
       else costly.push({ index, config, seed });
     } catch (e) {
       throw atPoint(label(index), e);

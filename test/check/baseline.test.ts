@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { readBaseline } from "../../src/check/baseline.js";
 import { configChanges, rerunOptions } from "../../src/check/rerun.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { prepare, simulate } from "../../src/core/run.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { tempDir } from "../cli/cli.js";
 import { flags } from "../helpers.js";
+import { prepare, simulate } from "../run.js";
 import { fakeResult } from "./fake.js";
 
 const dir = tempDir();

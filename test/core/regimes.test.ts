@@ -9,12 +9,12 @@
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
-import { prepare, simulate } from "../../src/core/run.js";
 import type { SeedResult } from "../../src/core/seed.js";
 import { accumulateVarianceRatio, truncationFactor, truncationFactorDims } from "../../src/models/continuous.js";
 import { formatters } from "../../src/output/format.js";
 import { digamma, logGamma } from "../../src/stats/special.js";
 import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { prepare, simulate } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
 function median(x: Float64Array): number {

@@ -4,8 +4,9 @@ import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import type { Metrics } from "../../src/core/model.js";
 import { deriveSeed, Rng } from "../../src/core/rng.js";
-import { assemble, prepare, simulate } from "../../src/core/run.js";
+import { assemble } from "../../src/core/run.js";
 import { type CategoricalReference, categorical, countOps, hypergeometricCounts } from "../../src/models/categorical.js";
+import { prepare, simulate } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
 /** A resolved configuration from option values, as the CLI would build it. */

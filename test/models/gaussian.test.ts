@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { simulate } from "../../src/core/run.js";
 import { digamma } from "../../src/stats/special.js";
 import { flags, meanOf, replicateValues, seOfMean, seOfVariance, varianceOf } from "../helpers.js";
+import { simulate } from "../run.js";
 
 const Z = 4;
 

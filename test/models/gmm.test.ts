@@ -8,7 +8,6 @@ import type { ResolvedConfig } from "../../src/config/config.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import type { SeedInput } from "../../src/core/model.js";
 import { Rng } from "../../src/core/rng.js";
-import { prepare } from "../../src/core/run.js";
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
@@ -19,6 +18,7 @@ import { cholesky } from "../../src/stats/linalg.js";
 import { normalCdf, normalPdf, normalTwoSidedTail } from "../../src/stats/normal.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 import { flags, meanOf, replicateValues, seOfMean, varianceOf } from "../helpers.js";
+import { prepare } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
 interface Truth {

@@ -8,7 +8,6 @@ import type { ResolvedConfig } from "../../src/config/config.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import type { SeedInput } from "../../src/core/model.js";
 import { Rng } from "../../src/core/rng.js";
-import { prepare } from "../../src/core/run.js";
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
@@ -17,6 +16,7 @@ import { cholesky, logDetCholesky } from "../../src/stats/linalg.js";
 import { normalSf } from "../../src/stats/normal.js";
 import { digamma } from "../../src/stats/special.js";
 import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { prepare } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
 function config(o: Record<string, unknown> = {}): ResolvedConfig {

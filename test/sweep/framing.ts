@@ -1,10 +1,11 @@
 /** A sweep's output and shards computed in this thread, framed exactly as the sweep command frames them. */
-import { simulate } from "../../src/core/run.js";
+
 import type { ShardFile } from "../../src/sweep/merge.js";
 import type { SweepPlan } from "../../src/sweep/plan.js";
 import { renderPointBody, type SweepFormat, SweepFramer } from "../../src/sweep/render.js";
 import { type Shard, shardPoints } from "../../src/sweep/shard.js";
 import { TOOL } from "../../src/version.js";
+import { simulate } from "../run.js";
 
 /** The output the sweep command writes (same framing and bodies), or one shard of it. */
 export function output(plan: SweepPlan, format: SweepFormat, shard: Shard | null = null): string {
