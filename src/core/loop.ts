@@ -6,9 +6,9 @@
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
+import type { AnyModel, Metrics } from "../models/model.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import type { DataShape } from "./memory.js";
-import type { AnyModel, Metrics } from "./model.js";
-import { deriveSeed, Rng } from "./rng.js";
 import type { SeedResult } from "./seed.js";
 
 /** Everything a replicate needs, computed once: the seed data, θ0 and the generation-0 reference. */

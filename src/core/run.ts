@@ -5,12 +5,12 @@
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import { getModel } from "../models/index.js";
+import type { Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory } from "./memory.js";
 import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
-import type { Rng } from "./rng.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
 
 export interface PrepareOutcome {

@@ -14,9 +14,9 @@ import { inputName, readText, readTextSync, type TextInput } from "../data/read.
 import { drawNumbers, isNumericSource, parseSource, type SourceSpec, zipfProbabilities } from "../data/source.js";
 import { readTable, type Table } from "../data/table.js";
 import { UsageError } from "../errors.js";
+import type { AnyModel, SeedInput } from "../models/model.js";
 import { multinomialCounts } from "../stats/binomial.js";
-import type { AnyModel, SeedInput } from "./model.js";
-import { deriveSeed, Rng } from "./rng.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 
 export interface SeedResult {
   readonly input: SeedInput;

@@ -17,8 +17,9 @@
  * - A component whose responsibilities sum to less than d + 1 points cannot have a covariance of
  *   its own: it is dropped (the mixture keeps fewer components; its weight goes to the others).
  */
-import type { Rng } from "../core/rng.js";
+
 import { cholesky, logDetCholesky, symmetricEigen } from "../stats/linalg.js";
+import type { Rng } from "../stats/rng.js";
 
 export const TOLERANCE = 1e-5;
 export const MAX_ITERATIONS = 200;

@@ -22,15 +22,15 @@
  * (--dims 1, or a file with one numeric column or one --column) adds mean, std and w2.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import type { Metrics, Model } from "../core/model.js";
-import { deriveSeed, Rng } from "../core/rng.js";
 import { InputError, UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import { gaussHermite, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, trace } from "../stats/linalg.js";
 import { normalCdf } from "../stats/normal.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import { fillNormal } from "../stats/ziggurat.js";
 import { type TailNames, tailMetricNames, tailNames } from "./continuous.js";
 import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } from "./em.js";
+import type { Metrics, Model } from "./model.js";
 import {
   checkColumnRange,
   checkCovariance,

@@ -11,8 +11,6 @@
  * every metric (gen_var_ratio, mean_drift, kl, tails) has the same distribution for any Σ0.
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
-import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
-import { deriveSeed, Rng } from "../core/rng.js";
 import { InputError, UsageError } from "../errors.js";
 import { MIN_NORMAL, short } from "../stats/limits.js";
 import {
@@ -27,9 +25,11 @@ import {
   trace,
 } from "../stats/linalg.js";
 import { normalQuantile } from "../stats/normal.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
 import { expectedVarRatio, mahalanobisRadius, type TailNames, tailMetricNames, tailNames, truncationFactorDims } from "./continuous.js";
+import type { DataOps, Metrics, Model, SeedInput } from "./model.js";
 import { rowOps } from "./rows.js";
 
 /** Numeric rows: `values` is row-major with `dims` numbers a row. */

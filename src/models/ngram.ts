@@ -10,10 +10,10 @@
  * smoothing (ngram/perplexity.ts) gives a positive probability.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import type { Metrics, Model, SeedInput } from "../core/model.js";
-import type { Rng } from "../core/rng.js";
 import { InputError } from "../errors.js";
+import type { Rng } from "../stats/rng.js";
 import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
+import type { Metrics, Model, SeedInput } from "./model.js";
 import { buildSampler, type ChainSampler, runChain } from "./ngram/chain.js";
 import { countNgrams, type NgramCounts } from "./ngram/counts.js";
 import { tokenOps } from "./ngram/ops.js";

@@ -2,8 +2,9 @@
  * Data operations for numeric samples stored row-major in one Float64Array, `dims` values a row
  * (dims = 1 for the 1-D models). Shared by gaussian, mvn and gmm.
  */
-import type { DataOps } from "../core/model.js";
-import type { Rng } from "../core/rng.js";
+
+import type { Rng } from "../stats/rng.js";
+import type { DataOps } from "./model.js";
 import { appendOnlyPool, concatTyped } from "./typed.js";
 
 export function rowOps(dims: number): DataOps<Float64Array> {

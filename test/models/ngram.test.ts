@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
-import { Rng } from "../../src/core/rng.js";
 import { prepare } from "../../src/core/run.js";
 import { InputError } from "../../src/errors.js";
 import { buildSampler, runChain } from "../../src/models/ngram/chain.js";
@@ -12,6 +11,7 @@ import { CHUNK, tokenOps } from "../../src/models/ngram/ops.js";
 import { conditionalDistribution, logLikelihood, perplexity } from "../../src/models/ngram/perplexity.js";
 import { encode, encodeWith, tokenize } from "../../src/models/ngram/tokenize.js";
 import { ngram } from "../../src/models/ngram.js";
+import { Rng } from "../../src/stats/rng.js";
 import { chiSquareCritical, chiSquareStat } from "../stats/helpers.js";
 
 const NEUTRAL = { temperature: 1, topK: 0, topP: 1 };

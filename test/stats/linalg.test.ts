@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { sphereDirections } from "../../src/models/mvn.js";
 import {
   chiSquareSf,
@@ -15,6 +14,7 @@ import {
   trace,
 } from "../../src/stats/linalg.js";
 import { normalSf } from "../../src/stats/normal.js";
+import { Rng } from "../../src/stats/rng.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 import { Z_TOL } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 import { quantileSorted, quantiles } from "../../src/stats/select.js";
 import { orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { Rng } from "../../src/core/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 import { quantileSorted, quantiles, quantilesInPlace, selectInPlace } from "../../src/stats/select.js";
 
 /** Inputs that break naive quickselects: random, sorted, reversed, constant, few values, organ pipe. */
