@@ -61,6 +61,15 @@ export function mahalanobisRadius(k: number, d: number): number {
   return d === 1 ? k : Math.sqrt(chiSquareSfInverse(2 * normalSf(k), d));
 }
 
+const radiusMemo = new Map<string, number>();
+/** ρ_k(d) of mahalanobisRadius, memoised (a bisection; sample() needs it every generation). */
+export function radiusFor(k: number, d: number): number {
+  const key = `${k}/${d}`;
+  let r = radiusMemo.get(key);
+  if (r === undefined) radiusMemo.set(key, (r = mahalanobisRadius(k, d)));
+  return r;
+}
+
 /**
  * Variance factor of --truncate k in d dimensions: draws are kept when their Mahalanobis radius
  * under θ is ≤ ρ = ρ_k(d), and Cov(Z | ‖Z‖ ≤ ρ) = v·I with

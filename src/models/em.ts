@@ -18,7 +18,8 @@
  *   its own: it is dropped (the mixture keeps fewer components; its weight goes to the others).
  */
 
-import { cholesky, logDetCholesky, symmetricEigen } from "../stats/linalg.js";
+import { cholesky, logDetCholesky } from "../stats/cholesky.js";
+import { symmetricEigen } from "../stats/linalg.js";
 import type { Rng } from "../stats/rng.js";
 
 export const TOLERANCE = 1e-5;
