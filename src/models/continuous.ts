@@ -1,7 +1,7 @@
 /** Closed forms shared by the continuous models (ARCHITECTURE §3–4). */
 import type { Estimator, Regime } from "../config/spec.js";
+import { chiSquareSfInverse } from "../stats/chi-square.js";
 import { MIN_NORMAL, ratioOfSquares } from "../stats/limits.js";
-import { chiSquareSfInverse } from "../stats/linalg.js";
 import { normalCdf, normalPdf, normalSf } from "../stats/normal.js";
 import { logGamma } from "../stats/special.js";
 

@@ -13,8 +13,9 @@
 import type { ResolvedConfig } from "../config/config.js";
 import { InputError, UsageError } from "../errors.js";
 import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
+import { gaussianBallTail } from "../stats/gaussian-ball-tail.js";
 import { fillGaussianRows } from "../stats/gaussian-rows.js";
-import { frobeniusSquared, gaussianBallTail, symmetricEigen, trace } from "../stats/linalg.js";
+import { frobeniusSquared, symmetricEigen, trace } from "../stats/linalg.js";
 import { sphereDirections } from "../stats/quadrature.js";
 import { digamma } from "../stats/special.js";
 import { checkColumnRange, checkCovariance, seedLabel } from "./column-checks.js";

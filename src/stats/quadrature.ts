@@ -1,7 +1,29 @@
 /** Fixed quadrature rules: deterministic node sets with weights for averaging a function over a measure. */
+import { symmetricEigen } from "./linalg.js";
 import { normalQuantile } from "./normal.js";
 import { deriveSeed, Rng } from "./rng.js";
 import { fillNormal } from "./ziggurat.js";
+
+/**
+ * Gauss–Hermite rule for the standard normal measure: nodes z_i and weights w_i (Σ w_i = 1) with
+ * Σ w_i f(z_i) = E f(Z), Z ~ N(0, 1), exact for polynomials of degree ≤ 2n − 1. By Golub–Welsch:
+ * the nodes are the eigenvalues of the Jacobi matrix of the probabilists' Hermite polynomials
+ * (zero diagonal, off-diagonal √1, √2, …, √(n−1)); w_i is the squared first component of the
+ * i-th normalised eigenvector. Sorted by node.
+ */
+export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
+  const j = new Float64Array(n * n);
+  for (let i = 1; i < n; i++) j[i * n + i - 1] = j[(i - 1) * n + i] = Math.sqrt(i);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  symmetricEigen(j, n, values, vectors);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const nodes = Float64Array.from(order, (k) => values[k]!);
+  const weights = Float64Array.from(order, (k) => vectors[k]! * vectors[k]!);
+  const total = weights.reduce((s, w) => s + w, 0);
+  for (let i = 0; i < n; i++) weights[i]! /= total;
+  return { nodes, weights };
+}
 
 /**
  * A fixed set of unit directions in R^d (rows), for averaging over the sphere with equal weights:
