@@ -1,6 +1,6 @@
 /**
  * One simulation from a resolved configuration to the result document: seed data → θ0 →
- * replicate chains → aggregation. Pure computation; the CLI decides how to show it.
+ * replicates → aggregation. Pure computation; the CLI decides how to show it.
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";

@@ -13,7 +13,7 @@ import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import { expectedVarRatio, gaussianKl, gaussianW2, type TailNames, tailMetricNames, tailNames, truncationFactor } from "./continuous.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { rowOps } from "./rows.js";
+import { sampleOps } from "./rows.js";
 
 export interface GaussianParams {
   readonly mu: number;
@@ -151,5 +151,5 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     return out;
   },
 
-  ops: rowOps(1),
+  ops: sampleOps,
 };

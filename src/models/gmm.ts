@@ -36,7 +36,7 @@ import { checkColumnRange, checkCovariance, seedLabel } from "./column-checks.js
 import { radiusFor, type TailNames, tailMetricNames, tailNames } from "./continuous.js";
 import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } from "./em.js";
 import type { Metrics, Model } from "./model.js";
-import { type Rows, rowCovariance, rowMean, rowsOps, tableRows } from "./rows.js";
+import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 
 export interface GmmParams extends Mixture {
   /** The mixture's overall mean and covariance, its Cholesky factor and log-determinant. */
@@ -351,5 +351,5 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
     return m;
   },
 
-  ops: rowsOps,
+  ops: rowMatrixOps,
 };

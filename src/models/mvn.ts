@@ -21,7 +21,7 @@ import { digamma } from "../stats/special.js";
 import { checkColumnRange, checkCovariance, seedLabel } from "./column-checks.js";
 import { expectedVarRatio, radiusFor, type TailNames, tailMetricNames, tailNames, truncationFactorDims } from "./continuous.js";
 import type { Metrics, Model } from "./model.js";
-import { type Rows, rowCovariance, rowMean, rowsOps, tableRows } from "./rows.js";
+import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 
 export interface MvnParams {
   readonly dims: number;
@@ -224,5 +224,5 @@ export const mvn: Model<Rows, MvnParams, MvnReference> = {
     return Object.keys(out).length > 0 ? out : undefined;
   },
 
-  ops: rowsOps,
+  ops: rowMatrixOps,
 };

@@ -1,14 +1,20 @@
 /**
  * Numeric samples stored row-major in one Float64Array, `dims` values a row (dims = 1 for the 1-D
- * models): their data operations (shared by gaussian, mvn and gmm), the Rows type of the
- * multivariate models, the conversion of table seed input to Rows, and their mean and covariance.
+ * models): their data operations (sampleOps for gaussian, rowMatrixOps for mvn and gmm), the Rows
+ * type of the multivariate models, the conversion of table seed input to Rows, and their mean and
+ * covariance.
  */
 
 import type { Rng } from "../stats/rng.js";
 import type { DataOps, SeedInput } from "./model.js";
 import { appendOnlyPool, concatTyped } from "./typed.js";
 
-export function rowOps(dims: number): DataOps<Float64Array> {
+/**
+ * The regimes' data operations on a bare Float64Array of row-major rows whose width `dims` is
+ * fixed here, not carried by the data: a "row" is `dims` consecutive numbers, and thin, subset and
+ * resample keep rows whole. The building block of sampleOps (dims = 1) and rowMatrixOps.
+ */
+export function flatRowOps(dims: number): DataOps<Float64Array> {
   const rows = (x: Float64Array) => x.length / dims;
   const copyRow = (to: Float64Array, toRow: number, from: Float64Array, fromRow: number) => {
     if (dims === 1) to[toRow] = from[fromRow]!;
@@ -57,11 +63,17 @@ export interface Rows {
   readonly names?: readonly string[];
 }
 
-const opsByDims: DataOps<Float64Array>[] = [];
-const opsFor = (d: number) => (opsByDims[d] ??= rowOps(d));
+/** The regimes' data operations on a 1-D sample: a Float64Array of numbers, one per row (gaussian). */
+export const sampleOps: DataOps<Float64Array> = flatRowOps(1);
 
-/** The regimes' data operations on Rows: rowOps for the rows' width. */
-export const rowsOps: DataOps<Rows> = {
+const opsByDims: DataOps<Float64Array>[] = [];
+const opsFor = (d: number) => (opsByDims[d] ??= flatRowOps(d));
+
+/**
+ * The regimes' data operations on a d-column row matrix (Rows, which carries its width `dims`;
+ * mvn and gmm): flatRowOps for that width, applied to `values`.
+ */
+export const rowMatrixOps: DataOps<Rows> = {
   size: (r) => r.values.length / r.dims,
   thin: (r, keep, rng) => ({ dims: r.dims, values: opsFor(r.dims).thin(r.values, keep, rng) }),
   subset: (r, n, rng) => ({ dims: r.dims, values: opsFor(r.dims).subset(r.values, n, rng) }),

@@ -85,8 +85,8 @@ export function solveLowerMatrix(l: Float64Array, d: number, b: Float64Array, ou
 const RIDGE = 1e-12;
 
 /**
- * Cholesky factor of a covariance during the chain, never failing: when `cov` is not numerically
- * positive definite (fewer rows than d + 1 after --filter-recall, or a collapsed chain), δ·I is
+ * Cholesky factor of a covariance fitted in generation g ≥ 1 of a replicate, never failing: when `cov` is not numerically
+ * positive definite (fewer rows than d + 1 after --filter-recall, or a collapsed replicate), δ·I is
  * added to it, in place, with δ = 1e-12·(tr Σ/d) (1e-300 when the trace is 0), ×100 until the
  * factorisation succeeds. Gives finite metrics (a tiny gen_var_ratio, a large kl), never NaN.
  */
