@@ -2,7 +2,7 @@
  * Replicate aggregation: every (generation, metric) becomes mean, sd, se, median, p025, p975
  * over the replicates (ARCHITECTURE §3).
  */
-import { quantiles } from "../stats/select.js";
+import { quantiles } from "../stats/quantiles.js";
 import type { ReplicateBlock } from "./loop.js";
 
 export interface Summary {

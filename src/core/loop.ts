@@ -1,14 +1,14 @@
 /**
  * The generation loop (ARCHITECTURE §1): fit θ0 on the seed data, then for each generation draw a sample
  * from the previous model, build the training set by the regime, refit, and measure against
- * generation 0. Replicates are independent chains, each on its own stream derived from
+ * generation 0. Replicates are independent repetitions of the loop, each on its own stream derived from
  * (seed, replicate index), so any split of replicates across workers gives the same numbers.
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
+import type { AnyModel, Metrics } from "../models/model.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import type { DataShape, MachineMemory } from "./memory.js";
-import type { AnyModel, Metrics } from "./model.js";
-import { deriveSeed, Rng } from "./rng.js";
 import type { SeedResult } from "./seed.js";
 
 /** Everything a replicate needs, computed once: the seed data, θ0 and the generation-0 reference. */
@@ -74,10 +74,10 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
     if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, config)];
 
     const rng = new Rng(deriveSeed(config.seed, "replicate", r));
-    const chain = new Chain(p, rng);
+    const trainingSets = new ReplicateTrainingSets(p, rng);
     let params = p.params0;
     for (let g = 1; g <= G; g++) {
-      const train = chain.next(params, g, r);
+      const train = trainingSets.next(params, g, r);
       params = model.fit(train, config);
       recordMetrics(values, p.metricNames, model.measure(params, train, p.reference, config), g * count + local);
       if (died) markDeaths(died, model.extinctions!.alive(params, p.reference), g);
@@ -100,7 +100,7 @@ function markDeaths(died: Int32Array, alive: ArrayLike<number | boolean>, genera
  *               plus M − round(A·M) synthetic samples (filtered);
  * - fresh:      like mix, but the real part is new each generation (from --source, or D0 resampled).
  */
-class Chain {
+class ReplicateTrainingSets {
   private readonly pool: { add(d: unknown): void; view(): unknown } | null;
   private readonly realSubset: unknown;
   private readonly realCount: number;

@@ -1,16 +1,16 @@
 /**
  * One simulation from a resolved configuration to the result document: seed data → θ0 →
- * replicate chains → aggregation. Pure computation; the CLI decides how to show it.
+ * replicates → aggregation. Pure computation; the CLI decides how to show it.
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import { getModel } from "../models/index.js";
+import type { Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
 import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
-import type { Rng } from "./rng.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
 
 export interface PrepareOutcome {

@@ -7,9 +7,9 @@
 import type { SimConfig } from "../config/config.js";
 import { drawNumbers, isNumericSource, parseSource, type SourceSpec, zipfProbabilities } from "../data/source.js";
 import { UsageError } from "../errors.js";
+import type { AnyModel, SeedInput } from "../models/model.js";
 import { multinomialCounts } from "../stats/binomial.js";
-import type { AnyModel, SeedInput } from "./model.js";
-import { deriveSeed, Rng } from "./rng.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 
 export interface SeedResult {
   readonly input: SeedInput;

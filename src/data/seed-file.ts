@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
 import { BUNDLED_CORPUS } from "../config/spec.js";
-import type { AnyModel, SeedInput } from "../core/model.js";
+import type { AnyModel, SeedInput } from "../models/model.js";
 import { loadSeed, type SeedResult } from "../core/seed.js";
 import { UsageError } from "../errors.js";
 import { type LabelCounts, readLabels, readLabelsStream } from "./labels.js";

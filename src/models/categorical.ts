@@ -5,13 +5,13 @@
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { MAX_SIZE } from "../config/spec.js";
-import type { DataOps, Metrics, Model, SeedInput } from "../core/model.js";
-import type { Rng } from "../core/rng.js";
 import { InputError } from "../errors.js";
 import { AliasTable } from "../stats/alias.js";
 import { binomial, multinomialCounts } from "../stats/binomial.js";
+import type { Rng } from "../stats/rng.js";
 import { decodeInPlace, isNeutral } from "./decoding.js";
 import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
+import type { DataOps, Metrics, Model, SeedInput } from "./model.js";
 
 export interface CategoricalParams {
   /** Fitted probabilities pᵢ = (cᵢ + λ)/(N + Kλ) over the K categories of generation 0. */

@@ -1,7 +1,7 @@
 /** Closed forms shared by the continuous models (ARCHITECTURE §3–4). */
 import type { Estimator, Regime } from "../config/spec.js";
+import { chiSquareSfInverse } from "../stats/chi-square.js";
 import { MIN_NORMAL, ratioOfSquares } from "../stats/limits.js";
-import { chiSquareSfInverse } from "../stats/linalg.js";
 import { normalCdf, normalPdf, normalSf } from "../stats/normal.js";
 import { logGamma } from "../stats/special.js";
 
@@ -59,6 +59,15 @@ export function truncationFactor(k: number): number {
  */
 export function mahalanobisRadius(k: number, d: number): number {
   return d === 1 ? k : Math.sqrt(chiSquareSfInverse(2 * normalSf(k), d));
+}
+
+const radiusMemo = new Map<string, number>();
+/** ρ_k(d) of mahalanobisRadius, memoised (a bisection; sample() needs it every generation). */
+export function radiusFor(k: number, d: number): number {
+  const key = `${k}/${d}`;
+  let r = radiusMemo.get(key);
+  if (r === undefined) radiusMemo.set(key, (r = mahalanobisRadius(k, d)));
+  return r;
 }
 
 /**

@@ -5,7 +5,7 @@
  * Every distribution here is a Float64Array over the K categories of generation 0, in their fixed
  * order; a category that dies keeps its slot with probability 0.
  */
-import type { Metrics } from "../core/model.js";
+import type { Metrics } from "./model.js";
 
 /** The discrete metric names, in output order. */
 export const DISCRETE_METRICS = [

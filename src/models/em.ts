@@ -3,7 +3,7 @@
  * number of components by BIC, the mixture's log-density and moments. Dimension-agnostic (d = 1
  * is the same code with 1×1 matrices).
  *
- * Stated choices (they shape what a collapsing chain can do):
+ * Stated choices (they shape what a collapsing replicate can do):
  * - Start: k-means++ (Arthur & Vassilvitskii 2007) on columns scaled to unit variance, then one
  *   M-step from the hard assignment to the nearest centre. Duplicate points cannot become two
  *   centres: when every remaining point sits on a centre, fewer components are started.
@@ -17,8 +17,10 @@
  * - A component whose responsibilities sum to less than d + 1 points cannot have a covariance of
  *   its own: it is dropped (the mixture keeps fewer components; its weight goes to the others).
  */
-import type { Rng } from "../core/rng.js";
-import { cholesky, logDetCholesky, symmetricEigen } from "../stats/linalg.js";
+
+import { cholesky, logDetCholesky } from "../stats/cholesky.js";
+import { symmetricEigen } from "../stats/linalg.js";
+import type { Rng } from "../stats/rng.js";
 
 export const TOLERANCE = 1e-5;
 export const MAX_ITERATIONS = 200;
@@ -380,7 +382,7 @@ function noneHeavyEnough(mass: Float64Array, k: number, d: number): boolean {
 /**
  * Mean vector and covariance (both triangles) of a mixture: μ = Σ w_c μ_c and
  * Σ = Σ w_c (Σ_c + (μ_c − μ)(μ_c − μ)ᵀ) — the centred form: Σ w_c(Σ_c + μ_c μ_cᵀ) − μμᵀ cancels
- * catastrophically once a collapsed chain's spread is far below its mean.
+ * catastrophically once a collapsed replicate's spread is far below its mean.
  */
 export function mixtureMoments(mix: Mixture, mean: Float64Array, cov: Float64Array): void {
   const { dims: d, k } = mix;

@@ -3,17 +3,17 @@
  * Every metric but the optional sample quantiles is a closed form of θg = (μg, σg) against θ0.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import type { Metrics, Model, SeedInput } from "../core/model.js";
-import type { Rng } from "../core/rng.js";
 import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
 import { mean, standardDeviation } from "../stats/moments.js";
 import { normalTwoSidedTail } from "../stats/normal.js";
-import { quantilesInPlace } from "../stats/select.js";
+import { quantilesInPlace } from "../stats/quantiles.js";
+import type { Rng } from "../stats/rng.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import { expectedVarRatio, gaussianKl, gaussianW2, type TailNames, tailMetricNames, tailNames, truncationFactor } from "./continuous.js";
-import { rowOps } from "./rows.js";
+import type { Metrics, Model, SeedInput } from "./model.js";
+import { sampleOps } from "./rows.js";
 
 export interface GaussianParams {
   readonly mu: number;
@@ -151,5 +151,5 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     return out;
   },
 
-  ops: rowOps(1),
+  ops: sampleOps,
 };

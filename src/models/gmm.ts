@@ -22,29 +22,21 @@
  * (--dims 1, or a file with one numeric column or one --column) adds mean, std and w2.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import type { Metrics, Model } from "../core/model.js";
-import { deriveSeed, Rng } from "../core/rng.js";
 import { InputError, UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
-import { gaussHermite, gaussianBallTail, logDetCholesky, solveLower, solveLowerMatrix, trace } from "../stats/linalg.js";
+import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
+import { gaussianBallTail } from "../stats/gaussian-ball-tail.js";
+import { fillGaussianRows } from "../stats/gaussian-rows.js";
+import { trace } from "../stats/linalg.js";
 import { normalCdf } from "../stats/normal.js";
+import { gaussHermite, sphereDirections } from "../stats/quadrature.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import { fillNormal } from "../stats/ziggurat.js";
-import { type TailNames, tailMetricNames, tailNames } from "./continuous.js";
+import { checkColumnRange, checkCovariance, seedLabel } from "./column-checks.js";
+import { radiusFor, type TailNames, tailMetricNames, tailNames } from "./continuous.js";
 import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } from "./em.js";
-import {
-  checkColumnRange,
-  checkCovariance,
-  fillGaussianRows,
-  type Rows,
-  radiusFor,
-  regularizedCholesky,
-  rowCovariance,
-  rowMean,
-  rowsOps,
-  seedLabel,
-  sphereDirections,
-  tableRows,
-} from "./mvn.js";
+import type { Metrics, Model } from "./model.js";
+import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 
 export interface GmmParams extends Mixture {
   /** The mixture's overall mean and covariance, its Cholesky factor and log-determinant. */
@@ -359,5 +351,5 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
     return m;
   },
 
-  ops: rowsOps,
+  ops: rowMatrixOps,
 };

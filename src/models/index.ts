@@ -1,8 +1,8 @@
 import type { ModelName } from "../config/spec.js";
-import type { AnyModel } from "../core/model.js";
 import { categorical } from "./categorical.js";
 import { gaussian } from "./gaussian.js";
 import { gmm } from "./gmm.js";
+import type { AnyModel } from "./model.js";
 import { mvn } from "./mvn.js";
 import { ngram } from "./ngram.js";
 

@@ -10,20 +10,20 @@
  * smoothing (ngram/perplexity.ts) gives a positive probability.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import type { Metrics, Model, SeedInput } from "../core/model.js";
-import type { Rng } from "../core/rng.js";
 import { InputError } from "../errors.js";
+import type { Rng } from "../stats/rng.js";
 import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
-import { buildSampler, type ChainSampler, runChain } from "./ngram/chain.js";
+import type { Metrics, Model, SeedInput } from "./model.js";
 import { countNgrams, type NgramCounts } from "./ngram/counts.js";
+import { buildSampler, type MarkovChainSampler, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
 import { encode, encodeWith, joinerOf, tokenize } from "./ngram/tokenize.js";
 
 export interface NgramParams {
   readonly counts: NgramCounts;
-  /** The chain with the decoding distortions applied; built on first use. */
-  sampler: ChainSampler | null;
+  /** The Markov-chain sampler with the decoding distortions applied; built on first use. */
+  sampler: MarkovChainSampler | null;
 }
 
 export interface NgramReference {
@@ -45,7 +45,7 @@ const wordsOf = new WeakMap<Int32Array, { words: string[]; joiner: string }>();
 const DESCRIBE_TOKENS = { word: 18, char: 90 } as const;
 const DESCRIBE_MAX_CHARS = 110;
 
-function sampler(params: NgramParams, config: ResolvedConfig): ChainSampler {
+function sampler(params: NgramParams, config: ResolvedConfig): MarkovChainSampler {
   return (params.sampler ??= buildSampler(params.counts, config));
 }
 
@@ -99,7 +99,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
   },
 
   sample(params, n, rng: Rng, config) {
-    return runChain(sampler(params, config), n, rng, new Int32Array(n));
+    return walkMarkovChain(sampler(params, config), n, rng, new Int32Array(n));
   },
 
   reference(data0, params0, config, heldOut) {
@@ -147,7 +147,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
       id = counts.levels[k]!.parent[id]!;
     }
     const n = Math.max(0, DESCRIBE_TOKENS[config.tokens] - prefix.length);
-    const ids = [...prefix, ...runChain(sampler(params, config), n, rng, new Int32Array(n), context)];
+    const ids = [...prefix, ...walkMarkovChain(sampler(params, config), n, rng, new Int32Array(n), context)];
     const text = ids.map((id) => ref.words[id]!).join(ref.joiner);
     return text.length > DESCRIBE_MAX_CHARS ? `${text.slice(0, DESCRIBE_MAX_CHARS - 1)}…` : `${text}…`;
   },

@@ -5,19 +5,11 @@
 import type { SimResult } from "../core/result.js";
 import type { Format } from "./format-names.js";
 import { renderMarkdown } from "./markdown.js";
+import type { RenderOptions } from "./render-options.js";
 import { renderTable } from "./table.js";
 import { csvHeader, csvRow, ndjsonRow, tidyRows } from "./tidy.js";
 
 export { FORMATS, type Format } from "./format-names.js";
-
-export interface RenderOptions {
-  /** Terminal colours (table only). */
-  readonly color: boolean;
-  /** Terminal width in columns (table only). */
-  readonly width: number;
-  /** Print the per-generation text samples (ngram). */
-  readonly showSamples: boolean;
-}
 
 export interface Formatter {
   render(result: SimResult, options: RenderOptions): string;

@@ -1,9 +1,9 @@
 /** A GitHub-flavoured Markdown table of the headline metrics, for READMEs and CI job summaries. */
 import type { SimResult } from "../core/result.js";
 import { describeRun } from "./describe.js";
-import type { RenderOptions } from "./format.js";
 import { headlineMetrics } from "./headline.js";
 import { formatNumber } from "./numbers.js";
+import type { RenderOptions } from "./render-options.js";
 
 const MAX_METRICS = 6;
 

@@ -8,9 +8,9 @@ import type { SimResult } from "../core/result.js";
 import { TOOL } from "../version.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
-import type { RenderOptions } from "./format.js";
 import { headlineMetrics } from "./headline.js";
 import { formatNumber } from "./numbers.js";
+import type { RenderOptions } from "./render-options.js";
 
 interface Column {
   readonly title: string;

@@ -1,14 +1,13 @@
 /**
- * Order statistics and sample quantiles in linear time, without sorting.
+ * Order statistics in linear time, without sorting: Floyd–Rivest selection of one rank
+ * (selectInPlace) or several at once (selectRanks). The quantiles built on them are in quantiles.ts.
  *
  * Sorting a Float64Array in V8 is ~17× slower than numpy's sort (ARCHITECTURE §7), and quantiles of
- * every generation's sample sit in the simulation's inner loop, so everything here is built on
+ * every generation's sample sit in the simulation's inner loop, so they are built on
  * Floyd–Rivest selection. NaN is not expected anywhere in this module: callers validate their
  * data. (A NaN compares false with everything, so it would land in an arbitrary position and
  * the results would be meaningless, though no loop runs forever.) Values are assumed finite.
  */
-import { BUCKET_SELECTION_MIN, orderStatisticsByBuckets } from "./select-buckets.js";
-
 /** Above this range size, Floyd–Rivest picks its pivot by recursing on a sample. */
 const SAMPLE_THRESHOLD = 600;
 
@@ -128,19 +127,6 @@ export function selectInPlace(a: Float64Array, k: number, lo = 0, hi: number = a
   return a[k]!;
 }
 
-/**
- * a + t·(b − a), written as numpy's `_lerp` does: from the nearer end, so t = 1 gives b
- * exactly and the result is monotone in t.
- */
-function lerp(a: number, b: number, t: number): number {
-  const d = b - a;
-  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
-}
-
-function checkP(fn: string, p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${fn}: probabilities must be in [0, 1], got ${p}`);
-}
-
 /** Selects every rank in ranks[rl..rh] (sorted, distinct, all within [lo, hi]). */
 function multiSelect(a: Float64Array, ranks: readonly number[], rl: number, rh: number, lo: number, hi: number): void {
   while (rl <= rh) {
@@ -156,63 +142,6 @@ function multiSelect(a: Float64Array, ranks: readonly number[], rl: number, rh: 
 }
 
 /**
- * Sample quantiles of a[0..n) for several probabilities at once, Hyndman & Fan type 7
- * (numpy's and R's default): with the order statistics x₍₀₎ ≤ … ≤ x₍ₙ₋₁₎,
- *
- *   h = (n − 1)·p,  j = ⌊h⌋,  Q(p) = x₍ⱼ₎ + (h − j)·(x₍ⱼ₊₁₎ − x₍ⱼ₎).
- *
- * All the needed order statistics are found by one multi-selection (partition around the
- * middle needed rank, recurse on each side), which costs about one selection, not one per p.
- * Uses a[0..n) as scratch: afterwards it holds a permutation of its values for n < 100 000, and
- * unspecified values above (the bucketed path compacts values in place). Returns a new array with
- * the quantiles in the order of `ps`; use `quantiles` to keep the input intact.
- * NaN is not expected (see module doc).
- *
- * Preconditions: 1 ≤ n ≤ a.length (integer); every p in [0, 1]. Throws RangeError otherwise.
- *
- * @example quantilesInPlace(Float64Array.of(4, 1, 3, 2), [0.5, 0.25]) // [2.5, 1.75]
- */
-export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: number = a.length): Float64Array {
-  if (!Number.isInteger(n) || n < 1 || n > a.length) {
-    throw new RangeError(`quantilesInPlace: n must be an integer in [1, ${a.length}], got ${n}`);
-  }
-  const m = ps.length;
-  const lower = new Int32Array(m);
-  const frac = new Float64Array(m);
-  const ranks: number[] = [];
-  for (let q = 0; q < m; q++) {
-    const p = ps[q]!;
-    checkP("quantilesInPlace", p);
-    const h = (n - 1) * p;
-    let j = Math.floor(h);
-    let g = h - j;
-    if (j >= n - 1) {
-      j = n - 1;
-      g = 0;
-    }
-    lower[q] = j;
-    frac[q] = g;
-    ranks.push(j);
-    if (g > 0) ranks.push(j + 1);
-  }
-  // Sorting the handful of ranks (not the data) so the multi-selection can split them.
-  ranks.sort((x, y) => x - y);
-  let u = 0;
-  for (let r = 0; r < ranks.length; r++) if (r === 0 || ranks[r] !== ranks[u - 1]) ranks[u++] = ranks[r]!;
-  ranks.length = u;
-  // Large arrays: two bucketing passes narrow the selection to a few thousand values.
-  const values = n >= BUCKET_SELECTION_MIN ? orderStatisticsByBuckets(a, ranks, n) : selectRanks(a, ranks, n);
-  const at = (r: number) => values[binarySearch(ranks, r)]!;
-  const out = new Float64Array(m);
-  for (let q = 0; q < m; q++) {
-    const j = lower[q]!;
-    const g = frac[q]!;
-    out[q] = g === 0 ? at(j) : lerp(at(j), at(j + 1), g);
-  }
-  return out;
-}
-
-/**
  * The values of the order statistics `ranks` (sorted, distinct, 0-based, all < n) of a[0..n),
  * by one multi-selection. Reorders a[0..n).
  */
@@ -220,53 +149,4 @@ export function selectRanks(a: Float64Array, ranks: readonly number[], n: number
   const rs = ranks as number[];
   multiSelect(a, rs, 0, rs.length - 1, 0, n - 1);
   return Float64Array.from(rs, (r) => a[r]!);
-}
-
-function binarySearch(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Type-7 sample quantiles of x (see `quantilesInPlace`), leaving x untouched: x is copied into
- * `scratch` (allocated when absent or shorter than x) and selected there, so a caller looping
- * over generations can pass one buffer and allocate nothing per call but the result.
- *
- * Preconditions: x.length ≥ 1; every p in [0, 1]. Throws RangeError otherwise.
- *
- * @example quantiles(Float64Array.of(3, 1, 2), [0, 0.5, 1]) // [1, 2, 3]
- */
-export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Float64Array): Float64Array {
-  const n = x.length;
-  if (n < 1) throw new RangeError("quantiles: needs at least one value");
-  const buf = scratch !== undefined && scratch.length >= n ? scratch : new Float64Array(n);
-  buf.set(x);
-  return quantilesInPlace(buf, ps, n);
-}
-
-/**
- * Type-7 quantile of already sorted (ascending) data: h = (n − 1)·p, j = ⌊h⌋,
- * Q(p) = x[j] + (h − j)·(x[j+1] − x[j]). O(1); the obvious reference for the selection-based
- * functions, which interpolate identically and so agree with it exactly.
- *
- * Preconditions: sorted.length ≥ 1, ascending (unchecked); p in [0, 1]. Throws RangeError
- * otherwise. NaN is not expected.
- *
- * @example quantileSorted([1, 2, 3, 4], 0.5) // 2.5
- */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n < 1) throw new RangeError("quantileSorted: needs at least one value");
-  checkP("quantileSorted", p);
-  const h = (n - 1) * p;
-  const j = Math.floor(h);
-  const g = h - j;
-  if (j >= n - 1) return sorted[n - 1]!;
-  return g === 0 ? sorted[j]! : lerp(sorted[j]!, sorted[j + 1]!, g);
 }

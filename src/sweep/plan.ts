@@ -14,10 +14,10 @@ import { createHash } from "node:crypto";
 import type { SimConfig } from "../config/config.js";
 import { coerceOption, type RawOption, resolveSimConfig, where } from "../config/resolve.js";
 import { findOption } from "../config/spec.js";
-import { deriveSeed } from "../core/rng.js";
 import { CollapseError, UsageError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
+import { deriveSeed } from "../stats/rng.js";
 import { TOOL } from "../version.js";
 import type { GridAxis } from "./grid.js";
 

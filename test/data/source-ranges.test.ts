@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { drawNumbers, parseSource } from "../../src/data/source.js";
 import { CollapseError } from "../../src/errors.js";
+import { Rng } from "../../src/stats/rng.js";
 
 function message(f: () => unknown): string {
   try {

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
-import type { Metrics } from "../../src/core/model.js";
-import { deriveSeed, Rng } from "../../src/core/rng.js";
 import { assemble } from "../../src/core/run.js";
 import { type CategoricalReference, categorical, countOps, hypergeometricCounts } from "../../src/models/categorical.js";
+import type { Metrics } from "../../src/models/model.js";
+import { deriveSeed, Rng } from "../../src/stats/rng.js";
 import { prepare, simulate } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { type Decoding, decodeInPlace, isNeutral } from "../../src/models/decoding.js";
 import { aliveFlags, discreteMetrics, discreteReference, normalize, rareSet } from "../../src/models/discrete.js";
+import { Rng } from "../../src/stats/rng.js";
 
 /** A random distribution over k categories with some exact zeros and some exact ties. */
 function randomDistribution(rng: Rng, k: number): Float64Array {

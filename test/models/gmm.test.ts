@@ -6,16 +6,17 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import type { SeedInput } from "../../src/core/model.js";
-import { Rng } from "../../src/core/rng.js";
+
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
 import { fitMixture, type Mixture, selectMixture } from "../../src/models/em.js";
 import { type GmmParams, type GmmReference, gmm, mixtureW2 } from "../../src/models/gmm.js";
-import type { Rows } from "../../src/models/mvn.js";
-import { cholesky } from "../../src/stats/linalg.js";
+import type { SeedInput } from "../../src/models/model.js";
+import type { Rows } from "../../src/models/rows.js";
+import { cholesky } from "../../src/stats/cholesky.js";
 import { normalCdf, normalPdf, normalTwoSidedTail } from "../../src/stats/normal.js";
+import { Rng } from "../../src/stats/rng.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 import { flags, meanOf, replicateValues, seOfMean, varianceOf } from "../helpers.js";
 import { prepare } from "../run.js";

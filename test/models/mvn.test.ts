@@ -6,14 +6,16 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import type { SeedInput } from "../../src/core/model.js";
-import { Rng } from "../../src/core/rng.js";
+
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
-import { type MvnParams, mvn, type Rows } from "../../src/models/mvn.js";
-import { cholesky, logDetCholesky } from "../../src/stats/linalg.js";
+import type { SeedInput } from "../../src/models/model.js";
+import { type MvnParams, mvn } from "../../src/models/mvn.js";
+import type { Rows } from "../../src/models/rows.js";
+import { cholesky, logDetCholesky } from "../../src/stats/cholesky.js";
 import { normalSf } from "../../src/stats/normal.js";
+import { Rng } from "../../src/stats/rng.js";
 import { digamma } from "../../src/stats/special.js";
 import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
 import { prepare } from "../run.js";

@@ -3,14 +3,15 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
-import { Rng } from "../../src/core/rng.js";
+
 import { InputError } from "../../src/errors.js";
-import { buildSampler, runChain } from "../../src/models/ngram/chain.js";
 import { countNgrams, type NgramCounts } from "../../src/models/ngram/counts.js";
+import { buildSampler, walkMarkovChain } from "../../src/models/ngram/markov-chain.js";
 import { CHUNK, tokenOps } from "../../src/models/ngram/ops.js";
 import { conditionalDistribution, logLikelihood, perplexity } from "../../src/models/ngram/perplexity.js";
 import { encode, encodeWith, tokenize } from "../../src/models/ngram/tokenize.js";
 import { ngram } from "../../src/models/ngram.js";
+import { Rng } from "../../src/stats/rng.js";
 import { prepare } from "../run.js";
 import { chiSquareCritical, chiSquareStat } from "../stats/helpers.js";
 
@@ -127,7 +128,7 @@ describe("Markov-chain sampler", () => {
     const counts = countNgrams(seq, 2);
     const sampler = buildSampler(counts, NEUTRAL);
     const n = 300_000;
-    const out = runChain(sampler, n, rng, new Int32Array(n));
+    const out = walkMarkovChain(sampler, n, rng, new Int32Array(n));
     const trans = Array.from({ length: 6 }, () => new Float64Array(6));
     for (let j = 1; j < n; j++) trans[out[j - 1]!]![out[j]!]!++;
     const fitted = Array.from({ length: 6 }, () => new Float64Array(6));
@@ -152,17 +153,17 @@ describe("Markov-chain sampler", () => {
   it("restarts a dead end from the text's first context", () => {
     // a b c: the context "c" has no continuation, so the chain goes back to "a" and emits "b".
     const counts = countNgrams(Int32Array.of(0, 1, 2), 2);
-    const out = runChain(buildSampler(counts, NEUTRAL), 7, new Rng("dead"), new Int32Array(7));
+    const out = walkMarkovChain(buildSampler(counts, NEUTRAL), 7, new Rng("dead"), new Int32Array(7));
     expect(Array.from(out)).toEqual([1, 2, 1, 2, 1, 2, 1]);
   });
 
   it("applies the decoding per context: top-k 1 follows each context's most frequent continuation", () => {
     // 0→1 twice, 0→2 once; 1→0 always; 2→0. With top-k 1 the chain from 0 is 1 0 1 0 …
     const counts = countNgrams(Int32Array.of(0, 1, 0, 2, 0, 1, 0), 2);
-    const out = runChain(buildSampler(counts, { temperature: 1, topK: 1, topP: 1 }), 6, new Rng("k"), new Int32Array(6));
+    const out = walkMarkovChain(buildSampler(counts, { temperature: 1, topK: 1, topP: 1 }), 6, new Rng("k"), new Int32Array(6));
     expect(Array.from(out)).toEqual([1, 0, 1, 0, 1, 0]);
     // A low temperature makes the favourite near-certain, top-p 0.5 keeps only it.
-    const p = runChain(buildSampler(counts, { temperature: 1, topK: 0, topP: 0.5 }), 6, new Rng("p"), new Int32Array(6));
+    const p = walkMarkovChain(buildSampler(counts, { temperature: 1, topK: 0, topP: 0.5 }), 6, new Rng("p"), new Int32Array(6));
     expect(Array.from(p)).toEqual([1, 0, 1, 0, 1, 0]);
   });
 });

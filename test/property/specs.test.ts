@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import { compileAssertions, evaluateAssertions } from "../../src/check/assert.js";
-import { Rng } from "../../src/core/rng.js";
 import { drawNumbers, isNumericSource, parseSource, zipfProbabilities } from "../../src/data/source.js";
+import { Rng } from "../../src/stats/rng.js";
 import { fakeResult } from "../check/fake.js";
 import { anyText, onlyCollapseErrors, onlyCollapseErrorsAsync, RUNS } from "./arbitraries.js";
 

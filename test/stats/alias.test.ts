@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { AliasTable } from "../../src/stats/alias.js";
+import { Rng } from "../../src/stats/rng.js";
 import { chiSquareCritical, chiSquareStat, poolCells } from "./helpers.js";
 
 /** Counts of n draws from the table. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { binomial, multinomialCounts } from "../../src/stats/binomial.js";
+import { Rng } from "../../src/stats/rng.js";
 import { logGamma } from "../../src/stats/special.js";
 import { chiSquareCritical, chiSquareStat, poolCells, Z_TOL } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { mean, variance } from "../../src/stats/moments.js";
+import { Rng } from "../../src/stats/rng.js";
 import { relErr } from "./helpers.js";
 
 /** The textbook definitions, one obvious loop each. */

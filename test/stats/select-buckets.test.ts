@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
-import { quantileSorted, quantiles } from "../../src/stats/select.js";
+import { quantileSorted, quantiles } from "../../src/stats/quantiles.js";
+import { Rng } from "../../src/stats/rng.js";
 import { orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 

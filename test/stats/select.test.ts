@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { Rng } from "../../src/core/rng.js";
-import { quantileSorted, quantiles, quantilesInPlace, selectInPlace } from "../../src/stats/select.js";
+import { quantileSorted, quantiles, quantilesInPlace } from "../../src/stats/quantiles.js";
+import { Rng } from "../../src/stats/rng.js";
+import { selectInPlace } from "../../src/stats/select.js";
 
 /** Inputs that break naive quickselects: random, sorted, reversed, constant, few values, organ pipe. */
 type ShapeName = "random" | "sorted" | "reversed" | "constant" | "twoValues" | "organPipe" | "fewDistinct";

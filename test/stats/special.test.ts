@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 import { digamma, logGamma } from "../../src/stats/special.js";
 import { relErr } from "./helpers.js";
 

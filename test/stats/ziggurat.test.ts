@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { normalCdf, normalPdf, normalSf } from "../../src/stats/normal.js";
+import { Rng } from "../../src/stats/rng.js";
 import { fillNormal, fillTruncatedNormal, normal } from "../../src/stats/ziggurat.js";
 import { chiSquareCritical, chiSquareStat, Z_TOL } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RawOption } from "../../src/config/resolve.js";
-import { deriveSeed } from "../../src/core/rng.js";
 import { CollapseError, UsageError } from "../../src/errors.js";
+import { deriveSeed } from "../../src/stats/rng.js";
 import { combineAxes, parseGridConfig, parseGridFlag } from "../../src/sweep/grid.js";
 import { canonicalParams, planSweep } from "../../src/sweep/plan.js";
 import { parseShard, shardPoints } from "../../src/sweep/shard.js";

@@ -10,8 +10,9 @@
  * - resample: chunks drawn with replacement until n tokens (the last one cut);
  * - concat / pool: texts joined end to end (the pool in an append-only doubling buffer).
  */
-import type { DataOps } from "../../core/model.js";
-import type { Rng } from "../../core/rng.js";
+
+import type { Rng } from "../../stats/rng.js";
+import type { DataOps } from "../model.js";
 import { appendOnlyPool, concatTyped } from "../typed.js";
 
 /** Tokens per chunk. */

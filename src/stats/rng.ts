@@ -4,10 +4,10 @@
  * Seeding comes from seedrandom's `xor4096` (Brent's xorgens with a Weyl sequence, period 2^4128−1);
  * the generator itself is re-implemented here as one class so that every hot loop calls the same
  * monomorphic `nextUint32()` — seedrandom's closures, one per replicate, make V8 deoptimise those loops.
- * The sequence is identical to `seedrandom.xor4096(seed)` (checked in test/rng.test.ts).
+ * The sequence is identical to `seedrandom.xor4096(seed)` (checked in test/stats/rng.test.ts).
  */
 import seedrandom from "seedrandom";
-import type { UniformSource } from "../stats/uniform.js";
+import type { UniformSource } from "./uniform.js";
 
 interface Xor4096State {
   X: number[];

@@ -12,7 +12,7 @@ import type { UniformSource } from "../../stats/uniform.js";
 import { type Decoding, decodeInPlace, isNeutral } from "../decoding.js";
 import type { NgramCounts } from "./counts.js";
 
-export interface ChainSampler {
+export interface MarkovChainSampler {
   /** Context c's continuations are entries start[c] … start[c+1]−1. */
   readonly start: Int32Array;
   /** Per entry: the token it emits, the context it leads to, its alias column. */
@@ -27,7 +27,7 @@ export interface ChainSampler {
  * Builds the sampler of `counts` with the decoding distortions applied to every context's
  * next-token distribution. O(number of distinct n-grams) plus the decoding's selections.
  */
-export function buildSampler(counts: NgramCounts, decoding: Decoding): ChainSampler {
+export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovChainSampler {
   const contexts = counts.levels[counts.order - 1]!;
   const grams = counts.levels[counts.order]!;
   const C = contexts.size;
@@ -64,11 +64,11 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): ChainSamp
 }
 
 /**
- * Runs the chain for n tokens from context `from` (default 0: the training text's first n−1
- * tokens) into out[0..n). The loop is written flat on typed arrays: it is the whole cost of a
+ * Generates n tokens by walking the Markov chain from context `from` (default 0: the training
+ * text's first n−1 tokens) into out[0..n). The loop is written flat on typed arrays: it is the whole cost of a
  * generation's sample.
  */
-export function runChain(s: ChainSampler, n: number, src: UniformSource, out: Int32Array, from = 0): Int32Array {
+export function walkMarkovChain(s: MarkovChainSampler, n: number, src: UniformSource, out: Int32Array, from = 0): Int32Array {
   const { start, token, next, prob, alias } = s;
   let ctx = from;
   for (let j = 0; j < n; j++) {

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/config.js";
 import type { ModelName } from "../config/spec.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../stats/rng.js";
 
 /** One value per metric name, for one generation of one replicate. */
 export type Metrics = Record<string, number>;

@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { deriveSeed, Rng } from "../../src/core/rng.js";
+import { deriveSeed, Rng } from "../../src/stats/rng.js";
 
 describe("Rng", () => {
   it("reproduces seedrandom's xor4096 sequence exactly", () => {

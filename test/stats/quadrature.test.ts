@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { gaussHermite } from "../../src/stats/quadrature.js";
+
+describe("gaussHermite", () => {
+  it("integrates the normal moments E Z^{2j} = (2j−1)!! exactly up to degree 2n − 1 (checked to degree 21)", () => {
+    // Beyond degree ~20 a node's rounding error is raised to the 2j-th power and the check would
+    // test floating point rather than the rule.
+    for (const n of [5, 16, 32]) {
+      const { nodes, weights } = gaussHermite(n);
+      let doubleFactorial = 1;
+      for (let j = 0; 2 * j <= Math.min(2 * n - 1, 21); j++) {
+        if (j > 0) doubleFactorial *= 2 * j - 1;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += weights[i]! * nodes[i]! ** (2 * j);
+        // Rounding grows with the size of the moment: compare relatively.
+        expect(Math.abs(s - doubleFactorial) / doubleFactorial).toBeLessThan(1e-10);
+        let odd = 0;
+        for (let i = 0; i < n; i++) odd += weights[i]! * nodes[i]! ** (2 * j + 1);
+        expect(Math.abs(odd)).toBeLessThan(1e-9 * doubleFactorial * (2 * j + 1));
+      }
+    }
+  });
+});
