@@ -1,6 +1,8 @@
 /** Shared test helpers: run the core directly and read per-replicate values. */
+import type { ResolvedConfig } from "../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../src/config/resolve.js";
 import { runReplicates } from "../src/core/loop.js";
+import type { RunContext } from "../src/models/model.js";
 import { prepare } from "./run.js";
 
 /** Raw options as if given by flags (strings or numbers). */
@@ -65,4 +67,12 @@ export function seOfVariance(x: ArrayLike<number>): number {
   m2 /= x.length;
   m4 /= x.length;
   return Math.sqrt((m4 - m2 * m2) / x.length);
+}
+
+/**
+ * A resolved configuration as a model's options: a configuration holds every model's options and
+ * the loop's settings, so with the run context added it serves as both in direct model calls.
+ */
+export function withRunContext<T extends ResolvedConfig>(config: T): T & RunContext {
+  return { ...config, seedName: config.data !== null ? config.data : `--source ${config.source}` };
 }

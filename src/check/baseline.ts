@@ -5,7 +5,7 @@
  */
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
-import { BUNDLED_CORPUS } from "../config/spec.js";
+import { isBundled } from "../config/spec.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
 import type { SimResult } from "../core/result.js";
 import { parseJson } from "../data/json.js";
@@ -129,7 +129,7 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
   if (normal === ".." || normal.startsWith("../")) return refuse("climbs out of the baseline's folder");
   const resolved = join(dirname(path), normal);
   // The bundled corpus (the ngram default) is found by the seed loader wherever the package is.
-  if (data === BUNDLED_CORPUS && !existsSync(resolved)) return BUNDLED_CORPUS;
+  if (isBundled(data) && !existsSync(resolved)) return data;
   // A pull request can add a symbolic link as easily as a baseline: the file actually read must be
   // inside the folder too.
   let inside: string | null = null;
@@ -152,7 +152,7 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
  */
 export function baselineDocument(result: SimResult, baselinePath: string): SimResult {
   const data = result.config.data;
-  if (data === null || data === "-" || (data === BUNDLED_CORPUS && !existsSync(data))) return result;
+  if (data === null || data === "-" || (isBundled(data) && !existsSync(data))) return result;
   const rel = relative(dirname(resolve(baselinePath)), resolve(data));
   const portable = isAbsolute(rel) ? rel : rel.split(sep).join("/");
   return portable === data ? result : { ...result, config: { ...result.config, data: portable } };

@@ -5,7 +5,7 @@
 import { type Command, Option } from "commander";
 import { rawOptions } from "../config/raw.js";
 import type { RawOption } from "../config/resolve.js";
-import { type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
+import { helpLine, type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { parseJson } from "../data/json.js";
 import { readTextSync } from "../data/read.js";
 import { UsageError } from "../errors.js";
@@ -31,7 +31,7 @@ function flagsOf(spec: OptionSpec): string {
 export function addSimOptions(cmd: Command): Command {
   for (const group of Object.keys(GROUP_TITLES) as OptionSpec["group"][]) {
     for (const spec of SIM_OPTIONS.filter((o) => o.group === group)) {
-      const option = new Option(flagsOf(spec), spec.description).helpGroup(GROUP_TITLES[group]);
+      const option = new Option(flagsOf(spec), helpLine(spec)).helpGroup(GROUP_TITLES[group]);
       if (spec.choices) option.choices(spec.choices as string[]);
       cmd.addOption(option);
     }

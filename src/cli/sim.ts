@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import type { Assertion } from "../check/assert.js";
 import { resolveSimConfig } from "../config/resolve.js";
+import { modelList } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
 import { terminalWidth, useColor } from "../output/color.js";
 import { writeOutputs } from "../output/write.js";
@@ -14,6 +15,9 @@ export function simCommand(): Command {
   const cmd = new Command("sim").description("run one simulation: fit, sample, refit for G generations, over R replicates").addHelpText(
     "after",
     `
+Models (--model; each declares the options it takes, listed after each option above):
+${modelList().join("\n")}
+
 Regimes (training set of generation g >= 1; M = --sample-size, A = --real-fraction,
 N0 = seed size):
   replace     the M samples drawn from the previous model (default; the paper's setting)

@@ -1,11 +1,8 @@
-import type { Estimator, ModelName, Regime, Tokens } from "./spec.js";
+import type { AllModelOptions, ModelName } from "../models/index.js";
+import type { Regime } from "../models/model.js";
 
-/**
- * A fully resolved simulation: every option with its value, defaults included. This is what the
- * JSON output records as `config` and what `collapse check` re-runs. Running options (format,
- * output file, colour, jobs) are deliberately not part of it: they must not change the numbers.
- */
-export interface SimConfig {
+/** The options every run has (src/config/spec.ts declares them). */
+export interface CommonConfig {
   model: ModelName;
   data: string | null;
   column: string | null;
@@ -16,32 +13,26 @@ export interface SimConfig {
   sampleSize: number | null;
   replicates: number;
   seed: string;
-  estimator: Estimator;
   regime: Regime;
   realFraction: number;
   filterRecall: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  truncate: number | null;
-  tokens: Tokens;
-  order: number;
-  holdout: number;
-  smoothing: number;
-  components: number;
-  dims: number;
-  tailK: number[];
-  tailFraction: number;
-  quantiles: number[];
   theory: boolean;
 }
 
+/**
+ * A fully resolved simulation: every option with its value, defaults included — every run's
+ * options and every model's own (each model declares its options: src/models/). This is what the
+ * JSON output records as `config` and what `collapse check` re-runs. Running options (format,
+ * output file, colour, jobs) are deliberately not part of it: they must not change the numbers.
+ */
+export type SimConfig = CommonConfig & { -readonly [K in keyof AllModelOptions]: AllModelOptions[K] };
+
 /** A SimConfig whose seed data has been read: sample size and seed size are known. */
-export interface ResolvedConfig extends SimConfig {
+export type ResolvedConfig = SimConfig & {
   sampleSize: number;
   /**
    * Lower-case hex SHA-256 of the --data file's bytes, right after `data` in the JSON document;
    * absent for a --source run. `collapse check` refuses data whose hash differs.
    */
   dataSha256?: string;
-}
+};

@@ -1,8 +1,9 @@
 import { NUMBER_LITERAL } from "../data/number-literal.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
+import { getModel } from "../models/index.js";
 import type { SimConfig } from "./config.js";
-import { BUNDLED_CORPUS, type ModelName, type OptionSpec, SIM_OPTIONS } from "./spec.js";
+import { defaultFor, isCommonOption, type ModelName, modelsTaking, type OptionSpec, SIM_OPTIONS } from "./spec.js";
 
 /**
  * Where a raw value came from, for error messages: a flag, a key of a config file, or a value of a
@@ -14,71 +15,6 @@ export interface RawOption {
   value: unknown;
   origin: Origin;
 }
-
-const CONTINUOUS: readonly ModelName[] = ["gaussian", "mvn", "gmm"];
-const DISCRETE: readonly ModelName[] = ["categorical", "ngram"];
-
-/** Defaults that do not depend on the model. */
-const DEFAULTS = {
-  model: "gaussian",
-  data: null,
-  column: null,
-  source: null,
-  generations: 9,
-  seed: "1",
-  estimator: "mle",
-  regime: "replace",
-  realFraction: 0.1,
-  filterRecall: 0,
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  truncate: null,
-  tokens: "word",
-  order: 2,
-  holdout: 0.1,
-  smoothing: 0,
-  components: 2,
-  dims: 2,
-  tailK: [2, 3],
-  tailFraction: 0.1,
-  quantiles: [],
-  theory: false,
-} as const;
-
-/** Defaults that do. */
-export function modelDefaults(model: ModelName): { replicates: number; seedSize: number } {
-  switch (model) {
-    case "ngram":
-      return { replicates: 5, seedSize: 0 };
-    case "categorical":
-      return { replicates: 100, seedSize: 1000 };
-    case "gmm":
-      return { replicates: 50, seedSize: 500 };
-    default:
-      return { replicates: 200, seedSize: 100 };
-  }
-}
-
-/** Options that only make sense for some models, and which those are. */
-const APPLIES_TO: Record<string, readonly ModelName[]> = {
-  // gmm's EM is maximum likelihood throughout: a per-component Bessel correction has no standard form.
-  estimator: ["gaussian", "mvn"],
-  truncate: CONTINUOUS,
-  tailK: CONTINUOUS,
-  temperature: DISCRETE,
-  topK: DISCRETE,
-  topP: DISCRETE,
-  tailFraction: DISCRETE,
-  tokens: ["ngram"],
-  order: ["ngram"],
-  holdout: ["ngram"],
-  // ngram samples its fitted counts unsmoothed (words can die); its perplexity has a fixed smoothing.
-  smoothing: ["categorical"],
-  components: ["gmm"],
-  dims: ["mvn", "gmm"],
-  quantiles: ["gaussian"],
-};
 
 /** How messages name an option given with `origin`: "--flag", "file: \"key\"", "--grid flag"… */
 export function where(spec: OptionSpec, origin: Origin): string {
@@ -177,7 +113,7 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
     const spec = SIM_OPTIONS.find((o) => o.key === key)!;
     return where(spec, raw.get(key)!.origin);
   };
-  const model = (given.get("model") ?? DEFAULTS.model) as ModelName;
+  const model = getModel((given.get("model") ?? findDefault("model")) as ModelName);
 
   // A sweep's shared option may not apply at some grid points (--real-fraction at a replace point):
   // there it is dropped, not an error; the sweep errors only if it applies at no point at all.
@@ -187,10 +123,10 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
     lenient.dropped.add(key);
     return true;
   };
-  for (const [key, models] of Object.entries(APPLIES_TO)) {
-    if (given.has(key) && !models.includes(model) && !inapplicable(key)) {
-      throw new UsageError(`${flagOf(key)} does not apply to --model ${model} (only to ${models.join(", ")}); remove it`);
-    }
+  for (const key of [...given.keys()]) {
+    if (isCommonOption(key) || model.options.some((o) => o.key === key) || inapplicable(key)) continue;
+    const takers = modelsTaking(key).map((m) => m.name);
+    throw new UsageError(`${flagOf(key)} does not apply to --model ${model.name} (only to ${takers.join(", ")}); remove it`);
   }
   if (given.has("data") && given.has("source")) {
     throw new UsageError(`${flagOf("data")} and ${flagOf("source")} both give seed data; keep one`);
@@ -198,13 +134,24 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
   if (given.has("column") && !given.has("data")) {
     throw new UsageError(`${flagOf("column")} needs --data FILE to pick a column from`);
   }
+  if (model.defaultSource === null) {
+    // A model with no built-in source reads files only (ngram: text).
+    if (given.has("source") && !given.has("data")) {
+      throw new UsageError(
+        `${flagOf("source")} does not apply to --model ${model.name}: give a file with --data${model.defaultData ? ` (default: ${model.defaultData})` : ""}`,
+      );
+    }
+    if (given.has("seedSize")) {
+      throw new UsageError(`${flagOf("seedSize")} does not apply to --model ${model.name}: the seed size is the data's`);
+    }
+  }
   if (given.has("seedSize") && given.has("data")) {
     throw new UsageError(`${flagOf("seedSize")} applies to --source; with --data the seed size is the file's`);
   }
-  if (given.has("dims") && given.has("data")) {
-    throw new UsageError(`${flagOf("dims")} applies to --source; with --data the dimensions are the chosen columns`);
+  for (const spec of model.options) {
+    if (spec.sourceOnly && given.has(spec.key) && given.has("data")) throw new UsageError(`${flagOf(spec.key)} applies to --source; ${spec.sourceOnly}`);
   }
-  const regime = (given.get("regime") ?? DEFAULTS.regime) as string;
+  const regime = (given.get("regime") ?? findDefault("regime")) as string;
   if (given.has("realFraction") && regime !== "mix" && regime !== "fresh" && !inapplicable("realFraction")) {
     throw new UsageError(`${flagOf("realFraction")} applies to --regime mix or fresh, not ${regime}`);
   }
@@ -213,44 +160,24 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
       `${flagOf("filterRecall")} 1 removes every synthetic sample and --regime replace trains on nothing else; lower the recall or use accumulate, mix or fresh`,
     );
   }
-  if (model === "ngram" && !given.has("data") && given.has("source")) {
-    throw new UsageError(`${flagOf("source")} does not apply to --model ngram: give a text file with --data (default: the bundled corpus)`);
-  }
-  if (model === "ngram" && given.has("seedSize")) {
-    throw new UsageError(`${flagOf("seedSize")} does not apply to --model ngram: the seed size is the text's token count`);
-  }
 
-  const perModel = modelDefaults(model);
-  const pick = <T>(key: string, fallback: T): T => (given.has(key) ? (given.get(key) as T) : fallback);
+  // Every option, in document order: the given value, else the model's default, else the declared one.
   const hasData = given.has("data");
-  return {
-    model,
-    data: pick("data", model === "ngram" ? BUNDLED_CORPUS : DEFAULTS.data),
-    column: pick("column", DEFAULTS.column),
-    source: hasData ? null : pick<string | null>("source", null),
-    seedSize: hasData ? null : pick("seedSize", perModel.seedSize || null),
-    generations: pick("generations", DEFAULTS.generations),
-    sampleSize: pick("sampleSize", null),
-    replicates: pick("replicates", perModel.replicates),
-    seed: pick("seed", DEFAULTS.seed),
-    estimator: pick("estimator", DEFAULTS.estimator),
-    regime: pick("regime", DEFAULTS.regime),
-    realFraction: pick("realFraction", DEFAULTS.realFraction),
-    filterRecall: pick("filterRecall", DEFAULTS.filterRecall),
-    temperature: pick("temperature", DEFAULTS.temperature),
-    topK: pick("topK", DEFAULTS.topK),
-    topP: pick("topP", DEFAULTS.topP),
-    truncate: pick("truncate", DEFAULTS.truncate),
-    tokens: pick("tokens", DEFAULTS.tokens),
-    order: pick("order", DEFAULTS.order),
-    holdout: pick("holdout", DEFAULTS.holdout),
-    smoothing: pick("smoothing", DEFAULTS.smoothing),
-    components: pick("components", DEFAULTS.components),
-    // gmm defaults to one dimension (its default source is a 1-D bimodal mixture); mvn to two.
-    dims: pick("dims", model === "gmm" ? 1 : DEFAULTS.dims),
-    tailK: pick("tailK", [...DEFAULTS.tailK]),
-    tailFraction: pick("tailFraction", DEFAULTS.tailFraction),
-    quantiles: pick("quantiles", [...DEFAULTS.quantiles]),
-    theory: pick("theory", DEFAULTS.theory),
-  };
+  const config: Record<string, unknown> = {};
+  for (const spec of SIM_OPTIONS) {
+    const fallback = defaultFor(spec.key, model);
+    // Lists are copied: a default is shared by every run.
+    config[spec.key] = given.has(spec.key) ? given.get(spec.key) : Array.isArray(fallback) ? [...fallback] : fallback;
+  }
+  config.model = model.name;
+  // With --data the seed is the file's: no source, and its size is known only once read.
+  if (hasData) {
+    config.source = null;
+    config.seedSize = null;
+  }
+  return config as unknown as SimConfig;
+}
+
+function findDefault(key: string): unknown {
+  return SIM_OPTIONS.find((o) => o.key === key)!.default;
 }

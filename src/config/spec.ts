@@ -1,62 +1,40 @@
 /**
- * Every simulation option, declared once. The CLI builds its flags from this table, `--config` files
- * are checked against it, and resolve.ts validates values with the ranges given here — so a flag,
- * a config key and an error message can never disagree.
+ * Every simulation option, declared once: the options every run has are declared here, and each
+ * model declares its own in its module (src/models/). This module joins them into the one table
+ * the CLI builds its flags from, `--config` files and library options are checked against, and
+ * resolve.ts validates with — so a flag, a config key, --help and an error message never disagree.
  */
+import { MODEL_NAMES, MODELS } from "../models/index.js";
+import { type AnyModel, REGIMES } from "../models/model.js";
+import { MAX_SIZE, type OptionSpec } from "../models/option.js";
 
-export type OptionType = "int" | "number" | "string" | "enum" | "numberList" | "boolean";
+export type { ModelName } from "../models/index.js";
+export { REGIMES, type Regime } from "../models/model.js";
+export { MAX_SIZE, type OptionSpec, type OptionType } from "../models/option.js";
 
-export interface OptionSpec {
-  /** camelCase key in SimConfig and in JSON config files. */
-  readonly key: string;
-  /** Long flag without dashes, e.g. "sample-size". */
-  readonly flag: string;
-  readonly short?: string;
-  readonly type: OptionType;
-  /** Placeholder shown in --help, e.g. "M". */
-  readonly arg?: string;
-  readonly description: string;
-  readonly choices?: readonly string[];
-  /** Inclusive range for numbers (and for every element of a list). */
-  readonly min?: number;
-  readonly max?: number;
-  /** Exclusive lower bound, for quantities that must be strictly positive. */
-  readonly above?: number;
-  /** Exclusive upper bound. */
-  readonly below?: number;
-  /** For lists: whether an empty list is a value (none), as a results document records it. */
-  readonly emptyList?: boolean;
-  /** The section of --help the option belongs to. */
-  readonly group: "data" | "loop" | "regime" | "sampling" | "model" | "metrics";
-}
-
-export const MODELS = ["gaussian", "mvn", "gmm", "categorical", "ngram"] as const;
-export type ModelName = (typeof MODELS)[number];
-export const REGIMES = ["replace", "accumulate", "mix", "fresh"] as const;
-export type Regime = (typeof REGIMES)[number];
-export const ESTIMATORS = ["mle", "unbiased"] as const;
-export type Estimator = (typeof ESTIMATORS)[number];
-export const TOKENIZERS = ["word", "char"] as const;
-export type Tokens = (typeof TOKENIZERS)[number];
-
-/** Upper bound on any one sample or seed size: beyond it a typed array would not fit in memory. */
-export const MAX_SIZE = 100_000_000;
-
-/** The text the ngram model reads when --data is not given, relative to the package root. */
-export const BUNDLED_CORPUS = "fixtures/medieval-architecture.txt";
-
-export const SIM_OPTIONS: readonly OptionSpec[] = [
-  { key: "model", flag: "model", type: "enum", arg: "M", choices: MODELS, group: "model", description: "generative model (default gaussian)" },
+/** Options every run has, whatever the model. */
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  {
+    key: "model",
+    flag: "model",
+    type: "enum",
+    arg: "M",
+    choices: MODEL_NAMES,
+    group: "model",
+    default: "gaussian",
+    description: "generative model",
+    describe: (m: string) => m,
+  },
   {
     key: "data",
     flag: "data",
     type: "string",
     arg: "FILE",
     group: "data",
+    default: null,
     description:
       "seed data file (.csv .tsv .json .ndjson .txt) or - for stdin; replaces --source. categorical: one label per line, " +
-      "label,count rows (a label listed twice is an error) or JSON; ngram: any text (default: the bundled corpus " +
-      "fixtures/medieval-architecture.txt)",
+      "label,count rows (a label listed twice is an error) or JSON; ngram: any text",
   },
   {
     key: "column",
@@ -64,6 +42,7 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     arg: "C",
     group: "data",
+    default: null,
     description: "column by header name or 1-based index (mvn/gmm: a comma list; default: the only column, or all numeric ones)",
   },
   {
@@ -72,6 +51,7 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     arg: "SPEC",
     group: "data",
+    default: null,
     description: 'built-in seed generator, e.g. "normal(0,1)", "mixture(0.5*normal(-2,1),0.5*normal(2,1))", "zipf(1.1,1000)"',
   },
   {
@@ -82,7 +62,8 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     min: 2,
     max: MAX_SIZE,
     group: "data",
-    description: "size of the seed sample drawn from --source (default 100; categorical 1000)",
+    default: 100,
+    description: "size of the seed sample drawn from --source",
   },
   {
     key: "generations",
@@ -93,7 +74,9 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     min: 0,
     max: 100_000,
     group: "loop",
-    description: "generations after generation 0; the output has G+1 rows (default 9)",
+    default: 9,
+    description: "generations after generation 0; the output has G+1 rows",
+    describe: (g: number) => `${g} generation${g === 1 ? "" : "s"}`,
   },
   {
     key: "sampleSize",
@@ -104,7 +87,9 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     min: 2,
     max: MAX_SIZE,
     group: "loop",
+    default: null,
     description: "synthetic samples (ngram: tokens) drawn per generation (default: the seed size)",
+    describe: (m: number | null) => (m === null ? null : `M=${m}`),
   },
   {
     key: "replicates",
@@ -115,7 +100,9 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     min: 1,
     max: 1_000_000,
     group: "loop",
-    description: "independent chains from the same seed data (default 200; ngram 5)",
+    default: 200,
+    description: "independent chains from the same seed data",
+    describe: (r: number) => `${r} replicate${r === 1 ? "" : "s"}`,
   },
   {
     key: "seed",
@@ -123,16 +110,8 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     arg: "S",
     group: "loop",
-    description: "master seed, any string or number (default 1); same options and seed give the same bytes",
-  },
-  {
-    key: "estimator",
-    flag: "estimator",
-    type: "enum",
-    arg: "E",
-    choices: ESTIMATORS,
-    group: "model",
-    description: "gaussian/mvn variance estimator: mle divides by n, unbiased by n-1 (default mle)",
+    default: "1",
+    description: "master seed, any string or number; same options and seed give the same bytes",
   },
   {
     key: "regime",
@@ -141,7 +120,8 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     arg: "R",
     choices: REGIMES,
     group: "regime",
-    description: "training set of each generation, defined below (default replace)",
+    default: "replace",
+    description: "training set of each generation, defined below",
   },
   {
     key: "realFraction",
@@ -151,7 +131,8 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     min: 0,
     max: 1,
     group: "regime",
-    description: "share of real data in the training set under mix and fresh (default 0.1)",
+    default: 0.1,
+    description: "share of real data in the training set under mix and fresh",
   },
   {
     key: "filterRecall",
@@ -161,151 +142,141 @@ export const SIM_OPTIONS: readonly OptionSpec[] = [
     min: 0,
     max: 1,
     group: "regime",
-    description: "probability that a detector removes each synthetic sample before fitting (default 0)",
-  },
-  {
-    key: "temperature",
-    flag: "temperature",
-    type: "number",
-    arg: "T",
-    above: 0,
-    max: 100,
-    group: "sampling",
-    description: "discrete models: sample from p^(1/T), renormalised (default 1)",
-  },
-  {
-    key: "topK",
-    flag: "top-k",
-    type: "int",
-    arg: "K",
-    min: 0,
-    max: MAX_SIZE,
-    group: "sampling",
-    description: "discrete models: keep only the K most likely categories/tokens, 0 = all (default 0)",
-  },
-  {
-    key: "topP",
-    flag: "top-p",
-    type: "number",
-    arg: "P",
-    above: 0,
-    max: 1,
-    group: "sampling",
-    description: "discrete models: keep the smallest set of most likely outcomes with mass >= P (default 1)",
-  },
-  {
-    key: "truncate",
-    flag: "truncate",
-    type: "number",
-    arg: "K",
-    above: 0,
-    max: 100,
-    group: "sampling",
-    description: "continuous models: reject draws outside mu +/- K sigma (default off)",
-  },
-  {
-    key: "tokens",
-    flag: "tokens",
-    type: "enum",
-    arg: "T",
-    choices: TOKENIZERS,
-    group: "model",
-    description:
-      "ngram tokens: word = lower-cased runs of letters, digits and apostrophes (punctuation dropped, numbers kept); " +
-      "char = every character, each whitespace run as one space (default word)",
-  },
-  {
-    key: "order",
-    flag: "order",
-    type: "int",
-    arg: "N",
-    min: 1,
-    max: 6,
-    group: "model",
-    description: "ngram order, 1..6 (default 2); a chain reaching a context with no continuation restarts from the text's first n-1 tokens",
-  },
-  {
-    key: "holdout",
-    flag: "holdout",
-    type: "number",
-    arg: "F",
-    above: 0,
-    below: 1,
-    group: "model",
-    description:
-      "ngram: the last F of the text, never trained on, for perplexity — interpolated Witten-Bell smoothing down to a " +
-      "uniform over the generation-0 vocabulary plus one unknown token, so it stays finite (default 0.1)",
-  },
-  {
-    key: "smoothing",
-    flag: "smoothing",
-    type: "number",
-    arg: "L",
-    min: 0,
-    max: 1e6,
-    group: "model",
-    description: "categorical: add-L smoothing of fitted frequencies, which keeps every category alive (default 0)",
-  },
-  {
-    key: "components",
-    flag: "components",
-    type: "int",
-    arg: "K",
-    min: 1,
-    max: 100,
-    group: "model",
-    description: "gmm: at most K components; each generation keeps the k <= K with the best BIC (default 2)",
-  },
-  {
-    key: "dims",
-    flag: "dims",
-    type: "int",
-    arg: "D",
-    min: 1,
-    max: 100,
-    group: "model",
-    description: "mvn/gmm with a built-in source: dimensions (default mvn 2, gmm 1)",
-  },
-  {
-    key: "tailK",
-    flag: "tail-k",
-    type: "numberList",
-    arg: "LIST",
-    above: 0,
-    max: 50,
-    group: "metrics",
-    description: "continuous tails at these multiples of the original sigma (default 2,3)",
-  },
-  {
-    key: "tailFraction",
-    flag: "tail-fraction",
-    type: "number",
-    arg: "F",
-    above: 0,
-    below: 1,
-    group: "metrics",
-    description: "discrete: the rare set holds this share of generation 0's mass (default 0.1)",
-  },
-  {
-    key: "quantiles",
-    flag: "quantiles",
-    type: "numberList",
-    emptyList: true,
-    arg: "LIST",
-    min: 0,
-    max: 1,
-    group: "metrics",
-    description: "gaussian: also report these sample quantiles, standardised by generation 0 (e.g. 0.01,0.5,0.99)",
+    default: 0,
+    description: "probability that a detector removes each synthetic sample before fitting",
+    describe: (r: number) => (r > 0 ? `filter recall ${r}` : null),
   },
   {
     key: "theory",
     flag: "theory",
     type: "boolean",
     group: "metrics",
+    default: false,
     description: "add closed-form expectations where they exist (JSON theory, CSV theory column)",
   },
 ];
 
+/**
+ * The order of options in a results document's `config` (and in --help's groups): the order of
+ * earlier versions, so that the same run keeps giving the same bytes. Options of models added
+ * later follow, in registry order.
+ */
+const DOCUMENT_ORDER = [
+  "model",
+  "data",
+  "column",
+  "source",
+  "seedSize",
+  "generations",
+  "sampleSize",
+  "replicates",
+  "seed",
+  "estimator",
+  "regime",
+  "realFraction",
+  "filterRecall",
+  "temperature",
+  "topK",
+  "topP",
+  "truncate",
+  "tokens",
+  "order",
+  "holdout",
+  "smoothing",
+  "components",
+  "dims",
+  "tailK",
+  "tailFraction",
+  "quantiles",
+  "theory",
+];
+
+const COMMON_KEYS = new Set(COMMON_OPTIONS.map((o) => o.key));
+
+/** Every model's declared options by key; models that share a key must declare it alike. */
+function modelOptions(): Map<string, OptionSpec> {
+  const byKey = new Map<string, OptionSpec>();
+  for (const model of MODELS) {
+    for (const spec of model.options) {
+      const seen = byKey.get(spec.key);
+      if (seen && (seen.type !== spec.type || seen.flag !== spec.flag || seen.min !== spec.min || seen.max !== spec.max)) {
+        throw new Error(`option ${spec.key} is declared differently by two models`);
+      }
+      if (COMMON_KEYS.has(spec.key)) throw new Error(`model ${model.name} redeclares the common option ${spec.key}`);
+      if (!seen) byKey.set(spec.key, spec);
+    }
+  }
+  return byKey;
+}
+
+function allOptions(): OptionSpec[] {
+  const byKey = new Map<string, OptionSpec>([...COMMON_OPTIONS.map((o) => [o.key, o] as const), ...modelOptions()]);
+  const ordered = DOCUMENT_ORDER.filter((k) => byKey.has(k)).map((k) => byKey.get(k)!);
+  return [...ordered, ...[...byKey.values()].filter((o) => !DOCUMENT_ORDER.includes(o.key))];
+}
+
+export const SIM_OPTIONS: readonly OptionSpec[] = allOptions();
+
 export function findOption(key: string): OptionSpec | undefined {
   return SIM_OPTIONS.find((o) => o.key === key);
+}
+
+/** Whether `key` is an option every run has (as opposed to one some models declare). */
+export function isCommonOption(key: string): boolean {
+  return COMMON_KEYS.has(key);
+}
+
+/** The models that take option `key`, in registry order (every model for a common option). */
+export function modelsTaking(key: string): AnyModel[] {
+  return COMMON_KEYS.has(key) ? [...MODELS] : MODELS.filter((m) => m.options.some((o) => o.key === key));
+}
+
+/** The default of option `key` for `model`: the model's own default, else the declared one. */
+export function defaultFor(key: string, model: AnyModel): unknown {
+  if (key === "data") return model.defaultData ?? null;
+  if (model.defaults && key in model.defaults) return model.defaults[key];
+  return findOption(key)!.default;
+}
+
+/** Whether `path` is a file bundled with the package (a model's default data), found wherever the package is. */
+export function isBundled(path: string): boolean {
+  return MODELS.some((m) => m.defaultData === path);
+}
+
+/** The sample size default's words, and the like: defaults that are not a value. */
+const DEFAULT_WORDS: Record<string, string> = { data: "", source: "", column: "", sampleSize: "", seed: '"1"' };
+
+function shown(value: unknown): string {
+  return Array.isArray(value) ? (value.length > 0 ? value.join(",") : "none") : value === null ? "off" : String(value);
+}
+
+/**
+ * An option's --help line, from its declaration: what it does, which models take it, and its
+ * default with the models whose default differs, e.g. "… (default 200; gmm 50, categorical 100, ngram 5)".
+ */
+export function helpLine(spec: OptionSpec): string {
+  const takers = modelsTaking(spec.key);
+  const parts: string[] = [];
+  if (!COMMON_KEYS.has(spec.key)) parts.push(takers.map((m) => m.name).join(", "));
+  if (spec.key === "source") {
+    const bySource = new Map<string, string[]>();
+    for (const m of MODELS) if (m.defaultSource !== null) bySource.set(m.defaultSource, [...(bySource.get(m.defaultSource) ?? []), m.name]);
+    parts.push(`default: ${[...bySource].map(([source, names]) => `${source} for ${names.join(", ")}`).join("; ")}`);
+  } else if (spec.key === "data") {
+    const bundled = MODELS.filter((m) => m.defaultData !== undefined).map((m) => `${m.name} ${m.defaultData}`);
+    if (bundled.length > 0) parts.push(`default: ${bundled.join("; ")}`);
+  } else if (DEFAULT_WORDS[spec.key] !== "" && spec.type !== "boolean" && spec.key !== "model") {
+    const own = shown(spec.default);
+    // A model whose default is null does not take the option at all (ngram has no --seed-size).
+    const differing = takers.filter((m) => m.defaults && m.defaults[spec.key] != null && shown(m.defaults[spec.key]) !== own);
+    const text = DEFAULT_WORDS[spec.key] ?? own;
+    parts.push(`default ${text}${differing.length > 0 ? `; ${differing.map((m) => `${m.name} ${shown(m.defaults![spec.key])}`).join(", ")}` : ""}`);
+  } else if (spec.key === "model") parts.push(`default ${String(spec.default)}`);
+  return parts.length > 0 ? `${spec.description} (${parts.join("; ")})` : spec.description;
+}
+
+/** The one-line descriptions of every model, for --help. */
+export function modelList(): string[] {
+  const width = Math.max(...MODEL_NAMES.map((n) => n.length));
+  return MODELS.map((m) => `  ${m.name.padEnd(width)}  ${m.summary}`);
 }

@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
-import type { AnyModel, Metrics } from "../models/model.js";
+import type { AnyModel, Footprint, Metrics, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import type { DataShape, MachineMemory } from "./memory.js";
 import type { SeedResult } from "./seed.js";
@@ -15,6 +15,10 @@ import type { SeedResult } from "./seed.js";
 export interface Prepared {
   readonly model: AnyModel;
   readonly config: ResolvedConfig;
+  /** The model's own options and the run context: all the model sees of the configuration. */
+  readonly options: RunContext;
+  /** What a thread holds per run, for how many worker threads fit. */
+  readonly footprint: Footprint;
   readonly data0: unknown;
   readonly params0: unknown;
   readonly reference: unknown;
@@ -57,7 +61,7 @@ function recordMetrics(values: Float64Array[], names: readonly string[], metrics
  * (for progress bars); it must not throw.
  */
 export function runReplicates(p: Prepared, from: number, to: number, onGeneration?: () => void): ReplicateBlock {
-  const { model, config } = p;
+  const { model, config, options } = p;
   const G = config.generations;
   const count = to - from;
   const values = p.metricNames.map(() => new Float64Array((G + 1) * count));
@@ -71,17 +75,17 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
     const died = categories ? new Int32Array(categories.length).fill(-1) : null;
     if (died) deaths!.push(died);
     const describe = r === 0 && model.describe ? model.describe : null;
-    if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, config)];
+    if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, options)];
 
     const rng = new Rng(deriveSeed(config.seed, "replicate", r));
     const trainingSets = new ReplicateTrainingSets(p, rng);
     let params = p.params0;
     for (let g = 1; g <= G; g++) {
       const train = trainingSets.next(params, g, r);
-      params = model.fit(train, config);
-      recordMetrics(values, p.metricNames, model.measure(params, train, p.reference, config), g * count + local);
+      params = model.fit(train, options);
+      recordMetrics(values, p.metricNames, model.measure(params, train, p.reference, options), g * count + local);
       if (died) markDeaths(died, model.extinctions!.alive(params, p.reference), g);
-      if (describe) samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, config));
+      if (describe) samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, options));
       onGeneration?.();
     }
   }
@@ -119,7 +123,7 @@ class ReplicateTrainingSets {
   next(params: unknown, generation: number, replicate: number): unknown {
     const { config, model } = this.p;
     const ops = model.ops;
-    let synthetic = model.sample(params, config.sampleSize - this.realCount, this.rng, config);
+    let synthetic = model.sample(params, config.sampleSize - this.realCount, this.rng, this.p.options);
     if (config.filterRecall > 0) synthetic = ops.thin(synthetic, 1 - config.filterRecall, this.rng);
     let train: unknown;
     switch (config.regime) {

@@ -11,6 +11,7 @@
  */
 import type { ResolvedConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
+import type { Footprint } from "../models/model.js";
 
 /** What the estimate needs to know of the data, beyond the configuration. */
 export interface DataShape {
@@ -67,43 +68,6 @@ const GARBAGE = 2;
 /** The longest typed array V8 creates (elements). */
 export const MAX_ARRAY = 2 ** 32 - 1;
 
-/**
- * Bytes per observation of training data held by one thread, fit scratch included, by model:
- * - gaussian: 8 (one double), +8 with --quantiles (the copy selection reorders);
- * - mvn: 8·d;
- * - gmm: 8·d + 8·K (EM responsibilities) + 8 (k-means++ distances);
- * - categorical: 0 (the data is a count vector, see fixedBytes);
- * - ngram: 4 (a token id) + order × 72 (per distinct k-gram: five ints and hash slots), an upper
- *   bound reached when every k-gram of the training text is new.
- */
-export function bytesPerRow(config: Pick<ResolvedConfig, "model" | "components" | "order" | "quantiles">, dims: number): number {
-  switch (config.model) {
-    case "gaussian":
-      return 8 + (config.quantiles.length > 0 ? 8 : 0);
-    case "mvn":
-      return 8 * dims;
-    case "gmm":
-      return 8 * dims + 8 * config.components + 8;
-    case "categorical":
-      return 0;
-    case "ngram":
-      return 4 + config.order * 72;
-    default:
-      return 8 * dims;
-  }
-}
-
-/**
- * Bytes per thread independent of the number of rows: categorical keeps a few vectors over its
- * categories (counts, probabilities, an alias table: ≈ 48 bytes per category); ngram its
- * vocabulary (≈ 64 bytes per distinct token, on the heap).
- */
-function fixedBytes(model: string, categories: number): number {
-  if (model === "categorical") return 48 * categories;
-  if (model === "ngram") return 64 * categories;
-  return 0;
-}
-
 const GB = 1e9;
 
 /** Bytes as messages show them: "74.5 GB", "812 MB". */
@@ -114,19 +78,19 @@ export function formatBytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
-type EstimateConfig = Pick<ResolvedConfig, "model" | "replicates" | "generations" | "sampleSize" | "regime" | "components" | "order" | "quantiles">;
+type EstimateConfig = Pick<ResolvedConfig, "replicates" | "generations" | "sampleSize" | "regime">;
 
 /**
  * The peak memory of a run whose replicates run on `threads` threads at once (1: the main thread
  * only; more: that many workers, each with its own copy of the seed data).
  */
-export function estimateMemory(config: EstimateConfig, shape: DataShape, threads = 1): MemoryEstimate {
+export function estimateMemory(config: EstimateConfig, footprint: Footprint, shape: DataShape, threads = 1): MemoryEstimate {
   const R = config.replicates;
   const G = config.generations;
   const M = config.sampleSize;
   const d = shape.dims;
-  const row = bytesPerRow(config, d);
-  const dataRow = config.model === "categorical" ? 0 : config.model === "ngram" ? 4 : 8 * d;
+  const row = footprint.perRow;
+  const dataRow = footprint.perSeedRow;
   const parts: MemoryPart[] = [];
   const workers = threads > 1 ? threads : 0;
   const inThreads = threads > 1 ? `, in each of ${threads} threads` : "";
@@ -137,7 +101,7 @@ export function estimateMemory(config: EstimateConfig, shape: DataShape, threads
   const copies = 1 + workers;
   parts.push({
     what: `the seed data (${shape.rows} rows × ${d} column(s) × 8 bytes, twice${copies > 1 ? `, in each of ${copies} threads` : ""})`,
-    bytes: copies * 2 * (config.model === "categorical" ? 8 * shape.categories : shape.rows * Math.max(dataRow, 8 * d)),
+    bytes: copies * 2 * (footprint.countsOnly ? 8 * shape.categories : shape.rows * Math.max(dataRow, 8 * d)),
     heap: false,
     fix: "use less seed data (--seed-size, a smaller file) or lower --jobs",
   });
@@ -146,14 +110,14 @@ export function estimateMemory(config: EstimateConfig, shape: DataShape, threads
   // accumulate the pool of n0 + G·M rows in a buffer of up to twice that capacity.
   const pool = config.regime === "accumulate" ? 2 * (shape.rows + G * M) : 0;
   const rows = GARBAGE * M * (config.regime === "mix" || config.regime === "fresh" ? 2 : 1) + pool;
-  const perThread = rows * row + fixedBytes(config.model, shape.categories) * GARBAGE;
+  const perThread = rows * row + footprint.perCategory * shape.categories * GARBAGE;
   parts.push({
     what:
       config.regime === "accumulate"
         ? `the accumulated training pool (n0 + G×M = ${shape.rows} + ${G} × ${M} rows × ${row} bytes, up to twice${inThreads})`
         : `the samples (M=${M} rows × ${row} bytes, ${GARBAGE} at a time${inThreads})`,
     bytes: threads * perThread,
-    heap: config.model === "ngram",
+    heap: footprint.onHeap,
     fix: config.regime === "accumulate" ? "lower -g or -m, or use another --regime" : "lower -m (or --dims, --components)",
   });
 
@@ -171,7 +135,7 @@ export function estimateMemory(config: EstimateConfig, shape: DataShape, threads
     heap: true,
     fix: "lower -g, or fewer --quantiles and --tail-k",
   });
-  if (shape.categories > 0 && (config.model === "categorical" || config.model === "ngram")) {
+  if (shape.categories > 0) {
     parts.push({
       what: `the extinction records (R=${R} × ${shape.categories} categories × 4 bytes)`,
       bytes: R * (shape.categories * 4 + 100),
@@ -231,8 +195,8 @@ export function checkMemory(estimate: MemoryEstimate, machine: MachineMemory | n
  * The most worker threads (1…wanted) whose run still fits: results do not depend on the number
  * of threads, so a big run takes fewer rather than crash.
  */
-export function threadsThatFit(config: EstimateConfig, shape: DataShape, wanted: number, machine: MachineMemory | null): number {
+export function threadsThatFit(config: EstimateConfig, footprint: Footprint, shape: DataShape, wanted: number, machine: MachineMemory | null): number {
   let t = wanted;
-  while (machine !== null && t > 1 && estimateMemory(config, shape, t).total > machine.total) t--;
+  while (machine !== null && t > 1 && estimateMemory(config, footprint, shape, t).total > machine.total) t--;
   return t;
 }

@@ -17,14 +17,6 @@ import { trackWorker, untrackWorker } from "./workers.js";
 const IN_THREAD_LIMIT = 4_000_000;
 
 /**
- * Models whose generation-0 fit is one pass over the data and whose cost per sampled value is a few
- * arithmetic operations: the only ones the main thread may prepare, and run when the run is small.
- */
-export function cheapModel(name: string): boolean {
-  return name === "gaussian" || name === "categorical";
-}
-
-/**
  * Whether a run is small enough to stay in this thread. This thread must stay free to answer a
  * signal within a second, so only models whose cost per value is a few arithmetic operations
  * (gaussian, categorical) qualify, and their cost counts what grows: accumulate's training sets
@@ -32,8 +24,8 @@ export function cheapModel(name: string): boolean {
  */
 export function staysInThread(p: Prepared): boolean {
   const { replicates, generations, sampleSize, regime } = p.config;
-  if (!cheapModel(p.model.name)) return false;
-  const categories = p.model.name === "categorical" ? (p.data0 as Float64Array).length : 0;
+  if (!p.model.cheap) return false;
+  const categories = p.footprint.countsOnly ? p.shape.categories : 0;
   const growth = regime === "accumulate" ? (generations + 1) / 2 : 1;
   return replicates * generations * (sampleSize * growth + categories) < IN_THREAD_LIMIT;
 }
@@ -57,7 +49,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   // the main thread stays free to draw progress and to act on a signal at once.
   if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
-  const workers = threadsThatFit(p.config, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
+  const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
 
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
   const chunkCount = Math.min(replicates, workers * 4);

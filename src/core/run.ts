@@ -5,6 +5,7 @@
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import { getModel } from "../models/index.js";
+import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
 import type { Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
@@ -30,7 +31,7 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
   if (!loaded) checkBeforeDraw(config, machine);
   const seed = loaded ?? loadSeed(model, config);
   const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
-  const { data: data0, heldOut } = model.seed(seed.input, provisional);
+  const { data: data0, heldOut } = model.seed(seed.input, modelOptions(model, provisional));
   const size0 = model.ops.size(data0);
   const resolved: ResolvedConfig = withDataHash(
     {
@@ -49,26 +50,31 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
       );
     }
   }
-  checkMemory(estimateMemory(resolved, dataShape(data0, size0, 0, 1)), machine);
-  const params0 = model.fit(data0, resolved);
-  const reference = model.reference(data0, params0, resolved, heldOut);
+  const options = modelOptions(model, resolved);
+  const firstShape = dataShape(data0, size0, 0, 1);
+  const footprint = model.footprint(options, firstShape.dims);
+  checkMemory(estimateMemory(resolved, footprint, firstShape), machine);
+  const params0 = model.fit(data0, options);
+  const reference = model.reference(data0, params0, options, heldOut);
   const source = seed.source;
   const freshReal =
     source !== null
-      ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), resolved, "fresh").data
+      ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), options, "fresh").data
       : (n: number, rng: Rng) => model.ops.resample(data0, n, rng);
-  const metricNames = model.metricNames(resolved, reference);
+  const metricNames = model.metricNames(options, reference);
   const shape = dataShape(data0, size0, model.extinctions?.categories(reference).length ?? 0, metricNames.length);
-  checkMemory(estimateMemory(resolved, shape), machine);
+  checkMemory(estimateMemory(resolved, footprint, shape), machine);
   const prepared: Prepared = {
     model,
     config: resolved,
+    options,
+    footprint,
     data0,
     params0,
     reference,
     metricNames,
     shape,
-    metrics0: model.measure(params0, data0, reference, resolved),
+    metrics0: model.measure(params0, data0, reference, options),
     freshReal,
     seed,
     machine,
@@ -92,12 +98,28 @@ function withDataHash(config: ResolvedConfig, sha256: string | null): ResolvedCo
 }
 
 /**
+ * What a model sees of the configuration: its own declared options (narrow and typed by the
+ * model), the sample size, the seed and how messages name the seed data.
+ */
+export function modelOptions(model: AnyModel, config: ResolvedConfig): RunContext {
+  const own: Record<string, unknown> = {};
+  for (const spec of model.options) own[spec.key] = (config as unknown as Record<string, unknown>)[spec.key];
+  const seedName = config.data !== null ? config.data : `--source ${config.source ?? model.defaultSource}`;
+  return { ...own, sampleSize: config.sampleSize, seed: config.seed, seedName };
+}
+
+/** The loop's settings, for a model's closed forms. */
+function loopSettings(config: ResolvedConfig): LoopSettings {
+  return { regime: config.regime, realFraction: config.realFraction, filterRecall: config.filterRecall, sampleSize: config.sampleSize };
+}
+
+/**
  * The number of metrics before any data exists: the numeric models name them from the
  * configuration (gmm also from the dimension); a model that needs its reference counts as one.
  */
-function metricCountBefore(model: ReturnType<typeof getModel>, config: ResolvedConfig, dims: number): number {
+function metricCountBefore(model: AnyModel, options: RunContext, dims: number): number {
   try {
-    return model.metricNames(config, { params: { dims } }).length;
+    return model.metricNames(options, { params: { dims } }).length;
   } catch {
     return 1;
   }
@@ -120,7 +142,9 @@ export function checkBeforeDraw(config: SimConfig, machine: MachineMemory | null
   const rows = config.seedSize ?? 100;
   const dims = model.input === "table" ? config.dims : 1;
   const provisional = { ...config, sampleSize: config.sampleSize ?? rows } as ResolvedConfig;
-  checkMemory(estimateMemory(provisional, { rows, dims, categories: 0, metrics: metricCountBefore(model, provisional, dims) }), machine);
+  const options = modelOptions(model, provisional);
+  const shape = { rows, dims, categories: 0, metrics: metricCountBefore(model, options, dims) };
+  checkMemory(estimateMemory(provisional, model.footprint(options, dims), shape), machine);
 }
 
 /** Builds the result document from replicate blocks covering 0…R−1. */
@@ -133,7 +157,7 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
     metricNames.forEach((name, m) => (metrics[name] = summarize(row[m]!)));
     const out: GenerationResult = { generation: g, metrics };
     if (config.theory && model.theory) {
-      const theory = model.theory(config, g, p.reference);
+      const theory = model.theory(p.options, loopSettings(config), g, p.reference);
       if (theory) out.theory = theory;
     }
     if (samples) out.sample = samples[g]!;

@@ -11,7 +11,8 @@
 import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { machineMemory } from "../machine.js";
-import { cheapModel, runParallel, staysInThread } from "./parallel.js";
+import { getModel } from "../models/index.js";
+import { runParallel, staysInThread } from "./parallel.js";
 import type { SimResult } from "./result.js";
 import { prepare } from "./run.js";
 import type { SeedResult } from "./seed.js";
@@ -48,7 +49,7 @@ export interface CoordinatorTask {
 
 /** Prepares a simulation from its config and seed data, in this thread only when the whole run is cheap. */
 export async function startSession(config: SimConfig, seed: SeedResult, jobs: number): Promise<Session> {
-  if (cheapModel(config.model)) {
+  if (getModel(config.model).cheap) {
     const { prepared, notes } = prepare(config, seed, machineMemory());
     if (staysInThread(prepared)) {
       return {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
-import { BUNDLED_CORPUS } from "../config/spec.js";
+import { isBundled } from "../config/spec.js";
 import { loadSeed, type SeedResult } from "../core/seed.js";
 import { UsageError } from "../errors.js";
 import type { AnyModel, SeedInput } from "../models/model.js";
@@ -22,8 +22,8 @@ import { readTable, type Table } from "./table.js";
  * file at that relative path in the working directory wins.
  */
 function seedFile(path: string): { path: string; name: string } {
-  if (path !== BUNDLED_CORPUS || existsSync(path)) return { path, name: inputName(path) };
-  return { path: fileURLToPath(new URL(`../../${BUNDLED_CORPUS}`, import.meta.url)), name: BUNDLED_CORPUS };
+  if (!isBundled(path) || existsSync(path)) return { path, name: inputName(path) };
+  return { path: fileURLToPath(new URL(`../../${path}`, import.meta.url)), name: path };
 }
 
 /**

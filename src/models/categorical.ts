@@ -3,15 +3,39 @@
  * smoothed), sample M draws as a vector of counts. Data are counts over the K categories of
  * generation 0 — never M separate draws — so every step is O(K): K = 10⁵ and M = 10⁷ stay fast.
  */
-import type { ResolvedConfig } from "../config/config.js";
-import { MAX_SIZE } from "../config/spec.js";
 import { InputError } from "../errors.js";
 import { AliasTable } from "../stats/alias.js";
 import { binomial, multinomialCounts } from "../stats/binomial.js";
 import type { Rng } from "../stats/rng.js";
 import { decodeInPlace, isNeutral } from "./decoding.js";
-import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
+import {
+  aliveFlags,
+  DISCRETE_METRICS,
+  DISCRETE_OPTIONS,
+  type DiscreteOptions,
+  type DiscreteReference,
+  discreteMetrics,
+  discreteReference,
+} from "./discrete.js";
 import type { DataOps, Metrics, Model, SeedInput } from "./model.js";
+import { MAX_SIZE, type OptionSpec } from "./option.js";
+
+export interface CategoricalOptions extends DiscreteOptions {
+  readonly smoothing: number;
+}
+
+const SMOOTHING_OPTION: OptionSpec<"smoothing"> = {
+  key: "smoothing",
+  flag: "smoothing",
+  type: "number",
+  arg: "L",
+  min: 0,
+  max: 1e6,
+  group: "model",
+  default: 0,
+  description: "add-L smoothing of fitted frequencies, which keeps every category alive",
+  describe: (l: number) => (l > 0 ? `smoothing ${l}` : null),
+};
 
 export interface CategoricalParams {
   /** Fitted probabilities pᵢ = (cᵢ + λ)/(N + Kλ) over the K categories of generation 0. */
@@ -37,12 +61,12 @@ function total(counts: Float64Array): number {
   return s;
 }
 
-function samplingWeights(params: CategoricalParams, config: ResolvedConfig): Float64Array {
+function samplingWeights(params: CategoricalParams, o: CategoricalOptions): Float64Array {
   if (params.weights === null) {
-    if (isNeutral(config)) params.weights = params.p;
+    if (isNeutral(o)) params.weights = params.p;
     else {
       const w = Float64Array.from(params.p);
-      decodeInPlace(w, config);
+      decodeInPlace(w, o);
       params.weights = w;
     }
   }
@@ -121,10 +145,17 @@ export const countOps: DataOps<Float64Array> = {
 /** How many draws --show-samples prints per generation. */
 const DESCRIBE_DRAWS = 8;
 
-export const categorical: Model<Float64Array, CategoricalParams, CategoricalReference> = {
+export const categorical: Model<Float64Array, CategoricalParams, CategoricalReference, CategoricalOptions> = {
   name: "categorical",
+  family: "discrete",
+  summary: "category frequencies (Wright–Fisher resampling), M draws as a vector of counts",
   defaultSource: "zipf(1.1,1000)",
   input: "labels",
+  options: [...DISCRETE_OPTIONS, SMOOTHING_OPTION],
+  defaults: { replicates: 100, seedSize: 1000 },
+  cheap: true,
+  // Counts, probabilities and an alias table per category; no rows.
+  footprint: () => ({ perRow: 0, perSeedRow: 0, perCategory: 48, countsOnly: true, onHeap: false }),
 
   seed(input: SeedInput) {
     if (input.kind !== "labels") throw new Error("categorical reads labels and counts");
@@ -144,9 +175,9 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
 
   metricNames: () => [...DISCRETE_METRICS],
 
-  fit(counts, config) {
+  fit(counts, o) {
     const k = counts.length;
-    const lambda = config.smoothing;
+    const lambda = o.smoothing;
     const denominator = total(counts) + k * lambda;
     if (!(denominator > 0)) throw new InputError("a generation's training set is empty; lower --filter-recall or raise --sample-size");
     const p = new Float64Array(k);
@@ -154,15 +185,15 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
     return { p, weights: null };
   },
 
-  sample(params, n, rng, config) {
-    const w = samplingWeights(params, config);
+  sample(params, n, rng, o) {
+    const w = samplingWeights(params, o);
     return multinomialCounts(rng, n, w, new Float64Array(w.length));
   },
 
-  reference(data0, params0, config) {
+  reference(data0, params0, o) {
     const labels = labelsOf.get(data0);
     if (!labels) throw new Error("categorical.reference: data0 did not come from categorical.seed");
-    const discrete = discreteReference(params0.p, config.tailFraction);
+    const discrete = discreteReference(params0.p, o.tailFraction);
     let squares = 0;
     for (let i = 0; i < params0.p.length; i++) squares += params0.p[i]! * params0.p[i]!;
     return { discrete, labels, gini0: 1 - squares };
@@ -172,20 +203,20 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
     return discreteMetrics(params.p, ref.discrete, {});
   },
 
-  theory(config, g, ref) {
+  theory(o, loop, g, ref) {
     // Wright–Fisher (ARCHITECTURE §4) needs pure resampling: replace, nothing filtered, no smoothing,
     // no decoding distortion. Then E[pᵢ,g] = pᵢ,0 — the mass of any fixed set, R included, is a
     // martingale — and E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g.
-    if (config.regime !== "replace" || config.filterRecall > 0 || config.smoothing > 0 || !isNeutral(config)) return undefined;
+    if (loop.regime !== "replace" || loop.filterRecall > 0 || o.smoothing > 0 || !isNeutral(o)) return undefined;
     return {
-      gini_simpson: ref.gini0 * (1 - 1 / config.sampleSize) ** g,
+      gini_simpson: ref.gini0 * (1 - 1 / loop.sampleSize) ** g,
       tail_mass: ref.discrete.tailMass0,
       tail_loss: 0,
     };
   },
 
-  describe(params, rng, ref, config) {
-    const table = new AliasTable(samplingWeights(params, config));
+  describe(params, rng, ref, o) {
+    const table = new AliasTable(samplingWeights(params, o));
     const draws: string[] = [];
     for (let i = 0; i < DESCRIBE_DRAWS; i++) draws.push(ref.labels[table.sample(rng)]!);
     return draws.join(", ");

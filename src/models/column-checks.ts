@@ -3,16 +3,10 @@
  * must be a normal double, no column may be constant, none a linear combination of the others.
  * Each failure is an InputError naming the column and where the data came from.
  */
-import type { SimConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
 import { choleskyFailure } from "../stats/cholesky.js";
 import { MIN_NORMAL, short } from "../stats/limits.js";
 import { type Rows, rowMean } from "./rows.js";
-
-/** Where the seed data came from, for error messages: the file, or the source. */
-export function seedLabel(config: SimConfig): string {
-  return config.data !== null ? config.data : `--source ${config.source}`;
-}
 
 /**
  * Each column's variance must be a normal finite double for a covariance (and its Cholesky

@@ -1,9 +1,73 @@
 /** Closed forms shared by the continuous models (ARCHITECTURE §3–4). */
-import type { Estimator, Regime } from "../config/spec.js";
+
 import { chiSquareSfInverse } from "../stats/chi-square.js";
 import { MIN_NORMAL, ratioOfSquares } from "../stats/limits.js";
 import { normalCdf, normalPdf, normalSf } from "../stats/normal.js";
 import { logGamma } from "../stats/special.js";
+import type { Regime } from "./model.js";
+import type { OptionSpec } from "./option.js";
+
+export const ESTIMATORS = ["mle", "unbiased"] as const;
+export type Estimator = (typeof ESTIMATORS)[number];
+
+/** Options every continuous model takes (gaussian, mvn, gmm). */
+export interface ContinuousOptions {
+  readonly truncate: number | null;
+  readonly tailK: number[];
+}
+
+export const CONTINUOUS_OPTIONS: readonly OptionSpec<keyof ContinuousOptions>[] = [
+  {
+    key: "truncate",
+    flag: "truncate",
+    type: "number",
+    arg: "K",
+    above: 0,
+    max: 100,
+    group: "sampling",
+    default: null,
+    description: "reject draws outside mu +/- K sigma (mvn, gmm: the Mahalanobis radius holding the same mass)",
+    describe: (k: number | null) => (k === null ? null : `truncate ±${k}σ`),
+  },
+  {
+    key: "tailK",
+    flag: "tail-k",
+    type: "numberList",
+    arg: "LIST",
+    above: 0,
+    max: 50,
+    group: "metrics",
+    default: [2, 3],
+    description: "tails at these multiples of the original sigma",
+  },
+];
+
+/** The variance estimator of the Gaussian models (gmm's EM is maximum likelihood throughout: no standard per-component correction). */
+export const ESTIMATOR_OPTION: OptionSpec<"estimator"> = {
+  key: "estimator",
+  flag: "estimator",
+  type: "enum",
+  arg: "E",
+  choices: ESTIMATORS,
+  group: "model",
+  default: "mle",
+  description: "variance estimator: mle divides by n, unbiased by n-1",
+  describe: (e: Estimator) => `estimator ${e}`,
+};
+
+/** The number of columns a built-in source draws, for the models that read a table (mvn, gmm). */
+export const DIMS_OPTION: OptionSpec<"dims"> = {
+  key: "dims",
+  flag: "dims",
+  type: "int",
+  arg: "D",
+  min: 1,
+  max: 100,
+  group: "model",
+  default: 2,
+  description: "dimensions of a built-in --source",
+  sourceOnly: "with --data the dimensions are the chosen columns",
+};
 
 /** The suffix of a tail metric: k = 2 → "2", k = 2.5 → "2p5" (names must be expression identifiers). */
 export function tailSuffix(k: number): string {

@@ -6,6 +6,65 @@
  * order; a category that dies keeps its slot with probability 0.
  */
 import type { Metrics } from "./model.js";
+import { MAX_SIZE, type OptionSpec } from "./option.js";
+
+/** Options every discrete model takes (categorical, ngram): the decoding distortions and the rare set. */
+export interface DiscreteOptions {
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
+  readonly tailFraction: number;
+}
+
+export const DISCRETE_OPTIONS: readonly OptionSpec<keyof DiscreteOptions>[] = [
+  {
+    key: "temperature",
+    flag: "temperature",
+    type: "number",
+    arg: "T",
+    above: 0,
+    max: 100,
+    group: "sampling",
+    default: 1,
+    description: "sample from p^(1/T), renormalised",
+    describe: (t: number) => (t === 1 ? null : `T=${t}`),
+  },
+  {
+    key: "topK",
+    flag: "top-k",
+    type: "int",
+    arg: "K",
+    min: 0,
+    max: MAX_SIZE,
+    group: "sampling",
+    default: 0,
+    description: "keep only the K most likely categories/tokens, 0 = all",
+    describe: (k: number) => (k > 0 ? `top-k ${k}` : null),
+  },
+  {
+    key: "topP",
+    flag: "top-p",
+    type: "number",
+    arg: "P",
+    above: 0,
+    max: 1,
+    group: "sampling",
+    default: 1,
+    description: "keep the smallest set of most likely outcomes with mass >= P",
+    describe: (p: number) => (p < 1 ? `top-p ${p}` : null),
+  },
+  {
+    key: "tailFraction",
+    flag: "tail-fraction",
+    type: "number",
+    arg: "F",
+    above: 0,
+    below: 1,
+    group: "metrics",
+    default: 0.1,
+    description: "the rare set holds this share of generation 0's mass",
+  },
+];
 
 /** The discrete metric names, in output order. */
 export const DISCRETE_METRICS = [

@@ -2,7 +2,6 @@
  * The 1-D Gaussian: fit mean and variance (MLE or unbiased), sample by ziggurat.
  * Every metric but the optional sample quantiles is a closed form of θg = (μg, σg) against θ0.
  */
-import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
 import { mean, standardDeviation } from "../stats/moments.js";
@@ -11,9 +10,40 @@ import { quantilesInPlace } from "../stats/quantiles.js";
 import type { Rng } from "../stats/rng.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
-import { expectedVarRatio, gaussianKl, gaussianW2, type TailNames, tailMetricNames, tailNames, truncationFactor } from "./continuous.js";
+import {
+  CONTINUOUS_OPTIONS,
+  type ContinuousOptions,
+  ESTIMATOR_OPTION,
+  type Estimator,
+  expectedVarRatio,
+  gaussianKl,
+  gaussianW2,
+  type TailNames,
+  tailMetricNames,
+  tailNames,
+  truncationFactor,
+} from "./continuous.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
+import type { OptionSpec } from "./option.js";
 import { sampleOps } from "./rows.js";
+
+export interface GaussianOptions extends ContinuousOptions {
+  readonly estimator: Estimator;
+  readonly quantiles: number[];
+}
+
+const QUANTILES_OPTION: OptionSpec<"quantiles"> = {
+  key: "quantiles",
+  flag: "quantiles",
+  type: "numberList",
+  emptyList: true,
+  arg: "LIST",
+  min: 0,
+  max: 1,
+  group: "metrics",
+  default: [],
+  description: "also report these sample quantiles, standardised by generation 0 (e.g. 0.01,0.5,0.99)",
+};
 
 export interface GaussianParams {
   readonly mu: number;
@@ -34,9 +64,9 @@ export function quantileMetricName(p: number): string {
   return `quantile_${String(p).replace(".", "p")}`;
 }
 
-function fitGaussian(x: Float64Array, config: ResolvedConfig): GaussianParams {
+function fitGaussian(x: Float64Array, o: GaussianOptions): GaussianParams {
   const mu = mean(x);
-  return { mu, sigma: standardDeviation(x, mu, config.estimator === "unbiased" ? 1 : 0) };
+  return { mu, sigma: standardDeviation(x, mu, o.estimator === "unbiased" ? 1 : 0) };
 }
 
 /**
@@ -67,12 +97,18 @@ function checkSpread(x: Float64Array, name: string): void {
   }
 }
 
-export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = {
+export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, GaussianOptions> = {
   name: "gaussian",
+  family: "continuous",
+  summary: "1-D Gaussian: mean and variance (MLE or unbiased), sampled by ziggurat",
   defaultSource: "normal(0,1)",
   input: "numbers",
+  options: [ESTIMATOR_OPTION, ...CONTINUOUS_OPTIONS, QUANTILES_OPTION],
+  cheap: true,
+  // One double per value, and a copy for the selection of --quantiles.
+  footprint: (o) => ({ perRow: 8 + (o.quantiles.length > 0 ? 8 : 0), perSeedRow: 8, perCategory: 0, countsOnly: false, onHeap: false }),
 
-  seed(input: SeedInput, _config, purpose = "generation0") {
+  seed(input: SeedInput, _o, purpose = "generation0") {
     if (input.kind !== "numbers") throw new Error("gaussian reads a column of numbers");
     const x = input.values;
     // The fresh regime's real part may be a single draw; only the seed data must support a fit.
@@ -82,33 +118,23 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
     return { data: x };
   },
 
-  metricNames(config) {
-    return [
-      "mean",
-      "std",
-      "var_ratio",
-      "log_var_ratio",
-      "mean_drift",
-      "w2",
-      "kl",
-      ...tailMetricNames(config.tailK),
-      ...config.quantiles.map(quantileMetricName),
-    ];
+  metricNames(o) {
+    return ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "w2", "kl", ...tailMetricNames(o.tailK), ...o.quantiles.map(quantileMetricName)];
   },
 
   fit: fitGaussian,
 
-  sample({ mu, sigma }, n, rng: Rng, config) {
+  sample({ mu, sigma }, n, rng: Rng, o) {
     const out = new Float64Array(n);
-    return config.truncate === null ? fillNormal(out, rng, mu, sigma) : fillTruncatedNormal(out, rng, mu, sigma, config.truncate);
+    return o.truncate === null ? fillNormal(out, rng, mu, sigma) : fillTruncatedNormal(out, rng, mu, sigma, o.truncate);
   },
 
-  reference({ length }, p0, config) {
-    const centered0 = Float64Array.from(config.tailK, (k) => normalTwoSidedTail(p0.mu, k * p0.sigma, p0.mu, p0.sigma));
-    return { ...p0, n0: length, centered0, tails: tailNames(config.tailK), scratch: { buffer: new Float64Array(config.quantiles.length > 0 ? length : 0) } };
+  reference({ length }, p0, o) {
+    const centered0 = Float64Array.from(o.tailK, (k) => normalTwoSidedTail(p0.mu, k * p0.sigma, p0.mu, p0.sigma));
+    return { ...p0, n0: length, centered0, tails: tailNames(o.tailK), scratch: { buffer: new Float64Array(o.quantiles.length > 0 ? length : 0) } };
   },
 
-  measure({ mu, sigma }, train, ref, config): Metrics {
+  measure({ mu, sigma }, train, ref, o): Metrics {
     const m: Metrics = {
       mean: mu,
       std: sigma,
@@ -118,34 +144,34 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference> = 
       w2: gaussianW2(mu, sigma, ref.mu, ref.sigma),
       kl: gaussianKl(mu, sigma, ref.mu, ref.sigma),
     };
-    config.tailK.forEach((k, i) => {
+    o.tailK.forEach((k, i) => {
       const centered = normalTwoSidedTail(mu, k * ref.sigma, mu, sigma);
       const names = ref.tails[i]!;
       m[names.mass] = normalTwoSidedTail(ref.mu, k * ref.sigma, mu, sigma);
       m[names.centered] = centered;
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });
-    if (config.quantiles.length > 0) {
+    if (o.quantiles.length > 0) {
       // Selection reorders its input, so the training sample is copied into a reused buffer first.
       if (ref.scratch.buffer.length < train.length) ref.scratch.buffer = new Float64Array(train.length);
       const buf = ref.scratch.buffer;
       buf.set(train);
-      const q = quantilesInPlace(buf, config.quantiles, train.length);
-      config.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
+      const q = quantilesInPlace(buf, o.quantiles, train.length);
+      o.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
     }
     return m;
   },
 
-  theory(config, g, ref) {
+  theory(o, loop, g, ref) {
     // ARCHITECTURE §4 holds for replace and accumulate with every sample kept; elsewhere no closed form is claimed.
-    const M = config.sampleSize;
-    const v = config.truncate === null ? 1 : truncationFactor(config.truncate);
-    const varRatio = expectedVarRatio(config.regime, config.estimator, config.filterRecall, M, ref.n0, g, v);
+    const M = loop.sampleSize;
+    const v = o.truncate === null ? 1 : truncationFactor(o.truncate);
+    const varRatio = expectedVarRatio(loop.regime, o.estimator, loop.filterRecall, M, ref.n0, g, v);
     if (varRatio === undefined) return undefined;
     const out: Metrics = { var_ratio: varRatio };
     // E[log σg²] is known for replace without truncation only.
-    if (config.regime === "replace" && config.truncate === null) {
-      const c = config.estimator === "mle" ? M : M - 1;
+    if (loop.regime === "replace" && o.truncate === null) {
+      const c = o.estimator === "mle" ? M : M - 1;
       out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c));
     }
     return out;

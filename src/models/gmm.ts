@@ -21,7 +21,6 @@
  * The metric set depends on the data's dimension, known from the generation-0 reference: 1-D data
  * (--dims 1, or a file with one numeric column or one --column) adds mean, std and w2.
  */
-import type { ResolvedConfig } from "../config/config.js";
 import { InputError, UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
@@ -32,10 +31,11 @@ import { normalCdf } from "../stats/normal.js";
 import { gaussHermite, sphereDirections } from "../stats/quadrature.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { fillNormal } from "../stats/ziggurat.js";
-import { checkColumnRange, checkCovariance, seedLabel } from "./column-checks.js";
-import { radiusFor, type TailNames, tailMetricNames, tailNames } from "./continuous.js";
+import { checkColumnRange, checkCovariance } from "./column-checks.js";
+import { CONTINUOUS_OPTIONS, type ContinuousOptions, DIMS_OPTION, radiusFor, type TailNames, tailMetricNames, tailNames } from "./continuous.js";
 import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } from "./em.js";
-import type { Metrics, Model } from "./model.js";
+import type { Metrics, Model, RunContext } from "./model.js";
+import type { OptionSpec } from "./option.js";
 import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 
 export interface GmmParams extends Mixture {
@@ -85,19 +85,19 @@ function countModes(p: Mixture): number {
  * from the master seed, the data size and an FNV-1a hash of the first values' bits. Equal data give
  * equal fits, in any worker; different generations give unrelated starts.
  */
-function emStream(config: ResolvedConfig, x: Float64Array): Rng {
+function emStream(run: RunContext, x: Float64Array): Rng {
   const bits = new Uint32Array(new Float64Array(x.subarray(0, 16)).buffer);
   let h = 0x811c9dc5;
   for (let i = 0; i < bits.length; i++) {
     h ^= bits[i]!;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return new Rng(deriveSeed(config.seed, "em", x.length, h));
+  return new Rng(deriveSeed(run.seed, "em", x.length, h));
 }
 
-function fitGmm(data: Rows, config: ResolvedConfig): GmmParams {
+function fitGmm(data: Rows, o: GmmOptions & RunContext): GmmParams {
   const d = data.dims;
-  const mix = selectMixture(data.values, d, config.components, emStream(config, data.values));
+  const mix = selectMixture(data.values, d, o.components, emStream(o, data.values));
   const mean = new Float64Array(d);
   const cov = new Float64Array(d * d);
   mixtureMoments(mix, mean, cov);
@@ -235,21 +235,47 @@ function mixtureTail(p: GmmParams, ref: GmmReference, centre: Float64Array, i: n
   return Math.min(1, s);
 }
 
-export const gmm: Model<Rows, GmmParams, GmmReference> = {
+export interface GmmOptions extends ContinuousOptions {
+  readonly components: number;
+  readonly dims: number;
+}
+
+const COMPONENTS_OPTION: OptionSpec<"components"> = {
+  key: "components",
+  flag: "components",
+  type: "int",
+  arg: "K",
+  min: 1,
+  max: 100,
+  group: "model",
+  default: 2,
+  description: "at most K components; each generation keeps the k <= K with the best BIC",
+  describe: (k: number) => `≤${k} component${k === 1 ? "" : "s"}`,
+};
+
+export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
   name: "gmm",
+  family: "continuous",
+  summary: "Gaussian mixture of at most K components by EM, K chosen by BIC each generation",
   defaultSource: "mixture(0.5*normal(-2,1),0.5*normal(2,1))",
   input: "table",
+  options: [COMPONENTS_OPTION, DIMS_OPTION, ...CONTINUOUS_OPTIONS],
+  // Its default source is a 1-D bimodal mixture.
+  defaults: { replicates: 50, seedSize: 500, dims: 1 },
+  cheap: false,
+  // A row, EM's responsibilities (one per component) and k-means++ distances.
+  footprint: (o, d) => ({ perRow: 8 * d + 8 * o.components + 8, perSeedRow: 8 * d, perCategory: 0, countsOnly: false, onHeap: false }),
 
-  seed(input, config, purpose = "generation0") {
+  seed(input, o, purpose = "generation0") {
     // Most checks of the data wait for reference(): seed() also shapes the fresh regime's small draws.
     // The range check cannot wait: generation 0 is fitted before reference() runs.
     const data = tableRows(input, "gmm");
-    if (purpose === "generation0") checkColumnRange(data, "gmm", seedLabel(config));
+    if (purpose === "generation0") checkColumnRange(data, "gmm", o.seedName);
     return { data };
   },
 
-  metricNames(config, reference) {
-    const tails = tailMetricNames(config.tailK);
+  metricNames(o, reference) {
+    const tails = tailMetricNames(o.tailK);
     // The reference knows the data's dimension; a one-column file is 1-D with or without --column.
     return reference.params.dims === 1
       ? ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "w2", "kl", ...tails, "modes"]
@@ -258,11 +284,11 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
 
   fit: fitGmm,
 
-  sample(p, n, rng, config) {
+  sample(p, n, rng, o) {
     const d = p.dims;
     const out = new Float64Array(n * d);
     const counts = multinomialCounts(rng, n, p.weights, new Float64Array(p.k));
-    const radius = config.truncate === null ? Infinity : radiusFor(config.truncate, d);
+    const radius = o.truncate === null ? Infinity : radiusFor(o.truncate, d);
     let at = 0;
     for (let c = 0; c < p.k; c++) {
       const m = counts[c]!;
@@ -272,33 +298,31 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
     return { dims: d, values: out };
   },
 
-  reference(data0, p0, config) {
+  reference(data0, p0, o) {
     const d = data0.dims;
     const n0 = data0.values.length / d;
-    const K = config.components;
+    const K = o.components;
     if (n0 < K) {
-      throw new InputError(`${seedLabel(config)}: ${n0} row(s) but --components is ${K}: fewer points than components; lower --components or give more data`);
+      throw new InputError(`${o.seedName}: ${n0} row(s) but --components is ${K}: fewer points than components; lower --components or give more data`);
     }
     const mean = rowMean(data0, new Float64Array(d));
-    checkCovariance(rowCovariance(data0, mean, n0, new Float64Array(d * d)), mean, d, data0.names ?? [], "gmm", seedLabel(config));
+    checkCovariance(rowCovariance(data0, mean, n0, new Float64Array(d * d)), mean, d, data0.names ?? [], "gmm", o.seedName);
     if (n0 < K * (d + 1)) {
       throw new InputError(
-        `${seedLabel(config)}: ${n0} row(s); --components ${K} in ${d} dimension(s) needs at least ${K * (d + 1)} (K·(d+1)); lower --components or give more data`,
+        `${o.seedName}: ${n0} row(s); --components ${K} in ${d} dimension(s) needs at least ${K * (d + 1)} (K·(d+1)); lower --components or give more data`,
       );
     }
-    if (config.sampleSize < K * (d + 1)) {
-      throw new UsageError(
-        `--sample-size ${config.sampleSize} is below K·(d+1) = ${K * (d + 1)}: too few samples to refit ${K} components; raise --sample-size`,
-      );
+    if (o.sampleSize < K * (d + 1)) {
+      throw new UsageError(`--sample-size ${o.sampleSize} is below K·(d+1) = ${K * (d + 1)}: too few samples to refit ${K} components; raise --sample-size`);
     }
     const { nodes, weights } = cubature(d);
     const ref: GmmReference = {
       params: p0,
       n0,
       trace: trace(p0.cov, d),
-      tails: tailNames(config.tailK),
-      radius2: Float64Array.from(config.tailK, (k) => radiusFor(k, d) ** 2),
-      centered0: new Float64Array(config.tailK.length),
+      tails: tailNames(o.tailK),
+      radius2: Float64Array.from(o.tailK, (k) => radiusFor(k, d) ** 2),
+      centered0: new Float64Array(o.tailK.length),
       directions: sphereDirections(d),
       nodes,
       weights,
@@ -312,11 +336,11 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
         logp: new Float64Array(K),
       },
     };
-    config.tailK.forEach((_, i) => (ref.centered0[i] = mixtureTail(p0, ref, p0.mean, i)));
+    o.tailK.forEach((_, i) => (ref.centered0[i] = mixtureTail(p0, ref, p0.mean, i)));
     return ref;
   },
 
-  measure(p, _train, ref, config): Metrics {
+  measure(p, _train, ref, o): Metrics {
     const d = p.dims;
     const p0 = ref.params;
     const { c } = ref.scratch;
@@ -341,7 +365,7 @@ export const gmm: Model<Rows, GmmParams, GmmReference> = {
       for (let a = 0; a < d; a++) s += c[a]! * c[a]!;
       m.mean_drift = Math.sqrt(s);
     }
-    config.tailK.forEach((_, i) => {
+    o.tailK.forEach((_, i) => {
       const names = ref.tails[i]!;
       const centered = mixtureTail(p, ref, p.mean, i);
       m[names.mass] = mixtureTail(p, ref, p0.mean, i);

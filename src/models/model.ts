@@ -1,6 +1,5 @@
-import type { ResolvedConfig } from "../config/config.js";
-import type { ModelName } from "../config/spec.js";
 import type { Rng } from "../stats/rng.js";
+import type { OptionSpec } from "./option.js";
 
 /** One value per metric name, for one generation of one replicate. */
 export type Metrics = Record<string, number>;
@@ -43,37 +42,101 @@ export interface Extinctions<P, R> {
   alive(params: P, reference: R): ArrayLike<number | boolean>;
 }
 
+export const REGIMES = ["replace", "accumulate", "mix", "fresh"] as const;
+export type Regime = (typeof REGIMES)[number];
+
+/** What every model may read of the run besides its own options. */
+export interface RunContext {
+  /** M: values drawn per generation. */
+  readonly sampleSize: number;
+  /** The master seed, for streams a model derives itself (gmm's EM restarts). */
+  readonly seed: string;
+  /** How messages name the seed data: the --data file, or "--source SPEC". */
+  readonly seedName: string;
+}
+
+/** The loop's settings, for closed forms that depend on how training sets are built. */
+export interface LoopSettings {
+  readonly regime: Regime;
+  readonly realFraction: number;
+  readonly filterRecall: number;
+  /** M: values drawn per generation. */
+  readonly sampleSize: number;
+}
+
 /**
- * A model family: fit / sample / measure / theory. Models know nothing of regimes, the CLI or
- * the terminal; the loop in loop.ts drives them.
- * D = training data, P = fitted parameters, R = the generation-0 reference every metric compares with.
+ * What one thread holds per run, for the memory estimate made before anything large is
+ * allocated (src/core/memory.ts). An upper bound, in bytes.
  */
-export interface Model<D, P, R> {
-  readonly name: ModelName;
-  /** The built-in seed generator used when neither --data nor --source is given. */
-  readonly defaultSource: string | null;
+export interface Footprint {
+  /** Per observation of training data (a value, a row, a token), fit scratch included. */
+  readonly perRow: number;
+  /** Per observation of the seed data as stored (0 when the data is a count vector). */
+  readonly perSeedRow: number;
+  /** Per category or vocabulary entry, whatever the rows (count vectors, alias tables). */
+  readonly perCategory: number;
+  /** The seed data is a vector of counts over categories, not rows. */
+  readonly countsOnly: boolean;
+  /** Training data lives on the JavaScript heap (objects, strings), not in typed arrays. */
+  readonly onHeap: boolean;
+}
+
+/**
+ * A model family, declared in one module: its name, what it reads, the options it takes, and
+ * fit / sample / measure / theory. Models know nothing of regimes, the CLI or the terminal; the
+ * loop in src/core/loop.ts drives them, and config, --help, validation and run descriptions derive
+ * from these declarations (ARCHITECTURE §2).
+ *
+ * D = training data, P = fitted parameters, R = the generation-0 reference every metric compares
+ * with, O = the model's own options (each declared in `options`), which every method receives
+ * together with the RunContext.
+ */
+export interface Model<D, P, R, O extends object = object> {
+  readonly name: string;
+  readonly family: "continuous" | "discrete";
+  /** One line for --help's list of models. */
+  readonly summary: string;
   /** The shape of seed input this model reads (see SeedInput). */
   readonly input: SeedInput["kind"];
+  /** The built-in seed generator used when neither --data nor --source is given; null: none (give --data). */
+  readonly defaultSource: string | null;
+  /** The file read when neither --data nor --source is given (ngram's bundled corpus), relative to the package. */
+  readonly defaultData?: string;
+  /** The options this model takes beyond every run's, in --help and document order. */
+  readonly options: readonly OptionSpec<keyof O & string>[];
+  /** Defaults that differ for this model: of every run's options (replicates, seedSize) or of its own. */
+  readonly defaults?: Readonly<Record<string, unknown>>;
+  /**
+   * Whether generation 0 and small runs are cheap enough for the calling thread, which must stay
+   * free to answer a signal: a fit in one pass and a few operations per sampled value.
+   */
+  readonly cheap: boolean;
+  /** What a thread holds, for the memory estimate; `dims` is the data's number of columns. */
+  footprint(o: O, dims: number): Footprint;
   /**
    * Shapes seed input into training data; `heldOut` is data never trained on (ngram's holdout).
    * `purpose` is "fresh" when the input is the fresh regime's new real data for one generation
    * (possibly tiny), which must not be held to the seed data's checks.
    */
-  seed(input: SeedInput, config: ResolvedConfig, purpose?: "generation0" | "fresh"): { data: D; heldOut?: D };
-  /** Metric names reported for this configuration and generation-0 reference, in output order. */
-  metricNames(config: ResolvedConfig, reference: R): string[];
-  fit(data: D, config: ResolvedConfig): P;
-  sample(params: P, n: number, rng: Rng, config: ResolvedConfig): D;
-  reference(data0: D, params0: P, config: ResolvedConfig, heldOut: D | undefined): R;
+  seed(input: SeedInput, o: O & RunContext, purpose?: "generation0" | "fresh"): { data: D; heldOut?: D };
+  /** Metric names reported for these options and generation-0 reference, in output order. */
+  metricNames(o: O & RunContext, reference: R): string[];
+  fit(data: D, o: O & RunContext): P;
+  sample(params: P, n: number, rng: Rng, o: O & RunContext): D;
+  reference(data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
   /** Metrics of generation g: its parameters and the data they were fitted to, against generation 0. */
-  measure(params: P, train: D, reference: R, config: ResolvedConfig): Metrics;
+  measure(params: P, train: D, reference: R, o: O & RunContext): Metrics;
   /** Closed-form expectations at generation g (ARCHITECTURE §4), or undefined where none exists. */
-  theory?(config: ResolvedConfig, generation: number, reference: R): Metrics | undefined;
+  theory?(o: O & RunContext, loop: LoopSettings, generation: number, reference: R): Metrics | undefined;
   /** A short human-readable sample of generation g's output (shown by --show-samples). */
-  describe?(params: P, rng: Rng, reference: R, config: ResolvedConfig): string;
+  describe?(params: P, rng: Rng, reference: R, o: O & RunContext): string;
   readonly extinctions?: Extinctions<P, R>;
   readonly ops: DataOps<D>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: models are heterogeneous in D, P and R; the loop treats them uniformly.
-export type AnyModel = Model<any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: models are heterogeneous in D, P, R and O; the loop treats them uniformly.
+export type AnyModel = Model<any, any, any, any>;
+
+/** The options object a model declares (O of Model<D, P, R, O>). */
+// biome-ignore lint/suspicious/noExplicitAny: matches any D, P and R.
+export type OptionsOf<M> = M extends Model<any, any, any, infer O> ? O : never;

@@ -10,7 +10,6 @@
  * covariance and sampling by Cholesky are affine-equivariant, so var_ratio's and w2's scale aside,
  * every metric (gen_var_ratio, mean_drift, kl, tails) has the same distribution for any Σ0.
  */
-import type { ResolvedConfig } from "../config/config.js";
 import { InputError, UsageError } from "../errors.js";
 import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
 import { gaussianBallTail } from "../stats/gaussian-ball-tail.js";
@@ -18,10 +17,27 @@ import { fillGaussianRows } from "../stats/gaussian-rows.js";
 import { frobeniusSquared, symmetricEigen, trace } from "../stats/linalg.js";
 import { sphereDirections } from "../stats/quadrature.js";
 import { digamma } from "../stats/special.js";
-import { checkColumnRange, checkCovariance, seedLabel } from "./column-checks.js";
-import { expectedVarRatio, radiusFor, type TailNames, tailMetricNames, tailNames, truncationFactorDims } from "./continuous.js";
+import { checkColumnRange, checkCovariance } from "./column-checks.js";
+import {
+  CONTINUOUS_OPTIONS,
+  type ContinuousOptions,
+  DIMS_OPTION,
+  ESTIMATOR_OPTION,
+  type Estimator,
+  expectedVarRatio,
+  radiusFor,
+  type TailNames,
+  tailMetricNames,
+  tailNames,
+  truncationFactorDims,
+} from "./continuous.js";
 import type { Metrics, Model } from "./model.js";
 import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
+
+export interface MvnOptions extends ContinuousOptions {
+  readonly estimator: Estimator;
+  readonly dims: number;
+}
 
 export interface MvnParams {
   readonly dims: number;
@@ -55,11 +71,11 @@ interface MvnScratch {
   readonly eig: Float64Array;
 }
 
-function fitMvn(data: Rows, config: ResolvedConfig): MvnParams {
+function fitMvn(data: Rows, o: MvnOptions): MvnParams {
   const d = data.dims;
   const n = data.values.length / d;
   const mu = rowMean(data, new Float64Array(d));
-  const divisor = config.estimator === "unbiased" && n > 1 ? n - 1 : n;
+  const divisor = o.estimator === "unbiased" && n > 1 ? n - 1 : n;
   const cov = rowCovariance(data, mu, divisor, new Float64Array(d * d));
   const chol = regularizedCholesky(cov, d, new Float64Array(d * d));
   return { dims: d, mu, cov, chol, logDet: logDetCholesky(chol, d) };
@@ -106,46 +122,49 @@ function buresW2(p: MvnParams, ref: MvnReference, diff2: number): number {
   return Math.sqrt(diff2 + (bures > 1e-12 * traces ? bures : 0));
 }
 
-export const mvn: Model<Rows, MvnParams, MvnReference> = {
+export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
   name: "mvn",
+  family: "continuous",
+  summary: "multivariate Gaussian on d columns: mean vector and covariance, sampled by Cholesky",
   defaultSource: "normal(0,1)",
   input: "table",
+  options: [ESTIMATOR_OPTION, DIMS_OPTION, ...CONTINUOUS_OPTIONS],
+  cheap: false,
+  footprint: (_o, d) => ({ perRow: 8 * d, perSeedRow: 8 * d, perCategory: 0, countsOnly: false, onHeap: false }),
 
-  seed(input, config, purpose = "generation0") {
+  seed(input, o, purpose = "generation0") {
     // Most checks of the data wait for reference(): seed() also shapes the fresh regime's small draws.
     // The range check cannot wait: generation 0 is fitted before reference() runs.
     const data = tableRows(input, "mvn");
-    if (purpose === "generation0") checkColumnRange(data, "mvn", seedLabel(config));
+    if (purpose === "generation0") checkColumnRange(data, "mvn", o.seedName);
     return { data };
   },
 
-  metricNames(config) {
-    return ["var_ratio", "log_var_ratio", "gen_var_ratio", "log_gen_var_ratio", "mean_drift", "w2", "kl", ...tailMetricNames(config.tailK)];
+  metricNames(o) {
+    return ["var_ratio", "log_var_ratio", "gen_var_ratio", "log_gen_var_ratio", "mean_drift", "w2", "kl", ...tailMetricNames(o.tailK)];
   },
 
   fit: fitMvn,
 
-  sample(p, n, rng, config) {
+  sample(p, n, rng, o) {
     const d = p.dims;
     const out = new Float64Array(n * d);
-    const radius = config.truncate === null ? Infinity : radiusFor(config.truncate, d);
+    const radius = o.truncate === null ? Infinity : radiusFor(o.truncate, d);
     fillGaussianRows(out, 0, n, p.mu, p.chol, d, radius, rng);
     return { dims: d, values: out };
   },
 
-  reference(data0, p0, config) {
+  reference(data0, p0, o) {
     const d = data0.dims;
     const n0 = data0.values.length / d;
     const names = data0.names ?? [];
     if (n0 < d + 1) {
-      throw new InputError(
-        `${seedLabel(config)}: ${n0} row(s) of ${d} column(s); --model mvn needs at least ${d + 1} (d + 1) rows — give more data or fewer columns`,
-      );
+      throw new InputError(`${o.seedName}: ${n0} row(s) of ${d} column(s); --model mvn needs at least ${d + 1} (d + 1) rows — give more data or fewer columns`);
     }
     const raw = rowCovariance(data0, p0.mu, n0, new Float64Array(d * d));
-    checkCovariance(raw, p0.mu, d, names, "mvn", seedLabel(config));
-    if (config.sampleSize < d + 1) {
-      throw new UsageError(`--sample-size ${config.sampleSize} is below d + 1 = ${d + 1}: every fitted covariance would be singular; raise --sample-size`);
+    checkCovariance(raw, p0.mu, d, names, "mvn", o.seedName);
+    if (o.sampleSize < d + 1) {
+      throw new UsageError(`--sample-size ${o.sampleSize} is below d + 1 = ${d + 1}: every fitted covariance would be singular; raise --sample-size`);
     }
     const scratch: MvnScratch = {
       c: new Float64Array(d),
@@ -156,23 +175,23 @@ export const mvn: Model<Rows, MvnParams, MvnReference> = {
       gram: new Float64Array(d * d),
       eig: new Float64Array(d),
     };
-    const radius2 = Float64Array.from(config.tailK, (k) => radiusFor(k, d) ** 2);
+    const radius2 = Float64Array.from(o.tailK, (k) => radiusFor(k, d) ** 2);
     const ref: MvnReference = {
       ...p0,
       n0,
       trace: trace(p0.cov, d),
-      tails: tailNames(config.tailK),
+      tails: tailNames(o.tailK),
       radius2,
-      centered0: new Float64Array(config.tailK.length),
+      centered0: new Float64Array(o.tailK.length),
       directions: sphereDirections(d),
       scratch,
     };
     solveLowerMatrix(p0.chol, d, p0.chol, scratch.white);
-    config.tailK.forEach((_, i) => (ref.centered0[i] = tailMass(ref, scratch.zero, scratch.white, i)));
+    o.tailK.forEach((_, i) => (ref.centered0[i] = tailMass(ref, scratch.zero, scratch.white, i)));
     return ref;
   },
 
-  measure(p, _train, ref, config): Metrics {
+  measure(p, _train, ref, o): Metrics {
     const d = p.dims;
     const { c, zero, white } = ref.scratch;
     let diff2 = 0;
@@ -196,7 +215,7 @@ export const mvn: Model<Rows, MvnParams, MvnReference> = {
       // KL(N_g ‖ N_0) = ½[tr(Σ0⁻¹Σg) + (μg−μ0)ᵀΣ0⁻¹(μg−μ0) − d + ln det Σ0 − ln det Σg].
       kl: Math.max(0, 0.5 * (frobeniusSquared(white, d) + mahal2 - d - d * logRatio)),
     };
-    config.tailK.forEach((_, i) => {
+    o.tailK.forEach((_, i) => {
       const names = ref.tails[i]!;
       const centered = tailMass(ref, zero, white, i);
       m[names.mass] = tailMass(ref, c, white, i);
@@ -206,17 +225,17 @@ export const mvn: Model<Rows, MvnParams, MvnReference> = {
     return m;
   },
 
-  theory(config, g, ref) {
+  theory(o, loop, g, ref) {
     const d = ref.dims;
-    const M = config.sampleSize;
-    const v = config.truncate === null ? 1 : truncationFactorDims(config.truncate, d);
+    const M = loop.sampleSize;
+    const v = o.truncate === null ? 1 : truncationFactorDims(o.truncate, d);
     const out: Metrics = {};
-    const varRatio = expectedVarRatio(config.regime, config.estimator, config.filterRecall, M, ref.n0, g, v);
+    const varRatio = expectedVarRatio(loop.regime, o.estimator, loop.filterRecall, M, ref.n0, g, v);
     if (varRatio !== undefined) out.var_ratio = varRatio;
-    if (config.regime === "replace" && config.filterRecall === 0 && config.truncate === null && M > d) {
+    if (loop.regime === "replace" && loop.filterRecall === 0 && o.truncate === null && M > d) {
       // Bartlett: Σg = Σ(g−1)^{½}·W·Σ(g−1)^{½}/c with W ~ Wishart_d(M − 1, I), and
       // E ln det W = Σ_{i=1..d} ψ((M − i)/2) + d·ln 2; c = M (mle) or M − 1 (unbiased).
-      const c = config.estimator === "mle" ? M : M - 1;
+      const c = o.estimator === "mle" ? M : M - 1;
       let s = 0;
       for (let i = 1; i <= d; i++) s += digamma((M - i) / 2);
       out.log_gen_var_ratio = (g / d) * (s + d * Math.log(2 / c));

@@ -9,16 +9,76 @@
  * training). Only the held-out part can hold unknown tokens (id V₀), which the perplexity's
  * smoothing (ngram/perplexity.ts) gives a positive probability.
  */
-import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
 import type { Rng } from "../stats/rng.js";
-import { aliveFlags, DISCRETE_METRICS, type DiscreteReference, discreteMetrics, discreteReference } from "./discrete.js";
+import {
+  aliveFlags,
+  DISCRETE_METRICS,
+  DISCRETE_OPTIONS,
+  type DiscreteOptions,
+  type DiscreteReference,
+  discreteMetrics,
+  discreteReference,
+} from "./discrete.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
 import { countNgrams, type NgramCounts } from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
-import { encode, encodeWith, joinerOf, tokenize } from "./ngram/tokenize.js";
+import { encode, encodeWith, joinerOf, TOKENIZERS, type Tokens, tokenize } from "./ngram/tokenize.js";
+import type { OptionSpec } from "./option.js";
+
+export interface NgramOptions extends DiscreteOptions {
+  readonly tokens: Tokens;
+  readonly order: number;
+  readonly holdout: number;
+}
+
+/** The text read when --data is not given, relative to the package root. */
+export const BUNDLED_CORPUS = "fixtures/medieval-architecture.txt";
+
+const ORDER_NAMES = ["", "unigram", "bigram", "trigram", "4-gram", "5-gram", "6-gram"];
+
+const NGRAM_OPTIONS: readonly OptionSpec<"tokens" | "order" | "holdout">[] = [
+  {
+    key: "tokens",
+    flag: "tokens",
+    type: "enum",
+    arg: "T",
+    choices: TOKENIZERS,
+    group: "model",
+    default: "word",
+    description:
+      "word = lower-cased runs of letters, digits and apostrophes (punctuation dropped, numbers kept); " +
+      "char = every character, each whitespace run as one space",
+    describe: (t: Tokens) => `${t} tokens`,
+  },
+  {
+    key: "order",
+    flag: "order",
+    type: "int",
+    arg: "N",
+    min: 1,
+    max: 6,
+    group: "model",
+    default: 2,
+    description: "n-gram order, 1..6; a chain reaching a context with no continuation restarts from the text's first n-1 tokens",
+    describe: (n: number) => ORDER_NAMES[n] ?? `${n}-gram`,
+  },
+  {
+    key: "holdout",
+    flag: "holdout",
+    type: "number",
+    arg: "F",
+    above: 0,
+    below: 1,
+    group: "model",
+    default: 0.1,
+    description:
+      "the last F of the text, never trained on, for perplexity — interpolated Witten-Bell smoothing down to a " +
+      "uniform over the generation-0 vocabulary plus one unknown token, so it stays finite",
+  },
+];
 
 export interface NgramParams {
   readonly counts: NgramCounts;
@@ -45,8 +105,8 @@ const wordsOf = new WeakMap<Int32Array, { words: string[]; joiner: string }>();
 const DESCRIBE_TOKENS = { word: 18, char: 90 } as const;
 const DESCRIBE_MAX_CHARS = 110;
 
-function sampler(params: NgramParams, config: ResolvedConfig): MarkovChainSampler {
-  return (params.sampler ??= buildSampler(params.counts, config));
+function sampler(params: NgramParams, o: NgramOptions): MarkovChainSampler {
+  return (params.sampler ??= buildSampler(params.counts, o));
 }
 
 /** Unigram counts over V₀ (from the order-1 level), into `out`. */
@@ -57,52 +117,61 @@ function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
   return out;
 }
 
-export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
+export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions> = {
   name: "ngram",
+  family: "discrete",
+  summary: "word or character n-gram text model (order 1..6), sampled as a Markov chain",
   defaultSource: null,
+  defaultData: BUNDLED_CORPUS,
   input: "text",
+  options: [...DISCRETE_OPTIONS, ...NGRAM_OPTIONS],
+  defaults: { replicates: 5, seedSize: null },
+  cheap: false,
+  // A token id, and per distinct k-gram (an upper bound: every k-gram new) five ints and hash slots;
+  // the vocabulary on the heap.
+  footprint: (o) => ({ perRow: 4 + o.order * 72, perSeedRow: 4, perCategory: 64, countsOnly: false, onHeap: true }),
 
-  seed(input: SeedInput, config) {
+  seed(input: SeedInput, o) {
     if (input.kind !== "text") throw new Error("ngram reads text");
-    const tokens = tokenize(input.text, config.tokens);
-    const what = config.tokens === "word" ? "word" : "character";
+    const tokens = tokenize(input.text, o.tokens);
+    const what = o.tokens === "word" ? "word" : "character";
     const n = tokens.length;
-    const held = Math.max(1, Math.round(config.holdout * n));
+    const held = Math.max(1, Math.round(o.holdout * n));
     // At least order + 1 training tokens (two n-grams: a chain that can move) and one held out.
-    const need = config.order + 2;
+    const need = o.order + 2;
     if (n < need) {
       throw new InputError(
-        `${input.name}: ${n} ${what} token(s) are too few for --order ${config.order} (needs at least ${need}: order + 1 to train on, 1 held out); give a longer text or lower --order`,
+        `${input.name}: ${n} ${what} token(s) are too few for --order ${o.order} (needs at least ${need}: order + 1 to train on, 1 held out); give a longer text or lower --order`,
       );
     }
-    if (n - held < config.order + 1) {
+    if (n - held < o.order + 1) {
       throw new InputError(
-        `${input.name}: --holdout ${config.holdout} leaves ${n - held} of ${n} ${what} tokens to train on, fewer than --order ${config.order} + 1; lower --holdout`,
+        `${input.name}: --holdout ${o.holdout} leaves ${n - held} of ${n} ${what} tokens to train on, fewer than --order ${o.order} + 1; lower --holdout`,
       );
     }
     // The held-out part is the end of the text: contiguous, never trained on.
     const { vocabulary, ids } = encode(tokens.slice(0, n - held));
     const heldOut = encodeWith(tokens.slice(n - held), vocabulary);
-    wordsOf.set(ids, { words: vocabulary.words, joiner: joinerOf(config.tokens) });
+    wordsOf.set(ids, { words: vocabulary.words, joiner: joinerOf(o.tokens) });
     return { data: ids, heldOut };
   },
 
   metricNames: () => [...NGRAM_METRICS],
 
-  fit(tokens, config) {
-    if (tokens.length < config.order) {
+  fit(tokens, o) {
+    if (tokens.length < o.order) {
       throw new InputError(
-        `a generation's training text has ${tokens.length} token(s), fewer than --order ${config.order}; lower --filter-recall or raise --sample-size`,
+        `a generation's training text has ${tokens.length} token(s), fewer than --order ${o.order}; lower --filter-recall or raise --sample-size`,
       );
     }
-    return { counts: countNgrams(tokens, config.order), sampler: null };
+    return { counts: countNgrams(tokens, o.order), sampler: null };
   },
 
-  sample(params, n, rng: Rng, config) {
-    return walkMarkovChain(sampler(params, config), n, rng, new Int32Array(n));
+  sample(params, n, rng: Rng, o) {
+    return walkMarkovChain(sampler(params, o), n, rng, new Int32Array(n));
   },
 
-  reference(data0, params0, config, heldOut) {
+  reference(data0, params0, o, heldOut) {
     const seeded = wordsOf.get(data0);
     if (!seeded || !heldOut) throw new Error("ngram.reference: data0 did not come from ngram.seed");
     const V = seeded.words.length;
@@ -113,7 +182,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
       joiner: seeded.joiner,
       params0,
       heldOut,
-      discrete: discreteReference(p0, config.tailFraction),
+      discrete: discreteReference(p0, o.tailFraction),
       scratch: { perplexity: newPerplexityScratch(), unigram: new Float64Array(V) },
     };
   },
@@ -133,7 +202,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
     return discreteMetrics(p, ref.discrete, m);
   },
 
-  describe(params, rng, ref, config) {
+  describe(params, rng, ref, o) {
     // A random place in the text, not its beginning: a context drawn in proportion to how often
     // it is followed, written out, then the chain from there.
     const { counts } = params;
@@ -146,8 +215,8 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference> = {
       prefix.unshift(counts.levels[k]!.token[id]!);
       id = counts.levels[k]!.parent[id]!;
     }
-    const n = Math.max(0, DESCRIBE_TOKENS[config.tokens] - prefix.length);
-    const ids = [...prefix, ...walkMarkovChain(sampler(params, config), n, rng, new Int32Array(n), context)];
+    const n = Math.max(0, DESCRIBE_TOKENS[o.tokens] - prefix.length);
+    const ids = [...prefix, ...walkMarkovChain(sampler(params, o), n, rng, new Int32Array(n), context)];
     const text = ids.map((id) => ref.words[id]!).join(ref.joiner);
     return text.length > DESCRIBE_MAX_CHARS ? `${text.slice(0, DESCRIBE_MAX_CHARS - 1)}…` : `${text}…`;
   },

@@ -5,7 +5,6 @@
  */
 import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
-import { cheapModel } from "../core/parallel.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { fromThreadError } from "../core/thread-error.js";
@@ -44,7 +43,7 @@ export async function preflight(
         files.set(key, seed);
         seeds.set(index, seed);
       }
-      if (cheapModel(model.name)) for (const note of prepare(config, seed ?? null, machineMemory()).notes) notes.add(note);
+      if (model.cheap) for (const note of prepare(config, seed ?? null, machineMemory()).notes) notes.add(note);
       else costly.push({ index, config, seed });
     } catch (e) {
       throw atPoint(label(index), e);

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkMemory, type DataShape, estimateMemory, formatBytes, MAX_ARRAY, threadsThatFit } from "../../src/core/memory.js";
 import { UsageError } from "../../src/errors.js";
+import { getModel, type ModelName } from "../../src/models/index.js";
 import { BIN, collapse, tempDir } from "../cli/cli.js";
 
-type EstimateConfig = Parameters<typeof estimateMemory>[0];
+type EstimateConfig = Parameters<typeof estimateMemory>[0] & { model: ModelName; components: number; order: number; quantiles: number[] };
 const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = {
   model: "gaussian",
   regime: "replace",
@@ -14,6 +15,15 @@ const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = 
   order: 2,
   quantiles: [],
 };
+
+/** The model's declared footprint for these options (the models' own defaults for the rest). */
+function footprintOf(config: EstimateConfig, dims: number) {
+  return getModel(config.model).footprint(config, dims);
+}
+
+function estimate(config: EstimateConfig, shape: DataShape, threads = 1) {
+  return estimateMemory(config, footprintOf(config, shape.dims), shape, threads);
+}
 const machine = { total: 23.4e9, heapLimit: 4.3e9 };
 
 function refusal(f: () => void): string {
@@ -28,7 +38,7 @@ function refusal(f: () => void): string {
 
 describe("memory estimate", () => {
   it("refuses R=1000000 × G=100000 with the estimate, its largest part and what the machine has", () => {
-    const e = estimateMemory({ ...base, replicates: 1_000_000, generations: 100_000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 });
+    const e = estimate({ ...base, replicates: 1_000_000, generations: 100_000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 });
     const msg = refusal(() => checkMemory(e, machine));
     expect(msg).toMatch(/^this run needs about 20\.8 TB of memory \(mostly the metric values \(R=1000000 × G\+1=100001 generations × 13 metrics/);
     expect(msg).toMatch(/but the machine has 23\.4 GB; lower -r or -g$/);
@@ -36,7 +46,7 @@ describe("memory estimate", () => {
 
   it("accepts realistic large runs without running them", () => {
     const fits = (config: Partial<EstimateConfig> & { replicates: number; generations: number; sampleSize: number }, shape: DataShape, total = 8e9) =>
-      checkMemory(estimateMemory({ ...base, ...config }, shape), { total, heapLimit: 2e9 });
+      checkMemory(estimate({ ...base, ...config }, shape), { total, heapLimit: 2e9 });
     fits({ replicates: 1000, generations: 1000, sampleSize: 10_000 }, { rows: 10_000, dims: 1, categories: 0, metrics: 13 });
     fits({ replicates: 200, generations: 200, sampleSize: 1_000_000, regime: "replace" }, { rows: 1_000_000, dims: 1, categories: 0, metrics: 13 });
     fits({ model: "mvn", replicates: 100, generations: 100, sampleSize: 100_000 }, { rows: 100_000, dims: 10, categories: 0, metrics: 13 });
@@ -47,13 +57,13 @@ describe("memory estimate", () => {
   });
 
   it("names the JavaScript heap limit and how to raise it", () => {
-    const e = estimateMemory({ ...base, replicates: 1, generations: 100_000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 60 });
+    const e = estimate({ ...base, replicates: 1, generations: 100_000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 60 });
     const msg = refusal(() => checkMemory(e, { total: 1e12, heapLimit: 2e9 }));
     expect(msg).toMatch(/of JavaScript heap .* but Node's heap limit is 2\.0 GB; .*NODE_OPTIONS=--max-old-space-size=\d+$/);
   });
 
   it("refuses an array longer than V8 can make even on a huge machine", () => {
-    const e = estimateMemory(
+    const e = estimate(
       { ...base, regime: "accumulate", replicates: 1, generations: 100_000, sampleSize: 100_000 },
       { rows: 100, dims: 1, categories: 0, metrics: 13 },
     );
@@ -66,10 +76,10 @@ describe("memory estimate", () => {
   it("takes fewer worker threads rather than refuse when only the threads do not fit", () => {
     const config: EstimateConfig = { ...base, model: "mvn", replicates: 16, generations: 10, sampleSize: 1_000_000 };
     const shape = { rows: 1_000_000, dims: 50, categories: 0, metrics: 13 };
-    const t = threadsThatFit(config, shape, 16, { total: 8e9, heapLimit: 4e9 });
+    const t = threadsThatFit(config, footprintOf(config, shape.dims), shape, 16, { total: 8e9, heapLimit: 4e9 });
     expect(t).toBeGreaterThanOrEqual(1);
     expect(t).toBeLessThan(16);
-    expect(estimateMemory(config, shape, t).total).toBeLessThanOrEqual(8e9);
+    expect(estimate(config, shape, t).total).toBeLessThanOrEqual(8e9);
   });
 
   it("formats sizes", () => {
@@ -89,9 +99,9 @@ describe("memory estimate", () => {
     const r = spawnSync(process.execPath, [probe, "sim", "-g", "1000", "-r", "1000", "-m", "2", "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 28 });
     expect(r.status, r.stderr).toBe(0);
     const peak = Number(/PEAK (\d+)/.exec(r.stderr)![1]);
-    const estimate = estimateMemory({ ...base, replicates: 1000, generations: 1000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 }).total;
-    expect(estimate / peak).toBeGreaterThan(0.5);
-    expect(estimate / peak).toBeLessThan(2);
+    const total = estimate({ ...base, replicates: 1000, generations: 1000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 }).total;
+    expect(total / peak).toBeGreaterThan(0.5);
+    expect(total / peak).toBeLessThan(2);
   });
 });
 

@@ -4,15 +4,16 @@ import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import { assemble } from "../../src/core/run.js";
 import { type CategoricalReference, categorical, countOps, hypergeometricCounts } from "../../src/models/categorical.js";
-import type { Metrics } from "../../src/models/model.js";
+import type { Metrics, RunContext } from "../../src/models/model.js";
 import { deriveSeed, Rng } from "../../src/stats/rng.js";
+import { withRunContext } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
 /** A resolved configuration from option values, as the CLI would build it. */
-function configOf(options: Record<string, unknown>, sampleSize: number): ResolvedConfig {
+function configOf(options: Record<string, unknown>, sampleSize: number): ResolvedConfig & RunContext {
   const raw = new Map<string, RawOption>(Object.entries({ model: "categorical", ...options }).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
-  return { ...resolveSimConfig(raw), sampleSize };
+  return withRunContext({ ...resolveSimConfig(raw), sampleSize });
 }
 
 /** Mean and standard error of the mean of replicate values. */
@@ -27,7 +28,7 @@ function meanSe(xs: number[]): { mean: number; se: number } {
  * R Wright–Fisher chains of G generations from the seed counts, driven through the model's own
  * fit/sample/measure (replace regime): metrics[g][r].
  */
-function chains(counts: number[], config: ResolvedConfig, R: number, G: number, seed: string) {
+function chains(counts: number[], config: ResolvedConfig & RunContext, R: number, G: number, seed: string) {
   const labels = counts.map((_, i) => `k${i}`);
   const { data } = categorical.seed({ kind: "labels", labels, counts: Float64Array.from(counts) }, config);
   const params0 = categorical.fit(data, config);
@@ -87,8 +88,8 @@ describe("categorical fit and sample", () => {
       config,
       undefined,
     );
-    expect(categorical.theory!(config, 3, ref)).toBeUndefined();
-    expect(categorical.theory!(configOf({}, 1000), 3, ref)).toBeDefined();
+    expect(categorical.theory!(config, config, 3, ref)).toBeUndefined();
+    expect(categorical.theory!(configOf({}, 1000), configOf({}, 1000), 3, ref)).toBeDefined();
   });
 
   it("describes a generation by a few draws of its labels", () => {
@@ -179,7 +180,7 @@ describe("Wright–Fisher theory (ARCHITECTURE §4)", () => {
   it("E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g, matching the model's theory()", () => {
     for (let g = 1; g <= G; g++) {
       const expected = gini0 * (1 - 1 / M) ** g;
-      expect(categorical.theory!(config, g, run.ref)!.gini_simpson).toBeCloseTo(expected, 14);
+      expect(categorical.theory!(config, config, g, run.ref)!.gini_simpson).toBeCloseTo(expected, 14);
       const { mean, se } = meanSe(column(run.metrics[g]!, "gini_simpson"));
       expect(Math.abs(mean - expected), `generation ${g}`).toBeLessThanOrEqual(Z_TOL * se);
     }

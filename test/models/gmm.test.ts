@@ -12,13 +12,13 @@ import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
 import { fitMixture, type Mixture, selectMixture } from "../../src/models/em.js";
 import { type GmmParams, type GmmReference, gmm, mixtureW2 } from "../../src/models/gmm.js";
-import type { SeedInput } from "../../src/models/model.js";
+import type { RunContext, SeedInput } from "../../src/models/model.js";
 import type { Rows } from "../../src/models/rows.js";
 import { cholesky } from "../../src/stats/cholesky.js";
 import { normalCdf, normalPdf, normalTwoSidedTail } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
-import { flags, meanOf, replicateValues, seOfMean, varianceOf } from "../helpers.js";
+import { flags, meanOf, replicateValues, seOfMean, varianceOf, withRunContext } from "../helpers.js";
 import { prepare } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
@@ -77,8 +77,8 @@ function sorted(m: Mixture) {
   })).sort((a, b) => a.mean[0]! - b.mean[0]!);
 }
 
-function config(o: Record<string, unknown> = {}): ResolvedConfig {
-  return { ...resolveSimConfig(flags({ model: "gmm", ...o })), sampleSize: (o.sampleSize as number) ?? 100 } as ResolvedConfig;
+function config(o: Record<string, unknown> = {}): ResolvedConfig & RunContext {
+  return withRunContext({ ...resolveSimConfig(flags({ model: "gmm", ...o })), sampleSize: (o.sampleSize as number) ?? 100 } as ResolvedConfig);
 }
 
 describe("EM recovers well-separated components", () => {
@@ -156,9 +156,9 @@ describe("EM recovers well-separated components", () => {
 });
 
 /** θ0 and its reference from a seed sample of a source, as prepare() builds them. */
-function prepared(o: Record<string, unknown>): { p0: GmmParams; ref: GmmReference; c: ResolvedConfig } {
+function prepared(o: Record<string, unknown>): { p0: GmmParams; ref: GmmReference; c: ResolvedConfig & RunContext } {
   const { prepared: p } = prepare(resolveSimConfig(flags({ model: "gmm", replicates: 1, generations: 1, ...o })));
-  return { p0: p.params0 as GmmParams, ref: p.reference as GmmReference, c: p.config };
+  return { p0: p.params0 as GmmParams, ref: p.reference as GmmReference, c: withRunContext(p.config) };
 }
 
 describe("gmm metrics", () => {

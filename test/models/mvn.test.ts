@@ -10,19 +10,19 @@ import { resolveSimConfig } from "../../src/config/resolve.js";
 import type { SeedResult } from "../../src/core/seed.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { gaussianKl, gaussianW2 } from "../../src/models/continuous.js";
-import type { SeedInput } from "../../src/models/model.js";
+import type { RunContext, SeedInput } from "../../src/models/model.js";
 import { type MvnParams, mvn } from "../../src/models/mvn.js";
 import type { Rows } from "../../src/models/rows.js";
 import { cholesky, logDetCholesky } from "../../src/stats/cholesky.js";
 import { normalSf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { digamma } from "../../src/stats/special.js";
-import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { flags, meanOf, replicateValues, seOfMean, withRunContext } from "../helpers.js";
 import { prepare } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
-function config(o: Record<string, unknown> = {}): ResolvedConfig {
-  return { ...resolveSimConfig(flags({ model: "mvn", ...o })), sampleSize: (o.sampleSize as number) ?? 100 } as ResolvedConfig;
+function config(o: Record<string, unknown> = {}): ResolvedConfig & RunContext {
+  return withRunContext({ ...resolveSimConfig(flags({ model: "mvn", ...o })), sampleSize: (o.sampleSize as number) ?? 100 } as ResolvedConfig);
 }
 
 function table(columns: number[][], names = columns.map((_, i) => `c${i + 1}`)): SeedInput {
@@ -37,7 +37,7 @@ function params(mu: number[], cov: number[]): MvnParams {
 }
 
 /** A reference built the way prepare() builds it, from a seed table and its fit. */
-function referenceFor(p0: MvnParams, c: ResolvedConfig, n0 = 50) {
+function referenceFor(p0: MvnParams, c: ResolvedConfig & RunContext, n0 = 50) {
   const d = p0.dims;
   // Seed data whose mle covariance is exactly p0.cov is not needed for the metrics; the reference
   // only needs a valid seed (checked) and θ0.

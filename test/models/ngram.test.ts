@@ -5,6 +5,7 @@ import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 
 import { InputError } from "../../src/errors.js";
+import type { RunContext } from "../../src/models/model.js";
 import { countNgrams, type NgramCounts } from "../../src/models/ngram/counts.js";
 import { buildSampler, walkMarkovChain } from "../../src/models/ngram/markov-chain.js";
 import { CHUNK, tokenOps } from "../../src/models/ngram/ops.js";
@@ -12,6 +13,7 @@ import { conditionalDistribution, logLikelihood, perplexity } from "../../src/mo
 import { encode, encodeWith, tokenize } from "../../src/models/ngram/tokenize.js";
 import { ngram } from "../../src/models/ngram.js";
 import { Rng } from "../../src/stats/rng.js";
+import { withRunContext } from "../helpers.js";
 import { prepare } from "../run.js";
 import { chiSquareCritical, chiSquareStat } from "../stats/helpers.js";
 
@@ -19,7 +21,8 @@ const NEUTRAL = { temperature: 1, topK: 0, topP: 1 };
 
 const rawOf = (o: Record<string, unknown>) =>
   new Map<string, RawOption>(Object.entries({ model: "ngram", ...o }).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
-const configOf = (o: Record<string, unknown> = {}, sampleSize = 100): ResolvedConfig => ({ ...resolveSimConfig(rawOf(o)), sampleSize });
+const configOf = (o: Record<string, unknown> = {}, sampleSize = 100): ResolvedConfig & RunContext =>
+  withRunContext({ ...resolveSimConfig(rawOf(o)), sampleSize });
 
 /** A random token sequence over v symbols with a skewed distribution (some frequent, many rare). */
 function randomTokens(rng: Rng, n: number, v: number): Int32Array {

@@ -12,6 +12,7 @@ import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { decodeUtf8, type NamedText as TextInput } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
 import { ngram } from "../../src/models/ngram.js";
+import { withRunContext } from "../helpers.js";
 import { anyBytes, anyText, onlyCollapseErrors, RUNS } from "./arbitraries.js";
 
 /** A seed file's text through `load`, as the CLI would: decoded from bytes, or given as a string. */
@@ -29,9 +30,9 @@ function loadTable(input: TextInput): void {
   onlyCollapseErrors(() => numericColumns(table, null));
 }
 
-const ngramConfig = (o: Record<string, unknown>): ResolvedConfig => {
+const ngramConfig = (o: Record<string, unknown>) => {
   const raw = new Map<string, RawOption>(Object.entries({ model: "ngram", ...o }).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
-  return { ...resolveSimConfig(raw), sampleSize: 100 } as ResolvedConfig;
+  return withRunContext({ ...resolveSimConfig(raw), sampleSize: 100 } as ResolvedConfig);
 };
 const WORD = ngramConfig({});
 const CHAR = ngramConfig({ tokens: "char", order: 3 });

@@ -9,9 +9,11 @@
  * - char: every Unicode code point is a token, case and punctuation kept; each run of
  *   whitespace (newlines included) becomes one space, and leading/trailing whitespace is dropped.
  */
-import type { Tokens } from "../../config/spec.js";
 
 const WORD = /[\p{L}\p{N}']+/gu;
+
+export const TOKENIZERS = ["word", "char"] as const;
+export type Tokens = (typeof TOKENIZERS)[number];
 
 export function tokenize(text: string, kind: Tokens): string[] {
   if (kind === "word")
