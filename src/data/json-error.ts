@@ -1,13 +1,38 @@
 /**
- * Where a JSON text stops being valid. V8's JSON.parse messages carry a position only for some
- * errors ("Unexpected token ']', "[1,]" is not valid JSON" has none), so a failed parse is
- * re-scanned by this small recogniser of the JSON grammar to point at file:line:column.
+ * The small recogniser of the JSON grammar that gives JSON its positions (file:line:column):
+ *
+ * - where a text stops being valid. V8's JSON.parse messages carry a position only for some
+ *   errors ("Unexpected token ']', "[1,]" is not valid JSON" has none), so a failed parse is
+ *   re-scanned here;
+ * - where the top-level members of a valid text start (each array element, each object key and
+ *   value), so that a reader can say where a value it rejects sits (parseJsonWithPositions).
  */
 import { positionOf } from "./read.js";
 
+/** Offsets of the top-level members of a JSON text, in document order (filled in by scanJson). */
+export interface JsonMemberOffsets {
+  /** Offset of the top-level value (after leading whitespace). */
+  start: number;
+  /** Offset of each array element, or of each object entry's value. */
+  readonly values: number[];
+  /** Offsets of each object entry's key: its opening quote, and just after its closing quote. */
+  readonly keys: number[];
+  readonly keyEnds: number[];
+}
+
 /** Offset of the first character at which `text` is not valid JSON, or −1 if it is valid. */
 export function jsonErrorOffset(text: string): number {
+  return scanJson(text);
+}
+
+/**
+ * Walks `text` by the JSON grammar: the offset of the first character at which it is not valid
+ * JSON, or −1 if it is valid. With `members`, records where the top-level members start.
+ * Recursive: callers check the nesting depth first (jsonDepthOffset).
+ */
+export function scanJson(text: string, members?: JsonMemberOffsets): number {
   let i = 0;
+  let depth = 0;
   const ws = () => {
     while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
   };
@@ -46,17 +71,29 @@ export function jsonErrorOffset(text: string): number {
   const value = (): void => {
     ws();
     const c = text[i];
+    // Members of the top level are the values read at depth 1.
+    if (members !== undefined) {
+      if (depth === 0) members.start = i;
+      else if (depth === 1) members.values.push(i);
+    }
     if (c === "{") {
       i++;
+      depth++;
       ws();
       if (text[i] === "}") {
         i++;
+        depth--;
         return;
       }
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
+        const keyAt = i;
         string();
+        if (members !== undefined && depth === 1) {
+          members.keys.push(keyAt);
+          members.keyEnds.push(i);
+        }
         ws();
         if (text[i] !== ":") fail();
         i++;
@@ -65,14 +102,17 @@ export function jsonErrorOffset(text: string): number {
         if (text[i] === ",") i++;
         else if (text[i] === "}") {
           i++;
+          depth--;
           return;
         } else fail();
       }
     } else if (c === "[") {
       i++;
+      depth++;
       ws();
       if (text[i] === "]") {
         i++;
+        depth--;
         return;
       }
       for (;;) {
@@ -81,6 +121,7 @@ export function jsonErrorOffset(text: string): number {
         if (text[i] === ",") i++;
         else if (text[i] === "]") {
           i++;
+          depth--;
           return;
         } else fail();
       }

@@ -8,10 +8,13 @@
  *   and messages, validators, the syntax-error locator) recurses and would overflow the stack.
  *   512 is jq's limit; no document this tool writes is deeper than 6;
  * - report errors on one line as `file:line:column: …`, quoting at most a short excerpt.
+ *
+ * parseJsonWithPositions adds where each top-level member sits, for readers that reject values
+ * of a valid document (label files) and must say file:line:column too.
  */
 import { InputError, UsageError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
-import { jsonErrorOffset } from "./json-error.js";
+import { type JsonMemberOffsets, jsonErrorOffset, scanJson } from "./json-error.js";
 import { positionOf } from "./read.js";
 
 /** The deepest nesting of arrays and objects accepted (jq's limit). */
@@ -56,6 +59,47 @@ export function parseJson(text: string, site: JsonSite): unknown {
     }
     return fail((site.invalid ?? defaultInvalid)(at < 0 ? whereIn(body, -1, site) : whereIn(body, at, site), reason));
   }
+}
+
+/**
+ * A parsed JSON document that can say where its top-level members sit, as "file:line:column"
+ * (shifted like parseJson's messages). Positions are found by a second scan of the text on first
+ * use, and each is computed only when asked for: a document read without error costs one parse.
+ */
+export interface PositionedJson {
+  readonly value: unknown;
+  /** Where the top-level value starts. */
+  where(): string;
+  /** Where top-level member i starts, in document order: array element i, or object entry i's value. */
+  memberWhere(i: number): string;
+  /** Where the key of top-level object entry i starts (its opening quote). */
+  keyWhere(i: number): string;
+  /** The keys of a top-level object in document order, repeats included (JSON.parse keeps only the last); [] otherwise. */
+  keys(): string[];
+}
+
+/** parseJson, and where the document's top-level members sit (see PositionedJson). */
+export function parseJsonWithPositions(text: string, site: JsonSite): PositionedJson {
+  const value = parseJson(text, site);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let members: JsonMemberOffsets | null = null;
+  const scanned = (): JsonMemberOffsets => {
+    if (members === null) {
+      members = { start: 0, values: [], keys: [], keyEnds: [] };
+      scanJson(body, members);
+    }
+    return members;
+  };
+  return {
+    value,
+    where: () => whereIn(body, scanned().start, site),
+    memberWhere: (i) => whereIn(body, scanned().values[i]!, site),
+    keyWhere: (i) => whereIn(body, scanned().keys[i]!, site),
+    keys() {
+      const { keys, keyEnds } = scanned();
+      return keys.map((at, k) => JSON.parse(body.slice(at, keyEnds[k])) as string);
+    },
+  };
 }
 
 /**

@@ -9,14 +9,15 @@
  * - JSON: an array of labels (strings or numbers), or an object {"label": count, …}.
  *
  * Counts are occurrences: whole numbers ≥ 0 (a zero-count category is a possible but unseen
- * outcome). A label listed twice in a count table is rejected (InputError naming both lines):
- * summing would silently hide a copy-paste error. Labels are trimmed; an empty label is an error.
+ * outcome). A label listed twice in a count table or a JSON object is rejected (InputError naming
+ * both places): summing would silently hide a copy-paste error. Labels are trimmed; an empty label
+ * is an error. Errors say where: file:line for line formats, file:line:column for JSON.
  */
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
-import { parseJson } from "./json.js";
+import { parseJsonWithPositions } from "./json.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
-import { inputName, positionOf, type NamedText as TextInput } from "./read.js";
+import { inputName, type NamedText as TextInput } from "./read.js";
 import { formatOf, splitLine } from "./table.js";
 import { streamText } from "./text-stream.js";
 
@@ -41,14 +42,24 @@ export function readLabels(input: TextInput): LabelCounts {
   }
 }
 
+/**
+ * Where a label or count sits, for messages: "file:line", or a function that works out
+ * "file:line:column" only when a message needs it (JSON positions cost a scan).
+ */
+type Where = string | (() => string);
+const whereOf = (where: Where): string => (typeof where === "string" ? where : where());
+
 /** Accumulates counts by label, in first-appearance order; `where` of each label for duplicate errors. */
 class Tally {
+  /** `entries`: what the source calls the places a label is listed (rows of a table, entries of a JSON object). */
+  constructor(private readonly entries: "rows" | "entries" = "rows") {}
+
   readonly labels: string[] = [];
   readonly counts: number[] = [];
   private readonly index = new Map<string, number>();
-  private readonly firstWhere: string[] = [];
+  private readonly firstWhere: Where[] = [];
 
-  add(label: string, count: number, where: string, duplicates: "sum" | "reject"): void {
+  add(label: string, count: number, where: Where, duplicates: "sum" | "reject"): void {
     const i = this.index.get(label);
     if (i === undefined) {
       this.index.set(label, this.labels.length);
@@ -59,7 +70,7 @@ class Tally {
       this.counts[i]! += count;
     } else {
       throw new InputError(
-        `${where}: label ${quote(label, 60)} already appeared at ${this.firstWhere[i]}; merge the two rows (add their counts) or rename one`,
+        `${whereOf(where)}: label ${quote(label, 60)} already appeared at ${whereOf(this.firstWhere[i]!)}; merge the two ${this.entries} (add their counts) or rename one`,
       );
     }
   }
@@ -75,19 +86,20 @@ class Tally {
 }
 
 /** A count cell as a whole number ≥ 0, or an InputError saying where and why not. */
-function parseCount(raw: unknown, where: string): number {
+function parseCount(raw: unknown, at: Where): number {
+  const where = () => whereOf(at);
   let x: number;
   if (typeof raw === "number") x = raw;
   else if (typeof raw === "string" && NUMBER_LITERAL.test(raw.trim())) x = Number(raw.trim());
   else {
     const shown = typeof raw === "string" && raw.trim() === "" ? "an empty count" : `count ${quote(raw)}`;
-    throw new InputError(`${where}: ${shown} is not a number; counts are whole numbers of occurrences (0, 1, 2, …)`);
+    throw new InputError(`${where()}: ${shown} is not a number; counts are whole numbers of occurrences (0, 1, 2, …)`);
   }
   const shown = excerpt(typeof raw === "string" ? raw.trim() : String(raw));
-  if (!Number.isFinite(x)) throw new InputError(`${where}: count ${shown} is out of range; counts are whole numbers below 2^53`);
-  if (x < 0) throw new InputError(`${where}: count ${shown} is negative; counts are occurrences (0 or more)`);
-  if (!Number.isInteger(x)) throw new InputError(`${where}: count ${shown} is not a whole number; counts are occurrences, not frequencies`);
-  if (!Number.isSafeInteger(x)) throw new InputError(`${where}: count ${shown} is too large; counts must be below 2^53`);
+  if (!Number.isFinite(x)) throw new InputError(`${where()}: count ${shown} is out of range; counts are whole numbers below 2^53`);
+  if (x < 0) throw new InputError(`${where()}: count ${shown} is negative; counts are occurrences (0 or more)`);
+  if (!Number.isInteger(x)) throw new InputError(`${where()}: count ${shown} is not a whole number; counts are occurrences, not frequencies`);
+  if (!Number.isSafeInteger(x)) throw new InputError(`${where()}: count ${shown} is too large; counts must be below 2^53`);
   return x;
 }
 
@@ -166,57 +178,46 @@ export async function readLabelsStream(path: string): Promise<LabelCounts & { sh
 }
 
 function fromJson(input: TextInput): LabelCounts {
-  const doc = parseJson(input.text, { name: input.name });
-  const tally = new Tally();
+  const json = parseJsonWithPositions(input.text, { name: input.name });
+  const doc = json.value;
+  const tally = new Tally("entries");
   if (Array.isArray(doc)) {
     doc.forEach((v, i) => {
-      const where = `${input.name}: element ${i + 1}`;
+      const where = () => `${json.memberWhere(i)}: element ${i + 1}`;
       if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
-        throw new InputError(`${where}: ${quote(v)} is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]`);
+        throw new InputError(`${where()}: ${quote(v)} is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]`);
       }
       const label = String(v).trim();
-      if (label === "") throw new InputError(`${where}: empty label; name the category or remove it`);
+      if (label === "") throw new InputError(`${where()}: empty label; name the category or remove it`);
       tally.add(label, 1, where, "sum");
     });
     return tally.done(input.name);
   }
   if (doc !== null && typeof doc === "object") {
-    // JSON.parse keeps the last of repeated keys, so duplicates cannot be seen here.
-    const lines = keyLines(input.text);
+    // JSON.parse keeps the last of repeated keys; the document's own keys show the repeats.
+    const entryOf = new Map<string, number>();
+    json.keys().forEach((key, i) => {
+      const first = entryOf.get(key);
+      if (first !== undefined) {
+        throw new InputError(
+          `${json.keyWhere(i)}: label ${quote(key, 60)} already appeared at ${json.keyWhere(first)}; merge the two entries (add their counts) or rename one`,
+        );
+      }
+      entryOf.set(key, i);
+    });
     for (const [key, value] of Object.entries(doc)) {
-      const where = `${input.name}:${lines(key)}`;
+      const i = entryOf.get(key)!;
+      const where = () => json.keyWhere(i);
       const label = key.trim();
-      if (label === "") throw new InputError(`${where}: empty label; name the category or remove it`);
-      tally.add(label, parseCount(value, `${where}: ${quote(key, 60)}`), where, "reject");
+      if (label === "") throw new InputError(`${where()}: empty label; name the category or remove it`);
+      tally.add(
+        label,
+        parseCount(value, () => `${json.memberWhere(i)}: ${quote(key, 60)}`),
+        where,
+        "reject",
+      );
     }
     return tally.done(input.name);
   }
-  throw new InputError(`${input.name}: expected a JSON array of labels or an object {"label": count}, got ${quote(doc)}`);
-}
-
-/**
- * Line of each key as a JSON key, for messages (1 if not found). Keys come in document order
- * (integer-like keys aside), so each search starts where the previous key was found: linear in
- * the text, not keys × text.
- */
-function keyLines(text: string): (key: string) => number {
-  let from = 0;
-  let line = 1;
-  return (key) => {
-    const quoted = JSON.stringify(key);
-    let at = text.indexOf(quoted, from);
-    if (at < 0) {
-      at = text.indexOf(quoted);
-      return at < 0 ? 1 : positionOf(text, at).line;
-    }
-    line += countLines(text, from, at);
-    from = at;
-    return line;
-  };
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
-  return n;
+  throw new InputError(`${json.where()}: expected a JSON array of labels or an object {"label": count}, got ${quote(doc)}`);
 }

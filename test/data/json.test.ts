@@ -1,6 +1,6 @@
 /** The one JSON reader: BOM, depth limit before parsing, positions, short quotes. */
 import { describe, expect, it } from "vitest";
-import { jsonDepthOffset, MAX_JSON_DEPTH, parseJson } from "../../src/data/json.js";
+import { jsonDepthOffset, MAX_JSON_DEPTH, parseJson, parseJsonWithPositions } from "../../src/data/json.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { EXCERPT_CHARS, excerpt, quote } from "../../src/excerpt.js";
 
@@ -100,6 +100,33 @@ describe("excerpt and quote", () => {
     const text = "😀".repeat(200);
     const cut = excerpt(text, 21);
     expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+});
+
+describe("parseJsonWithPositions", () => {
+  it("says where each top-level array element starts, nested values and strings aside", () => {
+    const doc = parseJsonWithPositions('  [1,\n  [2, 3],\n  "],[", {"k": [4]}]', { name: "a.json" });
+    expect(doc.value).toEqual([1, [2, 3], "],[", { k: [4] }]);
+    expect(doc.where()).toBe("a.json:1:3");
+    expect([0, 1, 2, 3].map((i) => doc.memberWhere(i))).toEqual(["a.json:1:4", "a.json:2:3", "a.json:3:3", "a.json:3:10"]);
+    expect(doc.keys()).toEqual([]);
+  });
+
+  it("says where each top-level object key and value starts, and lists the keys with repeats, decoded", () => {
+    const doc = parseJsonWithPositions('{"a": 1,\n "b": {"a": 2},\n "\\u0061": 3}', { name: "o.json" });
+    expect(doc.value).toEqual({ a: 3, b: { a: 2 } });
+    expect(doc.keys()).toEqual(["a", "b", "a"]);
+    expect([0, 1, 2].map((i) => doc.keyWhere(i))).toEqual(["o.json:1:2", "o.json:2:2", "o.json:3:2"]);
+    expect([0, 1, 2].map((i) => doc.memberWhere(i))).toEqual(["o.json:1:7", "o.json:2:7", "o.json:3:12"]);
+  });
+
+  it("shifts positions like parseJson's messages: past a byte-order mark, and to an NDJSON line's place", () => {
+    expect(parseJsonWithPositions('\ufeff["a", "b"]', { name: "b.json" }).memberWhere(1)).toBe("b.json:1:7");
+    expect(parseJsonWithPositions('["a", "b"]', { name: "d.ndjson", line: 4, column: 3 }).memberWhere(1)).toBe("d.ndjson:4:9");
+  });
+
+  it("throws parseJson's errors", () => {
+    expect(error(() => parseJsonWithPositions("[1,]", { name: "x.json" })).message).toMatch(/^x\.json:1:4: invalid JSON/);
   });
 });
 

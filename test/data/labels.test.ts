@@ -48,7 +48,7 @@ describe("label files", () => {
     expect(inputError(() => readLabels(readText("fixtures/bad/fractional-count.csv")))).toMatch(/fractional-count\.csv:3: count 2\.5 is not a whole number/);
     expect(inputError(() => read("a.csv", "label,count\na,1\nb,x\n"))).toMatch(/a\.csv:3: count "x" is not a number/);
     expect(inputError(() => read("a.csv", "label,count\na,1\nb,\n"))).toMatch(/a\.csv:3: an empty count/);
-    expect(inputError(() => read("a.json", '{\n"a": 1,\n"b": -2\n}'))).toMatch(/a\.json:3: "b": count -2 is negative/);
+    expect(inputError(() => read("a.json", '{\n"a": 1,\n"b": -2\n}'))).toMatch(/^a\.json:3:6: "b": count -2 is negative/);
     expect(inputError(() => read("a.json", '{"a": 1.5, "b": 2}'))).toMatch(/count 1\.5 is not a whole number/);
   });
 
@@ -66,10 +66,65 @@ describe("label files", () => {
     expect(inputError(() => read("a.csv", "a,1\nb\n"))).toMatch(/a\.csv:2: 1 field\(s\) where the first row has 2/);
     expect(inputError(() => read("a.csv", 'a,1\n"b,2\n'))).toMatch(/a\.csv:2: unbalanced double quote/);
     expect(inputError(() => read("a.csv", "a,1\n ,2\n"))).toMatch(/a\.csv:2: empty label/);
-    expect(inputError(() => read("a.json", '["a", {"b": 1}]'))).toMatch(/element 2: .* is not a label/);
+    expect(inputError(() => read("a.json", '["a", {"b": 1}]'))).toMatch(/^a\.json:1:7: element 2: .* is not a label/);
     expect(inputError(() => read("a.json", "[1, 2"))).toMatch(/a\.json.*invalid JSON/);
     expect(inputError(() => read("a.json", "42"))).toMatch(/expected a JSON array of labels or an object/);
     expect(inputError(() => read("a.ndjson", '"a"\n"b"\n'))).toMatch(/NDJSON is not read as labels/);
+  });
+});
+
+describe("JSON label errors name file:line:column, like JSON syntax errors", () => {
+  // The position is the offending value's first character (a count, an array element) or the
+  // opening quote of the offending key; columns count UTF-16 code units, as parseJson's do.
+  it("a negative, fractional, non-numeric or out-of-range count: where the count is", () => {
+    expect(inputError(() => read("c.json", '{\n  "a": 4,\n  "b":   -2\n}'))).toBe('c.json:3:10: "b": count -2 is negative; counts are occurrences (0 or more)');
+    expect(inputError(() => read("c.json", '{"a": 4, "b": 2.5}'))).toBe(
+      'c.json:1:15: "b": count 2.5 is not a whole number; counts are occurrences, not frequencies',
+    );
+    expect(inputError(() => read("c.json", '{"a": 4,\n\t"b": "many"}'))).toBe(
+      'c.json:2:7: "b": count "many" is not a number; counts are whole numbers of occurrences (0, 1, 2, …)',
+    );
+    expect(inputError(() => read("c.json", '{"a": 4, "b": 1e400}'))).toBe(
+      'c.json:1:15: "b": count Infinity is out of range; counts are whole numbers below 2^53',
+    );
+  });
+
+  it("a label that is not a string (or a finite number): where the element is", () => {
+    expect(inputError(() => read("l.json", '[\n  "a",\n  "b",\n    true\n]'))).toBe(
+      'l.json:4:5: element 3: true is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]',
+    );
+    expect(inputError(() => read("l.json", '["a", "b", null]'))).toMatch(/^l\.json:1:12: element 3: null is not a label/);
+    expect(inputError(() => read("l.json", '["a",\n ["b"]]'))).toMatch(/^l\.json:2:2: element 2: \["b"\] is not a label/);
+    expect(inputError(() => read("l.json", '["a", {"b": 1}]'))).toMatch(/^l\.json:1:7: element 2: \{"b":1\} is not a label/);
+  });
+
+  it("an empty label: where the element or the key is", () => {
+    expect(inputError(() => read("e.json", '["a", "b",\n   "  "]'))).toBe("e.json:2:4: element 3: empty label; name the category or remove it");
+    expect(inputError(() => read("e.json", '{"a": 1,\n  " ": 2}'))).toBe("e.json:2:3: empty label; name the category or remove it");
+  });
+
+  it("a duplicate label: where both keys are, repeated keys (which JSON.parse would merge) included", () => {
+    expect(inputError(() => read("d.json", '{\n  "a": 1,\n  "b": 2,\n  "a": 3\n}'))).toBe(
+      'd.json:4:3: label "a" already appeared at d.json:2:3; merge the two entries (add their counts) or rename one',
+    );
+    // The same label once escaped: the keys are compared decoded.
+    expect(inputError(() => read("d.json", '{"a": 1, "b": 2, "\\u0061": 3}'))).toMatch(/^d\.json:1:18: label "a" already appeared at d\.json:1:2;/);
+    // Equal once trimmed.
+    expect(inputError(() => read("d.json", '{"a": 1,\n"b": 1,\n   "a ": 4}'))).toBe(
+      'd.json:3:4: label "a" already appeared at d.json:1:2; merge the two entries (add their counts) or rename one',
+    );
+  });
+
+  it("a document that is neither an array nor an object: where the value starts", () => {
+    expect(inputError(() => read("s.json", '\n\n   "just a string"'))).toBe(
+      's.json:3:4: expected a JSON array of labels or an object {"label": count}, got "just a string"',
+    );
+  });
+
+  it("positions skip strings holding brackets, quotes and commas, and do not count a byte-order mark", () => {
+    expect(inputError(() => read("q.json", '{"[a, \\"b\\"]": 1, "}": 2, "c": -1}'))).toMatch(/^q\.json:1:32: "c": count -1 is negative/);
+    expect(inputError(() => read("q.json", '\ufeff{"a": 1, "b": -1}'))).toMatch(/^q\.json:1:15: "b": count -1 is negative/);
+    expect(inputError(() => read("stdin", '["a", "b", false]'))).toMatch(/^stdin:1:12: element 3: false is not a label/);
   });
 });
 
@@ -77,8 +132,8 @@ describe("hostile label files", () => {
   it("JSON labels: byte-order mark accepted, depth limited, keys located on their line", () => {
     expect(read("b.json", '\ufeff{"a": 2, "b": 3}')).toEqual({ a: 2, b: 3 });
     expect(inputError(() => read("b.json", "[".repeat(600)))).toBe("b.json:1:513: JSON nested deeper than 512 levels; flatten the document");
-    expect(inputError(() => read("b.json", '{\n"a": 2,\n"b": -1\n}'))).toMatch(/^b\.json:3: "b": count -1 is negative/);
-    expect(inputError(() => read("b.json", '{\n"a": 2,\n"b": 1,\n"1": 1,\n" a": 4\n}'))).toMatch(/^b\.json:5: label "a" already appeared at b\.json:2/);
+    expect(inputError(() => read("b.json", '{\n"a": 2,\n"b": -1\n}'))).toMatch(/^b\.json:3:6: "b": count -1 is negative/);
+    expect(inputError(() => read("b.json", '{\n"a": 2,\n"b": 1,\n"1": 1,\n" a": 4\n}'))).toMatch(/^b\.json:5:1: label "a" already appeared at b\.json:2:1/);
   });
 
   it("quotes at most a short excerpt of a label or a count", () => {
