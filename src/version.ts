@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
-
-/** The package version, read once from package.json (one directory above src/ and dist/). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+/**
+ * The package version, as a constant: the core records it in every document without reading a
+ * file. test/architecture/layers.test.ts checks that it equals package.json's.
+ */
+export const VERSION = "0.1.0";
 
 export const TOOL = { name: "collapse", version: VERSION } as const;

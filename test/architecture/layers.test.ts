@@ -1,0 +1,51 @@
+/**
+ * The core is a library (ARCHITECTURE §6): src/core, src/models and src/stats read no files and
+ * touch no process — the data layer reads seed data, src/machine.ts reads the machine's memory,
+ * and the CLI owns stdin, stdout, signals and exit codes.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { VERSION } from "../../src/version.js";
+import { ROOT } from "../cli/cli.js";
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+/** The file's code without its comments (a comment may mention process or a file). */
+function code(path: string): string {
+  return readFileSync(path, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+describe("the core's layers", () => {
+  const core = ["core", "models", "stats"].flatMap((d) => sources(join(ROOT, "src", d)));
+
+  it("src/core, src/models and src/stats import no file system, OS or process module", () => {
+    const offenders = core.filter((f) => /from "node:(fs|fs\/promises|os|v8|child_process|net|tty|readline)"/.test(code(f)));
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
+  it("and never use the process object", () => {
+    const offenders = core.filter((f) => /\bprocess\./.test(code(f)));
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
+  it("nor anything of the data layer but the pure source parser, nor the CLI, output, sweep, check or library layers", () => {
+    const offenders = core.flatMap((f) =>
+      [...code(f).matchAll(/from "(\.\.?\/[^"]+)"/g)]
+        .map((m) => relative(join(ROOT, "src"), join(f, "..", m[1]!)))
+        .filter((target) => /^(cli|output|plot|sweep|check|lib)\//.test(target) || (target.startsWith("data/") && target !== "data/source.js"))
+        .map((target) => `${relative(ROOT, f)} → ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("records the package's version as a constant that matches package.json", () => {
+    expect(VERSION).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
+});
