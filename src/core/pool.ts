@@ -11,6 +11,10 @@
  * stops without its task's result, a callback that throws — every worker is stopped and the
  * promise rejects with that failure; later ones are ignored. Either way the promise settles once
  * every thread has stopped, and no worker is left tracked (see workers.ts).
+ *
+ * Users: replicate chunks (parallel.ts), sweep points (sweep/pool.ts) and the sweep's preflight.
+ * A session's coordinator worker (session.ts) is not one: it holds a conversation — prepare, then
+ * run only if the caller still wants to — rather than running a list of tasks.
  */
 import { Worker } from "node:worker_threads";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
