@@ -3,15 +3,13 @@
  * seed input and runs whole replicates on their own derived streams, so the assembled result is
  * byte-identical for any number of workers.
  */
-import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
 import { threadsThatFit } from "./memory.js";
+import { poolResults } from "./pool.js";
 import type { SimResult } from "./result.js";
 import { assemble } from "./run.js";
 import type { SeedResult } from "./seed.js";
-import { fromThreadError, type ThreadError } from "./thread-error.js";
-import { trackWorker, untrackWorker } from "./workers.js";
 
 /** Below this many value operations, a run takes well under a second: a thread costs more to start than it saves. */
 const IN_THREAD_LIMIT = 4_000_000;
@@ -37,8 +35,6 @@ export interface WorkerTask {
   readonly to: number;
 }
 
-export type WorkerMessage = { type: "progress"; generations: number } | { type: "block"; block: ReplicateBlock } | { type: "error"; error: ThreadError };
-
 /**
  * Runs every replicate of a prepared simulation. `inThread` (for a thread that is not the main
  * one) runs them here whatever their cost.
@@ -57,38 +53,15 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   for (let i = 0; i < chunkCount; i++) {
     chunks.push([Math.floor((i * replicates) / chunkCount), Math.floor(((i + 1) * replicates) / chunkCount)]);
   }
-  const blocks: ReplicateBlock[] = [];
-  let next = 0;
-  const runWorker = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const take = () => chunks[next++];
-      let chunk = take();
-      if (!chunk) return resolve();
-      const worker = new Worker(new URL("./worker.js", import.meta.url));
-      trackWorker(worker);
-      const send = (c: [number, number]) => worker.postMessage({ config: p.config, seed: p.seed, from: c[0], to: c[1] } satisfies WorkerTask);
-      worker.on("message", (msg: WorkerMessage) => {
-        if (msg.type === "progress") for (let i = 0; i < msg.generations; i++) onGeneration?.();
-        else if (msg.type === "block") {
-          blocks.push(msg.block);
-          chunk = take();
-          if (chunk) send(chunk);
-          else {
-            untrackWorker(worker);
-            void worker.terminate().then(() => resolve());
-          }
-        } else {
-          untrackWorker(worker);
-          void worker.terminate();
-          reject(fromThreadError(msg.error));
-        }
-      });
-      worker.on("error", (e) => {
-        untrackWorker(worker);
-        reject(e);
-      });
-      send(chunk);
-    });
-  await Promise.all(Array.from({ length: workers }, runWorker));
+  const blocks = await poolResults<WorkerTask, ReplicateBlock, number>({
+    script: new URL("./worker.js", import.meta.url),
+    tasks: chunks.map(([from, to]) => ({ config: p.config, seed: p.seed, from, to })),
+    jobs: workers,
+    // A worker reports the replicate-generations it has done since its last report.
+    onProgress: (generations) => {
+      for (let i = 0; i < generations; i++) onGeneration?.();
+    },
+    name: "a replicate worker",
+  });
   return assemble(p, blocks);
 }

@@ -1,17 +1,15 @@
 /** Worker thread body: prepares generation 0 once, then runs the replicate ranges it is sent. */
-import { parentPort } from "node:worker_threads";
 import { machineMemory } from "../machine.js";
-import type { Prepared } from "./loop.js";
+import type { Prepared, ReplicateBlock } from "./loop.js";
 import { runReplicates } from "./loop.js";
-import type { WorkerMessage, WorkerTask } from "./parallel.js";
+import type { WorkerTask } from "./parallel.js";
+import { serveTasks } from "./pool-worker.js";
 import { prepare } from "./run.js";
-import { toThreadError } from "./thread-error.js";
 
 let prepared: Prepared | null = null;
 
-parentPort!.on("message", (task: WorkerTask) => {
-  const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
-  try {
+serveTasks<WorkerTask, ReplicateBlock, number>(
+  (task, progress) => {
     prepared ??= prepare(task.config, task.seed, machineMemory()).prepared;
     let pending = 0;
     let last = Date.now();
@@ -19,17 +17,14 @@ parentPort!.on("message", (task: WorkerTask) => {
       pending++;
       // Progress is batched: a message per generation would cost more than small generations.
       if (Date.now() - last > 100) {
-        post({ type: "progress", generations: pending });
+        progress(pending);
         pending = 0;
         last = Date.now();
       }
     });
-    if (pending > 0) post({ type: "progress", generations: pending });
-    post(
-      { type: "block", block },
-      block.values.map((v) => v.buffer as ArrayBuffer),
-    );
-  } catch (e) {
-    post({ type: "error", error: toThreadError(e) });
-  }
-});
+    if (pending > 0) progress(pending);
+    return block;
+  },
+  // The block's values move to the main thread rather than being copied.
+  (block) => block.values.map((v) => v.buffer as ArrayBuffer),
+);

@@ -14,6 +14,11 @@ export function untrackWorker(worker: Worker): void {
   live.delete(worker);
 }
 
+/** The workers tracked now (a copy): tests check that none is left behind. */
+export function liveWorkers(): Worker[] {
+  return [...live];
+}
+
 export function terminateWorkers(): void {
   for (const w of live) void w.terminate();
   live.clear();

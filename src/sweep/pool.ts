@@ -7,12 +7,10 @@
  * Even one job runs on a worker: the main thread stays free to draw progress and to act on Ctrl-C.
  */
 
-import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
+import { runPool } from "../core/pool.js";
 import type { SimResult } from "../core/result.js";
 import type { SeedResult } from "../core/seed.js";
-import { fromThreadError, type ThreadError } from "../core/thread-error.js";
-import { trackWorker, untrackWorker } from "../core/workers.js";
 import type { Scalar } from "../output/tidy.js";
 import type { SweepFormat } from "./render.js";
 
@@ -30,8 +28,6 @@ export interface PointTask {
 /** A point's output: its rows as text, or its results document (format "document"). */
 export type PointBody = string | SimResult;
 
-export type PointMessage = { type: "done"; index: number; body: PointBody } | { type: "error"; index: number; error: ThreadError };
-
 /**
  * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order;
  * `label` names a point in error messages. Rejects with the first point's error, after stopping
@@ -43,68 +39,13 @@ export function runPoints(
   deliver: (task: PointTask, body: PointBody) => void,
   label: (index: number) => string,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (tasks.length === 0) return resolve();
-    const positionOf = new Map(tasks.map((t, i) => [t.index, i]));
-    const finished = new Map<number, PointBody>();
-    const mine = new Set<Worker>();
-    let nextTask = 0;
-    let nextDelivery = 0;
-    let over = false;
-
-    const retire = (w: Worker) => {
-      mine.delete(w);
-      untrackWorker(w);
-      void w.terminate();
-    };
-    const fail = (e: unknown) => {
-      if (over) return;
-      over = true;
-      for (const w of [...mine]) retire(w);
-      reject(e);
-    };
-    const feed = (w: Worker) => {
-      if (nextTask < tasks.length) w.postMessage(tasks[nextTask++]);
-      else retire(w);
-    };
-    const flush = () => {
-      while (finished.has(nextDelivery)) {
-        const body = finished.get(nextDelivery)!;
-        finished.delete(nextDelivery);
-        deliver(tasks[nextDelivery]!, body);
-        nextDelivery++;
-      }
-    };
-
-    const start = () => {
-      const w = new Worker(new URL("./worker.js", import.meta.url));
-      mine.add(w);
-      trackWorker(w);
-      w.on("message", (msg: PointMessage) => {
-        if (over) return;
-        if (msg.type === "error") {
-          fail(fromThreadError(msg.error, label(msg.index)));
-          return;
-        }
-        finished.set(positionOf.get(msg.index)!, msg.body);
-        try {
-          flush();
-        } catch (e) {
-          return fail(e);
-        }
-        if (nextDelivery === tasks.length) {
-          over = true;
-          for (const other of [...mine]) retire(other);
-          return resolve();
-        }
-        feed(w);
-      });
-      w.on("error", fail);
-      w.on("exit", (code) => {
-        if (!over && mine.has(w)) fail(new Error(`a sweep worker stopped unexpectedly (exit code ${code})`));
-      });
-      feed(w);
-    };
-    for (let i = 0; i < Math.min(jobs, tasks.length); i++) start();
+  return runPool<PointTask, PointBody>({
+    script: new URL("./worker.js", import.meta.url),
+    tasks,
+    jobs,
+    order: "task",
+    deliver: (body, position) => deliver(tasks[position]!, body),
+    context: (position) => label(tasks[position]!.index),
+    name: "a sweep worker",
   });
 }

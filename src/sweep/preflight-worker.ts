@@ -2,8 +2,8 @@
  * Preflight off the main thread: prepares each point it is sent (generation 0 fitted) in order
  * and answers with every point's notes, or with the first point that cannot start.
  */
-import { parentPort } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
+import { serveTasks } from "../core/pool-worker.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { type ThreadError, toThreadError } from "../core/thread-error.js";
@@ -15,17 +15,17 @@ export interface PreflightItem {
   readonly seed: SeedResult | undefined;
 }
 
-export type PreflightReply = { type: "done"; notes: string[] } | { type: "error"; index: number; error: ThreadError };
+/** Every point's notes, or the first point that cannot start: an answer about the points, not a failure of the worker. */
+export type PreflightOutcome = { readonly notes: string[] } | { readonly index: number; readonly error: ThreadError };
 
-parentPort!.on("message", (items: PreflightItem[]) => {
+serveTasks<PreflightItem[], PreflightOutcome>((items) => {
   const notes: string[] = [];
   for (const item of items) {
     try {
       notes.push(...prepare(item.config, item.seed ?? null, machineMemory()).notes);
     } catch (e) {
-      parentPort!.postMessage({ type: "error", index: item.index, error: toThreadError(e) } satisfies PreflightReply);
-      return;
+      return { index: item.index, error: toThreadError(e) };
     }
   }
-  parentPort!.postMessage({ type: "done", notes } satisfies PreflightReply);
+  return { notes };
 });

@@ -3,17 +3,16 @@
  * exists, its seed data reads, and its options agree with the data (prepare() fits generation 0).
  * A bad combination is reported with its point, and no work — no output file — is started.
  */
-import { Worker } from "node:worker_threads";
 import type { SimConfig } from "../config/config.js";
+import { poolResults } from "../core/pool.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { fromThreadError } from "../core/thread-error.js";
-import { trackWorker, untrackWorker } from "../core/workers.js";
 import { loadSeedAsync } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 import { atPoint } from "./plan.js";
-import type { PreflightItem, PreflightReply } from "./preflight-worker.js";
+import type { PreflightItem, PreflightOutcome } from "./preflight-worker.js";
 
 /**
  * Returns the notes (ignored columns and the like) of all the points, each once, and the seed data
@@ -53,23 +52,14 @@ export async function preflight(
   return { notes: [...notes], seeds };
 }
 
-function prepareOffThread(items: PreflightItem[], label: (index: number) => string): Promise<string[]> {
-  const worker = new Worker(new URL("./preflight-worker.js", import.meta.url));
-  trackWorker(worker);
-  const stop = () => {
-    untrackWorker(worker);
-    void worker.terminate();
-  };
-  return new Promise((resolve, reject) => {
-    worker.on("message", (reply: PreflightReply) => {
-      stop();
-      if (reply.type === "done") resolve(reply.notes);
-      else reject(fromThreadError(reply.error, label(reply.index)));
-    });
-    worker.on("error", (e) => {
-      stop();
-      reject(e);
-    });
-    worker.postMessage(items);
+/** Prepares the points in order on one worker (the pool's, for its handling of a worker that fails or dies). */
+async function prepareOffThread(items: PreflightItem[], label: (index: number) => string): Promise<string[]> {
+  const [outcome] = await poolResults<PreflightItem[], PreflightOutcome>({
+    script: new URL("./preflight-worker.js", import.meta.url),
+    tasks: [items],
+    jobs: 1,
+    name: "the sweep's preflight worker",
   });
+  if ("error" in outcome!) throw fromThreadError(outcome.error, label(outcome.index));
+  return outcome!.notes;
 }

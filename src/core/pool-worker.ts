@@ -1,0 +1,26 @@
+/**
+ * The worker side of the pool (src/core/pool.ts): answers each task this thread is sent with what
+ * `run` returns, or with the error it throws, after the progress it reports along the way.
+ */
+import { parentPort } from "node:worker_threads";
+import type { PoolMessage } from "./pool.js";
+import { toThreadError } from "./thread-error.js";
+
+/**
+ * Serves the pool from this worker thread. `transfer` lists a result's buffers to move to the
+ * pool rather than copy.
+ */
+export function serveTasks<T, R, P = never>(run: (task: T, progress: (p: P) => void) => R, transfer: (result: R) => ArrayBuffer[] = () => []): void {
+  const port = parentPort!;
+  const post = (m: PoolMessage<R, P>, list: ArrayBuffer[] = []) => port.postMessage(m, list);
+  port.on("message", (task: T) => {
+    let result: R;
+    try {
+      result = run(task, (progress) => post({ type: "progress", progress }));
+    } catch (e) {
+      post({ type: "error", error: toThreadError(e) });
+      return;
+    }
+    post({ type: "result", result }, transfer(result));
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * runParallel on worker threads, in-process. A worker script under src/ is run from its build in
+ * dist/ (the suite builds it first), or replaced by a throwaway script that misbehaves.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import type { Prepared } from "../../src/core/loop.js";
+import { runParallel, staysInThread } from "../../src/core/parallel.js";
+import { liveWorkers, terminateWorkers } from "../../src/core/workers.js";
+import { tempDir } from "../cli/cli.js";
+import { flags } from "../helpers.js";
+import { prepare } from "../run.js";
+
+/** The script every new worker runs instead of its own (null: its build in dist/), and every worker made. */
+const redirect = vi.hoisted(() => ({ script: null as URL | null, made: [] as Worker[] }));
+
+vi.mock("node:worker_threads", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:worker_threads")>();
+  class Redirected extends real.Worker {
+    constructor(url: string | URL, options?: import("node:worker_threads").WorkerOptions) {
+      super(redirect.script ?? new URL(String(url).replace(/\/src\/(.*)\.js$/, "/dist/$1.js")), options);
+      redirect.made.push(this);
+    }
+  }
+  return { ...real, default: { ...real, Worker: Redirected }, Worker: Redirected };
+});
+
+afterEach(() => {
+  terminateWorkers();
+  redirect.script = null;
+  redirect.made = [];
+});
+
+/** A small mixture run: never run in the main thread, whatever its size. */
+function mixture(): Prepared {
+  const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "3", replicates: "7", seedSize: "60", seed: "11" })));
+  expect(staysInThread(prepared)).toBe(false);
+  return prepared;
+}
+
+function misbehaving(body: string): URL {
+  const path = join(tempDir(), "worker.mjs");
+  writeFileSync(path, `import { parentPort } from "node:worker_threads";\nparentPort.on("message", (task) => {\n${body}\n});\n`);
+  return pathToFileURL(path);
+}
+
+describe("runParallel on workers", () => {
+  it("gives the same result for 1, 2 and 3 jobs as in this thread, and every generation's progress", async () => {
+    const p = mixture();
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    for (const jobs of [1, 2, 3]) {
+      let ticks = 0;
+      const result = await runParallel(p, jobs, () => ticks++);
+      expect(JSON.stringify(result)).toBe(expected);
+      expect(ticks).toBe(7 * 3);
+      expect(redirect.made.length).toBeGreaterThan(0);
+      expect(liveWorkers()).toHaveLength(0);
+      for (const w of redirect.made) expect(w.threadId).toBe(-1);
+      redirect.made = [];
+    }
+  });
+
+  it("a worker that exits without a word rejects, naming the exit code (it does not hang)", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving("process.exit(3);");
+    await expect(runParallel(mixture(), 2)).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    expect(liveWorkers()).toHaveLength(0);
+    for (const w of redirect.made) expect(w.threadId).toBe(-1);
+  });
+
+  it("a worker's error stops its siblings before the run rejects", { timeout: 20_000 }, async () => {
+    // The first chunk fails; every other chunk never ends.
+    redirect.script = misbehaving(
+      'if (task.from === 0) parentPort.postMessage({ type: "error", error: { message: "the fit diverged", exitCode: null, stack: "Error: the fit diverged" } });',
+    );
+    await expect(runParallel(mixture(), 3)).rejects.toThrow(/the fit diverged/);
+    expect(redirect.made).toHaveLength(3);
+    expect(liveWorkers()).toHaveLength(0);
+    for (const w of redirect.made) expect(w.threadId).toBe(-1);
+  });
+
+  it("a worker's uncaught exception stops its siblings before the run rejects", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving('if (task.from === 0) throw new Error("out of stack");');
+    await expect(runParallel(mixture(), 3)).rejects.toThrow(/out of stack/);
+    expect(liveWorkers()).toHaveLength(0);
+    for (const w of redirect.made) expect(w.threadId).toBe(-1);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * runPoints in-process: the sweep worker runs from its build in dist/ (the suite builds it first),
+ * or is replaced by a throwaway script that misbehaves.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { liveWorkers, terminateWorkers } from "../../src/core/workers.js";
+import { CollapseError } from "../../src/errors.js";
+import { parseGridFlag } from "../../src/sweep/grid.js";
+import { planSweep } from "../../src/sweep/plan.js";
+import { type PointBody, type PointTask, runPoints } from "../../src/sweep/pool.js";
+import { renderPointBody } from "../../src/sweep/render.js";
+import { tempDir } from "../cli/cli.js";
+import { flags } from "../helpers.js";
+import { simulate } from "../run.js";
+
+/** The script every new worker runs instead of its own (null: its build in dist/), and every worker made. */
+const redirect = vi.hoisted(() => ({ script: null as URL | null, made: [] as Worker[] }));
+
+vi.mock("node:worker_threads", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:worker_threads")>();
+  class Redirected extends real.Worker {
+    constructor(url: string | URL, options?: import("node:worker_threads").WorkerOptions) {
+      super(redirect.script ?? new URL(String(url).replace(/\/src\/(.*)\.js$/, "/dist/$1.js")), options);
+      redirect.made.push(this);
+    }
+  }
+  return { ...real, default: { ...real, Worker: Redirected }, Worker: Redirected };
+});
+
+afterEach(() => {
+  terminateWorkers();
+  redirect.script = null;
+  redirect.made = [];
+});
+
+const plan = planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag));
+/** The last four points, as a shard would run them: task positions differ from point indexes. */
+const tasks: PointTask[] = plan.points.slice(2).map((p) => ({ index: p.index, config: p.config, params: p.params, format: "csv" }));
+const label = (index: number) => `point ${index + 1} of ${plan.points.length}`;
+
+function misbehaving(body: string): URL {
+  const path = join(tempDir(), "worker.mjs");
+  writeFileSync(path, `import { parentPort } from "node:worker_threads";\nparentPort.on("message", (task) => {\n${body}\n});\n`);
+  return pathToFileURL(path);
+}
+
+function stopped(): void {
+  expect(liveWorkers()).toHaveLength(0);
+  for (const w of redirect.made) expect(w.threadId).toBe(-1);
+}
+
+describe("runPoints", () => {
+  it("delivers every point's body in task order for any number of jobs", async () => {
+    const expected = tasks.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
+    for (const jobs of [1, 3, 8]) {
+      const got: [number, PointBody][] = [];
+      await runPoints(tasks, jobs, (task, body) => got.push([task.index, body]), label);
+      expect(got).toEqual(expected);
+      expect(redirect.made).toHaveLength(Math.min(jobs, tasks.length));
+      stopped();
+      redirect.made = [];
+    }
+  });
+
+  it('format "document" delivers each point\'s results document', async () => {
+    const documents = tasks.map((t) => ({ ...t, format: "document" as const }));
+    const got: PointBody[] = [];
+    await runPoints(documents, 2, (_, body) => got.push(body), label);
+    expect(JSON.stringify(got)).toBe(JSON.stringify(documents.map((t) => simulate(t.config).result)));
+    stopped();
+  });
+
+  it("a point's error names the point (not its position) and keeps the user error's exit code", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving(
+      'if (task.index === 4) parentPort.postMessage({ type: "error", error: { message: "too few rows", exitCode: 2 } });\n' +
+        'else parentPort.postMessage({ type: "result", result: "" });',
+    );
+    const error = await runPoints(tasks, 2, () => {}, label).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CollapseError);
+    expect((error as CollapseError).exitCode).toBe(2);
+    expect((error as Error).message).toBe("point 5 of 6: too few rows");
+    stopped();
+  });
+
+  it("a sweep worker that exits without a word rejects, naming the point and the exit code", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving("process.exit(3);");
+    await expect(runPoints(tasks.slice(0, 1), 2, () => {}, label)).rejects.toThrow(/^point 3 of 6: a sweep worker stopped unexpectedly \(exit code 3\)$/);
+    stopped();
+  });
+});
