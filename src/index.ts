@@ -19,5 +19,5 @@ export { CheckFailure, CollapseError, InputError, UsageError } from "./errors.js
 export { type CheckOptions, check } from "./lib/check.js";
 export type { RunSettings } from "./lib/run-settings.js";
 export { type SimOptions, simulate } from "./lib/simulate.js";
-export { type SweepOptions, type SweepPointResult, sweep } from "./lib/sweep.js";
+export { type SweepOptions, type SweepPointResult, type SweepSettings, sweep } from "./lib/sweep.js";
 export { VERSION } from "./version.js";

@@ -84,12 +84,22 @@ export interface SweepPointResult {
   readonly result: SimResult;
 }
 
+export interface SweepSettings extends RunSettings {
+  /** Run only this round-robin slice of the points (as `--shard i/n`). */
+  readonly shard?: Shard;
+  /**
+   * "finish" (default): each point as soon as it finishes; "grid": in grid order, each as soon as
+   * it and every earlier point are done, so the sequence is the same for any `jobs`. The points
+   * themselves are the same either way.
+   */
+  readonly order?: "finish" | "grid";
+}
+
 /**
- * Runs a sweep and yields each point as soon as it and every earlier point are done — in grid
- * order, so the sequence is the same for any `jobs`. Breaking out of the loop stops the workers
- * once the point running then finishes.
+ * Runs a sweep and yields its points as they finish (see SweepSettings.order). Breaking out of
+ * the loop stops every worker at the next point that finishes.
  */
-export async function* sweep(options: SweepOptions, settings: RunSettings & { readonly shard?: Shard } = {}): AsyncGenerator<SweepPointResult> {
+export async function* sweep(options: SweepOptions, settings: SweepSettings = {}): AsyncGenerator<SweepPointResult> {
   if (options === null || typeof options !== "object" || options.grid === undefined) {
     throw new TypeError("sweep expects options with a grid, e.g. { grid: { sampleSize: [10, 100] } }");
   }
@@ -114,6 +124,7 @@ export async function* sweep(options: SweepOptions, settings: RunSettings & { re
       wake?.();
     },
     ready.label,
+    settings.order === "grid" ? "task" : "completion",
   );
   let failure: { error: unknown } | null = null;
   let over = false;

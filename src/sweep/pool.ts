@@ -29,21 +29,22 @@ export interface PointTask {
 export type PointBody = string | SimResult;
 
 /**
- * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order;
- * `label` names a point in error messages. Rejects with the first point's error, after stopping
- * every worker.
+ * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order (or,
+ * with `order` "completion", as each finishes); `label` names a point in error messages. Rejects
+ * with the first point's error, after stopping every worker.
  */
 export function runPoints(
   tasks: readonly PointTask[],
   jobs: number,
   deliver: (task: PointTask, body: PointBody) => void,
   label: (index: number) => string,
+  order: "task" | "completion" = "task",
 ): Promise<void> {
   return runPool<PointTask, PointBody>({
     script: new URL("./worker.js", import.meta.url),
     tasks,
     jobs,
-    order: "task",
+    order,
     deliver: (body, position) => deliver(tasks[position]!, body),
     context: (position) => label(tasks[position]!.index),
     name: "a sweep worker",

@@ -72,8 +72,8 @@ describe("simulate", () => {
 describe("sweep", () => {
   const options = { generations: 3, replicates: 20, grid: { sampleSize: [10, 100], regime: "replace,accumulate" } };
 
-  it("yields every point in grid order, each the document simulate gives for the point's config", async () => {
-    const points = await all(sweep(options, { jobs: 2 }));
+  it("yields every point, in grid order when asked, each the document simulate gives for the point's config", async () => {
+    const points = await all(sweep(options, { jobs: 2, order: "grid" }));
     expect(points.map((p) => p.index)).toEqual([0, 1, 2, 3]);
     expect(points.map((p) => [p.params.sampleSize, p.params.regime])).toEqual([
       [10, "replace"],
@@ -86,10 +86,12 @@ describe("sweep", () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(points[3]!.result));
   });
 
-  it("gives the same points for one job as for two", async () => {
+  it("gives the same points for one job as for two, as they finish or in grid order", async () => {
     const one = await all(sweep(options, { jobs: 1 }));
     const two = await all(sweep(options, { jobs: 2 }));
-    expect(JSON.stringify(one)).toBe(JSON.stringify(two));
+    const byIndex = (points: SweepPointResult[]) => JSON.stringify([...points].sort((a, b) => a.index - b.index));
+    expect(byIndex(two)).toBe(byIndex(one));
+    expect(JSON.stringify(await all(sweep(options, { jobs: 2, order: "grid" })))).toBe(byIndex(one));
   });
 
   it("can be left early, and rejects a bad grid before running anything", async () => {
