@@ -3,7 +3,7 @@
  * (0 ok · 1 check failed · 2 usage, input or output error · 70 internal error · 129/130/143 signals).
  */
 import { Command, CommanderError } from "commander";
-import { terminateWorkers } from "../core/workers.js";
+import { terminateWorkers } from "../engine/workers.js";
 import { CollapseError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
 import { cannotWriteStdout, removePendingFiles } from "../output/write.js";

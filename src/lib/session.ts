@@ -5,8 +5,8 @@
  */
 import type { SimConfig } from "../config/config.js";
 import { checkBeforeDraw } from "../core/run.js";
-import { type Session, startSession } from "../core/session.js";
 import { loadSeedAsync } from "../data/seed-file.js";
+import { type Session, startSession } from "../engine/session.js";
 import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 

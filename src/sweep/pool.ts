@@ -8,9 +8,9 @@
  */
 
 import type { SimConfig } from "../config/config.js";
-import { runPool } from "../core/pool.js";
 import type { SimResult } from "../core/result.js";
 import type { SeedResult } from "../core/seed.js";
+import { runPool } from "../engine/pool.js";
 import type { Scalar } from "../output/tidy.js";
 import type { SweepFormat } from "./render.js";
 

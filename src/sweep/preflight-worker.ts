@@ -3,10 +3,10 @@
  * and answers with every point's notes, or with the first point that cannot start.
  */
 import type { SimConfig } from "../config/config.js";
-import { serveTasks } from "../core/pool-worker.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
-import { type ThreadError, toThreadError } from "../core/thread-error.js";
+import { serveTasks } from "../engine/pool-worker.js";
+import { type ThreadError, toThreadError } from "../engine/thread-error.js";
 import { machineMemory } from "../machine.js";
 
 export interface PreflightItem {

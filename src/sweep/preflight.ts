@@ -4,11 +4,11 @@
  * A bad combination is reported with its point, and no work — no output file — is started.
  */
 import type { SimConfig } from "../config/config.js";
-import { poolResults } from "../core/pool.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
-import { fromThreadError } from "../core/thread-error.js";
 import { loadSeedAsync } from "../data/seed-file.js";
+import { poolResults } from "../engine/pool.js";
+import { fromThreadError } from "../engine/thread-error.js";
 import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 import { atPoint } from "./plan.js";

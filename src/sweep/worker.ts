@@ -3,8 +3,8 @@
  * thread, and sends back the point's rendered output.
  */
 import { runReplicates } from "../core/loop.js";
-import { serveTasks } from "../core/pool-worker.js";
 import { assemble, prepare } from "../core/run.js";
+import { serveTasks } from "../engine/pool-worker.js";
 import { machineMemory } from "../machine.js";
 import type { PointBody, PointTask } from "./pool.js";
 import { renderPointBody } from "./render.js";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { liveWorkers, terminateWorkers } from "../../src/core/workers.js";
+import { liveWorkers, terminateWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep } from "../../src/sweep/plan.js";

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { liveWorkers, terminateWorkers } from "../../src/core/workers.js";
+import { liveWorkers, terminateWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
 import { preflight } from "../../src/sweep/preflight.js";
 import { tempDir } from "../cli/cli.js";

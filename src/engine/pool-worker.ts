@@ -1,5 +1,5 @@
 /**
- * The worker side of the pool (src/core/pool.ts): answers each task this thread is sent with what
+ * The worker side of the pool (src/engine/pool.ts): answers each task this thread is sent with what
  * `run` returns, or with the error it throws, after the progress it reports along the way.
  */
 import { parentPort } from "node:worker_threads";

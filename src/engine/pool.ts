@@ -3,7 +3,7 @@
  * each worker taking the next task when it is done with one, and hands over the results. It knows
  * nothing of what the tasks are.
  *
- * The protocol (src/core/pool-worker.ts speaks it for a worker): the pool posts each task as it is;
+ * The protocol (src/engine/pool-worker.ts speaks it for a worker): the pool posts each task as it is;
  * the worker answers with any number of progress messages, then exactly one result or error. A
  * worker runs one task at a time and may keep state from one task to the next.
  *

@@ -1,10 +1,11 @@
 /** Worker thread body: prepares generation 0 once, then runs the replicate ranges it is sent. */
+
+import type { Prepared, ReplicateBlock } from "../core/loop.js";
+import { runReplicates } from "../core/loop.js";
+import { prepare } from "../core/run.js";
 import { machineMemory } from "../machine.js";
-import type { Prepared, ReplicateBlock } from "./loop.js";
-import { runReplicates } from "./loop.js";
 import type { WorkerTask } from "./parallel.js";
 import { serveTasks } from "./pool-worker.js";
-import { prepare } from "./run.js";
 
 let prepared: Prepared | null = null;
 

@@ -4,12 +4,12 @@
  * byte-identical for any number of workers.
  */
 import type { SimConfig } from "../config/config.js";
-import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
-import { threadsThatFit } from "./memory.js";
+import { type Prepared, type ReplicateBlock, runReplicates } from "../core/loop.js";
+import { threadsThatFit } from "../core/memory.js";
+import type { SimResult } from "../core/result.js";
+import { assemble } from "../core/run.js";
+import type { SeedResult } from "../core/seed.js";
 import { poolResults } from "./pool.js";
-import type { SimResult } from "./result.js";
-import { assemble } from "./run.js";
-import type { SeedResult } from "./seed.js";
 
 /** Below this many value operations, a run takes well under a second: a thread costs more to start than it saves. */
 const IN_THREAD_LIMIT = 4_000_000;

@@ -1,13 +1,13 @@
 /**
- * The coordinator worker of a session (src/core/session.ts): prepares generation 0 off the main
+ * The coordinator worker of a session (src/engine/session.ts): prepares generation 0 off the main
  * thread, reports what the caller needs, and on "run" runs the replicates — here for one job,
  * or over replicate workers of its own — then sends the result document.
  */
 import { parentPort } from "node:worker_threads";
+import type { Prepared } from "../core/loop.js";
+import { prepare } from "../core/run.js";
 import { machineMemory } from "../machine.js";
-import type { Prepared } from "./loop.js";
 import { runParallel } from "./parallel.js";
-import { prepare } from "./run.js";
 import type { CoordinatorMessage, CoordinatorTask } from "./session.js";
 import { toThreadError } from "./thread-error.js";
 

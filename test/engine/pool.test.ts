@@ -1,5 +1,5 @@
 /**
- * The worker pool (src/core/pool.ts) with throwaway worker scripts. Which task finishes when is
+ * The worker pool (src/engine/pool.ts) with throwaway worker scripts. Which task finishes when is
  * set by gates in a SharedArrayBuffer — a worker waits on a gate that another worker or the test
  * opens — never by timers, so every test waits on events only.
  */
@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { poolResults, runPool } from "../../src/core/pool.js";
-import { liveWorkers, terminateWorkers } from "../../src/core/workers.js";
+import { poolResults, runPool } from "../../src/engine/pool.js";
+import { liveWorkers, terminateWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
 import { tempDir } from "../cli/cli.js";
 

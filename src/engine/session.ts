@@ -10,12 +10,12 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
+import type { SimResult } from "../core/result.js";
+import { prepare } from "../core/run.js";
+import type { SeedResult } from "../core/seed.js";
 import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 import { runParallel, staysInThread } from "./parallel.js";
-import type { SimResult } from "./result.js";
-import { prepare } from "./run.js";
-import type { SeedResult } from "./seed.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
@@ -34,7 +34,7 @@ export interface Session {
   close(): void;
 }
 
-/** Messages of the coordinator worker (src/core/coordinator.ts). */
+/** Messages of the coordinator worker (src/engine/coordinator.ts). */
 export type CoordinatorMessage =
   | { type: "prepared"; view: PreparedView }
   | { type: "progress"; generations: number }
