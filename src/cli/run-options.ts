@@ -27,7 +27,7 @@ export function addRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"):
         group,
       ),
     )
-    .addOption(new Option("--show-samples", "print a short text sample per generation (ngram)").helpGroup(group))
+    .addOption(new Option("--show-samples", "table and markdown: a few values drawn from each generation's model (numbers, labels or text)").helpGroup(group))
     .addOption(new Option("--config <FILE>", "read options from a JSON file (camelCase keys); flags override it").helpGroup(group))
     .addOption(new Option("--print-config", "print the resolved configuration as JSON and exit").helpGroup(group));
   return cmd;

@@ -1,5 +1,8 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
+import type { RawOption } from "../config/resolve.js";
+import { UsageError } from "../errors.js";
+import { quote } from "../excerpt.js";
 import { planWithData, readySweep } from "../lib/sweep.js";
 import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
@@ -30,7 +33,9 @@ Grid values (NAME is a simulation option, e.g. sample-size or sampleSize):
 
 Points run in grid order, the first --grid varying slowest. Point p uses the seed derived from
 (--seed, its grid values by name), so adding a grid value changes no other point; the derived
-seed is recorded in the point's config (json). Rows are tidy: one leading column per grid
+seed is recorded in the point's config (json). With --common-seed (or "commonSeed": true in
+--config) every point uses --seed itself: the same seed data and the same replicate streams, so
+a comparison along an axis carries no seed noise (the sweep's config records commonSeed). Rows are tidy: one leading column per grid
 option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, theory.
 
 Shards: --shard i/n runs points i, i+n, i+2n, ... (1-based; round-robin, so each shard gets a
@@ -48,7 +53,13 @@ Examples:
   const sweep = "Sweep:";
   cmd
     .addOption(new Option("--grid <NAME=VALUES>", "an axis of the grid (repeatable); see below").argParser(collect).helpGroup(sweep))
-    .addOption(new Option("--shard <i/n>", "run only the i-th of n round-robin slices of the points").helpGroup(sweep));
+    .addOption(new Option("--shard <i/n>", "run only the i-th of n round-robin slices of the points").helpGroup(sweep))
+    .addOption(
+      new Option(
+        "--common-seed",
+        "every point shares the seed data and the replicate streams (common random numbers), so differences between points are the parameters' alone",
+      ).helpGroup(sweep),
+    );
   addSimOptions(cmd);
   const run = "Output and running:";
   cmd
@@ -67,14 +78,16 @@ Examples:
     // The output path is checked before any work, so a bad one fails at once.
     const output = checkOutput(runOptions.output);
 
-    const given = gatherSimOptions(cmd, configPath, ["grid"]);
-    const fileGrid = configPath ? readConfigFile(configPath).get("grid") : undefined;
+    const given = gatherSimOptions(cmd, configPath, ["grid", "commonSeed"]);
+    const fileConfig = configPath ? readConfigFile(configPath) : undefined;
+    const fileGrid = fileConfig?.get("grid");
+    const commonSeed = opts.commonSeed === true || commonSeedOf(fileConfig?.get("commonSeed"), configPath);
     const fileAxes: GridAxis[] = fileGrid ? parseGridConfig(fileGrid.value, configPath!) : [];
     const flagAxes = ((opts.grid as string[] | undefined) ?? []).map(parseGridFlag);
     // The sweep hash covers each --data file's content: shards of different data never merge.
     const axes = combineAxes(fileAxes, flagAxes);
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
-    const plan = await planWithData(given, axes);
+    const plan = await planWithData(given, axes, { commonSeed });
     if (opts.printConfig) {
       await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
@@ -113,4 +126,11 @@ Examples:
     }
   });
   return cmd;
+}
+
+/** A --config file's "commonSeed": true or false. */
+function commonSeedOf(raw: RawOption | undefined, file: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (typeof raw.value !== "boolean") throw new UsageError(`${file}: "commonSeed" must be true or false, got ${quote(raw.value)}`);
+  return raw.value;
 }

@@ -79,7 +79,8 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
     seed,
     machine,
   };
-  return { prepared, notes: seed.notes };
+  const absent = resolved.theory ? theoryAbsent(prepared) : null;
+  return { prepared, notes: absent === null ? seed.notes : [...seed.notes, absent] };
 }
 
 /**
@@ -106,6 +107,19 @@ export function modelOptions(model: AnyModel, config: ResolvedConfig): RunContex
   for (const spec of model.options) own[spec.key] = (config as unknown as Record<string, unknown>)[spec.key];
   const seedName = config.data !== null ? config.data : `--source ${config.source ?? model.defaultSource}`;
   return { ...own, sampleSize: config.sampleSize, seed: config.seed, seedName };
+}
+
+/**
+ * The note for --theory when the model has no closed form for this run (none at all, or none for
+ * its regime and options), so that an absent theory column is explained rather than silent.
+ */
+function theoryAbsent(p: Prepared): string | null {
+  const { model, config } = p;
+  const tail = "the output has no theory values (README: Theory lists what is covered)";
+  if (!model.theory) return `--theory: --model ${model.name} has no closed-form expectations; ${tail}`;
+  if (config.generations === 0 || model.theory(p.options, loopSettings(config), 1, p.reference) !== undefined) return null;
+  const filter = config.filterRecall > 0 ? `, --filter-recall ${config.filterRecall}` : "";
+  return `--theory: no closed form for --model ${model.name} with --regime ${config.regime}${filter} and these options; ${tail}`;
 }
 
 /** The loop's settings, for a model's closed forms. */

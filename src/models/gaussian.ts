@@ -13,6 +13,8 @@ import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import {
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
+  DESCRIBE_DRAWS,
+  describeDraws,
   ESTIMATOR_OPTION,
   type Estimator,
   expectedVarRatio,
@@ -160,6 +162,10 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
       o.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
     }
     return m;
+  },
+
+  describe(params, rng, _ref, o) {
+    return describeDraws(gaussian.sample(params, DESCRIBE_DRAWS, rng, o), 1);
   },
 
   theory(o, loop, g, ref) {

@@ -32,7 +32,17 @@ import { gaussHermite, sphereDirections } from "../stats/quadrature.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { fillNormal } from "../stats/ziggurat.js";
 import { checkColumnRange, checkCovariance } from "./column-checks.js";
-import { CONTINUOUS_OPTIONS, type ContinuousOptions, DIMS_OPTION, radiusFor, type TailNames, tailMetricNames, tailNames } from "./continuous.js";
+import {
+  CONTINUOUS_OPTIONS,
+  type ContinuousOptions,
+  DESCRIBE_DRAWS,
+  DIMS_OPTION,
+  describeDraws,
+  radiusFor,
+  type TailNames,
+  tailMetricNames,
+  tailNames,
+} from "./continuous.js";
 import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } from "./em.js";
 import type { Metrics, Model, RunContext } from "./model.js";
 import type { OptionSpec } from "./option.js";
@@ -373,6 +383,10 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });
     return m;
+  },
+
+  describe(params, rng, _ref, o) {
+    return describeDraws(gmm.sample(params, DESCRIBE_DRAWS, rng, o).values, params.dims);
   },
 
   ops: rowMatrixOps,

@@ -21,7 +21,9 @@ import { checkColumnRange, checkCovariance } from "./column-checks.js";
 import {
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
+  DESCRIBE_DRAWS,
   DIMS_OPTION,
+  describeDraws,
   ESTIMATOR_OPTION,
   type Estimator,
   expectedVarRatio,
@@ -223,6 +225,10 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });
     return m;
+  },
+
+  describe(params, rng, _ref, o) {
+    return describeDraws(mvn.sample(params, DESCRIBE_DRAWS, rng, o).values, params.dims);
   },
 
   theory(o, loop, g, ref) {

@@ -10,6 +10,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { UsageError } from "../errors.js";
 import { headlineMetrics } from "../output/headline.js";
+import { didYouMean } from "../suggest.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "./defaults.js";
 import type { PlotInput } from "./load.js";
 import { describeMetric } from "./metrics.js";
@@ -56,7 +57,7 @@ function chooseMetrics(input: PlotInput, wanted: readonly string[]): string[] {
   }
   for (const m of wanted) {
     if (!available.includes(m)) {
-      throw new UsageError(`--metrics ${m}: no such metric in ${input.name}; it has ${available.join(", ")}`);
+      throw new UsageError(`--metrics ${m}: no such metric in ${input.name}${didYouMean(m, available)}; it has ${available.join(", ")}`);
     }
   }
   return [...new Set(wanted)];

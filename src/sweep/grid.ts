@@ -13,6 +13,7 @@ import { type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
+import { closest } from "../suggest.js";
 import { BadRange, linearRange, logRange, MAX_AXIS_VALUES } from "./range.js";
 
 export interface GridAxis {
@@ -27,10 +28,10 @@ export function gridOption(name: string, origin: Origin & { kind: "grid" }): Opt
   const spec = SIM_OPTIONS.find((o) => o.flag === name || o.key === name);
   const at = origin.file !== undefined ? `${origin.file}: grid ${quote(name, 40)}` : `--grid ${excerpt(name, 40)}`;
   if (!spec) {
-    const names = SIM_OPTIONS.filter(sweepable)
-      .map((o) => o.flag)
-      .join(", ");
-    throw new UsageError(`${at}: unknown option ${quote(name, 40)}; a grid varies one of ${names}`);
+    const flags = SIM_OPTIONS.filter(sweepable).map((o) => o.flag);
+    const near = closest(name, [...flags, ...SIM_OPTIONS.filter(sweepable).map((o) => o.key)]);
+    const meant = near === undefined ? "" : ` (did you mean ${SIM_OPTIONS.find((o) => o.key === near || o.flag === near)!.flag}?)`;
+    throw new UsageError(`${at}: unknown option ${quote(name, 40)}${meant}; a grid varies one of ${flags.join(", ")}`);
   }
   if (spec.type === "numberList") {
     throw new UsageError(`${at}: ${spec.flag} takes a list, which a grid cannot vary; run one sweep per list`);
