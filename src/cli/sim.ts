@@ -59,9 +59,11 @@ Examples:
         return;
       }
       assertions = await compileSimAssertions(cmd, prepared);
-      const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+      const { replicates, generations } = prepared.config;
+      const progress = new Progress(replicates * generations, { wanted: !run.quiet, plain: run.progress, replicates });
       try {
         result = await session.run(() => progress.tick());
+        progress.finish();
       } finally {
         // Cleared on failure too, so an error message starts on a clean line.
         progress.done();
