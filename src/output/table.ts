@@ -9,7 +9,7 @@ import { TOOL } from "../version.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import { headlineMetrics } from "./headline.js";
-import { formatNumber } from "./numbers.js";
+import { formatDuration, formatNumber } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
 
 interface Column {
@@ -107,6 +107,7 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   if (options.showSamples) {
     for (const g of gens) if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
   }
+  if (options.elapsedSeconds !== undefined) out.push(c.dim(`elapsed ${formatDuration(options.elapsedSeconds)}`));
   return out.join("\n") + "\n";
 }
 
