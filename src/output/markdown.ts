@@ -1,6 +1,7 @@
 /** A GitHub-flavoured Markdown table of the headline metrics, for READMEs and CI job summaries. */
 import type { SimResult } from "../core/result.js";
 import { describeRun } from "./describe.js";
+import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
 import { formatNumber } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
@@ -30,13 +31,7 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
     `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`,
   ];
   if (result.extinctions && result.extinctions.length > 0) {
-    out.push(
-      "",
-      `First to vanish: ${result.extinctions
-        .slice(0, 5)
-        .map((e) => `${e.category} (generation ${e.generation})`)
-        .join(", ")}.`,
-    );
+    out.push("", `Lost most often: ${result.extinctions.slice(0, 5).map(describeExtinction).join(", ")}.`);
   }
   if (options.showSamples) {
     out.push("");

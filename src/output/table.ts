@@ -8,6 +8,7 @@ import type { SimResult } from "../core/result.js";
 import { TOOL } from "../version.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
+import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
 import { formatDuration, formatNumber } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
@@ -99,8 +100,9 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   out.push(c.dim(`median [2.5%, 97.5%] over ${result.config.replicates} replicates; all metrics: --format json|csv|ndjson`));
 
   if (result.extinctions && result.extinctions.length > 0) {
-    const first = result.extinctions.slice(0, 5).map((e) => `${e.category} (gen ${e.generation}, ${Math.round(e.replicates * 100)}%)`);
-    out.push(`first to vanish: ${first.join(", ")}${result.extinctions.length > 5 ? `, … ${result.extinctions.length - 5} more` : ""}`);
+    // The order of the document: the share of chains in which the category died, then its median generation.
+    const first = result.extinctions.slice(0, 5).map(describeExtinction);
+    out.push(`lost most often: ${first.join(", ")}${result.extinctions.length > 5 ? `, … ${result.extinctions.length - 5} more` : ""}`);
   }
   // The chart goes under the table (and its notes), before the text samples; machine formats never get it.
   out.push(...renderChart(result, { color: options.color, width: options.width }));
