@@ -6,11 +6,12 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
 import { TOOL } from "../version.js";
+import { bandCell, bandFormatter, meanFormatter } from "./cells.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
-import { formatDuration, formatNumber } from "./numbers.js";
+import { formatDuration } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
 
 interface Column {
@@ -20,17 +21,14 @@ interface Column {
   readonly paint: (s: string, row: number) => string;
 }
 
-function bandCell(median: number, lo: number, hi: number): string {
-  return lo === hi ? formatNumber(median) : `${formatNumber(median)} [${formatNumber(lo)}, ${formatNumber(hi)}]`;
-}
-
 /** Columns for one metric: its band, and "mean (theory)" when the result carries theory for it. */
 function metricColumns(result: SimResult, name: string, c: ChalkInstance): Column[] {
   const gens = result.generations;
   const first = gens[0]!.metrics[name]!.median;
+  const format = bandFormatter(result, name);
   const cells = gens.map((g) => {
     const s = g.metrics[name]!;
-    return bandCell(s.median, s.p025, s.p975);
+    return bandCell(s.median, s.p025, s.p975, format);
   });
   const columns: Column[] = [
     {
@@ -46,11 +44,12 @@ function metricColumns(result: SimResult, name: string, c: ChalkInstance): Colum
     },
   ];
   if (gens.some((g) => g.theory?.[name] !== undefined)) {
+    const mean = meanFormatter(result, name);
     columns.push({
       title: "mean (theory)",
       cells: gens.map((g) => {
         const t = g.theory?.[name];
-        return `${formatNumber(g.metrics[name]!.mean)}${t === undefined ? "" : ` (${formatNumber(t)})`}`;
+        return `${mean(g.metrics[name]!.mean)}${t === undefined ? "" : ` (${mean(t)})`}`;
       }),
       paint: (s) => {
         const open = s.indexOf(" (");
