@@ -87,15 +87,18 @@ export class Progress {
     }
   }
 
-  /** The run succeeded: the bar is cleared, and plain lines end with a final line. */
+  /** The run succeeded: the bar is cleared for good, and plain lines end with a final line. */
   finish(): void {
     if (this.mode === "lines" && !this.finished) this.stream.write(`collapse: ${this.line(this.clock(), true)} · done\n`);
+    this.finished = true;
     this.done();
   }
 
-  /** Clears the bar so that what follows (results, or an error) starts on a clean line. */
+  /**
+   * Clears the bar so that what follows (results, a sweep's rows on the same terminal, or an
+   * error) starts on a clean line; a later tick may draw it again.
+   */
   done(): void {
-    this.finished = true;
     if (this.drawn) this.stream.write("\r\x1b[2K");
     this.drawn = false;
   }

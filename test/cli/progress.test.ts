@@ -93,6 +93,23 @@ describe("Progress bar on a terminal (clock driven)", () => {
     }
   });
 
+  it("draws again after being cleared (a sweep's rows on the same terminal), but never after finishing", () => {
+    const { clock, at } = fakeClock();
+    const { stream, writes } = fakeStream(true);
+    const p = progress(10, { stream, label: "points" }, clock);
+    at(600);
+    p.tick();
+    p.done();
+    expect(writes).toEqual([expect.stringContaining("1/10 points"), CLEAR]);
+    at(800);
+    p.tick();
+    expect(writes.at(-1)).toContain("2/10 points");
+    p.finish();
+    at(1000);
+    p.tick();
+    expect(writes.at(-1)).toBe(CLEAR);
+  });
+
   it("does not clear a line it never drew (a run shorter than half a second)", () => {
     const { clock } = fakeClock();
     const { stream, writes } = fakeStream(true);
@@ -147,9 +164,11 @@ describe("Progress lines when stderr is not a terminal (clock driven)", () => {
     p.finish();
     expect(writes).toHaveLength(5);
     expect(writes[4]).toBe("collapse: 100% · 9/9 generations (mean over 200 replicates) · elapsed 9.0 s · done\n");
-    // Finishing twice (or clearing after finishing) writes nothing more.
+    // Finishing twice, clearing or ticking after finishing writes nothing more.
     p.finish();
     p.done();
+    at(20_000);
+    p.tick();
     expect(writes).toHaveLength(5);
     for (const w of writes) {
       expect(w.slice(0, -1)).toMatch(LINE);
