@@ -10,6 +10,8 @@ export interface RunOptions {
   format: Format;
   output: string | undefined;
   quiet: boolean;
+  /** --progress: progress lines on stderr even when it is not a terminal (--quiet wins). */
+  progress: boolean;
   color: boolean;
   jobs: number;
   showSamples: boolean;
@@ -21,6 +23,7 @@ export function addRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"):
     .addOption(new Option("--format <F>", "output format (default table)").choices(FORMATS).helpGroup(group))
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(group))
     .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup(group))
+    .addOption(progressOption().helpGroup(group))
     .addOption(new Option("--no-color", "no colour (also NO_COLOR=1 or FORCE_COLOR=0)").helpGroup(group))
     .addOption(
       new Option("--jobs <N>", `worker threads (default ${defaultJobs === "cores" ? "the number of cores" : "1"}); results do not depend on it`).helpGroup(
@@ -31,6 +34,11 @@ export function addRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"):
     .addOption(new Option("--config <FILE>", "read options from a JSON file (camelCase keys); flags override it").helpGroup(group))
     .addOption(new Option("--print-config", "print the resolved configuration as JSON and exit").helpGroup(group));
   return cmd;
+}
+
+/** `--progress`, the same for sim, sweep and check. */
+export function progressOption(): Option {
+  return new Option("--progress", "progress lines on stderr even when it is not a terminal (a log, CI): one every 2 s at most, and a final line; --quiet wins");
 }
 
 export function readRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores"): RunOptions {
@@ -45,6 +53,7 @@ export function readRunOptions(cmd: Command, defaultJobs: "cores" | 1 = "cores")
     format: (o.format as Format | undefined) ?? "table",
     output: o.output as string | undefined,
     quiet: o.quiet === true,
+    progress: o.progress === true,
     color: o.color !== false,
     jobs,
     showSamples: o.showSamples === true,

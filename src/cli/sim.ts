@@ -1,4 +1,5 @@
 /** `collapse sim`: one simulation, printed in the chosen format. */
+import { performance } from "node:perf_hooks";
 import { Command } from "commander";
 import type { Assertion } from "../check/assert.js";
 import { resolveSimConfig } from "../config/resolve.js";
@@ -42,6 +43,8 @@ Examples:
   addRunOptions(cmd);
   addSimCheckOptions(cmd);
   cmd.action(async () => {
+    // The table ends with the run's wall time (for people; the machine formats never carry it).
+    const started = performance.now();
     // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
     const [{ openSession }, { formatters }] = await Promise.all([import("../lib/session.js"), import("../output/format.js")]);
     const run = readRunOptions(cmd);
@@ -59,9 +62,11 @@ Examples:
         return;
       }
       assertions = await compileSimAssertions(cmd, prepared);
-      const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+      const { replicates, generations } = prepared.config;
+      const progress = new Progress(replicates * generations, { wanted: !run.quiet, plain: run.progress, replicates });
       try {
         result = await session.run(() => progress.tick());
+        progress.finish();
       } finally {
         // Cleared on failure too, so an error message starts on a clean line.
         progress.done();
@@ -73,6 +78,7 @@ Examples:
       color: run.output === undefined && useColor(run.color, process.stdout),
       width: terminalWidth(process.stdout),
       showSamples: run.showSamples,
+      elapsedSeconds: (performance.now() - started) / 1000,
     });
     // Both files or neither: the baseline and the output are written together.
     await writeOutputs([

@@ -12,7 +12,7 @@ import { parseShard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
 import { Progress } from "./progress.js";
-import { readRunOptions } from "./run-options.js";
+import { progressOption, readRunOptions } from "./run-options.js";
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -66,6 +66,7 @@ Examples:
     .addOption(new Option("--format <F>", "csv, ndjson or json (default csv)").choices(SWEEP_FORMATS).helpGroup(run))
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(run))
     .addOption(new Option("--quiet", "no progress or notes on stderr").helpGroup(run))
+    .addOption(progressOption().helpGroup(run))
     .addOption(new Option("--jobs <N>", "worker threads, each running whole points (default the number of cores); results do not depend on it").helpGroup(run))
     .addOption(new Option("--config <FILE>", "read options and the grid from a JSON file (camelCase keys); flags override it").helpGroup(run))
     .addOption(new Option("--print-config", "print the sweep's shared configuration and grid as JSON and exit").helpGroup(run));
@@ -102,7 +103,7 @@ Examples:
     );
     const sink = openSink(output);
     const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
-    const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");
+    const progress = new Progress(tasks.length, { wanted: !runOptions.quiet, plain: runOptions.progress, label: "points" });
     try {
       sink.write(framer.opening());
       await runPoints(
@@ -117,7 +118,7 @@ Examples:
         label,
       );
       sink.write(framer.closing());
-      progress.done();
+      progress.finish();
       await sink.commit();
     } catch (e) {
       progress.done();

@@ -83,10 +83,10 @@ describe("collapse sim --model categorical", () => {
     expect(zipf.generations[0].metrics.support.median).toBeLessThanOrEqual(50);
   });
 
-  it("names the first categories to vanish in the table and prints samples with --show-samples", () => {
+  it("names the categories lost most often in the table and prints samples with --show-samples", () => {
     const r = run([...DOGS, "--show-samples"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/first to vanish: .+ \(gen \d+, \d+%\)/);
+    expect(r.stdout).toMatch(/lost most often: .+ \(\d+% of chains, median generation \d+\)/);
     expect(r.stdout).toMatch(/gen 0: [A-Z]/);
     expect(r.stdout).toMatch(/gen 6: [A-Z]/);
   });
