@@ -53,6 +53,49 @@ describe("stdin", () => {
   });
 });
 
+describe("stdin and FIFOs are read as the same bytes in a .csv file", () => {
+  const hasMkfifo = spawnSync("mkfifo", ["--version"]).status === 0;
+  const SMALL = ["-g", "2", "-r", "4", "--format", "json"];
+  /** The document without what names the input (data path): everything else must be equal. */
+  const body = (stdout: string) => {
+    const doc = JSON.parse(stdout);
+    delete doc.config.data;
+    return doc;
+  };
+
+  it("a header line on stdin names the column, as in a .csv file (it was 'x is not a number')", () => {
+    const dir = tempDir();
+    const text = 'height_cm\n170.5\n182\n"165.25"\n177\n';
+    writeFileSync(join(dir, "h.csv"), text);
+    const file = collapse(["sim", "--data", join(dir, "h.csv"), ...SMALL]);
+    const piped = collapse(["sim", "--data", "-", ...SMALL], { input: text });
+    expect(piped.stderr).toBe("");
+    expect(piped.status).toBe(0);
+    expect(body(piped.stdout)).toEqual(body(file.stdout));
+    const named = collapse(["sim", "--data", "-", "--column", "height_cm", ...SMALL], { input: text });
+    expect(JSON.parse(named.stdout).generations).toEqual(JSON.parse(file.stdout).generations);
+  });
+
+  it("a bad row on stdin is one line naming stdin:line:column", () => {
+    const r = collapse(["sim", "--data", "-"], { input: "x\n1\n2\nabc\n" });
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe('collapse: stdin:4:1: "abc" in column "x" is not a number; fix or remove the row');
+  });
+
+  it.runIf(hasMkfifo)("a FIFO (no telling extension) with a header and quoted cells", async () => {
+    const dir = tempDir();
+    const fifo = join(dir, "in.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const run = start(["sim", "--data", fifo, "--column", "b", ...SMALL]);
+    await waitUntil(() => hasOpen(run.pid, fifo), "collapse has the FIFO open");
+    writeFileSync(fifo, 'a\tb\n1\t"2.5"\n3\t4\n5\t7\n');
+    const r = await run.done;
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).config.seedSize).toBe(3);
+  });
+});
+
 describe("FIFOs and devices", () => {
   const hasMkfifo = spawnSync("mkfifo", ["--version"]).status === 0;
 

@@ -62,6 +62,9 @@ describe("streamed numeric tables", () => {
     "e.json": "[1, 2, 3.5]",
     "f.ndjson": '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n',
     "g.csv": '"x","y"\n"1",2\n3,"4"\n',
+    // No telling extension: sniffed as CSV or TSV, a header detected as in a .csv file.
+    h: "x\n1\n2\n",
+    "i.dat": '"x"\t"y"\n1\t"2"\n',
   };
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
