@@ -43,8 +43,8 @@ const COUNT_COLUMN_OPTION: OptionSpec<"countColumn"> = {
   group: "data",
   default: null,
   description:
-    "the column of counts, by header name or 1-based index; without it a two-column table is label,count " +
-    "and a row of any other table (or with --column) is one observation",
+    "the column of counts, by header name or 1-based index (default: the second of two columns label,count " +
+    "when --column is not given; otherwise none, and each row is one observation)",
   describe: (c: string | null) => (c === null ? null : `counts [${c}]`),
   dataOnly: "to read counts from",
 };
