@@ -36,7 +36,8 @@ Examples:
   collapse sim --generations 9
   collapse sim -g 50 -m 20 --theory
   collapse sim --data fixtures/heights.csv --column height_cm --format csv
-  collapse sim -g 9 --format json -o run.json`,
+  collapse sim -g 9 -o run.json    # json: the -o extension names the format
+  collapse sim -g 9 --format csv -o run.txt`,
   );
   addSimOptions(cmd);
   addRunOptions(cmd);
@@ -58,6 +59,8 @@ Examples:
         await writeOutputs([{ output: outputs.output, text: JSON.stringify(prepared.config, null, 2) + "\n" }]);
         return;
       }
+      // --print-config writes JSON whatever -o is called: the note is about the results' format.
+      if (!run.quiet && run.formatNote !== null) process.stderr.write(`collapse: ${run.formatNote}\n`);
       assertions = await compileSimAssertions(cmd, prepared);
       const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
       try {

@@ -1,6 +1,7 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
 import { planWithData, readySweep } from "../lib/sweep.js";
+import { chooseFormat, SWEEP_EXTENSIONS } from "../output/format-by-extension.js";
 import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
 import { runPoints } from "../sweep/pool.js";
@@ -41,7 +42,7 @@ output byte for byte. The sweep's hash covers the content of its --data files.
 
 Examples:
   collapse sweep --grid sample-size=10,100,1000 --grid regime=replace,accumulate -g 20
-  collapse sweep --grid sample-size=log:10:10000:4 --format json -o sweep.json
+  collapse sweep --grid sample-size=log:10:10000:4 -o sweep.json    # json, from the extension
   collapse sweep --grid truncate=1:3:0.5 --shard 2/4 -o part-2.csv
   collapse merge part-*.csv -o sweep.csv`,
     );
@@ -52,7 +53,11 @@ Examples:
   addSimOptions(cmd);
   const run = "Output and running:";
   cmd
-    .addOption(new Option("--format <F>", "csv, ndjson or json (default csv)").choices(SWEEP_FORMATS).helpGroup(run))
+    .addOption(
+      new Option("--format <F>", "csv, ndjson or json (default: the one the -o extension names — .csv, .ndjson or .jsonl, .json — else csv)")
+        .choices(SWEEP_FORMATS)
+        .helpGroup(run),
+    )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(run))
     .addOption(new Option("--quiet", "no progress or notes on stderr").helpGroup(run))
     .addOption(new Option("--jobs <N>", "worker threads, each running whole points (default the number of cores); results do not depend on it").helpGroup(run))
@@ -62,7 +67,7 @@ Examples:
   cmd.action(async () => {
     const opts = cmd.opts();
     const runOptions = readRunOptions(cmd);
-    const format = (opts.format as SweepFormat | undefined) ?? "csv";
+    const { format, note: formatNote } = chooseFormat<SweepFormat>(opts.format as SweepFormat | undefined, runOptions.output, SWEEP_EXTENSIONS, "csv");
     const configPath = opts.config as string | undefined;
     // The output path is checked before any work, so a bad one fails at once.
     const output = checkOutput(runOptions.output);
@@ -80,7 +85,7 @@ Examples:
       return;
     }
     const { tasks, notes, label } = await readySweep(plan, format, shard);
-    if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
+    if (!runOptions.quiet) for (const note of formatNote === null ? notes : [...notes, formatNote]) process.stderr.write(`collapse: ${note}\n`);
 
     const framer = new SweepFramer(
       format,
