@@ -1,15 +1,17 @@
-/** `collapse plot`: a results file drawn as SVG (or a self-contained HTML page). */
+/** `collapse plot`: a results file drawn as SVG, a self-contained HTML page, or PNG. */
 
-import { extname } from "node:path";
 import { Command, Option } from "commander";
 import { readText, type TextInput } from "../data/read.js";
 import { UsageError } from "../errors.js";
-import { checkOutput, writeOutputs } from "../output/write.js";
+import { chooseFormat, type ExtensionTable } from "../output/format-by-extension.js";
+import { checkOutput, type Payload, writeOutputs } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
 import type { ScaleChoice } from "../plot/spec.js";
 
-const PLOT_FORMATS = ["svg", "html"] as const;
+const PLOT_FORMATS = ["svg", "html", "png"] as const;
 type PlotFormat = (typeof PLOT_FORMATS)[number];
+
+const PLOT_EXTENSIONS: ExtensionTable<PlotFormat> = { ".svg": "svg", ".html": "html", ".htm": "html", ".png": "png" };
 
 function readResults(path: string): Promise<TextInput> {
   return readText(path, "give a results file from collapse sim --format json (or - for stdin)");
@@ -17,10 +19,14 @@ function readResults(path: string): Promise<TextInput> {
 
 export function plotCommand(): Command {
   const cmd = new Command("plot")
-    .description("draw a results file as SVG: one panel per metric, median line and 2.5%–97.5% band over generations")
+    .description("draw a results file as SVG, HTML or PNG: one panel per metric, median line and 2.5%–97.5% band over generations")
     .argument("<RESULTS>", "collapse sim --format json output, a sweep document, or --format csv|ndjson rows (- for stdin)")
     .option("--metrics <LIST>", `comma-separated metric names (default: up to ${DEFAULT_PANELS} headline metrics)`)
-    .addOption(new Option("--format <F>", "svg or html (a self-contained page); default from the -o extension, else svg").choices(PLOT_FORMATS))
+    .addOption(
+      new Option("--format <F>", "svg, html (a self-contained page) or png; default from the -o extension (.svg, .html or .htm, .png), else svg").choices(
+        PLOT_FORMATS,
+      ),
+    )
     .option("-o, --output <FILE>", "write to FILE atomically instead of stdout")
     .addOption(
       new Option("--scale <S>", `y scale: linear, log, or auto (log when all values are positive and span 1000×)`)
@@ -29,24 +35,33 @@ export function plotCommand(): Command {
     )
     .option("--band", `draw the 2.5%–97.5% band for every series (default: only when there are at most ${MAX_BANDS})`)
     .option("--no-band", "draw median lines only")
+    .option("--quiet", "no notes or warnings on stderr")
     .addHelpText(
       "after",
       `
 Theory (from --theory runs) is drawn dashed beside the replicate mean (dotted): theory gives
 expectations, which the median of a skewed metric (var_ratio) does not track.
 
+PNG is the SVG's picture, pixel for pixel, drawn by resvg with the system's fonts (DejaVu Sans
+where installed). It is binary: it goes to -o FILE or to a pipe or file on stdout, and is refused
+when stdout is a terminal. Any other -o extension writes SVG, with a note.
+
 Examples:
   collapse sim -g 30 --theory --format json -o run.json && collapse plot run.json -o run.svg
-  collapse plot run.json --metrics var_ratio,kl --format html -o run.html
+  collapse plot run.json --metrics var_ratio,kl -o run.html
+  collapse plot run.json -o run.png
   collapse sim -g 50 --format json | collapse plot - > run.svg`,
     )
     .action(async (path: string) => {
       const o = cmd.opts();
       const output = o.output as string | undefined;
+      const quiet = o.quiet === true;
       // The output path is checked before the input is read or drawn, so a bad one fails at once.
       const destination = checkOutput(output);
-      const ext = output === undefined ? "" : extname(output).toLowerCase();
-      const format: PlotFormat = (o.format as PlotFormat | undefined) ?? (ext === ".html" || ext === ".htm" ? "html" : "svg");
+      const { format, note } = chooseFormat<PlotFormat>(o.format as PlotFormat | undefined, output, PLOT_EXTENSIONS, "svg", [""]);
+      if (format === "png" && destination.kind === "stdout" && process.stdout.isTTY === true) {
+        throw new UsageError("--format png is binary and stdout is a terminal; give -o FILE.png or redirect stdout (> plot.png)");
+      }
       const metrics =
         o.metrics === undefined
           ? []
@@ -65,8 +80,20 @@ Examples:
       const plot = buildPlotSpec(input, { metrics, band: o.band as boolean | undefined, scale: o.scale as ScaleChoice });
       const rendered = await renderSvg(plot.spec);
       const svg = withTitle(rendered.svg, plot.title);
-      for (const w of rendered.warnings) process.stderr.write(`collapse: plot: ${w}\n`);
-      await writeOutputs([{ output: destination, text: format === "html" ? htmlPage(svg, plot.title) : svg }]);
+      const warnings = [...rendered.warnings];
+      let payload: Payload;
+      if (format === "png") {
+        // resvg loads only for PNG output.
+        const { svgToPng } = await import("../plot/png.js");
+        const image = await svgToPng(svg, { title: plot.title.title, description: plot.title.caption });
+        warnings.push(...image.warnings);
+        payload = image.png;
+      } else payload = format === "html" ? htmlPage(svg, plot.title) : svg;
+      if (!quiet) {
+        if (note !== null) process.stderr.write(`collapse: ${note}\n`);
+        for (const w of warnings) process.stderr.write(`collapse: plot: ${w}\n`);
+      }
+      await writeOutputs([{ output: destination, text: payload }]);
     });
   return cmd;
 }
