@@ -28,6 +28,8 @@ export interface PlotOptions {
 /** With scale "auto", a panel turns logarithmic when all its values are positive and span this ratio. */
 export const LOG_SPAN = 1e3;
 
+/** Pixels above a panel's plot area that its title keeps clear (more than half a y-axis label). */
+const TITLE_GUARD = 8;
 const PANEL_WIDTH = 340;
 const PANEL_HEIGHT = 200;
 const SINGLE_COLORS = { median: "#1f77b4", mean: "#1f77b4", theory: "#d62728" } as const;
@@ -147,10 +149,9 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     if (log && values.some((v) => v <= 0)) {
       throw new UsageError(`--scale log: ${metric} has values ≤ 0, which a log scale cannot show; use --scale linear or leave --metrics out`);
     }
-    // Log axes: ticks and grid at whole decades only, labelled 0.001 … 1000 plainly and 1e-7 beyond.
-    const yAxis = log
-      ? { values: decades(values), labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')" }
-      : {};
+    // Log axes: ticks and grid at whole decades only, all labelled alike (decadeLabels).
+    const ticks = log ? decades(values) : [];
+    const yAxis = log ? { values: ticks, labelExpr: decadeLabels(ticks) } : {};
     const y = { type: "quantitative", title: metric, scale: log ? { type: "log" } : { zero: false }, axis: yAxis };
     const description = describeMetric(metric);
     const layer: unknown[] = [];
@@ -182,8 +183,12 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
         description: { field: "name", type: "nominal" },
       },
     });
+    // Vega sets a panel's title above whatever sticks out of its top (a y-axis label centred on the
+    // top tick, or not); this invisible rule sticks out further, so every title sits at one height.
+    layer.push({ data: { values: [{}] }, mark: { type: "rule", strokeOpacity: 0, aria: false }, encoding: { y: { value: -TITLE_GUARD } } });
     return {
-      title: { text: metric, ...(description ? { subtitle: description } : {}), anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
+      // Every panel has a subtitle line, so titles with and without a description stand level.
+      title: { text: metric, subtitle: description ?? "\u200b", anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
       width: PANEL_WIDTH,
       height: PANEL_HEIGHT,
       layer,
@@ -221,6 +226,24 @@ function isLogWorthy(values: number[]): boolean {
     if (v > max) max = v;
   }
   return min > 0 && max / min >= LOG_SPAN;
+}
+
+const SUPERSCRIPT: Record<string, string> = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+/** 10 to the power `e`, written as 10⁻³. */
+export function powerOfTen(e: number): string {
+  return `10${[...String(e)].map((c) => SUPERSCRIPT[c]).join("")}`;
+}
+
+/**
+ * A Vega label expression for decade ticks, one style per axis: 0.001 … 1000 written out when
+ * every tick lies in that range, else every tick as a power of ten (10⁻⁴ … 10²), never a mix.
+ */
+export function decadeLabels(ticks: readonly number[]): string {
+  const exponents = ticks.map((t) => Math.round(Math.log10(t)));
+  if (exponents.every((e) => e >= -3 && e <= 3)) return "format(datum.value, '~g')";
+  // The ticks are the exact numbers Number(`1e${e}`) (decades()), so each compares equal to its literal.
+  return exponents.reduceRight((rest, e) => `datum.value === 1e${e} ? '${powerOfTen(e)}' : ${rest}`, "format(datum.value, '~g')");
 }
 
 /** Powers of ten covering the positive values, every k-th one so that at most eight remain. */
