@@ -3,6 +3,7 @@
 import { Command, Option } from "commander";
 import { readText, type TextInput } from "../data/read.js";
 import { UsageError } from "../errors.js";
+import { quote } from "../excerpt.js";
 import { chooseFormat, type ExtensionTable } from "../output/format-by-extension.js";
 import { checkOutput, type Payload, writeOutputs } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
@@ -12,6 +13,26 @@ const PLOT_FORMATS = ["svg", "html", "png"] as const;
 type PlotFormat = (typeof PLOT_FORMATS)[number];
 
 const PLOT_EXTENSIONS: ExtensionTable<PlotFormat> = { ".svg": "svg", ".html": "html", ".htm": "html", ".png": "png" };
+
+/** Bounds of --width and --height: a readable figure, and a PNG that fits in memory (4 bytes a pixel). */
+const MIN_SIZE = 100;
+const MAX_SIZE = 10000;
+const FIGURE = "Figure:";
+
+function pixels(flag: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value).trim();
+  const n = /^\d+$/.test(s) ? Number(s) : NaN;
+  if (!(n >= MIN_SIZE && n <= MAX_SIZE)) throw new UsageError(`${flag} must be a whole number of pixels from ${MIN_SIZE} to ${MAX_SIZE}, got ${quote(s)}`);
+  return n;
+}
+
+function heading(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) throw new UsageError(`--title must be one line of text without control characters, got ${quote(s)}`);
+  return s.trim();
+}
 
 function readResults(path: string): Promise<TextInput> {
   return readText(path, "give a results file from collapse sim --format json (or - for stdin)");
@@ -35,12 +56,22 @@ export function plotCommand(): Command {
     )
     .option("--band", `draw the 2.5%–97.5% band for every series (default: only when there are at most ${MAX_BANDS})`)
     .option("--no-band", "draw median lines only")
+    .addOption(
+      new Option("--width <PX>", `the whole figure's width in pixels (${MIN_SIZE}–${MAX_SIZE}); the panels take what axes, titles and legend leave`).helpGroup(
+        FIGURE,
+      ),
+    )
+    .addOption(new Option("--height <PX>", `the whole figure's height in pixels (${MIN_SIZE}–${MAX_SIZE})`).helpGroup(FIGURE))
+    .addOption(new Option("--title <TEXT>", 'the figure\'s title instead of the generated one ("" for none)').helpGroup(FIGURE))
     .option("--quiet", "no notes or warnings on stderr")
     .addHelpText(
       "after",
       `
 Theory (from --theory runs) is drawn dashed beside the replicate mean (dotted): theory gives
 expectations, which the median of a skewed metric (var_ratio) does not track.
+
+--width and --height size the whole figure, exactly: the panels get what axes, titles and the
+legend leave (a size that leaves a panel smaller than 80 x 60 px is refused).
 
 PNG is the SVG's picture, pixel for pixel, drawn by resvg with the system's fonts (DejaVu Sans
 where installed). It is binary: it goes to -o FILE or to a pipe or file on stdout, and is refused
@@ -49,7 +80,7 @@ when stdout is a terminal. Any other -o extension writes SVG, with a note.
 Examples:
   collapse sim -g 30 --theory --format json -o run.json && collapse plot run.json -o run.svg
   collapse plot run.json --metrics var_ratio,kl -o run.html
-  collapse plot run.json -o run.png
+  collapse plot run.json -o run.png --width 1200 --height 800 --title "M = 25, 50 generations"
   collapse sim -g 50 --format json | collapse plot - > run.svg`,
     )
     .action(async (path: string) => {
@@ -58,6 +89,8 @@ Examples:
       const quiet = o.quiet === true;
       // The output path is checked before the input is read or drawn, so a bad one fails at once.
       const destination = checkOutput(output);
+      const size = { width: pixels("--width", o.width), height: pixels("--height", o.height) };
+      const title = heading(o.title);
       const { format, note } = chooseFormat<PlotFormat>(o.format as PlotFormat | undefined, output, PLOT_EXTENSIONS, "svg", [""]);
       if (format === "png" && destination.kind === "stdout" && process.stdout.isTTY === true) {
         throw new UsageError("--format png is binary and stdout is a terminal; give -o FILE.png or redirect stdout (> plot.png)");
@@ -71,14 +104,14 @@ Examples:
               .filter((s) => s !== "");
       if (o.metrics !== undefined && metrics.length === 0) throw new UsageError("--metrics is empty; give names such as var_ratio,kl");
       // The plotting code (and through it Vega) loads only when a plot is drawn: other commands start fast.
-      const [{ loadPlotInput }, { buildPlotSpec }, { htmlPage, renderSvg, withTitle }] = await Promise.all([
+      const [{ loadPlotInput }, { buildPlotSpec }, { htmlPage, renderPlot, withTitle }] = await Promise.all([
         import("../plot/load.js"),
         import("../plot/spec.js"),
         import("../plot/render.js"),
       ]);
       const input = loadPlotInput(await readResults(path));
-      const plot = buildPlotSpec(input, { metrics, band: o.band as boolean | undefined, scale: o.scale as ScaleChoice });
-      const rendered = await renderSvg(plot.spec);
+      const plot = buildPlotSpec(input, { metrics, band: o.band as boolean | undefined, scale: o.scale as ScaleChoice, title });
+      const rendered = await renderPlot(plot, size);
       const svg = withTitle(rendered.svg, plot.title);
       const warnings = [...rendered.warnings];
       let payload: Payload;

@@ -4,45 +4,10 @@
  * loaded here, on first use, so that `collapse sim` never pays their ≈0.4 s import.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { BOLD, CHARS, REGULAR } from "./font-widths.js";
+import { UsageError } from "../errors.js";
+import { defaultLayout, type PanelLayout, type PlotSpec, withLayout } from "./spec.js";
+import { textWidth } from "./text-width.js";
 import type { PlotTitle } from "./title.js";
-
-/** The font the figure asks for first; text is measured with its widths. */
-export const PLOT_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
-
-const CHAR_INDEX = new Map([...CHARS].map((c, i) => [c, i]));
-/** A character missing from the table counts as a typical one, 0.6 em. */
-const OTHER_WIDTH = 600;
-
-/** The text properties of a Vega scene item that its width depends on. */
-export interface TextItem {
-  readonly fontSize?: number | string | null;
-  readonly fontWeight?: number | string | null;
-  readonly limit?: number | null;
-}
-
-const isBold = (weight: TextItem["fontWeight"]) =>
-  weight === "bold" || weight === "bolder" || (weight !== null && weight !== undefined && Number(weight) >= 600);
-
-/**
- * The width in pixels of a line of text in DejaVu Sans (PLOT_FONT), for Vega's layout. Vega without
- * a canvas guesses 0.8 em a character, which over-measures titles by half and leaves wide gutters
- * between panels; this measures with the font's own advance widths (no kerning: a few per cent at
- * most). Text wider than its item's `limit` counts as the limit, as Vega will cut it there.
- */
-export function textWidth(item: TextItem, text: unknown): number {
-  const size = item.fontSize !== null && item.fontSize !== undefined ? Number(item.fontSize) || 0 : 11;
-  const line = text === null || text === undefined ? "" : String(text).trim();
-  const widths = isBold(item.fontWeight) ? BOLD : REGULAR;
-  let units = 0;
-  for (const c of line) {
-    const i = CHAR_INDEX.get(c);
-    units += i === undefined ? OTHER_WIDTH : widths[i]!;
-  }
-  const width = (units * size) / 1000;
-  const limit = Number(item.limit);
-  return limit > 0 ? Math.min(width, limit) : width;
-}
 
 /** Vega and Vega-Lite warnings (e.g. an unusable scale) collected during one render. */
 export interface Rendered {
@@ -70,6 +35,92 @@ export async function renderSvg(spec: TopLevelSpec): Promise<Rendered> {
   } finally {
     view.finalize();
   }
+}
+
+/** The whole figure's size in pixels (--width, --height); either may be left to the default layout. */
+export interface FigureSize {
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** The smallest plot area a panel may be given to make a figure fit a size. */
+export const MIN_PANEL = { width: 80, height: 60 } as const;
+
+/** The width and height of a rendered SVG (its root element's attributes). */
+export function svgSize(svg: string): { width: number; height: number } {
+  const m = /<svg [^>]*\bwidth="([\d.]+)" height="([\d.]+)"/.exec(svg);
+  if (!m) throw new Error("the rendered SVG has no width and height");
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+/** Sizes adding up to `delta` whole pixels more than `sizes`, as equal as whole pixels allow. */
+function spread(sizes: readonly number[], delta: number): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0) + Math.round(delta);
+  const base = Math.floor(total / sizes.length);
+  const extra = total - base * sizes.length;
+  return sizes.map((_, i) => base + (i < extra ? 1 : 0));
+}
+
+/**
+ * Renders the plot, at exactly `size` when one is given. Axes, titles and the legend take what
+ * they need, so the panels get the rest: the figure is drawn, measured, and the panels resized by
+ * the difference — again, as their axis labels may change with their size — until it fits; a
+ * last pixel or two that whole-pixel panels cannot take goes into the right or bottom padding.
+ * The title's lines wrap (the title itself is cut) to fit a given width.
+ */
+export async function renderPlot(plot: PlotSpec, size: FigureSize = {}): Promise<Rendered> {
+  const base = defaultLayout(plot);
+  let layout: PanelLayout = size.width === undefined ? base : { ...base, titleWidth: size.width - base.padding.left - base.padding.right };
+  let rendered = await renderSvg(withLayout(plot, layout));
+  if (size.width === undefined && size.height === undefined) return rendered;
+  for (let round = 0; round < 10; round++) {
+    const got = svgSize(rendered.svg);
+    const dw = size.width === undefined ? 0 : size.width - got.width;
+    const dh = size.height === undefined ? 0 : size.height - got.height;
+    if (dw === 0 && dh === 0) return rendered;
+    if (round < 4 || dw < 0 || dh < 0) {
+      // Shrinking late, overshoot a little: the padding then takes the rest.
+      const late = round >= 4 ? 2 : 0;
+      layout = {
+        ...layout,
+        columnWidths: spread(layout.columnWidths, dw < 0 ? dw - late * plot.columns : dw),
+        rowHeights: spread(layout.rowHeights, dh < 0 ? dh - late * plot.rows : dh),
+      };
+      await refuseTooSmall(plot, layout, size);
+    } else {
+      const p = layout.padding;
+      layout = { ...layout, padding: { ...p, right: p.right + dw, bottom: p.bottom + dh } };
+    }
+    rendered = await renderSvg(withLayout(plot, layout));
+  }
+  throw new Error(`the figure did not settle at ${size.width ?? "its"} × ${size.height ?? "its"} pixels`);
+}
+
+/**
+ * Refuses a size that leaves the panels smaller than MIN_PANEL, naming the least size that works:
+ * the figure measured with every panel at the minimum.
+ */
+async function refuseTooSmall(plot: PlotSpec, layout: PanelLayout, size: FigureSize): Promise<void> {
+  const narrow = size.width !== undefined && Math.min(...layout.columnWidths) < MIN_PANEL.width;
+  const low = size.height !== undefined && Math.min(...layout.rowHeights) < MIN_PANEL.height;
+  if (!narrow && !low) return;
+  const least = svgSize(
+    (
+      await renderSvg(
+        withLayout(plot, {
+          ...layout,
+          columnWidths: layout.columnWidths.map((w) => Math.max(w, MIN_PANEL.width)),
+          rowHeights: layout.rowHeights.map((h) => Math.max(h, MIN_PANEL.height)),
+        }),
+      )
+    ).svg,
+  );
+  const [flag, asked, need, unit, min, many, what] = narrow
+    ? (["--width", size.width!, Math.ceil(least.width), "wide", MIN_PANEL.width, plot.columns > 1, "columns"] as const)
+    : (["--height", size.height!, Math.ceil(least.height), "high", MIN_PANEL.height, plot.rows > 1, "rows"] as const);
+  throw new UsageError(
+    `${flag} ${asked} is too small: the panels would be less than ${min} px ${unit}; give ${flag} ${need} or more${many ? `, or fewer --metrics (fewer ${what})` : ""}`,
+  );
 }
 
 function escapeHtml(s: string): string {

@@ -13,7 +13,8 @@ import { headlineMetrics } from "../output/headline.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "./defaults.js";
 import type { PlotInput } from "./load.js";
 import { describeMetric } from "./metrics.js";
-import { type PlotTitle, plotTitle } from "./title.js";
+import { PLOT_FONT, textWidth } from "./text-width.js";
+import { type PlotTitle, plotTitle, wrapPieces } from "./title.js";
 
 export type ScaleChoice = "auto" | "linear" | "log";
 
@@ -23,15 +24,36 @@ export interface PlotOptions {
   /** Draw the 2.5%–97.5% band: true, false, or undefined for "when at most MAX_BANDS series". */
   readonly band: boolean | undefined;
   readonly scale: ScaleChoice;
+  /** The figure's title instead of the generated one; "" for none (the SVG's <title> keeps the generated one). */
+  readonly title?: string;
 }
+
+/** A panel's plot area by default, in pixels (axes, titles and legend come on top). */
+export const PANEL_WIDTH = 340;
+export const PANEL_HEIGHT = 200;
+/** Pixels around the whole figure. */
+const PADDING = 12;
+
+/** The pixel sizes of a figure's parts that `withLayout` sets. */
+export interface PanelLayout {
+  /** Plot-area width of the panels of each column, and height of those of each row. */
+  readonly columnWidths: readonly number[];
+  readonly rowHeights: readonly number[];
+  /** Pixels around the figure on each side. */
+  readonly padding: { readonly left: number; readonly top: number; readonly right: number; readonly bottom: number };
+  /** The width the figure's title lines must keep within (subtitles wrap, the title is cut); none: as built. */
+  readonly titleWidth?: number;
+}
+
+/** Font sizes of the figure's title and subtitle lines. */
+const TITLE_FONT_SIZE = 16;
+const SUBTITLE_FONT_SIZE = 12;
 
 /** With scale "auto", a panel turns logarithmic when all its values are positive and span this ratio. */
 export const LOG_SPAN = 1e3;
 
 /** Pixels above a panel's plot area that its title keeps clear (more than half a y-axis label). */
 const TITLE_GUARD = 8;
-const PANEL_WIDTH = 340;
-const PANEL_HEIGHT = 200;
 const SINGLE_COLORS = { median: "#1f77b4", mean: "#1f77b4", theory: "#d62728" } as const;
 const DASH = { median: [1, 0], mean: [2, 3], theory: [7, 4] } as const;
 
@@ -41,6 +63,43 @@ export interface PlotSpec {
   readonly spec: TopLevelSpec;
   readonly metrics: string[];
   readonly title: PlotTitle;
+  /** The grid of panels: panels in a row, and rows (the last row may be short). */
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/** The layout `buildPlotSpec` gives: every panel PANEL_WIDTH × PANEL_HEIGHT, PADDING around. */
+export function defaultLayout(plot: Pick<PlotSpec, "columns" | "rows">): PanelLayout {
+  return {
+    columnWidths: Array(plot.columns).fill(PANEL_WIDTH),
+    rowHeights: Array(plot.rows).fill(PANEL_HEIGHT),
+    padding: { left: PADDING, top: PADDING, right: PADDING, bottom: PADDING },
+  };
+}
+
+/** The plot's specification with its panels and padding sized as `layout` says. */
+export function withLayout(plot: PlotSpec, layout: PanelLayout): TopLevelSpec {
+  // Each panel's spec is copied, never changed: the plot may be laid out again at another size.
+  const spec = plot.spec as unknown as { concat: Record<string, unknown>[]; title: Record<string, unknown> };
+  const width = layout.titleWidth;
+  const title =
+    width === undefined
+      ? spec.title
+      : {
+          ...spec.title,
+          subtitle: wrapPieces(plot.title.pieces, (line) => textWidth({ fontSize: SUBTITLE_FONT_SIZE }, line) <= width),
+          limit: width,
+        };
+  return {
+    ...spec,
+    title,
+    concat: spec.concat.map((panel, i) => {
+      const width = layout.columnWidths[i % plot.columns]!;
+      // A title or description wider than its panel is cut to it (…), rather than widen the column.
+      return { ...panel, title: { ...(panel.title as object), limit: width }, width, height: layout.rowHeights[Math.floor(i / plot.columns)] };
+    }),
+    padding: { ...layout.padding },
+  } as unknown as TopLevelSpec;
 }
 
 /** Every metric name in the input, in first-seen order. */
@@ -101,7 +160,7 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     }
   }
   const kinds: Kind[] = theoryMetrics.size > 0 ? ["median", "mean", "theory"] : ["median"];
-  const title = plotTitle(input, theoryMetrics.size > 0, drawBand);
+  const title = plotTitle(input, theoryMetrics.size > 0, drawBand, options.title);
   const generations = input.series.flatMap((s) => s.generations.map((g) => g.generation));
   const xDomain = [Math.min(...generations), Math.max(...generations)];
   const seriesOrder = input.series.map((s) => s.label);
@@ -195,25 +254,34 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     };
   });
 
+  const columns = metrics.length === 1 ? 1 : 2;
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title.title, subtitle: title.subtitle, anchor: "start", fontSize: 16, subtitleFontSize: 12, subtitlePadding: 4, offset: 14 },
+    title: {
+      text: options.title ?? title.title,
+      subtitle: title.subtitle,
+      anchor: "start",
+      fontSize: TITLE_FONT_SIZE,
+      subtitleFontSize: SUBTITLE_FONT_SIZE,
+      subtitlePadding: 4,
+      offset: 14,
+    },
     description: title.caption,
     datasets: { lines, bands },
-    columns: metrics.length === 1 ? 1 : 2,
+    columns,
     concat: panels,
     resolve: { scale: { y: "independent", color: "shared", strokeDash: "shared" } },
-    padding: 12,
+    padding: PADDING,
     background: "white",
     config: {
-      font: "DejaVu Sans, Helvetica, Arial, sans-serif",
+      font: PLOT_FONT,
       view: { stroke: "#ddd" },
       axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#eee" },
       legend: { labelFontSize: 11, titleFontSize: 11, symbolStrokeWidth: 2, symbolType: "stroke", symbolSize: 200, labelLimit: 320 },
       concat: { spacing: 28 },
     },
   };
-  return { spec: spec as unknown as TopLevelSpec, metrics, title };
+  return { spec: spec as unknown as TopLevelSpec, metrics, title, columns, rows: Math.ceil(panels.length / columns) };
 }
 
 /** True when every value is positive and they span at least LOG_SPAN (a variance collapsing by decades). */

@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { BOLD, CHARS, REGULAR } from "../../src/plot/font-widths.js";
-import { textWidth } from "../../src/plot/render.js";
 import { decadeLabels, powerOfTen } from "../../src/plot/spec.js";
+import { textWidth } from "../../src/plot/text-width.js";
 import { plotSvg, simDoc } from "./documents.js";
 
 /** x and y of each panel (concat cell), from its group's translate. */
