@@ -63,6 +63,10 @@ export function plotCommand(): Command {
     )
     .addOption(new Option("--height <PX>", `the whole figure's height in pixels (${MIN_SIZE}–${MAX_SIZE})`).helpGroup(FIGURE))
     .addOption(new Option("--title <TEXT>", 'the figure\'s title instead of the generated one ("" for none)').helpGroup(FIGURE))
+    .addOption(new Option("--color <AXIS>", "sweeps: the grid axis whose values colour the lines (default: each combination of the axes)").helpGroup(FIGURE))
+    .addOption(
+      new Option("--facet <AXIS>", "sweeps: the grid axis whose values get panels of their own: a row per metric, a column per value").helpGroup(FIGURE),
+    )
     .option("--quiet", "no notes or warnings on stderr")
     .addHelpText(
       "after",
@@ -73,6 +77,12 @@ expectations, which the median of a skewed metric (var_ratio) does not track.
 --width and --height size the whole figure, exactly: the panels get what axes, titles and the
 legend leave (a size that leaves a panel smaller than 80 x 60 px is refused).
 
+Sweeps: each combination of the grid's values is one series, one colour, by default.
+--color AXIS colours by one axis instead; --facet AXIS splits the panels by another (a row per
+metric, a column per value, sharing their y range); each series keeps its band (shown by
+default while a panel holds at most ${MAX_BANDS} series). AXIS is a grid option, as sample-size or
+sampleSize.
+
 PNG is the SVG's picture, pixel for pixel, drawn by resvg with the system's fonts (DejaVu Sans
 where installed). It is binary: it goes to -o FILE or to a pipe or file on stdout, and is refused
 when stdout is a terminal. Any other -o extension writes SVG, with a note.
@@ -81,6 +91,7 @@ Examples:
   collapse sim -g 30 --theory --format json -o run.json && collapse plot run.json -o run.svg
   collapse plot run.json --metrics var_ratio,kl -o run.html
   collapse plot run.json -o run.png --width 1200 --height 800 --title "M = 25, 50 generations"
+  collapse plot sweep.json --facet regime --color sample-size -o sweep.png
   collapse sim -g 50 --format json | collapse plot - > run.svg`,
     )
     .action(async (path: string) => {
@@ -110,10 +121,17 @@ Examples:
         import("../plot/render.js"),
       ]);
       const input = loadPlotInput(await readResults(path));
-      const plot = buildPlotSpec(input, { metrics, band: o.band as boolean | undefined, scale: o.scale as ScaleChoice, title });
+      const plot = buildPlotSpec(input, {
+        metrics,
+        band: o.band as boolean | undefined,
+        scale: o.scale as ScaleChoice,
+        title,
+        color: o.color as string | undefined,
+        facet: o.facet as string | undefined,
+      });
       const rendered = await renderPlot(plot, size);
       const svg = withTitle(rendered.svg, plot.title);
-      const warnings = [...rendered.warnings];
+      const warnings = [...plot.notes, ...rendered.warnings];
       let payload: Payload;
       if (format === "png") {
         // resvg loads only for PNG output.

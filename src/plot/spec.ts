@@ -10,11 +10,12 @@
 import type { TopLevelSpec } from "vega-lite";
 import { UsageError } from "../errors.js";
 import { headlineMetrics } from "../output/headline.js";
+import type { Scalar } from "../output/tidy.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "./defaults.js";
-import type { PlotInput } from "./load.js";
+import { labelOf, type PlotInput, type PlotSeries } from "./load.js";
 import { describeMetric } from "./metrics.js";
 import { PLOT_FONT, textWidth } from "./text-width.js";
-import { type PlotTitle, plotTitle, wrapPieces } from "./title.js";
+import { optionKey, type PlotTitle, plotTitle, wrapPieces } from "./title.js";
 
 export type ScaleChoice = "auto" | "linear" | "log";
 
@@ -26,6 +27,10 @@ export interface PlotOptions {
   readonly scale: ScaleChoice;
   /** The figure's title instead of the generated one; "" for none (the SVG's <title> keeps the generated one). */
   readonly title?: string;
+  /** A sweep's grid axis whose values colour the lines (default: each combination of the others). */
+  readonly color?: string;
+  /** A sweep's grid axis whose values get panels of their own: a row per metric, a column per value. */
+  readonly facet?: string;
 }
 
 /** A panel's plot area by default, in pixels (axes, titles and legend come on top). */
@@ -66,6 +71,8 @@ export interface PlotSpec {
   /** The grid of panels: panels in a row, and rows (the last row may be short). */
   readonly columns: number;
   readonly rows: number;
+  /** Things worth a line on stderr about how the plot was drawn. */
+  readonly notes: string[];
 }
 
 /** The layout `buildPlotSpec` gives: every panel PANEL_WIDTH × PANEL_HEIGHT, PADDING around. */
@@ -123,10 +130,44 @@ function chooseMetrics(input: PlotInput, wanted: readonly string[]): string[] {
   return [...new Set(wanted)];
 }
 
+/** The grid axis `name` (flag or camelCase key) names in the input, as the input spells it. */
+function gridAxis(input: PlotInput, name: string, flag: string): string {
+  if (input.grid.length === 0) {
+    throw new UsageError(`${flag} ${name}: ${input.name} is a single run; ${flag} chooses an axis of a sweep's grid`);
+  }
+  const found = input.grid.find((g) => g === name || optionKey(g) === optionKey(name));
+  if (found === undefined) throw new UsageError(`${flag} ${name}: no such grid axis in ${input.name}; it varies ${input.grid.join(", ")}`);
+  return found;
+}
+
+/** The params without `axis`. */
+function without(params: Record<string, Scalar>, axis: string | null): Record<string, Scalar> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => k !== axis));
+}
+
 export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec {
   const metrics = chooseMetrics(input, options.metrics);
-  const multi = input.series.length > 1;
-  const drawBand = options.band ?? input.series.length <= MAX_BANDS;
+  const colorAxis = options.color === undefined ? null : gridAxis(input, options.color, "--color");
+  const facetAxis = options.facet === undefined ? null : gridAxis(input, options.facet, "--facet");
+  if (colorAxis !== null && colorAxis === facetAxis) {
+    throw new UsageError(`--color and --facet both name ${colorAxis}; choose two different grid axes, or leave one out`);
+  }
+  const notes: string[] = [];
+  // Each series' colour (by default: every parameter the panels do not split) and panel.
+  const colorOf = (s: PlotSeries) => (colorAxis !== null ? scalarText(s.params[colorAxis]) : labelOf(without(s.params, facetAxis)));
+  const facetOf = (s: PlotSeries) => (facetAxis !== null ? scalarText(s.params[facetAxis]) : "");
+  const facets = [...new Set(input.series.map(facetOf))];
+  const colors = [...new Set(input.series.map(colorOf))];
+  // Series sharing a panel: all of them, or those of one facet.
+  const perPanel = Math.max(...facets.map((f) => input.series.filter((s) => facetOf(s) === f).length));
+  const multi = colors.length > 1 || perPanel > 1;
+  if (colorAxis !== null) {
+    const rest = input.grid.filter((g) => g !== colorAxis && g !== facetAxis && new Set(input.series.map((s) => scalarText(s.params[g]))).size > 1);
+    if (rest.length > 0) {
+      notes.push(`lines of one colour differ in ${rest.join(", ")}; --facet ${rest[0]} draws them in panels of their own`);
+    }
+  }
+  const drawBand = options.band ?? perPanel <= MAX_BANDS;
   const lines: Record<string, string | number>[] = [];
   const bands: Record<string, string | number>[] = [];
   const theoryMetrics = new Set<string>();
@@ -139,15 +180,16 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
   }
   for (const s of input.series) {
     // "name" becomes each line's accessible label in the SVG (aria-label): "var_ratio median (sample-size=10)".
-    const of = multi
-      ? ` (${Object.entries(s.params)
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(", ")})`
-      : "";
+    const of =
+      input.series.length > 1
+        ? ` (${Object.entries(s.params)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(", ")})`
+        : "";
     for (const g of s.generations) {
       for (const metric of metrics) {
         const m = g.metrics[metric];
-        const base = { metric, series: s.label, generation: g.generation };
+        const base = { metric, series: s.label, color: colorOf(s), facet: facetOf(s), generation: g.generation };
         const line = (kind: Kind, value: number) => lines.push({ ...base, kind, value, name: `${metric} ${kind}${of}` });
         if (m && Number.isFinite(m.median)) line("median", m.median);
         if (m && theoryMetrics.has(metric) && Number.isFinite(m.mean)) line("mean", m.mean);
@@ -163,7 +205,6 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
   const title = plotTitle(input, theoryMetrics.size > 0, drawBand, options.title);
   const generations = input.series.flatMap((s) => s.generations.map((g) => g.generation));
   const xDomain = [Math.min(...generations), Math.max(...generations)];
-  const seriesOrder = input.series.map((s) => s.label);
   // Legend wording for the line kinds (the data keeps the short names).
   const kindLabels = "datum.label === 'theory' ? 'theory (expectation)' : datum.label === 'mean' ? 'replicate mean' : 'median'";
 
@@ -174,32 +215,33 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     scale: { domain: xDomain, nice: false },
     axis: { format: "d", tickMinStep: 1 },
   };
-  const color = multi
-    ? {
-        field: "series",
-        type: "nominal",
-        title: input.grid.join(", ") || "series",
-        sort: seriesOrder,
-        scale: { scheme: seriesOrder.length > 10 ? "tableau20" : "tableau10" },
-        // The bands share this legend; without this their faint fill would set the symbols' opacity.
-        legend: { symbolOpacity: 1 },
-      }
-    : {
-        field: "kind",
-        type: "nominal",
-        title: null,
-        scale: { domain: kinds, range: kinds.map((k) => SINGLE_COLORS[k]) },
-        legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
-      };
+  const color =
+    colors.length > 1
+      ? {
+          field: "color",
+          type: "nominal",
+          title: colorAxis ?? (input.grid.filter((g) => g !== facetAxis).join(", ") || "series"),
+          sort: colors,
+          scale: { scheme: colors.length > 10 ? "tableau20" : "tableau10" },
+          // The bands share this legend; without this their faint fill would set the symbols' opacity.
+          legend: { symbolOpacity: 1 },
+        }
+      : {
+          field: "kind",
+          type: "nominal",
+          title: null,
+          scale: { domain: kinds, range: kinds.map((k) => SINGLE_COLORS[k]) },
+          legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
+        };
   const strokeDash = {
     field: "kind",
     type: "nominal",
-    title: multi ? "line" : null,
+    title: colors.length > 1 ? "line" : null,
     scale: { domain: kinds, range: kinds.map((k) => DASH[k]) },
     legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
   };
 
-  const panels = metrics.map((metric) => {
+  const panels = metrics.flatMap((metric) => {
     const values = [
       ...lines.filter((r) => r.metric === metric).map((r) => r.value as number),
       ...bands.filter((r) => r.metric === metric).flatMap((r) => [r.lo as number, r.hi as number]),
@@ -211,50 +253,69 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     // Log axes: ticks and grid at whole decades only, all labelled alike (decadeLabels).
     const ticks = log ? decades(values) : [];
     const yAxis = log ? { values: ticks, labelExpr: decadeLabels(ticks) } : {};
-    const y = { type: "quantitative", title: metric, scale: log ? { type: "log" } : { zero: false }, axis: yAxis };
+    // A metric's panels side by side share their y range, so that heights compare across panels.
+    const shared = facetAxis !== null && values.length > 0 ? { domain: [Math.min(...values), Math.max(...values)], nice: true } : {};
+    const y = { type: "quantitative", title: metric, scale: log ? { type: "log", ...shared } : { zero: false, ...shared }, axis: yAxis };
     const description = describeMetric(metric);
-    const layer: unknown[] = [];
-    if (drawBand) {
+    return facets.map((facet) => {
+      const filter =
+        facetAxis === null
+          ? [{ filter: { field: "metric", equal: metric } }]
+          : [
+              {
+                filter: {
+                  and: [
+                    { field: "metric", equal: metric },
+                    { field: "facet", equal: facet },
+                  ],
+                },
+              },
+            ];
+      const layer: unknown[] = [];
+      if (drawBand) {
+        layer.push({
+          data: { name: "bands" },
+          transform: filter,
+          mark: { type: "area", opacity: multi ? 0.12 : 0.2, ...(colors.length > 1 ? {} : { color: SINGLE_COLORS.median }) },
+          encoding: {
+            x,
+            y: { ...y, field: "lo" },
+            y2: { field: "hi" },
+            ...(colors.length > 1 ? { color } : {}),
+            detail: { field: "series", type: "nominal" },
+            description: { field: "name", type: "nominal" },
+          },
+        });
+      }
       layer.push({
-        data: { name: "bands" },
-        transform: [{ filter: { field: "metric", equal: metric } }],
-        mark: { type: "area", opacity: multi ? 0.12 : 0.2, ...(multi ? {} : { color: SINGLE_COLORS.median }) },
+        data: { name: "lines" },
+        transform: filter,
+        mark: { type: "line", strokeWidth: 2 },
         encoding: {
           x,
-          y: { ...y, field: "lo" },
-          y2: { field: "hi" },
-          ...(multi ? { color } : {}),
+          y: { ...y, field: "value" },
+          color,
+          strokeDash,
           detail: { field: "series", type: "nominal" },
           description: { field: "name", type: "nominal" },
         },
       });
-    }
-    layer.push({
-      data: { name: "lines" },
-      transform: [{ filter: { field: "metric", equal: metric } }],
-      mark: { type: "line", strokeWidth: 2 },
-      encoding: {
-        x,
-        y: { ...y, field: "value" },
-        color,
-        strokeDash,
-        detail: { field: "series", type: "nominal" },
-        description: { field: "name", type: "nominal" },
-      },
+      // Vega sets a panel's title above whatever sticks out of its top (a y-axis label centred on the
+      // top tick, or not); this invisible rule sticks out further, so every title sits at one height.
+      layer.push({ data: { values: [{}] }, mark: { type: "rule", strokeOpacity: 0, aria: false }, encoding: { y: { value: -TITLE_GUARD } } });
+      const text = facetAxis === null ? metric : `${metric} · ${facetAxis}=${facet}`;
+      return {
+        // Every panel has a subtitle line, so titles with and without a description stand level.
+        title: { text, subtitle: description ?? "\u200b", anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
+        width: PANEL_WIDTH,
+        height: PANEL_HEIGHT,
+        layer,
+      };
     });
-    // Vega sets a panel's title above whatever sticks out of its top (a y-axis label centred on the
-    // top tick, or not); this invisible rule sticks out further, so every title sits at one height.
-    layer.push({ data: { values: [{}] }, mark: { type: "rule", strokeOpacity: 0, aria: false }, encoding: { y: { value: -TITLE_GUARD } } });
-    return {
-      // Every panel has a subtitle line, so titles with and without a description stand level.
-      title: { text: metric, subtitle: description ?? "\u200b", anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
-      width: PANEL_WIDTH,
-      height: PANEL_HEIGHT,
-      layer,
-    };
   });
 
-  const columns = metrics.length === 1 ? 1 : 2;
+  // Facets: a row per metric, a column per facet value. Otherwise two columns of metrics.
+  const columns = facetAxis !== null ? facets.length : metrics.length === 1 ? 1 : 2;
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
@@ -281,7 +342,12 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
       concat: { spacing: 28 },
     },
   };
-  return { spec: spec as unknown as TopLevelSpec, metrics, title, columns, rows: Math.ceil(panels.length / columns) };
+  return { spec: spec as unknown as TopLevelSpec, metrics, title, columns, rows: Math.ceil(panels.length / columns), notes };
+}
+
+/** A parameter's value as it shows in a legend or a panel title. */
+function scalarText(v: Scalar | undefined): string {
+  return v === null || v === undefined ? "–" : String(v);
 }
 
 /** True when every value is positive and they span at least LOG_SPAN (a variance collapsing by decades). */

@@ -44,7 +44,7 @@ export function wrapPieces(groups: readonly SubtitleGroup[], fits: (line: string
 }
 
 /** The config key a grid name refers to (flag "sample-size" or key "sampleSize"). */
-function keyOf(name: string): string {
+export function optionKey(name: string): string {
   return SIM_OPTIONS.find((o) => o.flag === name || o.key === name)?.key ?? name;
 }
 
@@ -65,7 +65,7 @@ function wrap(parts: string[], width: number): string[] {
 /** `heading` (--title) replaces the generated title; "" keeps it for the caption (nothing is drawn). */
 export function plotTitle(input: PlotInput, withTheory: boolean, withBand: boolean, heading?: string): PlotTitle {
   const c = input.config;
-  const skip = new Set(input.grid.map(keyOf));
+  const skip = new Set(input.grid.map(optionKey));
   const model = c?.model !== undefined && !skip.has("model") ? c.model : undefined;
   let title: string;
   if (input.kind === "sweep") title = `Model collapse${model ? `: ${model}` : ""} — sweep over ${input.grid.join(" × ")}`;
