@@ -54,7 +54,7 @@ export function plotCommand(): Command {
         .choices(["auto", "linear", "log"])
         .default("auto"),
     )
-    .option("--band", `draw the 2.5%–97.5% band for every series (default: only when there are at most ${MAX_BANDS})`)
+    .option("--band", `draw the 2.5%–97.5% band for every series (default: only when a panel holds at most ${MAX_BANDS} series)`)
     .option("--no-band", "draw median lines only")
     .addOption(
       new Option("--width <PX>", `the whole figure's width in pixels (${MIN_SIZE}–${MAX_SIZE}); the panels take what axes, titles and legend leave`).helpGroup(
@@ -85,10 +85,11 @@ sampleSize.
 
 PNG is the SVG's picture, pixel for pixel, drawn by resvg with the system's fonts (DejaVu Sans
 where installed). It is binary: it goes to -o FILE or to a pipe or file on stdout, and is refused
-when stdout is a terminal. Any other -o extension writes SVG, with a note.
+when stdout is a terminal. An -o extension other than .svg, .html, .htm or .png writes SVG,
+with a note.
 
 Examples:
-  collapse sim -g 30 --theory --format json -o run.json && collapse plot run.json -o run.svg
+  collapse sim -g 30 --theory -o run.json && collapse plot run.json -o run.svg
   collapse plot run.json --metrics var_ratio,kl -o run.html
   collapse plot run.json -o run.png --width 1200 --height 800 --title "M = 25, 50 generations"
   collapse plot sweep.json --facet regime --color sample-size -o sweep.png
