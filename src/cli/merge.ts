@@ -47,10 +47,11 @@ Examples:
         `-o ${shownPath(path!)} names the ${verdict.format} format, but the shards are ${merged.format} and merge writes them as they are; name the output ${shownPath(fixed)}`,
       );
     }
+    await writeOutputs([{ output, text: merged.text }]);
+    // Said once the output is written, so that a failed write stays the one line on stderr.
     if (verdict.kind === "unknown" && cmd.opts().quiet !== true) {
       process.stderr.write(`collapse: -o ${shownPath(path!)}: unknown extension, writing the shards' ${merged.format} format\n`);
     }
-    await writeOutputs([{ output, text: merged.text }]);
   });
   return cmd;
 }

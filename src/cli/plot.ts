@@ -141,11 +141,12 @@ Examples:
         warnings.push(...image.warnings);
         payload = image.png;
       } else payload = format === "html" ? htmlPage(svg, plot.title) : svg;
+      await writeOutputs([{ output: destination, text: payload }]);
+      // Said once the output is written, so that a failed write stays the one line on stderr.
       if (!quiet) {
         if (note !== null) process.stderr.write(`collapse: ${note}\n`);
         for (const w of warnings) process.stderr.write(`collapse: plot: ${w}\n`);
       }
-      await writeOutputs([{ output: destination, text: payload }]);
     });
   return cmd;
 }

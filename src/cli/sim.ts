@@ -59,8 +59,6 @@ Examples:
         await writeOutputs([{ output: outputs.output, text: JSON.stringify(prepared.config, null, 2) + "\n" }]);
         return;
       }
-      // --print-config writes JSON whatever -o is called: the note is about the results' format.
-      if (!run.quiet && run.formatNote !== null) process.stderr.write(`collapse: ${run.formatNote}\n`);
       assertions = await compileSimAssertions(cmd, prepared);
       const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
       try {
@@ -82,6 +80,8 @@ Examples:
       ...(outputs.baseline !== undefined ? [{ output: outputs.baseline, text: baselineText(cmd, result) }] : []),
       { output: outputs.output, text },
     ]);
+    // Said once the output is written, so that a failed write stays the one line on stderr.
+    if (!run.quiet && run.formatNote !== null) process.stderr.write(`collapse: ${run.formatNote}\n`);
     finishSimAssertions(assertions, result);
   });
   return cmd;

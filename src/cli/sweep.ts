@@ -85,7 +85,7 @@ Examples:
       return;
     }
     const { tasks, notes, label } = await readySweep(plan, format, shard);
-    if (!runOptions.quiet) for (const note of formatNote === null ? notes : [...notes, formatNote]) process.stderr.write(`collapse: ${note}\n`);
+    if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
     const framer = new SweepFramer(
       format,
@@ -111,6 +111,8 @@ Examples:
       sink.write(framer.closing());
       progress.done();
       await sink.commit();
+      // Said once the output is written, so that a failed write stays the one line on stderr.
+      if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
     } catch (e) {
       progress.done();
       sink.abort();
