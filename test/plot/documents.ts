@@ -31,6 +31,9 @@ export function sweepDoc(base: SimOptions, grid: Record<string, readonly (string
   return JSON.stringify({ tool: { ...TOOL }, config: simResult(base).config, seed: "1", grid: keys, points }, null, 2) + "\n";
 }
 
+/** For beforeAll hooks: making documents (and drawing them) can take a while on a busy machine. */
+export const HOOK_TIMEOUT = 60_000;
+
 export const PLOT_DEFAULTS: PlotOptions = { metrics: [], band: undefined, scale: "auto" };
 
 /** Draws a results text as `collapse plot` does, in-process. */

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { loadPlotInput } from "../../src/plot/load.js";
 import { buildPlotSpec, type PlotOptions } from "../../src/plot/spec.js";
-import { PLOT_DEFAULTS, plotSvg, simDoc, sweepDoc } from "./documents.js";
+import { HOOK_TIMEOUT, PLOT_DEFAULTS, plotSvg, simDoc, sweepDoc } from "./documents.js";
 
 let sweep = "";
 let oneAxis = "";
@@ -16,7 +16,7 @@ beforeAll(() => {
   const base = { generations: 6, replicates: 12, theory: true };
   sweep = sweepDoc(base, { sampleSize: [10, 40], regime: ["replace", "accumulate", "mix"] });
   oneAxis = sweepDoc(base, { sampleSize: [10, 20, 40, 80] });
-});
+}, HOOK_TIMEOUT);
 
 /** The accessible labels of the marks in each panel, in panel order. */
 function panelMarks(svg: string): string[][] {

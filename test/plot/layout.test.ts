@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BOLD, CHARS, REGULAR } from "../../src/plot/font-widths.js";
 import { decadeLabels, powerOfTen } from "../../src/plot/spec.js";
 import { textWidth } from "../../src/plot/text-width.js";
-import { plotSvg, simDoc } from "./documents.js";
+import { HOOK_TIMEOUT, plotSvg, simDoc } from "./documents.js";
 
 /** x and y of each panel (concat cell), from its group's translate. */
 function panelOrigins(svg: string): [number, number][] {
@@ -36,7 +36,7 @@ beforeAll(() => {
   run = simDoc({ generations: 8, replicates: 40, theory: true });
   // M = 5 for 40 generations: the variance falls by many decades.
   collapsed = simDoc({ generations: 40, sampleSize: 5, replicates: 40 });
-});
+}, HOOK_TIMEOUT);
 
 describe("text widths", () => {
   it("sums DejaVu Sans advance widths at the item's size and weight", () => {

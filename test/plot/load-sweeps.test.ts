@@ -8,14 +8,14 @@ import { loadPlotInput, type PlotInput } from "../../src/plot/load.js";
 import { renderPointBody, SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../../src/sweep/render.js";
 import { TOOL } from "../../src/version.js";
 import { inputError } from "../expect-error.js";
-import { simResult } from "./documents.js";
+import { HOOK_TIMEOUT, simResult } from "./documents.js";
 
 const SIZES = [10, 20, 30];
 let results: SimResult[] = [];
 
 beforeAll(() => {
   results = SIZES.map((sampleSize) => simResult({ generations: 4, replicates: 8, sampleSize }));
-});
+}, HOOK_TIMEOUT);
 
 /** A sweep over sampleSize as `collapse sweep` writes it: whole, or shard i of n. */
 function sweepText(format: SweepFormat, shard: { index: number; count: number } | null): string {

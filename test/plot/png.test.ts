@@ -10,7 +10,7 @@ import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PNG_SIGNATURE, svgToPng, withText } from "../../src/plot/png.js";
 import { BIN, collapse, ROOT, tempDir } from "../cli/cli.js";
-import { plotSvg, simDoc, svgSize } from "./documents.js";
+import { HOOK_TIMEOUT, plotSvg, simDoc, svgSize } from "./documents.js";
 
 interface Chunk {
   type: string;
@@ -55,7 +55,7 @@ let svg = "";
 beforeAll(async () => {
   run = simDoc({ generations: 8, replicates: 40, theory: true });
   svg = (await plotSvg("run.json", run)).svg;
-});
+}, HOOK_TIMEOUT);
 
 describe("svgToPng", () => {
   it("is a valid PNG of the SVG's width and height, with its title and description", async () => {

@@ -9,13 +9,13 @@ import { loadPlotInput } from "../../src/plot/load.js";
 import { htmlPage, MIN_PANEL, renderPlot, svgSize, withTitle } from "../../src/plot/render.js";
 import { buildPlotSpec, PANEL_HEIGHT, type PlotOptions } from "../../src/plot/spec.js";
 import { collapse } from "../cli/cli.js";
-import { PLOT_DEFAULTS, simDoc } from "./documents.js";
+import { HOOK_TIMEOUT, PLOT_DEFAULTS, simDoc } from "./documents.js";
 
 let run = "";
 
 beforeAll(() => {
   run = simDoc({ generations: 10, replicates: 30, theory: true });
-});
+}, HOOK_TIMEOUT);
 
 function plotOf(options: Partial<PlotOptions> = {}) {
   return buildPlotSpec(loadPlotInput({ name: "run.json", text: run }), { ...PLOT_DEFAULTS, ...options });
