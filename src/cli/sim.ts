@@ -37,7 +37,8 @@ Examples:
   collapse sim --generations 9
   collapse sim -g 50 -m 20 --theory
   collapse sim --data fixtures/heights.csv --column height_cm --format csv
-  collapse sim -g 9 --format json -o run.json`,
+  collapse sim -g 9 -o run.json    # json: the -o extension names the format
+  collapse sim -g 9 --format csv -o run.txt`,
   );
   addSimOptions(cmd);
   addRunOptions(cmd);
@@ -85,6 +86,8 @@ Examples:
       ...(outputs.baseline !== undefined ? [{ output: outputs.baseline, text: baselineText(cmd, result) }] : []),
       { output: outputs.output, text },
     ]);
+    // Said once the output is written, so that a failed write stays the one line on stderr.
+    if (!run.quiet && run.formatNote !== null) process.stderr.write(`collapse: ${run.formatNote}\n`);
     finishSimAssertions(assertions, result);
   });
   return cmd;

@@ -4,6 +4,7 @@ import type { RawOption } from "../config/resolve.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { planWithData, readySweep } from "../lib/sweep.js";
+import { chooseFormat, SWEEP_EXTENSIONS } from "../output/format-by-extension.js";
 import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
 import { runPoints } from "../sweep/pool.js";
@@ -46,7 +47,7 @@ output byte for byte. The sweep's hash covers the content of its --data files.
 
 Examples:
   collapse sweep --grid sample-size=10,100,1000 --grid regime=replace,accumulate -g 20
-  collapse sweep --grid sample-size=log:10:10000:4 --format json -o sweep.json
+  collapse sweep --grid sample-size=log:10:10000:4 -o sweep.json    # json, from the extension
   collapse sweep --grid truncate=1:3:0.5 --shard 2/4 -o part-2.csv
   collapse merge part-*.csv -o sweep.csv`,
     );
@@ -63,7 +64,11 @@ Examples:
   addSimOptions(cmd);
   const run = "Output and running:";
   cmd
-    .addOption(new Option("--format <F>", "csv, ndjson or json (default csv)").choices(SWEEP_FORMATS).helpGroup(run))
+    .addOption(
+      new Option("--format <F>", "csv, ndjson or json (default: the one the -o extension names — .csv, .ndjson or .jsonl, .json — else csv)")
+        .choices(SWEEP_FORMATS)
+        .helpGroup(run),
+    )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(run))
     .addOption(new Option("--quiet", "no progress or notes on stderr").helpGroup(run))
     .addOption(progressOption().helpGroup(run))
@@ -74,7 +79,7 @@ Examples:
   cmd.action(async () => {
     const opts = cmd.opts();
     const runOptions = readRunOptions(cmd);
-    const format = (opts.format as SweepFormat | undefined) ?? "csv";
+    const { format, note: formatNote } = chooseFormat<SweepFormat>(opts.format as SweepFormat | undefined, runOptions.output, SWEEP_EXTENSIONS, "csv");
     const configPath = opts.config as string | undefined;
     // The output path is checked before any work, so a bad one fails at once.
     const output = checkOutput(runOptions.output);
@@ -120,6 +125,8 @@ Examples:
       sink.write(framer.closing());
       progress.finish();
       await sink.commit();
+      // Said once the output is written, so that a failed write stays the one line on stderr.
+      if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
     } catch (e) {
       progress.done();
       sink.abort();
