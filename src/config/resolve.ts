@@ -27,7 +27,10 @@ function parseNumber(spec: OptionSpec, origin: Origin, value: unknown): number {
   let x: number;
   if (typeof value === "number") x = value;
   else if (typeof value === "string" && NUMBER_LITERAL.test(value.trim())) x = Number(value.trim());
-  else throw new UsageError(`${where(spec, origin)} expects a number, got ${quote(value)}`);
+  else if (spec.words) {
+    const near = typeof value === "string" ? didYouMean(value, spec.words) : "";
+    throw new UsageError(`${where(spec, origin)} must be ${describeRange(spec)}, got ${quote(value)}${near}`);
+  } else throw new UsageError(`${where(spec, origin)} expects a number, got ${quote(value)}`);
   if (!Number.isFinite(x)) throw new UsageError(`${where(spec, origin)} must be finite, got ${quote(value)}`);
   if (spec.type === "int" && !Number.isInteger(x)) {
     throw new UsageError(`${where(spec, origin)} must be a whole number, got ${quote(value)}`);
@@ -46,7 +49,8 @@ function describeRange(spec: OptionSpec): string {
   const lo = spec.min !== undefined ? `>= ${spec.min}` : spec.above !== undefined ? `> ${spec.above}` : "";
   const hi = spec.max !== undefined ? `<= ${spec.max}` : spec.below !== undefined ? `< ${spec.below}` : "";
   const what = spec.type === "int" ? "a whole number" : "a number";
-  return [what, [lo, hi].filter(Boolean).join(" and ")].filter(Boolean).join(" ");
+  const number = [what, [lo, hi].filter(Boolean).join(" and ")].filter(Boolean).join(" ");
+  return spec.words ? `${spec.words.join(", ")} or ${number}` : number;
 }
 
 /** Checks one raw value against its spec and converts it. */
@@ -55,6 +59,7 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
   switch (spec.type) {
     case "int":
     case "number":
+      if (spec.words && typeof value === "string" && spec.words.includes(value.trim())) return value.trim();
       return parseNumber(spec, origin, value);
     case "numberList": {
       const items = Array.isArray(value)

@@ -20,6 +20,12 @@ export interface OptionSpec<K extends string = string> {
   /** What it does, for --help; the models it applies to and its default are added from the declarations. */
   readonly description: string;
   readonly choices?: readonly string[];
+  /**
+   * For "number" options: words taken besides numbers, kept as written (kde's --bandwidth takes
+   * scott, silverman or a number). Numbers stay numbers, so equal meanings give equal configs and a
+   * sweep can range over them; a word is never range-checked.
+   */
+  readonly words?: readonly string[];
   /** Inclusive range for numbers (and for every element of a list). */
   readonly min?: number;
   readonly max?: number;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { coerceOption, type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
-import { findOption, helpLine, modelList, modelsTaking, SIM_OPTIONS } from "../../src/config/spec.js";
+import { findOption, helpLine, modelList, modelsTaking, type OptionSpec, SIM_OPTIONS } from "../../src/config/spec.js";
 import { UsageError } from "../../src/errors.js";
 import { MODEL_NAMES, MODELS } from "../../src/models/index.js";
 import { describeRun, describeRunParts } from "../../src/output/describe.js";
@@ -51,6 +51,21 @@ describe("model declarations", () => {
     expect(helpLine(findOption("replicates")!)).toMatch(/\(default 200; gmm 50, categorical 100, ngram 5\)$/);
     expect(helpLine(findOption("dims")!)).toMatch(/\(mvn, gmm; default 2; gmm 1\)$/);
     expect(modelList().map((l) => l.trim().split(/\s+/)[0])).toEqual(MODEL_NAMES);
+  });
+});
+
+describe("number options that also take words", () => {
+  const spec: OptionSpec = { key: "width", flag: "width", type: "number", words: ["auto", "wide"], above: 0, group: "model", default: "auto", description: "" };
+  const coerce = (value: unknown) => coerceOption(spec, { value, origin: { kind: "flag" } });
+
+  it("keep a word as written and a number as a number, and name both in one message otherwise", () => {
+    expect(coerce("auto")).toBe("auto");
+    expect(coerce(" wide ")).toBe("wide");
+    expect(coerce("0.50")).toBe(0.5);
+    expect(coerce(2)).toBe(2);
+    expect(() => coerce("-1")).toThrow('--width must be auto, wide or a number > 0, got "-1"');
+    expect(() => coerce("wid")).toThrow('--width must be auto, wide or a number > 0, got "wid" (did you mean wide?)');
+    expect(() => coerce(true)).toThrow("--width must be auto, wide or a number > 0, got true");
   });
 });
 
