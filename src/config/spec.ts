@@ -195,13 +195,19 @@ const DOCUMENT_ORDER = [
 
 const COMMON_KEYS = new Set(COMMON_OPTIONS.map((o) => o.key));
 
+/** Whether two models' declarations of one key take the same values (descriptions may differ). */
+function sameValues(a: OptionSpec, b: OptionSpec): boolean {
+  const fields = ["type", "flag", "min", "max", "above", "below", "group", "default"] as const;
+  return fields.every((f) => JSON.stringify(a[f]) === JSON.stringify(b[f])) && JSON.stringify(a.words) === JSON.stringify(b.words);
+}
+
 /** Every model's declared options by key; models that share a key must declare it alike. */
 function modelOptions(): Map<string, OptionSpec> {
   const byKey = new Map<string, OptionSpec>();
   for (const model of MODELS) {
     for (const spec of model.options) {
       const seen = byKey.get(spec.key);
-      if (seen && (seen.type !== spec.type || seen.flag !== spec.flag || seen.min !== spec.min || seen.max !== spec.max)) {
+      if (seen && !sameValues(seen, spec)) {
         throw new Error(`option ${spec.key} is declared differently by two models`);
       }
       if (COMMON_KEYS.has(spec.key)) throw new Error(`model ${model.name} redeclares the common option ${spec.key}`);
@@ -258,6 +264,9 @@ function shown(value: unknown): string {
  */
 export function helpLine(spec: OptionSpec): string {
   const takers = modelsTaking(spec.key);
+  // A key several models declare with descriptions of their own (--holdout) gets each, by model.
+  const own = takers.map((m) => [m.name, m.options.find((o) => o.key === spec.key)?.description ?? spec.description] as const);
+  const description = new Set(own.map(([, d]) => d)).size > 1 ? own.map(([name, d]) => `${name}: ${d}`).join("; ") : spec.description;
   const parts: string[] = [];
   if (!COMMON_KEYS.has(spec.key)) parts.push(takers.map((m) => m.name).join(", "));
   if (spec.key === "source") {
@@ -274,7 +283,7 @@ export function helpLine(spec: OptionSpec): string {
     const text = DEFAULT_WORDS[spec.key] ?? own;
     parts.push(`default ${text}${differing.length > 0 ? `; ${differing.map((m) => `${m.name} ${shown(m.defaults![spec.key])}`).join(", ")}` : ""}`);
   } else if (spec.key === "model") parts.push(`default ${String(spec.default)}`);
-  return parts.length > 0 ? `${spec.description} (${parts.join("; ")})` : spec.description;
+  return parts.length > 0 ? `${description} (${parts.join("; ")})` : description;
 }
 
 /** The one-line descriptions of every model, for --help. */

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
+import { findOption, helpLine } from "../../src/config/spec.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { accumulateVarianceRatio } from "../../src/models/continuous.js";
 import { expectedTrainingVariance, type KdeOptions, type KdeParams, type KdeReference, kde, meanNll, ruleBandwidth } from "../../src/models/kde.js";
@@ -274,6 +275,14 @@ describe("--bandwidth and --holdout as options", () => {
     const axis = parseGridFlag("bandwidth=scott,0.1:0.3:0.1");
     expect(axis.values[0]).toBe("scott");
     expect(axis.values.slice(1).map((v) => Number((v as number).toFixed(12)))).toEqual([0.1, 0.2, 0.3]);
+  });
+
+  it("--holdout: ngram and kde each describe it in --help", () => {
+    const line = helpLine(findOption("holdout")!);
+    expect(line).toMatch(
+      /^ngram: the last F of the text, never trained on, for perplexity .*; kde: a seeded random F of the seed data, never trained on, for nll_holdout \(/,
+    );
+    expect(line).toMatch(/\(ngram, kde; default 0\.1\)$/);
   });
 });
 
