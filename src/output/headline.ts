@@ -5,6 +5,7 @@
 const PRIORITY: readonly RegExp[] = [
   /^var_ratio$/,
   /^modes$/, // gmm: modes dying out is the story of a mixture
+  /^nll_holdout$/, // kde: how well the model still explains real data held out
   /^mean_drift$/,
   /^tail_loss_/,
   /^kl$/,

@@ -12,6 +12,7 @@ import { InputError, UsageError } from "../../src/errors.js";
 import { accumulateVarianceRatio } from "../../src/models/continuous.js";
 import { expectedTrainingVariance, type KdeOptions, type KdeParams, type KdeReference, kde, meanNll, ruleBandwidth } from "../../src/models/kde.js";
 import type { RunContext } from "../../src/models/model.js";
+import { headlineMetrics } from "../../src/output/headline.js";
 import { normalCdf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
@@ -233,6 +234,8 @@ describe("nll_holdout and the held-out split", () => {
       "nll_holdout",
       "bandwidth",
     ]);
+    // The table and the chart lead with it, after var_ratio.
+    expect(headlineMetrics(prepared.metricNames, 3)).toEqual(["var_ratio", "nll_holdout", "mean_drift"]);
     expect(prepared.metrics0.var_ratio).toBe(1);
     expect(prepared.metrics0.tail_loss_2).toBe(0);
   });
