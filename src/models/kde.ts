@@ -245,10 +245,10 @@ function sampleTruncated(p: KdeParams, out: Float64Array, rng: Rng, k: number): 
  * E[s²_g], the expected (divisor-n) variance of generation g's training data, for a fixed bandwidth
  * H (ARCHITECTURE §4). A draw from θ_j has the KDE's mean and variance V_j = s²_j + H².
  *
- * replace: the MLE variance of M draws of variance V has expectation c·V, c = (M − 1)/M, so
- *   E[s²_g] = c·(E[s²_{g−1}] + H²), s²_0 given. Its fixed point is a* = c·H²/(1 − c) = (M − 1)·H², and
- *   E[s²_g] = (M − 1)·H² + c^g·(s²_0 − (M − 1)·H²),
- *   E[var_ratio_g] = (E[s²_g] + H²)/(s²_0 + H²) = (M·H² + c^g·(s²_0 − (M − 1)·H²))/(s²_0 + H²).
+ * replace: the MLE variance of M draws of variance V has expectation q·V, q = (M − 1)/M, so
+ *   E[s²_g] = q·(E[s²_{g−1}] + H²), s²_0 given. Its fixed point is a* = q·H²/(1 − q) = (M − 1)·H², and
+ *   E[s²_g] = (M − 1)·H² + q^g·(s²_0 − (M − 1)·H²),
+ *   E[var_ratio_g] = (E[s²_g] + H²)/(s²_0 + H²) = (M·H² + q^g·(s²_0 − (M − 1)·H²))/(s²_0 + H²).
  *   Unlike the Gaussian's, it grows when (M − 1)·H² > s²_0, towards M·H²/(s²_0 + H²).
  * accumulate: the pool T_j of N_j = n0 + j·M points gains M draws of θ_j (mean the pool mean μ_j):
  *   SS_{j+1} = SS_j + SS_S + (N_j·M/N_{j+1})·(x̄_S − μ_j)², so E[SS_{j+1} | T_j] = SS_j + V_j·(M − 1 + N_j/N_{j+1})
@@ -267,8 +267,8 @@ export function expectedTrainingVariance(
 ): number {
   const h2 = h * h;
   if (regime === "replace") {
-    const c = (M - 1) / M;
-    return (M - 1) * h2 + c ** g * (s20 - (M - 1) * h2);
+    const q = (M - 1) / M;
+    return (M - 1) * h2 + q ** g * (s20 - (M - 1) * h2);
   }
   if (memo.length === 0) memo.push(s20);
   for (let j = memo.length; j <= g; j++) {

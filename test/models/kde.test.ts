@@ -5,6 +5,8 @@
  * validation, and the same bytes for any --jobs. Statistical tolerances are Z_TOL ≈ 4.89 standard
  * errors (false alarm 1e-6 per check), each SE stated where it is used.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { findOption, helpLine } from "../../src/config/spec.js";
@@ -16,7 +18,7 @@ import { headlineMetrics } from "../../src/output/headline.js";
 import { normalCdf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
-import { collapse } from "../cli/cli.js";
+import { collapse, ROOT } from "../cli/cli.js";
 import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
 import { chiSquareCritical, chiSquareStat, poolCells, Z_TOL } from "../stats/helpers.js";
@@ -180,9 +182,9 @@ describe("closed forms with a fixed bandwidth (ARCHITECTURE §4)", () => {
     const { result } = simulate(resolveSimConfig(flags({ model: "kde", bandwidth: 0.3, sampleSize: 30, generations: 3, replicates: 2, theory: true })));
     const ref = prepare(resolveSimConfig(flags({ model: "kde", bandwidth: 0.3, sampleSize: 30 }))).prepared.reference as KdeReference;
     const s20 = ref.sd ** 2;
-    const c = 29 / 30;
+    const q = 29 / 30;
     const theory = result.generations.map((g) => g.theory?.var_ratio);
-    expect(theory).toEqual([0, 1, 2, 3].map((g) => expect.closeTo((30 * 0.09 + c ** g * (s20 - 29 * 0.09)) / (s20 + 0.09), 12)));
+    expect(theory).toEqual([0, 1, 2, 3].map((g) => expect.closeTo((30 * 0.09 + q ** g * (s20 - 29 * 0.09)) / (s20 + 0.09), 12)));
     const rule = prepare(resolveSimConfig(flags({ model: "kde", generations: 2, replicates: 2, theory: true })));
     expect(rule.notes.join("\n")).toMatch(/--theory: no closed form for --model kde with --regime replace and these options/);
   });
@@ -297,6 +299,24 @@ describe("determinism", () => {
       const one = await simulateLib(config, { jobs: 1 });
       const two = await simulateLib(config, { jobs: 2 });
       expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    }
+  });
+});
+
+describe("the README's kde examples", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### `kde`"), readme.indexOf("## Discrete models"));
+  const runs = [...section.matchAll(/^\$ collapse (.*)\n((?:(?!\$ ).*\n)*?)(?=\$ |```)/gm)].map((m) => ({ args: m[1]!, shown: m[2]! }));
+
+  it("are real output: every row shown is a row of the same command's table", () => {
+    expect(runs).toHaveLength(4);
+    for (const { args, shown } of runs) {
+      const out = collapse([...args.split(" "), "--no-color", "--quiet"]);
+      expect(out.status, args).toBe(0);
+      const lines = new Set(out.stdout.split("\n"));
+      const rows = shown.split("\n").filter((l) => l.trim() !== "" && l.trim() !== "…");
+      expect(rows.length, args).toBeGreaterThanOrEqual(3);
+      for (const row of rows) expect(lines.has(row), `${args}: ${row}`).toBe(true);
     }
   });
 });
