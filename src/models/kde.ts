@@ -145,30 +145,30 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
  * Mean negative log-likelihood of `y` under the KDE, in nats:
- * −ln p(y) = ln n + ln H + ½ ln 2π − ln Σ_i exp(−(y − x_i)²/(2H²)), the sum taken relative to its
- * largest term (log-sum-exp), so a point far from every centre gets its true, finite value.
+ * −ln p(y) = ln n + ln H + ½ ln 2π − ln Σ_i exp(−u_i²/2), u_i = (y − x_i)/H, the sum taken
+ * relative to its largest term (log-sum-exp), so a point far from every centre gets its true,
+ * finite value; in bandwidth units, so data at 1e300 or 1e-300 neither overflows nor underflows.
  * O(n) per held-out value.
  */
 export function meanNll(p: KdeParams, y: Float64Array): number {
   const { x, h } = p;
   const n = x.length;
   if (!(h > 0)) return Number.POSITIVE_INFINITY;
-  const scale = 1 / (2 * h * h);
   const constant = Math.log(n) + Math.log(h) + HALF_LOG_2PI;
   let total = 0;
   for (let j = 0; j < y.length; j++) {
     const yj = y[j]!;
     let nearest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
-      const d = yj - x[i]!;
-      if (d * d < nearest) nearest = d * d;
+      const u = (yj - x[i]!) / h;
+      if (u * u < nearest) nearest = u * u;
     }
     let s = 0;
     for (let i = 0; i < n; i++) {
-      const d = yj - x[i]!;
-      s += Math.exp((nearest - d * d) * scale);
+      const u = (yj - x[i]!) / h;
+      s += Math.exp(0.5 * (nearest - u * u));
     }
-    total += constant + nearest * scale - Math.log(s);
+    total += constant + 0.5 * nearest - Math.log(s);
   }
   return total / y.length;
 }

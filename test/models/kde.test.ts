@@ -199,6 +199,11 @@ describe("nll_holdout and the held-out split", () => {
     expect(meanNll(p, Float64Array.of(1, 0))).toBeCloseTo((1.4189385332046727 + 1.4851577027216454) / 2, 14);
     // Far from every centre the density underflows, the log-likelihood does not: p(100) ≈ ½φ(98).
     expect(meanNll(p, Float64Array.of(100))).toBeCloseTo(98 ** 2 / 2 + 0.5 * Math.log(2 * Math.PI) + Math.log(2), 9);
+    // A density: rescaling the data by a shifts it by ln a, even at the ends of the doubles.
+    for (const a of [1e300, 1e-300]) {
+      const scaled = kde.fit(Float64Array.of(0, 2 * a), options({ bandwidth: a }));
+      expect(meanNll(scaled, Float64Array.of(a, 0))).toBeCloseTo((1.4189385332046727 + 1.4851577027216454) / 2 + Math.log(a), 11);
+    }
   });
 
   it("holds out a seeded random F of the seed data, never trained on, each part in its original order", () => {
