@@ -4,6 +4,7 @@ import { describeRun } from "./describe.js";
 import { headlineMetrics } from "./headline.js";
 import { formatNumber } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
+import { poorSeedFitLine } from "./seed-fit.js";
 
 const MAX_METRICS = 6;
 
@@ -29,6 +30,8 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
     "",
     `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`,
   ];
+  const seedFit = poorSeedFitLine(result);
+  if (seedFit !== null) out.push("", `**${seedFit.replace(/^seed fit poor/, "Seed fit poor")}.**`);
   if (result.extinctions && result.extinctions.length > 0) {
     out.push(
       "",
