@@ -4,6 +4,7 @@
  */
 import type { SimResult } from "../core/result.js";
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { allowedDifference, holds, type Tolerance } from "./tolerance.js";
 
 /** One compared replicate mean. `now` is NaN and `missing` true when the re-run lacks it. */
@@ -66,7 +67,7 @@ function pickMetrics(known: readonly string[], list: string | undefined): string
   ];
   if (wanted.length === 0) throw new UsageError(`--metrics needs at least one metric name, e.g. --metrics var_ratio,w2; known: ${known.join(", ")}`);
   for (const name of wanted) {
-    if (!known.includes(name)) throw new UsageError(`--metrics: unknown metric ${name}; the baseline has ${known.join(", ")}`);
+    if (!known.includes(name)) throw new UsageError(`--metrics: unknown metric ${name}${didYouMean(name, known)}; the baseline has ${known.join(", ")}`);
   }
   return known.filter((n) => wanted.includes(n));
 }

@@ -18,6 +18,7 @@
  */
 import type { MathNode } from "mathjs";
 import { excerpt, quote } from "../excerpt.js";
+import { didYouMean } from "../suggest.js";
 
 /** The summary fields an expression can read. */
 export type Stat = "mean" | "sd" | "se" | "median" | "p025" | "p975";
@@ -159,8 +160,7 @@ class Compiler {
       return { kind: "vector", length: this.context.generations, constant: false, run: (s) => s(name, "mean") };
     }
     if (FUNCTION_NAMES.includes(name)) throw new ExpressionError(`${name} is a function: call it on a metric, e.g. ${name}(${this.example()})`);
-    const near = closest(name, this.context.metrics);
-    throw new ExpressionError(`unknown metric ${excerpt(name, 60)}${near ? ` (did you mean ${near}?)` : ""}; known: ${this.context.metrics.join(", ")}`);
+    throw new ExpressionError(`unknown metric ${excerpt(name, 60)}${didYouMean(name, this.context.metrics)}; known: ${this.context.metrics.join(", ")}`);
   }
 
   private accessor(objectNode: MathNode, index: Record<string, unknown>): Compiled {
@@ -370,22 +370,3 @@ function unparen(node: MathNode): MathNode {
 }
 
 /** The known name within edit distance 2 of `name`, if there is one. */
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}

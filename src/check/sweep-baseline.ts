@@ -10,7 +10,8 @@
  * - `points` holds every point of the grid, in grid order (the first axis varying slowest), each
  *   with exactly the grid values of its place (`params`), its results document (`config`,
  *   `generations`: validated as a sim baseline's), and the seed the sweep derives from the master
- *   seed and those values, so a point cannot be swapped, dropped or edited into another;
+ *   seed and those values (the master seed itself under `config.commonSeed`), so a point cannot
+ *   be swapped, dropped or edited into another;
  * - a point that read a --data file records its SHA-256 (the re-run compares it).
  */
 
@@ -104,6 +105,7 @@ export function validateSweep(doc: unknown, path: string): SweepDocument {
   if (!isObject(config)) return bad('"config"', "an object of the options every point shares", config);
   if (typeof config.seed !== "string") return bad('"config.seed"', "the sweep's seed", config.seed);
   if (doc.seed !== config.seed) return bad('"seed"', `the sweep's seed, as in config.seed (${describe(config.seed)})`, doc.seed);
+  if (config.commonSeed !== undefined && typeof config.commonSeed !== "boolean") return bad('"config.commonSeed"', "true or false", config.commonSeed);
   const hashes = config.dataSha256;
   if (hashes !== undefined && (!isObject(hashes) || !Object.values(hashes).every(isSha256))) {
     return bad('"config.dataSha256"', "an object mapping each data file to its SHA-256", hashes);
@@ -144,8 +146,12 @@ export function validateSweep(doc: unknown, path: string): SweepDocument {
     }
     validateResult({ tool: doc.tool, config: point.config, generations: point.generations }, path, { prefix: `points[${i}].`, regenerate: REGENERATE });
     const pc = point.config as Record<string, unknown>;
-    if (pc.seed !== pointSeed(config.seed as string, want)) {
-      return bad(at(".config.seed"), "the seed the sweep derives from its seed and the point's grid values", pc.seed);
+    if (config.commonSeed === true ? pc.seed !== config.seed : pc.seed !== pointSeed(config.seed as string, want)) {
+      const want =
+        config.commonSeed === true
+          ? "the sweep's seed (config.commonSeed: every point shares it)"
+          : "the seed the sweep derives from its seed and the point's grid values";
+      return bad(at(".config.seed"), want, pc.seed);
     }
     if (typeof pc.data === "string" && pc.data !== "-" && pc.dataSha256 === undefined) {
       return bad(at(".config.dataSha256"), "the SHA-256 of the point's data file (a sweep records it)", undefined);

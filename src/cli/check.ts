@@ -15,7 +15,7 @@ import { CheckFailure, UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { checkOutputs, type Output, writeOutputs } from "../output/write.js";
 import { Progress } from "./progress.js";
-import { readRunOptions } from "./run-options.js";
+import { progressOption, readRunOptions } from "./run-options.js";
 
 const ASSERT_HELP =
   'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
@@ -155,7 +155,8 @@ Examples:
       ),
     )
     .addOption(new Option("--jobs <N>", "worker threads for the re-run (default the number of cores); results do not depend on it").helpGroup("Running:"))
-    .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"));
+    .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"))
+    .addOption(progressOption().helpGroup("Running:"));
   cmd.action(async (path: string) => {
     // The engine and the report writers load only when a check runs: --help stays fast.
     const [{ check }, { failureLine, passed, renderReport }, { renderJunit }, { renderSummary }, sweeps] = await Promise.all([
@@ -188,11 +189,13 @@ Examples:
         jobs: run.jobs,
         onNote: stderr,
         onWarning: (message) => stderr(`warning: ${message}`),
-        onProgress: (_done, total, unit) => {
-          progress ??= new Progress(total, !run.quiet, process.stderr, unit ?? "generations");
+        onProgress: (_done, total, replicates) => {
+          // A sweep baseline counts points (no replicates), a sim baseline replicate-generations.
+          progress ??= new Progress(total, { wanted: !run.quiet, plain: run.progress, replicates, label: replicates === undefined ? "points" : "generations" });
           progress.tick();
         },
       });
+      (progress as Progress | null)?.finish();
     } finally {
       (progress as Progress | null)?.done();
     }

@@ -7,6 +7,7 @@ import { terminateWorkers } from "../engine/workers.js";
 import { CollapseError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
 import { cannotWriteStdout, removePendingFiles } from "../output/write.js";
+import { didYouMean } from "../suggest.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -43,12 +44,31 @@ async function program(argv: readonly string[]): Promise<Command> {
   const configure = (cmd: Command) => {
     cmd.exitOverride();
     cmd.configureOutput({
-      outputError: (text, write) => write(`collapse: ${oneLine(text.replace(/^error: /, "").trim(), 240)}; see --help\n`),
+      outputError: (text, write) => write(`collapse: ${oneLine(commanderMessage(text), 240)}; see --help\n`),
     });
     cmd.commands.forEach(configure);
   };
   configure(root);
   return root;
+}
+
+/**
+ * Commander's parse errors in our words: no "error:" prefix, no sentence's full stop before our
+ * "; see --help", and an invalid choice with its closest valid value.
+ */
+export function commanderMessage(text: string): string {
+  let message = text
+    .replace(/^error: /, "")
+    .trim()
+    .replace(/\.+$/, "")
+    .replace("(Did you mean", "(did you mean");
+  const choice = /^option '([^' ]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)$/s.exec(message);
+  if (choice) {
+    const [, flag, value, list] = choice;
+    const choices = list!.split(", ");
+    message = `${flag} must be one of ${choices.join(", ")}, got "${value}"${didYouMean(value!, choices)}`;
+  }
+  return message;
 }
 
 /** Longest error line printed; messages cut their quotes of input far shorter, this is the last guard. */

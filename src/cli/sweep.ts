@@ -1,8 +1,11 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
+import type { RawOption } from "../config/resolve.js";
 import type { SimResult } from "../core/result.js";
 import { UsageError } from "../errors.js";
+import { quote } from "../excerpt.js";
 import { planWithData, readySweep } from "../lib/sweep.js";
+import { chooseFormat, SWEEP_EXTENSIONS } from "../output/format-by-extension.js";
 import { checkOutputs, openSink, type Sink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
 import { runPoints } from "../sweep/pool.js";
@@ -11,7 +14,7 @@ import { parseShard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
 import { Progress } from "./progress.js";
-import { readRunOptions } from "./run-options.js";
+import { progressOption, readRunOptions } from "./run-options.js";
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -32,7 +35,9 @@ Grid values (NAME is a simulation option, e.g. sample-size or sampleSize):
 
 Points run in grid order, the first --grid varying slowest. Point p uses the seed derived from
 (--seed, its grid values by name), so adding a grid value changes no other point; the derived
-seed is recorded in the point's config (json). Rows are tidy: one leading column per grid
+seed is recorded in the point's config (json). With --common-seed (or "commonSeed": true in
+--config) every point uses --seed itself: the same seed data and the same replicate streams, so
+a comparison along an axis carries no seed noise (the sweep's config records commonSeed). Rows are tidy: one leading column per grid
 option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, theory.
 
 Shards: --shard i/n runs points i, i+n, i+2n, ... (1-based; round-robin, so each shard gets a
@@ -43,20 +48,31 @@ output byte for byte. The sweep's hash covers the content of its --data files.
 
 Examples:
   collapse sweep --grid sample-size=10,100,1000 --grid regime=replace,accumulate -g 20
-  collapse sweep --grid sample-size=log:10:10000:4 --format json -o sweep.json
+  collapse sweep --grid sample-size=log:10:10000:4 -o sweep.json    # json, from the extension
   collapse sweep --grid truncate=1:3:0.5 --shard 2/4 -o part-2.csv
   collapse merge part-*.csv -o sweep.csv`,
     );
   const sweep = "Sweep:";
   cmd
     .addOption(new Option("--grid <NAME=VALUES>", "an axis of the grid (repeatable); see below").argParser(collect).helpGroup(sweep))
-    .addOption(new Option("--shard <i/n>", "run only the i-th of n round-robin slices of the points").helpGroup(sweep));
+    .addOption(new Option("--shard <i/n>", "run only the i-th of n round-robin slices of the points").helpGroup(sweep))
+    .addOption(
+      new Option(
+        "--common-seed",
+        "every point shares the seed data and the replicate streams (common random numbers), so differences between points are the parameters' alone",
+      ).helpGroup(sweep),
+    );
   addSimOptions(cmd);
   const run = "Output and running:";
   cmd
-    .addOption(new Option("--format <F>", "csv, ndjson or json (default csv)").choices(SWEEP_FORMATS).helpGroup(run))
+    .addOption(
+      new Option("--format <F>", "csv, ndjson or json (default: the one the -o extension names — .csv, .ndjson or .jsonl, .json — else csv)")
+        .choices(SWEEP_FORMATS)
+        .helpGroup(run),
+    )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(run))
     .addOption(new Option("--quiet", "no progress or notes on stderr").helpGroup(run))
+    .addOption(progressOption().helpGroup(run))
     .addOption(new Option("--jobs <N>", "worker threads, each running whole points (default the number of cores); results do not depend on it").helpGroup(run))
     .addOption(new Option("--config <FILE>", "read options and the grid from a JSON file (camelCase keys); flags override it").helpGroup(run))
     .addOption(new Option("--print-config", "print the sweep's shared configuration and grid as JSON and exit").helpGroup(run));
@@ -69,7 +85,7 @@ Examples:
   cmd.action(async () => {
     const opts = cmd.opts();
     const runOptions = readRunOptions(cmd);
-    const format = (opts.format as SweepFormat | undefined) ?? "csv";
+    const { format, note: formatNote } = chooseFormat<SweepFormat>(opts.format as SweepFormat | undefined, runOptions.output, SWEEP_EXTENSIONS, "csv");
     const configPath = opts.config as string | undefined;
     const baselinePath = opts.saveBaseline as string | undefined;
     if (baselinePath !== undefined && opts.shard !== undefined) {
@@ -82,14 +98,16 @@ Examples:
     ]);
     const output = checked!;
 
-    const given = gatherSimOptions(cmd, configPath, ["grid"]);
-    const fileGrid = configPath ? readConfigFile(configPath).get("grid") : undefined;
+    const given = gatherSimOptions(cmd, configPath, ["grid", "commonSeed"]);
+    const fileConfig = configPath ? readConfigFile(configPath) : undefined;
+    const fileGrid = fileConfig?.get("grid");
+    const commonSeed = opts.commonSeed === true || commonSeedOf(fileConfig?.get("commonSeed"), configPath);
     const fileAxes: GridAxis[] = fileGrid ? parseGridConfig(fileGrid.value, configPath!) : [];
     const flagAxes = ((opts.grid as string[] | undefined) ?? []).map(parseGridFlag);
     // The sweep hash covers each --data file's content: shards of different data never merge.
     const axes = combineAxes(fileAxes, flagAxes);
     const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : null;
-    const plan = await planWithData(given, axes);
+    const plan = await planWithData(given, axes, { commonSeed });
     if (opts.printConfig) {
       await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
@@ -111,7 +129,7 @@ Examples:
     let baseline: { sink: Sink; framer: SweepFramer; document: (r: SimResult) => SimResult } | null = null;
     const sink = openSink(output);
     const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
-    const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");
+    const progress = new Progress(tasks.length, { wanted: !runOptions.quiet, plain: runOptions.progress, label: "points" });
     try {
       if (saving) baseline = { ...saving, sink: openSink(saving.output) };
       sink.write(framer.opening());
@@ -133,10 +151,12 @@ Examples:
       );
       sink.write(framer.closing());
       baseline?.sink.write(baseline.framer.closing());
-      progress.done();
+      progress.finish();
       // The baseline first: if it cannot be written, the output file is not replaced either.
       await baseline?.sink.commit();
       await sink.commit();
+      // Said once the output is written, so that a failed write stays the one line on stderr.
+      if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
     } catch (e) {
       progress.done();
       sink.abort();
@@ -145,4 +165,11 @@ Examples:
     }
   });
   return cmd;
+}
+
+/** A --config file's "commonSeed": true or false. */
+function commonSeedOf(raw: RawOption | undefined, file: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (typeof raw.value !== "boolean") throw new UsageError(`${file}: "commonSeed" must be true or false, got ${quote(raw.value)}`);
+  return raw.value;
 }

@@ -2,6 +2,7 @@ import { NUMBER_LITERAL } from "../data/number-literal.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { getModel } from "../models/index.js";
+import { closest, didYouMean } from "../suggest.js";
 import type { SimConfig } from "./config.js";
 import { defaultFor, isCommonOption, type ModelName, modelsTaking, type OptionSpec, SIM_OPTIONS } from "./spec.js";
 
@@ -71,7 +72,8 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
     }
     case "enum": {
       if (typeof value !== "string" || !spec.choices!.includes(value)) {
-        throw new UsageError(`${where(spec, origin)} must be one of ${spec.choices!.join(", ")}, got ${quote(value)}`);
+        const near = typeof value === "string" ? didYouMean(value, spec.choices!) : "";
+        throw new UsageError(`${where(spec, origin)} must be one of ${spec.choices!.join(", ")}, got ${quote(value)}${near}`);
       }
       return value;
     }
@@ -101,17 +103,26 @@ export interface Lenient {
  */
 export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: Lenient): SimConfig {
   const given = new Map<string, unknown>();
-  for (const [key, option] of raw) {
-    const spec = SIM_OPTIONS.find((o) => o.key === key);
+  const origins = new Map<string, Origin>();
+  for (const [name, option] of raw) {
+    // A config file may spell a key as its flag ("sample-size"), as --grid does.
+    const spec = SIM_OPTIONS.find((o) => o.key === name) ?? SIM_OPTIONS.find((o) => o.flag === name);
     if (!spec) {
       const file = option.origin.kind === "config" ? option.origin.file : "options";
-      throw new UsageError(`${file}: unknown option ${quote(key, 60)}; see collapse sim --help for the list`);
+      const near = closest(name, [...SIM_OPTIONS.map((o) => o.key), ...SIM_OPTIONS.map((o) => o.flag)]);
+      const meant = near === undefined ? "" : ` (did you mean "${SIM_OPTIONS.find((o) => o.flag === near)?.key ?? near}"?)`;
+      throw new UsageError(`${file}: unknown option ${quote(name, 60)}${meant}; see collapse sim --help for the list`);
     }
-    given.set(key, coerceOption(spec, option));
+    if (given.has(spec.key)) {
+      const file = option.origin.kind === "config" ? option.origin.file : "options";
+      throw new UsageError(`${file}: "${spec.key}" is given twice (as "${spec.key}" and "${spec.flag}"); keep one`);
+    }
+    given.set(spec.key, coerceOption(spec, option));
+    origins.set(spec.key, option.origin);
   }
   const flagOf = (key: string) => {
     const spec = SIM_OPTIONS.find((o) => o.key === key)!;
-    return where(spec, raw.get(key)!.origin);
+    return where(spec, origins.get(key)!);
   };
   const model = getModel((given.get("model") ?? findDefault("model")) as ModelName);
 
@@ -150,6 +161,7 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
   }
   for (const spec of model.options) {
     if (spec.sourceOnly && given.has(spec.key) && given.has("data")) throw new UsageError(`${flagOf(spec.key)} applies to --source; ${spec.sourceOnly}`);
+    if (spec.dataOnly && given.has(spec.key) && !given.has("data")) throw new UsageError(`${flagOf(spec.key)} needs --data FILE ${spec.dataOnly}`);
   }
   const regime = (given.get("regime") ?? findDefault("regime")) as string;
   if (given.has("realFraction") && regime !== "mix" && regime !== "fresh" && !inapplicable("realFraction")) {

@@ -3,11 +3,6 @@ import type { Tolerance } from "../check/tolerance.js";
 import type { RunSettings } from "./run-settings.js";
 
 export interface CheckOptions extends RunSettings {
-  /**
-   * Called as work finishes: `done` of `total` replicate-generations, or for a sweep baseline of
-   * `total` points (`unit` says which).
-   */
-  readonly onProgress?: (done: number, total: number, unit?: "generations" | "points") => void;
   /** How far a mean may move (default: statistical, z = 4; see `collapse check --help`). */
   readonly tolerance?: Partial<Tolerance>;
   /** Compare only these metrics, as a comma list (default: all the baseline has). */

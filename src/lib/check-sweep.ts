@@ -84,7 +84,8 @@ export async function checkSweep(baseline: SweepBaseline, options: CheckOptions,
     jobsOf(options),
     (task, body) => {
       results[task.index] = body as SimResult;
-      options.onProgress?.(++done, tasks.length, "points");
+      // Points, as a sweep counts them: no replicates.
+      options.onProgress?.(++done, tasks.length);
     },
     label,
     "completion",

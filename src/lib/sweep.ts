@@ -9,7 +9,7 @@ import type { SimResult } from "../core/result.js";
 import { sha256OfFile } from "../data/read.js";
 import type { Scalar } from "../output/tidy.js";
 import { type GridAxis, parseGridConfig } from "../sweep/grid.js";
-import { atPoint, planSweep, pointLabel, type SweepPlan } from "../sweep/plan.js";
+import { atPoint, planSweep, pointLabel, type SweepPlan, type SweepPlanOptions } from "../sweep/plan.js";
 import { type PointTask, runPoints } from "../sweep/pool.js";
 import { type Shard, shardPoints } from "../sweep/shard.js";
 import { jobsOf, type RunSettings } from "./run-settings.js";
@@ -26,10 +26,10 @@ export interface ReadySweep {
 }
 
 /** Plans the sweep of `given` options over `axes`, its --data files hashed (the sweep hash covers them). */
-export async function planWithData(given: ReadonlyMap<string, RawOption>, axes: readonly GridAxis[]): Promise<SweepPlan> {
+export async function planWithData(given: ReadonlyMap<string, RawOption>, axes: readonly GridAxis[], options: SweepPlanOptions = {}): Promise<SweepPlan> {
   // The sweep hash covers each --data file's content: shards of different data never merge.
-  const hashes = await dataHashes(planSweep(given, axes));
-  return planSweep(given, axes, (path) => hashes.get(path)!);
+  const hashes = await dataHashes(planSweep(given, axes, undefined, options));
+  return planSweep(given, axes, (path) => hashes.get(path)!, options);
 }
 
 /**
@@ -72,6 +72,8 @@ async function dataHashes(draft: SweepPlan): Promise<Map<string, string>> {
 export type SweepOptions = SimOptions & {
   /** Option name (camelCase or kebab) → its values: a list, or a string in --grid syntax ("10:50:10"). */
   readonly grid: Readonly<Record<string, readonly (string | number | boolean)[] | string>>;
+  /** Every point shares the seed data and the replicate streams (common random numbers). */
+  readonly commonSeed?: boolean;
 };
 
 /** One finished point: its place in the grid, its grid values, and its results document. */
@@ -103,9 +105,9 @@ export async function* sweep(options: SweepOptions, settings: SweepSettings = {}
   if (options === null || typeof options !== "object" || options.grid === undefined) {
     throw new TypeError("sweep expects options with a grid, e.g. { grid: { sampleSize: [10, 100] } }");
   }
-  const { grid, ...shared } = options;
+  const { grid, commonSeed, ...shared } = options;
   const given = rawOptions(shared as Record<string, unknown>, { kind: "config", file: "options" });
-  const plan = await planWithData(given, parseGridConfig(grid, "options"));
+  const plan = await planWithData(given, parseGridConfig(grid, "options"), { commonSeed: commonSeed === true });
   const ready = await readySweep(plan, "document", settings.shard ?? null);
   for (const note of ready.notes) settings.onNote?.(note);
 

@@ -70,6 +70,23 @@ export const DIMS_OPTION: OptionSpec<"dims"> = {
   sourceOnly: "with --data the dimensions are the chosen columns",
 };
 
+/** Draws --show-samples prints per generation of a continuous model. */
+export const DESCRIBE_DRAWS = 6;
+
+/**
+ * A few draws of a continuous model as text, 3 significant digits each: "−0.412, 1.32, …" for
+ * one dimension, "(0.12, −1.30), …" for rows of `dims` values.
+ */
+export function describeDraws(values: Float64Array, dims: number): string {
+  const show = (x: number) => Number(x.toPrecision(3)).toString().replace("-", "−");
+  const items: string[] = [];
+  for (let i = 0; i + dims <= values.length; i += dims) {
+    const row = Array.from(values.subarray(i, i + dims), show);
+    items.push(dims === 1 ? row[0]! : `(${row.join(", ")})`);
+  }
+  return `${items.join(", ")}, …`;
+}
+
 /** The suffix of a tail metric: k = 2 → "2", k = 2.5 → "2p5" (names must be expression identifiers). */
 export function tailSuffix(k: number): string {
   return String(k).replace(".", "p");

@@ -14,6 +14,8 @@ import {
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
   continuousSeedFit,
+  DESCRIBE_DRAWS,
+  describeDraws,
   ESTIMATOR_OPTION,
   type Estimator,
   expectedVarRatio,
@@ -176,6 +178,10 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     }
     const dataMass = beyond.map((b) => b / x.length);
     return continuousSeedFit("values vs the fitted normal CDF", u, o.tailK, dataMass, ref.centered0);
+  },
+
+  describe(params, rng, _ref, o) {
+    return describeDraws(gaussian.sample(params, DESCRIBE_DRAWS, rng, o), 1);
   },
 
   theory(o, loop, g, ref) {

@@ -38,7 +38,9 @@ import {
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
   continuousSeedFit,
+  DESCRIBE_DRAWS,
   DIMS_OPTION,
+  describeDraws,
   radiusFor,
   type TailNames,
   tailMetricNames,
@@ -424,6 +426,10 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
   },
 
   seedFit: mixtureSeedFit,
+
+  describe(params, rng, _ref, o) {
+    return describeDraws(gmm.sample(params, DESCRIBE_DRAWS, rng, o).values, params.dims);
+  },
 
   ops: rowMatrixOps,
 };

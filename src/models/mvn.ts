@@ -24,7 +24,9 @@ import {
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
   continuousSeedFit,
+  DESCRIBE_DRAWS,
   DIMS_OPTION,
+  describeDraws,
   ESTIMATOR_OPTION,
   type Estimator,
   expectedVarRatio,
@@ -238,6 +240,10 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     // The distances become their CDF values in place.
     for (let i = 0; i < r2.length; i++) r2[i] = 1 - chiSquareSf(r2[i]!, d);
     return continuousSeedFit(`squared Mahalanobis distances vs chi-square(${d})`, r2, o.tailK, dataMass, ref.centered0);
+  },
+
+  describe(params, rng, _ref, o) {
+    return describeDraws(mvn.sample(params, DESCRIBE_DRAWS, rng, o).values, params.dims);
   },
 
   theory(o, loop, g, ref) {

@@ -40,6 +40,8 @@ export interface OptionSpec<K extends string = string> {
   readonly describe?: (value: never) => string | null;
   /** Set for options that shape a --source draw and that --data decides instead (--dims): the reason. */
   readonly sourceOnly?: string;
+  /** Set for options that say how a --data file is read (categorical's --count-column): what --data is needed for. */
+  readonly dataOnly?: string;
 }
 
 /** The largest sample or seed size: beyond it a typed array would not fit in memory. */

@@ -8,6 +8,7 @@
  *   (shortest round-trip numbers): `regime="mix",sampleSize=100`. The seed depends only on the
  *   point's own values, so adding a value to an axis changes no other point, and the spelling of a
  *   value (1e2, 100, a range) or the order of the --grid flags does not matter.
+ *   With --common-seed every point runs with S itself (common random numbers).
  */
 
 import { createHash } from "node:crypto";
@@ -115,7 +116,12 @@ function reconcile(base: ReadonlyMap<string, RawOption>, axes: readonly GridAxis
  * no I/O). Every file any point reads is hashed, whichever shard runs: shards of one sweep must
  * agree on the hash. Without `hashData` (tests of the plan alone) nothing is recorded.
  */
-export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readonly GridAxis[], hashData?: (path: string) => string): SweepPlan {
+export function planSweep(
+  given: ReadonlyMap<string, RawOption>,
+  allAxes: readonly GridAxis[],
+  hashData?: (path: string) => string,
+  options: SweepPlanOptions = {},
+): SweepPlan {
   const { base, axes } = reconcile(given, allAxes);
   if (axes.length === 0) {
     throw new UsageError(
@@ -161,7 +167,7 @@ export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readon
     if (config.data === "-") {
       throw new UsageError(`--data - (stdin) cannot be read by every point of a sweep; save it to a file and pass its path`);
     }
-    points.push({ index, params, config: { ...config, seed: pointSeed(master, params) } });
+    points.push({ index, params, config: { ...config, seed: options.commonSeed ? master : pointSeed(master, params) } });
   }
 
   for (const key of sharedKeys) {
@@ -171,7 +177,9 @@ export function planSweep(given: ReadonlyMap<string, RawOption>, allAxes: readon
       );
     }
   }
-  const config = withDataHashes(sharedConfig(points, axes, master), points, hashData, (i) => describePoint(axes, points[i]!.params, i, total));
+  const config = withDataHashes(sharedConfig(points, axes, master, options.commonSeed === true), points, hashData, (i) =>
+    describePoint(axes, points[i]!.params, i, total),
+  );
   return { axes, points, seed: master, config, hash: sweepHash(TOOL, config) };
 }
 
@@ -210,7 +218,7 @@ function withDataHashes(
  * The options every point shares, in the order of a sim config: a value when all points agree,
  * null when it varies (a model-dependent default); grid options are left to `grid`.
  */
-function sharedConfig(points: readonly SweepPoint[], axes: readonly GridAxis[], master: string): SweepConfig {
+function sharedConfig(points: readonly SweepPoint[], axes: readonly GridAxis[], master: string, commonSeed: boolean): SweepConfig {
   const gridKeys = new Set(axes.map((a) => a.spec.key));
   const first = points[0]!.config as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -226,7 +234,16 @@ function sharedConfig(points: readonly SweepPoint[], axes: readonly GridAxis[], 
   }
   const grid: Record<string, Scalar[]> = {};
   for (const axis of axes) grid[axis.spec.key] = [...axis.values];
-  return { ...out, seed: master, grid };
+  // Recorded only when set, so that sweeps without it keep their bytes (and their hash).
+  return { ...out, seed: master, ...(commonSeed ? { commonSeed: true } : {}), grid };
+}
+
+export interface SweepPlanOptions {
+  /**
+   * Every point runs with the master seed itself: the same seed data and the same replicate
+   * streams (common random numbers), so differences between points are the parameters' alone.
+   */
+  readonly commonSeed?: boolean;
 }
 
 /** The first 16 hex digits of SHA-256 over the tool and the sweep's config block. */

@@ -69,6 +69,16 @@ describe("sweep baselines", () => {
     expect(sweepPointLabel(sweep, 2)).toBe("point 3 of 4 (sample-size=100, regime=replace)");
   });
 
+  it("under config.commonSeed every point has the sweep's own seed", () => {
+    const doc = sweepDoc();
+    doc.config.commonSeed = true;
+    expect(refusal(doc)).toMatch(/"points\[0\]\.config\.seed" must be the sweep's seed \(config\.commonSeed: every point shares it\)/);
+    for (const p of doc.points) p.config.seed = "7";
+    expect(validateSweep(doc, "s.json").points).toHaveLength(4);
+    doc.config.commonSeed = "yes";
+    expect(refusal(doc)).toMatch(/"config\.commonSeed" must be true or false/);
+  });
+
   it("refuse a shard, and name the first bad field of anything else", () => {
     const cases: [string, (d: Record<string, any>) => unknown, RegExp][] = [
       ["shard", (d) => ({ ...d, shard: { index: 1, count: 2 } }), /s\.json is one shard of a sweep, not the whole sweep; merge every shard/],

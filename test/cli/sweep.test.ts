@@ -97,7 +97,7 @@ describe("collapse sweep: errors before any work", () => {
     // (Every grid error is unit-tested in test/sweep/grid.test.ts; these check the command's plumbing.)
     expect(usageFailure(["sweep", "--grid", "sample-size=10:1:1"])).toMatch(/range "10:1:1": stop 1 is below start 10/);
     expect(usageFailure(["sweep", "-g", "3"])).toMatch(/needs at least one --grid/);
-    expect(usageFailure(["sweep", ...GRID, "--format", "table"])).toMatch(/Allowed choices are csv, ndjson, json/);
+    expect(usageFailure(["sweep", ...GRID, "--format", "table"])).toMatch(/--format must be one of csv, ndjson, json, got "table"; see --help/);
   });
 
   it("a bad combination names its point, exits 2 and leaves no -o file", () => {

@@ -1,6 +1,6 @@
 /**
  * The library's check() on a sweep baseline: the same report object as for a sim baseline, with
- * `kind: "sweep"` and one entry per point; progress counted in points.
+ * `kind: "sweep"` and one entry per point; progress counted in points (no replicates passed).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,8 +17,12 @@ describe("check() of a sweep baseline", () => {
     const path = join(dir, "sweep.json");
     // An unsharded sweep's --format json document is a sweep baseline.
     expect(collapse(["sweep", "--grid", "sample-size=10,30", "-g", "2", "-r", "10", "--format", "json", "-o", path]).status).toBe(0);
-    const progress: [number, number, string | undefined][] = [];
-    const report = await check(path, { jobs: 2, assert: ["mean_drift[0] == 0"], onProgress: (done, total, unit) => progress.push([done, total, unit]) });
+    const progress: [number, number, number | undefined][] = [];
+    const report = await check(path, {
+      jobs: 2,
+      assert: ["mean_drift[0] == 0"],
+      onProgress: (done, total, replicates) => progress.push([done, total, replicates]),
+    });
     expect(report.kind).toBe("sweep");
     expect(passed(report)).toBe(true);
     if (report.kind !== "sweep") return;
@@ -28,9 +32,10 @@ describe("check() of a sweep baseline", () => {
       [0, true],
       [1, true],
     ]);
+    // Counted in points, as a sweep counts them (no replicates).
     expect(progress).toEqual([
-      [1, 2, "points"],
-      [2, 2, "points"],
+      [1, 2, undefined],
+      [2, 2, undefined],
     ]);
 
     const doc = JSON.parse(readFileSync(path, "utf8"));
