@@ -9,7 +9,7 @@
  */
 
 export type { Comparison, ComparisonRow } from "./check/compare.js";
-export type { CheckReport } from "./check/report.js";
+export type { CheckReport, PointCheck, SimCheckReport, SweepCheckReport } from "./check/report.js";
 export { passed } from "./check/report.js";
 export type { Tolerance } from "./check/tolerance.js";
 export type { ResolvedConfig, SimConfig } from "./config/config.js";

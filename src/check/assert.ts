@@ -19,6 +19,8 @@ export interface AssertionOutcome {
   readonly ok: boolean;
   /** The values the verdict rests on: every non-constant side of a comparison. */
   readonly values: readonly { readonly text: string; readonly value: number }[];
+  /** Sweep baselines: the index of the point it was evaluated at. */
+  readonly point?: number;
 }
 
 /**

@@ -28,43 +28,52 @@ export interface Baseline {
  * become NaN. Throws InputError (exit 2) naming the file and the first bad field.
  */
 export async function readBaseline(path: string): Promise<Baseline> {
+  return { path, result: validateResult(await readBaselineJson(path), path) };
+}
+
+/** A baseline file's JSON, read like any input: size-limited while reading, strict UTF-8, a FIFO or slow pipe waited on. */
+export async function readBaselineJson(path: string): Promise<unknown> {
   let text: string;
   try {
-    // Read like any input: size-limited while reading, strict UTF-8, a FIFO or slow pipe waited on.
     text = (await readText(path, `write one with collapse sim --save-baseline ${path}`)).text;
   } catch (e) {
     if (e instanceof InputError) throw new InputError(e.message.replace(/^cannot read /, "cannot read baseline "));
     throw e;
   }
-  const doc = parseJson(text, { name: path, invalid: (where, reason) => `${where}: baseline is not valid JSON (${reason}); ${REGENERATE}` });
-  return { path, result: validateResult(doc, path) };
+  return parseJson(text, { name: path, invalid: (where, reason) => `${where}: baseline is not valid JSON (${reason}); ${REGENERATE}` });
 }
 
-/** Checks that `doc` has the shape of a results document; returns it typed. */
-export function validateResult(doc: unknown, path: string): SimResult {
+/** Whether `tool` is {"name": "collapse", "version": V} with a version that can be echoed in messages. */
+export function isTool(tool: unknown): tool is { name: "collapse"; version: string } {
+  return isObject(tool) && tool.name === "collapse" && typeof tool.version === "string" && /^[0-9A-Za-z.+-]{1,32}$/.test(tool.version);
+}
+
+/**
+ * Checks that `doc` has the shape of a results document; returns it typed. `within` names where
+ * the document sits in a larger one (a sweep's point: `points[3].`) and how to regenerate it.
+ */
+export function validateResult(doc: unknown, path: string, within: { prefix: string; regenerate: string } = { prefix: "", regenerate: REGENERATE }): SimResult {
+  const { prefix, regenerate } = within;
   const bad = (field: string, want: string, got: unknown): never => {
-    throw new InputError(`${path}: ${field} must be ${want}, got ${describe(got)}; ${REGENERATE}`);
+    throw new InputError(`${path}: ${field} must be ${want}, got ${describe(got)}; ${regenerate}`);
   };
+  const q = (field: string) => `"${prefix}${field}"`;
   if (!isObject(doc)) return bad("the document", "a JSON object (a collapse results document)", doc);
   const tool = doc.tool;
   // The version and the metric names are echoed in warnings and reports: they must look like one.
-  if (!isObject(tool) || tool.name !== "collapse" || typeof tool.version !== "string" || !/^[0-9A-Za-z.+-]{1,32}$/.test(tool.version)) {
-    return bad('"tool"', '{"name": "collapse", "version": "…"}', tool);
-  }
-  if (!isObject(doc.config)) return bad('"config"', "an object of options", doc.config);
-  if (typeof doc.config.model !== "string") return bad('"config.model"', "a model name", doc.config.model);
-  if (typeof doc.config.generations !== "number") return bad('"config.generations"', "a number", doc.config.generations);
+  if (!isTool(tool)) return bad(q("tool"), '{"name": "collapse", "version": "…"}', tool);
+  if (!isObject(doc.config)) return bad(q("config"), "an object of options", doc.config);
+  if (typeof doc.config.model !== "string") return bad(q("config.model"), "a model name", doc.config.model);
+  if (typeof doc.config.generations !== "number") return bad(q("config.generations"), "a number", doc.config.generations);
   const data = doc.config.data;
-  if (data !== null && data !== undefined && typeof data !== "string") return bad('"config.data"', "a file path or null", data);
+  if (data !== null && data !== undefined && typeof data !== "string") return bad(q("config.data"), "a file path or null", data);
   const hash = doc.config.dataSha256;
-  if (hash !== undefined && (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash))) {
-    return bad('"config.dataSha256"', "the SHA-256 of the data file (64 lower-case hex digits)", hash);
-  }
+  if (hash !== undefined && !isSha256(hash)) return bad(q("config.dataSha256"), "the SHA-256 of the data file (64 lower-case hex digits)", hash);
   const gens = doc.generations;
-  if (!Array.isArray(gens) || gens.length === 0) return bad('"generations"', "a non-empty array", gens);
+  if (!Array.isArray(gens) || gens.length === 0) return bad(q("generations"), "a non-empty array", gens);
   let names: string[] | undefined;
   gens.forEach((g: unknown, i) => {
-    const at = `"generations[${i}]"`;
+    const at = q(`generations[${i}]`);
     if (!isObject(g)) return bad(at, "an object", g);
     if (g.generation !== i) return bad(`${at}.generation`, `${i} (generations in order from 0)`, g.generation);
     if (!isObject(g.metrics)) return bad(`${at}.metrics`, "an object of metric summaries", g.metrics);
@@ -93,7 +102,7 @@ export function validateResult(doc: unknown, path: string): SimResult {
     }
   });
   if (gens.length !== doc.config.generations + 1) {
-    return bad('"generations"', `${doc.config.generations + 1} entries (config.generations + 1)`, `${gens.length} entries`);
+    return bad(q("generations"), `${doc.config.generations + 1} entries (config.generations + 1)`, `${gens.length} entries`);
   }
   return doc as unknown as SimResult;
 }
@@ -109,7 +118,7 @@ export function validateResult(doc: unknown, path: string): SimResult {
  * `--data FILE` (`override`) is the user's own choice: it replaces the recorded path, read from
  * the working directory as everywhere else. "-" (stdin) stays stdin.
  */
-export function baselineDataPath(baseline: Baseline, override: string | undefined): string | null {
+export function baselineDataPath(baseline: Baseline, override: string | undefined, field = "config.data"): string | null {
   const { path, result } = baseline;
   const recorded = (result.config as { data?: unknown }).data;
   const data = typeof recorded === "string" ? recorded : null;
@@ -121,7 +130,7 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
   if (data === null || data === "-") return data;
   const refuse = (why: string): never => {
     throw new InputError(
-      `${path}: "config.data" ${why} (${describe(data)}); a baseline may only name data in its own folder or below; pass --data FILE to collapse check to choose the file`,
+      `${path}: "${field}" ${why} (${describe(data)}); a baseline may only name data in its own folder or below; pass --data FILE to collapse check to choose the file`,
     );
   };
   if (isAbsolute(data) || posix.isAbsolute(data) || win32.isAbsolute(data)) return refuse("is an absolute path");
@@ -152,17 +161,31 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
  */
 export function baselineDocument(result: SimResult, baselinePath: string): SimResult {
   const data = result.config.data;
-  if (data === null || data === "-" || (isBundled(data) && !existsSync(data))) return result;
-  const rel = relative(dirname(resolve(baselinePath)), resolve(data));
-  const portable = isAbsolute(rel) ? rel : rel.split(sep).join("/");
+  if (data === null) return result;
+  const portable = dataPathFor(data, baselinePath);
   return portable === data ? result : { ...result, config: { ...result.config, data: portable } };
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
+/**
+ * A --data path (relative to the working directory) as a baseline at `baselinePath` records it:
+ * relative to the baseline's folder, with `/` separators. Stdin and the bundled corpus are kept.
+ */
+export function dataPathFor(data: string, baselinePath: string): string {
+  if (data === "-" || (isBundled(data) && !existsSync(data))) return data;
+  const rel = relative(dirname(resolve(baselinePath)), resolve(data));
+  return isAbsolute(rel) ? rel : rel.split(sep).join("/");
+}
+
+export function isObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === "object" && !Array.isArray(x);
 }
 
-function describe(x: unknown): string {
+export function isSha256(x: unknown): x is string {
+  return typeof x === "string" && /^[0-9a-f]{64}$/.test(x);
+}
+
+/** A value quoted short, for messages (values from a baseline are input). */
+export function describe(x: unknown): string {
   if (x === undefined) return "nothing";
   const s = JSON.stringify(x);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;

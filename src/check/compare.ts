@@ -18,6 +18,8 @@ export interface ComparisonRow {
   readonly allowed: number;
   readonly ok: boolean;
   readonly missing: boolean;
+  /** Sweep baselines: the index of the point the row belongs to. */
+  readonly point?: number;
 }
 
 /** All the generations of one metric. */
@@ -49,8 +51,12 @@ export function metricNamesOf(result: SimResult): string[] {
  * each of which must be one of the baseline's (UsageError naming the unknown one and the known).
  */
 export function selectMetrics(baseline: SimResult, list: string | undefined): string[] {
-  const known = metricNamesOf(baseline);
-  if (list === undefined) return known;
+  return pickMetrics(metricNamesOf(baseline), list);
+}
+
+/** The names of a --metrics list among `known` (all of them without a list), in `known`'s order. */
+function pickMetrics(known: readonly string[], list: string | undefined): string[] {
+  if (list === undefined) return [...known];
   const wanted = [
     ...new Set(
       list
@@ -116,4 +122,44 @@ export function severity(r: ComparisonRow): number {
   if (!r.ok) return Number.isFinite(r.diff) && r.allowed > 0 ? Math.max(1 + Number.EPSILON, Math.abs(r.diff) / r.allowed) : Infinity;
   if (r.diff === 0 || Number.isNaN(r.diff)) return 0;
   return r.allowed > 0 ? Math.abs(r.diff) / r.allowed : 0;
+}
+
+/**
+ * The metrics to compare at each point of a sweep: all of each point's, or those of a --metrics
+ * list, each of which must be some point's (a grid over models gives points different metrics).
+ * A point compares the listed metrics it has.
+ */
+export function selectSweepMetrics(points: readonly SimResult[], list: string | undefined): string[][] {
+  if (list === undefined) return points.map(metricNamesOf);
+  const wanted = new Set(pickMetrics([...new Set(points.flatMap(metricNamesOf))], list));
+  return points.map((p) => metricNamesOf(p).filter((n) => wanted.has(n)));
+}
+
+/**
+ * The comparison of a whole sweep from its points' (in point order): every row tagged with its
+ * point; one verdict per metric over all the points that have it; `generations` the largest
+ * point's.
+ */
+export function mergeComparisons(points: readonly { readonly index: number; readonly comparison: Comparison }[]): Comparison {
+  const rowsByMetric = new Map<string, ComparisonRow[]>();
+  const failures: ComparisonRow[] = [];
+  const newMetrics = new Set<string>();
+  let compared = 0;
+  let generations = 0;
+  for (const { index, comparison } of points) {
+    compared += comparison.compared;
+    generations = Math.max(generations, comparison.generations);
+    for (const name of comparison.newMetrics) newMetrics.add(name);
+    for (const verdict of comparison.metrics) {
+      const rows = rowsByMetric.get(verdict.metric) ?? [];
+      rowsByMetric.set(verdict.metric, rows);
+      for (const row of verdict.rows) rows.push({ ...row, point: index });
+    }
+    for (const row of comparison.failures) failures.push({ ...row, point: index });
+  }
+  const metrics = [...rowsByMetric].map(([metric, rows]): MetricVerdict => {
+    const bad = rows.filter((r) => !r.ok);
+    return { metric, rows, failures: bad, worst: rows.reduce((w, r) => (severity(r) > severity(w) ? r : w)) };
+  });
+  return { metrics, failures, compared, generations, newMetrics: [...newMetrics] };
 }

@@ -34,23 +34,27 @@ export function renderJunit(r: CheckReport): string {
     ]),
   ];
   if (assertionCases.length > 0) suites.push(suite(`collapse check: assertions on ${r.baselinePath}`, assertionCases, 0, []));
-  const tests = metricCases.length + assertionCases.length;
-  const failures = [...metricCases, ...assertionCases].filter((c) => c.failed).length;
+  return junitDocument([...metricCases, ...assertionCases], suites, r.seconds);
+}
+
+/** The XML document around `suites`, which hold `cases`. */
+export function junitDocument(cases: readonly Case[], suites: readonly { lines: string[] }[], seconds: number): string {
+  const failures = cases.filter((c) => c.failed).length;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="collapse check" tests="${tests}" failures="${failures}" errors="0" time="${r.seconds.toFixed(3)}">`,
+    `<testsuites name="collapse check" tests="${cases.length}" failures="${failures}" errors="0" time="${seconds.toFixed(3)}">`,
     ...suites.flatMap((s) => s.lines),
     `</testsuites>`,
     "",
   ].join("\n");
 }
 
-interface Case {
+export interface Case {
   readonly failed: boolean;
   readonly lines: string[];
 }
 
-function testcase(name: string, classname: string, failure: { message: string; type: string; body: string } | undefined): Case {
+export function testcase(name: string, classname: string, failure: { message: string; type: string; body: string } | undefined): Case {
   const open = `    <testcase name="${attr(name)}" classname="${classname}" time="0"`;
   if (!failure) return { failed: false, lines: [`${open}/>`] };
   return {
@@ -59,7 +63,7 @@ function testcase(name: string, classname: string, failure: { message: string; t
   };
 }
 
-function suite(name: string, cases: readonly Case[], seconds: number, properties: readonly [string, string][]): { lines: string[] } {
+export function suite(name: string, cases: readonly Case[], seconds: number, properties: readonly [string, string][]): { lines: string[] } {
   const failures = cases.filter((c) => c.failed).length;
   const lines = [`  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds.toFixed(3)}">`];
   if (properties.length > 0) {

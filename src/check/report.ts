@@ -6,18 +6,48 @@ import type { AssertionOutcome } from "./assert.js";
 import type { Comparison, ComparisonRow } from "./compare.js";
 import { describeTolerance, type Tolerance } from "./tolerance.js";
 
-export interface CheckReport {
+interface CheckReportBase {
   readonly baselinePath: string;
-  /** One line describing the run (describeRun of the config). */
+  /** One line describing the run (describeRun of the config; a sweep's: its grid and shared options). */
   readonly run: string;
   readonly baselineVersion: string;
   readonly version: string;
   readonly tolerance: Tolerance;
+  /** Every compared mean (a sweep's: of every point, each row tagged with its `point`). */
   readonly comparison: Comparison;
+  /** Each assertion's outcome (a sweep's: at every point, each tagged with its `point`). */
   readonly assertions: readonly AssertionOutcome[];
   /** Wall time of the re-run, seconds. */
   readonly seconds: number;
 }
+
+/** The check of a sim baseline. */
+export interface SimCheckReport extends CheckReportBase {
+  readonly kind: "sim";
+}
+
+/** One point of a sweep baseline, checked as a sim baseline would be. */
+export interface PointCheck {
+  /** 0-based position in the sweep. */
+  readonly index: number;
+  /** "point 3 of 8 (sample-size=100, regime=mix)". */
+  readonly label: string;
+  /** The point's grid values by option key. */
+  readonly params: Readonly<Record<string, string | number | boolean | null>>;
+  readonly comparison: Comparison;
+  readonly assertions: readonly AssertionOutcome[];
+}
+
+/** The check of a sweep baseline: every point, and the whole. */
+export interface SweepCheckReport extends CheckReportBase {
+  readonly kind: "sweep";
+  /** The grid's option flags (sample-size), in grid order. */
+  readonly grid: readonly string[];
+  readonly points: readonly PointCheck[];
+}
+
+/** What collapse check reports: `kind` says whether the baseline was one simulation or a sweep. */
+export type CheckReport = SimCheckReport | SweepCheckReport;
 
 /** Regression rows printed in the terminal; the rest are counted (JUnit and the summary have all). */
 export const MAX_TABLE_ROWS = 40;

@@ -90,7 +90,7 @@ export function finishSimAssertions(assertions: readonly Assertion[], result: Si
 export function checkCommand(): Command {
   const cmd = new Command("check")
     .description("re-run a baseline's recorded config and compare every metric; exit 1 on a regression or failed assertion")
-    .argument("<baseline>", "results document written by collapse sim --save-baseline FILE (or --format json)")
+    .argument("<baseline>", "results document written by collapse sim or collapse sweep --save-baseline FILE (or --format json)")
     .addHelpText(
       "after",
       `
@@ -103,6 +103,16 @@ Defaults: z = ${DEFAULT_TOLERANCE.z}, rtol = ${DEFAULT_TOLERANCE.rtol}, atol = $
 re-run exactly, so an unchanged tool reproduces the baseline and passes; the
 z*SE allowance is for changes that re-draw the random numbers without changing
 the behaviour.
+
+Sweep baselines (collapse sweep ... --save-baseline FILE): every point is
+re-run from its recorded config on the sweep's worker pool (--jobs) and each
+of its means compared by the same rule. The report names a regressed point by
+its grid values, e.g. "point 3 of 8 (sample-size=100, regime=mix)"; JUnit has
+one test case per point, and one per assertion and point. --assert is
+evaluated at every point, against the point's own metrics and generations
+(metric[end] is each point's last); an assertion naming a metric some point
+lacks is an error (exit 2) naming that point. --data replaces the data file
+of a sweep that reads one.
 
 Seed data: the baseline's config.data is read relative to the baseline's own
 folder, and may not be an absolute path or climb out of it with ..; a baseline
@@ -118,6 +128,8 @@ output that could not be written (nothing is then written).
 Examples:
   collapse sim -g 9 --save-baseline baseline.json
   collapse check baseline.json
+  collapse sweep --grid sample-size=10,100 --save-baseline sweep.json
+  collapse check sweep.json --jobs 2 --junit junit.xml
   collapse check baseline.json --mode tolerance --rtol 0.01 --metrics w2,kl
   collapse check baseline.json --assert "var_ratio[9] < 0.95" \\
     --junit junit.xml --summary "$GITHUB_STEP_SUMMARY"`,
@@ -130,7 +142,12 @@ Examples:
     .addOption(new Option("--atol <A>", `absolute tolerance (default ${DEFAULT_TOLERANCE.atol})`).helpGroup(group))
     .addOption(new Option("--metrics <LIST>", "compare only these metrics (comma-separated; default all)").helpGroup(group))
     .addOption(assertOption().helpGroup(group))
-    .addOption(new Option("--junit <FILE>", "also write JUnit XML: one test case per metric and per assertion").helpGroup("Reports:"))
+    .addOption(
+      new Option(
+        "--junit <FILE>",
+        "also write JUnit XML: one test case per metric and per assertion (a sweep: per point, and per assertion and point)",
+      ).helpGroup("Reports:"),
+    )
     .addOption(new Option("--summary <FILE>", "also write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)").helpGroup("Reports:"))
     .addOption(
       new Option("--data <FILE>", "read the seed data from FILE instead of the baseline's config.data (which is read from the baseline's folder)").helpGroup(
@@ -142,11 +159,12 @@ Examples:
     .addOption(progressOption().helpGroup("Running:"));
   cmd.action(async (path: string) => {
     // The engine and the report writers load only when a check runs: --help stays fast.
-    const [{ check }, { failureLine, passed, renderReport }, { renderJunit }, { renderSummary }] = await Promise.all([
+    const [{ check }, { failureLine, passed, renderReport }, { renderJunit }, { renderSummary }, sweeps] = await Promise.all([
       import("../lib/check.js"),
       import("../check/report.js"),
       import("../check/junit.js"),
       import("../check/summary.js"),
+      import("../check/sweep-report.js"),
     ]);
     const run = readRunOptions(cmd);
     const opts = cmd.opts();
@@ -172,7 +190,8 @@ Examples:
         onNote: stderr,
         onWarning: (message) => stderr(`warning: ${message}`),
         onProgress: (_done, total, replicates) => {
-          progress ??= new Progress(total, { wanted: !run.quiet, plain: run.progress, replicates });
+          // A sweep baseline counts points (no replicates), a sim baseline replicate-generations.
+          progress ??= new Progress(total, { wanted: !run.quiet, plain: run.progress, replicates, label: replicates === undefined ? "points" : "generations" });
           progress.tick();
         },
       });
@@ -180,9 +199,19 @@ Examples:
     } finally {
       (progress as Progress | null)?.done();
     }
-    const render = (o: Output) => (o.flag === "--junit" ? renderJunit(report) : renderSummary(report));
-    await writeOutputs([...reports.map((output) => ({ output, text: render(output) })), { output: { kind: "stdout", flag: "" }, text: renderReport(report) }]);
-    if (!passed(report)) throw new CheckFailure(failureLine(report));
+    // A sweep baseline's report is about points (src/check/sweep-report.ts).
+    const r = report;
+    const render = (o: Output) =>
+      r.kind === "sweep"
+        ? o.flag === "--junit"
+          ? sweeps.renderSweepJunit(r)
+          : sweeps.renderSweepSummary(r)
+        : o.flag === "--junit"
+          ? renderJunit(r)
+          : renderSummary(r);
+    const terminal = r.kind === "sweep" ? sweeps.renderSweepReport(r) : renderReport(r);
+    await writeOutputs([...reports.map((output) => ({ output, text: render(output) })), { output: { kind: "stdout", flag: "" }, text: terminal }]);
+    if (!passed(r)) throw new CheckFailure(r.kind === "sweep" ? sweeps.sweepFailureLine(r) : failureLine(r));
   });
   return cmd;
 }

@@ -1,14 +1,15 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
 import type { RawOption } from "../config/resolve.js";
+import type { SimResult } from "../core/result.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { planWithData, readySweep } from "../lib/sweep.js";
 import { chooseFormat, SWEEP_EXTENSIONS } from "../output/format-by-extension.js";
-import { checkOutput, openSink, writeOutputs } from "../output/write.js";
+import { checkOutputs, openSink, type Sink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
 import { runPoints } from "../sweep/pool.js";
-import { SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
+import { renderPointBody, SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
 import { parseShard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
@@ -75,14 +76,27 @@ Examples:
     .addOption(new Option("--jobs <N>", "worker threads, each running whole points (default the number of cores); results do not depend on it").helpGroup(run))
     .addOption(new Option("--config <FILE>", "read options and the grid from a JSON file (camelCase keys); flags override it").helpGroup(run))
     .addOption(new Option("--print-config", "print the sweep's shared configuration and grid as JSON and exit").helpGroup(run));
+  cmd.addOption(
+    new Option("--save-baseline <FILE>", "also write the whole sweep's JSON document to FILE, for collapse check (not with --shard)").helpGroup(
+      "Checks (for CI):",
+    ),
+  );
 
   cmd.action(async () => {
     const opts = cmd.opts();
     const runOptions = readRunOptions(cmd);
     const { format, note: formatNote } = chooseFormat<SweepFormat>(opts.format as SweepFormat | undefined, runOptions.output, SWEEP_EXTENSIONS, "csv");
     const configPath = opts.config as string | undefined;
-    // The output path is checked before any work, so a bad one fails at once.
-    const output = checkOutput(runOptions.output);
+    const baselinePath = opts.saveBaseline as string | undefined;
+    if (baselinePath !== undefined && opts.shard !== undefined) {
+      throw new UsageError("--save-baseline saves the whole sweep, and --shard runs a part of it; run the sweep unsharded to save its baseline");
+    }
+    // The output paths are checked before any work, so a bad one fails at once.
+    const [checked, baselineOutput] = checkOutputs([
+      ["-o", runOptions.output],
+      ...(baselinePath !== undefined ? [["--save-baseline", baselinePath, { stdout: false }] as const] : []),
+    ]);
+    const output = checked!;
 
     const given = gatherSimOptions(cmd, configPath, ["grid", "commonSeed"]);
     const fileConfig = configPath ? readConfigFile(configPath) : undefined;
@@ -98,38 +112,55 @@ Examples:
       await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
     }
-    const { tasks, notes, label } = await readySweep(plan, format, shard);
+    // With a baseline to save, workers send each point's document and both texts are rendered here.
+    const { tasks, notes, label } = await readySweep(plan, baselineOutput ? "document" : format, shard);
     if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
-    const framer = new SweepFramer(
-      format,
-      { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) },
-      shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null,
-    );
+    const head = { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) };
+    const framer = new SweepFramer(format, head, shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null);
+    // The baseline: the whole sweep's JSON document, its data paths relative to its folder (check/sweep-baseline.ts).
+    const saving = baselineOutput
+      ? await Promise.all([import("../check/sweep-baseline.js"), import("../check/baseline.js")]).then(([{ sweepBaselineConfig }, { baselineDocument }]) => ({
+          output: baselineOutput,
+          framer: new SweepFramer("json", { ...head, config: sweepBaselineConfig(plan.config, baselinePath!) }, null),
+          document: (r: SimResult) => baselineDocument(r, baselinePath!),
+        }))
+      : null;
+    let baseline: { sink: Sink; framer: SweepFramer; document: (r: SimResult) => SimResult } | null = null;
     const sink = openSink(output);
     const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
     const progress = new Progress(tasks.length, { wanted: !runOptions.quiet, plain: runOptions.progress, label: "points" });
     try {
+      if (saving) baseline = { ...saving, sink: openSink(saving.output) };
       sink.write(framer.opening());
+      baseline?.sink.write(baseline.framer.opening());
       await runPoints(
         tasks,
         runOptions.jobs,
         (task, body) => {
           // Rows printed to the same terminal as the bar would land on its line: clear it first.
           if (toTerminal) progress.done();
-          sink.write(framer.point(task.index, body as string));
+          if (baseline) {
+            const result = body as SimResult;
+            sink.write(framer.point(task.index, renderPointBody(format, task.params, result)));
+            baseline.sink.write(baseline.framer.point(task.index, renderPointBody("json", task.params, baseline.document(result))));
+          } else sink.write(framer.point(task.index, body as string));
           progress.tick();
         },
         label,
       );
       sink.write(framer.closing());
+      baseline?.sink.write(baseline.framer.closing());
       progress.finish();
+      // The baseline first: if it cannot be written, the output file is not replaced either.
+      await baseline?.sink.commit();
       await sink.commit();
       // Said once the output is written, so that a failed write stays the one line on stderr.
       if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
     } catch (e) {
       progress.done();
       sink.abort();
+      baseline?.sink.abort();
       throw e;
     }
   });

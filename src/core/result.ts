@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from "../config/config.js";
+import type { SeedFit } from "../models/model.js";
 import type { Summary } from "./aggregate.js";
 
 /** One category's extinction across replicates (discrete models). */
@@ -23,6 +24,8 @@ export interface SimResult {
   tool: { name: string; version: string };
   config: ResolvedConfig;
   seed: string;
+  /** How well generation 0's model fits the seed data (the model's seedFit hook; absent when it has none). */
+  seed_fit?: SeedFit;
   generations: GenerationResult[];
   extinctions?: ExtinctionRecord[];
 }

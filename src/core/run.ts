@@ -177,7 +177,9 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
     if (samples) out.sample = samples[g]!;
     return out;
   });
-  const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, generations };
+  // Once per run, from generation 0 alone: the seed fit costs nothing per generation.
+  const seedFit = model.seedFit?.(p.data0, p.params0, p.reference, p.options);
+  const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}), generations };
   if (model.extinctions) result.extinctions = extinctionTimeline(p, blocks);
   return result;
 }

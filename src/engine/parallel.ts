@@ -15,17 +15,26 @@ import { poolResults } from "./pool.js";
 const IN_THREAD_LIMIT = 4_000_000;
 
 /**
+ * Value operations counted per seed value (a row, or a category of a count vector) for the seed
+ * fit, which assembly computes once: a CDF and a sort, about 100 ns a value, so that the 4·10⁶
+ * seed values that may stay in this thread are fitted within half a second.
+ */
+const SEED_FIT_COST = 1;
+
+/**
  * Whether a run is small enough to stay in this thread. This thread must stay free to answer a
  * signal within a second, so only models whose cost per value is a few arithmetic operations
- * (gaussian, categorical) qualify, and their cost counts what grows: accumulate's training sets
- * and categorical's K categories. Mixtures (EM), matrices and n-gram tables always go to a worker.
+ * (gaussian, categorical) qualify, and their cost counts what grows: accumulate's training sets,
+ * categorical's K categories, and the seed fit's sort of the seed data. Mixtures (EM), matrices
+ * and n-gram tables always go to a worker.
  */
 export function staysInThread(p: Prepared): boolean {
   const { replicates, generations, sampleSize, regime } = p.config;
   if (!p.model.cheap) return false;
   const categories = p.footprint.countsOnly ? p.shape.categories : 0;
   const growth = regime === "accumulate" ? (generations + 1) / 2 : 1;
-  return replicates * generations * (sampleSize * growth + categories) < IN_THREAD_LIMIT;
+  const seedValues = p.footprint.countsOnly ? p.shape.categories : p.shape.rows;
+  return replicates * generations * (sampleSize * growth + categories) + seedValues * SEED_FIT_COST < IN_THREAD_LIMIT;
 }
 
 export interface WorkerTask {

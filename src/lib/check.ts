@@ -4,10 +4,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { compileAssertions, evaluateAssertions } from "../check/assert.js";
-import { baselineDataPath, readBaseline } from "../check/baseline.js";
+import { baselineDataPath } from "../check/baseline.js";
 import { compareResults, selectMetrics } from "../check/compare.js";
 import type { CheckReport } from "../check/report.js";
 import { configChanges, rerunOptions } from "../check/rerun.js";
+import { readCheckBaseline } from "../check/sweep-baseline.js";
 import { DEFAULT_TOLERANCE, type Tolerance } from "../check/tolerance.js";
 import { resolveSimConfig } from "../config/resolve.js";
 import { sha256OfFile } from "../data/read.js";
@@ -15,20 +16,17 @@ import type { Session } from "../engine/session.js";
 import { CollapseError, InputError } from "../errors.js";
 import { describeRun } from "../output/describe.js";
 import { VERSION } from "../version.js";
-import { jobsOf, progressOf, type RunSettings } from "./run-settings.js";
+import type { CheckOptions } from "./check-options.js";
+import { jobsOf, progressOf } from "./run-settings.js";
 import { openSession } from "./session.js";
 
-export interface CheckOptions extends RunSettings {
-  /** How far a mean may move (default: statistical, z = 4; see `collapse check --help`). */
-  readonly tolerance?: Partial<Tolerance>;
-  /** Compare only these metrics, as a comma list (default: all the baseline has). */
-  readonly metrics?: string;
-  /** Assertions over the re-run, e.g. "var_ratio[9] < 0.95". */
-  readonly assert?: readonly string[];
-  /** Read the seed data from this file instead of the baseline's config.data. */
-  readonly data?: string;
-  /** Called with each warning the CLI prints (an older baseline, a changed config, new metrics). */
-  readonly onWarning?: (message: string) => void;
+export type { CheckOptions } from "./check-options.js";
+
+/** Warns when a baseline was written by another version of collapse. */
+export function versionWarning(version: string, path: string, warn: (message: string) => void): void {
+  if (version !== VERSION) {
+    warn(`${path} was written by collapse ${version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`);
+  }
 }
 
 /**
@@ -40,13 +38,11 @@ export async function check(path: string, options: CheckOptions = {}): Promise<C
   const started = performance.now();
   const tolerance: Tolerance = { ...DEFAULT_TOLERANCE, ...options.tolerance };
   const warn = (message: string) => options.onWarning?.(message);
-  const baseline = await readBaseline(path);
+  const baseline = await readCheckBaseline(path);
+  versionWarning(baseline.kind === "sweep" ? baseline.sweep.tool.version : baseline.result.tool.version, path, warn);
+  // A sweep's points are re-run on the sweep's pool (its module loads only for a sweep).
+  if (baseline.kind === "sweep") return (await import("./check-sweep.js")).checkSweep(baseline, options, tolerance, started);
   const recorded = baseline.result;
-  if (recorded.tool.version !== VERSION) {
-    warn(
-      `${path} was written by collapse ${recorded.tool.version}, this is collapse ${VERSION}; comparing anyway (re-save the baseline once any change is understood)`,
-    );
-  }
   const metrics = selectMetrics(recorded, options.metrics);
   // Where the re-run reads its data: checked before anything is read (see baselineDataPath).
   const recordedConfig: Record<string, unknown> = { ...recorded.config, data: baselineDataPath(baseline, options.data) };
@@ -77,6 +73,7 @@ export async function check(path: string, options: CheckOptions = {}): Promise<C
     const assertions = await compileAssertions(options.assert ?? [], { metrics: prepared.metricNames, generations: prepared.config.generations + 1 });
     const now = await session.run(progressOf(options, prepared.config.replicates, prepared.config.generations));
     const report: CheckReport = {
+      kind: "sim",
       baselinePath: path,
       run: describeRun(prepared.config),
       baselineVersion: recorded.tool.version,

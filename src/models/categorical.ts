@@ -16,6 +16,7 @@ import {
   type DiscreteReference,
   discreteMetrics,
   discreteReference,
+  discreteSeedFit,
 } from "./discrete.js";
 import type { DataOps, Metrics, Model, SeedInput } from "./model.js";
 import { MAX_SIZE, type OptionSpec } from "./option.js";
@@ -240,6 +241,8 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
   measure(params, _train, ref): Metrics {
     return discreteMetrics(params.p, ref.discrete, {});
   },
+
+  seedFit: (counts, _params0, _ref, o) => discreteSeedFit(counts, o.tailFraction),
 
   theory(o, loop, g, ref) {
     // Wright–Fisher (ARCHITECTURE §4) needs pure resampling: replace, nothing filtered, no smoothing,

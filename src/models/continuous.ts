@@ -1,10 +1,11 @@
 /** Closed forms shared by the continuous models (ARCHITECTURE §3–4). */
 
 import { chiSquareSfInverse } from "../stats/chi-square.js";
+import { ksPValue, ksStatistic } from "../stats/ks.js";
 import { MIN_NORMAL, ratioOfSquares } from "../stats/limits.js";
 import { normalCdf, normalPdf, normalSf } from "../stats/normal.js";
 import { logGamma } from "../stats/special.js";
-import type { Regime } from "./model.js";
+import type { Regime, SeedFit } from "./model.js";
 import type { OptionSpec } from "./option.js";
 
 export const ESTIMATORS = ["mle", "unbiased"] as const;
@@ -210,4 +211,43 @@ export function expectedVarRatio(regime: Regime, estimator: Estimator, filterRec
   if (regime === "replace") return ((estimator === "mle" ? (M - 1) / M : 1) * v) ** g;
   if (regime === "accumulate") return accumulateVarianceRatio(n0, M, g, estimator, v);
   return undefined;
+}
+
+/**
+ * The seed fit of a continuous model (ARCHITECTURE §3), from the seed data's values under θ0:
+ *
+ * - `ks_test` names the 1-D comparison; `ks` is the Kolmogorov–Smirnov statistic of `u`, the seed's
+ *   values of the CDF it is tested against (sorted in place), and `ks_p` its p-value
+ *   (src/stats/ks.ts: asymptotic, and conservative since θ0 was fitted to the same data), times
+ *   `pFactor` (a Bonferroni correction over several tests), at most 1;
+ * - for each k of --tail-k, `tail_mass_data_k` (`dataMass[i]`): the share of the seed beyond the
+ *   thresholds of tail_mass_k (see beyondShares), beside `tail_mass_model_k` (`modelMass[i]`),
+ *   θ0's own mass there: generation 0's tail_mass_k.
+ */
+export function continuousSeedFit(
+  test: string,
+  u: Float64Array,
+  tailK: readonly number[],
+  dataMass: ArrayLike<number>,
+  modelMass: ArrayLike<number>,
+  pFactor = 1,
+): SeedFit {
+  const ks = ksStatistic(u);
+  const fit: SeedFit = { ks_test: test, ks, ks_p: Math.min(1, pFactor * ksPValue(ks, u.length)) };
+  tailK.forEach((k, i) => {
+    const suffix = tailSuffix(k);
+    fit[`tail_mass_data_${suffix}`] = dataMass[i]!;
+    fit[`tail_mass_model_${suffix}`] = modelMass[i]!;
+  });
+  return fit;
+}
+
+/**
+ * The share of `r2`, squared standardised distances from θ0's centre (((x − μ0)/σ0)² in 1-D, the
+ * Mahalanobis distance under μ0, Σ0 in d-D), above each of `thresholds2` (k², or ρ_k²).
+ */
+export function beyondShares(r2: ArrayLike<number>, thresholds2: ArrayLike<number>): number[] {
+  const beyond = new Array<number>(thresholds2.length).fill(0);
+  for (let j = 0; j < r2.length; j++) for (let i = 0; i < thresholds2.length; i++) if (r2[j]! > thresholds2[i]!) beyond[i]!++;
+  return beyond.map((b) => b / r2.length);
 }

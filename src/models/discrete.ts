@@ -5,7 +5,7 @@
  * Every distribution here is a Float64Array over the K categories of generation 0, in their fixed
  * order; a category that dies keeps its slot with probability 0.
  */
-import type { Metrics } from "./model.js";
+import type { Metrics, SeedFit } from "./model.js";
 import { MAX_SIZE, type OptionSpec } from "./option.js";
 
 /** Options every discrete model takes (categorical, ngram): the decoding distortions and the rare set. */
@@ -210,4 +210,24 @@ export function aliveFlags(p: Float64Array, ref: DiscreteReference): Uint8Array 
   const out = new Uint8Array(idx.length);
   for (let j = 0; j < idx.length; j++) out[j] = p[idx[j]!]! > 0 ? 1 : 0;
   return out;
+}
+
+/**
+ * The seed fit of a discrete model (ARCHITECTURE §3), from the seed's counts per category (or any
+ * weights proportional to them): `categories`, those with a positive count; `rare_categories`, the
+ * rarest ⌈fraction·categories⌉ of them (at least one; which of several equally rare categories
+ * are taken does not change the share); `rare_share`, the share of the seed they hold. A
+ * categorical fit is the seed's own frequencies, so it loses nothing; these say how long the
+ * seed's tail is, which is what resampling erodes first.
+ */
+export function discreteSeedFit(counts: ArrayLike<number>, fraction: number): SeedFit {
+  const seen = Float64Array.from(counts).filter((c) => c > 0);
+  seen.sort();
+  let total = 0;
+  for (let i = 0; i < seen.length; i++) total += seen[i]!;
+  // 1e-9 keeps a product like 0.1·190 = 19.000000000000004 at 19.
+  const rare = Math.min(seen.length, Math.max(1, Math.ceil(fraction * seen.length - 1e-9)));
+  let held = 0;
+  for (let i = 0; i < rare; i++) held += seen[i]!;
+  return { categories: seen.length, rare_categories: rare, rare_share: held / total };
 }

@@ -5,7 +5,7 @@
 import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
 import { mean, standardDeviation } from "../stats/moments.js";
-import { normalTwoSidedTail } from "../stats/normal.js";
+import { normalCdf, normalTwoSidedTail } from "../stats/normal.js";
 import { quantilesInPlace } from "../stats/quantiles.js";
 import type { Rng } from "../stats/rng.js";
 import { digamma } from "../stats/special.js";
@@ -13,6 +13,7 @@ import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import {
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
+  continuousSeedFit,
   DESCRIBE_DRAWS,
   describeDraws,
   ESTIMATOR_OPTION,
@@ -162,6 +163,21 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
       o.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
     }
     return m;
+  },
+
+  seedFit(x, { mu, sigma }, ref, o) {
+    // KS of the seed values against Φ((x − μ0)/σ0); tails beyond μ0 ± kσ0, counted in the same
+    // pass (one array of n values in all: seed data can be large).
+    const u = new Float64Array(x.length);
+    const k2 = o.tailK.map((k) => k * k);
+    const beyond = new Array<number>(k2.length).fill(0);
+    for (let i = 0; i < x.length; i++) {
+      const z = (x[i]! - mu) / sigma;
+      u[i] = normalCdf(z);
+      for (let j = 0; j < k2.length; j++) if (z * z > k2[j]!) beyond[j]!++;
+    }
+    const dataMass = beyond.map((b) => b / x.length);
+    return continuousSeedFit("values vs the fitted normal CDF", u, o.tailK, dataMass, ref.centered0);
   },
 
   describe(params, rng, _ref, o) {

@@ -5,6 +5,13 @@ import type { OptionSpec } from "./option.js";
 export type Metrics = Record<string, number>;
 
 /**
+ * How well generation 0's model describes the seed data it was fitted to: the `seed_fit` object of
+ * a results document (ARCHITECTURE §3). Keys are JSON keys, in output order; a value is a number,
+ * or a short text naming what was measured.
+ */
+export type SeedFit = Record<string, number | string>;
+
+/**
  * Seed data as read from a file or drawn from a built-in source, before a model shapes it.
  * `numbers`: one column; `table`: several numeric columns; `labels`: category → count; `text`: UTF-8 text.
  */
@@ -126,6 +133,13 @@ export interface Model<D, P, R, O extends object = object> {
   reference(data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
   /** Metrics of generation g: its parameters and the data they were fitted to, against generation 0. */
   measure(params: P, train: D, reference: R, o: O & RunContext): Metrics;
+  /**
+   * What generation 0's fit already loses of the seed data (ARCHITECTURE §3: the seed fit). Every
+   * metric compares generation g with θ0, so a seed the model cannot describe (tails a Gaussian
+   * cuts off at the first fit) is invisible to them. Called once per run, after the replicates
+   * (src/core/run.ts assemble), never per generation. Optional: a model without it reports none.
+   */
+  seedFit?(data0: D, params0: P, reference: R, o: O & RunContext): SeedFit;
   /** Closed-form expectations at generation g (ARCHITECTURE §4), or undefined where none exists. */
   theory?(o: O & RunContext, loop: LoopSettings, generation: number, reference: R): Metrics | undefined;
   /** A short human-readable sample of generation g's output (shown by --show-samples). */

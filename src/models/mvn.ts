@@ -11,6 +11,7 @@
  * every metric (gen_var_ratio, mean_drift, kl, tails) has the same distribution for any Σ0.
  */
 import { InputError, UsageError } from "../errors.js";
+import { chiSquareSf } from "../stats/chi-square.js";
 import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
 import { gaussianBallTail } from "../stats/gaussian-ball-tail.js";
 import { fillGaussianRows } from "../stats/gaussian-rows.js";
@@ -19,8 +20,10 @@ import { sphereDirections } from "../stats/quadrature.js";
 import { digamma } from "../stats/special.js";
 import { checkColumnRange, checkCovariance } from "./column-checks.js";
 import {
+  beyondShares,
   CONTINUOUS_OPTIONS,
   type ContinuousOptions,
+  continuousSeedFit,
   DESCRIBE_DRAWS,
   DIMS_OPTION,
   describeDraws,
@@ -34,7 +37,7 @@ import {
   truncationFactorDims,
 } from "./continuous.js";
 import type { Metrics, Model } from "./model.js";
-import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
+import { type Rows, rowCovariance, rowMahalanobis2, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 
 export interface MvnOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -225,6 +228,18 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });
     return m;
+  },
+
+  seedFit(data0, p0, ref, o) {
+    // One dimension from d: under θ0 the squared Mahalanobis distance of a row is χ²_d, so the
+    // seed rows' distances are tested against that CDF (exact for known μ, Σ; for fitted ones
+    // close when n ≫ d). Tails: rows beyond ρ_k, as the tail metrics count them.
+    const d = p0.dims;
+    const r2 = rowMahalanobis2(data0, p0.mu, p0.chol);
+    const dataMass = beyondShares(r2, ref.radius2);
+    // The distances become their CDF values in place.
+    for (let i = 0; i < r2.length; i++) r2[i] = 1 - chiSquareSf(r2[i]!, d);
+    return continuousSeedFit(`squared Mahalanobis distances vs chi-square(${d})`, r2, o.tailK, dataMass, ref.centered0);
   },
 
   describe(params, rng, _ref, o) {

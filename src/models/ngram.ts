@@ -19,6 +19,7 @@ import {
   type DiscreteReference,
   discreteMetrics,
   discreteReference,
+  discreteSeedFit,
 } from "./discrete.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
 import { countNgrams, type NgramCounts } from "./ngram/counts.js";
@@ -157,6 +158,9 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   },
 
   metricNames: () => [...NGRAM_METRICS],
+
+  // The categories are the training text's word (or character) types; p0 is proportional to their counts.
+  seedFit: (_tokens, _params0, ref, o) => discreteSeedFit(ref.discrete.p0, o.tailFraction),
 
   fit(tokens, o) {
     if (tokens.length < o.order) {

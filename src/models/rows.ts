@@ -5,6 +5,7 @@
  * covariance.
  */
 
+import { solveLower } from "../stats/cholesky.js";
 import type { Rng } from "../stats/rng.js";
 import type { DataOps, SeedInput } from "./model.js";
 import { appendOnlyPool, concatTyped } from "./typed.js";
@@ -126,6 +127,22 @@ export function rowCovariance(r: Rows, mu: Float64Array, divisor: number, out: F
   }
   for (let a = 0; a < d; a++) {
     for (let b = 0; b <= a; b++) out[b * d + a] = out[a * d + b] = out[a * d + b]! / divisor;
+  }
+  return out;
+}
+
+/** Each row's squared Mahalanobis distance (x − μ)ᵀΣ⁻¹(x − μ), Σ = L·Lᵀ given by its Cholesky factor L. */
+export function rowMahalanobis2(r: Rows, mu: Float64Array, chol: Float64Array): Float64Array {
+  const d = r.dims;
+  const n = r.values.length / d;
+  const out = new Float64Array(n);
+  const c = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++) c[a] = r.values[i * d + a]! - mu[a]!;
+    solveLower(chol, d, c, c);
+    let s = 0;
+    for (let a = 0; a < d; a++) s += c[a]! * c[a]!;
+    out[i] = s;
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { describeRun } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
 import type { RenderOptions } from "./render-options.js";
+import { poorSeedFitLine } from "./seed-fit.js";
 
 const MAX_METRICS = 6;
 
@@ -36,6 +37,8 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
     "",
     `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`,
   ];
+  const seedFit = poorSeedFitLine(result);
+  if (seedFit !== null) out.push("", `**${seedFit.replace(/^seed fit poor/, "Seed fit poor")}.**`);
   if (result.extinctions && result.extinctions.length > 0) {
     out.push("", `Lost most often: ${result.extinctions.slice(0, 5).map(describeExtinction).join(", ")}.`);
   }

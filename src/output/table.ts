@@ -13,6 +13,7 @@ import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
 import { formatDuration } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
+import { poorSeedFitLine } from "./seed-fit.js";
 
 interface Column {
   readonly title: string;
@@ -97,6 +98,8 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
     out.push(line(columns.map((col, i) => col.paint(pad(col.cells[row]!, widths[i]!, i === 0), row))));
   });
   out.push(c.dim(`median [2.5%, 97.5%] over ${result.config.replicates} replicates; all metrics: --format json|csv|ndjson`));
+  const seedFit = poorSeedFitLine(result);
+  if (seedFit !== null) out.push(c.yellow(seedFit));
 
   if (result.extinctions && result.extinctions.length > 0) {
     // The order of the document: the share of chains in which the category died, then its median generation.

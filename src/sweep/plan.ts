@@ -63,7 +63,12 @@ export function pointSeed(master: string, params: Record<string, Scalar>): strin
 }
 
 /** A point as users name it in messages: "point 3 of 8 (sample-size=100, regime=mix)". */
-export function describePoint(axes: readonly GridAxis[], params: Record<string, Scalar>, index: number, total: number): string {
+export function describePoint(
+  axes: readonly { readonly spec: { readonly flag: string; readonly key: string } }[],
+  params: Record<string, Scalar>,
+  index: number,
+  total: number,
+): string {
   // Values are input (a --grid source can be any length): each is cut short.
   const values = axes.map((a) => `${a.spec.flag}=${excerpt(String(params[a.spec.key]), 60)}`).join(", ");
   return `point ${index + 1} of ${total} (${values})`;

@@ -14,6 +14,7 @@ const moved = fakeResult({ var_ratio: [1, 0.9, 0.95], w2: [0, 0.1, 0.2] }, { var
 
 function report(now = moved, assertions: AssertionOutcome[] = []): CheckReport {
   return {
+    kind: "sim",
     baselinePath: "ci/base <&>.json",
     run: "gaussian · seed 1",
     baselineVersion: "0.0.9",

@@ -29,8 +29,8 @@ beforeAll(() => {
 });
 
 describe("collapse sim --save-baseline and --assert", () => {
-  it("saves the JSON results document: tool, config, seed and every generation", () => {
-    expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "generations"]);
+  it("saves the JSON results document: tool, config, seed, seed_fit and every generation", () => {
+    expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "seed_fit", "generations"]);
     expect(doc.config).toMatchObject({ generations: 5, replicates: 40, seed: "ci" });
     expect(doc.generations).toHaveLength(6);
   });

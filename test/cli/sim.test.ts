@@ -22,11 +22,11 @@ describe("collapse sim: default run and formats", () => {
     expect(lines.every((l) => l.length <= 80)).toBe(true);
   });
 
-  it("json: one document with tool, config (every resolved option), seed and G+1 generations", () => {
+  it("json: one document with tool, config (every resolved option), seed, seed_fit and G+1 generations", () => {
     const r = collapse(["sim", "-g", "4", "-r", "30", "--format", "json", "--theory"]);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "generations"]);
+    expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "seed_fit", "generations"]);
     expect(doc.tool).toEqual({ name: "collapse", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(doc.config).toMatchObject({
       model: "gaussian",

@@ -48,6 +48,14 @@ function misbehaving(body: string): URL {
   return pathToFileURL(path);
 }
 
+describe("staysInThread", () => {
+  it("counts the seed fit's pass over the seed data: a large seed goes off the main thread however short the run", () => {
+    const run = (seedSize: string) => prepare(resolveSimConfig(flags({ seedSize, sampleSize: "10", generations: "2", replicates: "5" }))).prepared;
+    expect(staysInThread(run("100"))).toBe(true);
+    expect(staysInThread(run("5000000"))).toBe(false);
+  });
+});
+
 describe("runParallel on workers", () => {
   it("gives the same result for 1, 2 and 3 jobs as in this thread, and every generation's progress", async () => {
     const p = mixture();

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { readBaseline } from "../../src/check/baseline.js";
+import { readCheckBaseline } from "../../src/check/sweep-baseline.js";
 import { readConfigFile } from "../../src/cli/options.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { tempDir } from "../cli/cli.js";
@@ -91,10 +91,10 @@ function loadConfig(content: string | Uint8Array): void {
   onlyCollapseErrors(() => resolveSimConfig(raw));
 }
 
-/** readBaseline is async: its refusal is awaited, or it would surface later as an unhandled rejection. */
+/** Reading a baseline is async: its refusal is awaited, or it would surface later as an unhandled rejection. */
 async function loadBaseline(content: string | Uint8Array): Promise<void> {
   writeFileSync(file, content);
-  await onlyCollapseErrorsAsync(() => readBaseline(file));
+  await onlyCollapseErrorsAsync(() => readCheckBaseline(file));
 }
 
 describe("property: --config files", () => {
@@ -106,9 +106,43 @@ describe("property: --config files", () => {
   });
 });
 
+/** Sweep-baseline-like JSON: a sweep document with its grid, points and their fields removed, retyped or made hostile. */
+const sweepLike = fc
+  .record(
+    {
+      tool: fc.oneof(fc.constant({ name: "collapse", version: "0.1.0" }), OPTION_VALUE),
+      config: fc.oneof(
+        fc.record({
+          seed: fc.oneof(fc.constant("1"), OPTION_VALUE),
+          grid: fc.dictionary(OPTION_KEY, fc.oneof(fc.array(OPTION_VALUE, { maxLength: 3 }), OPTION_VALUE), { maxKeys: 3 }),
+        }),
+        OPTION_VALUE,
+      ),
+      seed: fc.oneof(fc.constant("1"), OPTION_VALUE),
+      grid: fc.oneof(fc.array(OPTION_KEY, { maxLength: 3 }), OPTION_VALUE),
+      points: fc.oneof(
+        fc.array(
+          fc.record(
+            {
+              params: fc.oneof(fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 3 }), OPTION_VALUE),
+              config: fc.oneof(fc.dictionary(OPTION_KEY, OPTION_VALUE, { maxKeys: 5 }), OPTION_VALUE),
+              generations: fc.oneof(fc.array(fc.record({ generation: OPTION_VALUE, metrics: OPTION_VALUE }), { maxLength: 2 }), OPTION_VALUE),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 3 },
+        ),
+        OPTION_VALUE,
+      ),
+      shard: OPTION_VALUE,
+    },
+    { requiredKeys: [] },
+  )
+  .map((o) => JSON.stringify(o));
+
 describe("property: baselines", () => {
   it("arbitrary strings are read, or give a CollapseError", async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(anyText, baselineLike, baselineLike), loadBaseline), RUNS);
+    await fc.assert(fc.asyncProperty(fc.oneof(anyText, baselineLike, baselineLike, sweepLike, sweepLike), loadBaseline), RUNS);
   });
   it("arbitrary bytes are read, or give a CollapseError", async () => {
     await fc.assert(fc.asyncProperty(anyBytes, loadBaseline), RUNS);
