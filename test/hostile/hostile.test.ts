@@ -1,8 +1,13 @@
 /**
- * Runs the hostile-input table (cases.ts) against the built binary: every case in a fresh
- * temporary directory, four at a time (async spawn), each asserting its exit code and message
- * fragment, plus what holds for every case: at most one line on stderr, no stack trace.
- * Signal cases send their signal once the child is observably ready (/proc), never after a delay.
+ * Runs the hostile-input table (cases.ts) against the built command line: every case in a fresh
+ * temporary directory, each asserting its exit code and message fragment, plus what holds for
+ * every case: at most one line on stderr, no stack trace.
+ *
+ * Most cases are a bad file or flag and an exit code: they run the built entry in this process
+ * (test/cli/in-process.ts), one after another, without starting Node for each. Cases that need a
+ * process — a shell pipeline, stdin, a signal, a heap limit, their own stdout (HostileCase.ownProcess)
+ * — spawn the binary, four at a time, alongside. Signal cases send their signal once the child is
+ * observably ready (/proc), never after a delay.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,6 +15,7 @@ import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { CASES, type HostileCase, KNOWN_FAILING, type Readiness, type RunResult } from "./cases.js";
 import { type Fixtures, makeFixtures } from "./fixtures.js";
 
@@ -123,6 +129,17 @@ function runCase(c: HostileCase, caseDir: string): Promise<RunResult> {
   });
 }
 
+/** Whether a case needs a collapse process of its own (see HostileCase.ownProcess). */
+function needsProcess(c: HostileCase): boolean {
+  return c.shell !== undefined || c.stdin !== undefined || c.signal !== undefined || c.env?.NODE_OPTIONS !== undefined || c.ownProcess !== undefined;
+}
+
+async function runInProcess(c: HostileCase, caseDir: string): Promise<RunResult> {
+  const args = typeof c.args === "function" ? c.args() : (c.args ?? []);
+  const r = await cli(args, { cwd: join(caseDir, c.cwd ?? "."), env: { ...c.env } });
+  return { status: r.status, signal: null, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** The exit code a shell would report: a death by signal is 128 + its number. */
 function exitCode(r: RunResult): number | null {
   if (r.status !== null) return r.status;
@@ -130,8 +147,8 @@ function exitCode(r: RunResult): number | null {
 }
 
 let fx: Fixtures;
-beforeAll(() => {
-  fx = makeFixtures();
+beforeAll(async () => {
+  fx = await makeFixtures();
 }, 60_000);
 
 const dirs: string[] = [];
@@ -173,7 +190,7 @@ describe.concurrent("hostile inputs", () => {
         c.setup?.(dir, fx);
         let r: RunResult;
         try {
-          r = await slot(() => runCase(c, dir));
+          r = needsProcess(c) ? await slot(() => runCase(c, dir)) : await runInProcess(c, dir);
           const lines = r.stderr.split("\n").filter((l, i, all) => !(l === "" && i === all.length - 1));
           const context = `exit ${exitCode(r)}, stderr:\n${r.stderr.slice(0, 2000)}`;
           const codes = typeof c.exit === "number" ? [c.exit] : c.exit;
