@@ -1,7 +1,4 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-
-const DIST = fileURLToPath(new URL("./dist/", import.meta.url));
 
 export default defineConfig({
   test: {
@@ -16,8 +13,5 @@ export default defineConfig({
     // One fork per core: most files wait on spawned collapse processes, so the default (half the
     // cores, one on a 2-core machine) leaves a core idle — 188 s against 109 s for the suite here.
     maxWorkers: "100%",
-    // The built entry that test/cli/in-process.ts calls is loaded by Node itself, as bin/collapse.js
-    // loads it, not transformed by vitest: the same modules, and ~1 s less per test file.
-    server: { deps: { external: [new RegExp(`^${DIST.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)] } },
   },
 });

@@ -19,7 +19,13 @@ type Main = (argv: string[]) => Promise<void>;
 
 let loaded: Promise<Main> | undefined;
 
-/** The built entry, loaded once per test file (global-setup.ts builds dist/ before any test runs). */
+/**
+ * The built entry, loaded once per test file (global-setup.ts builds dist/ before any test runs).
+ * vitest loads it through its module runner, like the test's own modules; worker threads load
+ * dist/ natively. (Letting Node load dist/ itself, server.deps.external, is no faster in CPU and, on
+ * Node 20 with vitest's loader hooks, breaks CommonJS dependencies when node_modules is a symlink:
+ * seedrandom's exports came out empty in a copy of the project under /tmp.)
+ */
 function entry(): Promise<Main> {
   loaded ??= import(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href).then((m: { main: Main }) => m.main);
   return loaded;
