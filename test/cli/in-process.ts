@@ -47,6 +47,8 @@ export interface InProcessOptions {
  * from a child process. Never for stdin (`-`) or anything that needs a process of its own.
  */
 export function cli(args: readonly string[], options: InProcessOptions = {}): Promise<CliResult> {
+  // This process's stdin is vitest's pipe, which never ends: a run reading it would hang.
+  if (args.includes("-")) return Promise.reject(new Error("cli(): stdin (-) needs a process of its own; use collapse() or collapseAsync()"));
   const run = queue.then(() => runOnce(args, options));
   queue = run.catch(() => {});
   return run;
