@@ -267,7 +267,6 @@ describe("collapse sim: interruption", () => {
   // (see test/cli/real-input.test.ts for every stage and signal).
   it.each([
     ["SIGINT", "1", 130, "interrupted"],
-    ["SIGINT", "2", 130, "interrupted"],
     ["SIGTERM", "2", 143, "terminated"],
   ] as const)("%s while simulating (--jobs %s): exit %i, no output file", async (signal, jobs, status, word) => {
     const dir = tempDir();
