@@ -11,6 +11,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type CliResult, collapseAsync, tempDir } from "./cli.js";
 
@@ -94,7 +95,8 @@ describe("each command as a process", () => {
       fault,
       `const stringify = JSON.stringify;\nJSON.stringify = function (value, ...rest) {\n  if (value && typeof value === "object" && "tool" in value) throw new Error("injected fault");\n  return stringify.call(this, value, ...rest);\n};\n`,
     );
-    const env = { NODE_OPTIONS: `--import=${fault}` };
+    // As a file: URL, so that a TMPDIR with spaces cannot split NODE_OPTIONS.
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(fault).href}` };
     const [plain, debug] = await Promise.all([
       collapseAsync(["sim", ...SMALL, "--format", "json"], { env }),
       collapseAsync(["sim", ...SMALL, "--format", "json"], { env: { ...env, COLLAPSE_DEBUG: "1" } }),
