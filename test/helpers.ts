@@ -1,9 +1,58 @@
-/** Shared test helpers: run the core directly and read per-replicate values. */
+/**
+ * Shared test helpers: the statistical tests' one tolerance convention (ALPHA, Z, expectWithin,
+ * expectAbove), running the core directly, and per-replicate values with their standard errors.
+ */
+import { expect } from "vitest";
 import type { ResolvedConfig } from "../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../src/config/resolve.js";
 import { runReplicates } from "../src/core/loop.js";
 import type { RunContext } from "../src/models/model.js";
+import { normalQuantile } from "../src/stats/normal.js";
 import { prepare } from "./run.js";
+
+/**
+ * The false-alarm rate of every statistical check in the suite: the probability that a correct
+ * implementation fails one check, two-sided. Checks compare an estimate with its expectation in
+ * units of the estimate's standard error (SE), which each test derives and names — a replicate SD/√R,
+ * a binomial √(p(1−p)/n), a closed form — or compare a χ² statistic with its upper-ALPHA quantile.
+ *
+ * Why 1e-6: a run of the suite makes about 400 such checks (loops over generations, categories and
+ * metrics counted), so a correct implementation passes them all with probability ≈ 1 − 400·ALPHA
+ * = 0.9996 for freshly drawn seeds. The seeds are fixed, so a run is deterministic; that rate is what
+ * a legitimate change of the random streams (a new sampler, draws in another order) risks, and a
+ * failure after one is far more likely a bug than bad luck. With z = 4 (ALPHA ≈ 6e-5) such a change
+ * would trip some check one time in forty; with z = 3, two times in three. The price of the larger
+ * z is power: a check reliably detects a bias of about (Z + 2)·SE, and replicate counts are chosen
+ * for the effects each test is about.
+ */
+export const ALPHA = 1e-6;
+
+/** Two-sided z for ALPHA, ≈ 4.89: every statistical tolerance is Z standard errors. */
+export const Z = normalQuantile(1 - ALPHA / 2);
+
+/**
+ * Expects |actual − expected| ≤ Z·se. `se` is the standard error of `actual` (of the difference,
+ * when `expected` is an estimate too: √(se₁² + se₂²)); `label` names the check in a failure, which
+ * also gives the distance in standard errors.
+ */
+export function expectWithin(actual: number, expected: number, se: number, label: string): void {
+  expect(Number.isFinite(se) && se >= 0, `${label}: SE ${se}`).toBe(true);
+  const z = Math.abs(actual - expected) / se;
+  expect(Math.abs(actual - expected), `${label}: ${actual} vs ${expected}, ${z.toFixed(2)} SE (SE ${se}, allowed Z = ${Z.toFixed(2)})`).toBeLessThanOrEqual(
+    Z * se,
+  );
+}
+
+/**
+ * Expects actual − bound > Z·se: `actual` is above `bound` by more than chance allows (one-sided
+ * at ALPHA/2). For "the metric really falls": expectAbove(before, after, seOfTheDifference, …).
+ */
+export function expectAbove(actual: number, bound: number, se: number, label: string): void {
+  expect(
+    actual - bound,
+    `${label}: ${actual} − ${bound} is ${((actual - bound) / se).toFixed(2)} SE (SE ${se}), needs more than Z = ${Z.toFixed(2)}`,
+  ).toBeGreaterThan(Z * se);
+}
 
 /** Raw options as if given by flags (strings or numbers). */
 export function flags(o: Record<string, unknown>): Map<string, RawOption> {

@@ -1,26 +1,26 @@
-// End-to-end: the built binary (run `npm run build` first) on the discrete models.
-import { spawnSync } from "node:child_process";
+/**
+ * The built command line on the discrete models, through its entry in-process (cli(),
+ * test/cli/in-process.ts); labels and text on stdin spawn the binary.
+ */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { collapseAsync, ROOT } from "./cli.js";
+import { cli } from "./in-process.js";
 
-const BIN = fileURLToPath(new URL("../../bin/collapse.js", import.meta.url));
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ENV = { NO_COLOR: "1", FORCE_COLOR: "0" };
 
-function run(args: string[], options: { input?: string; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? ROOT,
-    input: options.input,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-  });
+async function run(args: string[], options: { input?: string; cwd?: string } = {}) {
+  const r =
+    options.input === undefined
+      ? await cli(args, { env: ENV, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) })
+      : await collapseAsync(args, { input: options.input, env: ENV });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const json = (args: string[]) => {
-  const r = run([...args, "--format", "json"]);
+const json = async (args: string[]) => {
+  const r = await run([...args, "--format", "json"]);
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
@@ -30,8 +30,8 @@ const DOGS = ["sim", "--model", "categorical", "--data", "fixtures/dog-breeds.cs
 const TEXT = ["sim", "--model", "ngram", "-g", "3", "-r", "2", "-m", "4000", "--quiet"];
 
 describe("collapse sim --model categorical", () => {
-  it("writes the discrete metrics, theory and the extinction timeline as JSON", () => {
-    const doc = json([...DOGS, "--theory"]);
+  it("writes the discrete metrics, theory and the extinction timeline as JSON", async () => {
+    const doc = await json([...DOGS, "--theory"]);
     expect(doc.config).toMatchObject({ model: "categorical", data: "fixtures/dog-breeds.csv", generations: 6, replicates: 8 });
     expect(doc.generations).toHaveLength(7);
     expect(Object.keys(doc.generations[0].metrics)).toEqual([
@@ -60,34 +60,34 @@ describe("collapse sim --model categorical", () => {
     expect(doc.extinctions.map((e: { category: string }) => e.category)).not.toContain("Labrador Retriever");
   });
 
-  it("gives the same bytes for the same options and seed, whatever --jobs", () => {
-    const a = run([...DOGS, "--format", "json", "--jobs", "1", "-m", "1000000"]);
-    const b = run([...DOGS, "--format", "json", "--jobs", "2", "-m", "1000000"]);
+  it("gives the same bytes for the same options and seed, whatever --jobs", async () => {
+    const a = await run([...DOGS, "--format", "json", "--jobs", "1", "-m", "1000000"]);
+    const b = await run([...DOGS, "--format", "json", "--jobs", "2", "-m", "1000000"]);
     expect(a.code).toBe(0);
     expect(b.stdout).toBe(a.stdout);
   });
 
-  it("writes tidy CSV and NDJSON rows, reads labels from stdin and draws zipf sources", () => {
-    const csv = run([...DOGS, "--format", "csv"]);
+  it("writes tidy CSV and NDJSON rows, reads labels from stdin and draws zipf sources", async () => {
+    const csv = await run([...DOGS, "--format", "csv"]);
     const lines = csv.stdout.trim().split("\n");
     expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
     expect(lines).toHaveLength(1 + 7 * 10);
-    const nd = run([...DOGS, "--format", "ndjson"])
-      .stdout.trim()
+    const nd = (await run([...DOGS, "--format", "ndjson"])).stdout
+      .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(nd.find((r) => r.generation === 6 && r.metric === "extinct").median).toBeGreaterThan(0);
-    const piped = run(["sim", "--model", "categorical", "--data", "-", "-g", "2", "-r", "3", "--format", "json", "--quiet"], {
+    const piped = await run(["sim", "--model", "categorical", "--data", "-", "-g", "2", "-r", "3", "--format", "json", "--quiet"], {
       input: "oak,5\nash,3\nyew,1\n",
     });
     expect(JSON.parse(piped.stdout).generations[0].metrics.support.median).toBe(3);
-    const zipf = json(["sim", "--model", "categorical", "--source", "zipf(1.5,50)", "--seed-size", "200", "-g", "2", "-r", "3", "--quiet"]);
+    const zipf = await json(["sim", "--model", "categorical", "--source", "zipf(1.5,50)", "--seed-size", "200", "-g", "2", "-r", "3", "--quiet"]);
     expect(zipf.config).toMatchObject({ source: "zipf(1.5,50)", seedSize: 200, sampleSize: 200 });
     expect(zipf.generations[0].metrics.support.median).toBeLessThanOrEqual(50);
   });
 
-  it("names the categories lost most often in the table and prints samples with --show-samples", () => {
-    const r = run([...DOGS, "--show-samples"]);
+  it("names the categories lost most often in the table and prints samples with --show-samples", async () => {
+    const r = await run([...DOGS, "--show-samples"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/lost most often: .+ \(\d+% of chains, median generation \d+\)/);
     expect(r.stdout).toMatch(/gen 0: [A-Z]/);
@@ -96,8 +96,8 @@ describe("collapse sim --model categorical", () => {
 });
 
 describe("collapse sim --model ngram", () => {
-  it("reads the bundled corpus by default, from any working directory", () => {
-    const r = run([...TEXT, "--format", "json"], { cwd: "/" });
+  it("reads the bundled corpus by default, from any working directory", async () => {
+    const r = await run([...TEXT, "--format", "json"], { cwd: "/" });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.config).toMatchObject({ model: "ngram", data: "fixtures/medieval-architecture.txt", tokens: "word", order: 2, holdout: 0.1 });
@@ -110,17 +110,19 @@ describe("collapse sim --model ngram", () => {
     expect(doc.extinctions.length).toBeGreaterThan(100);
   });
 
-  it("prints a sample of text per generation with --show-samples", () => {
-    const r = run([...TEXT, "--show-samples", "--tokens", "char", "--order", "4"]);
+  it("prints a sample of text per generation with --show-samples", async () => {
+    const r = await run([...TEXT, "--show-samples", "--tokens", "char", "--order", "4"]);
     expect(r.code).toBe(0);
     const samples = r.stdout.split("\n").filter((l) => /^gen \d+: /.test(l));
     expect(samples).toHaveLength(4);
     for (const s of samples) expect(s.length).toBeGreaterThan(20);
   });
 
-  it("reads text from stdin", () => {
+  it("reads text from stdin", async () => {
     const text = "the mason cut the stone and the mason set the stone on the wall of the tower ".repeat(20);
-    const doc = JSON.parse(run(["sim", "--model", "ngram", "--data", "-", "-g", "2", "-r", "2", "--format", "json", "--quiet"], { input: text }).stdout);
+    const doc = JSON.parse(
+      (await run(["sim", "--model", "ngram", "--data", "-", "-g", "2", "-r", "2", "--format", "json", "--quiet"], { input: text })).stdout,
+    );
     expect(doc.generations[0].metrics.vocab.median).toBe(10); // the mason cut stone and set on wall of tower
   });
 });
@@ -147,8 +149,8 @@ describe("bad input exits 2 with one line", () => {
     ["order out of range", ["--model", "ngram", "--order", "7"], /--order must be a whole number >= 1 and <= 6/],
   ];
   for (const [what, args, message] of cases) {
-    it(what, () => {
-      const r = run(["sim", ...args, "--format", "json"]);
+    it(what, async () => {
+      const r = await run(["sim", ...args, "--format", "json"]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(message);
@@ -157,29 +159,29 @@ describe("bad input exits 2 with one line", () => {
   }
 });
 
-describe("categorical tables in sweeps and checks", () => {
+describe("categorical tables in sweeps and checks", async () => {
   const NAMES = ["--model", "categorical", "--data", "fixtures/baby-names.csv", "--count-column", "births", "--duplicates", "sum"];
   const SMALL = ["-g", "2", "-r", "3", "--quiet"];
 
-  it("--grid column=name,sex reads the file once per column; each point is collapse sim with its seed", () => {
-    const doc = json(["sweep", ...NAMES, ...SMALL, "--grid", "column=name,sex"]);
+  it("--grid column=name,sex reads the file once per column; each point is collapse sim with its seed", async () => {
+    const doc = await json(["sweep", ...NAMES, ...SMALL, "--grid", "column=name,sex"]);
     expect(doc.points.map((p: any) => [p.params.column, p.generations[0].metrics.support.mean])).toEqual([
       ["name", 270],
       ["sex", 2],
     ]);
     for (const point of doc.points) {
-      const sim = json(["sim", ...NAMES, ...SMALL, "--column", point.params.column, "--seed", point.config.seed]);
+      const sim = await json(["sim", ...NAMES, ...SMALL, "--column", point.params.column, "--seed", point.config.seed]);
       expect(sim.config).toEqual(point.config);
       expect(sim.generations).toEqual(point.generations);
     }
   });
 
-  it("--grid count-column sweeps the columns of counts (two years of births)", () => {
+  it("--grid count-column sweeps the columns of counts (two years of births)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "collapse-years-"));
     try {
       const file = join(dir, "years.csv");
       writeFileSync(file, "name,y2023,y2024\nAda,40,3\nBo,5,30\nCy,1,0\nDi,2,9\n");
-      const doc = json(["sweep", "--model", "categorical", "--data", file, "--column", "name", ...SMALL, "--grid", "count-column=y2023,y2024"]);
+      const doc = await json(["sweep", "--model", "categorical", "--data", file, "--column", "name", ...SMALL, "--grid", "count-column=y2023,y2024"]);
       expect(doc.points.map((p: any) => [p.params.countColumn, p.config.seedSize, p.generations[0].metrics.support.mean])).toEqual([
         ["y2023", 48, 4],
         ["y2024", 42, 3],
@@ -189,8 +191,8 @@ describe("categorical tables in sweeps and checks", () => {
     }
   });
 
-  it("--grid duplicates=error,sum stops before any work at the point that cannot read the table", () => {
-    const r = run(["sweep", ...NAMES.slice(0, -2), "--column", "name", ...SMALL, "--grid", "duplicates=error,sum"]);
+  it("--grid duplicates=error,sum stops before any work at the point that cannot read the table", async () => {
+    const r = await run(["sweep", ...NAMES.slice(0, -2), "--column", "name", ...SMALL, "--grid", "duplicates=error,sum"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -199,11 +201,11 @@ describe("categorical tables in sweeps and checks", () => {
     );
   });
 
-  it("collapse check re-runs a baseline of a table through the same options, and an older baseline without them", () => {
+  it("collapse check re-runs a baseline of a table through the same options, and an older baseline without them", async () => {
     const dir = mkdtempSync(join(tmpdir(), "collapse-check-"));
     try {
       copyFileSync(join(ROOT, "fixtures/baby-names.csv"), join(dir, "names.csv"));
-      const saved = run(
+      const saved = await run(
         ["sim", ...NAMES.map((a) => (a === "fixtures/baby-names.csv" ? "names.csv" : a)), "--column", "name", ...SMALL, "--save-baseline", "b.json"],
         {
           cwd: dir,
@@ -213,18 +215,27 @@ describe("categorical tables in sweeps and checks", () => {
       expect(saved.code).toBe(0);
       const baseline = JSON.parse(readFileSync(join(dir, "b.json"), "utf8"));
       expect(baseline.config).toMatchObject({ data: "names.csv", column: "name", countColumn: "births", duplicates: "sum" });
-      const check = run(["check", join(dir, "b.json")]);
+      const check = await run(["check", join(dir, "b.json")]);
       expect(check.stderr).toBe("");
       expect(check.code).toBe(0);
       expect(check.stdout).toMatch(/counts \[births\] · duplicates summed/);
       // A baseline written before the options existed re-runs at their defaults, without a warning.
-      const dogs = run(["sim", "--model", "categorical", "--data", join(ROOT, "fixtures/dog-breeds.csv"), ...SMALL, "--save-baseline", join(dir, "d.json")]);
+      const dogs = await run([
+        "sim",
+        "--model",
+        "categorical",
+        "--data",
+        join(ROOT, "fixtures/dog-breeds.csv"),
+        ...SMALL,
+        "--save-baseline",
+        join(dir, "d.json"),
+      ]);
       expect(dogs.code).toBe(0);
       const old = JSON.parse(readFileSync(join(dir, "d.json"), "utf8"));
       delete old.config.countColumn;
       delete old.config.duplicates;
       writeFileSync(join(dir, "old.json"), JSON.stringify(old));
-      const again = run(["check", join(dir, "old.json"), "--data", join(ROOT, "fixtures/dog-breeds.csv")]);
+      const again = await run(["check", join(dir, "old.json"), "--data", join(ROOT, "fixtures/dog-breeds.csv")]);
       expect(again.stderr).toBe("");
       expect(again.code).toBe(0);
     } finally {

@@ -2,6 +2,8 @@
  * Every output path of every command, under the conditions a shell or CI user meets: full disks,
  * devices, FIFOs, symlinks, modes, bad paths among several outputs, and signals mid-write.
  * Cases that need root (a tmpfs to fill, a private device node) run as root and say so when skipped.
+ * Writes to paths run the built entry in-process (cli(), test/cli/in-process.ts: the same writer
+ * and messages); stdout itself, FIFOs and signals need a process of their own (collapse(), spawn).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
@@ -25,6 +27,8 @@ import {
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, type CliResult, collapse, ROOT, tempDir } from "./cli.js";
+import { cli } from "./in-process.js";
+import { type Running, signalAndWait, start, waitUntil } from "./process.js";
 
 const isRoot = process.getuid?.() === 0;
 const ROOT_ONLY = "needs root (mount a tmpfs, mknod a private device); run the suite as root to cover it";
@@ -50,14 +54,15 @@ const untimed = (table: string) => table.replace(/\nelapsed [^\n]*\n$/, "\n");
 let privateDevicesOk = !isRoot;
 
 /** A shard pair and a results file to feed merge, plot and check. */
-function inputs(dir: string): { shards: string[]; run: string } {
-  const shards = ["1/2", "2/2"].map((s, i) => {
+async function inputs(dir: string): Promise<{ shards: string[]; run: string }> {
+  const shards: string[] = [];
+  for (const [i, s] of ["1/2", "2/2"].entries()) {
     const p = join(dir, `part-${i + 1}.csv`);
-    expect(collapse(["sweep", "--grid", "sample-size=10,20", "-g", "5", "-r", "5", "--quiet", "--shard", s, "-o", p]).status).toBe(0);
-    return p;
-  });
+    expect((await cli(["sweep", "--grid", "sample-size=10,20", "-g", "5", "-r", "5", "--quiet", "--shard", s, "-o", p])).status).toBe(0);
+    shards.push(p);
+  }
   const run = join(dir, "run.json");
-  expect(collapse([...SIM, "--format", "json", "-o", run]).status).toBe(0);
+  expect((await cli([...SIM, "--format", "json", "-o", run])).status).toBe(0);
   return { shards, run };
 }
 
@@ -65,9 +70,9 @@ describe.skipIf(!isRoot)(`outputs on a full disk (tmpfs) [${isRoot ? "root" : `s
   let mnt = "";
   let work = "";
   let made: { shards: string[]; run: string };
-  beforeAll(() => {
+  beforeAll(async () => {
     work = tempDir();
-    made = inputs(work);
+    made = await inputs(work);
     mnt = join(tempDir(), "full");
     mkdirSync(mnt);
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt]);
@@ -106,10 +111,10 @@ describe.skipIf(!isRoot)(`outputs on a full disk (tmpfs) [${isRoot ? "root" : `s
     ["check --junit", (t) => ["check", made.run, "--quiet", "--junit", t], "--junit", [0]],
     ["check --summary", (t) => ["check", made.run, "--quiet", "--summary", t], "--summary", [0]],
   ];
-  it.each(cases)("%s: ENOSPC is one line, exit 2, old target byte-identical, no temporary file", (_, args, flag, frees) => {
+  it.each(cases)("%s: ENOSPC is one line, exit 2, old target byte-identical, no temporary file", async (_, args, flag, frees) => {
     for (const free of frees) {
       const { target, old } = fill("out.txt", free);
-      const r = collapse(args(target), { cwd: work });
+      const r = await cli(args(target), { cwd: work });
       expectOneLine(r, new RegExp(`cannot write .*out\\.txt: no space left on device \\(ENOSPC\\); free space or choose another ${flag} path$`));
       expect(readFileSync(target, "utf8")).toBe(old);
       expect(readdirSync(mnt).sort()).toEqual(["filler", "out.txt"]);
@@ -134,10 +139,10 @@ describe.skipIf(!isRoot)(`outputs on a full disk (tmpfs) [${isRoot ? "root" : `s
     }
   });
 
-  it("sim --save-baseline elsewhere is not written when -o cannot be (none unless all)", () => {
+  it("sim --save-baseline elsewhere is not written when -o cannot be (none unless all)", async () => {
     const { target } = fill("run.json", 4096);
     const baseline = join(tempDir(), "base.json");
-    const r = collapse([...SIM, "-g", "60", "--format", "json", "-o", target, "--save-baseline", baseline]);
+    const r = await cli([...SIM, "-g", "60", "--format", "json", "-o", target, "--save-baseline", baseline]);
     expectOneLine(r, /no space left on device/);
     expect(existsSync(baseline)).toBe(false);
   });
@@ -151,8 +156,8 @@ describe.skipIf(!isRoot)(`outputs onto private device nodes [${isRoot ? "root" :
     execFileSync("mknod", [join(dir, "full"), "c", "1", "7"]);
   });
 
-  it("-o onto a null device writes through it and keeps it a character device", () => {
-    const r = collapse([...SIM, "-o", join(dir, "null")]);
+  it("-o onto a null device writes through it and keeps it a character device", async () => {
+    const r = await cli([...SIM, "-o", join(dir, "null")]);
     expect(r.status, r.stderr).toBe(0);
     expect(lstatSync(join(dir, "null")).isCharacterDevice()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(["full", "null"]);
@@ -162,8 +167,8 @@ describe.skipIf(!isRoot)(`outputs onto private device nodes [${isRoot ? "root" :
   it.each([
     ["-o", [...SIM, "-o"]],
     ["--save-baseline", [...SIM, "--save-baseline"]],
-  ])("%s onto a full device: one line naming ENOSPC, the device stays a device", (flag, args) => {
-    const r = collapse([...args, join(dir, "full")]);
+  ])("%s onto a full device: one line naming ENOSPC, the device stays a device", async (flag, args) => {
+    const r = await cli([...args, join(dir, "full")]);
     expectOneLine(r, new RegExp(`cannot write .*full: no space left on device \\(ENOSPC\\); free space or choose another ${flag} path$`));
     expect(lstatSync(join(dir, "full")).isCharacterDevice()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(["full", "null"]);
@@ -171,16 +176,16 @@ describe.skipIf(!isRoot)(`outputs onto private device nodes [${isRoot ? "root" :
 });
 
 describe("outputs onto the system's devices and stdout", () => {
-  it("-o /dev/null succeeds and /dev/null stays a character device", (ctx) => {
+  it("-o /dev/null succeeds and /dev/null stays a character device", async (ctx) => {
     if (!privateDevicesOk) ctx.skip("-o onto a private null device failed: not risking the system's /dev/null");
-    const r = collapse([...SIM, "-o", "/dev/null"]);
+    const r = await cli([...SIM, "-o", "/dev/null"]);
     expect(r.status, r.stderr).toBe(0);
     expect(lstatSync("/dev/null").isCharacterDevice()).toBe(true);
   });
 
-  it("-o /dev/full is one line (ENOSPC), exit 2; /dev/full stays a character device", (ctx) => {
+  it("-o /dev/full is one line (ENOSPC), exit 2; /dev/full stays a character device", async (ctx) => {
     if (!privateDevicesOk) ctx.skip("-o onto a private null device failed: not risking the system's /dev/full");
-    expectOneLine(collapse([...SIM, "-o", "/dev/full"]), /cannot write \/dev\/full: no space left on device \(ENOSPC\)/);
+    expectOneLine(await cli([...SIM, "-o", "/dev/full"]), /cannot write \/dev\/full: no space left on device \(ENOSPC\)/);
     expect(lstatSync("/dev/full").isCharacterDevice()).toBe(true);
   });
 
@@ -228,93 +233,94 @@ describe("outputs onto the system's devices and stdout", () => {
 });
 
 describe("replacing a file: links, modes, kinds of path", () => {
-  it("a symlink is followed: its target is replaced, the link stays a link", () => {
+  it("a symlink is followed: its target is replaced, the link stays a link", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, "real"));
     const target = join(dir, "real", "run.txt");
     writeFileSync(target, "old\n");
     const link = join(dir, "link.txt");
     symlinkSync(join("real", "run.txt"), link);
-    const r = collapse([...SIM, "-o", link]);
+    const r = await cli([...SIM, "-o", link]);
     expect(r.status, r.stderr).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(untimed(readFileSync(target, "utf8"))).toBe(untimed(collapse(SIM).stdout));
+    expect(untimed(readFileSync(target, "utf8"))).toBe(untimed((await cli(SIM)).stdout));
     expect(readdirSync(dir).sort()).toEqual(["link.txt", "real"]);
     expect(readdirSync(join(dir, "real"))).toEqual(["run.txt"]);
   });
 
-  it("a dangling symlink is followed: its target is created, the link stays", () => {
+  it("a dangling symlink is followed: its target is created, the link stays", async () => {
     const dir = tempDir();
     const link = join(dir, "link.txt");
     symlinkSync("made.txt", link);
-    expect(collapse([...SIM, "-o", link]).status).toBe(0);
+    expect((await cli([...SIM, "-o", link])).status).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(untimed(readFileSync(join(dir, "made.txt"), "utf8"))).toBe(untimed(collapse(SIM).stdout));
+    expect(untimed(readFileSync(join(dir, "made.txt"), "utf8"))).toBe(untimed((await cli(SIM)).stdout));
   });
 
   it.each([
     ["-o", (p: string) => [...SIM, "-o", p]],
     ["--save-baseline", (p: string) => [...SIM, "--save-baseline", p]],
-  ])("%s keeps a replaced file's mode (0640 stays 0640)", (_, args) => {
+  ])("%s keeps a replaced file's mode (0640 stays 0640)", async (_, args) => {
     const dir = tempDir();
     const target = join(dir, "out");
     writeFileSync(target, "old\n");
     chmodSync(target, 0o640);
-    expect(collapse(args(target)).status).toBe(0);
+    expect((await cli(args(target))).status).toBe(0);
     expect(statSync(target).mode & 0o7777).toBe(0o640);
     expect(readFileSync(target, "utf8")).not.toBe("old\n");
   });
 
-  it("a directory as -o is refused before the run: it is a directory", () => {
-    expectOneLine(collapse([...SIM, "-o", tempDir()]), /cannot write .*: it is a directory; choose another -o path$/);
+  it("a directory as -o is refused before the run: it is a directory", async () => {
+    expectOneLine(await cli([...SIM, "-o", tempDir()]), /cannot write .*: it is a directory; choose another -o path$/);
   });
 
-  it("a path through a regular file is refused: not a directory", () => {
+  it("a path through a regular file is refused: not a directory", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "file"), "x");
-    expectOneLine(collapse([...SIM, "-o", join(dir, "file", "out")]), /cannot write .*: .*not a directory.*; choose another -o path$/);
+    expectOneLine(await cli([...SIM, "-o", join(dir, "file", "out")]), /cannot write .*: .*not a directory.*; choose another -o path$/);
   });
 
-  it("the same file named by two outputs is refused", () => {
+  it("the same file named by two outputs is refused", async () => {
     const dir = tempDir();
     const p = join(dir, "same.json");
-    expectOneLine(collapse([...SIM, "-o", p, "--save-baseline", p]), /-o and --save-baseline .*same file/);
+    expectOneLine(await cli([...SIM, "-o", p, "--save-baseline", p]), /-o and --save-baseline .*same file/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
 
 describe("every output path is checked before any work starts, and none is written unless all can be", () => {
   const BAD = "/nonexistent/dir/x";
-  it("sim: --save-baseline a.json -o /nonexistent/x writes neither", () => {
+  it("sim: --save-baseline a.json -o /nonexistent/x writes neither", async () => {
     const dir = tempDir();
     const a = join(dir, "a.json");
     expectOneLine(
-      collapse([...SIM, "--save-baseline", a, "-o", BAD]),
+      await cli([...SIM, "--save-baseline", a, "-o", BAD]),
       /cannot write \/nonexistent\/dir\/x: its directory does not exist; choose another -o path$/,
     );
-    expectOneLine(collapse([...SIM, "-o", a, "--save-baseline", BAD]), /choose another --save-baseline path$/);
+    expectOneLine(await cli([...SIM, "-o", a, "--save-baseline", BAD]), /choose another --save-baseline path$/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("a bad -o is reported before the data is read (missing data file, bad -o: the -o error)", () => {
-    expectOneLine(collapse(["sim", "--data", "no-such-file.csv", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
-    expectOneLine(collapse(["sweep", "--grid", "sample-size=10,20", "--data", "no-such-file.csv", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
-    expectOneLine(collapse(["plot", "no-such-file.json", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
-    expectOneLine(collapse(["merge", "no-such-file.csv", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
-    expectOneLine(collapse(["check", "no-such-file.json", "--junit", BAD]), /cannot write \/nonexistent\/dir\/x: .*; choose another --junit path$/);
+  it("a bad -o is reported before the data is read (missing data file, bad -o: the -o error)", async () => {
+    expectOneLine(await cli(["sim", "--data", "no-such-file.csv", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
+    expectOneLine(await cli(["sweep", "--grid", "sample-size=10,20", "--data", "no-such-file.csv", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
+    expectOneLine(await cli(["plot", "no-such-file.json", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
+    expectOneLine(await cli(["merge", "no-such-file.csv", "-o", BAD]), /cannot write \/nonexistent\/dir\/x/);
+    expectOneLine(await cli(["check", "no-such-file.json", "--junit", BAD]), /cannot write \/nonexistent\/dir\/x: .*; choose another --junit path$/);
   });
 
-  it("check: a good --junit is not written when --summary cannot be, and no report is printed", () => {
+  it("check: a good --junit is not written when --summary cannot be, and no report is printed", async () => {
     const dir = tempDir();
     const base = join(dir, "base.json");
-    expect(collapse([...SIM, "--save-baseline", base]).status).toBe(0);
+    expect((await cli([...SIM, "--save-baseline", base])).status).toBe(0);
     const junit = join(dir, "junit.xml");
-    const r = collapse(["check", base, "--quiet", "--junit", junit, "--summary", BAD]);
+    const r = await cli(["check", base, "--quiet", "--junit", junit, "--summary", BAD]);
     expectOneLine(r, /choose another --summary path$/);
     expect(r.stdout).toBe("");
     expect(readdirSync(dir)).toEqual(["base.json"]);
   });
 
+  // A process of its own: were the FIFO opened for writing, the open would block until a reader came.
   it("a FIFO among the outputs is not opened by the check (no reader: the run still fails fast on the bad path)", () => {
     const dir = tempDir();
     const fifo = join(dir, "pipe");
@@ -324,49 +330,56 @@ describe("every output path is checked before any work starts, and none is writt
   });
 });
 
+/**
+ * Waits (polling the folder, not sleeping a guessed time) until `dir` holds `entries` entries, the
+ * sign that the run has reached its outputs; fails if collapse ends first.
+ */
+async function reachesOutputs(run: Running, dir: string, entries: number): Promise<void> {
+  let ended = false;
+  void run.done.then(() => (ended = true));
+  await waitUntil(() => ended || readdirSync(dir).length >= entries, "collapse has staged its output");
+  expect(ended, "collapse ended before staging its output").toBe(false);
+}
+
+// The signal is answered while the work cannot end on its own (a FIFO without a reader, a sweep of
+// hours), with the one-word message as all of stderr: see test/cli/real-input.test.ts.
 describe("signals while an output waits", () => {
   it.each([
-    ["SIGINT", 130],
-    ["SIGHUP", 129],
-  ] as const)("%s while a FIFO output has no reader: exit %i, nothing written, no temporary file", async (signal, status) => {
+    ["SIGINT", 130, "interrupted"],
+    ["SIGHUP", 129, "hangup"],
+  ] as const)("%s while a FIFO output has no reader: exit %i, nothing written, no temporary file", async (signal, status, word) => {
     const dir = tempDir();
     const fifo = join(dir, "pipe");
     execFileSync("mkfifo", [fifo]);
     const out = join(dir, "run.json");
     // Files are staged first, then the FIFO is written: the staged temporary file appearing means the
     // run has reached its outputs and now waits for a reader that never comes.
-    const child = spawn(process.execPath, [BIN, ...SIM, "--format", "json", "-o", out, "--save-baseline", fifo], { cwd: ROOT });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    while (readdirSync(dir).length < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-    expect(readdirSync(dir)).toHaveLength(2);
-    child.kill(signal);
-    expect(await exited).toBe(status);
+    const run = start([...SIM, "--format", "json", "-o", out, "--save-baseline", fifo]);
+    await reachesOutputs(run, dir, 2);
+    const r = await signalAndWait(run, signal);
+    expect(r.status).toBe(status);
+    expect(r.stderr).toBe(`collapse: ${word}\n`);
     expect(readdirSync(dir)).toEqual(["pipe"]);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 });
 
 describe("signals while a streamed sweep writes to -o", () => {
+  // Ctrl-C and a scheduler's time limit; SIGHUP takes the same handler (test/cli/real-input.test.ts).
   it.each([
     ["SIGINT", 130, "interrupted"],
     ["SIGTERM", 143, "terminated"],
-    ["SIGHUP", 129, "hangup"],
   ] as const)("%s: exit %i, no temporary file, the old target unchanged", async (signal, status, word) => {
     const dir = tempDir();
     const out = join(dir, "sweep.csv");
     writeFileSync(out, "old rows\n");
-    const child = spawn(process.execPath, [BIN, "sweep", "--grid", "sample-size=2000:2400:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out], {
-      cwd: ROOT,
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    // Ready once the temporary file beside the target exists (polling for a state, not a timed sleep).
-    while (readdirSync(dir).length < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-    expect(readdirSync(dir)).toHaveLength(2);
-    child.kill(signal);
-    expect(await exited).toBe(status);
-    expect(stderr).toContain(`collapse: ${word}`);
+    // 181 points of 200 replicates × 400 generations of M ≥ 2000: hours, far beyond HANG_MS.
+    const run = start(["sweep", "--grid", "sample-size=2000:20000:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out]);
+    // Ready once the temporary file beside the target exists.
+    await reachesOutputs(run, dir, 2);
+    const r = await signalAndWait(run, signal);
+    expect(r.status).toBe(status);
+    expect(r.stderr).toBe(`collapse: ${word}\n`);
     expect(readdirSync(dir)).toEqual(["sweep.csv"]);
     expect(readFileSync(out, "utf8")).toBe("old rows\n");
   });

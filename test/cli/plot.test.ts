@@ -1,7 +1,7 @@
 /**
  * `collapse plot`: result documents (sim, sweep) and tidy rows (CSV, NDJSON) become well-formed
  * SVG with the expected panels and series. Most checks render in-process (Vega loads once); a few
- * run the built binary as a user would.
+ * run the built command line, through its entry in-process (cli()) or, to read stdin, as a process.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { loadPlotInput } from "../../src/plot/load.js";
 import { htmlPage, renderSvg, withTitle } from "../../src/plot/render.js";
 import { buildPlotSpec, type PlotOptions } from "../../src/plot/spec.js";
 import { collapse, tempDir } from "./cli.js";
+import { cli } from "./in-process.js";
 
 // ---------------------------------------------------------------------------------------------
 // A small XML well-formedness check: balanced and properly nested tags, quoted attributes without
@@ -129,17 +130,17 @@ function sweepDoc(sizes: number[]): string {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const base = ["sim", "-g", String(G), "-r", "60", "--theory"];
-  const run = (extra: string[]) => {
-    const r = collapse([...base, ...extra]);
+  const run = async (extra: string[]) => {
+    const r = await cli([...base, ...extra]);
     if (r.status !== 0) throw new Error(`collapse ${[...base, ...extra].join(" ")} failed: ${r.stderr}`);
     return r.stdout;
   };
-  runJson = run(["--format", "json"]);
-  runCsv = run(["--format", "csv"]);
-  runNdjson = run(["--format", "ndjson"]);
-  for (const size of [...SIZES, 300]) points.push({ size, doc: JSON.parse(run(["-m", String(size), "--format", "json"])) });
+  runJson = await run(["--format", "json"]);
+  runCsv = await run(["--format", "csv"]);
+  runNdjson = await run(["--format", "ndjson"]);
+  for (const size of [...SIZES, 300]) points.push({ size, doc: JSON.parse(await run(["-m", String(size), "--format", "json"])) });
 });
 
 describe("XML check (the test's own instrument)", () => {
@@ -287,12 +288,12 @@ describe("html", () => {
 });
 
 describe("collapse plot (the built binary)", () => {
-  it("writes SVG to -o atomically and nothing to stdout; HTML by --format or by the .html extension; reads stdin", () => {
+  it("writes SVG to -o atomically and nothing to stdout; HTML by --format or by the .html extension; reads stdin", async () => {
     const dir = tempDir();
     const input = join(dir, "run.json");
     writeFileSync(input, runJson);
     const svgPath = join(dir, "run.svg");
-    const r = collapse(["plot", input, "-o", svgPath, "--metrics", "var_ratio"]);
+    const r = await cli(["plot", input, "-o", svgPath, "--metrics", "var_ratio"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
@@ -301,7 +302,7 @@ describe("collapse plot (the built binary)", () => {
     expect(markLabels(svg)).toContain("var_ratio median");
 
     const htmlPath = join(dir, "run.html");
-    expect(collapse(["plot", input, "-o", htmlPath, "--metrics", "kl"]).status).toBe(0);
+    expect((await cli(["plot", input, "-o", htmlPath, "--metrics", "kl"])).status).toBe(0);
     expect(readFileSync(htmlPath, "utf8").startsWith("<!doctype html>")).toBe(true);
 
     const piped = collapse(["plot", "-", "--metrics", "kl", "--format", "html"], { input: runCsv });
@@ -310,16 +311,16 @@ describe("collapse plot (the built binary)", () => {
     expect(piped.stdout).toContain('aria-label="kl median"');
   });
 
-  it("user errors exit 2 with one line and leave no file behind", () => {
+  it("user errors exit 2 with one line and leave no file behind", async () => {
     const dir = tempDir();
     const input = join(dir, "run.json");
     writeFileSync(input, runJson);
     const out = join(dir, "x.svg");
-    const unknown = collapse(["plot", input, "--metrics", "nope", "-o", out]);
+    const unknown = await cli(["plot", input, "--metrics", "nope", "-o", out]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/^collapse: --metrics nope: no such metric in .*run\.json; it has .*\n$/);
     expect(existsSync(out)).toBe(false);
-    const missing = collapse(["plot", join(dir, "absent.json")]);
+    const missing = await cli(["plot", join(dir, "absent.json")]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^collapse: cannot read .*absent\.json: no such file; .*\n$/);
     expect(missing.stderr.split("\n")).toHaveLength(2);

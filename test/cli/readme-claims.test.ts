@@ -9,8 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { quantileSorted } from "../../src/stats/quantiles.js";
-import { replicateValues } from "../helpers.js";
-import { Z_TOL } from "../stats/helpers.js";
+import { replicateValues, Z } from "../helpers.js";
 import { BIN, collapse, ROOT, tempDir } from "./cli.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -55,7 +54,7 @@ describe("quick start: the typical chain after nine generations", () => {
       const { median, se } = medianWithSe(run.values(metric, 9));
       // The README's value is an estimate too: its SE is the same density term over its R.
       const seReadme = se * Math.sqrt(run.replicates / R_README);
-      expect(Math.abs(median - stated(metric)), metric).toBeLessThanOrEqual(Z_TOL * Math.hypot(se, seReadme));
+      expect(Math.abs(median - stated(metric)), metric).toBeLessThanOrEqual(Z * Math.hypot(se, seReadme));
     }
     // And the prose says the same numbers.
     expect(README).toContain(`\`var_ratio\` ${stated("var_ratio").toFixed(3)}`);

@@ -1,23 +1,27 @@
-/** End to end: the built `collapse sweep` and `collapse merge`, as scripts and job runners use them. */
-import { spawn } from "node:child_process";
+/**
+ * The built `collapse sweep` and `collapse merge`, as scripts and job runners use them, run through
+ * the entry in-process (test/cli/in-process.ts). A signal during a streamed sweep, with a process
+ * of its own: test/cli/outputs.test.ts.
+ */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, collapse, ROOT, tempDir } from "./cli.js";
+import { tempDir } from "./cli.js";
+import { cli } from "./in-process.js";
 
 // Small points: the tests are about plumbing (order, seeds, shards), not statistics.
 const SMALL = ["-g", "3", "-r", "5", "--seed-size", "30"];
 const GRID = ["--grid", "sample-size=10,20,30", "--grid", "regime=replace,accumulate"];
 
-function ok(args: string[]): string {
-  const r = collapse(args);
+async function ok(args: string[]): Promise<string> {
+  const r = await cli(args);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return r.stdout;
 }
 
-function usageFailure(args: string[]): string {
-  const r = collapse(args);
+async function usageFailure(args: string[]): Promise<string> {
+  const r = await cli(args);
   expect(r.status).toBe(2);
   expect(r.stdout).toBe("");
   const lines = r.stderr.trimEnd().split("\n");
@@ -27,9 +31,9 @@ function usageFailure(args: string[]): string {
 }
 
 describe("collapse sweep: determinism", () => {
-  it("writes the same bytes for any --jobs, in grid order", () => {
-    const one = ok(["sweep", ...GRID, ...SMALL, "--jobs", "1"]);
-    const three = ok(["sweep", ...GRID, ...SMALL, "--jobs", "3"]);
+  it("writes the same bytes for any --jobs, in grid order", async () => {
+    const one = await ok(["sweep", ...GRID, ...SMALL, "--jobs", "1"]);
+    const three = await ok(["sweep", ...GRID, ...SMALL, "--jobs", "3"]);
     expect(three).toBe(one);
     const lines = one.trimEnd().split("\n");
     expect(lines[0]).toBe("sampleSize,regime,generation,metric,mean,sd,se,median,p025,p975,theory");
@@ -38,21 +42,21 @@ describe("collapse sweep: determinism", () => {
     expect(order).toEqual(["10,replace", "10,accumulate", "20,replace", "20,accumulate", "30,replace", "30,accumulate"]);
   });
 
-  it("a point is the simulation of its recorded config: collapse sim with its seed gives its numbers", () => {
-    const doc = JSON.parse(ok(["sweep", "--grid", "sample-size=10,20", ...SMALL, "--format", "json"]));
+  it("a point is the simulation of its recorded config: collapse sim with its seed gives its numbers", async () => {
+    const doc = JSON.parse(await ok(["sweep", "--grid", "sample-size=10,20", ...SMALL, "--format", "json"]));
     expect(Object.keys(doc)).toEqual(["tool", "config", "seed", "grid", "points"]);
     expect(doc.config.grid).toEqual({ sampleSize: [10, 20] });
     const point = doc.points[1];
     expect(point.params).toEqual({ sampleSize: 20 });
     expect(point.config.seed).not.toBe(doc.seed);
-    const sim = JSON.parse(ok(["sim", ...SMALL, "--sample-size", "20", "--seed", point.config.seed, "--format", "json"]));
+    const sim = JSON.parse(await ok(["sim", ...SMALL, "--sample-size", "20", "--seed", point.config.seed, "--format", "json"]));
     expect(sim.config).toEqual(point.config);
     expect(sim.generations).toEqual(point.generations);
   });
 
-  it("adding a grid value changes no other point", () => {
-    const before = JSON.parse(ok(["sweep", "--grid", "sample-size=10,20", ...SMALL, "--format", "json"]));
-    const after = JSON.parse(ok(["sweep", "--grid", "sample-size=5,10,15,20", ...SMALL, "--format", "json"]));
+  it("adding a grid value changes no other point", async () => {
+    const before = JSON.parse(await ok(["sweep", "--grid", "sample-size=10,20", ...SMALL, "--format", "json"]));
+    const after = JSON.parse(await ok(["sweep", "--grid", "sample-size=5,10,15,20", ...SMALL, "--format", "json"]));
     expect(after.points[1]).toEqual(before.points[0]);
     expect(after.points[3]).toEqual(before.points[1]);
     expect(after.points[0].generations).not.toEqual(before.points[0].generations);
@@ -61,94 +65,86 @@ describe("collapse sweep: determinism", () => {
 
 describe("collapse sweep --shard and collapse merge", () => {
   const dir = tempDir();
-  const shardsOf = (format: string, n: number, extra: string[] = [], tag = "part") =>
-    Array.from({ length: n }, (_, k) => {
+  const shardsOf = async (format: string, n: number, extra: string[] = [], tag = "part") => {
+    const paths: string[] = [];
+    for (let k = 0; k < n; k++) {
       const path = join(dir, `${tag}-${k + 1}.${format}`);
-      ok(["sweep", ...GRID, ...SMALL, "--format", format, "--shard", `${k + 1}/${n}`, "--jobs", "1", "-o", path, ...extra]);
-      return path;
-    });
+      await ok(["sweep", ...GRID, ...SMALL, "--format", format, "--shard", `${k + 1}/${n}`, "--jobs", "1", "-o", path, ...extra]);
+      paths.push(path);
+    }
+    return paths;
+  };
   let csvShards: string[] = [];
 
-  it("merged shards are byte-identical to the unsharded sweep (csv, json)", () => {
-    csvShards = shardsOf("csv", 3);
-    const wholeCsv = ok(["sweep", ...GRID, ...SMALL, "--format", "csv"]);
-    expect(ok(["merge", ...[...csvShards].reverse()])).toBe(wholeCsv);
+  it("merged shards are byte-identical to the unsharded sweep (csv, json)", async () => {
+    csvShards = await shardsOf("csv", 3);
+    const wholeCsv = await ok(["sweep", ...GRID, ...SMALL, "--format", "csv"]);
+    expect(await ok(["merge", ...[...csvShards].reverse()])).toBe(wholeCsv);
     const merged = join(dir, "merged.csv");
-    ok(["merge", ...csvShards, "-o", merged]);
+    await ok(["merge", ...csvShards, "-o", merged]);
     expect(readFileSync(merged, "utf8")).toBe(wholeCsv);
-    expect(ok(["merge", ...shardsOf("json", 2)])).toBe(ok(["sweep", ...GRID, ...SMALL, "--format", "json"]));
+    expect(await ok(["merge", ...(await shardsOf("json", 2))])).toBe(await ok(["sweep", ...GRID, ...SMALL, "--format", "json"]));
   });
 
-  it("merge rejects a missing or foreign shard and exits 2", () => {
-    const [a, b, c] = csvShards.length === 3 ? csvShards : shardsOf("csv", 3);
-    expect(usageFailure(["merge", a!, c!])).toBe("collapse: shard 2 of 3 missing; run collapse sweep … --shard 2/3 and merge every shard");
-    const foreign = shardsOf("csv", 2, ["--seed", "2"], "other")[1]!;
-    expect(usageFailure(["merge", a!, foreign, c!])).toMatch(
+  it("merge rejects a missing or foreign shard and exits 2", async () => {
+    const [a, b, c] = csvShards.length === 3 ? csvShards : await shardsOf("csv", 3);
+    expect(await usageFailure(["merge", a!, c!])).toBe("collapse: shard 2 of 3 missing; run collapse sweep … --shard 2/3 and merge every shard");
+    const foreign = (await shardsOf("csv", 2, ["--seed", "2"], "other"))[1]!;
+    expect(await usageFailure(["merge", a!, foreign, c!])).toMatch(
       /other-2\.csv comes from another sweep than .*part-1\.csv \(config hash [0-9a-f]{16}, not [0-9a-f]{16}\)/,
     );
-    expect(usageFailure(["merge", a!, b!, b!, c!])).toMatch(/are both shard 2\/3; give each shard once/);
-    expect(usageFailure(["merge", a!, b!, join(dir, "nope.csv")])).toMatch(/cannot read .*nope\.csv: no such file; check the shard paths/);
+    expect(await usageFailure(["merge", a!, b!, b!, c!])).toMatch(/are both shard 2\/3; give each shard once/);
+    expect(await usageFailure(["merge", a!, b!, join(dir, "nope.csv")])).toMatch(/cannot read .*nope\.csv: no such file; check the shard paths/);
   });
 });
 
 describe("collapse sweep: errors before any work", () => {
-  it("grid parsing errors: one line, exit 2", () => {
-    expect(usageFailure(["sweep", "--grid", "sample-size=10,x"])).toBe('collapse: --grid sample-size expects a number, got "x"');
+  it("grid parsing errors: one line, exit 2", async () => {
+    expect(await usageFailure(["sweep", "--grid", "sample-size=10,x"])).toBe('collapse: --grid sample-size expects a number, got "x"');
     // (Every grid error is unit-tested in test/sweep/grid.test.ts; these check the command's plumbing.)
-    expect(usageFailure(["sweep", "--grid", "sample-size=10:1:1"])).toMatch(/range "10:1:1": stop 1 is below start 10/);
-    expect(usageFailure(["sweep", "-g", "3"])).toMatch(/needs at least one --grid/);
-    expect(usageFailure(["sweep", ...GRID, "--format", "table"])).toMatch(/--format must be one of csv, ndjson, json, got "table"; see --help/);
+    expect(await usageFailure(["sweep", "--grid", "sample-size=10:1:1"])).toMatch(/range "10:1:1": stop 1 is below start 10/);
+    expect(await usageFailure(["sweep", "-g", "3"])).toMatch(/needs at least one --grid/);
+    expect(await usageFailure(["sweep", ...GRID, "--format", "table"])).toMatch(/--format must be one of csv, ndjson, json, got "table"; see --help/);
   });
 
-  it("a bad combination names its point, exits 2 and leaves no -o file", () => {
+  it("a bad combination names its point, exits 2 and leaves no -o file", async () => {
     const dir = tempDir();
     const out = join(dir, "out.csv");
-    const line = usageFailure(["sweep", "--grid", "regime=mix", "--grid", "sample-size=10,200", "--real-fraction", "0.3", "--seed-size", "50", "-o", out]);
+    const line = await usageFailure([
+      "sweep",
+      "--grid",
+      "regime=mix",
+      "--grid",
+      "sample-size=10,200",
+      "--real-fraction",
+      "0.3",
+      "--seed-size",
+      "50",
+      "-o",
+      out,
+    ]);
     expect(line).toBe(
       "collapse: point 2 of 2 (regime=mix, sample-size=200): --regime mix keeps 60 real samples (--real-fraction 0.3 of --sample-size 200) but the seed data has 50; lower one of them",
     );
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("reads the grid from a --config file; --print-config shows the shared config", () => {
+  it("reads the grid from a --config file; --print-config shows the shared config", async () => {
     const dir = tempDir();
     const config = join(dir, "sweep.json");
     writeFileSync(
       config,
       JSON.stringify({ generations: 3, replicates: 5, seedSize: 30, grid: { "sample-size": "10:30:10", regime: ["replace", "accumulate"] } }),
     );
-    expect(ok(["sweep", "--config", config])).toBe(ok(["sweep", ...GRID, ...SMALL]));
-    const shown = JSON.parse(ok(["sweep", "--config", config, "--print-config"]));
+    expect(await ok(["sweep", "--config", config])).toBe(await ok(["sweep", ...GRID, ...SMALL]));
+    const shown = JSON.parse(await ok(["sweep", "--config", config, "--print-config"]));
     expect(shown).toMatchObject({ generations: 3, replicates: 5, seed: "1", grid: { sampleSize: [10, 20, 30], regime: ["replace", "accumulate"] } });
   });
 });
 
-describe("collapse sweep: interrupt", () => {
-  it("Ctrl-C stops the workers, leaves no partial -o file and exits 130", async () => {
-    const dir = tempDir();
-    const out = join(dir, "big.csv");
-    const child = spawn(process.execPath, [BIN, "sweep", "--grid", "sample-size=2000:2400:100", "-g", "400", "-r", "200", "--jobs", "2", "-o", out], {
-      cwd: ROOT,
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    // Wait until the sweep is running: its temporary output file exists.
-    const started = Date.now();
-    while (readdirSync(dir).length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
-    expect(readdirSync(dir)).toHaveLength(1);
-    const signalled = Date.now();
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    expect(code).toBe(130);
-    expect(Date.now() - signalled).toBeLessThan(3000);
-    expect(stderr).toContain("collapse: interrupted");
-    expect(readdirSync(dir)).toEqual([]);
-  });
-});
-
 describe("collapse sweep: shared options that apply at some points only", () => {
-  it("drops --real-fraction at replace points and uses it at mix points", () => {
-    const r = collapse(["sweep", "--grid", "regime=replace,mix", "--real-fraction", "0.3", "-g", "2", "-r", "5", "--format", "json"]);
+  it("drops --real-fraction at replace points and uses it at mix points", async () => {
+    const r = await cli(["sweep", "--grid", "regime=replace,mix", "--real-fraction", "0.3", "-g", "2", "-r", "5", "--format", "json"]);
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.points.map((p: { config: { regime: string; realFraction: number } }) => [p.config.regime, p.config.realFraction])).toEqual([
@@ -157,8 +153,8 @@ describe("collapse sweep: shared options that apply at some points only", () => 
     ]);
   });
 
-  it("rejects an option that applies at no point of the grid", () => {
-    const r = collapse(["sweep", "--grid", "sample-size=10,20", "--real-fraction", "0.3", "-g", "2", "-r", "5"]);
+  it("rejects an option that applies at no point of the grid", async () => {
+    const r = await cli(["sweep", "--grid", "sample-size=10,20", "--real-fraction", "0.3", "-g", "2", "-r", "5"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^collapse: --real-fraction applies at no point of this grid/);
   });

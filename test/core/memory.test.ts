@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { checkMemory, type DataShape, estimateMemory, formatBytes, MAX_ARRAY, threadsThatFit } from "../../src/core/memory.js";
 import { UsageError } from "../../src/errors.js";
 import { getModel, type ModelName } from "../../src/models/index.js";
-import { BIN, collapse, tempDir } from "../cli/cli.js";
+import { BIN, tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 type EstimateConfig = Parameters<typeof estimateMemory>[0] & { model: ModelName; components: number; order: number; quantiles: number[] };
 const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = {
@@ -105,9 +106,9 @@ describe("memory estimate", () => {
   });
 });
 
-describe("memory refusals end to end", () => {
-  function refused(args: string[], fragment: RegExp): void {
-    const r = collapse(args);
+describe("memory refusals through the command line (its entry in-process)", () => {
+  async function refused(args: string[], fragment: RegExp): Promise<void> {
+    const r = await cli(args);
     expect(r.status, r.stderr).toBe(2);
     const lines = r.stderr.split("\n").filter((l) => l !== "");
     expect(lines, r.stderr).toHaveLength(1);
@@ -115,33 +116,33 @@ describe("memory refusals end to end", () => {
     expect(r.stdout).toBe("");
   }
 
-  it("sim -r 1000000 -g 100000 -m 2 exits 2 at once with the estimate", () => {
-    refused(
+  it("sim -r 1000000 -g 100000 -m 2 exits 2 at once with the estimate", async () => {
+    await refused(
       ["sim", "-r", "1000000", "-g", "100000", "-m", "2"],
       /^collapse: this run needs about [\d.]+ TB of memory \(mostly the metric values .*\) but the machine has [\d.]+ GB; lower -r or -g$/,
     );
   });
 
-  it("absurd single sizes exit 2 with one line", () => {
-    refused(["sim", "-m", "1e12"], /--sample-size must be/);
-    refused(["sim", "--seed-size", "1e12"], /--seed-size must be/);
-    refused(["sim", "--model", "gmm", "--components", "1e9"], /--components must be/);
-    refused(["sim", "--model", "mvn", "--dims", "1e6"], /--dims must be/);
+  it("absurd single sizes exit 2 with one line", async () => {
+    await refused(["sim", "-m", "1e12"], /--sample-size must be/);
+    await refused(["sim", "--seed-size", "1e12"], /--seed-size must be/);
+    await refused(["sim", "--model", "gmm", "--components", "1e9"], /--components must be/);
+    await refused(["sim", "--model", "mvn", "--dims", "1e6"], /--dims must be/);
     // Cases whose first large array would be refused by V8 at once if the estimate ever regressed:
     // a refusal test must never be able to fill a shared machine's memory instead.
-    refused(["sim", "--model", "mvn", "--dims", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about .*the samples.*lower -m/);
-    refused(["sim", "--model", "gmm", "--dims", "100", "--components", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about/);
+    await refused(["sim", "--model", "mvn", "--dims", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about .*the samples.*lower -m/);
+    await refused(["sim", "--model", "gmm", "--dims", "100", "--components", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about/);
   });
 
-  it("a --data run is checked after reading the data, before any replicate", () => {
+  it("a --data run is checked after reading the data, before any replicate", async () => {
     const path = join(tempDir(), "x.txt");
     writeFileSync(path, "1\n2\n3\n4\n");
-    refused(["sim", "--data", path, "-r", "1000000", "-g", "100000", "-m", "2"], /this run needs about/);
+    await refused(["sim", "--data", path, "-r", "1000000", "-g", "100000", "-m", "2"], /this run needs about/);
   });
 
-  it("a sweep checks every point before starting and writes nothing", () => {
+  it("a sweep checks every point before starting and writes nothing", async () => {
     const dir = tempDir();
-    const r = collapse(["sweep", "--grid", "replicates=1,1000000", "-g", "100000", "-m", "2", "-o", "out.csv"], { cwd: dir });
+    const r = await cli(["sweep", "--grid", "replicates=1,1000000", "-g", "100000", "-m", "2", "-o", "out.csv"], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^collapse: point 2 of 2 \(replicates=1000000\): this run needs about .*\n$/);
   });

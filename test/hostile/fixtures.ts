@@ -1,12 +1,13 @@
 /**
  * Hostile inputs, generated at run time into temporary directories: nothing big is committed.
  * Small generators build the pathological texts (deep JSON, 10 MB cells, invalid UTF-8…); the
- * real artefacts a case edits (shards, baselines, results) are made once by the built binary.
+ * real artefacts a case edits (shards, baselines, results) are made once by the built command
+ * line's entry, run in-process (test/cli/in-process.ts).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, tempDir } from "../cli/cli.js";
+import { tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 export const MB = 1 << 20;
 
@@ -78,13 +79,13 @@ export interface Fixtures {
   readonly baselineData: string;
 }
 
-function run(args: string[], cwd: string): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
+async function run(args: string[], cwd: string): Promise<string> {
+  const r = await cli(args, { cwd });
   if (r.status !== 0) throw new Error(`fixture: collapse ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
 
-export function makeFixtures(): Fixtures {
+export async function makeFixtures(): Promise<Fixtures> {
   const dir = tempDir();
   const small = ["-g", "1", "-r", "3", "-m", "5", "--jobs", "1"];
   const sweep = (grid: string, shard: string, format: string) =>
@@ -92,14 +93,14 @@ export function makeFixtures(): Fixtures {
   const baselineData = seq(30);
   mkdirSync(join(dir, "b"));
   writeFileSync(join(dir, "b", "d.csv"), baselineData);
-  run(["sim", ...small, "--data", "d.csv", "--save-baseline", "bd.json"], join(dir, "b"));
-  run(["sim", ...small, "--save-baseline", "b.json"], dir);
+  await run(["sim", ...small, "--data", "d.csv", "--save-baseline", "bd.json"], join(dir, "b"));
+  await run(["sim", ...small, "--save-baseline", "b.json"], dir);
   return {
-    shardCsv: [sweep("sample-size=5,6", "1/2", "csv"), sweep("sample-size=5,6", "2/2", "csv")],
-    shardJson: [sweep("sample-size=5,6", "1/2", "json"), sweep("sample-size=5,6", "2/2", "json")],
-    foreignShardCsv: sweep("sample-size=5,7", "2/2", "csv"),
-    runJson: run(["sim", ...small, "--format", "json"], dir),
-    runCsv: run(["sim", ...small, "--format", "csv"], dir),
+    shardCsv: [await sweep("sample-size=5,6", "1/2", "csv"), await sweep("sample-size=5,6", "2/2", "csv")],
+    shardJson: [await sweep("sample-size=5,6", "1/2", "json"), await sweep("sample-size=5,6", "2/2", "json")],
+    foreignShardCsv: await sweep("sample-size=5,7", "2/2", "csv"),
+    runJson: await run(["sim", ...small, "--format", "json"], dir),
+    runCsv: await run(["sim", ...small, "--format", "csv"], dir),
     baseline: readFileSync(join(dir, "b.json"), "utf8"),
     dataBaseline: readFileSync(join(dir, "b", "bd.json"), "utf8"),
     baselineData,

@@ -2,7 +2,7 @@
  * The kernel density model: bandwidth rules on a sample computed by hand, the sampler against the
  * mixture it draws from (moments and Pearson's χ², with and without --truncate), the closed forms
  * of ARCHITECTURE §4 against simulation, nll_holdout by hand, the held-out split, --bandwidth
- * validation, and the same bytes for any --jobs. Statistical tolerances are Z_TOL ≈ 4.89 standard
+ * validation, and the same bytes for any --jobs. Statistical tolerances are Z ≈ 4.89 standard
  * errors (false alarm 1e-6 per check), each SE stated where it is used.
  */
 import { readFileSync } from "node:fs";
@@ -19,9 +19,9 @@ import { normalCdf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { collapse, ROOT } from "../cli/cli.js";
-import { flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { flags, meanOf, replicateValues, seOfMean, Z } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
-import { chiSquareCritical, chiSquareStat, poolCells, Z_TOL } from "../stats/helpers.js";
+import { chiSquareCritical, chiSquareStat, poolCells } from "../stats/helpers.js";
 
 type Options = KdeOptions & RunContext;
 
@@ -107,8 +107,8 @@ describe("sampling: a training point plus H·N(0,1)", () => {
     let v = 0;
     for (const yi of y) v += (yi - m) ** 2;
     v /= N;
-    expect(Math.abs(m - p.mu)).toBeLessThan(Z_TOL * Math.sqrt(V / N));
-    expect(Math.abs(v - V)).toBeLessThan(Z_TOL * Math.sqrt((mu4 - V * V) / N));
+    expect(Math.abs(m - p.mu)).toBeLessThan(Z * Math.sqrt(V / N));
+    expect(Math.abs(v - V)).toBeLessThan(Z * Math.sqrt((mu4 - V * V) / N));
   });
 
   it("draws follow the mixture's CDF (χ² on 60 cells)", () => {
@@ -171,7 +171,7 @@ describe("closed forms with a fixed bandwidth (ARCHITECTURE §4)", () => {
       for (const g of [1, 3, G]) {
         const expected = (expectedTrainingVariance(regime, ref.sd ** 2, h, 20, ref.n0, g) + h * h) / (ref.sd ** 2 + h * h);
         const x = run.values("var_ratio", g);
-        expect(Math.abs(meanOf(x) - expected), `g = ${g}`).toBeLessThan(Z_TOL * seOfMean(x));
+        expect(Math.abs(meanOf(x) - expected), `g = ${g}`).toBeLessThan(Z * seOfMean(x));
       }
       if (regime === "replace" && h === 0.5) expect(meanOf(run.values("var_ratio", G))).toBeGreaterThan(1.5);
       if (h === 0.1) expect(meanOf(run.values("var_ratio", G))).toBeLessThan(1);

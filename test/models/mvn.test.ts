@@ -1,7 +1,7 @@
 /**
  * The multivariate Gaussian: fit, sample, metrics against hand computations and slow references,
- * replace-regime theory, and the data checks. Statistical tolerances are Z_TOL ≈ 4.89 standard
- * errors (false alarm 1e-6 per check), each SE derived in place.
+ * replace-regime theory, and the data checks. Statistical tolerances are Z ≈ 4.89 standard errors
+ * (test/helpers.ts), each SE derived in place.
  */
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
@@ -17,9 +17,8 @@ import { cholesky, logDetCholesky } from "../../src/stats/cholesky.js";
 import { normalSf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { digamma } from "../../src/stats/special.js";
-import { flags, meanOf, replicateValues, seOfMean, withRunContext } from "../helpers.js";
+import { expectWithin, flags, meanOf, replicateValues, seOfMean, withRunContext } from "../helpers.js";
 import { prepare } from "../run.js";
-import { Z_TOL } from "../stats/helpers.js";
 
 function config(o: Record<string, unknown> = {}): ResolvedConfig & RunContext {
   return withRunContext({ ...resolveSimConfig(flags({ model: "mvn", ...o })), sampleSize: (o.sampleSize as number) ?? 100 } as ResolvedConfig);
@@ -79,17 +78,17 @@ describe("mvn fit", () => {
 });
 
 describe("mvn sample", () => {
-  it("draws N(μ, Σ): sample means and covariances within Z_TOL SE", () => {
+  it("draws N(μ, Σ): sample means and covariances within Z SE", () => {
     const p = params([1, -2, 0.5], [2, 0.6, -0.3, 0.6, 1, 0.2, -0.3, 0.2, 0.5]);
     const n = 200_000;
     const x = mvn.sample(p, n, new Rng("mvn-sample"), config({ dims: 3 }));
     const fit = mvn.fit(x, config());
     for (let a = 0; a < 3; a++) {
       // SE of a mean: √(Σ_aa/n); of a covariance entry: √((Σ_aa Σ_bb + Σ_ab²)/n) (normal data).
-      expect(Math.abs(fit.mu[a]! - p.mu[a]!)).toBeLessThan(Z_TOL * Math.sqrt(p.cov[a * 4]! / n));
+      expectWithin(fit.mu[a]!, p.mu[a]!, Math.sqrt(p.cov[a * 4]! / n), `mean ${a}`);
       for (let b = 0; b < 3; b++) {
         const se = Math.sqrt((p.cov[a * 4]! * p.cov[b * 4]! + p.cov[a * 3 + b]! ** 2) / n);
-        expect(Math.abs(fit.cov[a * 3 + b]! - p.cov[a * 3 + b]!)).toBeLessThan(Z_TOL * se);
+        expectWithin(fit.cov[a * 3 + b]!, p.cov[a * 3 + b]!, se, `covariance ${a},${b}`);
       }
     }
   });
@@ -113,7 +112,7 @@ describe("mvn sample", () => {
     let inside = 0;
     for (let i = 0; i < n; i++) if (radius2(free, i) <= rho2) inside++;
     const q = 1 - 2 * normalSf(1.5);
-    expect(Math.abs(inside / n - q)).toBeLessThan(Z_TOL * Math.sqrt((q * (1 - q)) / n));
+    expectWithin(inside / n, q, Math.sqrt((q * (1 - q)) / n), "share inside the ball");
   });
 });
 
@@ -176,10 +175,11 @@ describe("mvn theory, replace regime", () => {
   const d = 3;
   const run = replicateValues({ model: "mvn", dims: d, sampleSize: M, generations: 4, replicates: 4000, seed: "mvn-theory" });
 
+  // SE of each replicate mean: the replicates' SD/√R.
   it("E[var_ratio_g] = ((M−1)/M)^g (trace ratio, mle)", () => {
     for (const g of [1, 4]) {
       const x = run.values("var_ratio", g);
-      expect(Math.abs(meanOf(x) - ((M - 1) / M) ** g)).toBeLessThan(Z_TOL * seOfMean(x));
+      expectWithin(meanOf(x), ((M - 1) / M) ** g, seOfMean(x), `g = ${g}`);
     }
   });
 
@@ -188,7 +188,7 @@ describe("mvn theory, replace regime", () => {
     for (let i = 1; i <= d; i++) s += digamma((M - i) / 2);
     for (const g of [1, 4]) {
       const x = run.values("log_gen_var_ratio", g);
-      expect(Math.abs(meanOf(x) - (g / d) * (s + d * Math.log(2 / M)))).toBeLessThan(Z_TOL * seOfMean(x));
+      expectWithin(meanOf(x), (g / d) * (s + d * Math.log(2 / M)), seOfMean(x), `g = ${g}`);
     }
   });
 });

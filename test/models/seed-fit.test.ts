@@ -1,7 +1,7 @@
 /**
  * The seed-fit diagnostic (ARCHITECTURE §3): each model's seedFit hook against hand computations,
  * its p-value's behaviour with fitted parameters (conservative: Lilliefors), heavy-tailed seed data
- * flagged, and the hook called once per run. Tolerances are Z_TOL binomial standard errors.
+ * flagged, and the hook called once per run. Tolerances are Z binomial standard errors.
  */
 import { describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
@@ -13,9 +13,8 @@ import { rowMahalanobis2 } from "../../src/models/rows.js";
 import { chiSquareSf } from "../../src/stats/chi-square.js";
 import { ksPValue, ksStatistic } from "../../src/stats/ks.js";
 import { normalCdf, normalSf } from "../../src/stats/normal.js";
-import { flags } from "../helpers.js";
+import { flags, Z } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
-import { Z_TOL } from "../stats/helpers.js";
 
 function prepared(options: Record<string, unknown>): Prepared {
   return prepare(resolveSimConfig(flags(options))).prepared;
@@ -58,7 +57,7 @@ describe("gaussian seed fit", () => {
         if ((fit.ks_p as number) < a) below++;
       }
       // Below a by more than sampling error: a share ≥ a would mean the p-value is not conservative.
-      expect(below / N).toBeLessThan(a - Z_TOL * Math.sqrt((a * (1 - a)) / N));
+      expect(below / N).toBeLessThan(a - Z * Math.sqrt((a * (1 - a)) / N));
     }
   });
 

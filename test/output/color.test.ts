@@ -1,14 +1,16 @@
 /**
  * Colour rules (ARCHITECTURE §5): --no-color, NO_COLOR and FORCE_COLOR=0 switch colour off, FORCE_COLOR=1
  * forces it on, otherwise colour only on a terminal. Unit tests of the decision, then the binary
- * under a pseudo-terminal (util-linux `script`; skipped where missing) and with pipes.
+ * under a pseudo-terminal (util-linux `script`; skipped where missing), and its entry in-process
+ * (test/cli/in-process.ts) for what a pipe gets: stdout is not a terminal there either.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { terminalWidth, useColor } from "../../src/output/color.js";
-import { BIN, collapse, ROOT, tempDir } from "../cli/cli.js";
+import { BIN, ROOT, tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 /** An SGR escape sequence (colour, bold, dim): what "colour" means on a terminal. */
 const SGR = /\u001b\[[0-9;]*m/;
@@ -128,18 +130,18 @@ describe.skipIf(!hasScript)("on a terminal (script)", () => {
 });
 
 describe("through a pipe", () => {
-  it("no colour unless FORCE_COLOR asks; then the chart is coloured too", () => {
-    const plain = collapse(SHORT);
+  it("no colour unless FORCE_COLOR asks; then the chart is coloured too", async () => {
+    const plain = await cli(SHORT);
     expect(plain.status, plain.stderr).toBe(0);
     expect(plain.stdout).not.toContain("\u001b");
     expect(plain.stdout).toMatch(BRAILLE);
-    const forced = collapse(SHORT, { env: { FORCE_COLOR: "1" } });
+    const forced = await cli(SHORT, { env: { FORCE_COLOR: "1" } });
     expect(forced.stdout).toMatch(/\u001b\[3[36]m[\u2801-\u28ff]/);
   });
 
-  it("machine formats and Markdown get neither colour nor chart", () => {
+  it("machine formats and Markdown get neither colour nor chart", async () => {
     for (const format of ["json", "csv", "ndjson", "markdown"]) {
-      const r = collapse([...SHORT, "--format", format], { env: { FORCE_COLOR: "1" } });
+      const r = await cli([...SHORT, "--format", format], { env: { FORCE_COLOR: "1" } });
       expect(r.status, format).toBe(0);
       expect(r.stdout, format).not.toContain("\u001b");
       expect(r.stdout, format).not.toMatch(BRAILLE);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { binomial, multinomialCounts } from "../../src/stats/binomial.js";
 import { Rng } from "../../src/stats/rng.js";
 import { logGamma } from "../../src/stats/special.js";
-import { chiSquareCritical, chiSquareStat, poolCells, Z_TOL } from "./helpers.js";
+import { expectWithin } from "../helpers.js";
+import { chiSquareCritical, chiSquareStat, poolCells } from "./helpers.js";
 
 /** Binomial(n, p) pmf at x, in log space (reference; logGamma is tested on its own). */
 function binomialPmf(n: number, p: number, x: number): number {
@@ -23,7 +24,7 @@ describe("binomial", () => {
     [2 ** 31, 0.5],
   ];
   for (const [n, p] of cases) {
-    it(`n = ${n}, p = ${p}: mean np and variance np(1 − p) within Z_TOL standard errors`, () => {
+    it(`n = ${n}, p = ${p}: mean np and variance np(1 − p) within Z standard errors`, () => {
       const rng = new Rng(`test-binomial-moments-${n}-${p}`);
       const draws = 100_000;
       let s = 0;
@@ -44,8 +45,8 @@ describe("binomial", () => {
       // SE of the mean √(v/N); SE of the sample variance √((μ₄ − v²)/N) with the binomial
       // fourth central moment μ₄ = v·(1 + 3(n − 2)pq).
       const mu4 = v * (1 + 3 * (n - 2) * p * q);
-      expect(Math.abs(mean - n * p)).toBeLessThan(Z_TOL * Math.sqrt(v / draws));
-      expect(Math.abs(variance - v)).toBeLessThan(Z_TOL * Math.sqrt((mu4 - v * v) / draws));
+      expectWithin(mean, n * p, Math.sqrt(v / draws), "mean");
+      expectWithin(variance, v, Math.sqrt((mu4 - v * v) / draws), "variance");
     });
   }
 
@@ -117,7 +118,7 @@ describe("multinomialCounts", () => {
       const pi = probs[i]! / total;
       // Xᵢ ~ Binomial(n, πᵢ): SE of its mean over reps is √(nπᵢ(1 − πᵢ)/reps).
       const se = Math.sqrt((n * pi * (1 - pi)) / reps);
-      expect(Math.abs(sums[i]! / reps - n * pi), `category ${i}`).toBeLessThanOrEqual(Z_TOL * se);
+      expectWithin(sums[i]! / reps, n * pi, se, `category ${i}`);
     }
   });
 

@@ -6,7 +6,7 @@ import { normalSf } from "../../src/stats/normal.js";
 import { sphereDirections } from "../../src/stats/quadrature.js";
 import { Rng } from "../../src/stats/rng.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
-import { Z_TOL } from "./helpers.js";
+import { Z } from "../helpers.js";
 import { randomSpd } from "./matrices.js";
 
 describe("gaussianBallTail", () => {
@@ -66,7 +66,7 @@ describe("gaussianBallTail", () => {
       const p = hits / n;
       // Binomial SE √(p(1−p)/n); the 2-D rule is exact to ~1e-12, the 3-D lattice to ~1e-3·p.
       const se = Math.sqrt((p * (1 - p)) / n);
-      expect(Math.abs(got - p)).toBeLessThan(Z_TOL * se + (d === 3 ? 2e-3 * p : 0));
+      expect(Math.abs(got - p)).toBeLessThan(Z * se + (d === 3 ? 2e-3 * p : 0));
     }
   });
 });

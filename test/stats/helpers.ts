@@ -1,15 +1,9 @@
-/** Shared helpers of the statistical tests in test/stats (not a test file itself). */
-import { normalQuantile } from "../../src/stats/normal.js";
-
 /**
- * False-alarm rate of every statistical test here. With ~40 such checks, a correct
- * implementation fails one with probability ≈ 4e-5 for a random seed; the seeds are fixed, so a
- * failure means a changed sampler (or, very rarely, an unlucky new seed).
+ * Helpers of the χ² goodness-of-fit tests (not a test file itself). Their false-alarm rate is the
+ * suite's ALPHA, and z-tolerances are Z standard errors: both in test/helpers.ts.
  */
-export const ALPHA = 1e-6;
-
-/** Two-sided z for ALPHA (≈ 4.89): tolerances are Z_TOL standard errors. */
-export const Z_TOL = normalQuantile(1 - ALPHA / 2);
+import { normalQuantile } from "../../src/stats/normal.js";
+import { ALPHA } from "../helpers.js";
 
 /**
  * Upper-ALPHA critical value of χ²(df), by the Wilson–Hilferty cube-root normal approximation

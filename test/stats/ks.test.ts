@@ -3,12 +3,14 @@
  * tabulated quantiles, and the p-value's calibration: under H0 with the CDF fixed in advance
  * (known parameters), p-values are uniform on (0, 1).
  */
+
 import { describe, expect, it } from "vitest";
 import { kolmogorovSf, ksPValue, ksStatistic } from "../../src/stats/ks.js";
 import { normalCdf } from "../../src/stats/normal.js";
 import { deriveSeed, Rng } from "../../src/stats/rng.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
-import { ALPHA, chiSquareCritical, chiSquareStat, Z_TOL } from "./helpers.js";
+import { ALPHA, Z } from "../helpers.js";
+import { chiSquareCritical, chiSquareStat } from "./helpers.js";
 
 describe("ksStatistic", () => {
   it("matches a hand computation on four points against the uniform CDF", () => {
@@ -83,11 +85,11 @@ describe("ksPValue: calibration under H0 with known parameters", () => {
   // n = 10 about a fifth more p-values above 0.9 than the 10% due, which no decision uses). Where decisions are
   // made, P(p < α) = α within its binomial SE.
   for (const n of [10, 100]) {
-    it(`n = ${n}: P(p < a) = a for a = 0.01, 0.05, 0.1, within Z_TOL binomial SEs`, () => {
+    it(`n = ${n}: P(p < a) = a for a = 0.01, 0.05, 0.1, within Z binomial SEs`, () => {
       const ps = pValues(n);
       for (const a of [0.01, 0.05, 0.1]) {
         const share = ps.filter((p) => p < a).length / N;
-        expect(Math.abs(share - a)).toBeLessThan(Z_TOL * Math.sqrt((a * (1 - a)) / N));
+        expect(Math.abs(share - a)).toBeLessThan(Z * Math.sqrt((a * (1 - a)) / N));
       }
     });
   }

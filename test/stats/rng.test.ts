@@ -1,6 +1,8 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
 import { deriveSeed, Rng } from "../../src/stats/rng.js";
+import { expectWithin } from "../helpers.js";
+import { chiSquareCritical } from "../stats/helpers.js";
 
 describe("Rng", () => {
   it("reproduces seedrandom's xor4096 sequence exactly", () => {
@@ -20,7 +22,7 @@ describe("Rng", () => {
     expect(Array.from({ length: 5 }, () => c.random())).not.toEqual(xs);
   });
 
-  it("random() is uniform on [0,1): mean 1/2 and variance 1/12 within 5 standard errors", () => {
+  it("random() is uniform on [0,1): mean 1/2 and E[u²] = 1/3 within Z standard errors", () => {
     const rng = new Rng("uniform");
     const n = 200_000;
     let s = 0;
@@ -36,13 +38,13 @@ describe("Rng", () => {
     }
     const mean = s / n;
     // SE of the mean = sqrt(1/12 / n) ≈ 6.5e-4; SE of the mean of u² = sqrt(Var(u²)/n), Var(u²) = 4/45.
-    expect(Math.abs(mean - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / n));
-    expect(Math.abs(s2 / n - 1 / 3)).toBeLessThan(5 * Math.sqrt(4 / 45 / n));
+    expectWithin(mean, 0.5, Math.sqrt(1 / 12 / n), "mean");
+    expectWithin(s2 / n, 1 / 3, Math.sqrt(4 / 45 / n), "mean of u²");
     expect(min).toBeGreaterThanOrEqual(0);
     expect(max).toBeLessThan(1);
   });
 
-  it("below(n) hits every value equally often (chi-square, 9 dof, p > 0.001)", () => {
+  it("below(n) hits every value equally often (χ² with 9 degrees of freedom, at the suite's ALPHA)", () => {
     const rng = new Rng("below");
     const n = 10;
     const draws = 100_000;
@@ -50,7 +52,7 @@ describe("Rng", () => {
     for (let i = 0; i < draws; i++) counts[rng.below(n)]!++;
     const expected = draws / n;
     const chi2 = counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
-    expect(chi2).toBeLessThan(27.88); // 99.9th percentile of χ²(9)
+    expect(chi2).toBeLessThan(chiSquareCritical(n - 1));
   });
 
   it("derives distinct, order-free seeds", () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { normalCdf, normalPdf, normalSf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { fillNormal, fillTruncatedNormal, normal } from "../../src/stats/ziggurat.js";
-import { chiSquareCritical, chiSquareStat, Z_TOL } from "./helpers.js";
+import { expectWithin } from "../helpers.js";
+import { chiSquareCritical, chiSquareStat } from "./helpers.js";
 
 /** r of the 128-layer ziggurat: beyond it, variates come from the exponential tail method. */
 const R = 3.442619855899;
@@ -59,14 +60,14 @@ function uniformCounts(u: Float64Array, bins: number): Float64Array {
 }
 
 describe("fillNormal (standard)", () => {
-  it("has mean 0, variance 1, skewness 0 and excess kurtosis 0 within Z_TOL standard errors", () => {
+  it("has mean 0, variance 1, skewness 0 and excess kurtosis 0 within Z standard errors", () => {
     const m = moments(draws);
-    // Standard errors for N normal draws: mean 1/√N = 7.1e-4, variance √(2/N) = 1.0e-3,
-    // skewness √(6/N) = 1.7e-3, excess kurtosis √(24/N) = 3.5e-3. Tolerance Z_TOL ≈ 4.9 SE.
-    expect(Math.abs(m.mean)).toBeLessThan(Z_TOL / Math.sqrt(N));
-    expect(Math.abs(m.variance - 1)).toBeLessThan(Z_TOL * Math.sqrt(2 / N));
-    expect(Math.abs(m.skewness)).toBeLessThan(Z_TOL * Math.sqrt(6 / N));
-    expect(Math.abs(m.kurtosis)).toBeLessThan(Z_TOL * Math.sqrt(24 / N));
+    // Standard errors for N normal draws (closed forms): mean 1/√N = 7.1e-4, variance √(2/N) =
+    // 1.0e-3, skewness √(6/N) = 1.7e-3, excess kurtosis √(24/N) = 3.5e-3.
+    expectWithin(m.mean, 0, 1 / Math.sqrt(N), "mean");
+    expectWithin(m.variance, 1, Math.sqrt(2 / N), "variance");
+    expectWithin(m.skewness, 0, Math.sqrt(6 / N), "skewness");
+    expectWithin(m.kurtosis, 0, Math.sqrt(24 / N), "excess kurtosis");
   });
 
   it("puts the right mass beyond 2, 3, r ≈ 3.44 (the tail method) and 4", () => {
@@ -74,7 +75,7 @@ describe("fillNormal (standard)", () => {
       const p = 2 * normalSf(t);
       // Binomial SE of a frequency: √(p(1 − p)/N); e.g. P(|Z| > 4) = 6.3e-5, SE 5.6e-6.
       const se = Math.sqrt((p * (1 - p)) / N);
-      expect(Math.abs(tailFreq(draws, t) - p), `P(|Z| > ${t})`).toBeLessThan(Z_TOL * se);
+      expectWithin(tailFreq(draws, t), p, se, `P(|Z| > ${t})`);
     }
   });
 
@@ -101,8 +102,7 @@ describe("fillNormal (standard)", () => {
     // E[Z − r | Z > r] = φ(r)/Q(r) − r (≈ 0.266; an exponential tail without Marsaglia's
     // rejection would give 1/r ≈ 0.290). SE = sd/√n, sd estimated from the sample.
     const m = moments(t);
-    const expectedExcess = normalPdf(R) / qr - R;
-    expect(Math.abs(m.mean - R - expectedExcess)).toBeLessThan(Z_TOL * Math.sqrt(m.variance / t.length));
+    expectWithin(m.mean - R, normalPdf(R) / qr - R, Math.sqrt(m.variance / t.length), "mean excess over r");
     // Conditional CDF of |Z| given |Z| > r: 1 − Q(z)/Q(r). Expected ≈ 460 per bin.
     const counts = equiprobableCounts(t, 20, (z) => 1 - normalSf(z) / qr);
     expect(chiSquareStat(counts, new Float64Array(20).fill(t.length / 20))).toBeLessThan(chiSquareCritical(19));
@@ -127,7 +127,7 @@ describe("fillNormal (standard)", () => {
     // Sample lag-1 autocorrelation of iid data has SE 1/√N.
     let c = 0;
     for (let i = 1; i < N; i++) c += draws[i]! * draws[i - 1]!;
-    expect(Math.abs(c / (N - 1))).toBeLessThan(Z_TOL / Math.sqrt(N));
+    expectWithin(c / (N - 1), 0, 1 / Math.sqrt(N), "lag-1 autocorrelation");
   });
 });
 
@@ -145,9 +145,9 @@ describe("normal / fillNormal", () => {
     const out = new Float64Array(n + 10).fill(7);
     fillNormal(out, new Rng("test-ziggurat-scale"), 10, 3, n);
     const m = moments(out.subarray(0, n));
-    // SE of the mean σ/√n = 4.7e-3; SE of the variance σ²√(2/n) = 0.020.
-    expect(Math.abs(m.mean - 10)).toBeLessThan((Z_TOL * 3) / Math.sqrt(n));
-    expect(Math.abs(m.variance - 9)).toBeLessThan(Z_TOL * 9 * Math.sqrt(2 / n));
+    // SE of the mean σ/√n = 4.7e-3; SE of the variance σ²√(2/n) = 0.020 (normal closed forms).
+    expectWithin(m.mean, 10, 3 / Math.sqrt(n), "mean");
+    expectWithin(m.variance, 9, 9 * Math.sqrt(2 / n), "variance");
     expect(Array.from(out.subarray(n))).toEqual(new Array(10).fill(7));
     const again = fillNormal(new Float64Array(n), new Rng("test-ziggurat-scale"), 10, 3);
     expect(again.subarray(0, 100)).toEqual(out.subarray(0, 100));
@@ -187,9 +187,9 @@ describe("fillTruncatedNormal", () => {
       expect(inside).toBe(true);
       const m = moments(zs);
       const { v, m4 } = truncatedMoments(k);
-      // SE of the mean √(v/n); SE of the sample variance √((m4 − v²)/n).
-      expect(Math.abs(m.mean)).toBeLessThan(Z_TOL * Math.sqrt(v / n));
-      expect(Math.abs(m.variance - v)).toBeLessThan(Z_TOL * Math.sqrt((m4 - v * v) / n));
+      // SE of the mean √(v/n); SE of the sample variance √((m4 − v²)/n) (closed forms above).
+      expectWithin(m.mean, 0, Math.sqrt(v / n), "mean");
+      expectWithin(m.variance, v, Math.sqrt((m4 - v * v) / n), "variance");
       const lo = normalCdf(-k);
       const width = normalCdf(k) - lo;
       const counts = equiprobableCounts(zs, 20, (z) => (normalCdf(z) - lo) / width);

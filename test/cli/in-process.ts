@@ -1,0 +1,107 @@
+/**
+ * Runs the built command line inside the test process: the exported entry of dist/cli/main.js,
+ * `main(argv)`, the very function bin/collapse.js calls, with its argument parsing, messages and
+ * exit codes, but without the ~0.2 s of starting Node and loading the modules for every call.
+ *
+ * What this cannot show, and the end-to-end tests (collapse() in cli.ts, start() in process.ts)
+ * keep: stdin, signals, a real stdout (pipes, files, /dev/stdout), the process exiting at all, and
+ * Node's own start-up. The entry reports its exit code in process.exitCode and installs signal and
+ * stdout-error handlers on every call; this harness reads and restores the one and removes the
+ * others, so calls do not leak into each other or into the test process. Calls are serialised:
+ * stdout, stderr, the working directory and the environment are the process's own.
+ */
+import { fstatSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { BIN, type CliResult, ROOT } from "./cli.js";
+
+type Main = (argv: string[]) => Promise<void>;
+
+let loaded: Promise<Main> | undefined;
+
+/**
+ * The built entry, loaded once per test file (global-setup.ts builds dist/ before any test runs).
+ * vitest loads it through its module runner, like the test's own modules; worker threads load
+ * dist/ natively. (Letting Node load dist/ itself, server.deps.external, is no faster in CPU and, on
+ * Node 20 with vitest's loader hooks, breaks CommonJS dependencies when node_modules is a symlink:
+ * seedrandom's exports came out empty in a copy of the project under /tmp.)
+ */
+function entry(): Promise<Main> {
+  loaded ??= import(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href).then((m: { main: Main }) => m.main);
+  return loaded;
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+let queue: Promise<unknown> = Promise.resolve();
+
+export interface InProcessOptions {
+  /** Working directory of the run (default: the repository, as for collapse()). */
+  cwd?: string;
+  /** Variables set (a string) or removed (undefined) for the run; FORCE_COLOR is removed unless given, as for collapse(). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * `collapse ARGS` run in this process: exit code, stdout and stderr, as collapse() returns them
+ * from a child process. Never for stdin (`-`) or anything that needs a process of its own.
+ */
+export function cli(args: readonly string[], options: InProcessOptions = {}): Promise<CliResult> {
+  // This process's stdin is vitest's pipe, which never ends: a run reading it would hang.
+  if (args.includes("-")) return Promise.reject(new Error("cli(): stdin (-) needs a process of its own; use collapse() or collapseAsync()"));
+  const run = queue.then(() => runOnce(args, options));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function runOnce(args: readonly string[], options: InProcessOptions): Promise<CliResult> {
+  const main = await entry();
+  // The entry writes to a pipe through process.stdout, which is captured here; onto a regular file
+  // it would write to fd 1 directly (see writeStdout), past the capture. vitest's forks have pipes.
+  if (fstatSync(1).isFile()) throw new Error("in-process runs need stdout to be a pipe or a terminal, not a file");
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const capture =
+    (into: string[]) =>
+    (chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error | null) => void), done?: (e?: Error | null) => void): boolean => {
+      into.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const callback = typeof encoding === "function" ? encoding : done;
+      if (callback) queueMicrotask(() => callback());
+      return true;
+    };
+  const saved = {
+    out: process.stdout.write,
+    err: process.stderr.write,
+    cwd: process.cwd(),
+    exitCode: process.exitCode,
+    env: new Map<string, string | undefined>(),
+    signals: new Map(SIGNALS.map((s) => [s, process.listeners(s)])),
+    stdoutErrors: process.stdout.listeners("error"),
+  };
+  const env: Record<string, string | undefined> = { FORCE_COLOR: undefined, ...options.env };
+  for (const [name, value] of Object.entries(env)) {
+    saved.env.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  process.exitCode = undefined;
+  process.stdout.write = capture(stdout) as typeof process.stdout.write;
+  process.stderr.write = capture(stderr) as typeof process.stderr.write;
+  try {
+    process.chdir(options.cwd ?? ROOT);
+    await main([process.execPath, BIN, ...args]);
+    const code = process.exitCode;
+    return { status: code === undefined ? 0 : Number(code), stdout: stdout.join(""), stderr: stderr.join("") };
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    process.exitCode = saved.exitCode;
+    process.chdir(saved.cwd);
+    for (const [name, value] of saved.env) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    for (const signal of SIGNALS) for (const l of process.listeners(signal)) if (!saved.signals.get(signal)!.includes(l)) process.off(signal, l);
+    for (const l of process.stdout.listeners("error")) if (!saved.stdoutErrors.includes(l)) process.stdout.off("error", l as (e: Error) => void);
+  }
+}
