@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+/** Test files that replace a module with vi.mock. */
+const MOCKING = ["test/engine/parallel.test.ts", "test/sweep/pool.test.ts", "test/sweep/preflight.test.ts"];
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
@@ -19,5 +22,11 @@ export default defineConfig({
     // Tests leave no global state behind: the in-process runner restores cwd, env, exit code and
     // handlers, spies and fake timers are restored, and test/cleanup.ts runs after every file.
     isolate: false,
+    projects: [
+      { extends: true, test: { name: "shared", exclude: MOCKING } },
+      // Files that mock a module (node:worker_threads) get forks of their own: a mock must not
+      // leak into the files that share a fork.
+      { extends: true, test: { name: "isolated", include: MOCKING, isolate: true } },
+    ],
   },
 });
