@@ -52,7 +52,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     arg: "SPEC",
     group: "data",
     default: null,
-    description: 'built-in seed generator, e.g. "normal(0,1)", "mixture(0.5*normal(-2,1),0.5*normal(2,1))", "zipf(1.1,1000)"',
+    description: 'built-in seed generator, e.g. "normal(0,1)", "mixture(0.5*normal(-2,1),0.5*normal(2,1))", "zipf(1.1,1000)", "linear(5,1)"',
   },
   {
     key: "seedSize",

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
 import { isBundled } from "../config/spec.js";
-import { loadSeed, type SeedResult } from "../core/seed.js";
+import { loadSeed, type SeedResult, seedColumnChoices } from "../core/seed.js";
 import { UsageError } from "../errors.js";
 import type { AnyModel, SeedInput } from "../models/model.js";
 import { type LabelCounts, readLabels, readLabelsStream } from "./labels.js";
@@ -79,7 +79,7 @@ function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: 
       const { values } = singleColumn(table, config.column);
       return { input: { kind: "numbers", values, name: table.name }, notes: [] };
     }
-    const { names, columns, skipped } = numericColumns(table, config.column);
+    const { names, columns, skipped } = numericColumns(table, config.column, seedColumnChoices(model, config));
     const notes = skipped.length > 0 ? [`${table.name}: ignoring non-numeric column(s) ${skipped.join(", ")}`] : [];
     return { input: { kind: "table", columns, names }, notes };
   }

@@ -212,15 +212,18 @@ export function columnByName(table: Pick<Table, "name" | "names">, name: string,
   return first;
 }
 
-/** Index of a column chosen by header name or 1-based index; an InputError lists the choices. */
-export function columnIndex(table: Pick<Table, "name" | "names" | "hasHeader">, choice: string): number {
-  const byName = columnByName(table, choice, `--column ${excerpt(choice, 60)}`);
+/**
+ * Index of a column chosen by header name or 1-based index; an InputError lists the choices.
+ * `flag` is the option that chose it (--column, or a model's seed-column option such as --target).
+ */
+export function columnIndex(table: Pick<Table, "name" | "names" | "hasHeader">, choice: string, flag = "--column"): number {
+  const byName = columnByName(table, choice, `${flag} ${excerpt(choice, 60)}`);
   if (byName >= 0) return byName;
   if (/^\d+$/.test(choice)) {
     const i = Number(choice) - 1;
     if (i >= 0 && i < table.names.length) return i;
   }
-  throw new InputError(`--column ${excerpt(choice, 60)}: no such column in ${table.name}; it has ${describeColumns(table)}`);
+  throw new InputError(`${flag} ${excerpt(choice, 60)}: no such column in ${table.name}; it has ${describeColumns(table)}`);
 }
 
 /** How many column names a message lists before "…". */
