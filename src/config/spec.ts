@@ -43,7 +43,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     arg: "C",
     group: "data",
     default: null,
-    description: "column by header name or 1-based index (mvn/gmm: a comma list; default: the only column, or all numeric ones)",
+    description: "column by header name or 1-based index (mvn/gmm/linreg: a comma list; default: the only column, or all numeric ones but linreg's --target)",
   },
   {
     key: "source",

@@ -5,6 +5,7 @@
 import { categorical } from "./categorical.js";
 import { gaussian } from "./gaussian.js";
 import { gmm } from "./gmm.js";
+import { linreg } from "./linreg.js";
 import type { AnyModel, OptionsOf } from "./model.js";
 import { mvn } from "./mvn.js";
 import { ngram } from "./ngram.js";
@@ -15,6 +16,7 @@ const REGISTRY = {
   gmm,
   categorical,
   ngram,
+  linreg,
 } as const satisfies Record<string, AnyModel>;
 
 export type ModelName = keyof typeof REGISTRY;

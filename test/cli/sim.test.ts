@@ -186,7 +186,7 @@ describe("collapse sim: bad input exits 2 with one clear line", () => {
     expectUsageError(["sim", "--source", "cauchy(0,1)"], /unknown distribution "cauchy"/);
     expectUsageError(["sim", "--data", "x.csv", "--source", "normal(0,1)"], /--data and --source both give seed data/);
     expectUsageError(["sim", "--top-k", "3"], /--top-k does not apply to --model gaussian/);
-    expectUsageError(["sim", "--model", "weird"], /--model must be one of gaussian, mvn, gmm, categorical, ngram, got "weird"; see --help/);
+    expectUsageError(["sim", "--model", "weird"], /--model must be one of gaussian, mvn, gmm, categorical, ngram, linreg, got "weird"; see --help/);
     expectUsageError(["sim", "--frobnicate"], /unknown option '--frobnicate'/);
     expectUsageError(["sim", "--jobs", "0"], /--jobs must be a whole number from 1 to 256/);
   });
