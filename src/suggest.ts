@@ -5,12 +5,19 @@
  * a typo — at most 2 edits, and fewer than half the typed name's length.
  */
 
+/** The longest typed name that gets a suggestion. */
+const MAX_NAME = 100;
+
 /** The closest of `known` to `typed`, or undefined when none is plausibly meant. */
 export function closest(typed: string, known: readonly string[]): string | undefined {
+  // Names are short: anything longer is not a typo of one (and a 10 MB value must cost nothing).
+  if (typed.length > MAX_NAME) return undefined;
   const lower = typed.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.min(3, Math.ceil(typed.length / 2));
   for (const k of known) {
+    // The distance is at least the difference in length.
+    if (Math.abs(k.length - typed.length) >= bestDistance) continue;
     const d = k.toLowerCase() === lower ? 0 : editDistance(lower, k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }

@@ -36,11 +36,16 @@ export function rerunOptions(config: Readonly<Record<string, unknown>>, path: st
 /**
  * Keys whose re-run value differs from the recorded one, as "key: recorded → now" — e.g. the seed
  * size when the data file changed since the baseline was written. Empty when the re-run is faithful.
- * The data's hash is left out: collapse check compares it first, with its own message.
+ * The data's hash is left out: collapse check compares it first, with its own message. So is an
+ * option the baseline does not record at all that re-runs at its default (a baseline written
+ * before the option existed, say before --count-column).
  */
 export function configChanges(recorded: Readonly<Record<string, unknown>>, now: ResolvedConfig): string[] {
   const current = now as unknown as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(current)])].filter((k) => k !== "dataSha256");
+  // An option a baseline does not record (it predates the option) re-runs at its default: no change.
+  const defaults = resolveSimConfig(new Map([["model", { value: now.model, origin: { kind: "flag" } }]])) as unknown as Record<string, unknown>;
+  const predates = (k: string) => !(k in recorded) && k in defaults && JSON.stringify(defaults[k]) === JSON.stringify(current[k]);
+  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(current)])].filter((k) => k !== "dataSha256" && !predates(k));
   const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
   return keys.filter((k) => JSON.stringify(recorded[k]) !== JSON.stringify(current[k])).map((k) => `${k}: ${show(recorded[k])} → ${show(current[k])}`);
 }

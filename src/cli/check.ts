@@ -15,7 +15,7 @@ import { CheckFailure, UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { checkOutputs, type Output, writeOutputs } from "../output/write.js";
 import { Progress } from "./progress.js";
-import { readRunOptions } from "./run-options.js";
+import { progressOption, readRunOptions } from "./run-options.js";
 
 const ASSERT_HELP =
   'a comparison over the per-generation means, e.g. "var_ratio[9] < 0.95" (metric[g] is generation g, counted from 0); exit 1 if one fails (repeatable; see collapse check --help)';
@@ -138,7 +138,8 @@ Examples:
       ),
     )
     .addOption(new Option("--jobs <N>", "worker threads for the re-run (default the number of cores); results do not depend on it").helpGroup("Running:"))
-    .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"));
+    .addOption(new Option("--quiet", "no progress, notes or warnings on stderr").helpGroup("Running:"))
+    .addOption(progressOption().helpGroup("Running:"));
   cmd.action(async (path: string) => {
     // The engine and the report writers load only when a check runs: --help stays fast.
     const [{ check }, { failureLine, passed, renderReport }, { renderJunit }, { renderSummary }] = await Promise.all([
@@ -170,11 +171,12 @@ Examples:
         jobs: run.jobs,
         onNote: stderr,
         onWarning: (message) => stderr(`warning: ${message}`),
-        onProgress: (_done, total) => {
-          progress ??= new Progress(total, !run.quiet);
+        onProgress: (_done, total, replicates) => {
+          progress ??= new Progress(total, { wanted: !run.quiet, plain: run.progress, replicates });
           progress.tick();
         },
       });
+      (progress as Progress | null)?.finish();
     } finally {
       (progress as Progress | null)?.done();
     }

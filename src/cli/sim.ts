@@ -1,4 +1,5 @@
 /** `collapse sim`: one simulation, printed in the chosen format. */
+import { performance } from "node:perf_hooks";
 import { Command } from "commander";
 import type { Assertion } from "../check/assert.js";
 import { resolveSimConfig } from "../config/resolve.js";
@@ -36,12 +37,15 @@ Examples:
   collapse sim --generations 9
   collapse sim -g 50 -m 20 --theory
   collapse sim --data fixtures/heights.csv --column height_cm --format csv
-  collapse sim -g 9 --format json -o run.json`,
+  collapse sim -g 9 -o run.json    # json: the -o extension names the format
+  collapse sim -g 9 --format csv -o run.txt`,
   );
   addSimOptions(cmd);
   addRunOptions(cmd);
   addSimCheckOptions(cmd);
   cmd.action(async () => {
+    // The table ends with the run's wall time (for people; the machine formats never carry it).
+    const started = performance.now();
     // The engine and the formatters load only when a simulation runs: --help and --version stay fast.
     const [{ openSession }, { formatters }] = await Promise.all([import("../lib/session.js"), import("../output/format.js")]);
     const run = readRunOptions(cmd);
@@ -59,9 +63,11 @@ Examples:
         return;
       }
       assertions = await compileSimAssertions(cmd, prepared);
-      const progress = new Progress(prepared.config.replicates * prepared.config.generations, !run.quiet);
+      const { replicates, generations } = prepared.config;
+      const progress = new Progress(replicates * generations, { wanted: !run.quiet, plain: run.progress, replicates });
       try {
         result = await session.run(() => progress.tick());
+        progress.finish();
       } finally {
         // Cleared on failure too, so an error message starts on a clean line.
         progress.done();
@@ -73,12 +79,15 @@ Examples:
       color: run.output === undefined && useColor(run.color, process.stdout),
       width: terminalWidth(process.stdout),
       showSamples: run.showSamples,
+      elapsedSeconds: (performance.now() - started) / 1000,
     });
     // Both files or neither: the baseline and the output are written together.
     await writeOutputs([
       ...(outputs.baseline !== undefined ? [{ output: outputs.baseline, text: baselineText(cmd, result) }] : []),
       { output: outputs.output, text },
     ]);
+    // Said once the output is written, so that a failed write stays the one line on stderr.
+    if (!run.quiet && run.formatNote !== null) process.stderr.write(`collapse: ${run.formatNote}\n`);
     finishSimAssertions(assertions, result);
   });
   return cmd;

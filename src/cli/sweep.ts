@@ -4,6 +4,7 @@ import type { RawOption } from "../config/resolve.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { planWithData, readySweep } from "../lib/sweep.js";
+import { chooseFormat, SWEEP_EXTENSIONS } from "../output/format-by-extension.js";
 import { checkOutput, openSink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
 import { runPoints } from "../sweep/pool.js";
@@ -12,7 +13,7 @@ import { parseShard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
 import { Progress } from "./progress.js";
-import { readRunOptions } from "./run-options.js";
+import { progressOption, readRunOptions } from "./run-options.js";
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -46,7 +47,7 @@ output byte for byte. The sweep's hash covers the content of its --data files.
 
 Examples:
   collapse sweep --grid sample-size=10,100,1000 --grid regime=replace,accumulate -g 20
-  collapse sweep --grid sample-size=log:10:10000:4 --format json -o sweep.json
+  collapse sweep --grid sample-size=log:10:10000:4 -o sweep.json    # json, from the extension
   collapse sweep --grid truncate=1:3:0.5 --shard 2/4 -o part-2.csv
   collapse merge part-*.csv -o sweep.csv`,
     );
@@ -63,9 +64,14 @@ Examples:
   addSimOptions(cmd);
   const run = "Output and running:";
   cmd
-    .addOption(new Option("--format <F>", "csv, ndjson or json (default csv)").choices(SWEEP_FORMATS).helpGroup(run))
+    .addOption(
+      new Option("--format <F>", "csv, ndjson or json (default: the one the -o extension names — .csv, .ndjson or .jsonl, .json — else csv)")
+        .choices(SWEEP_FORMATS)
+        .helpGroup(run),
+    )
     .addOption(new Option("-o, --output <FILE>", "write to FILE atomically instead of stdout").helpGroup(run))
     .addOption(new Option("--quiet", "no progress or notes on stderr").helpGroup(run))
+    .addOption(progressOption().helpGroup(run))
     .addOption(new Option("--jobs <N>", "worker threads, each running whole points (default the number of cores); results do not depend on it").helpGroup(run))
     .addOption(new Option("--config <FILE>", "read options and the grid from a JSON file (camelCase keys); flags override it").helpGroup(run))
     .addOption(new Option("--print-config", "print the sweep's shared configuration and grid as JSON and exit").helpGroup(run));
@@ -73,7 +79,7 @@ Examples:
   cmd.action(async () => {
     const opts = cmd.opts();
     const runOptions = readRunOptions(cmd);
-    const format = (opts.format as SweepFormat | undefined) ?? "csv";
+    const { format, note: formatNote } = chooseFormat<SweepFormat>(opts.format as SweepFormat | undefined, runOptions.output, SWEEP_EXTENSIONS, "csv");
     const configPath = opts.config as string | undefined;
     // The output path is checked before any work, so a bad one fails at once.
     const output = checkOutput(runOptions.output);
@@ -102,7 +108,7 @@ Examples:
     );
     const sink = openSink(output);
     const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
-    const progress = new Progress(tasks.length, !runOptions.quiet, process.stderr, "points");
+    const progress = new Progress(tasks.length, { wanted: !runOptions.quiet, plain: runOptions.progress, label: "points" });
     try {
       sink.write(framer.opening());
       await runPoints(
@@ -117,8 +123,10 @@ Examples:
         label,
       );
       sink.write(framer.closing());
-      progress.done();
+      progress.finish();
       await sink.commit();
+      // Said once the output is written, so that a failed write stays the one line on stderr.
+      if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
     } catch (e) {
       progress.done();
       sink.abort();

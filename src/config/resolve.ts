@@ -161,6 +161,7 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
   }
   for (const spec of model.options) {
     if (spec.sourceOnly && given.has(spec.key) && given.has("data")) throw new UsageError(`${flagOf(spec.key)} applies to --source; ${spec.sourceOnly}`);
+    if (spec.dataOnly && given.has(spec.key) && !given.has("data")) throw new UsageError(`${flagOf(spec.key)} needs --data FILE ${spec.dataOnly}`);
   }
   const regime = (given.get("regime") ?? findDefault("regime")) as string;
   if (given.has("realFraction") && regime !== "mix" && regime !== "fresh" && !inapplicable("realFraction")) {

@@ -33,8 +33,8 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     group: "data",
     default: null,
     description:
-      "seed data file (.csv .tsv .json .ndjson .txt) or - for stdin; replaces --source. categorical: one label per line, " +
-      "label,count rows (a label listed twice is an error) or JSON; ngram: any text",
+      "seed data file (.csv .tsv .json .ndjson .txt) or - for stdin (sniffed: JSON, else CSV or TSV); replaces --source. " +
+      "categorical: one label per line, a table of labels (and counts: --count-column) or JSON; ngram: any text",
   },
   {
     key: "column",
@@ -43,7 +43,9 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     arg: "C",
     group: "data",
     default: null,
-    description: "column by header name or 1-based index (mvn/gmm/linreg: a comma list; default: the only column, or all numeric ones but linreg's --target)",
+    description:
+      "column by header name or 1-based index (mvn/gmm/linreg: a comma list; default: the only column, or all numeric ones but linreg's --target; " +
+      "categorical: the label column, default the only one or the first of label,count)",
   },
   {
     key: "source",
@@ -265,7 +267,7 @@ export function helpLine(spec: OptionSpec): string {
   } else if (spec.key === "data") {
     const bundled = MODELS.filter((m) => m.defaultData !== undefined).map((m) => `${m.name} ${m.defaultData}`);
     if (bundled.length > 0) parts.push(`default: ${bundled.join("; ")}`);
-  } else if (DEFAULT_WORDS[spec.key] !== "" && spec.type !== "boolean" && spec.key !== "model") {
+  } else if (DEFAULT_WORDS[spec.key] !== "" && spec.type !== "boolean" && spec.key !== "model" && !(spec.type === "string" && spec.default === null)) {
     const own = shown(spec.default);
     // A model whose default is null does not take the option at all (ngram has no --seed-size).
     const differing = takers.filter((m) => m.defaults && m.defaults[spec.key] != null && shown(m.defaults[spec.key]) !== own);

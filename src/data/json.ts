@@ -76,6 +76,8 @@ export interface PositionedJson {
   keyWhere(i: number): string;
   /** The keys of a top-level object in document order, repeats included (JSON.parse keeps only the last); [] otherwise. */
   keys(): string[];
+  /** The value of top-level object entry i, parsed from its own text: a repeated key's earlier values, which JSON.parse drops. */
+  entryValue(i: number): unknown;
 }
 
 /** parseJson, and where the document's top-level members sit (see PositionedJson). */
@@ -98,6 +100,12 @@ export function parseJsonWithPositions(text: string, site: JsonSite): Positioned
     keys() {
       const { keys, keyEnds } = scanned();
       return keys.map((at, k) => JSON.parse(body.slice(at, keyEnds[k])) as string);
+    },
+    entryValue(i) {
+      const { values, keys } = scanned();
+      // From the value to the next key (or the closing brace), less the comma between them.
+      const end = i + 1 < keys.length ? keys[i + 1]! : body.lastIndexOf("}");
+      return JSON.parse(body.slice(values[i]!, end).trim().replace(/,$/, ""));
     },
   };
 }

@@ -2,23 +2,26 @@
  * Category data for the categorical model, read into labels (in first-appearance order) and their
  * counts. Accepted shapes:
  *
- * - one label per line (.txt, or a one-column .csv/.tsv): every non-blank line is one observation,
- *   so a repeated label is counted again; no header;
- * - a `label,count` table (.csv, or .tsv with a tab): two columns; the first row is a header when
- *   its count field is not a number (e.g. `breed,count`);
+ * - one label per line (.txt, or a one-column .csv/.tsv or stdin): every non-blank line is one
+ *   observation, so a repeated label is counted again; no header unless --column names it;
+ * - a table (.csv, .tsv, or stdin sniffed as one): the label column is --column (by header name or
+ *   1-based index), and the counts are --count-column, or the second column of a two-column
+ *   `label,count` table when neither option is given; without a count column each row is one
+ *   observation. See LabelOptions for when the first row is a header;
  * - JSON: an array of labels (strings or numbers), or an object {"label": count, …}.
  *
  * Counts are occurrences: whole numbers ≥ 0 (a zero-count category is a possible but unseen
  * outcome). A label listed twice in a count table or a JSON object is rejected (InputError naming
- * both places): summing would silently hide a copy-paste error. Labels are trimmed; an empty label
- * is an error. Errors say where: file:line for line formats, file:line:column for JSON.
+ * both places) unless `duplicates` is "sum": by default summing would silently hide a copy-paste
+ * error. Labels are trimmed; an empty label is an error. Errors say where: file:line for line
+ * formats, file:line:column for JSON.
  */
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { parseJsonWithPositions } from "./json.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
 import { inputName, type NamedText as TextInput } from "./read.js";
-import { formatOf, splitLine } from "./table.js";
+import { columnIndex, extensionFormat, sniffFormat, splitLine } from "./table.js";
 import { streamText } from "./text-stream.js";
 
 export interface LabelCounts {
@@ -28,19 +31,43 @@ export interface LabelCounts {
   readonly counts: Float64Array;
 }
 
+/**
+ * How a label table is read: the categorical model's --column, --count-column and --duplicates.
+ *
+ * The first row of a line format is a header when (1) --column or --count-column is a name (not
+ * a whole number), which must then be one of the first row's fields; or else (2) the table has a
+ * count column (chosen by number, or the second of two columns) and the first row's count is not
+ * a number. Otherwise every row is data: a one-label-per-line file never loses its first line.
+ */
+export interface LabelOptions {
+  /** The label column, by header name or 1-based index; null: the only column, or the first of label,count. */
+  readonly column: string | null;
+  /** The count column, by header name or 1-based index; null: none, or the second of label,count (without --column). */
+  readonly countColumn: string | null;
+  /** What a label listed twice with counts means: an error (the default), or the sum of its counts. */
+  readonly duplicates: "error" | "sum";
+}
+
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = { column: null, countColumn: null, duplicates: "error" };
+
 /** Reads category data from a file or stdin; every error names file:line and how to fix it. */
-export function readLabels(input: TextInput): LabelCounts {
+export function readLabels(input: TextInput, options: LabelOptions = DEFAULT_LABEL_OPTIONS): LabelCounts {
   if (input.text.trim() === "") throw new InputError(`${input.name} is empty; give one label per line, label,count rows or a JSON array`);
-  const format = formatOf(input);
+  const told = extensionFormat(input.name);
+  const format = told ?? sniffFormat(input.text);
   switch (format) {
     case "json":
-      return fromJson(input);
+      return fromJson(input, options);
     case "ndjson":
+      // Sniffed text starting with "{" is one JSON object of counts; a .ndjson file is refused.
+      if (told === null) return fromJson(input, options);
       throw new InputError(`${input.name}: NDJSON is not read as labels; give one label per line (.txt), label,count rows (.csv) or JSON`);
     default:
-      return fromLines(input, format === "tsv" ? "\t" : format === "csv" ? "," : null);
+      return fromLines(input, delimiterOf(format), options);
   }
 }
+
+const delimiterOf = (format: "csv" | "tsv" | "txt"): string | null => (format === "tsv" ? "\t" : format === "csv" ? "," : null);
 
 /**
  * Where a label or count sits, for messages: "file:line", or a function that works out
@@ -59,7 +86,8 @@ class Tally {
   private readonly index = new Map<string, number>();
   private readonly firstWhere: Where[] = [];
 
-  add(label: string, count: number, where: Where, duplicates: "sum" | "reject"): void {
+  /** `duplicates`: "sum" adds a repeated label's count; "error" refuses it, naming both places. */
+  add(label: string, count: number, where: Where, duplicates: "sum" | "error"): void {
     const i = this.index.get(label);
     if (i === undefined) {
       this.index.set(label, this.labels.length);
@@ -70,7 +98,7 @@ class Tally {
       this.counts[i]! += count;
     } else {
       throw new InputError(
-        `${whereOf(where)}: label ${quote(label, 60)} already appeared at ${whereOf(this.firstWhere[i]!)}; merge the two ${this.entries} (add their counts) or rename one`,
+        `${whereOf(where)}: label ${quote(label, 60)} already appeared at ${whereOf(this.firstWhere[i]!)}; pass --duplicates sum to add their counts, or merge the two ${this.entries} or rename one`,
       );
     }
   }
@@ -85,17 +113,17 @@ class Tally {
   }
 }
 
-/** A count cell as a whole number ≥ 0, or an InputError saying where and why not. */
-function parseCount(raw: unknown, at: Where): number {
+/** A count cell as a whole number ≥ 0, or an InputError saying where (and in which column) and why not. */
+function parseCount(raw: unknown, at: Where, column = ""): number {
   const where = () => whereOf(at);
   let x: number;
   if (typeof raw === "number") x = raw;
   else if (typeof raw === "string" && NUMBER_LITERAL.test(raw.trim())) x = Number(raw.trim());
   else {
-    const shown = typeof raw === "string" && raw.trim() === "" ? "an empty count" : `count ${quote(raw)}`;
+    const shown = typeof raw === "string" && raw.trim() === "" ? `an empty count${column}` : `count ${quote(raw)}${column}`;
     throw new InputError(`${where()}: ${shown} is not a number; counts are whole numbers of occurrences (0, 1, 2, …)`);
   }
-  const shown = excerpt(typeof raw === "string" ? raw.trim() : String(raw));
+  const shown = excerpt(typeof raw === "string" ? raw.trim() : String(raw)) + column;
   if (!Number.isFinite(x)) throw new InputError(`${where()}: count ${shown} is out of range; counts are whole numbers below 2^53`);
   if (x < 0) throw new InputError(`${where()}: count ${shown} is negative; counts are occurrences (0 or more)`);
   if (!Number.isInteger(x)) throw new InputError(`${where()}: count ${shown} is not a whole number; counts are occurrences, not frequencies`);
@@ -103,8 +131,8 @@ function parseCount(raw: unknown, at: Where): number {
   return x;
 }
 
-function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
-  const lines = new LabelLines(input.name, delimiter);
+function fromLines(input: TextInput, delimiter: string | null, options: LabelOptions): LabelCounts {
+  const lines = new LabelLines(input.name, delimiter, options);
   const text = input.text;
   let ln = 0;
   let start = 0;
@@ -116,44 +144,91 @@ function fromLines(input: TextInput, delimiter: string | null): LabelCounts {
   return lines.finish();
 }
 
+/** Where the labels and counts of a line format are, decided by its first row (see LabelOptions). */
+interface Layout {
+  readonly width: number;
+  readonly header: boolean;
+  readonly label: number;
+  /** The count column, or −1: each row is one observation. */
+  readonly count: number;
+  /** " in column …" for count messages when --count-column chose it, else "". */
+  readonly countName: string;
+}
+
+/** A choice that can only be a header name: anything but a whole number. */
+const isName = (choice: string | null): choice is string => choice !== null && !/^\d+$/.test(choice);
+
+function layoutOf(name: string, first: string[], where: string, options: LabelOptions): Layout {
+  const { column, countColumn } = options;
+  const width = first.length;
+  const cells = first.map((f) => f.trim());
+  const headed = { name, names: cells, hasHeader: true };
+  const plain = { name, names: cells.map((_, c) => String(c + 1)), hasHeader: false };
+  let header = isName(column) || isName(countColumn);
+  let count = -1;
+  if (countColumn !== null) count = columnIndex(header ? headed : plain, countColumn, "--count-column");
+  else if (column === null && width === 2) count = 1;
+  // A count that is not a number makes the first row a header (`breed,count`).
+  if (!header && count >= 0 && !NUMBER_LITERAL.test(cells[count]!)) header = true;
+  const table = header ? headed : plain;
+  let label: number;
+  if (column !== null) label = columnIndex(table, column);
+  else if (width === 1) label = 0;
+  else if (width === 2 && count >= 0) label = 1 - count;
+  else {
+    const fields = cells
+      .slice(0, 6)
+      .map((c) => quote(c, 24))
+      .join(", ");
+    throw new InputError(
+      `${where}: ${width} columns (${fields}${width > 6 ? ", …" : ""}); choose the label column with --column and any count column with --count-column`,
+    );
+  }
+  if (label === count) {
+    const counts = `--count-column ${excerpt(countColumn!, 60)}`;
+    throw new InputError(
+      column !== null
+        ? `--column ${excerpt(column, 60)} and ${counts} both choose column ${count + 1} of ${name}; choose two different columns`
+        : `${counts}: column ${count + 1} is the only column of ${name}, which leaves none for the labels; give a label column too`,
+    );
+  }
+  const countName = countColumn === null ? "" : ` in column ${header ? quote(cells[count]!, 60) : count + 1}`;
+  return { width, header, label, count, countName };
+}
+
 /**
  * Label lines parsed one at a time, so that a stream never holds its whole text: one label per
- * line (no delimiter), or label,count rows.
+ * line (no delimiter), or rows of a delimited table.
  */
 class LabelLines {
   private readonly tally = new Tally();
-  private width = -1;
+  private layout: Layout | null = null;
 
   constructor(
     private readonly name: string,
     private readonly delimiter: string | null,
+    private readonly options: LabelOptions,
   ) {}
 
   line(raw: string, ln: number): void {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line.trim() === "") return;
     const where = `${this.name}:${ln}`;
-    if (this.delimiter === null) {
-      this.tally.add(line.trim(), 1, where, "sum");
-      return;
-    }
-    const fields = splitLine(line, this.delimiter)?.fields ?? null;
+    const fields = this.delimiter === null ? [line] : (splitLine(line, this.delimiter)?.fields ?? null);
     if (!fields) throw new InputError(`${where}: unbalanced double quote; close the quoted field`);
-    if (this.width === -1) {
-      this.width = fields.length;
-      if (this.width > 2) {
-        throw new InputError(`${where}: ${this.width} fields; label files have one label per line or two columns label,count — remove the other columns`);
-      }
-      // The first row of a label,count table is a header when its count is not a number.
-      if (this.width === 2 && !NUMBER_LITERAL.test(fields[1]!.trim())) return;
+    if (this.layout === null) {
+      this.layout = layoutOf(this.name, fields, where, this.options);
+      if (this.layout.header) return;
     }
-    if (fields.length !== this.width) {
-      throw new InputError(`${where}: ${fields.length} field(s) where the first row has ${this.width}; fix the row`);
+    const { width, header, label: l, count: c, countName } = this.layout;
+    if (fields.length !== width) {
+      const hint = this.delimiter === "," && fields.length > width ? ' (put a label holding a comma in double quotes: "a, b")' : "";
+      throw new InputError(`${where}: ${fields.length} field(s) where the ${header ? "header has" : "first row has"} ${width}; fix the row${hint}`);
     }
-    const label = fields[0]!.trim();
+    const label = fields[l]!.trim();
     if (label === "") throw new InputError(`${where}: empty label; name the category or remove the row`);
-    if (this.width === 1) this.tally.add(label, 1, where, "sum");
-    else this.tally.add(label, parseCount(fields[1], where), where, "reject");
+    if (c < 0) this.tally.add(label, 1, where, "sum");
+    else this.tally.add(label, parseCount(fields[c], where, countName), where, this.options.duplicates);
   }
 
   finish(): LabelCounts {
@@ -166,18 +241,28 @@ class LabelLines {
  * Reads category data from `path` (or stdin for "-") as a stream: line formats are counted as
  * they arrive (memory grows with the distinct labels, not the rows); JSON is parsed whole.
  */
-export async function readLabelsStream(path: string): Promise<LabelCounts & { sha256: string }> {
+export async function readLabelsStream(path: string, options: LabelOptions = DEFAULT_LABEL_OPTIONS): Promise<LabelCounts & { sha256: string }> {
   let lines: LabelLines | null = null;
   const read = await streamText(path, (format) => {
-    lines = new LabelLines(inputName(path), format === "tsv" ? "\t" : format === "csv" ? "," : null);
+    lines = new LabelLines(inputName(path), delimiterOf(format), options);
     return (line, ln) => lines!.line(line, ln);
   });
   if (read.blank) throw new InputError(`${read.name} is empty; give one label per line, label,count rows or a JSON array`);
-  if (read.whole !== null) return { ...readLabels({ name: read.name, text: read.whole }), sha256: read.sha256 };
+  if (read.whole !== null) return { ...readLabels({ name: read.name, text: read.whole }, options), sha256: read.sha256 };
   return { ...(lines as LabelLines | null)!.finish(), sha256: read.sha256 };
 }
 
-function fromJson(input: TextInput): LabelCounts {
+function fromJson(input: TextInput, options: LabelOptions): LabelCounts {
+  for (const [flag, choice] of [
+    ["--column", options.column],
+    ["--count-column", options.countColumn],
+  ] as const) {
+    if (choice !== null) {
+      throw new InputError(
+        `${flag} ${excerpt(choice, 60)}: ${input.name} is JSON (an array of labels or an object of counts), which has no columns; remove ${flag}, or give a CSV or TSV table`,
+      );
+    }
+  }
   const json = parseJsonWithPositions(input.text, { name: input.name });
   const doc = json.value;
   const tally = new Tally("entries");
@@ -194,28 +279,30 @@ function fromJson(input: TextInput): LabelCounts {
     return tally.done(input.name);
   }
   if (doc !== null && typeof doc === "object") {
-    // JSON.parse keeps the last of repeated keys; the document's own keys show the repeats.
-    const entryOf = new Map<string, number>();
-    json.keys().forEach((key, i) => {
-      const first = entryOf.get(key);
-      if (first !== undefined) {
-        throw new InputError(
-          `${json.keyWhere(i)}: label ${quote(key, 60)} already appeared at ${json.keyWhere(first)}; merge the two entries (add their counts) or rename one`,
-        );
-      }
-      entryOf.set(key, i);
+    // JSON.parse keeps the last of repeated keys; the document's own keys show the repeats, and an
+    // earlier repeat's value is read from its own text. Labels come in the object's own order.
+    const keys = json.keys();
+    const entries = new Map<string, number[]>();
+    keys.forEach((key, i) => {
+      const at = entries.get(key);
+      if (at) at.push(i);
+      else entries.set(key, [i]);
     });
-    for (const [key, value] of Object.entries(doc)) {
-      const i = entryOf.get(key)!;
-      const where = () => json.keyWhere(i);
-      const label = key.trim();
-      if (label === "") throw new InputError(`${where()}: empty label; name the category or remove it`);
-      tally.add(
-        label,
-        parseCount(value, () => `${json.memberWhere(i)}: ${quote(key, 60)}`),
-        where,
-        "reject",
-      );
+    const record = doc as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const at = entries.get(key)!;
+      at.forEach((i, k) => {
+        const where = () => json.keyWhere(i);
+        const label = key.trim();
+        if (label === "") throw new InputError(`${where()}: empty label; name the category or remove it`);
+        const value = k === at.length - 1 ? record[key] : json.entryValue(i);
+        tally.add(
+          label,
+          parseCount(value, () => `${json.memberWhere(i)}: ${quote(key, 60)}`),
+          where,
+          options.duplicates,
+        );
+      });
     }
     return tally.done(input.name);
   }

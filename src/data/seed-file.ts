@@ -8,9 +8,8 @@ import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
 import { isBundled } from "../config/spec.js";
 import { loadSeed, type SeedResult, seedColumnChoices } from "../core/seed.js";
-import { UsageError } from "../errors.js";
 import type { AnyModel, SeedInput } from "../models/model.js";
-import { type LabelCounts, readLabels, readLabelsStream } from "./labels.js";
+import { type LabelCounts, type LabelOptions, readLabels, readLabelsStream } from "./labels.js";
 import { numericColumns, singleColumn } from "./numbers.js";
 import { type NumericTable, readNumericTable } from "./numeric-table.js";
 import { inputName, readText, readTextSync, type TextInput } from "./read.js";
@@ -35,18 +34,27 @@ export async function loadSeedAsync(model: AnyModel, config: SimConfig): Promise
   if (config.data === null) return loadSeed(model, config);
   const { path, name } = seedFile(config.data);
   const named = <T extends { name: string }>(x: T): T => ({ ...x, name });
-  if (model.input === "labels" && config.column !== null) throw columnWithLabels(model);
   const file: SeedFile =
     model.input === "numbers" || model.input === "table"
       ? await readNumericTable(path).then((table) => ({ kind: "numeric" as const, table: named(table), sha256: table.sha256! }))
       : model.input === "labels"
-        ? await readLabelsStream(path).then((counts) => ({ kind: "labels" as const, counts, sha256: counts.sha256 }))
+        ? await readLabelsStream(path, labelOptions(config)).then((counts) => ({ kind: "labels" as const, counts, sha256: counts.sha256 }))
         : await readText(path).then((input) => ({ kind: "text" as const, input: named(input), sha256: input.sha256 }));
   return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
 }
 
-function columnWithLabels(model: AnyModel): UsageError {
-  return new UsageError(`--column does not apply to --model ${model.name}: give one label per line or two columns label,count`);
+/** How a label file is read: the label column (--column), the count column and repeated labels (categorical's own options). */
+function labelOptions(config: SimConfig): LabelOptions {
+  return { column: config.column, countColumn: config.countColumn, duplicates: config.duplicates };
+}
+
+/**
+ * What a seed file's content depends on besides its bytes: two runs with the same key read the
+ * same seed (a sweep reads a file once for all the points that share it).
+ */
+export function seedFileKey(model: AnyModel, config: SimConfig): string {
+  const read = model.input === "labels" ? labelOptions(config) : { column: config.column };
+  return JSON.stringify([model.input, config.data, read]);
 }
 
 /** A seed file as read: numeric tables for the numeric models, the text for the others; the SHA-256 of its bytes. */
@@ -86,7 +94,6 @@ function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: 
   if (file.kind === "labels") return { input: { kind: "labels", labels: file.counts.labels, counts: file.counts.counts }, notes: [] };
   const input = file.input;
   if (model.input === "text") return { input: { kind: "text", text: input.text, name: input.name }, notes: [] };
-  if (config.column !== null) throw columnWithLabels(model);
-  const { labels, counts } = readLabels(input);
+  const { labels, counts } = readLabels(input, labelOptions(config));
   return { input: { kind: "labels", labels, counts }, notes: [] };
 }

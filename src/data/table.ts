@@ -36,18 +36,30 @@ export function looksNumeric(s: string): boolean {
   return NUMBER_LITERAL.test(t) || NON_FINITE.test(t);
 }
 
-/** The file format: from the extension, or sniffed from the content for stdin and unknown extensions. */
-export function formatOf(input: TextInput): FileFormat {
-  const ext = extname(input.name).toLowerCase().slice(1);
-  if (ext === "csv" || ext === "tsv" || ext === "json" || ext === "ndjson" || ext === "txt") return ext;
-  if (ext === "jsonl") return "ndjson";
-  const head = input.text.trimStart();
+const EXTENSIONS: Readonly<Record<string, FileFormat>> = { csv: "csv", tsv: "tsv", txt: "txt", json: "json", ndjson: "ndjson", jsonl: "ndjson" };
+
+/** The format a file's extension tells (.csv .tsv .txt .json .ndjson .jsonl), or null: stdin, a FIFO, any other name. */
+export function extensionFormat(name: string): FileFormat | null {
+  return EXTENSIONS[extname(name).toLowerCase().slice(1)] ?? null;
+}
+
+/**
+ * The format of text whose name tells nothing (stdin, a FIFO, `data.dat`), from its content:
+ * JSON when it starts with "[", NDJSON records when it starts with "{" (the label reader takes
+ * that as one JSON object), else delimited text read exactly as a .tsv file (its first line holds
+ * a tab) or a .csv file — with the same header detection and quoting — never as .txt.
+ */
+export function sniffFormat(text: string): FileFormat {
+  const head = text.trimStart();
   if (head.startsWith("[")) return "json";
   if (head.startsWith("{")) return "ndjson";
   const firstLine = head.slice(0, head.indexOf("\n") >>> 0);
-  if (firstLine.includes("\t")) return "tsv";
-  if (firstLine.includes(",")) return "csv";
-  return "txt";
+  return firstLine.includes("\t") ? "tsv" : "csv";
+}
+
+/** The file format: from the extension, or sniffed from the content for stdin and other names. */
+export function formatOf(input: TextInput): FileFormat {
+  return extensionFormat(input.name) ?? sniffFormat(input.text);
 }
 
 export function readTable(input: TextInput): Table {
@@ -63,16 +75,24 @@ export function readTable(input: TextInput): Table {
   }
 }
 
-/** Splits one delimited line into fields, honouring RFC 4180 double quotes; returns each field's start column. */
+/**
+ * Splits one delimited line into fields, honouring RFC 4180 double quotes: a field in quotes may
+ * hold the delimiter, and `""` inside it is one quote. Spaces around a quoted field (`a, "b" ,c`)
+ * are dropped, as spreadsheets write them; a quote inside an unquoted field is kept as it is.
+ * Returns each field's start column, or null when a quoted field is not closed on the line (or
+ * text follows its closing quote).
+ */
 export function splitLine(line: string, delimiter: string): { fields: string[]; starts: number[] } | null {
   const fields: string[] = [];
   const starts: number[] = [];
   let i = 0;
   for (;;) {
     starts.push(i + 1);
-    if (line[i] === '"') {
+    let open = i;
+    while (line[open] === " ") open++;
+    if (line[open] === '"') {
       let value = "";
-      i++;
+      i = open + 1;
       for (;;) {
         const q = line.indexOf('"', i);
         if (q === -1) return null;
@@ -86,6 +106,7 @@ export function splitLine(line: string, delimiter: string): { fields: string[]; 
         }
       }
       fields.push(value);
+      while (line[i] === " ") i++;
       if (i < line.length && line[i] !== delimiter) return null;
     } else {
       const d = line.indexOf(delimiter, i);

@@ -4,10 +4,9 @@
  * formats gathered whole (they must be parsed whole). The numeric-table and label readers build on
  * it, so neither ever holds a text file and its split lines at once.
  */
-import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import { inputName, streamBytes, Utf8Stream } from "./read.js";
-import type { FileFormat } from "./table.js";
+import { extensionFormat, type FileFormat } from "./table.js";
 
 export type LineFormat = "csv" | "tsv" | "txt";
 
@@ -17,15 +16,14 @@ export type LineFormat = "csv" | "tsv" | "txt";
  */
 export const MAX_LINE_CHARS = 1 << 28;
 
-const KNOWN: Record<string, FileFormat> = { csv: "csv", tsv: "tsv", txt: "txt", json: "json", ndjson: "ndjson", jsonl: "ndjson" };
-
 /**
- * Sniffs the format incrementally: a slow pipe may deliver the first line a byte at a time, and a
- * huge first line must not be rescanned at each chunk.
+ * Sniffs the format incrementally, with the rules of sniffFormat (table.ts): a slow pipe may
+ * deliver the first line a byte at a time, and a huge first line must not be rescanned at each
+ * chunk.
  */
 class Sniffer {
   private started = false;
-  private delimiter: "tsv" | "csv" | null = null;
+  private tab = false;
 
   /** The format once the text fed so far decides it, else null. */
   feed(text: string): FileFormat | null {
@@ -39,16 +37,15 @@ class Sniffer {
     }
     for (; i < text.length; i++) {
       const ch = text[i];
-      if (ch === "\n") return this.delimiter ?? "txt";
-      if (ch === "\t") this.delimiter = "tsv";
-      else if (ch === "," && this.delimiter === null) this.delimiter = "csv";
+      if (ch === "\n") return this.end();
+      if (ch === "\t") this.tab = true;
     }
     return null;
   }
 
   /** The format when the text ended without deciding it. */
   end(): FileFormat {
-    return this.delimiter ?? "txt";
+    return this.tab ? "tsv" : "csv";
   }
 }
 
@@ -69,7 +66,7 @@ export interface StreamedText {
 export async function streamText(path: string, lines: (format: LineFormat) => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
   const name = inputName(path);
   const decoder = new Utf8Stream(name);
-  let format: FileFormat | null = KNOWN[extname(name).toLowerCase().slice(1)] ?? null;
+  let format: FileFormat | null = extensionFormat(name);
   let onLine: ((line: string, ln: number) => void) | null = null;
   const sniffer = new Sniffer();
   const held: string[] = []; // JSON formats, and text before the format is known

@@ -75,7 +75,7 @@ export async function check(path: string, options: CheckOptions = {}): Promise<C
     const changes = configChanges(recordedConfig, prepared.config);
     if (changes.length > 0) warn(`the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
     const assertions = await compileAssertions(options.assert ?? [], { metrics: prepared.metricNames, generations: prepared.config.generations + 1 });
-    const now = await session.run(progressOf(options, prepared.config.replicates * prepared.config.generations));
+    const now = await session.run(progressOf(options, prepared.config.replicates, prepared.config.generations));
     const report: CheckReport = {
       baselinePath: path,
       run: describeRun(prepared.config),

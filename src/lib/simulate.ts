@@ -34,7 +34,7 @@ export async function simulate(options: SimOptions = {}, settings: RunSettings =
   try {
     for (const note of session.view.notes) settings.onNote?.(note);
     const { replicates, generations } = session.view.config;
-    return await session.run(progressOf(settings, replicates * generations));
+    return await session.run(progressOf(settings, replicates, generations));
   } finally {
     session.close();
   }

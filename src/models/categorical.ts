@@ -22,7 +22,45 @@ import { MAX_SIZE, type OptionSpec } from "./option.js";
 
 export interface CategoricalOptions extends DiscreteOptions {
   readonly smoothing: number;
+  /** How a --data table is read (src/data/labels.ts); the model itself never looks at them. */
+  readonly countColumn: string | null;
+  readonly duplicates: Duplicates;
 }
+
+export const DUPLICATES = ["error", "sum"] as const;
+export type Duplicates = (typeof DUPLICATES)[number];
+
+/**
+ * The label data's own options: which column holds the counts, and what a label listed twice
+ * means. The label column is the common --column. The data layer reads them from the
+ * configuration (src/data/seed-file.ts); they shape generation 0's counts and nothing after.
+ */
+const COUNT_COLUMN_OPTION: OptionSpec<"countColumn"> = {
+  key: "countColumn",
+  flag: "count-column",
+  type: "string",
+  arg: "C",
+  group: "data",
+  default: null,
+  description:
+    "the column of counts, by header name or 1-based index (default: the second of two columns label,count " +
+    "when --column is not given; otherwise none, and each row is one observation)",
+  describe: (c: string | null) => (c === null ? null : `counts [${c}]`),
+  dataOnly: "to read counts from",
+};
+
+const DUPLICATES_OPTION: OptionSpec<"duplicates"> = {
+  key: "duplicates",
+  flag: "duplicates",
+  type: "enum",
+  arg: "D",
+  choices: DUPLICATES,
+  group: "data",
+  default: "error",
+  description: "a label on two rows of a count table (or twice in a JSON object): an error naming both, or sum their counts",
+  describe: (d: Duplicates) => (d === "sum" ? "duplicates summed" : null),
+  dataOnly: "to read repeated labels from",
+};
 
 const SMOOTHING_OPTION: OptionSpec<"smoothing"> = {
   key: "smoothing",
@@ -151,7 +189,7 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
   summary: "category frequencies (Wright–Fisher resampling), M draws as a vector of counts",
   defaultSource: "zipf(1.1,1000)",
   input: "labels",
-  options: [...DISCRETE_OPTIONS, SMOOTHING_OPTION],
+  options: [...DISCRETE_OPTIONS, SMOOTHING_OPTION, COUNT_COLUMN_OPTION, DUPLICATES_OPTION],
   defaults: { replicates: 100, seedSize: 1000 },
   cheap: true,
   // Counts, probabilities and an alias table per category; no rows.

@@ -48,6 +48,8 @@ export interface OptionSpec<K extends string = string> {
    * unknown column is an error naming the option's flag.
    */
   readonly seedColumn?: boolean;
+  /** Set for options that say how a --data file is read (categorical's --count-column): what --data is needed for. */
+  readonly dataOnly?: string;
 }
 
 /** The largest sample or seed size: beyond it a typed array would not fit in memory. */

@@ -9,7 +9,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
 import { headlineMetrics } from "./headline.js";
-import { formatNumber } from "./numbers.js";
+import { columnFormatter, isCountMetric } from "./numbers.js";
 
 export interface ChartOptions {
   readonly color: boolean;
@@ -105,9 +105,11 @@ function lastFinite(a: Float64Array): number {
   return NaN;
 }
 
-/** "1.000 → 0.783": where the median started and ended. */
+/** "1 → 0.783": where the median started and ended, both in one number style. */
 function travel(s: ChartSeries): string {
-  return `${formatNumber(firstFinite(s.median))} → ${formatNumber(lastFinite(s.median))}`;
+  const ends = [firstFinite(s.median), lastFinite(s.median)];
+  const format = columnFormatter(ends, isCountMetric(s.name));
+  return `${format(ends[0]!)} → ${format(ends[1]!)}`;
 }
 
 /** Truncates plain text to `width` characters (with an ellipsis). */
@@ -277,11 +279,16 @@ function scaleFor(s: ChartSeries): Scale {
 function panel(s: ChartSeries, width: number, c: ChalkInstance): string[] {
   const scale = scaleFor(s);
   const yDots = PLOT_ROWS * 4;
-  // A row's label is the value at its centre (dot 4r + 1.5), so labels say what the row shows.
-  const valueAtRow = (r: number) => scale.from(scale.max - ((4 * r + 1.5) / (yDots - 1)) * (scale.max - scale.min));
+  // The top and bottom labels are the plotted range itself (the top dot is its maximum, the
+  // bottom dot its minimum: the highest band edge and the lowest, not the centres of those rows);
+  // the middle label is the value at the centre of its row (dot 4r + 1.5). One number style for
+  // the three, counts as counts.
+  const valueAtDot = (y: number) => scale.from(scale.max - (y / (yDots - 1)) * (scale.max - scale.min));
   const mid = PLOT_ROWS >> 1;
   const labelRows = [0, mid, PLOT_ROWS - 1];
-  const labels = labelRows.map((r) => formatNumber(valueAtRow(r)));
+  const labelValues = [valueAtDot(0), valueAtDot(4 * mid + 1.5), valueAtDot(yDots - 1)];
+  const format = columnFormatter(labelValues, isCountMetric(s.name));
+  const labels = labelValues.map(format);
   const labelWidth = Math.max(...labels.map((l) => l.length));
   const cols = width - labelWidth - 2;
   const canvas = new BrailleCanvas(cols, PLOT_ROWS);

@@ -1,8 +1,9 @@
 /** A GitHub-flavoured Markdown table of the headline metrics, for READMEs and CI job summaries. */
 import type { SimResult } from "../core/result.js";
+import { bandCell, bandFormatter, meanFormatter } from "./cells.js";
 import { describeRun } from "./describe.js";
+import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
-import { formatNumber } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
 
 const MAX_METRICS = 6;
@@ -12,13 +13,19 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
   const names = headlineMetrics(Object.keys(gens[0]!.metrics), MAX_METRICS);
   const withTheory = names.filter((n) => gens.some((g) => g.theory?.[n] !== undefined));
   const header = ["generation", ...names.map((n) => `\`${n}\``), ...withTheory.map((n) => `\`${n}\` mean (theory)`)];
+  // One number style per column, as in the terminal table.
+  const band = new Map(names.map((n) => [n, bandFormatter(result, n)]));
+  const mean = new Map(withTheory.map((n) => [n, meanFormatter(result, n)]));
   const rows = gens.map((g) => [
     String(g.generation),
     ...names.map((n) => {
       const s = g.metrics[n]!;
-      return s.p025 === s.p975 ? formatNumber(s.median) : `${formatNumber(s.median)} [${formatNumber(s.p025)}, ${formatNumber(s.p975)}]`;
+      return bandCell(s.median, s.p025, s.p975, band.get(n));
     }),
-    ...withTheory.map((n) => `${formatNumber(g.metrics[n]!.mean)} (${g.theory?.[n] === undefined ? "–" : formatNumber(g.theory[n]!)})`),
+    ...withTheory.map((n) => {
+      const f = mean.get(n)!;
+      return `${f(g.metrics[n]!.mean)} (${g.theory?.[n] === undefined ? "–" : f(g.theory[n]!)})`;
+    }),
   ]);
   const out = [
     `**collapse sim** · ${describeRun(result.config)}`,
@@ -30,13 +37,7 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
     `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`,
   ];
   if (result.extinctions && result.extinctions.length > 0) {
-    out.push(
-      "",
-      `First to vanish: ${result.extinctions
-        .slice(0, 5)
-        .map((e) => `${e.category} (generation ${e.generation})`)
-        .join(", ")}.`,
-    );
+    out.push("", `Lost most often: ${result.extinctions.slice(0, 5).map(describeExtinction).join(", ")}.`);
   }
   if (options.showSamples) {
     out.push("");

@@ -9,4 +9,10 @@ export interface RenderOptions {
   readonly width: number;
   /** Print the per-generation text samples (ngram). */
   readonly showSamples: boolean;
+  /**
+   * The run's wall time in seconds, printed as the table's last line ("elapsed 1.4 s"); only the
+   * table shows it (machine formats and Markdown stay the same bytes for the same options and seed).
+   * Absent: no such line. The renderer takes it as a number and never reads a clock.
+   */
+  readonly elapsedSeconds?: number;
 }

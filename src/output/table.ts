@@ -6,10 +6,12 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
 import { TOOL } from "../version.js";
+import { bandCell, bandFormatter, meanFormatter } from "./cells.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
+import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
-import { formatNumber } from "./numbers.js";
+import { formatDuration } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
 
 interface Column {
@@ -19,17 +21,14 @@ interface Column {
   readonly paint: (s: string, row: number) => string;
 }
 
-function bandCell(median: number, lo: number, hi: number): string {
-  return lo === hi ? formatNumber(median) : `${formatNumber(median)} [${formatNumber(lo)}, ${formatNumber(hi)}]`;
-}
-
 /** Columns for one metric: its band, and "mean (theory)" when the result carries theory for it. */
 function metricColumns(result: SimResult, name: string, c: ChalkInstance): Column[] {
   const gens = result.generations;
   const first = gens[0]!.metrics[name]!.median;
+  const format = bandFormatter(result, name);
   const cells = gens.map((g) => {
     const s = g.metrics[name]!;
-    return bandCell(s.median, s.p025, s.p975);
+    return bandCell(s.median, s.p025, s.p975, format);
   });
   const columns: Column[] = [
     {
@@ -45,11 +44,12 @@ function metricColumns(result: SimResult, name: string, c: ChalkInstance): Colum
     },
   ];
   if (gens.some((g) => g.theory?.[name] !== undefined)) {
+    const mean = meanFormatter(result, name);
     columns.push({
       title: "mean (theory)",
       cells: gens.map((g) => {
         const t = g.theory?.[name];
-        return `${formatNumber(g.metrics[name]!.mean)}${t === undefined ? "" : ` (${formatNumber(t)})`}`;
+        return `${mean(g.metrics[name]!.mean)}${t === undefined ? "" : ` (${mean(t)})`}`;
       }),
       paint: (s) => {
         const open = s.indexOf(" (");
@@ -99,14 +99,16 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   out.push(c.dim(`median [2.5%, 97.5%] over ${result.config.replicates} replicates; all metrics: --format json|csv|ndjson`));
 
   if (result.extinctions && result.extinctions.length > 0) {
-    const first = result.extinctions.slice(0, 5).map((e) => `${e.category} (gen ${e.generation}, ${Math.round(e.replicates * 100)}%)`);
-    out.push(`first to vanish: ${first.join(", ")}${result.extinctions.length > 5 ? `, … ${result.extinctions.length - 5} more` : ""}`);
+    // The order of the document: the share of chains in which the category died, then its median generation.
+    const first = result.extinctions.slice(0, 5).map(describeExtinction);
+    out.push(`lost most often: ${first.join(", ")}${result.extinctions.length > 5 ? `, … ${result.extinctions.length - 5} more` : ""}`);
   }
   // The chart goes under the table (and its notes), before the text samples; machine formats never get it.
   out.push(...renderChart(result, { color: options.color, width: options.width }));
   if (options.showSamples) {
     for (const g of gens) if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
   }
+  if (options.elapsedSeconds !== undefined) out.push(c.dim(`elapsed ${formatDuration(options.elapsedSeconds)}`));
   return out.join("\n") + "\n";
 }
 

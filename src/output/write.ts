@@ -29,6 +29,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import { systemCause } from "../errno.js";
 import { UsageError } from "../errors.js";
 
+/** What an output receives: text (written as UTF-8) or bytes (a PNG). */
+export type Payload = string | Uint8Array;
+
+const bytesOf = (payload: Payload): Uint8Array => (typeof payload === "string" ? Buffer.from(payload) : payload);
+
 /** Temporary files not yet renamed; removed on interrupt. */
 const pending = new Set<string>();
 
@@ -230,8 +235,8 @@ let stdoutIsFile: boolean | undefined;
  * failure is the one-line stdout error. Pipes, terminals and devices go through process.stdout,
  * whose asynchronous errors are answered once, in main (EPIPE a quiet stop, the rest exit 2).
  */
-export function writeStdout(text: string): void {
-  if (text === "") return;
+export function writeStdout(text: Payload): void {
+  if (text.length === 0) return;
   if (stdoutIsFile === undefined) {
     try {
       stdoutIsFile = fstatSync(1).isFile();
@@ -244,7 +249,7 @@ export function writeStdout(text: string): void {
     return;
   }
   try {
-    writeFully(1, Buffer.from(text));
+    writeFully(1, bytesOf(text));
   } catch (e) {
     throw new UsageError(cannotWriteStdout(e));
   }
@@ -302,11 +307,11 @@ const closeQuietly = (fd: number | undefined) => {
   }
 };
 
-async function writeDirect(output: Extract<Output, { kind: "direct" }>, text: string): Promise<void> {
+async function writeDirect(output: Extract<Output, { kind: "direct" }>, text: Payload): Promise<void> {
   let fd: number | undefined;
   try {
     fd = await openDirect(output.target);
-    await writeDirectFully(fd, Buffer.from(text));
+    await writeDirectFully(fd, bytesOf(text));
   } catch (e) {
     throw cannotWrite(output.shown, output.flag, e);
   } finally {
@@ -319,14 +324,14 @@ async function writeDirect(output: Extract<Output, { kind: "direct" }>, text: st
  * file, then devices and FIFOs are written, and only when all succeeded are the files renamed into
  * place; stdout comes last. Any failure removes every temporary file and leaves every target as it was.
  */
-export async function writeOutputs(parts: ReadonlyArray<{ output: Output; text: string }>): Promise<void> {
+export async function writeOutputs(parts: ReadonlyArray<{ output: Output; text: Payload }>): Promise<void> {
   const staged: Array<{ tmp: string; target: string; shown: string; flag: string }> = [];
   try {
     for (const { output, text } of parts) {
       if (output.kind !== "replace") continue;
       const { fd, tmp } = createTemp(output);
       try {
-        writeFully(fd, Buffer.from(text));
+        writeFully(fd, bytesOf(text));
       } catch (e) {
         discardTemp(tmp, fd);
         throw cannotWrite(output.shown, output.flag, e);

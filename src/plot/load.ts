@@ -8,6 +8,10 @@
  *   series per point;
  * - tidy rows (CSV or NDJSON, `--format csv|ndjson`): [params…], generation, metric, mean, sd, se,
  *   median, p025, p975, theory — one series per distinct combination of the parameter columns.
+ *
+ * Sweeps come whole, merged, or as one shard (`--shard i/n`, sweep/render.ts): a JSON shard is a
+ * sweep document with a few more keys, and CSV and NDJSON shards frame their rows with `#` lines,
+ * which are skipped (a shard plots the points it holds).
  */
 import { extname } from "node:path";
 import type { ResolvedConfig } from "../config/config.js";
@@ -50,7 +54,16 @@ export function loadPlotInput(input: TextInput): PlotInput {
   if (ext === ".json" || (head.startsWith("{") && ext !== ".ndjson" && ext !== ".jsonl" && isOneJsonValue(text))) {
     return fromDocument(input);
   }
-  return fromRows(input, readTable(input));
+  return fromRows(input, readTable({ name: input.name, text: blankCommentLines(text) }));
+}
+
+/**
+ * The text with every `#` line blanked: the framing of CSV and NDJSON shards. A CSV reader skips
+ * them anyway, but an NDJSON line can never start with `#`, and a shard read from stdin starts with
+ * one. Blanked, not removed, so that messages still name the file's own line numbers.
+ */
+function blankCommentLines(text: string): string {
+  return /^[ \t]*#/m.test(text) ? text.replace(/^[ \t]*#[^\n]*/gm, "") : text;
 }
 
 function isOneJsonValue(text: string): boolean {

@@ -6,7 +6,9 @@ const EXACT: Record<string, string> = {
   mean: "mean of generation g",
   std: "standard deviation of generation g",
   var_ratio: "variance ratio σ²(g) / σ²(0)",
+  log_var_ratio: "log variance ratio ln(σ²(g) / σ²(0))",
   gen_var_ratio: "generalised variance ratio (det Σg / det Σ0)^(1/d)",
+  log_gen_var_ratio: "log generalised variance ratio",
   mean_drift: "mean drift (μg − μ0) / σ0",
   w2: "2-Wasserstein distance to generation 0",
   kl: "KL(θg ‖ θ0)",
@@ -28,10 +30,11 @@ const EXACT: Record<string, string> = {
   distinct_2: "distinct bigrams / bigrams",
 };
 
-const PATTERNS: readonly [RegExp, (k: string) => string][] = [
+const PATTERNS: readonly [RegExp, (...groups: string[]) => string][] = [
   [/^tail_mass_centered_(.+)$/, (k) => `mass beyond μg ± ${k}σ0`],
   [/^tail_mass_(.+)$/, (k) => `mass beyond μ0 ± ${k}σ0`],
   [/^tail_loss_(.+)$/, (k) => `tail loss at ${k}σ0: 1 − centred tail mass / generation 0's`],
+  [/^quantile_(\d+)p(\d+)$/, (_, whole, frac) => `sample ${whole}.${frac} quantile, standardised by generation 0`],
 ];
 
 export function describeMetric(name: string): string | undefined {
@@ -39,7 +42,7 @@ export function describeMetric(name: string): string | undefined {
   if (exact !== undefined) return exact;
   for (const [re, text] of PATTERNS) {
     const m = re.exec(name);
-    if (m) return text(m[1]!);
+    if (m) return text(...m.slice(1));
   }
   return undefined;
 }

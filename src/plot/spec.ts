@@ -10,11 +10,13 @@
 import type { TopLevelSpec } from "vega-lite";
 import { UsageError } from "../errors.js";
 import { headlineMetrics } from "../output/headline.js";
+import type { Scalar } from "../output/tidy.js";
 import { didYouMean } from "../suggest.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "./defaults.js";
-import type { PlotInput } from "./load.js";
+import { labelOf, type PlotInput, type PlotSeries } from "./load.js";
 import { describeMetric } from "./metrics.js";
-import { type PlotTitle, plotTitle } from "./title.js";
+import { PLOT_FONT, textWidth } from "./text-width.js";
+import { optionKey, type PlotTitle, plotTitle, wrapPieces } from "./title.js";
 
 export type ScaleChoice = "auto" | "linear" | "log";
 
@@ -24,13 +26,40 @@ export interface PlotOptions {
   /** Draw the 2.5%–97.5% band: true, false, or undefined for "when at most MAX_BANDS series". */
   readonly band: boolean | undefined;
   readonly scale: ScaleChoice;
+  /** The figure's title instead of the generated one; "" for none (the SVG's <title> keeps the generated one). */
+  readonly title?: string;
+  /** A sweep's grid axis whose values colour the lines (default: each combination of the others). */
+  readonly color?: string;
+  /** A sweep's grid axis whose values get panels of their own: a row per metric, a column per value. */
+  readonly facet?: string;
 }
+
+/** A panel's plot area by default, in pixels (axes, titles and legend come on top). */
+export const PANEL_WIDTH = 340;
+export const PANEL_HEIGHT = 200;
+/** Pixels around the whole figure. */
+const PADDING = 12;
+
+/** The pixel sizes of a figure's parts that `withLayout` sets. */
+export interface PanelLayout {
+  /** Plot-area width of the panels of each column, and height of those of each row. */
+  readonly columnWidths: readonly number[];
+  readonly rowHeights: readonly number[];
+  /** Pixels around the figure on each side. */
+  readonly padding: { readonly left: number; readonly top: number; readonly right: number; readonly bottom: number };
+  /** The width the figure's title lines must keep within (subtitles wrap, the title is cut); none: as built. */
+  readonly titleWidth?: number;
+}
+
+/** Font sizes of the figure's title and subtitle lines. */
+const TITLE_FONT_SIZE = 16;
+const SUBTITLE_FONT_SIZE = 12;
 
 /** With scale "auto", a panel turns logarithmic when all its values are positive and span this ratio. */
 export const LOG_SPAN = 1e3;
 
-const PANEL_WIDTH = 340;
-const PANEL_HEIGHT = 200;
+/** Pixels above a panel's plot area that its title keeps clear (more than half a y-axis label). */
+const TITLE_GUARD = 8;
 const SINGLE_COLORS = { median: "#1f77b4", mean: "#1f77b4", theory: "#d62728" } as const;
 const DASH = { median: [1, 0], mean: [2, 3], theory: [7, 4] } as const;
 
@@ -40,6 +69,45 @@ export interface PlotSpec {
   readonly spec: TopLevelSpec;
   readonly metrics: string[];
   readonly title: PlotTitle;
+  /** The grid of panels: panels in a row, and rows (the last row may be short). */
+  readonly columns: number;
+  readonly rows: number;
+  /** Things worth a line on stderr about how the plot was drawn. */
+  readonly notes: string[];
+}
+
+/** The layout `buildPlotSpec` gives: every panel PANEL_WIDTH × PANEL_HEIGHT, PADDING around. */
+export function defaultLayout(plot: Pick<PlotSpec, "columns" | "rows">): PanelLayout {
+  return {
+    columnWidths: Array(plot.columns).fill(PANEL_WIDTH),
+    rowHeights: Array(plot.rows).fill(PANEL_HEIGHT),
+    padding: { left: PADDING, top: PADDING, right: PADDING, bottom: PADDING },
+  };
+}
+
+/** The plot's specification with its panels and padding sized as `layout` says. */
+export function withLayout(plot: PlotSpec, layout: PanelLayout): TopLevelSpec {
+  // Each panel's spec is copied, never changed: the plot may be laid out again at another size.
+  const spec = plot.spec as unknown as { concat: Record<string, unknown>[]; title: Record<string, unknown> };
+  const width = layout.titleWidth;
+  const title =
+    width === undefined
+      ? spec.title
+      : {
+          ...spec.title,
+          subtitle: wrapPieces(plot.title.pieces, (line) => textWidth({ fontSize: SUBTITLE_FONT_SIZE }, line) <= width),
+          limit: width,
+        };
+  return {
+    ...spec,
+    title,
+    concat: spec.concat.map((panel, i) => {
+      const width = layout.columnWidths[i % plot.columns]!;
+      // A title or description wider than its panel is cut to it (…), rather than widen the column.
+      return { ...panel, title: { ...(panel.title as object), limit: width }, width, height: layout.rowHeights[Math.floor(i / plot.columns)] };
+    }),
+    padding: { ...layout.padding },
+  } as unknown as TopLevelSpec;
 }
 
 /** Every metric name in the input, in first-seen order. */
@@ -63,10 +131,44 @@ function chooseMetrics(input: PlotInput, wanted: readonly string[]): string[] {
   return [...new Set(wanted)];
 }
 
+/** The grid axis `name` (flag or camelCase key) names in the input, as the input spells it. */
+function gridAxis(input: PlotInput, name: string, flag: string): string {
+  if (input.grid.length === 0) {
+    throw new UsageError(`${flag} ${name}: ${input.name} is a single run; ${flag} chooses an axis of a sweep's grid`);
+  }
+  const found = input.grid.find((g) => g === name || optionKey(g) === optionKey(name));
+  if (found === undefined) throw new UsageError(`${flag} ${name}: no such grid axis in ${input.name}; it varies ${input.grid.join(", ")}`);
+  return found;
+}
+
+/** The params without `axis`. */
+function without(params: Record<string, Scalar>, axis: string | null): Record<string, Scalar> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => k !== axis));
+}
+
 export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec {
   const metrics = chooseMetrics(input, options.metrics);
-  const multi = input.series.length > 1;
-  const drawBand = options.band ?? input.series.length <= MAX_BANDS;
+  const colorAxis = options.color === undefined ? null : gridAxis(input, options.color, "--color");
+  const facetAxis = options.facet === undefined ? null : gridAxis(input, options.facet, "--facet");
+  if (colorAxis !== null && colorAxis === facetAxis) {
+    throw new UsageError(`--color and --facet both name ${colorAxis}; choose two different grid axes, or leave one out`);
+  }
+  const notes: string[] = [];
+  // Each series' colour (by default: every parameter the panels do not split) and panel.
+  const colorOf = (s: PlotSeries) => (colorAxis !== null ? scalarText(s.params[colorAxis]) : labelOf(without(s.params, facetAxis)));
+  const facetOf = (s: PlotSeries) => (facetAxis !== null ? scalarText(s.params[facetAxis]) : "");
+  const facets = [...new Set(input.series.map(facetOf))];
+  const colors = [...new Set(input.series.map(colorOf))];
+  // Series sharing a panel: all of them, or those of one facet.
+  const perPanel = Math.max(...facets.map((f) => input.series.filter((s) => facetOf(s) === f).length));
+  const multi = colors.length > 1 || perPanel > 1;
+  if (colorAxis !== null) {
+    const rest = input.grid.filter((g) => g !== colorAxis && g !== facetAxis && new Set(input.series.map((s) => scalarText(s.params[g]))).size > 1);
+    if (rest.length > 0) {
+      notes.push(`lines of one colour differ in ${rest.join(", ")}; --facet ${rest[0]} draws them in panels of their own`);
+    }
+  }
+  const drawBand = options.band ?? perPanel <= MAX_BANDS;
   const lines: Record<string, string | number>[] = [];
   const bands: Record<string, string | number>[] = [];
   const theoryMetrics = new Set<string>();
@@ -79,15 +181,16 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
   }
   for (const s of input.series) {
     // "name" becomes each line's accessible label in the SVG (aria-label): "var_ratio median (sample-size=10)".
-    const of = multi
-      ? ` (${Object.entries(s.params)
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(", ")})`
-      : "";
+    const of =
+      input.series.length > 1
+        ? ` (${Object.entries(s.params)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(", ")})`
+        : "";
     for (const g of s.generations) {
       for (const metric of metrics) {
         const m = g.metrics[metric];
-        const base = { metric, series: s.label, generation: g.generation };
+        const base = { metric, series: s.label, color: colorOf(s), facet: facetOf(s), generation: g.generation };
         const line = (kind: Kind, value: number) => lines.push({ ...base, kind, value, name: `${metric} ${kind}${of}` });
         if (m && Number.isFinite(m.median)) line("median", m.median);
         if (m && theoryMetrics.has(metric) && Number.isFinite(m.mean)) line("mean", m.mean);
@@ -100,10 +203,9 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     }
   }
   const kinds: Kind[] = theoryMetrics.size > 0 ? ["median", "mean", "theory"] : ["median"];
-  const title = plotTitle(input, theoryMetrics.size > 0, drawBand);
+  const title = plotTitle(input, theoryMetrics.size > 0, drawBand, options.title);
   const generations = input.series.flatMap((s) => s.generations.map((g) => g.generation));
   const xDomain = [Math.min(...generations), Math.max(...generations)];
-  const seriesOrder = input.series.map((s) => s.label);
   // Legend wording for the line kinds (the data keeps the short names).
   const kindLabels = "datum.label === 'theory' ? 'theory (expectation)' : datum.label === 'mean' ? 'replicate mean' : 'median'";
 
@@ -114,32 +216,33 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     scale: { domain: xDomain, nice: false },
     axis: { format: "d", tickMinStep: 1 },
   };
-  const color = multi
-    ? {
-        field: "series",
-        type: "nominal",
-        title: input.grid.join(", ") || "series",
-        sort: seriesOrder,
-        scale: { scheme: seriesOrder.length > 10 ? "tableau20" : "tableau10" },
-        // The bands share this legend; without this their faint fill would set the symbols' opacity.
-        legend: { symbolOpacity: 1 },
-      }
-    : {
-        field: "kind",
-        type: "nominal",
-        title: null,
-        scale: { domain: kinds, range: kinds.map((k) => SINGLE_COLORS[k]) },
-        legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
-      };
+  const color =
+    colors.length > 1
+      ? {
+          field: "color",
+          type: "nominal",
+          title: colorAxis ?? (input.grid.filter((g) => g !== facetAxis).join(", ") || "series"),
+          sort: colors,
+          scale: { scheme: colors.length > 10 ? "tableau20" : "tableau10" },
+          // The bands share this legend; without this their faint fill would set the symbols' opacity.
+          legend: { symbolOpacity: 1 },
+        }
+      : {
+          field: "kind",
+          type: "nominal",
+          title: null,
+          scale: { domain: kinds, range: kinds.map((k) => SINGLE_COLORS[k]) },
+          legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
+        };
   const strokeDash = {
     field: "kind",
     type: "nominal",
-    title: multi ? "line" : null,
+    title: colors.length > 1 ? "line" : null,
     scale: { domain: kinds, range: kinds.map((k) => DASH[k]) },
     legend: kinds.length > 1 ? { labelExpr: kindLabels } : null,
   };
 
-  const panels = metrics.map((metric) => {
+  const panels = metrics.flatMap((metric) => {
     const values = [
       ...lines.filter((r) => r.metric === metric).map((r) => r.value as number),
       ...bands.filter((r) => r.metric === metric).flatMap((r) => [r.lo as number, r.hi as number]),
@@ -148,68 +251,104 @@ export function buildPlotSpec(input: PlotInput, options: PlotOptions): PlotSpec 
     if (log && values.some((v) => v <= 0)) {
       throw new UsageError(`--scale log: ${metric} has values ≤ 0, which a log scale cannot show; use --scale linear or leave --metrics out`);
     }
-    // Log axes: ticks and grid at whole decades only, labelled 0.001 … 1000 plainly and 1e-7 beyond.
-    const yAxis = log
-      ? { values: decades(values), labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')" }
-      : {};
-    const y = { type: "quantitative", title: metric, scale: log ? { type: "log" } : { zero: false }, axis: yAxis };
+    // Log axes: ticks and grid at whole decades only, all labelled alike (decadeLabels).
+    const ticks = log ? decades(values) : [];
+    const yAxis = log ? { values: ticks, labelExpr: decadeLabels(ticks) } : {};
+    // A metric's panels side by side share their y range, so that heights compare across panels.
+    const shared = facetAxis !== null && values.length > 0 ? { domain: [Math.min(...values), Math.max(...values)], nice: true } : {};
+    const y = { type: "quantitative", title: metric, scale: log ? { type: "log", ...shared } : { zero: false, ...shared }, axis: yAxis };
     const description = describeMetric(metric);
-    const layer: unknown[] = [];
-    if (drawBand) {
+    return facets.map((facet) => {
+      const filter =
+        facetAxis === null
+          ? [{ filter: { field: "metric", equal: metric } }]
+          : [
+              {
+                filter: {
+                  and: [
+                    { field: "metric", equal: metric },
+                    { field: "facet", equal: facet },
+                  ],
+                },
+              },
+            ];
+      const layer: unknown[] = [];
+      if (drawBand) {
+        layer.push({
+          data: { name: "bands" },
+          transform: filter,
+          mark: { type: "area", opacity: multi ? 0.12 : 0.2, ...(colors.length > 1 ? {} : { color: SINGLE_COLORS.median }) },
+          encoding: {
+            x,
+            y: { ...y, field: "lo" },
+            y2: { field: "hi" },
+            ...(colors.length > 1 ? { color } : {}),
+            detail: { field: "series", type: "nominal" },
+            description: { field: "name", type: "nominal" },
+          },
+        });
+      }
       layer.push({
-        data: { name: "bands" },
-        transform: [{ filter: { field: "metric", equal: metric } }],
-        mark: { type: "area", opacity: multi ? 0.12 : 0.2, ...(multi ? {} : { color: SINGLE_COLORS.median }) },
+        data: { name: "lines" },
+        transform: filter,
+        mark: { type: "line", strokeWidth: 2 },
         encoding: {
           x,
-          y: { ...y, field: "lo" },
-          y2: { field: "hi" },
-          ...(multi ? { color } : {}),
+          y: { ...y, field: "value" },
+          color,
+          strokeDash,
           detail: { field: "series", type: "nominal" },
           description: { field: "name", type: "nominal" },
         },
       });
-    }
-    layer.push({
-      data: { name: "lines" },
-      transform: [{ filter: { field: "metric", equal: metric } }],
-      mark: { type: "line", strokeWidth: 2 },
-      encoding: {
-        x,
-        y: { ...y, field: "value" },
-        color,
-        strokeDash,
-        detail: { field: "series", type: "nominal" },
-        description: { field: "name", type: "nominal" },
-      },
+      // Vega sets a panel's title above whatever sticks out of its top (a y-axis label centred on the
+      // top tick, or not); this invisible rule sticks out further, so every title sits at one height.
+      layer.push({ data: { values: [{}] }, mark: { type: "rule", strokeOpacity: 0, aria: false }, encoding: { y: { value: -TITLE_GUARD } } });
+      const text = facetAxis === null ? metric : `${metric} · ${facetAxis}=${facet}`;
+      return {
+        // Every panel has a subtitle line, so titles with and without a description stand level.
+        title: { text, subtitle: description ?? "\u200b", anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
+        width: PANEL_WIDTH,
+        height: PANEL_HEIGHT,
+        layer,
+      };
     });
-    return {
-      title: { text: metric, ...(description ? { subtitle: description } : {}), anchor: "start", frame: "group", fontSize: 13, subtitleFontSize: 11 },
-      width: PANEL_WIDTH,
-      height: PANEL_HEIGHT,
-      layer,
-    };
   });
 
+  // Facets: a row per metric, a column per facet value. Otherwise two columns of metrics.
+  const columns = facetAxis !== null ? facets.length : metrics.length === 1 ? 1 : 2;
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title.title, subtitle: title.subtitle, anchor: "start", fontSize: 16, subtitleFontSize: 12, subtitlePadding: 4, offset: 14 },
+    title: {
+      text: options.title ?? title.title,
+      subtitle: title.subtitle,
+      anchor: "start",
+      fontSize: TITLE_FONT_SIZE,
+      subtitleFontSize: SUBTITLE_FONT_SIZE,
+      subtitlePadding: 4,
+      offset: 14,
+    },
     description: title.caption,
     datasets: { lines, bands },
-    columns: metrics.length === 1 ? 1 : 2,
+    columns,
     concat: panels,
     resolve: { scale: { y: "independent", color: "shared", strokeDash: "shared" } },
-    padding: 12,
+    padding: PADDING,
     background: "white",
     config: {
-      font: "DejaVu Sans, Helvetica, Arial, sans-serif",
+      font: PLOT_FONT,
       view: { stroke: "#ddd" },
       axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#eee" },
       legend: { labelFontSize: 11, titleFontSize: 11, symbolStrokeWidth: 2, symbolType: "stroke", symbolSize: 200, labelLimit: 320 },
       concat: { spacing: 28 },
     },
   };
-  return { spec: spec as unknown as TopLevelSpec, metrics, title };
+  return { spec: spec as unknown as TopLevelSpec, metrics, title, columns, rows: Math.ceil(panels.length / columns), notes };
+}
+
+/** A parameter's value as it shows in a legend or a panel title. */
+function scalarText(v: Scalar | undefined): string {
+  return v === null || v === undefined ? "–" : String(v);
 }
 
 /** True when every value is positive and they span at least LOG_SPAN (a variance collapsing by decades). */
@@ -222,6 +361,24 @@ function isLogWorthy(values: number[]): boolean {
     if (v > max) max = v;
   }
   return min > 0 && max / min >= LOG_SPAN;
+}
+
+const SUPERSCRIPT: Record<string, string> = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+/** 10 to the power `e`, written as 10⁻³. */
+export function powerOfTen(e: number): string {
+  return `10${[...String(e)].map((c) => SUPERSCRIPT[c]).join("")}`;
+}
+
+/**
+ * A Vega label expression for decade ticks, one style per axis: 0.001 … 1000 written out when
+ * every tick lies in that range, else every tick as a power of ten (10⁻⁴ … 10²), never a mix.
+ */
+export function decadeLabels(ticks: readonly number[]): string {
+  const exponents = ticks.map((t) => Math.round(Math.log10(t)));
+  if (exponents.every((e) => e >= -3 && e <= 3)) return "format(datum.value, '~g')";
+  // The ticks are the exact numbers Number(`1e${e}`) (decades()), so each compares equal to its literal.
+  return exponents.reduceRight((rest, e) => `datum.value === 1e${e} ? '${powerOfTen(e)}' : ${rest}`, "format(datum.value, '~g')");
 }
 
 /** Powers of ten covering the positive values, every k-th one so that at most eight remain. */

@@ -13,7 +13,7 @@ import { type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import type { Scalar } from "../output/tidy.js";
-import { closest } from "../suggest.js";
+import { closest, editDistance } from "../suggest.js";
 import { BadRange, linearRange, logRange, MAX_AXIS_VALUES } from "./range.js";
 
 export interface GridAxis {
@@ -28,10 +28,20 @@ export function gridOption(name: string, origin: Origin & { kind: "grid" }): Opt
   const spec = SIM_OPTIONS.find((o) => o.flag === name || o.key === name);
   const at = origin.file !== undefined ? `${origin.file}: grid ${quote(name, 40)}` : `--grid ${excerpt(name, 40)}`;
   if (!spec) {
-    const flags = SIM_OPTIONS.filter(sweepable).map((o) => o.flag);
-    const near = closest(name, [...flags, ...SIM_OPTIONS.filter(sweepable).map((o) => o.key)]);
+    const sweepables = SIM_OPTIONS.filter(sweepable);
+    const flags = sweepables.map((o) => o.flag);
+    const near = closest(name, [...flags, ...sweepables.map((o) => o.key)]);
     const meant = near === undefined ? "" : ` (did you mean ${SIM_OPTIONS.find((o) => o.key === near || o.flag === near)!.flag}?)`;
-    throw new UsageError(`${at}: unknown option ${quote(name, 40)}${meant}; a grid varies one of ${flags.join(", ")}`);
+    // A few names, the closest to the whole name or its start: the whole list grows with every
+    // model's options, and an error is one short line.
+    const typed = name.slice(0, 40).toLowerCase();
+    const some = flags
+      .map((flag) => ({ flag, d: Math.min(editDistance(typed, flag), editDistance(typed, flag.slice(0, typed.length))) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, SUGGESTED)
+      .map((o) => o.flag)
+      .join(", ");
+    throw new UsageError(`${at}: unknown option ${quote(name, 40)}${meant}; a grid varies one of the options of collapse sim --help, such as ${some}`);
   }
   if (spec.type === "numberList") {
     throw new UsageError(`${at}: ${spec.flag} takes a list, which a grid cannot vary; run one sweep per list`);
@@ -41,6 +51,9 @@ export function gridOption(name: string, origin: Origin & { kind: "grid" }): Opt
   }
   return spec;
 }
+
+/** How many option names an unknown grid option's message suggests. */
+const SUGGESTED = 5;
 
 function sweepable(spec: OptionSpec): boolean {
   return spec.type !== "numberList" && spec.key !== "theory";

@@ -217,6 +217,17 @@ function parseShardFile(file: ShardFile): ParsedShard {
 
 /** Checks that `files` are the complete set of shards of one sweep and returns the sweep's output. */
 export function mergeShards(files: readonly ShardFile[]): string {
+  return mergeShardFiles(files).text;
+}
+
+/** A merged sweep: its text, and the format its shards (and so it) are in. */
+export interface MergedSweep {
+  readonly format: SweepFormat;
+  readonly text: string;
+}
+
+/** As mergeShards, also saying which format the shards were in. */
+export function mergeShardFiles(files: readonly ShardFile[]): MergedSweep {
   if (files.length === 0) throw new InputError("collapse merge needs the shard files, e.g. collapse merge part-*.csv");
   const shards = files.map(parseShardFile);
   const first = shards[0]!;
@@ -272,5 +283,5 @@ export function mergeShards(files: readonly ShardFile[]): string {
   const parts = [framer.opening()];
   for (let p = 0; p < points; p++) parts.push(framer.point(p, byIndex.get((p % count) + 1)!.bodies.get(p)!));
   parts.push(framer.closing());
-  return parts.join("");
+  return { format: first.format, text: parts.join("") };
 }

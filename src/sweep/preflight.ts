@@ -6,7 +6,7 @@
 import type { SimConfig } from "../config/config.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
-import { loadSeedAsync } from "../data/seed-file.js";
+import { loadSeedAsync, seedFileKey } from "../data/seed-file.js";
 import { poolResults } from "../engine/pool.js";
 import { fromThreadError } from "../engine/thread-error.js";
 import { machineMemory } from "../machine.js";
@@ -37,7 +37,7 @@ export async function preflight(
       const model = getModel(config.model);
       let seed: SeedResult | undefined;
       if (config.data !== null) {
-        const key = JSON.stringify([model.input, config.data, config.column]);
+        const key = seedFileKey(model, config);
         seed = files.get(key) ?? (await loadSeedAsync(model, config));
         files.set(key, seed);
         seeds.set(index, seed);

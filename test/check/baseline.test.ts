@@ -77,6 +77,8 @@ describe("rerunOptions: a recorded config re-runs to the same config and the sam
     { truncate: "2", estimator: "unbiased", theory: true },
     { tailK: "2.5,1", quantiles: "0.1,0.9" },
     { seed: "abc", filterRecall: "0.2", regime: "accumulate" },
+    { model: "categorical", data: "fixtures/baby-names.csv", column: "name", countColumn: "births", duplicates: "sum" },
+    { model: "categorical", data: "fixtures/baby-names.csv", column: "2", countColumn: "3", duplicates: "sum" },
   ];
   for (const given of runs) {
     it(JSON.stringify(given), () => {
@@ -104,6 +106,16 @@ describe("rerunOptions: a recorded config re-runs to the same config and the sam
     expect(rerunOptions(recorded, "b.json").get("replicates")?.value).toBe(17);
     const now = prepare(resolveSimConfig(flags({}))).prepared.config;
     expect(configChanges(recorded, now)).toEqual(["replicates: 17 → 200"]);
+  });
+
+  it("an option a baseline predates (absent from its config) is no change when it re-runs at its default", () => {
+    const now = prepare(resolveSimConfig(flags({ model: "categorical", data: "fixtures/dog-breeds.csv" }))).prepared.config;
+    const { countColumn: _c, duplicates: _d, ...older } = now as unknown as Record<string, unknown>;
+    expect(resolveSimConfig(rerunOptions(older, "b.json"))).toMatchObject({ countColumn: null, duplicates: "error" });
+    expect(configChanges(older, now)).toEqual([]);
+    // Recorded, a value is compared as ever; absent, a value other than the default is a change.
+    expect(configChanges({ ...older, duplicates: "sum" }, now)).toEqual(['duplicates: "sum" → "error"']);
+    expect(configChanges(older, { ...now, duplicates: "sum" })).toEqual(['duplicates: (absent) → "sum"']);
   });
 
   it("a recorded config that cannot be valid fails resolution, naming the baseline and the key", () => {

@@ -1,5 +1,8 @@
 // End-to-end: the built binary (run `npm run build` first) on the discrete models.
 import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -83,10 +86,10 @@ describe("collapse sim --model categorical", () => {
     expect(zipf.generations[0].metrics.support.median).toBeLessThanOrEqual(50);
   });
 
-  it("names the first categories to vanish in the table and prints samples with --show-samples", () => {
+  it("names the categories lost most often in the table and prints samples with --show-samples", () => {
     const r = run([...DOGS, "--show-samples"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/first to vanish: .+ \(gen \d+, \d+%\)/);
+    expect(r.stdout).toMatch(/lost most often: .+ \(\d+% of chains, median generation \d+\)/);
     expect(r.stdout).toMatch(/gen 0: [A-Z]/);
     expect(r.stdout).toMatch(/gen 6: [A-Z]/);
   });
@@ -152,4 +155,80 @@ describe("bad input exits 2 with one line", () => {
       expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     });
   }
+});
+
+describe("categorical tables in sweeps and checks", () => {
+  const NAMES = ["--model", "categorical", "--data", "fixtures/baby-names.csv", "--count-column", "births", "--duplicates", "sum"];
+  const SMALL = ["-g", "2", "-r", "3", "--quiet"];
+
+  it("--grid column=name,sex reads the file once per column; each point is collapse sim with its seed", () => {
+    const doc = json(["sweep", ...NAMES, ...SMALL, "--grid", "column=name,sex"]);
+    expect(doc.points.map((p: any) => [p.params.column, p.generations[0].metrics.support.mean])).toEqual([
+      ["name", 270],
+      ["sex", 2],
+    ]);
+    for (const point of doc.points) {
+      const sim = json(["sim", ...NAMES, ...SMALL, "--column", point.params.column, "--seed", point.config.seed]);
+      expect(sim.config).toEqual(point.config);
+      expect(sim.generations).toEqual(point.generations);
+    }
+  });
+
+  it("--grid count-column sweeps the columns of counts (two years of births)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "collapse-years-"));
+    try {
+      const file = join(dir, "years.csv");
+      writeFileSync(file, "name,y2023,y2024\nAda,40,3\nBo,5,30\nCy,1,0\nDi,2,9\n");
+      const doc = json(["sweep", "--model", "categorical", "--data", file, "--column", "name", ...SMALL, "--grid", "count-column=y2023,y2024"]);
+      expect(doc.points.map((p: any) => [p.params.countColumn, p.config.seedSize, p.generations[0].metrics.support.mean])).toEqual([
+        ["y2023", 48, 4],
+        ["y2024", 42, 3],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--grid duplicates=error,sum stops before any work at the point that cannot read the table", () => {
+    const r = run(["sweep", ...NAMES.slice(0, -2), "--column", "name", ...SMALL, "--grid", "duplicates=error,sum"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /duplicates=error.*fixtures\/baby-names\.csv:\d+: label "\w+" already appeared at fixtures\/baby-names\.csv:\d+; pass --duplicates sum/,
+    );
+  });
+
+  it("collapse check re-runs a baseline of a table through the same options, and an older baseline without them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "collapse-check-"));
+    try {
+      copyFileSync(join(ROOT, "fixtures/baby-names.csv"), join(dir, "names.csv"));
+      const saved = run(
+        ["sim", ...NAMES.map((a) => (a === "fixtures/baby-names.csv" ? "names.csv" : a)), "--column", "name", ...SMALL, "--save-baseline", "b.json"],
+        {
+          cwd: dir,
+        },
+      );
+      expect(saved.stderr).toBe("");
+      expect(saved.code).toBe(0);
+      const baseline = JSON.parse(readFileSync(join(dir, "b.json"), "utf8"));
+      expect(baseline.config).toMatchObject({ data: "names.csv", column: "name", countColumn: "births", duplicates: "sum" });
+      const check = run(["check", join(dir, "b.json")]);
+      expect(check.stderr).toBe("");
+      expect(check.code).toBe(0);
+      expect(check.stdout).toMatch(/counts \[births\] · duplicates summed/);
+      // A baseline written before the options existed re-runs at their defaults, without a warning.
+      const dogs = run(["sim", "--model", "categorical", "--data", join(ROOT, "fixtures/dog-breeds.csv"), ...SMALL, "--save-baseline", join(dir, "d.json")]);
+      expect(dogs.code).toBe(0);
+      const old = JSON.parse(readFileSync(join(dir, "d.json"), "utf8"));
+      delete old.config.countColumn;
+      delete old.config.duplicates;
+      writeFileSync(join(dir, "old.json"), JSON.stringify(old));
+      const again = run(["check", join(dir, "old.json"), "--data", join(ROOT, "fixtures/dog-breeds.csv")]);
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

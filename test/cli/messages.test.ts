@@ -91,3 +91,10 @@ describe("did you mean", () => {
     expect(messageOf(() => resolveSimConfig(config({ model: "zebra" })))).not.toMatch(/did you mean/);
   });
 });
+
+describe("suggestions stay cheap", () => {
+  it("skip a name far longer than any known one without measuring it", () => {
+    expect(closest("x".repeat(10_000_000), ["gaussian", "mvn"])).toBeUndefined();
+    expect(closest(`${"gaussian".repeat(20)}`, ["gaussian"])).toBeUndefined();
+  });
+});

@@ -5,7 +5,7 @@
  * that a signal is answered within a second.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, collapse, ROOT, tempDir } from "./cli.js";
@@ -50,6 +50,106 @@ describe("stdin", () => {
     const r = collapse(["sim", "--data", "-"], { input: "" });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/^collapse: stdin is empty/);
+  });
+});
+
+describe("stdin and FIFOs are read as the same bytes in a .csv file", () => {
+  const hasMkfifo = spawnSync("mkfifo", ["--version"]).status === 0;
+  const SMALL = ["-g", "2", "-r", "4", "--format", "json"];
+  /** The document without what names the input (data path): everything else must be equal. */
+  const body = (stdout: string) => {
+    const doc = JSON.parse(stdout);
+    delete doc.config.data;
+    return doc;
+  };
+
+  it("a header line on stdin names the column, as in a .csv file (it was 'x is not a number')", () => {
+    const dir = tempDir();
+    const text = 'height_cm\n170.5\n182\n"165.25"\n177\n';
+    writeFileSync(join(dir, "h.csv"), text);
+    const file = collapse(["sim", "--data", join(dir, "h.csv"), ...SMALL]);
+    const piped = collapse(["sim", "--data", "-", ...SMALL], { input: text });
+    expect(piped.stderr).toBe("");
+    expect(piped.status).toBe(0);
+    expect(body(piped.stdout)).toEqual(body(file.stdout));
+    const named = collapse(["sim", "--data", "-", "--column", "height_cm", ...SMALL], { input: text });
+    expect(JSON.parse(named.stdout).generations).toEqual(JSON.parse(file.stdout).generations);
+  });
+
+  it("a bad row on stdin is one line naming stdin:line:column", () => {
+    const r = collapse(["sim", "--data", "-"], { input: "x\n1\n2\nabc\n" });
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe('collapse: stdin:4:1: "abc" in column "x" is not a number; fix or remove the row');
+  });
+
+  it.runIf(hasMkfifo)("a FIFO (no telling extension) with a header and quoted cells", async () => {
+    const dir = tempDir();
+    const fifo = join(dir, "in.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const run = start(["sim", "--data", fifo, "--column", "b", ...SMALL]);
+    await waitUntil(() => hasOpen(run.pid, fifo), "collapse has the FIFO open");
+    writeFileSync(fifo, 'a\tb\n1\t"2.5"\n3\t4\n5\t7\n');
+    const r = await run.done;
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).config.seedSize).toBe(3);
+  });
+});
+
+describe("label tables on stdin (categorical)", () => {
+  const SIM = ["sim", "--model", "categorical", "--data", "-", "-g", "2", "-r", "3", "--format", "json", "--quiet"];
+  const iris = "species\nsetosa\nversicolor\nsetosa\nvirginica\nsetosa\n";
+  const doc = (args: string[], input: string) => {
+    const r = collapse([...SIM, ...args], { input });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  it("a one-column header is a label unless --column names it; CSV quotes are not part of a label", () => {
+    const plain = doc([], iris);
+    expect(plain.config.seedSize).toBe(6);
+    expect(plain.generations[0].metrics.support.mean).toBe(4); // "species" is a category: every line is a label
+    const named = doc(["--column", "species"], iris);
+    expect(named.config).toMatchObject({ column: "species", seedSize: 5 });
+    expect(named.generations[0].metrics.support.mean).toBe(3);
+    const quoted = doc(["--column", "species"], iris.replace(/(\w+)/g, '"$1"'));
+    expect(quoted.generations).toEqual(named.generations);
+    const r = collapse(["sim", "--model", "categorical", "--data", "-", "--column", "species", "-g", "1", "-r", "2", "--show-samples"], {
+      input: iris.replace(/(\w+)/g, '"$1"'),
+    });
+    expect(r.stdout).toMatch(/gen 0: (setosa|versicolor|virginica)(, (setosa|versicolor|virginica))+\n/);
+  });
+
+  it("name,sex,births on stdin with --column name --count-column births --duplicates sum: the file's numbers", () => {
+    const args = ["--column", "name", "--count-column", "births", "--duplicates", "sum"];
+    const text = readFileSync(join(ROOT, "fixtures/baby-names.csv"), "utf8");
+    const piped = doc(args, text);
+    const file = collapse([...SIM.map((a) => (a === "-" ? "fixtures/baby-names.csv" : a)), ...args]);
+    expect(file.status).toBe(0);
+    expect(piped.generations).toEqual(JSON.parse(file.stdout).generations);
+    expect(piped.config).toMatchObject({ column: "name", countColumn: "births", duplicates: "sum", seedSize: 59907 });
+  });
+
+  it("a JSON object of counts on stdin is read (it was refused as NDJSON)", () => {
+    expect(doc([], '{"setosa": 3, "versicolor": 1, "virginica": 1}\n').generations[0].metrics.support.mean).toBe(3);
+  });
+
+  it.each([
+    [["--column", "nme", "--count-column", "births"], 'collapse: --column nme: no such column in stdin; it has columns "name", "sex", "births" (or 1..3)'],
+    [
+      ["--column", "name", "--count-column", "sex"],
+      'collapse: stdin:2: count "F" in column "sex" is not a number; counts are whole numbers of occurrences (0, 1, 2, …)',
+    ],
+    [
+      ["--column", "name", "--count-column", "births"],
+      'collapse: stdin:4: label "Ada" already appeared at stdin:2; pass --duplicates sum to add their counts, or merge the two rows or rename one',
+    ],
+    [[], 'collapse: stdin:1: 3 columns ("name", "sex", "births"); choose the label column with --column and any count column with --count-column'],
+  ])("%j: one line, exit 2", (args, message) => {
+    const r = collapse([...SIM, ...args], { input: "name,sex,births\nAda,F,5\nBo,M,3\nAda,M,2\n" });
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toBe(message);
   });
 });
 

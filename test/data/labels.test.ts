@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readLabels } from "../../src/data/labels.js";
+import { type LabelOptions, readLabels } from "../../src/data/labels.js";
 import { readTextSync as readText } from "../../src/data/read.js";
 import { InputError } from "../../src/errors.js";
 import { inputError } from "../expect-error.js";
 
-const read = (name: string, text: string) => {
-  const { labels, counts } = readLabels({ name, text });
+const read = (name: string, text: string, options: Partial<LabelOptions> = {}) => {
+  const { labels, counts } = readLabels({ name, text }, { column: null, countColumn: null, duplicates: "error", ...options });
   return Object.fromEntries(labels.map((l, i) => [l, counts[i]]));
 };
 const order = (name: string, text: string) => readLabels({ name, text }).labels;
@@ -62,7 +62,9 @@ describe("label files", () => {
     expect(inputError(() => readLabels(readText("fixtures/bad/empty.csv")))).toMatch(/empty/);
     expect(inputError(() => read("a.csv", "label,count\n"))).toMatch(/no data rows after its header/);
     expect(inputError(() => read("a.csv", "label,count\na,0\nb,4\n"))).toMatch(/1 category with a positive count/);
-    expect(inputError(() => read("a.csv", "a,1,2\n"))).toMatch(/a\.csv:1: 3 fields/);
+    expect(inputError(() => read("a.csv", "a,1,2\n"))).toBe(
+      'a.csv:1: 3 columns ("a", "1", "2"); choose the label column with --column and any count column with --count-column',
+    );
     expect(inputError(() => read("a.csv", "a,1\nb\n"))).toMatch(/a\.csv:2: 1 field\(s\) where the first row has 2/);
     expect(inputError(() => read("a.csv", 'a,1\n"b,2\n'))).toMatch(/a\.csv:2: unbalanced double quote/);
     expect(inputError(() => read("a.csv", "a,1\n ,2\n"))).toMatch(/a\.csv:2: empty label/);
@@ -70,6 +72,131 @@ describe("label files", () => {
     expect(inputError(() => read("a.json", "[1, 2"))).toMatch(/a\.json.*invalid JSON/);
     expect(inputError(() => read("a.json", "42"))).toMatch(/expected a JSON array of labels or an object/);
     expect(inputError(() => read("a.ndjson", '"a"\n"b"\n'))).toMatch(/NDJSON is not read as labels/);
+  });
+});
+
+describe("stdin and files of other names are read as a .csv file", () => {
+  it("unquotes one-label-per-line input, and a label holding a comma is quoted", () => {
+    expect(read("stdin", '"setosa"\n"versicolor"\nsetosa\n')).toEqual({ setosa: 2, versicolor: 1 });
+    expect(read("stdin", 'Lab\n"Griffon, Brussels"\n"say ""hi"""\n')).toEqual({ Lab: 1, "Griffon, Brussels": 1, 'say "hi"': 1 });
+    expect(inputError(() => read("stdin", "Lab\nGriffon, Brussels\n"))).toBe(
+      'stdin:2: 2 field(s) where the first row has 1; fix the row (put a label holding a comma in double quotes: "a, b")',
+    );
+    // A .txt file is read as it is: a line is a label, quotes and commas included.
+    expect(read("l.txt", '"setosa"\na, b\n')).toEqual({ '"setosa"': 1, "a, b": 1 });
+  });
+
+  it("reads a JSON object of counts from stdin (it was refused as NDJSON)", () => {
+    expect(read("stdin", '{"a": 2, "b": 1}')).toEqual({ a: 2, b: 1 });
+    expect(read("stdin", '{\n  "a": 2,\n  "b": 1\n}\n')).toEqual({ a: 2, b: 1 });
+    expect(inputError(() => read("l.ndjson", '{"a": 2}\n'))).toMatch(/NDJSON is not read as labels/);
+  });
+});
+
+describe("the first row: a header only when it must be one", () => {
+  it("one label per line: every line is a label, unless --column names the first line", () => {
+    expect(read("stdin", "species\nsetosa\nsetosa\nvirginica\n")).toEqual({ species: 1, setosa: 2, virginica: 1 });
+    expect(read("stdin", "species\nsetosa\nsetosa\nvirginica\n", { column: "species" })).toEqual({ setosa: 2, virginica: 1 });
+    expect(read("l.csv", '"species"\nsetosa\nvirginica\n', { column: "species" })).toEqual({ setosa: 1, virginica: 1 });
+    expect(read("l.txt", "species\nsetosa\nvirginica\n", { column: "species" })).toEqual({ setosa: 1, virginica: 1 });
+    // By number, the first line stays a label: a real label is never dropped.
+    expect(read("stdin", "species\nsetosa\nvirginica\n", { column: "1" })).toEqual({ species: 1, setosa: 1, virginica: 1 });
+    expect(read("stdin", "1\n2\n1\n", { column: "1" })).toEqual({ "1": 2, "2": 1 });
+    expect(inputError(() => read("stdin", "setosa\nvirginica\n", { column: "species" }))).toBe(
+      '--column species: no such column in stdin; it has columns "setosa" (or 1..1)',
+    );
+  });
+
+  it("a table with counts: a header when its count is not a number, or when a column is named", () => {
+    expect(read("t.csv", "name,sex,births\nAda,F,5\nBo,M,3\n", { column: "1", countColumn: "3" })).toEqual({ Ada: 5, Bo: 3 });
+    expect(read("t.csv", "Ada,F,5\nBo,M,3\n", { column: "1", countColumn: "3" })).toEqual({ Ada: 5, Bo: 3 });
+    expect(read("t.csv", "name,2019\nAda,5\nBo,3\n", { column: "name" })).toEqual({ Ada: 1, Bo: 1 });
+    // With only --count-column, the label column of a two-column table is the other one.
+    expect(read("t.csv", "n,breed\n3,pug\n1,lab\n", { countColumn: "1" })).toEqual({ pug: 3, lab: 1 });
+    expect(read("t.csv", "n,breed\n3,pug\n1,lab\n", { countColumn: "n" })).toEqual({ pug: 3, lab: 1 });
+  });
+
+  it("a table without counts: each row is one observation of its label column", () => {
+    const people = "name,sex\nAda,F\nBo,M\nAda,F\n";
+    expect(read("p.csv", people, { column: "name" })).toEqual({ Ada: 2, Bo: 1 });
+    expect(read("p.csv", people, { column: "sex" })).toEqual({ F: 2, M: 1 });
+    // By number there is no telling a header from a row: name the column to skip one.
+    expect(read("p.csv", people, { column: "2" })).toEqual({ sex: 1, F: 2, M: 1 });
+  });
+});
+
+describe("--column, --count-column and --duplicates on a table", () => {
+  const births = "name,sex,births\nAda,F,5\nBo,M,3\nAda,M,2\n";
+  const options = { column: "name", countColumn: "births" };
+
+  it("picks the label and count columns by name or number, and sums repeated labels with --duplicates sum", () => {
+    expect(read("b.csv", births, { ...options, duplicates: "sum" })).toEqual({ Ada: 7, Bo: 3 });
+    expect(read("b.csv", births, { column: "1", countColumn: "3", duplicates: "sum" })).toEqual({ Ada: 7, Bo: 3 });
+    expect(read("b.tsv", births.replaceAll(",", "\t"), { ...options, duplicates: "sum" })).toEqual({ Ada: 7, Bo: 3 });
+    expect(read("stdin", births, { ...options, duplicates: "sum" })).toEqual({ Ada: 7, Bo: 3 });
+    expect(readLabels({ name: "b.csv", text: births }, { ...options, duplicates: "sum" }).labels).toEqual(["Ada", "Bo"]);
+    expect(read("b.csv", births, { column: "sex", countColumn: "births", duplicates: "sum" })).toEqual({ F: 5, M: 5 });
+    // Observations are always counted: --duplicates is about rows that carry counts.
+    expect(read("b.csv", births, { column: "name", duplicates: "error" })).toEqual({ Ada: 2, Bo: 1 });
+  });
+
+  it("a repeated label with --duplicates error names both lines and suggests --duplicates sum", () => {
+    expect(inputError(() => read("b.csv", births, options))).toBe(
+      'b.csv:4: label "Ada" already appeared at b.csv:2; pass --duplicates sum to add their counts, or merge the two rows or rename one',
+    );
+    expect(inputError(() => read("b.csv", "breed,count\npug,1\nlab,2\npug,3\n"))).toMatch(
+      /^b\.csv:4: label "pug" already appeared at b\.csv:2; pass --duplicates sum/,
+    );
+    expect(read("b.csv", "breed,count\npug,1\nlab,2\npug,3\n", { duplicates: "sum" })).toEqual({ pug: 4, lab: 2 });
+  });
+
+  it("an unknown column lists the header's columns; a non-count names file:line and its column", () => {
+    expect(inputError(() => read("b.csv", births, { column: "nme", countColumn: "births" }))).toBe(
+      '--column nme: no such column in b.csv; it has columns "name", "sex", "births" (or 1..3)',
+    );
+    expect(inputError(() => read("b.csv", births, { column: "name", countColumn: "count" }))).toBe(
+      '--count-column count: no such column in b.csv; it has columns "name", "sex", "births" (or 1..3)',
+    );
+    expect(inputError(() => read("b.csv", births, { column: "name", countColumn: "9" }))).toMatch(/^--count-column 9: no such column in b\.csv/);
+    expect(inputError(() => read("b.csv", births, { column: "name", countColumn: "sex" }))).toBe(
+      'b.csv:2: count "F" in column "sex" is not a number; counts are whole numbers of occurrences (0, 1, 2, …)',
+    );
+    expect(inputError(() => read("b.csv", "name,births\nAda,5\nBo,-1\n", options))).toBe(
+      'b.csv:3: count -1 in column "births" is negative; counts are occurrences (0 or more)',
+    );
+    expect(inputError(() => read("b.csv", "Ada,F,5\nBo,M,2.5\n", { column: "1", countColumn: "3" }))).toBe(
+      "b.csv:2: count 2.5 in column 3 is not a whole number; counts are occurrences, not frequencies",
+    );
+  });
+
+  it("refuses a wide table without --column, one column for both, and columns in JSON", () => {
+    expect(inputError(() => read("b.csv", births))).toBe(
+      'b.csv:1: 3 columns ("name", "sex", "births"); choose the label column with --column and any count column with --count-column',
+    );
+    expect(inputError(() => read("b.csv", births, { countColumn: "births" }))).toMatch(/^b\.csv:1: 3 columns/);
+    expect(inputError(() => read("b.csv", births, { column: "births", countColumn: "3" }))).toBe(
+      "--column births and --count-column 3 both choose column 3 of b.csv; choose two different columns",
+    );
+    expect(inputError(() => read("l.csv", "a\nb\n", { countColumn: "1" }))).toBe(
+      "--count-column 1: column 1 is the only column of l.csv, which leaves none for the labels; give a label column too",
+    );
+    expect(inputError(() => read("l.json", '["a", "b"]', { column: "1" }))).toBe(
+      "--column 1: l.json is JSON (an array of labels or an object of counts), which has no columns; remove --column, or give a CSV or TSV table",
+    );
+    expect(inputError(() => read("b.csv", "name,name,n\nAda,Ada,1\n", { column: "name", countColumn: "n" }))).toMatch(
+      /^--column name: columns 1 and 2 of b\.csv are both named "name"/,
+    );
+  });
+
+  it("--duplicates sum adds a JSON object's repeated keys, each value read from its own text", () => {
+    expect(read("d.json", '{"a": 1, "b": 2, "a": 3}', { duplicates: "sum" })).toEqual({ a: 4, b: 2 });
+    expect(read("d.json", '{"a": 1,\n "b": 2,\n "a" : 3e1 ,\n "a": 0}', { duplicates: "sum" })).toEqual({ a: 31, b: 2 });
+    expect(read("d.json", '{"a": 1, "a ": 2, "b": 1}', { duplicates: "sum" })).toEqual({ a: 3, b: 1 });
+    expect(inputError(() => read("d.json", '{"a": "x", "b": 2, "a": 3}', { duplicates: "sum" }))).toBe(
+      'd.json:1:7: "a": count "x" is not a number; counts are whole numbers of occurrences (0, 1, 2, …)',
+    );
+    // Labels keep the object's own order (integer-like keys first, as before).
+    expect(readLabels({ name: "o.json", text: '{"b": 1, "2": 1, "b": 1}' }, { column: null, countColumn: null, duplicates: "sum" }).labels).toEqual(["2", "b"]);
   });
 });
 
@@ -105,13 +232,13 @@ describe("JSON label errors name file:line:column, like JSON syntax errors", () 
 
   it("a duplicate label: where both keys are, repeated keys (which JSON.parse would merge) included", () => {
     expect(inputError(() => read("d.json", '{\n  "a": 1,\n  "b": 2,\n  "a": 3\n}'))).toBe(
-      'd.json:4:3: label "a" already appeared at d.json:2:3; merge the two entries (add their counts) or rename one',
+      'd.json:4:3: label "a" already appeared at d.json:2:3; pass --duplicates sum to add their counts, or merge the two entries or rename one',
     );
     // The same label once escaped: the keys are compared decoded.
     expect(inputError(() => read("d.json", '{"a": 1, "b": 2, "\\u0061": 3}'))).toMatch(/^d\.json:1:18: label "a" already appeared at d\.json:1:2;/);
     // Equal once trimmed.
     expect(inputError(() => read("d.json", '{"a": 1,\n"b": 1,\n   "a ": 4}'))).toBe(
-      'd.json:3:4: label "a" already appeared at d.json:1:2; merge the two entries (add their counts) or rename one',
+      'd.json:3:4: label "a" already appeared at d.json:1:2; pass --duplicates sum to add their counts, or merge the two entries or rename one',
     );
   });
 
@@ -155,9 +282,14 @@ describe("labels from arbitrary text (property)", () => {
       fc.property(
         fc.constantFrom("l.csv", "l.tsv", "l.txt", "l.json", "l.ndjson", "stdin"),
         fc.oneof(fc.string({ unit: "binary" }), labelish),
-        (name, text) => {
+        fc.record({
+          column: fc.constantFrom(null, "1", "2", "a", "count"),
+          countColumn: fc.constantFrom(null, "1", "2", "3", "count"),
+          duplicates: fc.constantFrom("error" as const, "sum" as const),
+        }),
+        (name, text, options) => {
           try {
-            readLabels({ name, text });
+            readLabels({ name, text }, options);
           } catch (e) {
             expect(e).toBeInstanceOf(InputError);
             expect((e as Error).message).not.toContain("\n");

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readLabels, readLabelsStream } from "../../src/data/labels.js";
+import { type LabelOptions, readLabels, readLabelsStream } from "../../src/data/labels.js";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { readNumericTable } from "../../src/data/numeric-table.js";
 import { decodeUtf8, maxInputBytes, readText, Utf8Stream } from "../../src/data/read.js";
@@ -62,6 +62,9 @@ describe("streamed numeric tables", () => {
     "e.json": "[1, 2, 3.5]",
     "f.ndjson": '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n',
     "g.csv": '"x","y"\n"1",2\n3,"4"\n',
+    // No telling extension: sniffed as CSV or TSV, a header detected as in a .csv file.
+    h: "x\n1\n2\n",
+    "i.dat": '"x"\t"y"\n1\t"2"\n',
   };
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -126,6 +129,9 @@ describe("streamed labels", () => {
     "wide.csv": "a,1,2\n",
     "frac.csv": "a,1\nb,2.5\n",
     sniffed: "red\ngreen\nred\n",
+    "quoted-stdin-like": '"species"\n"setosa"\nvirginica\n',
+    "births.csv": "name,sex,births\nAda,F,5\nBo,M,3\nAda,M,2\n",
+    "object-like": '{"a": 2, "b": 1, "a": 1}',
   };
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -146,4 +152,32 @@ describe("streamed labels", () => {
     );
     expect(streamedCounts).toEqual(whole);
   });
+
+  const OPTIONS: LabelOptions[] = [
+    { column: "species", countColumn: null, duplicates: "error" },
+    { column: "name", countColumn: "births", duplicates: "error" },
+    { column: "name", countColumn: "births", duplicates: "sum" },
+    { column: "1", countColumn: "3", duplicates: "sum" },
+    { column: "2", countColumn: null, duplicates: "error" },
+    { column: null, countColumn: null, duplicates: "sum" },
+  ];
+  it.each(OPTIONS.flatMap((o) => Object.keys(files).map((name) => [name, o] as const)))(
+    "%s with %j: the labels, counts and errors of readLabels on the whole text",
+    async (name, options) => {
+      const path = join(dir, name);
+      const whole = (() => {
+        try {
+          const r = readLabels({ name: path, text: files[name]! }, options);
+          return { labels: r.labels, counts: Array.from(r.counts) };
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
+      const streamedCounts = await readLabelsStream(path, options).then(
+        (r) => ({ labels: r.labels, counts: Array.from(r.counts) }),
+        (e: Error) => e.message,
+      );
+      expect(streamedCounts).toEqual(whole);
+    },
+  );
 });

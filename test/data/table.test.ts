@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { decodeUtf8, firstInvalidUtf8 } from "../../src/data/read.js";
-import { readTable } from "../../src/data/table.js";
+import { readTable, sniffFormat, splitLine } from "../../src/data/table.js";
 import { InputError } from "../../src/errors.js";
 import { inputError } from "../expect-error.js";
 
@@ -29,6 +29,45 @@ describe("reading numeric columns", () => {
     expect(values("stdin", "[1,2]")).toEqual([1, 2]);
     expect(values("stdin", "a,b\n1,2\n3,4\n", "b")).toEqual([2, 4]);
     expect(values("stdin", "1\n2\n")).toEqual([1, 2]);
+  });
+
+  it("reads stdin and files of other names as the same bytes in a .csv or .tsv file: header, quotes and all", () => {
+    // The issue's case: a one-column header on stdin was "x is not a number".
+    for (const name of ["stdin", "/dev/fd/63", "heights.dat", "data"]) {
+      for (const text of ["x\n1\n2\n3\n", '"x"\n"1"\n2\n"3"\n', "# measured\nx\n1\n\n2\r\n3\n"]) {
+        const csv = table("t.csv", text);
+        const sniffed = table(name, text);
+        expect(sniffed.format, `${name} ${JSON.stringify(text)}`).toBe("csv");
+        expect({ names: sniffed.names, hasHeader: sniffed.hasHeader }).toEqual({ names: csv.names, hasHeader: csv.hasHeader });
+        expect(values(name, text)).toEqual([1, 2, 3]);
+      }
+      expect(values(name, "h\tx\n1\t2\n3\t4\n", "x")).toEqual([2, 4]);
+    }
+    // Bad cells are reported as in a .csv file.
+    expect(inputError(() => values("stdin", "x\n1\nabc\n"))).toBe('stdin:3:1: "abc" in column "x" is not a number; fix or remove the row');
+    expect(inputError(() => values("stdin", "1\n2,3\n"))).toMatch(/^stdin:2: 2 field\(s\) where the first row has 1/);
+    // A .txt file keeps its own rule: one number a line, no header, no quotes.
+    expect(inputError(() => values("t.txt", "x\n1\n2\n"))).toMatch(/^t\.txt:1:1: "x" in column 1 is not a number/);
+  });
+
+  it("sniffs JSON from [ and {, TSV from a tab in the first line, and CSV otherwise", () => {
+    expect(sniffFormat("  \n[1, 2]")).toBe("json");
+    expect(sniffFormat('{"x": 1}\n{"x": 2}')).toBe("ndjson");
+    expect(sniffFormat("a\tb\n1\t2")).toBe("tsv");
+    expect(sniffFormat("a,b\tc\n")).toBe("tsv");
+    expect(sniffFormat("a,b\n1,2")).toBe("csv");
+    expect(sniffFormat("x\n1\t2\n")).toBe("csv");
+    expect(sniffFormat("1.5")).toBe("csv");
+  });
+
+  it("unquotes RFC 4180 fields: delimiters and doubled quotes inside quotes, spaces around them", () => {
+    expect(splitLine('"a, b","say ""hi""",c', ",")?.fields).toEqual(["a, b", 'say "hi"', "c"]);
+    expect(splitLine('a, "b" ,"c"', ",")?.fields).toEqual(["a", "b", "c"]);
+    expect(splitLine('"a\tb"\t2', "\t")?.fields).toEqual(["a\tb", "2"]);
+    expect(splitLine('5" tall,"",', ",")?.fields).toEqual(['5" tall', "", ""]);
+    expect(splitLine('"open,1', ",")).toBeNull();
+    expect(splitLine('"a" b,1', ",")).toBeNull();
+    expect(values("stdin", 'name, "value, cm"\n"p", "1.5"\nq,2\n', "value, cm")).toEqual([1.5, 2]);
   });
 
   it("names file:line:column and the fix for bad cells", () => {

@@ -36,7 +36,7 @@ describe("model declarations", () => {
       const takers = modelsTaking(spec.key).map((m) => m.name);
       const other = MODEL_NAMES.find((n) => !takers.includes(n));
       if (!other || spec.type === "boolean") continue;
-      const value = spec.default ?? (spec.type === "numberList" ? "2" : (spec.min ?? 1));
+      const value = spec.default ?? (spec.type === "numberList" ? "2" : spec.type === "string" ? "x" : (spec.min ?? 1));
       const raw = new Map<string, RawOption>([
         ["model", { value: other, origin: { kind: "flag" } }],
         [spec.key, { value, origin: { kind: "flag" } }],

@@ -140,6 +140,42 @@ describe("renderChart: the picture", () => {
     expect(labels[2]!).toBeGreaterThanOrEqual(0.3);
   });
 
+  it("labels the top and bottom rows with the plotted range itself, not the centres of those rows", () => {
+    // var_ratio: medians 1 → 0.5 over 10 generations, band ±0.2 after generation 0, so the band
+    // reaches 0.95 + 0.2 = 1.15 at generation 1 and 0.5 − 0.2 = 0.3 at generation 10.
+    const lines = plain(renderChart(fakeResult(10), { width: 60, color: false }));
+    const labels = lines.filter((l) => l.includes("┤")).map((l) => l.slice(0, l.indexOf("┤")).trim());
+    expect(labels[0]).toBe("1.150");
+    expect(labels[2]).toBe("0.300");
+    // The middle label is the value at the centre of row 4 of 8: dot 17.5 of 0…31.
+    expect(labels[1]).toBe((1.15 - (17.5 / 31) * 0.85).toFixed(3));
+  });
+
+  it("on a log scale too, the ends are the smallest and largest values", () => {
+    const r = fakeResult(30);
+    r.generations.forEach((g, i) => (g.metrics.var_ratio = summary(10 ** (-i / 6), 10 ** (-i / 6 - 0.5), 10 ** (-i / 6 + 0.25))));
+    const lines = plain(renderChart(r, { width: 60, color: false }));
+    expect(lines[1]).toContain("log scale");
+    const labels = lines.filter((l) => l.includes("┤")).map((l) => l.slice(0, l.indexOf("┤")).trim());
+    // Highest: generation 0's upper edge, 10^0.25; lowest: generation 30's lower edge, 10^−5.5.
+    expect(labels[0]).toBe((10 ** 0.25).toFixed(3));
+    expect(labels[2]).toBe("3.2e-6");
+  });
+
+  it("labels a count metric's axis as counts, in one style", () => {
+    const r = fakeResult(10);
+    r.generations.forEach((g, i) => {
+      const v = 9000 + 150.3 * i;
+      g.metrics = { vocab: summary(v, v - 100.25, v + 2500.5) };
+    });
+    const lines = plain(renderChart(r, { width: 60, color: false }));
+    const labels = lines.filter((l) => l.includes("┤")).map((l) => l.slice(0, l.indexOf("┤")).trim());
+    expect(labels[0]).toBe("13003.5");
+    expect(labels[2]).toBe("8899.8");
+    for (const l of labels) expect(l).toMatch(/^\d+(\.\d)?$/);
+    expect(lines[1]).toContain("9000 → 10503");
+  });
+
   it("switches a metric spanning three decades or more to a log scale", () => {
     const r = fakeResult(30);
     r.generations.forEach((g, i) => (g.metrics.var_ratio = summary(10 ** (-i / 6))));
