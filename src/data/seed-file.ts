@@ -53,7 +53,8 @@ function labelOptions(config: SimConfig): LabelOptions {
  * same seed (a sweep reads a file once for all the points that share it).
  */
 export function seedFileKey(model: AnyModel, config: SimConfig): string {
-  const read = model.input === "labels" ? labelOptions(config) : { column: config.column };
+  // A table model reads --column and, last, the columns its seed-column options name (linreg's --target).
+  const read = model.input === "labels" ? labelOptions(config) : { column: config.column, last: seedColumnChoices(model, config).map((c) => c.value) };
   return JSON.stringify([model.input, config.data, read]);
 }
 

@@ -21,7 +21,7 @@ import { flags, meanOf, replicateValues, seOfMean, withRunContext } from "../hel
 import { prepare } from "../run.js";
 import { Z_TOL } from "../stats/helpers.js";
 
-const { simulate }: typeof Library = await import(new URL("../../dist/index.js", import.meta.url).href);
+const { simulate, sweep }: typeof Library = await import(new URL("../../dist/index.js", import.meta.url).href);
 
 function config(o: Record<string, unknown> = {}): ResolvedConfig & RunContext {
   return withRunContext({ ...resolveSimConfig(flags({ model: "linreg", ...o })), sampleSize: (o.sampleSize as number) ?? 4 } as ResolvedConfig);
@@ -448,6 +448,23 @@ describe("linreg determinism", () => {
       noise_ratio: 1,
       log_noise_ratio: expect.any(Number),
     });
+  });
+
+  it("a sweep reads the file again for a model that takes its target out of the table (mvn and linreg share none)", async () => {
+    // --target area_m2 is the first numeric column: mvn reads it first, linreg last.
+    const options = { data: "fixtures/regression.csv", target: "area_m2", generations: 2, replicates: 6, grid: { model: "mvn,linreg" } } as const;
+    const points: Library.SweepPointResult[] = [];
+    for await (const p of sweep(options, { jobs: 1, order: "grid" })) points.push(p);
+    const point = points.find((p) => p.params.model === "linreg")!;
+    const alone = await simulate({
+      model: "linreg",
+      data: "fixtures/regression.csv",
+      target: "area_m2",
+      generations: 2,
+      replicates: 6,
+      seed: point.result.config.seed,
+    });
+    expect(JSON.stringify(point.result)).toBe(JSON.stringify(alone));
   });
 
   it("exits 2 with one line for a singular design on the command line", () => {
