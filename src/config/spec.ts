@@ -44,7 +44,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     group: "data",
     default: null,
     description:
-      "column by header name or 1-based index (mvn/gmm: a comma list; default: the only column, or all numeric ones; " +
+      "column by header name or 1-based index (mvn/gmm/linreg: a comma list; default: the only column, or all numeric ones but linreg's --target; " +
       "categorical: the label column, default the only one or the first of label,count)",
   },
   {
@@ -54,7 +54,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     arg: "SPEC",
     group: "data",
     default: null,
-    description: 'built-in seed generator, e.g. "normal(0,1)", "mixture(0.5*normal(-2,1),0.5*normal(2,1))", "zipf(1.1,1000)"',
+    description: 'built-in seed generator, e.g. "normal(0,1)", "mixture(0.5*normal(-2,1),0.5*normal(2,1))", "zipf(1.1,1000)", "linear(5,1)"',
   },
   {
     key: "seedSize",

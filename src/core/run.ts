@@ -3,6 +3,7 @@
  * replicates → aggregation. Pure computation; the CLI decides how to show it.
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
+import { isTableSource, parseSource, tableSourceNames } from "../data/source.js";
 import { UsageError } from "../errors.js";
 import { getModel } from "../models/index.js";
 import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
@@ -154,11 +155,17 @@ export function checkBeforeDraw(config: SimConfig, machine: MachineMemory | null
   if (config.data !== null) return;
   const model = getModel(config.model);
   const rows = config.seedSize ?? 100;
-  const dims = model.input === "table" ? config.dims : 1;
+  const dims = model.input === "table" ? tableWidth(config.source ?? model.defaultSource, config.dims) : 1;
   const provisional = { ...config, sampleSize: config.sampleSize ?? rows } as ResolvedConfig;
   const options = modelOptions(model, provisional);
   const shape = { rows, dims, categories: 0, metrics: metricCountBefore(model, options, dims) };
   checkMemory(estimateMemory(provisional, model.footprint(options, dims), shape), machine);
+}
+
+/** The columns a table model's seed draw has: a table source's own (linear(d,sigma): d + 1), else --dims. */
+function tableWidth(source: string | null, dims: number): number {
+  const spec = source === null ? null : parseSource(source);
+  return spec !== null && isTableSource(spec) ? tableSourceNames(spec).length : dims;
 }
 
 /** Builds the result document from replicate blocks covering 0…R−1. */

@@ -5,8 +5,19 @@
  */
 
 import type { SimConfig } from "../config/config.js";
-import { drawNumbers, isNumericSource, parseSource, type SourceSpec, zipfProbabilities } from "../data/source.js";
+import {
+  drawNumbers,
+  drawTable,
+  formatSource,
+  isNumericSource,
+  isTableSource,
+  parseSource,
+  type SourceSpec,
+  tableSourceNames,
+  zipfProbabilities,
+} from "../data/source.js";
 import { UsageError } from "../errors.js";
+import { excerpt, quote } from "../excerpt.js";
 import type { AnyModel, SeedInput } from "../models/model.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
@@ -41,10 +52,12 @@ export function fromSource(model: AnyModel, config: SimConfig, spec: SourceSpec,
       if (!isNumericSource(spec)) throw new UsageError(`--source ${config.source}: --model ${model.name} needs a numeric source such as normal(0,1)`);
       return { kind: "numbers", values: drawNumbers(spec, n, rng), name: `--source ${config.source ?? model.defaultSource}` };
     case "table": {
+      if (isTableSource(spec)) return { kind: "table", ...seedColumnsLast(model, config, spec, tableSourceNames(spec), drawTable(spec, n, rng)) };
       if (!isNumericSource(spec)) throw new UsageError(`--source ${config.source}: --model ${model.name} needs a numeric source such as normal(0,1)`);
       const columns =
         spec.kind === "mixture" ? mixtureColumns(spec, config.dims, n, rng) : Array.from({ length: config.dims }, () => drawNumbers(spec, n, rng));
-      return { kind: "table", columns, names: columns.map((_, i) => `x${i + 1}`) };
+      const names = columns.map((_, i) => `x${i + 1}`);
+      return { kind: "table", ...seedColumnsLast(model, config, spec, names, columns) };
     }
     case "labels": {
       if (spec.kind !== "zipf") throw new UsageError(`--source ${config.source}: --model ${model.name} needs a category source such as zipf(1.1,1000)`);
@@ -56,6 +69,54 @@ export function fromSource(model: AnyModel, config: SimConfig, spec: SourceSpec,
     default:
       throw new UsageError(`--model ${model.name} cannot read --source; give --data FILE`);
   }
+}
+
+/**
+ * A column named by one of the model's seed-column options (linreg's --target): its value, and how
+ * messages name the choice ("--target", or "the default --target" when the value is the default).
+ */
+export interface SeedColumnChoice {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** The columns the model's seed-column options name (OptionSpec.seedColumn), in declaration order. */
+export function seedColumnChoices(model: AnyModel, config: SimConfig): SeedColumnChoice[] {
+  const values = config as unknown as Record<string, unknown>;
+  return model.options.flatMap((o) => {
+    const value = values[o.key];
+    if (!o.seedColumn || typeof value !== "string") return [];
+    const implicit = value === (model.defaults?.[o.key] ?? o.default);
+    return [{ value, label: `${implicit ? "the default " : ""}--${o.flag}` }];
+  });
+}
+
+/**
+ * A drawn table with the columns named by the model's seed-column options moved last, in their
+ * order (the contract of OptionSpec.seedColumn, as the data layer keeps it for --data). A column
+ * is named as in a file: by name, or by 1-based index.
+ */
+function seedColumnsLast(
+  model: AnyModel,
+  config: SimConfig,
+  spec: SourceSpec,
+  names: string[],
+  columns: Float64Array[],
+): { names: string[]; columns: Float64Array[] } {
+  const chosen: number[] = [];
+  for (const { label, value } of seedColumnChoices(model, config)) {
+    let i = names.indexOf(value);
+    if (i < 0 && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= names.length) i = Number(value) - 1;
+    if (i < 0) {
+      throw new UsageError(
+        `${label} ${excerpt(value, 60)}: --source ${formatSource(spec)} draws no such column (it draws ${excerpt(names.join(", "), 60)}); name one of these, or use a source that draws ${quote(value, 60)}`,
+      );
+    }
+    chosen.push(i);
+  }
+  if (chosen.length === 0) return { names, columns };
+  const order = [...names.keys()].filter((i) => !chosen.includes(i)).concat(chosen);
+  return { names: order.map((i) => names[i]!), columns: order.map((i) => columns[i]!) };
 }
 
 /** The labels c1…cK of zipf(s,K), built once per K: the fresh regime draws the source every generation. */

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
 import { isBundled } from "../config/spec.js";
-import { loadSeed, type SeedResult } from "../core/seed.js";
+import { loadSeed, type SeedResult, seedColumnChoices } from "../core/seed.js";
 import type { AnyModel, SeedInput } from "../models/model.js";
 import { type LabelCounts, type LabelOptions, readLabels, readLabelsStream } from "./labels.js";
 import { numericColumns, singleColumn } from "./numbers.js";
@@ -53,7 +53,8 @@ function labelOptions(config: SimConfig): LabelOptions {
  * same seed (a sweep reads a file once for all the points that share it).
  */
 export function seedFileKey(model: AnyModel, config: SimConfig): string {
-  const read = model.input === "labels" ? labelOptions(config) : { column: config.column };
+  // A table model reads --column and, last, the columns its seed-column options name (linreg's --target).
+  const read = model.input === "labels" ? labelOptions(config) : { column: config.column, last: seedColumnChoices(model, config).map((c) => c.value) };
   return JSON.stringify([model.input, config.data, read]);
 }
 
@@ -87,7 +88,7 @@ function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: 
       const { values } = singleColumn(table, config.column);
       return { input: { kind: "numbers", values, name: table.name }, notes: [] };
     }
-    const { names, columns, skipped } = numericColumns(table, config.column);
+    const { names, columns, skipped } = numericColumns(table, config.column, seedColumnChoices(model, config));
     const notes = skipped.length > 0 ? [`${table.name}: ignoring non-numeric column(s) ${skipped.join(", ")}`] : [];
     return { input: { kind: "table", columns, names }, notes };
   }

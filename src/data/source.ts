@@ -1,6 +1,8 @@
 /**
  * Built-in seed generators (`--source`): a tiny parser for specs like `normal(0,1)`,
- * `mixture(0.3*normal(-2,0.5),0.7*normal(1,1))` or `zipf(1.1,1000)`, and their samplers.
+ * `mixture(0.3*normal(-2,0.5),0.7*normal(1,1))`, `zipf(1.1,1000)` or `linear(5,1)`, and their
+ * samplers. Most sources draw numbers (one column, or independent columns for a table model);
+ * zipf draws category labels; a table source (linear) draws a whole table of named columns.
  * Hand-written rather than mathjs: it runs at start-up, where mathjs would cost half a second.
  */
 import { UsageError } from "../errors.js";
@@ -16,7 +18,14 @@ export type SourceSpec =
   | { kind: "laplace"; mu: number; b: number }
   | { kind: "t"; df: number }
   | { kind: "mixture"; weights: number[]; parts: SourceSpec[] }
-  | { kind: "zipf"; s: number; k: number };
+  | { kind: "zipf"; s: number; k: number }
+  | { kind: "linear"; d: number; sigma: number };
+
+/** The sources that draw a table of named columns rather than numbers or labels. */
+export type TableSourceSpec = Extract<SourceSpec, { kind: "linear" }>;
+
+/** The most feature columns linear(d,sigma) draws (as --dims allows for the other sources). */
+export const MAX_LINEAR_DIMS = 100;
 
 /**
  * The deepest nesting of mixtures accepted. The parser and the sampler recurse once per level, so
@@ -24,7 +33,7 @@ export type SourceSpec =
  */
 export const MAX_SOURCE_DEPTH = 32;
 
-const USAGE = "use normal(mu,sigma), uniform(a,b), laplace(mu,b), t(df), mixture(w1*normal(..),w2*normal(..),...) or zipf(s,K)";
+const USAGE = "use normal(mu,sigma), uniform(a,b), laplace(mu,b), t(df), mixture(w1*normal(..),...), zipf(s,K) or linear(d,sigma)";
 
 class Parser {
   private i = 0;
@@ -88,7 +97,7 @@ class Parser {
         parts.push(this.spec());
       } while (this.eat(","));
       this.expect(")");
-      if (parts.some((p) => p.kind === "zipf")) this.fail("a mixture combines numeric distributions only");
+      if (parts.some((p) => p.kind === "zipf" || p.kind === "linear")) this.fail("a mixture combines numeric distributions only");
       if (weights.some((w) => !(w > 0))) this.fail("mixture weights must be positive");
       // Only the ratios matter; weights whose sum overflows are scaled down (others stay as given, bit for bit).
       if (!Number.isFinite(weights.reduce((a, b) => a + b, 0))) {
@@ -132,6 +141,14 @@ class Parser {
         if (!(args[0]! >= 0)) this.fail("the exponent s must be >= 0");
         if (!Number.isInteger(args[1]!) || args[1]! < 2 || args[1]! > 10_000_000) this.fail("K must be a whole number from 2 to 10000000");
         return { kind: "zipf", s: args[0]!, k: args[1]! };
+      case "linear":
+        need(2);
+        if (!Number.isInteger(args[0]!) || args[0]! < 1 || args[0]! > MAX_LINEAR_DIMS) {
+          this.fail(`d (the number of features) must be a whole number from 1 to ${MAX_LINEAR_DIMS}`);
+        }
+        if (!(args[1]! > 0)) this.fail("sigma must be > 0");
+        this.checkScale(name, "sigma", 0, args[1]!);
+        return { kind: "linear", d: args[0]!, sigma: args[1]! };
       default:
         this.fail(`unknown distribution ${JSON.stringify(excerpt(name, 40))}`);
     }
@@ -166,9 +183,31 @@ export function parseSource(text: string): SourceSpec {
   }
 }
 
-/** True for sources that generate numbers (as opposed to category labels). */
+/** True for sources that generate numbers (as opposed to category labels or a whole table). */
 export function isNumericSource(spec: SourceSpec): boolean {
-  return spec.kind !== "zipf";
+  return spec.kind !== "zipf" && spec.kind !== "linear";
+}
+
+/** True for sources that draw a table of named columns (linear). */
+export function isTableSource(spec: SourceSpec): spec is TableSourceSpec {
+  return spec.kind === "linear";
+}
+
+/** The names of the columns a table source draws, in order: linear(d,sigma) draws x1…xd, then y. */
+export function tableSourceNames(spec: TableSourceSpec): string[] {
+  return [...Array.from({ length: spec.d }, (_, j) => `x${j + 1}`), "y"];
+}
+
+/**
+ * n rows of a table source, as columns in the order of tableSourceNames. linear(d,sigma): the
+ * features x1…xd are independent N(0,1), and y = x1 + … + xd + N(0, sigma²) — true coefficients
+ * all 1, intercept 0 — drawn column by column (x1, …, xd, then the noise).
+ */
+export function drawTable(spec: TableSourceSpec, n: number, src: UniformSource): Float64Array[] {
+  const columns = Array.from({ length: spec.d }, () => fillNormal(new Float64Array(n), src));
+  const y = fillNormal(new Float64Array(n), src, 0, spec.sigma);
+  for (const x of columns) for (let i = 0; i < n; i++) y[i]! += x[i]!;
+  return [...columns, y];
 }
 
 /** One draw of a numeric source. */
@@ -197,7 +236,8 @@ function draw(spec: SourceSpec, src: UniformSource): number {
       return Number.NaN;
     }
     case "zipf":
-      throw new Error("zipf is not numeric");
+    case "linear":
+      throw new Error(`${spec.kind} is not a numeric source`);
   }
 }
 
@@ -236,6 +276,8 @@ export function formatSource(spec: SourceSpec): string {
       return `t(${spec.df})`;
     case "zipf":
       return `zipf(${spec.s},${spec.k})`;
+    case "linear":
+      return `linear(${spec.d},${spec.sigma})`;
     case "mixture":
       return `mixture(${spec.parts.map((p, j) => `${spec.weights[j]}*${formatSource(p)}`).join(",")})`;
   }

@@ -233,7 +233,10 @@ export function columnByName(table: Pick<Table, "name" | "names">, name: string,
   return first;
 }
 
-/** Index of a column chosen by header name or 1-based index; an InputError lists the choices. `flag` names the option. */
+/**
+ * Index of a column chosen by header name or 1-based index; an InputError lists the choices.
+ * `flag` is the option that chose it (--column, or a model's seed-column option such as --target).
+ */
 export function columnIndex(table: Pick<Table, "name" | "names" | "hasHeader">, choice: string, flag = "--column"): number {
   const byName = columnByName(table, choice, `${flag} ${excerpt(choice, 60)}`);
   if (byName >= 0) return byName;

@@ -43,7 +43,10 @@ export const CONTINUOUS_OPTIONS: readonly OptionSpec<keyof ContinuousOptions>[] 
   },
 ];
 
-/** The variance estimator of the Gaussian models (gmm's EM is maximum likelihood throughout: no standard per-component correction). */
+/**
+ * The variance estimator of the Gaussian models and of linreg's noise (gmm's EM is maximum
+ * likelihood throughout: no standard per-component correction).
+ */
 export const ESTIMATOR_OPTION: OptionSpec<"estimator"> = {
   key: "estimator",
   flag: "estimator",
@@ -52,7 +55,7 @@ export const ESTIMATOR_OPTION: OptionSpec<"estimator"> = {
   choices: ESTIMATORS,
   group: "model",
   default: "mle",
-  description: "variance estimator: mle divides by n, unbiased by n-1",
+  description: "variance estimator: mle divides by n, unbiased by the degrees of freedom (n-1; linreg n-p for p coefficients)",
   describe: (e: Estimator) => `estimator ${e}`,
 };
 

@@ -6,6 +6,7 @@ import { categorical } from "./categorical.js";
 import { gaussian } from "./gaussian.js";
 import { gmm } from "./gmm.js";
 import { kde } from "./kde.js";
+import { linreg } from "./linreg.js";
 import type { AnyModel, OptionsOf } from "./model.js";
 import { mvn } from "./mvn.js";
 import { ngram } from "./ngram.js";
@@ -17,6 +18,7 @@ const REGISTRY = {
   categorical,
   ngram,
   kde,
+  linreg,
 } as const satisfies Record<string, AnyModel>;
 
 export type ModelName = keyof typeof REGISTRY;

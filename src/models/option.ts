@@ -46,6 +46,14 @@ export interface OptionSpec<K extends string = string> {
   readonly describe?: (value: never) => string | null;
   /** Set for options that shape a --source draw and that --data decides instead (--dims): the reason. */
   readonly sourceOnly?: string;
+  /**
+   * The value (a string) names a column of the seed table, by header name or 1-based index, that
+   * the model reads besides the --column selection (linreg's --target). The data layer, or the
+   * source for a drawn table, puts these columns last, in the order the model declares the
+   * options, and leaves them out of the default selection ("every other numeric column"); an
+   * unknown column is an error naming the option's flag.
+   */
+  readonly seedColumn?: boolean;
   /** Set for options that say how a --data file is read (categorical's --count-column): what --data is needed for. */
   readonly dataOnly?: string;
 }

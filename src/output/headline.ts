@@ -19,6 +19,9 @@ const PRIORITY: readonly RegExp[] = [
   /^distinct_2$/,
   /^w2$/,
   /^tv$/,
+  /^excess_risk$/, // linreg: the test error collapse adds, then the noise it loses
+  /^noise_ratio$/,
+  /^coef_drift$/,
 ];
 
 /** Up to `count` headline metrics out of `available`, in priority order. */

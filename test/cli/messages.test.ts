@@ -55,7 +55,7 @@ describe("did you mean", () => {
 
   it("for option values and keys of --config files, which also accept the flag spelling", () => {
     expect(messageOf(() => resolveSimConfig(config({ model: "gausian" })))).toBe(
-      'run.json: "model" must be one of gaussian, mvn, gmm, categorical, ngram, kde, got "gausian" (did you mean gaussian?)',
+      'run.json: "model" must be one of gaussian, mvn, gmm, categorical, ngram, kde, linreg, got "gausian" (did you mean gaussian?)',
     );
     expect(messageOf(() => resolveSimConfig(config({ sampel_size: 3 })))).toBe(
       'run.json: unknown option "sampel_size" (did you mean "sampleSize"?); see collapse sim --help for the list',

@@ -195,7 +195,7 @@ describe("collapse sim: bad input exits 2 with one clear line", () => {
     await expectUsageError(["sim", "--source", "cauchy(0,1)"], /unknown distribution "cauchy"/);
     await expectUsageError(["sim", "--data", "x.csv", "--source", "normal(0,1)"], /--data and --source both give seed data/);
     await expectUsageError(["sim", "--top-k", "3"], /--top-k does not apply to --model gaussian/);
-    await expectUsageError(["sim", "--model", "weird"], /--model must be one of gaussian, mvn, gmm, categorical, ngram, kde, got "weird"; see --help/);
+    await expectUsageError(["sim", "--model", "weird"], /--model must be one of gaussian, mvn, gmm, categorical, ngram, kde, linreg, got "weird"; see --help/);
     await expectUsageError(["sim", "--frobnicate"], /unknown option '--frobnicate'/);
     await expectUsageError(["sim", "--jobs", "0"], /--jobs must be a whole number from 1 to 256/);
   });

@@ -2,11 +2,14 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
 import { checkMemory, type DataShape, estimateMemory, formatBytes, MAX_ARRAY, threadsThatFit } from "../../src/core/memory.js";
+import { checkBeforeDraw } from "../../src/core/run.js";
 import { UsageError } from "../../src/errors.js";
 import { getModel, type ModelName } from "../../src/models/index.js";
 import { BIN, tempDir } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
+import { flags } from "../helpers.js";
 
 type EstimateConfig = Parameters<typeof estimateMemory>[0] & { model: ModelName; components: number; order: number; quantiles: number[] };
 const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = {
@@ -132,6 +135,12 @@ describe("memory refusals through the command line (its entry in-process)", () =
     // a refusal test must never be able to fill a shared machine's memory instead.
     await refused(["sim", "--model", "mvn", "--dims", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about .*the samples.*lower -m/);
     await refused(["sim", "--model", "gmm", "--dims", "100", "--components", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about/);
+  });
+
+  it("a table source is checked with its own columns before the draw (linear(100,1): 101, not --dims)", () => {
+    const config = resolveSimConfig(flags({ model: "mvn", source: "linear(100,1)", seedSize: 10_000_000, sampleSize: 200, replicates: 1, generations: 1 }));
+    expect(refusal(() => checkBeforeDraw(config, { total: 8e9, heapLimit: 4e9 }))).toMatch(/the seed data \(10000000 rows × 101 column\(s\)/);
+    expect(() => checkBeforeDraw({ ...config, source: "linear(1,1)" }, { total: 8e9, heapLimit: 4e9 })).not.toThrow();
   });
 
   it("a --data run is checked after reading the data, before any replicate", async () => {

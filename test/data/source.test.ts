@@ -1,7 +1,12 @@
 /** The --source parser: nesting and size of hostile specs. */
 import { describe, expect, it } from "vitest";
-import { MAX_SOURCE_DEPTH, parseSource } from "../../src/data/source.js";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { fromSource, loadSeed } from "../../src/core/seed.js";
+import { drawTable, formatSource, MAX_SOURCE_DEPTH, parseSource, tableSourceNames } from "../../src/data/source.js";
 import { UsageError } from "../../src/errors.js";
+import { getModel } from "../../src/models/index.js";
+import { Rng } from "../../src/stats/rng.js";
+import { flags, meanOf, Z } from "../helpers.js";
 
 function usageError(text: string): string {
   try {
@@ -31,6 +36,45 @@ describe("--source specs", () => {
   it("quotes at most a short excerpt of a long spec or name", () => {
     expect(usageError("normal(" + "1,".repeat(50_000) + "1)").length).toBeLessThan(400);
     expect(usageError("x".repeat(100_000) + "(1)").length).toBeLessThan(400);
+  });
+});
+
+describe("the table source linear(d,sigma)", () => {
+  it("parses, writes back, and refuses bad parameters or a place in a mixture", () => {
+    const spec = parseSource(" linear( 3 , 0.5 ) ");
+    expect(spec).toEqual({ kind: "linear", d: 3, sigma: 0.5 });
+    expect(formatSource(spec)).toBe("linear(3,0.5)");
+    for (const bad of ["linear(0,1)", "linear(2.5,1)", "linear(101,1)"])
+      expect(usageError(bad)).toMatch(/d \(the number of features\) must be a whole number from 1 to 100/);
+    expect(usageError("linear(3,0)")).toMatch(/sigma must be > 0/);
+    expect(usageError("linear(3)")).toMatch(/linear takes 2 argument\(s\), got 1/);
+    expect(usageError("mixture(1*linear(2,1))")).toMatch(/a mixture combines numeric distributions only/);
+  });
+
+  it("draws x1…xd i.i.d. N(0,1) and y = Σx + N(0, sigma²): named columns, y last", () => {
+    const spec = parseSource("linear(3,2)");
+    if (spec.kind !== "linear") throw new Error("not linear");
+    expect(tableSourceNames(spec)).toEqual(["x1", "x2", "x3", "y"]);
+    const n = 20_000;
+    const [x1, x2, x3, y] = drawTable(spec, n, new Rng("linear"));
+    // The noise y − Σx: mean 0 (SE σ/√n) and variance σ² (SE σ²·√(2/(n−1)) for normal draws); a feature's mean (SE 1/√n).
+    const e = Float64Array.from({ length: n }, (_, i) => y![i]! - x1![i]! - x2![i]! - x3![i]!);
+    expect(Math.abs(meanOf(e))).toBeLessThan(Z * (2 / Math.sqrt(n)));
+    expect(Math.abs(e.reduce((s, v) => s + v * v, 0) / n - 4)).toBeLessThan(Z * 4 * Math.sqrt(2 / (n - 1)));
+    expect(Math.abs(meanOf(x2!))).toBeLessThan(Z / Math.sqrt(n));
+  });
+
+  it("is a table for every table model (mvn reads x1, x2, y), and no source of numbers", () => {
+    const mvn = resolveSimConfig(flags({ model: "mvn", source: "linear(2,1)", seedSize: 50 }));
+    const input = loadSeed(getModel("mvn"), mvn).input;
+    expect(input.kind === "table" && [input.names, input.columns.map((c) => c.length)]).toEqual([
+      ["x1", "x2", "y"],
+      [50, 50, 50],
+    ]);
+    const gaussian = resolveSimConfig(flags({ source: "linear(2,1)" }));
+    expect(() => fromSource(getModel("gaussian"), gaussian, parseSource("linear(2,1)"), 10, new Rng("g"))).toThrow(
+      /needs a numeric source such as normal\(0,1\)/,
+    );
   });
 });
 

@@ -98,6 +98,29 @@ describe("reading numeric columns", () => {
   });
 });
 
+describe("columns a model option names (OptionSpec.seedColumn: linreg's --target)", () => {
+  const csv = "id,a,b,y\np,1,2,3\nq,4,5,6\n";
+  const target = (value: string, label = "--target") => [{ value, label }];
+
+  it("come last, out of the default selection, by name or 1-based index", () => {
+    const t = numericColumns(table("t.csv", csv), null, target("y"));
+    expect([t.names, t.skipped]).toEqual([["a", "b", "y"], ["id"]]);
+    expect(Array.from(t.columns[2]!)).toEqual([3, 6]);
+    expect(numericColumns(table("t.csv", csv), "b", target("2")).names).toEqual(["b", "a"]);
+    expect(numericColumns(table("t.csv", csv), null, target("a")).names).toEqual(["b", "y", "a"]);
+  });
+
+  it("are named by their option when unknown or also chosen by --column", () => {
+    expect(inputError(() => numericColumns(table("t.csv", csv), null, target("z", "the default --target")))).toBe(
+      'the default --target z: no such column in t.csv; it has columns "id", "a", "b", "y" (or 1..4)',
+    );
+    expect(inputError(() => numericColumns(table("t.csv", csv), "a,y", target("y")))).toBe(
+      '--column y: column "y" of t.csv is the one --target names; remove it from --column',
+    );
+    expect(inputError(() => numericColumns(table("t.csv", csv), "a", target("id")))).toMatch(/"p" in column "id" is not a number/);
+  });
+});
+
 describe("UTF-8 validation", () => {
   it("finds the first invalid byte and reports line, column and offset", () => {
     const bytes = new Uint8Array([0x61, 0x0a, 0x62, 0xff, 0x63]);

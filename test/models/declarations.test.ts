@@ -47,7 +47,8 @@ describe("model declarations", () => {
   });
 
   it("derives --help lines: the models that take an option and the defaults that differ", () => {
-    expect(helpLine(findOption("estimator")!)).toMatch(/\(gaussian, mvn; default mle\)$/);
+    expect(helpLine(findOption("estimator")!)).toMatch(/\(gaussian, mvn, linreg; default mle\)$/);
+    expect(helpLine(findOption("target")!)).toMatch(/^the target column.*\(linreg; default y\)$/);
     expect(helpLine(findOption("replicates")!)).toMatch(/\(default 200; gmm 50, categorical 100, ngram 5\)$/);
     expect(helpLine(findOption("dims")!)).toMatch(/\(mvn, gmm; default 2; gmm 1\)$/);
     expect(modelList().map((l) => l.trim().split(/\s+/)[0])).toEqual(MODEL_NAMES);
