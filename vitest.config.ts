@@ -1,32 +1,41 @@
 import { defineConfig } from "vitest/config";
 
-/** Test files that replace a module with vi.mock. */
+/** Test files that replace a module with vi.mock: they get forks of their own (see below). */
 const MOCKING = ["test/engine/parallel.test.ts", "test/sweep/pool.test.ts", "test/sweep/preflight.test.ts"];
+
+/** What every project shares. */
+const common = {
+  // Every test file's temporary folders are removed when it is done.
+  setupFiles: ["test/cleanup.ts"],
+  // dist/ is rebuilt before every run: end-to-end tests spawn it, in-process tests call its entry.
+  globalSetup: ["test/global-setup.ts"],
+  // Statistical tests run thousands of chains; end-to-end tests spawn the built binary.
+  testTimeout: 60_000,
+  pool: "forks" as const,
+};
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // Every test file's temporary folders are removed when it is done.
-    setupFiles: ["test/cleanup.ts"],
-    // dist/ is rebuilt before every run: end-to-end tests spawn it, in-process tests call its entry.
-    globalSetup: ["test/global-setup.ts"],
-    // Statistical tests run thousands of chains; end-to-end tests spawn the built binary.
-    testTimeout: 60_000,
-    pool: "forks",
     // One fork per core: most files wait on spawned collapse processes, so the default (half the
     // cores, one on a 2-core machine) leaves a core idle — 188 s against 109 s for the suite here.
     maxWorkers: "100%",
-    // Test files share their fork (one after another) instead of each starting a new one: Node,
-    // vitest and the modules load once per fork, not per file — 0.3 s of CPU less per file, measured
-    // on 33 unit-test files (26 s → 16 s), about 15 s for the suite.
-    // Tests leave no global state behind: the in-process runner restores cwd, env, exit code and
-    // handlers, spies and fake timers are restored, and test/cleanup.ts runs after every file.
-    isolate: false,
     projects: [
-      { extends: true, test: { name: "shared", exclude: MOCKING } },
-      // Files that mock a module (node:worker_threads) get forks of their own: a mock must not
-      // leak into the files that share a fork.
-      { extends: true, test: { name: "isolated", include: MOCKING, isolate: true } },
+      {
+        test: {
+          ...common,
+          name: "shared",
+          include: ["test/**/*.test.ts"],
+          exclude: MOCKING,
+          // Test files share their fork (one after another) instead of each starting a new one: Node,
+          // vitest and the modules load once per fork, not per file — 0.3 s of CPU less per file,
+          // measured on 33 unit-test files (26 s → 16 s), about 15 s for the suite. Tests leave no
+          // global state behind: the in-process runner restores cwd, env, exit code and handlers,
+          // spies and fake timers are restored, and test/cleanup.ts runs after every file.
+          isolate: false,
+        },
+      },
+      // A mock must not leak into the files that share a fork.
+      { test: { ...common, name: "isolated", include: MOCKING, isolate: true } },
     ],
   },
 });

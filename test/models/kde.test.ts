@@ -310,7 +310,11 @@ describe("determinism", () => {
 
 describe("the README's kde examples", () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### `kde`"), readme.indexOf("## Discrete models"));
+  const start = readme.indexOf("### `kde`");
+  // The section ends at the next heading of its level or above.
+  const body = readme.indexOf("\n", start) + 1;
+  const end = readme.slice(body).search(/^#{2,3} /m) + body;
+  const section = readme.slice(start, end);
   const runs = [...section.matchAll(/^\$ collapse (.*)\n((?:(?!\$ ).*\n)*?)(?=\$ |```)/gm)].map((m) => ({ args: m[1]!, shown: m[2]! }));
 
   it("are real output: every row shown is a row of the same command's table", () => {
