@@ -192,6 +192,8 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
   input: "labels",
   options: [...DISCRETE_OPTIONS, SMOOTHING_OPTION, COUNT_COLUMN_OPTION, DUPLICATES_OPTION],
   defaults: { replicates: 100, seedSize: 1000 },
+  headline: ["extinct", "tail_support", "entropy", "gini_simpson", "tv"],
+  counts: ["support", "extinct"],
   cheap: true,
   // Counts, probabilities and an alias table per category; no rows.
   footprint: () => ({ perRow: 0, perSeedRow: 0, perCategory: 48, countsOnly: true, onHeap: false }),

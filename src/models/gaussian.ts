@@ -107,6 +107,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
   defaultSource: "normal(0,1)",
   input: "numbers",
   options: [ESTIMATOR_OPTION, ...CONTINUOUS_OPTIONS, QUANTILES_OPTION],
+  headline: ["var_ratio", "mean_drift", "tail_loss_", "kl", "w2"],
   cheap: true,
   // One double per value, and a copy for the selection of --quantiles.
   footprint: (o) => ({ perRow: 8 + (o.quantiles.length > 0 ? 8 : 0), perSeedRow: 8, perCategory: 0, countsOnly: false, onHeap: false }),

@@ -312,6 +312,8 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
   options: [COMPONENTS_OPTION, DIMS_OPTION, ...CONTINUOUS_OPTIONS],
   // Its default source is a 1-D bimodal mixture.
   defaults: { replicates: 50, seedSize: 500, dims: 1 },
+  headline: ["var_ratio", "modes", "mean_drift", "tail_loss_", "kl", "w2"],
+  counts: ["modes"],
   cheap: false,
   // A row, EM's responsibilities (one per component) and k-means++ distances.
   footprint: (o, d) => ({ perRow: 8 * d + 8 * o.components + 8, perSeedRow: 8 * d, perCategory: 0, countsOnly: false, onHeap: false }),

@@ -311,6 +311,7 @@ export const kde: Model<Float64Array, KdeParams, KdeReference, KdeOptions> = {
   options: [...KDE_OPTIONS, ...CONTINUOUS_OPTIONS],
   // measure() evaluates the mixture: O(n) normal tails per tail metric and O(n) exponentials per
   // held-out value, far more than "a few operations per sampled value", so runs go to a worker.
+  headline: ["var_ratio", "nll_holdout", "mean_drift", "tail_loss_"],
   cheap: false,
   // The training values (the parameters are the same array), a copy for silverman's IQR, and the
   // kernels' cumulative weights under --truncate.

@@ -328,6 +328,7 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
   defaultSource: "linear(5,1)",
   input: "table",
   options: [TARGET_OPTION, ESTIMATOR_OPTION],
+  headline: ["excess_risk", "noise_ratio", "coef_drift"],
   cheap: false,
   // A row of d + 1 numbers (dims), the fit's centred column-major copy of it, and a noise draw.
   footprint: (_o, dims) => ({ perRow: 16 * dims + 8, perSeedRow: 8 * dims, perCategory: 0, countsOnly: false, onHeap: false }),

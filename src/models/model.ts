@@ -118,6 +118,13 @@ export interface Model<D, P, R, O extends object = object> {
    * free to answer a signal: a fit in one pass and a few operations per sampled value.
    */
   readonly cheap: boolean;
+  /**
+   * The metrics a table, chart or plot shows first, most telling first: names, or prefixes ending
+   * in "_" (`tail_loss_` is the first --tail-k's). Machine formats carry every metric anyway.
+   */
+  readonly headline: readonly string[];
+  /** Metrics that count things (categories, words, modes): printed as counts, never 1.2e4. */
+  readonly counts?: readonly string[];
   /** What a thread holds, for the memory estimate; `dims` is the data's number of columns. */
   footprint(o: O, dims: number): Footprint;
   /**

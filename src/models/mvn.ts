@@ -134,6 +134,7 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
   defaultSource: "normal(0,1)",
   input: "table",
   options: [ESTIMATOR_OPTION, DIMS_OPTION, ...CONTINUOUS_OPTIONS],
+  headline: ["var_ratio", "mean_drift", "tail_loss_", "kl", "w2"],
   cheap: false,
   footprint: (_o, d) => ({ perRow: 8 * d, perSeedRow: 8 * d, perCategory: 0, countsOnly: false, onHeap: false }),
 

@@ -127,6 +127,8 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   input: "text",
   options: [...DISCRETE_OPTIONS, ...NGRAM_OPTIONS],
   defaults: { replicates: 5, seedSize: null },
+  headline: ["perplexity", "ppl_gen0", "extinct", "tail_support", "entropy", "gini_simpson", "vocab", "distinct_2", "tv"],
+  counts: ["support", "extinct", "vocab", "distinct_ngrams"],
   cheap: false,
   // A token id, and per distinct k-gram (an upper bound: every k-gram new) five ints and hash slots;
   // the vocabulary on the heap.

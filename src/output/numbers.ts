@@ -1,3 +1,5 @@
+import { MODELS } from "../models/index.js";
+
 /** From this magnitude on, numbers print in scientific notation ("2.50e6"). */
 const SCIENTIFIC_FROM = 1e6;
 
@@ -29,7 +31,7 @@ function scientific(x: number): string {
  * replicate), but they read as counts: whole numbers bare, anything else with one decimal, never
  * in scientific notation (`9855.2` beside `10012`, not beside `1.00e4`).
  */
-const COUNT_METRICS: ReadonlySet<string> = new Set(["support", "extinct", "vocab", "distinct_ngrams", "modes"]);
+const COUNT_METRICS: ReadonlySet<string> = new Set(MODELS.flatMap((m) => m.counts ?? []));
 
 export function isCountMetric(name: string): boolean {
   return COUNT_METRICS.has(name);
