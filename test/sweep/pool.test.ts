@@ -5,37 +5,21 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { liveWorkers, terminateWorkers } from "../../src/engine/workers.js";
+import { liveWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep } from "../../src/sweep/plan.js";
 import { type PointBody, type PointTask, runPoints } from "../../src/sweep/pool.js";
 import { renderPointBody } from "../../src/sweep/render.js";
 import { tempDir } from "../cli/cli.js";
+import { redirect, resetRedirect } from "../engine/redirected-workers.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 
-/** The script every new worker runs instead of its own (null: its build in dist/), and every worker made. */
-const redirect = vi.hoisted(() => ({ script: null as URL | null, made: [] as Worker[] }));
+vi.mock("node:worker_threads", async (original) => (await import("../engine/redirected-workers.js")).redirectedWorkerThreads(original));
 
-vi.mock("node:worker_threads", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:worker_threads")>();
-  class Redirected extends real.Worker {
-    constructor(url: string | URL, options?: import("node:worker_threads").WorkerOptions) {
-      super(redirect.script ?? new URL(String(url).replace(/\/src\/(.*)\.js$/, "/dist/$1.js")), options);
-      redirect.made.push(this);
-    }
-  }
-  return { ...real, default: { ...real, Worker: Redirected }, Worker: Redirected };
-});
-
-afterEach(() => {
-  terminateWorkers();
-  redirect.script = null;
-  redirect.made = [];
-});
+afterEach(resetRedirect);
 
 const plan = planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag));
 /** The last four points, as a shard would run them: task positions differ from point indexes. */

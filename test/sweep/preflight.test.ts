@@ -5,34 +5,18 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { liveWorkers, terminateWorkers } from "../../src/engine/workers.js";
+import { liveWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
 import { preflight } from "../../src/sweep/preflight.js";
 import { tempDir } from "../cli/cli.js";
+import { redirect, resetRedirect } from "../engine/redirected-workers.js";
 import { flags } from "../helpers.js";
 
-/** The script every new worker runs instead of its own (null: its build in dist/), and every worker made. */
-const redirect = vi.hoisted(() => ({ script: null as URL | null, made: [] as Worker[] }));
+vi.mock("node:worker_threads", async (original) => (await import("../engine/redirected-workers.js")).redirectedWorkerThreads(original));
 
-vi.mock("node:worker_threads", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:worker_threads")>();
-  class Redirected extends real.Worker {
-    constructor(url: string | URL, options?: import("node:worker_threads").WorkerOptions) {
-      super(redirect.script ?? new URL(String(url).replace(/\/src\/(.*)\.js$/, "/dist/$1.js")), options);
-      redirect.made.push(this);
-    }
-  }
-  return { ...real, default: { ...real, Worker: Redirected }, Worker: Redirected };
-});
-
-afterEach(() => {
-  terminateWorkers();
-  redirect.script = null;
-  redirect.made = [];
-});
+afterEach(resetRedirect);
 
 const point = (index: number, o: Record<string, string>) => ({ index, config: resolveSimConfig(flags({ model: "gmm", ...o })) });
 const label = (index: number) => `point ${index + 1} of 3`;
