@@ -32,9 +32,10 @@ import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stat
 import { mean, standardDeviation } from "../stats/moments.js";
 import { normalCdf, normalQuantile, normalSf } from "../stats/normal.js";
 import { quantiles } from "../stats/quantiles.js";
-import { deriveSeed, Rng } from "../stats/rng.js";
+import type { Rng } from "../stats/rng.js";
 import { fillNormal, normal } from "../stats/ziggurat.js";
 import { CONTINUOUS_OPTIONS, type ContinuousOptions, DESCRIBE_DRAWS, describeDraws, type TailNames, tailMetricNames, tailNames } from "./continuous.js";
+import { heldCount, holdoutOption, splitHoldout } from "./holdout.js";
 import type { LoopSettings, Metrics, Model, SeedInput } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { sampleOps } from "./rows.js";
@@ -63,18 +64,7 @@ const KDE_OPTIONS: readonly OptionSpec<"bandwidth" | "holdout">[] = [
       "generation's training data, or a fixed H in data units",
     describe: (b: Bandwidth) => (typeof b === "number" ? `H=${b}` : `bandwidth ${b}`),
   },
-  {
-    // Declared by ngram too, with the same type and range (src/config/spec.ts checks they agree).
-    key: "holdout",
-    flag: "holdout",
-    type: "number",
-    arg: "F",
-    above: 0,
-    below: 1,
-    group: "model",
-    default: 0.1,
-    description: "a seeded random F of the seed data, never trained on, for nll_holdout",
-  },
+  holdoutOption("a seeded random F of the seed data, never trained on, for nll_holdout"),
 ];
 
 export interface KdeParams {
@@ -278,30 +268,6 @@ export function expectedTrainingVariance(
   return memo[g]!;
 }
 
-/** Seeded random held-out rows: each value of `x` held out or trained on, both in their original order. */
-function splitHoldout(x: Float64Array, held: number, seed: string): { train: Float64Array; heldOut: Float64Array } {
-  const n = x.length;
-  const rng = new Rng(deriveSeed(seed, "holdout"));
-  // A partial Fisher–Yates shuffle of indices picks `held` of them, each at most once.
-  const index = new Int32Array(n);
-  for (let i = 0; i < n; i++) index[i] = i;
-  const isHeld = new Uint8Array(n);
-  for (let i = 0; i < held; i++) {
-    const j = i + rng.below(n - i);
-    const t = index[j]!;
-    index[j] = index[i]!;
-    index[i] = t;
-    isHeld[t] = 1;
-  }
-  const train = new Float64Array(n - held);
-  const heldOut = new Float64Array(held);
-  for (let i = 0, a = 0, b = 0; i < n; i++) {
-    if (isHeld[i]) heldOut[b++] = x[i]!;
-    else train[a++] = x[i]!;
-  }
-  return { train, heldOut };
-}
-
 export const kde: Model<Float64Array, KdeParams, KdeReference, KdeOptions> = {
   name: "kde",
   family: "continuous",
@@ -329,13 +295,13 @@ export const kde: Model<Float64Array, KdeParams, KdeReference, KdeOptions> = {
     // The fresh regime's real part: all of it is trained on, none held out.
     if (purpose === "fresh") return { data: x };
     const n = x.length;
-    const held = Math.max(1, Math.round(o.holdout * n));
+    const held = heldCount(o.holdout, n);
     if (n - held < 2) {
       throw new InputError(
         `${input.name}: ${n} value(s) leave ${n - held} to train on after --holdout ${o.holdout} holds out ${held}; a KDE needs at least 2 (give more data or lower --holdout)`,
       );
     }
-    const { train, heldOut } = splitHoldout(x, held, o.seed);
+    const { train, heldOut } = splitHoldout(x, 1, held, o.seed);
     const mu = mean(train);
     const sd = standardDeviation(train, mu, 0);
     const drawn = input.name.startsWith("--source");

@@ -21,6 +21,7 @@ import {
   discreteReference,
   discreteSeedFit,
 } from "./discrete.js";
+import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
 import { countNgrams, type NgramCounts } from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, walkMarkovChain } from "./ngram/markov-chain.js";
@@ -66,19 +67,10 @@ const NGRAM_OPTIONS: readonly OptionSpec<"tokens" | "order" | "holdout">[] = [
     description: "n-gram order, 1..6; a chain reaching a context with no continuation restarts from the text's first n-1 tokens",
     describe: (n: number) => ORDER_NAMES[n] ?? `${n}-gram`,
   },
-  {
-    key: "holdout",
-    flag: "holdout",
-    type: "number",
-    arg: "F",
-    above: 0,
-    below: 1,
-    group: "model",
-    default: 0.1,
-    description:
-      "the last F of the text, never trained on, for perplexity — interpolated Witten-Bell smoothing down to a " +
+  holdoutOption(
+    "the last F of the text, never trained on, for perplexity — interpolated Witten-Bell smoothing down to a " +
       "uniform over the generation-0 vocabulary plus one unknown token, so it stays finite",
-  },
+  ),
 ];
 
 export interface NgramParams {
@@ -139,7 +131,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
     const tokens = tokenize(input.text, o.tokens);
     const what = o.tokens === "word" ? "word" : "character";
     const n = tokens.length;
-    const held = Math.max(1, Math.round(o.holdout * n));
+    const held = heldCount(o.holdout, n);
     // At least order + 1 training tokens (two n-grams: a chain that can move) and one held out.
     const need = o.order + 2;
     if (n < need) {
