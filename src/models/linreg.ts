@@ -24,12 +24,13 @@
  * coef_drift = ‖β̂g − β̂0‖ (intercept included). Closed forms: linregTheory (ARCHITECTURE §4).
  */
 import { InputError, UsageError } from "../errors.js";
-import { cholesky, solveLowerMatrix } from "../stats/cholesky.js";
+import { cholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
 import { symmetricEigen } from "../stats/linalg.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal } from "../stats/ziggurat.js";
 import { checkColumnRange, checkCovariance } from "./column-checks.js";
 import { ESTIMATOR_OPTION, type Estimator } from "./continuous.js";
+import { heldCount, holdoutOption, splitHoldout } from "./holdout.js";
 import type { DataOps, Metrics, Model, Regime } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
@@ -37,7 +38,10 @@ import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./ro
 export interface LinregOptions {
   readonly estimator: Estimator;
   readonly target: string;
+  readonly holdout: number;
 }
+
+const HOLDOUT_OPTION = holdoutOption("a seeded random F of the seed rows, never trained on, for test_mse_ratio");
 
 const TARGET_OPTION: OptionSpec<"target"> = {
   key: "target",
@@ -87,6 +91,11 @@ export interface LinregReference {
   readonly chol: Float64Array;
   /** The eigenvalues λ of (X̃ᵀX̃)⁻¹·ZᵀZ, Z the design of M synthetic rows (ARCHITECTURE §4). */
   readonly lambda: Float64Array;
+  /** The held-out rows [x1 … xd, y], never trained on, and generation 0's mean squared error on them. */
+  readonly heldOut: Float64Array;
+  readonly mse0: number;
+  /** What the closed form of test_mse_ratio needs of the held-out design (see linregTheory). */
+  readonly held: HeldOutDesign;
   readonly features: readonly string[];
   readonly target: string;
   /** The accumulate closed forms, extended on demand: noise[j] = E[noise_ratio_j], excess[j]. */
@@ -97,6 +106,19 @@ export interface LinregReference {
 interface TheorySequence {
   readonly noise: number[];
   readonly excess: number[];
+  /** Σ_{j≤g} s(j−1)·Σ_i q_i·λ_i/(1 + jλ_i)², the accumulate sum behind test_mse_ratio. */
+  readonly test: number[];
+}
+
+/**
+ * The held-out design in the eigenbasis of the closed forms: with G = X̃ᵀX̃ = L·Lᵀ and
+ * L⁻¹·ZᵀZ·L⁻ᵀ = U·diag(λ)·Uᵀ, q_i = Σ_h (u_iᵀ·L⁻¹·x̃_h)² over the held-out rows x̃_h (intercept 1
+ * first), so that tr(Q·L⁻ᵀ·U·D·Uᵀ·L⁻¹) = Σ_i q_i·D_ii for Q = Σ_h x̃_h·x̃_hᵀ and any diagonal D.
+ * `scale` = σ̂0²/(n_h·mse0) turns E[δᵀQδ] into a change of test_mse_ratio.
+ */
+export interface HeldOutDesign {
+  readonly q: Float64Array;
+  readonly scale: number;
 }
 
 /** A centred column whose remaining norm after the columns before it is below √COLLINEAR of its own is collinear with them (R² > 1 − 1e-10, as column-checks). */
@@ -226,8 +248,11 @@ function designGram(design: Design, m: number): Float64Array {
   return g;
 }
 
-/** The eigenvalues of G⁻¹K = L⁻ᵀ(L⁻¹KL⁻ᵀ)Lᵀ, through the symmetric L⁻¹KL⁻ᵀ (G = L·Lᵀ). */
-function relativeEigenvalues(chol: Float64Array, k: Float64Array, p: number): Float64Array {
+/**
+ * The eigenvalues of G⁻¹K = L⁻ᵀ(L⁻¹KL⁻ᵀ)Lᵀ, through the symmetric L⁻¹KL⁻ᵀ (G = L·Lᵀ), and that
+ * matrix's eigenvectors U (column i of the row-major p×p `vectors` belongs to λ_i).
+ */
+function relativeEigen(chol: Float64Array, k: Float64Array, p: number): { lambda: Float64Array; vectors: Float64Array } {
   const left = solveLowerMatrix(chol, p, k, new Float64Array(p * p));
   const t = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) t[i * p + j] = left[j * p + i]!;
@@ -235,7 +260,41 @@ function relativeEigenvalues(chol: Float64Array, k: Float64Array, p: number): Fl
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < i; j++) both[i * p + j] = both[j * p + i] = (both[i * p + j]! + both[j * p + i]!) / 2;
   }
-  return symmetricEigen(both, p, new Float64Array(p));
+  const vectors = new Float64Array(p * p);
+  return { lambda: symmetricEigen(both, p, new Float64Array(p), vectors), vectors };
+}
+
+/** q of HeldOutDesign: each held-out row through L⁻¹, then onto the eigenvectors. */
+function heldOutWeights(held: Float64Array, d: number, chol: Float64Array, vectors: Float64Array): Float64Array {
+  const p = d + 1;
+  const nh = held.length / p;
+  const x = new Float64Array(p);
+  const v = new Float64Array(p);
+  const q = new Float64Array(p);
+  for (let h = 0; h < nh; h++) {
+    x[0] = 1;
+    for (let j = 0; j < d; j++) x[j + 1] = held[h * p + j]!;
+    solveLower(chol, p, x, v);
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += vectors[k * p + i]! * v[k]!;
+      q[i]! += s * s;
+    }
+  }
+  return q;
+}
+
+/** The mean squared error of the coefficients `beta` on rows [x1 … xd, y]. */
+function meanSquaredError(rows: Float64Array, d: number, beta: Float64Array): number {
+  const p = d + 1;
+  const n = rows.length / p;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    let r = rows[i * p + d]! - beta[0]!;
+    for (let j = 0; j < d; j++) r -= beta[j + 1]! * rows[i * p + j]!;
+    sum += r * r;
+  }
+  return sum / n;
 }
 
 /**
@@ -264,6 +323,13 @@ function relativeEigenvalues(chol: Float64Array, k: Float64Array, p: number): Fl
  *   At M = n0 (λ = 1), w_j = p/(n0·(j + 1)²), so E[excess_risk_g] < (p/n0)·(π²/6 − 1) for every g:
  *   bounded (Gerstgrasser et al.). With d = 0 (an intercept only) s_j is the Gaussian's
  *   Π(1 − M/N_j²) of ARCHITECTURE §4 under mle.
+ *
+ * test_mse_ratio, on held-out rows x̃_h with targets y_h never trained on: the error of β̂g is
+ * y_h − x̃_hᵀβ̂0 − x̃_hᵀδ_g, and E[δ_g] = 0 (a martingale from 0), so
+ *   E[test_mse_ratio_g] = 1 + E[δ_gᵀQδ_g]/(n_h·mse0) = 1 + scale·Σ_j s(j−1)·tr(Q·A_j⁻¹·K·A_j⁻¹),
+ * Q = Σ_h x̃_h·x̃_hᵀ. In the eigenbasis of HeldOutDesign, tr(Q·A_j⁻¹·K·A_j⁻¹) = Σ_i q_i·λ_i/(1 + jλ_i)²
+ * (accumulate; A_j = G + jK = L·U·(I + jΛ)·Uᵀ·Lᵀ) and Σ_i q_i/λ_i (replace; A_j = K). With q_i = 1 these
+ * are n0·w_j and n0·τ: the seed's own design points, which excess_risk averages over.
  */
 export function linregTheory(
   lambda: ArrayLike<number>,
@@ -272,7 +338,8 @@ export function linregTheory(
   estimator: Estimator,
   regime: Regime,
   g: number,
-  cache: TheorySequence = { noise: [1], excess: [0] },
+  cache: TheorySequence = emptySequence(),
+  held: HeldOutDesign | null = null,
 ): Metrics | undefined {
   const p = lambda.length;
   const c = (n: number) => divisor(n, p, estimator);
@@ -281,25 +348,41 @@ export function linregTheory(
     for (let i = 0; i < p; i++) tau += 1 / lambda[i]!;
     tau /= n0;
     const rho = (M - p) / c(M);
-    const excess = rho === 1 ? tau * g : (tau * (1 - rho ** g)) / (1 - rho);
-    return { excess_risk: excess, noise_ratio: rho ** g, log_noise_ratio: g * (digamma((M - p) / 2) + Math.log(2 / c(M))) };
+    // Σ_{j=1..g} E[σ̂²(j−1)]/σ̂0² = 1 + ρ + … + ρ^(g−1).
+    const steps = rho === 1 ? g : (1 - rho ** g) / (1 - rho);
+    const out: Metrics = { excess_risk: tau * steps, noise_ratio: rho ** g, log_noise_ratio: g * (digamma((M - p) / 2) + Math.log(2 / c(M))) };
+    if (held) {
+      let trace = 0;
+      for (let i = 0; i < p; i++) trace += held.q[i]! / lambda[i]!;
+      out.test_mse_ratio = 1 + held.scale * trace * steps;
+    }
+    return out;
   }
   if (regime === "accumulate") {
-    const { noise, excess } = cache;
+    const { noise, excess, test } = cache;
     for (let j = noise.length; j <= g; j++) {
       let t = 0;
       let w = 0;
+      let wHeld = 0;
       for (let i = 0; i < p; i++) {
-        const q = 1 + j * lambda[i]!;
-        t += lambda[i]! / q;
-        w += lambda[i]! / (q * q);
+        const a = 1 + j * lambda[i]!;
+        t += lambda[i]! / a;
+        w += lambda[i]! / (a * a);
+        if (held) wHeld += (held.q[i]! * lambda[i]!) / (a * a);
       }
       excess.push(excess[j - 1]! + (noise[j - 1]! * w) / n0);
+      test.push(test[j - 1]! + noise[j - 1]! * wHeld);
       noise.push((noise[j - 1]! * (c(n0 + (j - 1) * M) + M - t)) / c(n0 + j * M));
     }
-    return { excess_risk: excess[g]!, noise_ratio: noise[g]! };
+    const out: Metrics = { excess_risk: excess[g]!, noise_ratio: noise[g]! };
+    if (held) out.test_mse_ratio = 1 + held.scale * test[g]!;
+    return out;
   }
   return undefined;
+}
+
+function emptySequence(): TheorySequence {
+  return { noise: [1], excess: [0], test: [0] };
 }
 
 /** The regimes' data operations: rowMatrixOps, keeping the seed design with the rows. */
@@ -327,38 +410,42 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
   summary: "linear regression on a fixed design: OLS coefficients and noise, new labels each generation",
   defaultSource: "linear(5,1)",
   input: "table",
-  options: [TARGET_OPTION, ESTIMATOR_OPTION],
-  headline: ["excess_risk", "noise_ratio", "coef_drift"],
+  options: [TARGET_OPTION, ESTIMATOR_OPTION, HOLDOUT_OPTION],
+  headline: ["excess_risk", "test_mse_ratio", "noise_ratio", "coef_drift"],
   cheap: false,
   // A row of d + 1 numbers (dims), the fit's centred column-major copy of it, and a noise draw.
   footprint: (_o, dims) => ({ perRow: 16 * dims + 8, perSeedRow: 8 * dims, perCategory: 0, countsOnly: false, onHeap: false }),
 
   seed(input, o, purpose = "generation0") {
-    const rows = tableRows(input, "linreg");
-    const d = rows.dims - 1;
-    if (purpose === "fresh") return { data: { ...rows, design: null } };
-    const n0 = rows.values.length / Math.max(1, rows.dims);
+    const table = tableRows(input, "linreg");
+    const d = table.dims - 1;
+    if (purpose === "fresh") return { data: { ...table, design: null } };
+    const rowCount = table.values.length / Math.max(1, table.dims);
     if (d < 1) {
       throw new InputError(
         `${o.seedName}: no feature column besides the target ${JSON.stringify(input.kind === "table" ? input.names.at(-1) : o.target)}; --model linreg needs at least one — name them with --column`,
       );
     }
+    const held = heldCount(o.holdout, rowCount);
+    const n0 = rowCount - held;
     if (n0 < d + 2) {
       throw new InputError(
-        `${o.seedName}: ${n0} row(s) for ${d + 1} coefficients (an intercept and ${d} feature(s)); --model linreg needs at least ${d + 2} rows to estimate the noise — give more rows or fewer features`,
+        `${o.seedName}: ${rowCount} row(s) leave ${n0} to train on after --holdout ${o.holdout} holds out ${held}, for ${d + 1} coefficients (an intercept and ${d} feature(s)); --model linreg needs at least ${d + 2} training rows to estimate the noise — give more rows, fewer features or a lower --holdout`,
       );
     }
+    const { train, heldOut } = splitHoldout(table.values, table.dims, held, o.seed);
+    const rows: Rows = { dims: table.dims, values: train, names: table.names };
     // Generation 0 is fitted before reference() runs: the checks of the seed design come here.
     checkColumnRange(rows, "linreg", o.seedName);
     const features: Rows = { dims: d, values: new Float64Array(n0 * d), names: rows.names?.slice(0, d) ?? [] };
     for (let i = 0; i < n0; i++) features.values.set(rows.values.subarray(i * (d + 1), i * (d + 1) + d), i * d);
     const mu = rowMean(features, new Float64Array(d));
     checkCovariance(rowCovariance(features, mu, n0, new Float64Array(d * d)), mu, d, features.names ?? [], "linreg", o.seedName);
-    return { data: { ...rows, design: { rows: rows.values, n0, d } } };
+    return { data: { ...rows, design: { rows: rows.values, n0, d } }, heldOut: { ...rows, values: heldOut, design: null } };
   },
 
   metricNames() {
-    return ["excess_risk", "noise_ratio", "log_noise_ratio", "coef_drift"];
+    return ["excess_risk", "test_mse_ratio", "noise_ratio", "log_noise_ratio", "coef_drift"];
   },
 
   fit: fitLinreg,
@@ -385,7 +472,8 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
     return { dims: w, values: out, design };
   },
 
-  reference(data0, p0, o) {
+  reference(data0, p0, o, heldOutData) {
+    if (!heldOutData) throw new Error("linreg.reference: data0 did not come from linreg.seed");
     const design = p0.design;
     const { n0, d } = design;
     const p = d + 1;
@@ -411,7 +499,7 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
     }
     const chol = new Float64Array(p * p);
     if (!cholesky(designGram(design, n0), p, chol)) throw new InputError(`${o.seedName}: the design is numerically singular; drop a feature with --column`);
-    const lambda = relativeEigenvalues(chol, designGram(design, M), p);
+    const { lambda, vectors } = relativeEigen(chol, designGram(design, M), p);
     let top = 0;
     for (const l of lambda) top = Math.max(top, l);
     if (lambda.some((l) => !(l > COLLINEAR * top))) {
@@ -419,6 +507,14 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
         `--sample-size ${M}: the first ${M} rows of the seed design, which every synthetic sample reuses, are collinear; raise --sample-size (${n0} uses the whole design)`,
       );
     }
+    const heldOut = heldOutData.values;
+    const mse0 = meanSquaredError(heldOut, d, p0.beta);
+    if (!(mse0 > 0)) {
+      throw new InputError(
+        `${o.seedName}: generation 0 predicts the ${heldOut.length / p} held-out row(s) exactly, so test_mse_ratio has nothing to compare with; raise --holdout`,
+      );
+    }
+    const held: HeldOutDesign = { q: heldOutWeights(heldOut, d, chol, vectors), scale: p0.sigma2 / ((heldOut.length / p) * mse0) };
     return {
       beta0: p0.beta,
       sigma20: p0.sigma2,
@@ -427,9 +523,12 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
       sampleSize: M,
       chol,
       lambda,
+      heldOut,
+      mse0,
+      held,
       features: names.slice(0, d),
       target,
-      accumulate: { mle: { noise: [1], excess: [0] }, unbiased: { noise: [1], excess: [0] } },
+      accumulate: { mle: emptySequence(), unbiased: emptySequence() },
       delta: new Float64Array(p),
     };
   },
@@ -452,6 +551,7 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
     const noise = params.sigma2 / ref.sigma20;
     return {
       excess_risk: quad / (ref.n0 * ref.sigma20),
+      test_mse_ratio: meanSquaredError(ref.heldOut, ref.d, params.beta) / ref.mse0,
       noise_ratio: noise,
       log_noise_ratio: Math.log(noise),
       coef_drift: Math.sqrt(drift2),
@@ -470,7 +570,7 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
 
   theory(o, loop, g, ref) {
     if (loop.filterRecall > 0 || loop.sampleSize !== ref.sampleSize) return undefined;
-    return linregTheory(ref.lambda, ref.n0, loop.sampleSize, o.estimator, loop.regime, g, ref.accumulate[o.estimator]);
+    return linregTheory(ref.lambda, ref.n0, loop.sampleSize, o.estimator, loop.regime, g, ref.accumulate[o.estimator], ref.held);
   },
 
   ops: linregOps,

@@ -287,12 +287,12 @@ describe("--bandwidth and --holdout as options", () => {
     expect(axis.values.slice(1).map((v) => Number((v as number).toFixed(12)))).toEqual([0.1, 0.2, 0.3]);
   });
 
-  it("--holdout: ngram and kde each describe it in --help", () => {
+  it("--holdout: ngram, kde and linreg each describe it in --help", () => {
     const line = helpLine(findOption("holdout")!);
     expect(line).toMatch(
-      /^ngram: the last F of the text, never trained on, for perplexity .*; kde: a seeded random F of the seed data, never trained on, for nll_holdout \(/,
+      /^ngram: the last F of the text, never trained on, for perplexity .*; kde: a seeded random F of the seed data, never trained on, for nll_holdout; linreg: a seeded random F of the seed rows, never trained on, for test_mse_ratio \(/,
     );
-    expect(line).toMatch(/\(ngram, kde; default 0\.1\)$/);
+    expect(line).toMatch(/\(ngram, kde, linreg; default 0\.1\)$/);
   });
 });
 

@@ -5,7 +5,7 @@
  * Statistical tolerances are Z ≈ 4.89 standard errors (false alarm 1e-6 per check); every SE
  * is the replicate SD/√R of the quantity compared (seOfMean), the replicates being independent.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
@@ -16,7 +16,7 @@ import { accumulateVarianceRatio } from "../../src/models/continuous.js";
 import { type LinregData, leastSquares, linreg, linregTheory } from "../../src/models/linreg.js";
 import type { RunContext, SeedInput } from "../../src/models/model.js";
 import { Rng } from "../../src/stats/rng.js";
-import { collapse, tempDir } from "../cli/cli.js";
+import { collapse, ROOT, tempDir } from "../cli/cli.js";
 import { flags, meanOf, replicateValues, seOfMean, withRunContext, Z } from "../helpers.js";
 import { prepare } from "../run.js";
 
@@ -50,6 +50,18 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/**
+ * Training rows straight from columns (the target last), the design all of them: what linreg.seed
+ * gives for generation 0 without its held-out rows, for computations by hand.
+ */
+function rowsOf(columns: number[][]): LinregData {
+  const w = columns.length;
+  const n = columns[0]!.length;
+  const values = new Float64Array(n * w);
+  columns.forEach((c, j) => c.forEach((v, i) => (values[i * w + j] = v)));
+  return { dims: w, values, names: [...columns.slice(0, -1).map((_, i) => `x${i + 1}`), "y"], design: { rows: values, n0: n, d: w - 1 } };
+}
+
 const prepared = (o: Record<string, unknown>) => prepare(resolveSimConfig(flags({ model: "linreg", ...o })));
 
 describe("linreg least squares", () => {
@@ -58,13 +70,10 @@ describe("linreg least squares", () => {
     expect(beta[0]).toBeCloseTo(0.7, 13);
     expect(beta[1]).toBeCloseTo(2.2, 13);
     expect(rss).toBeCloseTo(1.8, 13);
-    const data = linreg.seed(
-      table([
-        [0, 1, 2, 3],
-        [1, 3, 4, 8],
-      ]),
-      config(),
-    ).data;
+    const data = rowsOf([
+      [0, 1, 2, 3],
+      [1, 3, 4, 8],
+    ]);
     expect(linreg.fit(data, config()).sigma2).toBeCloseTo(0.45, 13);
     expect(linreg.fit(data, config({ estimator: "unbiased" })).sigma2).toBeCloseTo(0.9, 13);
   });
@@ -114,13 +123,10 @@ describe("linreg least squares", () => {
 
   it("refuses a singular training set with one line (too few rows, or a collinear feature)", () => {
     const c = config();
-    const data0 = linreg.seed(
-      table([
-        [0, 1, 2, 3, 4],
-        [1, 0, 2, 5, 3],
-      ]),
-      c,
-    ).data;
+    const data0 = rowsOf([
+      [0, 1, 2, 3, 4],
+      [1, 0, 2, 5, 3],
+    ]);
     const one: LinregData = { dims: 2, values: Float64Array.of(2, 1, 2, 3), design: data0.design };
     expect(failure(() => linreg.fit(one, c), InputError)).toBe(
       "a training set of 2 rows cannot fit 2 coefficients: its design is singular (feature 1 is constant or a linear combination of the others); lower --filter-recall or raise --sample-size",
@@ -132,7 +138,7 @@ describe("linreg seed data", () => {
   it("refuses a singular design: collinear or constant features, named, in one line", () => {
     const collinear = file("collinear.csv", "a,b,c,y\n1,2,3,1\n2,4,6,3\n3,6,9,2\n4,8,1,5\n5,10,2,4\n6,12,7,8\n");
     expect(failure(() => prepared({ data: collinear }), InputError)).toMatch(/collinear\.csv: column "b" is \(almost\) a linear combination of "a"/);
-    const constant = file("constant.csv", "a,b,y\n1,5,1\n2,5,3\n3,5,2\n4,5,5\n");
+    const constant = file("constant.csv", "a,b,y\n1,5,1\n2,5,3\n3,5,2\n4,5,5\n5,5,4\n6,5,7\n");
     expect(failure(() => prepared({ data: constant }), InputError)).toMatch(
       /constant\.csv: column "b": all values are equal \(5\); --model linreg needs spread/,
     );
@@ -140,10 +146,10 @@ describe("linreg seed data", () => {
 
   it("refuses too few rows, no feature, and a target that is an exact linear function of the features", () => {
     expect(failure(() => prepared({ data: file("few.csv", "a,b,y\n1,2,1\n2,1,3\n3,5,2\n") }), InputError)).toMatch(
-      /few\.csv: 3 row\(s\) for 3 coefficients \(an intercept and 2 feature\(s\)\); --model linreg needs at least 4 rows/,
+      /few\.csv: 3 row\(s\) leave 2 to train on after --holdout 0\.1 holds out 1, for 3 coefficients \(an intercept and 2 feature\(s\)\); --model linreg needs at least 4 training rows to estimate the noise — give more rows, fewer features or a lower --holdout$/,
     );
     expect(failure(() => prepared({ data: file("only.csv", "y\n1\n2\n3\n") }), InputError)).toMatch(/only\.csv: no feature column besides the target "y"/);
-    expect(failure(() => prepared({ data: file("exact.csv", "a,b,y\n1,2,5\n2,1,4\n3,5,13\n4,4,12\n5,0,5\n") }), InputError)).toMatch(
+    expect(failure(() => prepared({ data: file("exact.csv", "a,b,y\n1,2,5\n2,1,4\n3,5,13\n4,4,12\n5,0,5\n6,1,8\n") }), InputError)).toMatch(
       /exact\.csv: the target "y" is an exact linear function of the features \(residual variance 0\)/,
     );
   });
@@ -185,23 +191,59 @@ describe("linreg seed data", () => {
     expect(failure(() => prepared({ sampleSize: 6 }), UsageError)).toBe(
       "--sample-size 6 leaves no residual degree of freedom for 6 coefficients (an intercept and 5 feature(s)); raise --sample-size above 6",
     );
-    const head = file("head.csv", "a,y\n1,1\n1,2\n1,3\n2,5\n3,4\n");
+    // Whichever row is held out, the first three training rows have a = 1.
+    const head = file("head.csv", "a,y\n1,1\n1,2\n1,3\n1,2\n2,5\n3,4\n");
     expect(failure(() => prepared({ data: head, sampleSize: 3 }), UsageError)).toBe(
       "--sample-size 3: the first 3 rows of the seed design, which every synthetic sample reuses, are collinear; raise --sample-size (5 uses the whole design)",
     );
   });
 });
 
+describe("linreg held-out rows", () => {
+  it("--holdout keeps a seeded random share of the seed rows out of training, in their order", () => {
+    const n = 40;
+    const columns = [Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => (i * 7) % 11)];
+    const split = (holdout: number, seed: string) => linreg.seed(table(columns), config({ holdout, seed }));
+    const { data, heldOut } = split(0.25, "a");
+    expect(heldOut!.values.length / 2).toBe(10);
+    expect(data.values.length / 2).toBe(30);
+    expect(data.design!.n0).toBe(30);
+    const xs = (v: Float64Array) => Array.from({ length: v.length / 2 }, (_, i) => v[2 * i]!);
+    const train = xs(data.values);
+    const held = xs(heldOut!.values);
+    // Every row once, each part in the seed's order, rows intact.
+    expect([...train, ...held].sort((a, b) => a - b)).toEqual(columns[0]);
+    expect(train).toEqual([...train].sort((a, b) => a - b));
+    expect(held).toEqual([...held].sort((a, b) => a - b));
+    for (let i = 0; i < held.length; i++) expect(heldOut!.values[2 * i + 1]).toBe((held[i]! * 7) % 11);
+    // The same seed holds out the same rows; another seed others.
+    expect(xs(split(0.25, "a").heldOut!.values)).toEqual(held);
+    expect(xs(split(0.25, "b").heldOut!.values)).not.toEqual(held);
+    // At least one row is held out.
+    expect(split(0.001, "a").heldOut!.values.length).toBe(2);
+  });
+
+  it("the fresh regime's new real rows are all trained on", () => {
+    const fresh = linreg.seed(
+      table([
+        [1, 2, 3, 4, 5],
+        [2, 1, 4, 3, 6],
+      ]),
+      config(),
+      "fresh",
+    );
+    expect(fresh.data.values.length).toBe(10);
+    expect(fresh.heldOut).toBeUndefined();
+  });
+});
+
 describe("linreg samples", () => {
   it("keep the seed design, cycling through its rows, and draw labels X·β + N(0, σ²)", () => {
     const c = config();
-    const data0 = linreg.seed(
-      table([
-        [0, 1, 2, 3],
-        [1, 3, 4, 8],
-      ]),
-      c,
-    ).data;
+    const data0 = rowsOf([
+      [0, 1, 2, 3],
+      [1, 3, 4, 8],
+    ]);
     const p = { ...linreg.fit(data0, c), sigma2: 0 };
     const s = linreg.sample(p, 6, new Rng("s"), c);
     expect(Array.from(s.values)).toEqual([0, 0.7, 1, 2.9, 2, 5.1, 3, 7.3, 0, 0.7, 1, 2.9].map((v) => expect.closeTo(v, 12)));
@@ -230,25 +272,25 @@ describe("linreg samples", () => {
 });
 
 describe("linreg measure", () => {
-  it("excess_risk is δᵀ(X̃ᵀX̃/n0)δ/σ0², noise_ratio σ²/σ0², coef_drift ‖δ‖", () => {
+  it("excess_risk is δᵀ(X̃ᵀX̃/n0)δ/σ0², test_mse_ratio the held-out MSE over generation 0's, noise_ratio σ²/σ0², coef_drift ‖δ‖", () => {
     const c = config();
-    const data0 = linreg.seed(
-      table([
-        [0, 1, 2, 3],
-        [1, 3, 4, 8],
-      ]),
-      c,
-    ).data;
+    const data0 = rowsOf([
+      [0, 1, 2, 3],
+      [1, 3, 4, 8],
+    ]);
     const p0 = linreg.fit(data0, c);
-    const ref = linreg.reference(data0, p0, c, undefined);
+    // One held-out row (x = 4, y = 9): generation 0 predicts 0.7 + 2.2·4 = 9.5, an error of −0.5.
+    const ref = linreg.reference(data0, p0, c, { dims: 2, values: Float64Array.of(4, 9), design: null });
     const p = { beta: Float64Array.of(0.7 + 0.3, 2.2 - 0.1), sigma2: 0.45 * 2, design: p0.design };
     const m = linreg.measure(p, data0, ref, c);
     // X̃ᵀX̃/4 = [[1, 1.5], [1.5, 3.5]]; δ = (0.3, −0.1): δᵀΣ̂δ = 0.09 − 0.09 + 0.035 = 0.035.
     expect(m.excess_risk).toBeCloseTo(0.035 / 0.45, 12);
+    // 1 + 2.1·4 = 9.4: an error of −0.4, squared 0.16 against 0.25.
+    expect(m.test_mse_ratio).toBeCloseTo(0.16 / 0.25, 12);
     expect(m.noise_ratio).toBeCloseTo(2, 12);
     expect(m.log_noise_ratio).toBeCloseTo(Math.log(2), 12);
     expect(m.coef_drift).toBeCloseTo(Math.hypot(0.3, 0.1), 12);
-    expect(linreg.measure(p0, data0, ref, c)).toEqual({ excess_risk: 0, noise_ratio: 1, log_noise_ratio: 0, coef_drift: 0 });
+    expect(linreg.measure(p0, data0, ref, c)).toEqual({ excess_risk: 0, test_mse_ratio: 1, noise_ratio: 1, log_noise_ratio: 0, coef_drift: 0 });
   });
 });
 
@@ -283,19 +325,35 @@ describe("linreg theory (ARCHITECTURE §4) against the simulation", () => {
     expect(mle.noise_ratio).toBeCloseTo(0.9 ** 7, 12);
     expect(mle.excess_risk).toBeCloseTo((0.1 * (1 - 0.9 ** 7)) / 0.1, 12);
     for (const estimator of ["mle", "unbiased"]) {
-      checkTheory({ ...base, estimator, generations: 10 }, ["excess_risk", "noise_ratio", "log_noise_ratio"]);
+      checkTheory({ ...base, estimator, generations: 10 }, ["excess_risk", "test_mse_ratio", "noise_ratio", "log_noise_ratio"]);
     }
   });
 
   it("replace with M ≠ n0 (the design cycled, or its first M rows): through the eigenvalues of (X̃ᵀX̃)⁻¹ZᵀZ", () => {
-    checkTheory({ ...base, estimator: "unbiased", sampleSize: 100, generations: 6 }, ["excess_risk", "noise_ratio", "log_noise_ratio"]);
-    checkTheory({ ...base, estimator: "mle", sampleSize: 25, generations: 6 }, ["excess_risk", "noise_ratio", "log_noise_ratio"]);
+    const all = ["excess_risk", "test_mse_ratio", "noise_ratio", "log_noise_ratio"];
+    checkTheory({ ...base, estimator: "unbiased", sampleSize: 100, generations: 6 }, all);
+    checkTheory({ ...base, estimator: "mle", sampleSize: 25, generations: 6 }, all);
   });
 
   it("accumulate: excess risk and noise ratio, M = n0 and M ≠ n0, both estimators", () => {
     for (const estimator of ["mle", "unbiased"]) {
-      checkTheory({ ...base, regime: "accumulate", estimator, generations: 8 }, ["excess_risk", "noise_ratio"]);
-      checkTheory({ ...base, regime: "accumulate", estimator, sampleSize: 60, generations: 8 }, ["excess_risk", "noise_ratio"]);
+      checkTheory({ ...base, regime: "accumulate", estimator, generations: 8 }, ["excess_risk", "test_mse_ratio", "noise_ratio"]);
+      checkTheory({ ...base, regime: "accumulate", estimator, sampleSize: 60, generations: 8 }, ["excess_risk", "test_mse_ratio", "noise_ratio"]);
+    }
+  });
+
+  it("test_mse_ratio on held-out rows that repeat the seed design is 1 + n0·scale·excess_risk", () => {
+    // q_i = 1 for every i is the held-out design X̃ itself (Q = G): the held-out rows average over
+    // the same points as excess_risk, and the two closed forms must agree for any λ, M and regime.
+    const lambda = [0.6, 1, 1.7];
+    const held = { q: Float64Array.of(1, 1, 1), scale: 0.01 };
+    for (const regime of ["replace", "accumulate"] as const) {
+      for (const estimator of ["mle", "unbiased"] as const) {
+        for (const g of [1, 4, 12]) {
+          const t = linregTheory(lambda, 50, 40, estimator, regime, g, undefined, held)!;
+          expect(t.test_mse_ratio, `${regime} ${estimator} ${g}`).toBeCloseTo(1 + 50 * 0.01 * t.excess_risk!, 12);
+        }
+      }
     }
   });
 
@@ -322,9 +380,18 @@ describe("linreg theory (ARCHITECTURE §4) against the simulation", () => {
 /**
  * An independent simulation of the accumulate regime at M = n0, written plainly: its own design,
  * Box–Muller noise, and the pooled refit by the normal equations from running sums (X̃ᵀX̃, X̃ᵀy,
- * yᵀy; RSS = yᵀy − β̂ᵀX̃ᵀy). Returns each replicate's excess risk and noise ratio (mle).
+ * yᵀy; RSS = yᵀy − β̂ᵀX̃ᵀy). Returns each replicate's excess risk, noise ratio (mle) and test
+ * MSE ratio on `nh` held-out rows drawn from the same line, with what the expectation of the last
+ * needs: tr(Q·G⁻¹) for Q = Σ_h x̃_h·x̃_hᵀ (by solving G·z = x̃_h), generation 0's held-out MSE and σ̂0².
  */
-function independentAccumulate(n0: number, d: number, G: number, R: number, seed: string): { excess: Float64Array[]; noise: Float64Array[] } {
+function independentAccumulate(
+  n0: number,
+  d: number,
+  G: number,
+  R: number,
+  seed: string,
+  nh = 12,
+): { excess: Float64Array[]; noise: Float64Array[]; test: Float64Array[]; traceQG: number; mse0: number; sigma20: number } {
   const rng = new Rng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.random())) * Math.cos(2 * Math.PI * rng.random());
   const p = d + 1;
@@ -344,8 +411,14 @@ function independentAccumulate(n0: number, d: number, G: number, R: number, seed
   const y0 = x.map((r) => dot(r.slice(1), new Array(d).fill(1)) + gauss());
   const xty0 = x.reduce((b, r, i) => b.map((v, j) => v + r[j]! * y0[i]!), new Array<number>(p).fill(0));
   const first = solve(1, xty0, dot(y0, y0), n0);
+  const heldX = Array.from({ length: nh }, () => [1, ...Array.from({ length: d }, gauss)]);
+  const heldY = heldX.map((r) => dot(r.slice(1), new Array(d).fill(1)) + gauss());
+  const mse = (beta: number[]) => heldX.reduce((s, r, h) => s + (heldY[h]! - dot(r, beta)) ** 2, 0) / nh;
+  const mse0 = mse(first.beta);
+  const traceQG = heldX.reduce((s, r) => s + dot(r, gaussJordan(gram, r)), 0);
   const excess = Array.from({ length: G + 1 }, () => new Float64Array(R));
   const noise = Array.from({ length: G + 1 }, () => new Float64Array(R));
+  const test = Array.from({ length: G + 1 }, () => new Float64Array(R));
   for (let rep = 0; rep < R; rep++) {
     let theta = first;
     const xty = [...xty0];
@@ -361,9 +434,10 @@ function independentAccumulate(n0: number, d: number, G: number, R: number, seed
       const delta = theta.beta.map((b, j) => b - first.beta[j]!);
       excess[g]![rep] = x.reduce((s, r) => s + dot(r, delta) ** 2, 0) / n0 / first.sigma2;
       noise[g]![rep] = theta.sigma2 / first.sigma2;
+      test[g]![rep] = mse(theta.beta) / mse0;
     }
   }
-  return { excess, noise };
+  return { excess, noise, test, traceQG, mse0, sigma20: first.sigma2 };
 }
 
 describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace grows linearly (Dohmatob et al.)", () => {
@@ -374,12 +448,14 @@ describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace gr
   const p = d + 1;
   // At M = n0: E[excess_risk_g] = Σ_j s(j−1)·p/(n0(j+1)²) < (p/n0)·(π²/6 − 1), s ≤ 1.
   const bound = (p / n0) * (Math.PI ** 2 / 6 - 1);
+  // The tool draws 33 rows and holds out round(0.1 · 33) = 3 of them: it trains on n0 = 30.
+  const drawn = 33;
 
   it("the tool, an independent simulation and the closed form agree, and stay below (p/n0)(π²/6 − 1)", () => {
     const tool = replicateValues({
       model: "linreg",
       source: `linear(${d},1)`,
-      seedSize: n0,
+      seedSize: drawn,
       regime: "accumulate",
       generations: G,
       replicates: R,
@@ -401,6 +477,17 @@ describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace gr
       expect(theory.excess_risk).toBeLessThan(bound);
       expect(meanOf(a) - Z * seOfMean(a)).toBeLessThan(bound);
     }
+    // Its held-out rows: at M = n0, A_j = (j+1)·G, so Cov(δ_g) = σ̂0²·Σ_j s(j−1)/(j+1)²·G⁻¹ and
+    // E[test_mse_ratio_g] = 1 + σ̂0²·tr(Q·G⁻¹)·Σ_j s(j−1)/(j+1)² / (n_h·mse0), derived here without
+    // the eigenbasis the tool uses.
+    let sum = 0;
+    for (let j = 1; j <= G; j++) {
+      sum += linregTheory(lambda, n0, n0, "mle", "accumulate", j - 1)!.noise_ratio! / (j + 1) ** 2;
+      if (![1, 5, 30].includes(j)) continue;
+      const expected = 1 + (own.sigma20 * own.traceQG * sum) / (12 * own.mse0);
+      const t = own.test[j]!;
+      expect(Math.abs(meanOf(t) - expected), `independent test_mse_ratio at ${j}`).toBeLessThan(Z * seOfMean(t));
+    }
     // Late generations add almost nothing: the last ten add less than 3% of the bound.
     expect(
       linregTheory(lambda, n0, n0, "mle", "accumulate", G)!.excess_risk! - linregTheory(lambda, n0, n0, "mle", "accumulate", 20)!.excess_risk!,
@@ -411,7 +498,7 @@ describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace gr
     const tool = replicateValues({
       model: "linreg",
       source: `linear(${d},1)`,
-      seedSize: n0,
+      seedSize: drawn,
       estimator: "unbiased",
       generations: G,
       replicates: R,
@@ -443,7 +530,9 @@ describe("linreg determinism", () => {
     expect(a.status).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(JSON.parse(a.stdout).generations[4].theory).toEqual({
-      excess_risk: expect.closeTo((4 * 6) / 100, 12),
+      // 100 drawn rows, 10 held out: n0 = M = 90.
+      excess_risk: expect.closeTo((4 * 6) / 90, 12),
+      test_mse_ratio: expect.any(Number),
       noise_ratio: 1,
       log_noise_ratio: expect.any(Number),
     });
@@ -513,3 +602,46 @@ function normalEquations(rows: Float64Array, d: number): { beta: number[]; rss: 
   }
   return { beta, rss };
 }
+
+describe("the README's linreg examples", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("### `linreg`");
+  const end = readme.indexOf("\n## ", start);
+  const section = readme.slice(start, end);
+  const blocks = [...section.matchAll(/```console\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it("the sim example is real output: every row shown is a line the command prints", () => {
+    const [command, ...shown] = blocks[0]!.split("\n");
+    const out = collapse([...command!.replace(/^\$ collapse /, "").split(" "), "--no-color"]);
+    expect(out.status).toBe(0);
+    const lines = new Set([...out.stdout.split("\n"), ...out.stderr.split("\n")]);
+    const rows = shown.filter((l) => l.trim() !== "" && l !== "…");
+    expect(rows.length).toBeGreaterThanOrEqual(12);
+    for (const row of rows) expect(lines.has(row), row).toBe(true);
+  });
+
+  it("the sweeps of replace against accumulate: closed forms as printed, means within Z·SE of them, accumulate below (p/n0)(π²/6 − 1)", () => {
+    // The sweeps take 1,000 replicates of 50 generations: they are not re-run here. What the README
+    // claims of their numbers is checked instead: the theory column is the closed form for that data
+    // (computed from generation 0 alone, as the tool does), each mean is within Z of its printed SE
+    // of it, and under accumulate both stay below the bound the text states.
+    const sweeps = blocks.slice(1);
+    expect(sweeps).toHaveLength(2);
+    const data = [{}, { data: "fixtures/cars.csv", target: "mpg" }];
+    sweeps.forEach((block, i) => {
+      const rows = [...block.matchAll(/^(replace|accumulate) +(\d+) {2}([\d.]+) ± ([\d.]+) {2}theory ([\d.]+)$/gm)];
+      expect(rows).toHaveLength(10);
+      for (const [, regime, g, mean, se, theory] of rows) {
+        const { prepared: run } = prepared({ ...data[i], estimator: "unbiased", regime });
+        const ref = run.reference as ReturnType<typeof linreg.reference>;
+        const loop = { regime: regime as "replace", realFraction: 0, filterRecall: 0, sampleSize: run.config.sampleSize };
+        const exact = linreg.theory!(run.options as never, loop, Number(g), ref)!.excess_risk!;
+        expect(Number(theory), `${i} ${regime} ${g}`).toBeCloseTo(exact, 4);
+        expect(Math.abs(Number(mean) - exact), `${i} ${regime} ${g}`).toBeLessThan(Z * Number(se));
+        const p = ref.d + 1;
+        if (regime === "accumulate") expect(exact).toBeLessThan((p / ref.n0) * (Math.PI ** 2 / 6 - 1));
+        else expect(exact).toBeCloseTo((Number(g) * p) / ref.n0, 12);
+      }
+    });
+  });
+});
