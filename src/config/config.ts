@@ -16,6 +16,8 @@ export interface CommonConfig {
   regime: Regime;
   realFraction: number;
   filterRecall: number;
+  /** What the metrics compare with: generation 0's fit, or the built-in source's true distribution. */
+  reference: "gen0" | "source";
   theory: boolean;
 }
 

@@ -168,6 +168,16 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
     if (spec.sourceOnly && given.has(spec.key) && given.has("data")) throw new UsageError(`${flagOf(spec.key)} applies to --source; ${spec.sourceOnly}`);
     if (spec.dataOnly && given.has(spec.key) && !given.has("data")) throw new UsageError(`${flagOf(spec.key)} needs --data FILE ${spec.dataOnly}`);
   }
+  if (given.get("reference") === "source") {
+    if (model.defaultSource === null) {
+      throw new UsageError(`${flagOf("reference")} source: --model ${model.name} has no built-in source to compare with; use --reference gen0`);
+    }
+    if (given.has("data")) {
+      throw new UsageError(
+        `${flagOf("reference")} source compares with the true distribution of a built-in --source, and ${flagOf("data")} has none; drop --data or use --reference gen0`,
+      );
+    }
+  }
   const regime = (given.get("regime") ?? findDefault("regime")) as string;
   if (given.has("realFraction") && regime !== "mix" && regime !== "fresh" && !inapplicable("realFraction")) {
     throw new UsageError(`${flagOf("realFraction")} applies to --regime mix or fresh, not ${regime}`);

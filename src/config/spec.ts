@@ -149,6 +149,19 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     describe: (r: number) => (r > 0 ? `filter recall ${r}` : null),
   },
   {
+    key: "reference",
+    flag: "reference",
+    type: "enum",
+    arg: "R",
+    choices: ["gen0", "source"],
+    group: "metrics",
+    default: "gen0",
+    description:
+      "what every metric compares generation g with: gen0 = generation 0's fit; source = the true distribution of the " +
+      "built-in --source (generation 0's row then shows the error of the first fit)",
+    describe: (r: string) => (r === "source" ? "against the source" : null),
+  },
+  {
     key: "theory",
     flag: "theory",
     type: "boolean",

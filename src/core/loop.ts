@@ -21,7 +21,15 @@ export interface Prepared {
   readonly footprint: Footprint;
   readonly data0: unknown;
   readonly params0: unknown;
+  /** What the metrics compare with: `fitted`, or the source's truth under --reference source. */
   readonly reference: unknown;
+  /** Generation 0's own reference, which the seed fit describes. */
+  readonly fitted: unknown;
+  /**
+   * Under --reference source, replicate r ≥ 1 starts from its own seed sample drawn from the source
+   * (the papers average over the first fit too); null: every replicate starts from data0.
+   */
+  readonly replicateStart: ((replicate: number) => ReplicateStart) | null;
   readonly metricNames: readonly string[];
   /** The data's shape, for the memory estimate (how many worker threads fit). */
   readonly shape: DataShape;
@@ -32,6 +40,13 @@ export interface Prepared {
   readonly seed: SeedResult;
   /** What the machine offers (null: unknown), for how many worker threads fit. */
   readonly machine: MachineMemory | null;
+}
+
+/** Where one replicate starts: its seed data, generation 0's fit of it, and that fit's metrics. */
+export interface ReplicateStart {
+  readonly data0: unknown;
+  readonly params0: unknown;
+  readonly metrics0: Metrics;
 }
 
 /** Raw per-replicate results of replicates [from, to). */
@@ -71,15 +86,20 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
 
   for (let r = from; r < to; r++) {
     const local = r - from;
-    recordMetrics(values, p.metricNames, p.metrics0, local);
+    const start = r > 0 && p.replicateStart ? p.replicateStart(r) : p;
+    recordMetrics(values, p.metricNames, start.metrics0, local);
     const died = categories ? new Int32Array(categories.length).fill(-1) : null;
-    if (died) deaths!.push(died);
+    if (died) {
+      deaths!.push(died);
+      // Against the source, a category the seed sample missed is already extinct at generation 0.
+      markDeaths(died, model.extinctions!.alive(start.params0, p.reference), 0);
+    }
     const describe = r === 0 && model.describe ? model.describe : null;
     if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, options)];
 
     const rng = new Rng(deriveSeed(config.seed, "replicate", r));
-    const trainingSets = new ReplicateTrainingSets(p, rng);
-    let params = p.params0;
+    const trainingSets = new ReplicateTrainingSets(p, rng, start.data0);
+    let params = start.params0;
     for (let g = 1; g <= G; g++) {
       const train = trainingSets.next(params, g, r);
       params = model.fit(train, options);
@@ -112,8 +132,9 @@ class ReplicateTrainingSets {
   constructor(
     private readonly p: Prepared,
     private readonly rng: Rng,
+    data0: unknown,
   ) {
-    const { config, model, data0 } = p;
+    const { config, model } = p;
     const M = config.sampleSize;
     this.realCount = config.regime === "mix" || config.regime === "fresh" ? Math.round(config.realFraction * M) : 0;
     this.pool = config.regime === "accumulate" ? model.ops.pool(data0) : null;

@@ -3,14 +3,14 @@
  * replicates → aggregation. Pure computation; the CLI decides how to show it.
  */
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
-import { isTableSource, parseSource, tableSourceNames } from "../data/source.js";
+import { isTableSource, parseSource, type SourceSpec, tableSourceNames } from "../data/source.js";
 import { UsageError } from "../errors.js";
 import { getModel } from "../models/index.js";
 import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
-import type { Rng } from "../stats/rng.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
-import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
+import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
 import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
@@ -56,8 +56,21 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
   const footprint = model.footprint(options, firstShape.dims);
   checkMemory(estimateMemory(resolved, footprint, firstShape), machine);
   const params0 = model.fit(data0, options);
-  const reference = model.reference(data0, params0, options, heldOut);
+  const fitted = model.reference(data0, params0, options, heldOut);
   const source = seed.source;
+  const reference = resolved.reference === "source" ? sourceReference(model, source, data0, params0, options, heldOut) : fitted;
+  const replicateStart =
+    resolved.reference === "source" && source !== null
+      ? (r: number): ReplicateStart => {
+          // Replicate 0 starts from data0 (stream "source"); replicate r from its own draw.
+          const rng = new Rng(deriveSeed(resolved.seed, "source", r));
+          const data = model.redrawSeed
+            ? model.redrawSeed(reference, data0, rng, options)
+            : model.seed(fromSource(model, resolved, source, resolved.seedSize!, rng), options).data;
+          const params = model.fit(data, options);
+          return { data0: data, params0: params, metrics0: model.measure(params, data, reference, options) };
+        }
+      : null;
   const freshReal =
     source !== null
       ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), options, "fresh").data
@@ -73,6 +86,8 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
     data0,
     params0,
     reference,
+    fitted,
+    replicateStart,
     metricNames,
     shape,
     metrics0: model.measure(params0, data0, reference, options),
@@ -82,6 +97,12 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
   };
   const absent = resolved.theory ? theoryAbsent(prepared) : null;
   return { prepared, notes: absent === null ? seed.notes : [...seed.notes, absent] };
+}
+
+/** The reference of --reference source; resolution already refused --data and models without a source. */
+function sourceReference(model: AnyModel, source: SourceSpec | null, data0: unknown, params0: unknown, options: RunContext, heldOut: unknown): unknown {
+  if (source === null || !model.sourceReference) throw new UsageError(`--reference source: --model ${model.name} cannot compare with its source; use --reference gen0`);
+  return model.sourceReference(source, data0, params0, options, heldOut);
 }
 
 /**
@@ -185,7 +206,8 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
     return out;
   });
   // Once per run, from generation 0 alone: the seed fit costs nothing per generation.
-  const seedFit = model.seedFit?.(p.data0, p.params0, p.reference, p.options);
+  // It describes generation 0's fit, so it reads the fit's reference whatever --reference says.
+  const seedFit = model.seedFit?.(p.data0, p.params0, p.fitted, p.options);
   const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}), generations };
   if (model.extinctions) result.extinctions = extinctionTimeline(p, blocks);
   return result;

@@ -3,6 +3,7 @@
  * smoothed), sample M draws as a vector of counts. Data are counts over the K categories of
  * generation 0 — never M separate draws — so every step is O(K): K = 10⁵ and M = 10⁷ stay fast.
  */
+import { zipfProbabilities } from "../data/source.js";
 import { InputError } from "../errors.js";
 import { AliasTable } from "../stats/alias.js";
 import { binomial, multinomialCounts } from "../stats/binomial.js";
@@ -86,7 +87,7 @@ export interface CategoricalParams {
 export interface CategoricalReference {
   readonly discrete: DiscreteReference;
   readonly labels: readonly string[];
-  /** gini_simpson of generation 0. */
+  /** gini_simpson of generation 0 (under --reference source, its expectation over the seed sample). */
   readonly gini0: number;
 }
 
@@ -238,6 +239,16 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
     let squares = 0;
     for (let i = 0; i < params0.p.length; i++) squares += params0.p[i]! * params0.p[i]!;
     return { discrete, labels, gini0: 1 - squares };
+  },
+
+  sourceReference(source, data0, params0, o) {
+    if (source.kind !== "zipf") throw new Error("categorical reads a zipf source");
+    // The source's own probabilities; every one of its K categories is alive in the truth.
+    const p = zipfProbabilities(source.s, source.k);
+    const ref = categorical.reference(data0, { ...params0, p }, o, undefined);
+    // gini0 is what the closed form starts from: E[gini_simpson_0] = (1 − Σp²)·(1 − 1/n0) for the
+    // multinomial seed sample of n0 draws each replicate gets.
+    return { ...ref, gini0: ref.gini0 * (1 - 1 / total(data0)) };
   },
 
   measure(params, _train, ref): Metrics {

@@ -29,6 +29,7 @@ import {
 import type { Metrics, Model, SeedInput } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { sampleOps } from "./rows.js";
+import { type FirstFit, fittedLogVarianceOffset, fittedVarianceFactor, sourceMoments } from "./truth.js";
 
 export interface GaussianOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -60,6 +61,8 @@ export interface GaussianReference extends GaussianParams {
   readonly centered0: Float64Array;
   readonly tails: readonly TailNames[];
   readonly scratch: { buffer: Float64Array };
+  /** Set under --reference source, where μ0 and σ0 are the source's true mean and standard deviation. */
+  readonly firstFit?: FirstFit;
 }
 
 /** Metric name of a sample quantile: p = 0.001 → "quantile_0p001" (a valid expression identifier). */
@@ -138,6 +141,18 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     return { ...p0, n0: length, centered0, tails: tailNames(o.tailK), scratch: { buffer: new Float64Array(o.quantiles.length > 0 ? length : 0) } };
   },
 
+  sourceReference(source, data0, _p0, o) {
+    // The source's own mean and variance: the Gaussian an infinite seed sample would give.
+    const { mean, variance } = sourceMoments(source);
+    const ref = gaussian.reference(data0, { mu: mean, sigma: Math.sqrt(variance) }, o, undefined);
+    const n0 = data0.length;
+    const firstFit = {
+      varianceFactor: fittedVarianceFactor(n0, 1, o.estimator),
+      logVarianceOffset: source.kind === "normal" ? fittedLogVarianceOffset(n0, 1, o.estimator) : null,
+    };
+    return { ...ref, firstFit };
+  },
+
   measure({ mu, sigma }, train, ref, o): Metrics {
     const m: Metrics = {
       mean: mu,
@@ -191,11 +206,13 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     const v = o.truncate === null ? 1 : truncationFactor(o.truncate);
     const varRatio = expectedVarRatio(loop.regime, o.estimator, loop.filterRecall, M, ref.n0, g, v);
     if (varRatio === undefined) return undefined;
-    const out: Metrics = { var_ratio: varRatio };
+    // Given generation 0 the ratio is a multiple of σ0²; against the source, of E[σ̂0²]/σ² more.
+    const first = ref.firstFit;
+    const out: Metrics = { var_ratio: first ? first.varianceFactor * varRatio : varRatio };
     // E[log σg²] is known for replace without truncation only.
-    if (loop.regime === "replace" && o.truncate === null) {
+    if (loop.regime === "replace" && o.truncate === null && (!first || first.logVarianceOffset !== null)) {
       const c = o.estimator === "mle" ? M : M - 1;
-      out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c));
+      out.log_var_ratio = g * (digamma((M - 1) / 2) + Math.log(2 / c)) + (first?.logVarianceOffset ?? 0);
     }
     return out;
   },

@@ -21,6 +21,7 @@
  * The metric set depends on the data's dimension, known from the generation-0 reference: 1-D data
  * (--dims 1, or a file with one numeric column or one --column) adds mean, std and w2.
  */
+import { formatSource } from "../data/source.js";
 import { InputError, UsageError } from "../errors.js";
 import { multinomialCounts } from "../stats/binomial.js";
 import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
@@ -50,6 +51,7 @@ import { componentLogDensities, type Mixture, mixtureMoments, selectMixture } fr
 import type { Metrics, Model, RunContext, SeedFit } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { type Rows, rowCovariance, rowMahalanobis2, rowMatrixOps, rowMean, tableRows } from "./rows.js";
+import { normalComponents } from "./truth.js";
 
 export interface GmmParams extends Mixture {
   /** The mixture's overall mean and covariance, its Cholesky factor and log-determinant. */
@@ -110,7 +112,12 @@ function emStream(run: RunContext, x: Float64Array): Rng {
 
 function fitGmm(data: Rows, o: GmmOptions & RunContext): GmmParams {
   const d = data.dims;
-  const mix = selectMixture(data.values, d, o.components, emStream(o, data.values));
+  return withMoments(selectMixture(data.values, d, o.components, emStream(o, data.values)));
+}
+
+/** A mixture with its overall moments. */
+function withMoments(mix: Mixture): GmmParams {
+  const d = mix.dims;
   const mean = new Float64Array(d);
   const cov = new Float64Array(d * d);
   mixtureMoments(mix, mean, cov);
@@ -390,6 +397,35 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
     };
     o.tailK.forEach((_, i) => (ref.centered0[i] = mixtureTail(p0, ref, p0.mean, i)));
     return ref;
+  },
+
+  sourceReference(source, data0, _p0, o) {
+    // The source itself, when it is a mixture of --components normals: component j draws each of a
+    // row's d columns from normal(μj, σj) (src/core/seed.ts), so its mean is μj·1 and covariance σj²·I.
+    const parts = normalComponents(source);
+    const K = o.components;
+    if (parts === null || parts.weights.length !== K) {
+      const what = parts === null ? "is not a mixture of normals" : `has ${parts.weights.length} normal part(s)`;
+      throw new UsageError(
+        `--reference source: --model gmm compares with the source as a mixture of --components ${K} normal(s), and ${formatSource(source)} ${what}; match --components to it or use --reference gen0`,
+      );
+    }
+    const d = data0.dims;
+    const means = new Float64Array(K * d);
+    const covs = new Float64Array(K * d * d);
+    const chols = new Float64Array(K * d * d);
+    const logDets = new Float64Array(K);
+    for (let j = 0; j < K; j++) {
+      const sd = parts.sds[j]!;
+      for (let a = 0; a < d; a++) {
+        means[j * d + a] = parts.means[j]!;
+        covs[j * d * d + a * d + a] = sd * sd;
+        chols[j * d * d + a * d + a] = sd;
+      }
+      logDets[j] = 2 * d * Math.log(sd);
+    }
+    const truth = withMoments({ dims: d, k: K, weights: Float64Array.from(parts.weights), means, covs, chols, logDets, iterations: 0, converged: true, logLikelihood: Number.NaN });
+    return gmm.reference(data0, truth, o, undefined);
   },
 
   measure(p, _train, ref, o): Metrics {

@@ -39,6 +39,7 @@ import { heldCount, holdoutOption, splitHoldout } from "./holdout.js";
 import type { LoopSettings, Metrics, Model, SeedInput } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { sampleOps } from "./rows.js";
+import { sourceMoments, sourceTwoSidedTail } from "./truth.js";
 
 export const BANDWIDTH_RULES = ["scott", "silverman"] as const;
 /** A rule re-applied to each generation's training data, or a fixed bandwidth in data units. */
@@ -93,6 +94,12 @@ export interface KdeReference {
   readonly centered0: Float64Array;
   /** E[s²_j] of the accumulate recursion, j = 0, 1, …, computed on demand (theory is O(1) per generation). */
   readonly accumulate: number[];
+  /**
+   * Set under --reference source: mu and sigma are the source's true mean and standard deviation,
+   * centered0 its true tail masses, and sd² = E[s0²] = σ²·(n0 − 1)/n0, the expected variance of a
+   * replicate's first training set (every replicate draws its own), which the closed forms start from.
+   */
+  readonly truth?: boolean;
 }
 
 /** The rule's bandwidth for training data x with mean mu and standard deviation sdMle (divisor n). */
@@ -344,6 +351,21 @@ export const kde: Model<Float64Array, KdeParams, KdeReference, KdeOptions> = {
     return { mu: p0.mu, sigma: p0.sigma, sd: p0.sd, h: p0.h, n0: data0.length, heldOut, tails: tailNames(o.tailK), centered0, accumulate: [] };
   },
 
+  sourceReference(source, data0, p0, o, heldOut) {
+    const ref = kde.reference(data0, p0, o, heldOut);
+    const { mean, variance } = sourceMoments(source);
+    const sigma = Math.sqrt(variance);
+    const n0 = data0.length;
+    return {
+      ...ref,
+      mu: mean,
+      sigma,
+      sd: sigma * Math.sqrt((n0 - 1) / n0),
+      centered0: Float64Array.from(o.tailK, (k) => sourceTwoSidedTail(source, mean, k * sigma)),
+      truth: true,
+    };
+  },
+
   measure(p, _train, ref, o): Metrics {
     const m: Metrics = {
       mean: p.mu,
@@ -377,6 +399,8 @@ export const kde: Model<Float64Array, KdeParams, KdeReference, KdeOptions> = {
     const s20 = ref.sd * ref.sd;
     const h2 = ref.h * ref.h;
     const s2 = expectedTrainingVariance(loop.regime, s20, ref.h, loop.sampleSize, ref.n0, g, ref.accumulate);
+    // E[s²_g] is affine in s²_0, so starting from E[s0²] gives the unconditional expectation.
+    if (ref.truth) return { var_ratio: (s2 + h2) / (ref.sigma * ref.sigma) };
     return { var_ratio: g === 0 ? 1 : (s2 + h2) / (s20 + h2) };
   },
 

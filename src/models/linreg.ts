@@ -34,6 +34,7 @@ import { heldCount, holdoutOption, splitHoldout } from "./holdout.js";
 import type { DataOps, Metrics, Model, Regime } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
+import { type FirstFit, fittedLogVarianceOffset, fittedVarianceFactor } from "./truth.js";
 
 export interface LinregOptions {
   readonly estimator: Estimator;
@@ -101,6 +102,11 @@ export interface LinregReference {
   /** The accumulate closed forms, extended on demand: noise[j] = E[noise_ratio_j], excess[j]. */
   readonly accumulate: { readonly mle: TheorySequence; readonly unbiased: TheorySequence };
   readonly delta: Float64Array;
+  /**
+   * Set under --reference source, where β0 and σ0² are the true coefficients (0, 1, …, 1) and noise
+   * variance of linear(d,σ), and each replicate draws its own labels on the seed design.
+   */
+  readonly firstFit?: FirstFit;
 }
 
 interface TheorySequence {
@@ -533,6 +539,26 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
     };
   },
 
+  sourceReference(source, data0, p0, o, heldOut) {
+    if (source.kind !== "linear") throw new Error("linreg reads a linear(d,sigma) source");
+    if (o.target !== "y") {
+      throw new UsageError(
+        `--reference source: linear(d,sigma) is a line for its target y, not for ${JSON.stringify(o.target)}; drop --target or use --reference gen0`,
+      );
+    }
+    const p = source.d + 1;
+    const beta = new Float64Array(p).fill(1);
+    beta[0] = 0;
+    const ref = linreg.reference(data0, { beta, sigma2: source.sigma ** 2, design: p0.design }, o, heldOut);
+    const n0 = ref.n0;
+    return { ...ref, firstFit: { varianceFactor: fittedVarianceFactor(n0, p, o.estimator), logVarianceOffset: fittedLogVarianceOffset(n0, p, o.estimator) } };
+  },
+
+  // The fixed design of both papers: a replicate's seed keeps the design and draws new labels from the true line.
+  redrawSeed(ref, data0, rng, o) {
+    return linreg.sample({ beta: ref.beta0, sigma2: ref.sigma20, design: data0.design! }, ref.n0, rng, o);
+  },
+
   measure(params, _train, ref): Metrics {
     const p = ref.d + 1;
     const { delta, chol } = ref;
@@ -570,7 +596,20 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
 
   theory(o, loop, g, ref) {
     if (loop.filterRecall > 0 || loop.sampleSize !== ref.sampleSize) return undefined;
-    return linregTheory(ref.lambda, ref.n0, loop.sampleSize, o.estimator, loop.regime, g, ref.accumulate[o.estimator], ref.held);
+    const given = linregTheory(ref.lambda, ref.n0, loop.sampleSize, o.estimator, loop.regime, g, ref.accumulate[o.estimator], ref.held);
+    const first = ref.firstFit;
+    if (!given || !first) return given;
+    // Against the truth (ARCHITECTURE §4): β̂0 − β ~ N(0, σ²G⁻¹) adds p/n0 to the excess risk and
+    // σ²·tr(Q·G⁻¹) = σ²·Σq_i to the held-out error; what happens after generation 0 is proportional
+    // to σ̂0², whose expectation is κ·σ² (κ = E[σ̂0²]/σ²).
+    const k = first.varianceFactor;
+    const p = ref.d + 1;
+    let q = 0;
+    for (const x of ref.held.q) q += x;
+    const out: Metrics = { excess_risk: p / ref.n0 + k * given.excess_risk!, test_mse_ratio: 1 + ref.held.scale * q + k * (given.test_mse_ratio! - 1) };
+    out.noise_ratio = k * given.noise_ratio!;
+    if (given.log_noise_ratio !== undefined) out.log_noise_ratio = first.logVarianceOffset! + given.log_noise_ratio;
+    return out;
   },
 
   ops: linregOps,

@@ -1,3 +1,4 @@
+import type { SourceSpec } from "../data/source.js";
 import type { Rng } from "../stats/rng.js";
 import type { OptionSpec } from "./option.js";
 
@@ -138,6 +139,21 @@ export interface Model<D, P, R, O extends object = object> {
   fit(data: D, o: O & RunContext): P;
   sample(params: P, n: number, rng: Rng, o: O & RunContext): D;
   reference(data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
+  /**
+   * `--reference source`: the reference of the built-in source's true distribution, as this family
+   * sees it (the family's member with the source's parameters — its fit to infinitely many draws),
+   * in the same shape `reference` returns, so that `measure` compares every generation, generation 0
+   * included, with the truth. `theory` then gives unconditional expectations (the reference says
+   * which it is). Throws a UsageError for a source the family cannot compare with. Absent: the
+   * model has no built-in source.
+   */
+  sourceReference?(source: SourceSpec, data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
+  /**
+   * Under `--reference source` each replicate after the first starts from a seed sample of its own.
+   * By default that is a new draw of the source through `seed`; a model whose setting fixes part of
+   * the seed gives it here instead (linreg: the same design, new labels from the true line).
+   */
+  redrawSeed?(reference: R, data0: D, rng: Rng, o: O & RunContext): D;
   /** Metrics of generation g: its parameters and the data they were fitted to, against generation 0. */
   measure(params: P, train: D, reference: R, o: O & RunContext): Metrics;
   /**

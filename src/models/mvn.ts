@@ -38,6 +38,7 @@ import {
 } from "./continuous.js";
 import type { Metrics, Model } from "./model.js";
 import { type Rows, rowCovariance, rowMahalanobis2, rowMatrixOps, rowMean, tableRows } from "./rows.js";
+import { type FirstFit, fittedVarianceFactor, sourceRowMoments } from "./truth.js";
 
 export interface MvnOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -64,6 +65,8 @@ export interface MvnReference extends MvnParams {
   readonly centered0: Float64Array;
   readonly directions: Float64Array;
   readonly scratch: MvnScratch;
+  /** Set under --reference source, where μ0 and Σ0 are the source's true mean and covariance. */
+  readonly firstFit?: FirstFit;
 }
 
 interface MvnScratch {
@@ -197,6 +200,24 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     return ref;
   },
 
+  sourceReference(source, data0, _p0, o) {
+    // The normal with the source's own mean vector and covariance (src/core/seed.ts draws the columns).
+    const d = data0.dims;
+    const { mean, cov } = sourceRowMoments(source, d);
+    const chol = regularizedCholesky(cov, d, new Float64Array(d * d));
+    const ref = mvn.reference(data0, { dims: d, mu: mean, cov, chol, logDet: logDetCholesky(chol, d) }, o, undefined);
+    const n0 = ref.n0;
+    // Normal rows: Σ̂0 = Σ^½·W·Σ^½/c with W ~ Wishart_d(n0 − 1, I), so E ln det(Σ̂0Σ⁻¹)/d is Bartlett's.
+    let logOffset: number | null = null;
+    if (source.kind === "normal") {
+      const c = o.estimator === "mle" ? n0 : n0 - 1;
+      let s = 0;
+      for (let i = 1; i <= d; i++) s += digamma((n0 - i) / 2);
+      logOffset = s / d + Math.log(2 / c);
+    }
+    return { ...ref, firstFit: { varianceFactor: fittedVarianceFactor(n0, 1, o.estimator), logVarianceOffset: logOffset } };
+  },
+
   measure(p, _train, ref, o): Metrics {
     const d = p.dims;
     const { c, zero, white } = ref.scratch;
@@ -253,14 +274,16 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     const v = o.truncate === null ? 1 : truncationFactorDims(o.truncate, d);
     const out: Metrics = {};
     const varRatio = expectedVarRatio(loop.regime, o.estimator, loop.filterRecall, M, ref.n0, g, v);
-    if (varRatio !== undefined) out.var_ratio = varRatio;
-    if (loop.regime === "replace" && loop.filterRecall === 0 && o.truncate === null && M > d) {
+    // Against the source the ratios given generation 0 scale by what generation 0 is expected to be.
+    const first = ref.firstFit;
+    if (varRatio !== undefined) out.var_ratio = first ? first.varianceFactor * varRatio : varRatio;
+    if (loop.regime === "replace" && loop.filterRecall === 0 && o.truncate === null && M > d && (!first || first.logVarianceOffset !== null)) {
       // Bartlett: Σg = Σ(g−1)^{½}·W·Σ(g−1)^{½}/c with W ~ Wishart_d(M − 1, I), and
       // E ln det W = Σ_{i=1..d} ψ((M − i)/2) + d·ln 2; c = M (mle) or M − 1 (unbiased).
       const c = o.estimator === "mle" ? M : M - 1;
       let s = 0;
       for (let i = 1; i <= d; i++) s += digamma((M - i) / 2);
-      out.log_gen_var_ratio = (g / d) * (s + d * Math.log(2 / c));
+      out.log_gen_var_ratio = (g / d) * (s + d * Math.log(2 / c)) + (first?.logVarianceOffset ?? 0);
     }
     return Object.keys(out).length > 0 ? out : undefined;
   },
