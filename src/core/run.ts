@@ -101,7 +101,8 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
 
 /** The reference of --reference source; resolution already refused --data and models without a source. */
 function sourceReference(model: AnyModel, source: SourceSpec | null, data0: unknown, params0: unknown, options: RunContext, heldOut: unknown): unknown {
-  if (source === null || !model.sourceReference) throw new UsageError(`--reference source: --model ${model.name} cannot compare with its source; use --reference gen0`);
+  if (source === null || !model.sourceReference)
+    throw new UsageError(`--reference source: --model ${model.name} cannot compare with its source; use --reference gen0`);
   return model.sourceReference(source, data0, params0, options, heldOut);
 }
 

@@ -424,7 +424,18 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
       }
       logDets[j] = 2 * d * Math.log(sd);
     }
-    const truth = withMoments({ dims: d, k: K, weights: Float64Array.from(parts.weights), means, covs, chols, logDets, iterations: 0, converged: true, logLikelihood: Number.NaN });
+    const truth = withMoments({
+      dims: d,
+      k: K,
+      weights: Float64Array.from(parts.weights),
+      means,
+      covs,
+      chols,
+      logDets,
+      iterations: 0,
+      converged: true,
+      logLikelihood: Number.NaN,
+    });
     return gmm.reference(data0, truth, o, undefined);
   },
 
