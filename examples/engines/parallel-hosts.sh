@@ -12,6 +12,7 @@ shards=${*:-1 2 3 4}
 # A remote job runs in the remote home: --basefile copies sweep.json there first (with rsync, on
 # both sides), --return copies each part back, --cleanup removes the remote copies. --jobs 1 on
 # collapse: parallel already runs as many shards on a host as the N/ before its name.
+# shellcheck disable=SC2086 # $shards: a word per shard
 parallel --will-cite -S "$hosts" --basefile sweep.json --return part-{}.csv --cleanup \
   collapse sweep --config sweep.json --jobs 1 --shard {}/4 -o part-{}.csv ::: $shards || :
 exec collapse merge part-*.csv -o sweep.csv
