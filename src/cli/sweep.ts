@@ -10,7 +10,7 @@ import { checkOutputs, openSink, type Sink, writeOutputs } from "../output/write
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
 import { runPoints } from "../sweep/pool.js";
 import { renderPointBody, SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
-import { parseShard } from "../sweep/shard.js";
+import { parseShard, type Shard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
 import { Progress } from "./progress.js";
@@ -157,6 +157,7 @@ Examples:
       await sink.commit();
       // Said once the output is written, so that a failed write stays the one line on stderr.
       if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
+      if (!runOptions.quiet && shard !== null && tasks.length === 0) process.stderr.write(`collapse: ${emptyShardNote(shard, plan.points.length)}\n`);
     } catch (e) {
       progress.done();
       sink.abort();
@@ -165,6 +166,12 @@ Examples:
     }
   });
   return cmd;
+}
+
+/** Said of a shard with no points: its file is still written, since merge wants every shard 1…n. */
+export function emptyShardNote(shard: Shard, points: number): string {
+  const grid = `the grid has ${points} point${points === 1 ? "" : "s"}`;
+  return `shard ${shard.index}/${shard.count} has no points (${grid}, fewer than ${shard.count} shards); wrote a header-only shard, which merge still expects`;
 }
 
 /** A --config file's "commonSeed": true or false. */

@@ -25,9 +25,16 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || index < 1 || index > count || count > MAX_SHARDS) {
-    throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4 runs the second of four slices), got ${quote(text)}`);
+  const expects = `--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4 runs the second of four slices), got ${quote(text)}`;
+  if (!m || count < 1) throw new UsageError(expects);
+  // The two slips job engines invite, each named with its way out.
+  if (index === 0) throw new UsageError(`${expects}: shards count from 1, so an index counting from 0 (Kubernetes' JOB_COMPLETION_INDEX) needs 1 added`);
+  if (index > count) {
+    throw new UsageError(
+      `${expects}: every shard of a sweep takes the same n, and a re-run of Slurm array task ${index} alone sees SLURM_ARRAY_TASK_COUNT=1; fix n in the script`,
+    );
   }
+  if (count > MAX_SHARDS) throw new UsageError(`${expects}: at most ${MAX_SHARDS} shards`);
   return { index, count };
 }
 

@@ -113,14 +113,16 @@ describe("the README's CI and sweep examples, in a fresh folder", () => {
     expect(without.stderr).toContain("cannot write ci/baseline.json: its directory does not exist");
   });
 
-  it("shows the sweep.json the shard recipes use: 16 points, so 16 shards each get one", () => {
+  it("shows the sweep.json the shard recipes use: examples/engines/sweep.json, 6 points over 4 shards", () => {
+    const shown = blockAfter("The examples and recipes below use this `sweep.json`", "json");
+    expect(shown).toBe(readFileSync(join(ROOT, "examples", "engines", "sweep.json"), "utf8"));
     const dir = tempDir();
-    writeFileSync(join(dir, "sweep.json"), blockAfter("The examples and recipes below use this `sweep.json`", "json"));
+    writeFileSync(join(dir, "sweep.json"), shown);
     const config = JSON.parse(shell("collapse sweep --config sweep.json --print-config", dir).stdout);
-    expect(config.grid.sampleSize).toHaveLength(8);
+    expect(config.grid.sampleSize).toEqual([10, 100, 1000]);
     expect(config.grid.regime).toEqual(["replace", "accumulate"]);
-    // The last of 16 shards holds exactly one point (a short run of it: flags override the file).
-    const last = shell("collapse sweep --config sweep.json --shard 16/16 -g 1 -r 2", dir);
+    // The last of 4 shards holds exactly one point (a short run of it: flags override the file).
+    const last = shell("collapse sweep --config sweep.json --shard 4/4 -g 1 -r 2", dir);
     expect(last.status, last.stderr).toBe(0);
     const points = new Set(
       last.stdout
@@ -129,5 +131,36 @@ describe("the README's CI and sweep examples, in a fresh folder", () => {
         .map((l) => l.split(",").slice(0, 2).join(",")),
     );
     expect(points.size).toBe(1);
+  });
+
+  it("the recipes in the README are the lines of the files in examples/engines/", () => {
+    const engines = join(ROOT, "examples", "engines");
+    // A line ending in a backslash goes on.
+    const joined = (text: string) => text.replaceAll("\\\n", "");
+    const lines = (file: string) => joined(readFileSync(join(engines, file), "utf8")).split("\n");
+    const readme = joined(README);
+    const normal = readme.replace(/\s+/g, " ");
+    // The Kubernetes pods' command, folded in the manifest.
+    const pod = /- >-\n((?: {14}.*\n)+)/
+      .exec(readFileSync(join(engines, "k8s-job.yaml"), "utf8"))![1]!
+      .replace(/\s+/g, " ")
+      .trim();
+    expect(normal.includes(pod), `README shows the pods' command: ${pod}`).toBe(true);
+    for (const [file, pattern] of [
+      ["parallel.sh", /^parallel /],
+      ["parallel-hosts.sh", /^parallel /],
+      ["slurm.sh", /^(exec collapse|#SBATCH)/],
+      ["slurm.sh", /^#\s+(sbatch|jobid=)/],
+    ] as const) {
+      const wanted = lines(file)
+        .filter((l) => pattern.test(l))
+        .map((l) => l.replace(/^#\s+/, "").replace(/\s+/g, " "));
+      expect(wanted.length, file).toBeGreaterThan(0);
+      // The README's forms: fixed shards and hosts where a script takes them as arguments.
+      for (const line of wanted) {
+        const shown = line.replace('-S "$hosts"', "-S 2/host1,2/host2").replace("::: $shards || :", "::: 1 2 3 4");
+        expect(normal.includes(shown), `README shows ${file}'s line: ${shown}`).toBe(true);
+      }
+    }
   });
 });

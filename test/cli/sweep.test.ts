@@ -98,6 +98,48 @@ describe("collapse sweep --shard and collapse merge", () => {
   });
 });
 
+describe("collapse sweep --shard as job engines give it", () => {
+  it("a shard with no points says so in one line and still writes the header-only shard merge expects", async () => {
+    const dir = tempDir();
+    // 6 points over 8 shards: shards 7 and 8 are empty.
+    const paths: string[] = [];
+    for (let k = 1; k <= 8; k++) {
+      const path = join(dir, `part-${k}.csv`);
+      const r = await cli(["sweep", ...GRID, ...SMALL, "--shard", `${k}/8`, "--jobs", "1", "-o", path]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe(
+        k <= 6
+          ? ""
+          : `collapse: shard ${k}/8 has no points (the grid has 6 points, fewer than 8 shards); wrote a header-only shard, which merge still expects\n`,
+      );
+      paths.push(path);
+    }
+    expect(
+      readFileSync(paths[7]!, "utf8")
+        .split("\n")
+        .filter((l) => !l.startsWith("#")),
+    ).toEqual(["sampleSize,regime,generation,metric,mean,sd,se,median,p025,p975,theory", ""]);
+    expect(await ok(["merge", ...paths])).toBe(await ok(["sweep", ...GRID, ...SMALL]));
+    // --quiet silences the note, as it does every note.
+    expect(await ok(["sweep", ...GRID, ...SMALL, "--shard", "8/8", "--quiet"])).toContain("# collapse-sweep end sha256=");
+  });
+
+  it("a bad --shard is one line, exit 2, naming the engines' slips (a 0-based index, n from a re-run)", async () => {
+    const expects = (got: string) => `collapse: --shard expects i/n with 1 <= i <= n (e.g. --shard 2/4 runs the second of four slices), got "${got}"`;
+    expect(await usageFailure(["sweep", ...GRID, "--shard", "3/1"])).toBe(
+      `${expects("3/1")}: every shard of a sweep takes the same n, and a re-run of Slurm array task 3 alone sees SLURM_ARRAY_TASK_COUNT=1; fix n in the script`,
+    );
+    expect(await usageFailure(["sweep", ...GRID, "--shard", "0/4"])).toBe(
+      `${expects("0/4")}: shards count from 1, so an index counting from 0 (Kubernetes' JOB_COMPLETION_INDEX) needs 1 added`,
+    );
+    // What an unset variable leaves behind.
+    expect(await usageFailure(["sweep", ...GRID, "--shard", "3/"])).toBe(expects("3/"));
+    expect(await usageFailure(["sweep", ...GRID, "--shard", "/4"])).toBe(expects("/4"));
+    expect(await usageFailure(["sweep", ...GRID, "--shard", "1/0"])).toBe(expects("1/0"));
+    expect(await usageFailure(["sweep", ...GRID, "--shard", "1/2000000"])).toBe(`${expects("1/2000000")}: at most 1000000 shards`);
+  });
+});
+
 describe("collapse sweep: errors before any work", () => {
   it("grid parsing errors: one line, exit 2", async () => {
     expect(await usageFailure(["sweep", "--grid", "sample-size=10,x"])).toBe('collapse: --grid sample-size expects a number, got "x"');
