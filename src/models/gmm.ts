@@ -14,6 +14,10 @@
  *   for N(0, I): Gauss–Hermite with 64 nodes in 1-D (relative error ≈ 1e-5 where a component of
  *   θg straddles the dip between two of θ0's: ln p is smooth but far from polynomial there),
  *   24×24 in 2-D, 512 fixed antithetic normals in d ≥ 3 (deterministic; exact at generation 0);
+ * - l2 = (∫ (p_g − p_0)²)^½, the L2 distance between the two densities (the distance Shumailov et
+ *   al. report for their mixture experiment), in closed form: ∫ N(x; a, A)·N(x; b, B) dx =
+ *   N(a; b, A + B), so ∫ (p − q)² = Σ_ij w_i·w_j·N(μ_i; μ_j, Σ_i + Σ_j) + (the same for q) − 2·(the
+ *   cross terms). In units of density^½ (1/√(data units)^d): compare runs on the same scale only;
  * - w2 (1-D only): W2² = ∫₀¹ (F_g⁻¹(u) − F_0⁻¹(u))² du on a 1024-cell table of both CDFs
  *   (mixtureW2). No tractable form in d-D, so it is absent there, not approximated.
  * - modes: components with weight > 1% (ARCHITECTURE §3). With k chosen by BIC, a mode that has died
@@ -82,7 +86,10 @@ export interface GmmReference {
     x: Float64Array;
     z: Float64Array;
     logp: Float64Array;
+    overlap: Float64Array;
   };
+  /** ∫ p_0², for l2. */
+  readonly selfOverlap: number;
 }
 
 /** A component counts as a mode when its weight exceeds this (ARCHITECTURE §3). */
@@ -123,6 +130,40 @@ function withMoments(mix: Mixture): GmmParams {
   mixtureMoments(mix, mean, cov);
   const chol = regularizedCholesky(cov, d, new Float64Array(d * d));
   return { ...mix, mean, cov, chol, logDet: logDetCholesky(chol, d) };
+}
+
+/**
+ * Σ_ij a.w_i·b.w_j·N(a.μ_i; b.μ_j, a.Σ_i + b.Σ_j): ∫ p_a·p_b for two Gaussian mixtures in d dims.
+ * `work` holds 2·d² + d numbers.
+ */
+export function mixtureOverlap(a: Mixture, b: Mixture, work: Float64Array): number {
+  const d = a.dims;
+  const sum = work.subarray(0, d * d);
+  const chol = work.subarray(d * d, 2 * d * d);
+  const diff = work.subarray(2 * d * d, 2 * d * d + d);
+  let total = 0;
+  for (let i = 0; i < a.k; i++) {
+    for (let j = 0; j < b.k; j++) {
+      for (let e = 0; e < d * d; e++) sum[e] = a.covs[i * d * d + e]! + b.covs[j * d * d + e]!;
+      regularizedCholesky(sum, d, chol);
+      for (let e = 0; e < d; e++) diff[e] = a.means[i * d + e]! - b.means[j * d + e]!;
+      solveLower(chol, d, diff, diff);
+      let q = 0;
+      for (let e = 0; e < d; e++) q += diff[e]! * diff[e]!;
+      // N(Δ; 0, S) = exp(−½ΔᵀS⁻¹Δ − ½ ln det S − (d/2) ln 2π).
+      const logDensity = -0.5 * q - 0.5 * logDetCholesky(chol, d) - 0.5 * d * Math.log(2 * Math.PI);
+      total += a.weights[i]! * b.weights[j]! * Math.exp(logDensity);
+    }
+  }
+  return total;
+}
+
+/** The L2 distance between θg and θ0's densities (module doc); 0 where it is rounding of the two self terms. */
+function mixtureL2(p: GmmParams, ref: GmmReference): number {
+  const work = ref.scratch.overlap;
+  const self = mixtureOverlap(p, p, work);
+  const squared = self + ref.selfOverlap - 2 * mixtureOverlap(p, ref.params, work);
+  return squared > 1e-12 * (self + ref.selfOverlap) ? Math.sqrt(squared) : 0;
 }
 
 /** Cubature nodes and weights for E f(Z), Z ~ N(0, I_d) (see the module doc). */
@@ -337,8 +378,8 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
     const tails = tailMetricNames(o.tailK);
     // The reference knows the data's dimension; a one-column file is 1-D with or without --column.
     return reference.params.dims === 1
-      ? ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "w2", "kl", ...tails, "modes"]
-      : ["var_ratio", "log_var_ratio", "gen_var_ratio", "mean_drift", "kl", ...tails, "modes"];
+      ? ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "w2", "kl", "l2", ...tails, "modes"]
+      : ["var_ratio", "log_var_ratio", "gen_var_ratio", "mean_drift", "kl", "l2", ...tails, "modes"];
   },
 
   fit: fitGmm,
@@ -375,6 +416,7 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
       throw new UsageError(`--sample-size ${o.sampleSize} is below K·(d+1) = ${K * (d + 1)}: too few samples to refit ${K} components; raise --sample-size`);
     }
     const { nodes, weights } = cubature(d);
+    const overlap = new Float64Array(2 * d * d + d);
     const ref: GmmReference = {
       params: p0,
       n0,
@@ -393,7 +435,9 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
         x: new Float64Array(d),
         z: new Float64Array(d),
         logp: new Float64Array(K),
+        overlap,
       },
+      selfOverlap: mixtureOverlap(p0, p0, overlap),
     };
     o.tailK.forEach((_, i) => (ref.centered0[i] = mixtureTail(p0, ref, p0.mean, i)));
     return ref;
@@ -450,6 +494,7 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
       log_var_ratio: Math.log(varRatio),
       gen_var_ratio: Math.exp((p.logDet - p0.logDet) / d),
       kl: mixtureKl(p, ref),
+      l2: mixtureL2(p, ref),
       modes: countModes(p),
     };
     if (d === 1) {

@@ -229,6 +229,43 @@ describe("gmm metrics", () => {
     expect(m.tail_mass_2).toBeCloseTo(tail, 12);
   });
 
+  it("l2 is √∫(p_g − p_0)²: against the trapezoid rule in 1-D and a 2-D grid; 0 at generation 0", () => {
+    const one = prepared({ seedSize: 500 });
+    const x1 = gmm.sample(one.p0, 60, new Rng("l2-1d"), one.c);
+    const p1 = gmm.fit(x1, one.c);
+    const pdf1 = (q: Mixture, v: number) => {
+      let s = 0;
+      for (let k = 0; k < q.k; k++) s += (q.weights[k]! * normalPdf((v - q.means[k]!) / Math.sqrt(q.covs[k]!))) / Math.sqrt(q.covs[k]!);
+      return s;
+    };
+    let sq = 0;
+    const h = 1e-3;
+    for (let v = -30; v <= 30; v += h) sq += h * (pdf1(p1, v) - pdf1(one.p0, v)) ** 2;
+    const l2 = gmm.measure(p1, x1, one.ref, one.c).l2!;
+    expect(l2).toBeGreaterThan(0.01);
+    expect(l2 / Math.sqrt(sq)).toBeCloseTo(1, 8);
+    expect(gmm.measure(one.p0, x1, one.ref, one.c).l2).toBe(0);
+
+    // 2-D, full covariances: the density from each component's Cholesky factor, on a 0.02 grid.
+    const two = prepared({ dims: 2, seedSize: 600, source: "mixture(0.4*normal(-2,1),0.6*normal(2,1))" });
+    const x2 = gmm.sample(two.p0, 80, new Rng("l2-2d"), two.c);
+    const p2 = gmm.fit(x2, two.c);
+    const pdf2 = (q: Mixture, u: number, v: number) => {
+      let s = 0;
+      for (let k = 0; k < q.k; k++) {
+        const [l00, , l10, l11] = Array.from(q.chols.subarray(4 * k, 4 * k + 4));
+        const a = (u - q.means[2 * k]!) / l00!;
+        const b = (v - q.means[2 * k + 1]! - l10! * a) / l11!;
+        s += (q.weights[k]! * Math.exp(-0.5 * (a * a + b * b))) / (2 * Math.PI * l00! * l11!);
+      }
+      return s;
+    };
+    let sq2 = 0;
+    const g = 0.02;
+    for (let u = -9; u <= 9; u += g) for (let v = -9; v <= 9; v += g) sq2 += g * g * (pdf2(p2, u, v) - pdf2(two.p0, u, v)) ** 2;
+    expect(gmm.measure(p2, x2, two.ref, two.c).l2! / Math.sqrt(sq2)).toBeCloseTo(1, 5);
+  });
+
   it("1-D w2 where the quantile function jumps (modes separated by an empty gap), against bisection quantiles", () => {
     const mix = (w: number): Mixture => ({
       dims: 1,
