@@ -29,6 +29,12 @@ describe("examples/ manifests", () => {
     }
   });
 
+  it("docs/reproductions.md has a section per example, and the figures it shows exist", () => {
+    const doc = readFileSync(join(ROOT, "docs", "reproductions.md"), "utf8");
+    for (const e of examples) expect(doc, e.name).toContain(`<!-- example:${e.name} -->\n## ${e.order}. ${e.title}\n`);
+    for (const m of doc.matchAll(/!\[[^\]]*\]\((reproductions\/[^)]+\.svg)\)/g)) expect(existsSync(join(ROOT, "docs", m[1]!)), m[1]).toBe(true);
+  });
+
   it("names the manifest and the field of a bad manifest", () => {
     const good = {
       order: 9,
