@@ -58,7 +58,7 @@ describe("examples/wright-fisher, reduced", () => {
   });
 
   it("the ten-category run's median support reaches 1 at the exact median of T", async () => {
-    const ten = await run(["sim", "--config", "ten-alleles.json", "-m", "10", "-g", "150", "-r", "2000"]);
+    const ten = await run(["sim", "--config", "ten-alleles.json", "-m", "10", "-g", "40", "-r", "2000"]);
     expectCheck(check("median fixation time"), { ten });
   });
 
