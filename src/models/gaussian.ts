@@ -65,6 +65,31 @@ export interface GaussianReference extends GaussianParams {
   readonly firstFit?: FirstFit;
 }
 
+/**
+ * E[mean_drift_sq_g] given generation 0, in units of σ0² (ARCHITECTURE §4): the mean moves by a
+ * martingale whose step j has variance v·E[σ²(j−1)]/M (replace: the new sample's mean, M draws of
+ * variance v·σ²(j−1)) or M·v·E[σ²(j−1)]/N_j² (accumulate: the pooled mean of N_j = n0 + jM rows
+ * gains M/N_j of the new sample's deviation), so the sum of the steps' variances, with
+ * E[σ²(j−1)]/σ0² = E[var_ratio_(j−1)]. At M = n0 under accumulate each term is below
+ * 1/((j + 1)²·M): the sum stays below (π²/6 − 1)/M (Dey & Donoho's pathway). O(g) per call.
+ */
+export function expectedMeanDriftSq(
+  regime: "replace" | "accumulate",
+  estimator: Estimator,
+  M: number,
+  n0: number,
+  g: number,
+  v: number,
+): number {
+  let s = 0;
+  for (let j = 1; j <= g; j++) {
+    const ratio = expectedVarRatio(regime, estimator, 0, M, n0, j - 1, v)!;
+    const N = n0 + j * M;
+    s += regime === "replace" ? (v * ratio) / M : (M * v * ratio) / (N * N);
+  }
+  return s;
+}
+
 /** Metric name of a sample quantile: p = 0.001 → "quantile_0p001" (a valid expression identifier). */
 export function quantileMetricName(p: number): string {
   return `quantile_${String(p).replace(".", "p")}`;
@@ -126,7 +151,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
   },
 
   metricNames(o) {
-    return ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "w2", "kl", ...tailMetricNames(o.tailK), ...o.quantiles.map(quantileMetricName)];
+    return ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "mean_drift_sq", "w2", "kl", ...tailMetricNames(o.tailK), ...o.quantiles.map(quantileMetricName)];
   },
 
   fit: fitGaussian,
@@ -160,6 +185,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
       var_ratio: ratioOfSquares(sigma, ref.sigma),
       log_var_ratio: 2 * Math.log(sigma / ref.sigma),
       mean_drift: (mu - ref.mu) / ref.sigma,
+      mean_drift_sq: ((mu - ref.mu) / ref.sigma) ** 2,
       w2: gaussianW2(mu, sigma, ref.mu, ref.sigma),
       kl: gaussianKl(mu, sigma, ref.mu, ref.sigma),
     };
@@ -209,6 +235,11 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     // Given generation 0 the ratio is a multiple of σ0²; against the source, of E[σ̂0²]/σ² more.
     const first = ref.firstFit;
     const out: Metrics = { var_ratio: first ? first.varianceFactor * varRatio : varRatio };
+    if (loop.regime === "replace" || loop.regime === "accumulate") {
+      // Against the source the first fit's mean is off by σ²/n0 in expectation, whatever the source.
+      const drift = expectedMeanDriftSq(loop.regime, o.estimator, M, ref.n0, g, v);
+      out.mean_drift_sq = first ? 1 / ref.n0 + first.varianceFactor * drift : drift;
+    }
     // E[log σg²] is known for replace without truncation only.
     if (loop.regime === "replace" && o.truncate === null && (!first || first.logVarianceOffset !== null)) {
       const c = o.estimator === "mle" ? M : M - 1;

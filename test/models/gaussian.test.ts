@@ -93,6 +93,7 @@ describe("gaussian metrics of generation 0 and their definitions", () => {
       "var_ratio",
       "log_var_ratio",
       "mean_drift",
+      "mean_drift_sq",
       "w2",
       "kl",
       "tail_mass_2",

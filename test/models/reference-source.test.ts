@@ -41,8 +41,8 @@ describe("--reference source: closed forms against the simulation, generation 0 
   it("gaussian, replace and accumulate, both estimators: E[σ̂0²]/σ² times the ratio given generation 0", () => {
     for (const estimator of ["mle", "unbiased"]) {
       const base = { source: "normal(3,2)", seedSize: 30, sampleSize: 30, generations: 6, replicates: 3000, estimator, seed: `g-${estimator}` };
-      checkTheory(base, ["var_ratio", "log_var_ratio"], [0, 1, 6]);
-      checkTheory({ ...base, regime: "accumulate" }, ["var_ratio"], [0, 2, 6]);
+      checkTheory(base, ["var_ratio", "log_var_ratio", "mean_drift_sq"], [0, 1, 6]);
+      checkTheory({ ...base, regime: "accumulate" }, ["var_ratio", "mean_drift_sq"], [0, 2, 6]);
     }
   });
 
@@ -80,6 +80,43 @@ describe("--reference source: closed forms against the simulation, generation 0 
       checkTheory(base, ["excess_risk", "test_mse_ratio", "noise_ratio", "log_noise_ratio"], [0, 1, 6]);
       checkTheory({ ...base, regime: "accumulate" }, ["excess_risk", "test_mse_ratio", "noise_ratio"], [0, 3, 6]);
     }
+  });
+});
+
+describe("mean_drift_sq: the squared error of the mean, Dey and Donoho's quantity", () => {
+  it("against generation 0: the martingale's step variances, replace and accumulate, with truncation", () => {
+    for (const regime of ["replace", "accumulate"]) {
+      const base = { source: "normal(0,1)", seedSize: 25, generations: 8, replicates: 3000, regime, seed: `drift-${regime}` };
+      const p = prepared({ ...base, theory: true });
+      const { values } = replicateValues(base);
+      const truncated = prepared({ ...base, truncate: 1.5, theory: true });
+      const cut = replicateValues({ ...base, truncate: 1.5 });
+      for (const g of [1, 8]) {
+        for (const [run, vals] of [
+          [p, values],
+          [truncated, cut.values],
+        ] as const) {
+          const loop = { regime: run.config.regime, realFraction: 0, filterRecall: 0, sampleSize: run.config.sampleSize };
+          const theory = run.model.theory!(run.options, loop, g, run.reference)!.mean_drift_sq!;
+          const x = vals("mean_drift_sq", g);
+          expect(Math.abs(meanOf(x) - theory), `${regime} ${g}`).toBeLessThan(Z * seOfMean(x));
+        }
+      }
+    }
+  });
+
+  it("against the source under accumulate at M = n0: M·E[(μg − μ*)²]/σ² rises towards, and stays below, π²/6", () => {
+    const p = prepared({ source: "normal(0,1)", seedSize: 50, regime: "accumulate", estimator: "unbiased", reference: "source", theory: true });
+    const loop = { regime: "accumulate", realFraction: 0, filterRecall: 0, sampleSize: 50 } as const;
+    const ratio = (g: number) => 50 * p.model.theory!(p.options, loop, g, p.reference)!.mean_drift_sq!;
+    expect(ratio(0)).toBeCloseTo(1, 12);
+    let last = 1;
+    for (const g of [1, 5, 20, 200]) {
+      expect(ratio(g)).toBeGreaterThan(last);
+      expect(ratio(g)).toBeLessThan(Math.PI ** 2 / 6);
+      last = ratio(g);
+    }
+    expect(ratio(200)).toBeGreaterThan(1.55);
   });
 });
 
