@@ -199,8 +199,10 @@ export function estimate(check, docs) {
   const e = check.estimate;
   switch (e.kind) {
     case "mean": {
+      // "scale" multiplies the metric (M·mean_drift_sq is Dey and Donoho's ratio to σ²/M).
+      const k = e.scale ?? 1;
       const s = stat(point, e.metric, e.generation);
-      return { value: s.mean, se: s.se, theory: s.theory ?? null };
+      return { value: k * s.mean, se: k * s.se, theory: s.theory == null ? null : k * s.theory };
     }
     case "change": {
       const a = stat(point, e.metric, e.from ?? 0);
