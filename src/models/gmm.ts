@@ -448,18 +448,21 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
     // row's d columns from normal(μj, σj) (src/core/seed.ts), so its mean is μj·1 and covariance σj²·I.
     const parts = normalComponents(source);
     const K = o.components;
-    if (parts === null || parts.weights.length !== K) {
+    // A source with fewer parts than --components is a mixture of at most K normals too (Shumailov
+    // et al. fit two components to one normal).
+    if (parts === null || parts.weights.length > K) {
       const what = parts === null ? "is not a mixture of normals" : `has ${parts.weights.length} normal part(s)`;
       throw new UsageError(
-        `--reference source: --model gmm compares with the source as a mixture of --components ${K} normal(s), and ${formatSource(source)} ${what}; match --components to it or use --reference gen0`,
+        `--reference source: --model gmm compares with the source as a mixture of at most --components ${K} normal(s), and ${formatSource(source)} ${what}; match --components to it or use --reference gen0`,
       );
     }
     const d = data0.dims;
-    const means = new Float64Array(K * d);
-    const covs = new Float64Array(K * d * d);
-    const chols = new Float64Array(K * d * d);
-    const logDets = new Float64Array(K);
-    for (let j = 0; j < K; j++) {
+    const k = parts.weights.length;
+    const means = new Float64Array(k * d);
+    const covs = new Float64Array(k * d * d);
+    const chols = new Float64Array(k * d * d);
+    const logDets = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
       const sd = parts.sds[j]!;
       for (let a = 0; a < d; a++) {
         means[j * d + a] = parts.means[j]!;
@@ -470,7 +473,7 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
     }
     const truth = withMoments({
       dims: d,
-      k: K,
+      k,
       weights: Float64Array.from(parts.weights),
       means,
       covs,
