@@ -32,6 +32,9 @@ Grid values (NAME is a simulation option, e.g. sample-size or sampleSize):
   Items mix: --grid sample-size=5,10:50:10,log:100:10000:3
   A --config file may hold "grid": {"sampleSize": [10, 100], "regime": "replace,mix"};
   a --grid flag replaces the file's axis of the same option.
+  A schedule is one value: --grid real-fraction=0.9..0.1,0.5 has two points (a ramp
+  and 0.5); a comma-list schedule goes in parentheses: --grid real-fraction=(0.9,0.5),0.1
+  (in a --config grid: ["0.9,0.5", 0.1] or [[0.9, 0.5], 0.1]).
 
 Points run in grid order, the first --grid varying slowest. Point p uses the seed derived from
 (--seed, its grid values by name), so adding a grid value changes no other point; the derived
