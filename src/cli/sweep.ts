@@ -41,7 +41,8 @@ Points run in grid order, the first --grid varying slowest. Point p uses the see
 seed is recorded in the point's config (json). With --common-seed (or "commonSeed": true in
 --config) every point uses --seed itself: the same seed data and the same replicate streams, so
 a comparison along an axis carries no seed noise (the sweep's config records commonSeed). Rows are tidy: one leading column per grid
-option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, theory.
+option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, theory, and the
+generation's training mix: real, synthetic (rows, means over replicates), real_share.
 
 Shards: --shard i/n runs points i, i+n, i+2n, ... (1-based; round-robin, so each shard gets a
 mix of cheap and costly points). A shard's output carries a header that 'collapse merge'

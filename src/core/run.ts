@@ -12,7 +12,7 @@ import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
-import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
+import type { ExtinctionRecord, GenerationResult, SimResult, TrainingMix } from "./result.js";
 import { scheduleValues, varies } from "./schedule.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
 
@@ -184,6 +184,7 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
   const { config, model, metricNames } = p;
   const byGeneration = collect(blocks, metricNames.length, config.generations, config.replicates);
   const samples = blocks.find((b) => b.samples !== null)?.samples ?? null;
+  const training = trainingMix(blocks, config.generations, config.replicates);
   const generations: GenerationResult[] = byGeneration.map((row, g) => {
     const metrics: Record<string, Summary> = {};
     metricNames.forEach((name, m) => (metrics[name] = summarize(row[m]!)));
@@ -193,6 +194,7 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
       if (theory) out.theory = theory;
     }
     if (samples) out.sample = samples[g]!;
+    out.training = training[g]!;
     return out;
   });
   // Once per run, from generation 0 alone: the seed fit costs nothing per generation.
@@ -200,6 +202,43 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
   const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}), generations };
   if (model.extinctions) result.extinctions = extinctionTimeline(p, blocks);
   return result;
+}
+
+/**
+ * The training mix of each generation (ARCHITECTURE §5): the mean over replicates of the real rows,
+ * the synthetic rows (after the filter) and the real share real/(real + synthetic) of each
+ * replicate's training set. Equal values are kept exactly (a count, not a sum divided back).
+ */
+export function trainingMix(blocks: readonly ReplicateBlock[], generations: number, replicates: number): TrainingMix[] {
+  const out: TrainingMix[] = [];
+  for (let g = 0; g <= generations; g++) {
+    const real = new Float64Array(replicates);
+    const synthetic = new Float64Array(replicates);
+    const share = new Float64Array(replicates);
+    for (const block of blocks) {
+      const count = block.to - block.from;
+      for (let i = 0; i < count; i++) {
+        const r = block.real[g * count + i]!;
+        const s = block.synthetic[g * count + i]!;
+        real[block.from + i] = r;
+        synthetic[block.from + i] = s;
+        share[block.from + i] = r / (r + s);
+      }
+    }
+    out.push({ real: meanOf(real), synthetic: meanOf(synthetic), real_share: meanOf(share) });
+  }
+  return out;
+}
+
+/** The mean, exact when every value is equal (and summed in replicate order, so any --jobs agrees). */
+function meanOf(x: Float64Array): number {
+  let sum = 0;
+  let same = true;
+  for (let i = 0; i < x.length; i++) {
+    sum += x[i]!;
+    if (x[i] !== x[0]) same = false;
+  }
+  return same ? x[0]! : sum / x.length;
 }
 
 /**

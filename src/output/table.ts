@@ -61,6 +61,24 @@ function metricColumns(result: SimResult, name: string, c: ChalkInstance): Colum
   return columns;
 }
 
+/**
+ * The `real` column: the mean real share of the training sets (ARCHITECTURE §5), for regimes that
+ * mix real and synthetic data (every one but replace); null otherwise, or for a document without it.
+ */
+function realColumn(result: SimResult, c: ChalkInstance): Column | null {
+  const gens = result.generations;
+  if (result.config.regime === "replace" || gens.some((g) => g.training === undefined)) return null;
+  return { title: "real", cells: gens.map((g) => formatShare(g.training!.real_share)), paint: (s) => c.dim(s) };
+}
+
+/** A share as a percentage: 100%, 33.3%, 0.5%; below 0.05% with two significant digits. */
+export function formatShare(share: number): string {
+  if (!Number.isFinite(share)) return "–";
+  const pct = share * 100;
+  if (pct === 0 || pct === 100) return `${pct}%`;
+  return pct < 0.05 ? `${Number(pct.toPrecision(2))}%` : `${pct.toFixed(1)}%`;
+}
+
 const GAP = 2;
 
 function widthOf(col: Column): number {
@@ -75,11 +93,14 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
 
   // Add metrics in priority order while they fit; always show at least two.
   const columns: Column[] = [genColumn];
-  let used = widthOf(genColumn);
+  const real = realColumn(result, c);
+  if (real !== null) columns.push(real);
+  let used = columns.reduce((s, col, i) => s + (i > 0 ? GAP : 0) + widthOf(col), 0);
+  const fixed = columns.length;
   for (const name of headlineMetrics(available, available.length)) {
     const cols = metricColumns(result, name, c);
     const need = cols.reduce((s, col) => s + GAP + widthOf(col), 0);
-    if (columns.length > 2 && used + need > options.width) break;
+    if (columns.length > fixed + 1 && used + need > options.width) break;
     columns.push(...cols);
     used += need;
   }
