@@ -6,7 +6,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
 import { TOOL } from "../version.js";
-import { bandCell, bandFormatter, meanFormatter } from "./cells.js";
+import { bandCell, bandFormatter, formatShare, meanFormatter } from "./cells.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
@@ -69,14 +69,6 @@ function realColumn(result: SimResult, c: ChalkInstance): Column | null {
   const gens = result.generations;
   if (result.config.regime === "replace" || gens.some((g) => g.training === undefined)) return null;
   return { title: "real", cells: gens.map((g) => formatShare(g.training!.real_share)), paint: (s) => c.dim(s) };
-}
-
-/** A share as a percentage: 100%, 33.3%, 0.5%; below 0.05% with two significant digits. */
-export function formatShare(share: number): string {
-  if (!Number.isFinite(share)) return "–";
-  const pct = share * 100;
-  if (pct === 0 || pct === 100) return `${pct}%`;
-  return pct < 0.05 ? `${Number(pct.toPrecision(2))}%` : `${pct.toFixed(1)}%`;
 }
 
 const GAP = 2;

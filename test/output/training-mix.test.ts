@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import { trainingMix } from "../../src/core/run.js";
+import { formatShare } from "../../src/output/cells.js";
 import { formatters } from "../../src/output/format.js";
 import { loadPlotInput } from "../../src/plot/load.js";
 import { expectWithin, flags, meanOf, seOfMean } from "../helpers.js";
@@ -151,6 +152,18 @@ describe("the training mix in every format", () => {
     expect(table.find((l) => /^ {2}2 {2}/.test(l))).toMatch(/^ {2}2 {2}50\.0% /);
     expect(table.find((l) => /^ {2}0 {2}/.test(l))).toMatch(/^ {2}0 {2}100% /);
     expect(formatters.table.render(replaced, render)).not.toMatch(/^gen +real/m);
+  });
+
+  it("Markdown: the same real column after generation, none under replace", () => {
+    const md = formatters.markdown.render(mixed, render);
+    expect(md).toMatch(/^\| generation \| real \| `/m);
+    expect(md).toMatch(/^\| 1 \| 66\.7% \| /m);
+    expect(formatters.markdown.render(replaced, render)).not.toMatch(/\| real \|/);
+  });
+
+  it("shares print as percentages with one decimal, exact ends as they are", () => {
+    expect([1, 0, 2 / 3, 0.5, 0.0004, 0.00012].map(formatShare)).toEqual(["100%", "0%", "66.7%", "50.0%", "0.04%", "0.012%"]);
+    expect(formatShare(Number.NaN)).toBe("–");
   });
 
   it("collapse plot reads the columns back as part of each generation, not as a parameter", () => {
