@@ -24,12 +24,18 @@ N0 = seed size):
   replace     the M samples drawn from the previous model (default; the paper's setting)
   accumulate  the seed data plus every synthetic sample so far: N0 + g*M rows at
               generation g (real data never leaves; kept in one append-only pool)
+  accumulate-subsample
+              the same pool, of which M rows drawn uniformly without replacement:
+              the real share falls like N0/(N0 + g*M), 1/(g+1) at M = N0
   mix         a fixed random subset of round(A*M) seed rows, drawn once per replicate,
               plus M - round(A*M) fresh synthetic samples: M rows
   fresh       like mix, but the real part is new each generation: drawn from --source,
               or resampled with replacement from the seed file when --data is used
   --filter-recall R removes each synthetic sample (never a real one) with probability
               R before it enters the training set, in every regime; 0 = no filter.
+  Schedules: --real-fraction and --filter-recall also take a comma list, one value
+              per generation 1, 2, ... (the last repeated), or a linear ramp a..b
+              from generation 1 to G: --real-fraction 0.9..0.1, --filter-recall 0.8,0.5,0.2
   --truncate K draws only within K sigma of the current model (mvn, gmm: within the
               Mahalanobis radius holding the same mass, per component for gmm).
 
@@ -38,7 +44,8 @@ Examples:
   collapse sim -g 50 -m 20 --theory
   collapse sim --data fixtures/heights.csv --column height_cm --format csv
   collapse sim -g 9 -o run.json    # json: the -o extension names the format
-  collapse sim -g 9 --format csv -o run.txt`,
+  collapse sim -g 9 --format csv -o run.txt
+  collapse sim --regime mix --real-fraction 0.9..0.1 --filter-recall 0.8..0.2`,
   );
   addSimOptions(cmd);
   addRunOptions(cmd);

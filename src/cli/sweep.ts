@@ -32,13 +32,17 @@ Grid values (NAME is a simulation option, e.g. sample-size or sampleSize):
   Items mix: --grid sample-size=5,10:50:10,log:100:10000:3
   A --config file may hold "grid": {"sampleSize": [10, 100], "regime": "replace,mix"};
   a --grid flag replaces the file's axis of the same option.
+  A schedule is one value: --grid real-fraction=0.9..0.1,0.5 has two points (a ramp
+  and 0.5); a comma-list schedule goes in parentheses: --grid real-fraction=(0.9,0.5),0.1
+  (in a --config grid: ["0.9,0.5", 0.1] or [[0.9, 0.5], 0.1]).
 
 Points run in grid order, the first --grid varying slowest. Point p uses the seed derived from
 (--seed, its grid values by name), so adding a grid value changes no other point; the derived
 seed is recorded in the point's config (json). With --common-seed (or "commonSeed": true in
 --config) every point uses --seed itself: the same seed data and the same replicate streams, so
 a comparison along an axis carries no seed noise (the sweep's config records commonSeed). Rows are tidy: one leading column per grid
-option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, theory.
+option (camelCase), then generation, metric, mean, sd, se, median, p025, p975, theory, and the
+generation's training mix: real, synthetic (rows, means over replicates), real_share.
 
 Shards: --shard i/n runs points i, i+n, i+2n, ... (1-based; round-robin, so each shard gets a
 mix of cheap and costly points). A shard's output carries a header that 'collapse merge'

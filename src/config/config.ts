@@ -14,8 +14,10 @@ export interface CommonConfig {
   replicates: number;
   seed: string;
   regime: Regime;
-  realFraction: number;
-  filterRecall: number;
+  /** A number, or a schedule's canonical text (src/core/schedule.ts). */
+  realFraction: number | string;
+  /** A number, or a schedule's canonical text (src/core/schedule.ts). */
+  filterRecall: number | string;
   /** What the metrics compare with: generation 0's fit, or the built-in source's true distribution. */
   reference: "gen0" | "source";
   theory: boolean;

@@ -1,3 +1,4 @@
+import { BadSchedule, parseSchedule, scheduleRange } from "../core/schedule.js";
 import { NUMBER_LITERAL } from "../data/number-literal.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
@@ -59,6 +60,9 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
   switch (spec.type) {
     case "int":
     case "number":
+      if (spec.schedule && !(typeof value === "number" || (typeof value === "string" && NUMBER_LITERAL.test(value.trim())))) {
+        return coerceSchedule(spec, origin, value);
+      }
       if (spec.words && typeof value === "string" && spec.words.includes(value.trim())) return value.trim();
       return parseNumber(spec, origin, value);
     case "numberList": {
@@ -91,6 +95,16 @@ export function coerceOption(spec: OptionSpec, raw: RawOption): unknown {
         throw new UsageError(`${where(spec, origin)} expects a non-empty string, got ${quote(value)}`);
       }
       return value;
+  }
+}
+
+/** A schedule (src/core/schedule.ts): its canonical value, or one line naming the bad value. */
+function coerceSchedule(spec: OptionSpec, origin: Origin, value: unknown): unknown {
+  try {
+    return parseSchedule(value, spec.min ?? -Infinity, spec.max ?? Infinity);
+  } catch (e) {
+    if (e instanceof BadSchedule) throw new UsageError(`${where(spec, origin)} ${e.message}`);
+    throw e;
   }
 }
 
@@ -182,9 +196,11 @@ export function resolveSimConfig(raw: ReadonlyMap<string, RawOption>, lenient?: 
   if (given.has("realFraction") && regime !== "mix" && regime !== "fresh" && !inapplicable("realFraction")) {
     throw new UsageError(`${flagOf("realFraction")} applies to --regime mix or fresh, not ${regime}`);
   }
-  if (regime === "replace" && given.get("filterRecall") === 1) {
+  const recall = given.get("filterRecall") as number | string | undefined;
+  if (regime === "replace" && recall !== undefined && scheduleRange(recall).max === 1) {
+    const which = typeof recall === "number" ? "1" : `${JSON.stringify(recall)} reaches 1, which`;
     throw new UsageError(
-      `${flagOf("filterRecall")} 1 removes every synthetic sample and --regime replace trains on nothing else; lower the recall or use accumulate, mix or fresh`,
+      `${flagOf("filterRecall")} ${which} removes every synthetic sample and --regime replace trains on nothing else; lower the recall or use accumulate, accumulate-subsample, mix or fresh`,
     );
   }
 

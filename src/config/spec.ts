@@ -132,9 +132,11 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     arg: "A",
     min: 0,
     max: 1,
+    schedule: true,
     group: "regime",
     default: 0.1,
-    description: "share of real data in the training set under mix and fresh",
+    description:
+      "share of real data in the training set under mix and fresh: a number, a comma list (one value per generation, the last repeated) or a ramp a..b over generations 1…G",
   },
   {
     key: "filterRecall",
@@ -143,10 +145,11 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     arg: "R",
     min: 0,
     max: 1,
+    schedule: true,
     group: "regime",
     default: 0,
-    description: "probability that a detector removes each synthetic sample before fitting",
-    describe: (r: number) => (r > 0 ? `filter recall ${r}` : null),
+    description: "probability that a detector removes each synthetic sample before fitting; a number or a schedule, as --real-fraction",
+    describe: (r: number | string) => (typeof r === "string" || r > 0 ? `filter recall ${r}` : null),
   },
   {
     key: "reference",

@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import type { AnyModel, Footprint, Metrics, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import type { DataShape, MachineMemory } from "./memory.js";
+import { scheduleValues } from "./schedule.js";
 import type { SeedResult } from "./seed.js";
 
 /** Everything a replicate needs, computed once: the seed data, θ0 and the generation-0 reference. */
@@ -59,6 +60,12 @@ export interface ReplicateBlock {
   readonly deaths: Int32Array[] | null;
   /** Generation-by-generation sample text of the first replicate, when the block holds it. */
   readonly samples: string[] | null;
+  /**
+   * The training mix: real[generation * (to − from) + (replicate − from)] rows of real data and
+   * synthetic[…] rows of synthetic data trained on (generation 0: the seed data).
+   */
+  readonly real: Float64Array;
+  readonly synthetic: Float64Array;
 }
 
 /** The smallest training set any model can be fitted to. */
@@ -83,11 +90,15 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
   const categories = model.extinctions ? model.extinctions.categories(p.reference) : null;
   const deaths: Int32Array[] | null = categories ? [] : null;
   let samples: string[] | null = null;
+  const real = new Float64Array((G + 1) * count);
+  const synthetic = new Float64Array((G + 1) * count);
+  const size0 = model.ops.size(p.data0);
 
   for (let r = from; r < to; r++) {
     const local = r - from;
     const start = r > 0 && p.replicateStart ? p.replicateStart(r) : p;
     recordMetrics(values, p.metricNames, start.metrics0, local);
+    real[local] = size0;
     const died = categories ? new Int32Array(categories.length).fill(-1) : null;
     if (died) {
       deaths!.push(died);
@@ -101,7 +112,10 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
     const trainingSets = new ReplicateTrainingSets(p, rng, start.data0);
     let params = start.params0;
     for (let g = 1; g <= G; g++) {
-      const train = trainingSets.next(params, g, r);
+      const set = trainingSets.next(params, g, r);
+      const train = set.data;
+      real[g * count + local] = set.real;
+      synthetic[g * count + local] = set.synthetic;
       params = model.fit(train, options);
       recordMetrics(values, p.metricNames, model.measure(params, train, p.reference, options), g * count + local);
       if (died) markDeaths(died, model.extinctions!.alive(params, p.reference), g);
@@ -109,7 +123,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
       onGeneration?.();
     }
   }
-  return { from, to, values, deaths, samples };
+  return { from, to, values, deaths, samples, real, synthetic };
 }
 
 function markDeaths(died: Int32Array, alive: ArrayLike<number | boolean>, generation: number): void {
@@ -117,59 +131,126 @@ function markDeaths(died: Int32Array, alive: ArrayLike<number | boolean>, genera
 }
 
 /**
- * The training sets of one replicate, generation after generation, under the configured regime:
+ * k ~ Hypergeometric: how many of `draws` rows drawn without replacement from `total` rows, of which
+ * `marked` are marked, are marked. Sequential draws, over the smaller of the sample and its complement.
+ */
+export function hypergeometric(total: number, marked: number, draws: number, rng: Rng): number {
+  const complement = draws > total - draws;
+  const n = complement ? total - draws : draws;
+  let left = marked;
+  let remaining = total;
+  let k = 0;
+  for (let i = 0; i < n && left > 0; i++) {
+    if (rng.below(remaining) < left) {
+      k++;
+      left--;
+    }
+    remaining--;
+  }
+  return complement ? marked - k : k;
+}
+
+/** One generation's training set and what it holds (the training mix, ARCHITECTURE §5). */
+export interface TrainingSet {
+  readonly data: unknown;
+  /** Rows (samples, tokens, draws) of real data: seed rows, or fresh real draws. */
+  readonly real: number;
+  /** Rows of synthetic data, after the filter. */
+  readonly synthetic: number;
+}
+
+/**
+ * The training sets of one replicate, generation after generation, under the configured regime
+ * (A_g and r_g are generation g's --real-fraction and --filter-recall, constant or a schedule):
  * - replace:    Tg = Sg (M synthetic samples from θ(g−1)), after the filter;
  * - accumulate: Tg = D0 ∪ S1 ∪ … ∪ Sg (each Sg filtered), kept in an append-only pool;
- * - mix:        Tg = a fixed random subset of D0 of size round(A·M), drawn once per replicate,
- *               plus M − round(A·M) synthetic samples (filtered);
+ * - accumulate-subsample: the same pool, of which Tg is min(M, pool) rows drawn uniformly without
+ *               replacement: the number k of seed rows among them is hypergeometric, then k seed
+ *               rows and the rest from the synthetic pool are drawn uniformly — the same law as a
+ *               uniform subset of the whole pool, with the real count known;
+ * - mix:        Tg = round(A_g·M) rows of a fixed random subset of D0 (of the largest size the
+ *               schedule needs, drawn once per replicate; all of it when A_g needs that many, else a
+ *               fresh subset of it), plus M − round(A_g·M) synthetic samples (filtered);
  * - fresh:      like mix, but the real part is new each generation (from --source, or D0 resampled).
+ * A constant A and r give the same random streams as before schedules existed.
  */
 class ReplicateTrainingSets {
   private readonly pool: { add(d: unknown): void; view(): unknown } | null;
+  private synthetic: { add(d: unknown): void; view(): unknown } | null = null;
+  private syntheticCount = 0;
   private readonly realSubset: unknown;
-  private readonly realCount: number;
+  private readonly realCounts: Int32Array | null;
+  private readonly recall: Float64Array;
+  private readonly realCount0: number;
 
   constructor(
     private readonly p: Prepared,
     private readonly rng: Rng,
-    data0: unknown,
+    /** The replicate's own seed data (under --reference source each replicate has its own). */
+    private readonly data0: unknown,
   ) {
     const { config, model } = p;
     const M = config.sampleSize;
-    this.realCount = config.regime === "mix" || config.regime === "fresh" ? Math.round(config.realFraction * M) : 0;
+    const G = config.generations;
+    this.recall = scheduleValues(config.filterRecall, G);
+    this.realCount0 = model.ops.size(data0);
+    const mixes = config.regime === "mix" || config.regime === "fresh";
+    this.realCounts = mixes ? Int32Array.from(scheduleValues(config.realFraction, G), (a) => Math.round(a * M)) : null;
     this.pool = config.regime === "accumulate" ? model.ops.pool(data0) : null;
-    this.realSubset = config.regime === "mix" ? model.ops.subset(data0, this.realCount, rng) : null;
+    this.realSubset = config.regime === "mix" ? model.ops.subset(data0, Math.max(...this.realCounts!.subarray(G >= 1 ? 1 : 0)), rng) : null;
   }
 
-  next(params: unknown, generation: number, replicate: number): unknown {
+  next(params: unknown, generation: number, replicate: number): TrainingSet {
     const { config, model } = this.p;
+    const data0 = this.data0;
     const ops = model.ops;
-    let synthetic = model.sample(params, config.sampleSize - this.realCount, this.rng, this.p.options);
-    if (config.filterRecall > 0) synthetic = ops.thin(synthetic, 1 - config.filterRecall, this.rng);
-    let train: unknown;
+    const M = config.sampleSize;
+    const realCount = this.realCounts ? this.realCounts[generation]! : 0;
+    let synthetic = model.sample(params, M - realCount, this.rng, this.p.options);
+    const recall = this.recall[generation]!;
+    if (recall > 0) synthetic = ops.thin(synthetic, 1 - recall, this.rng);
+    const drawn = ops.size(synthetic);
+    let set: TrainingSet;
     switch (config.regime) {
       case "replace":
-        train = synthetic;
+        set = { data: synthetic, real: 0, synthetic: drawn };
         break;
       case "accumulate":
         this.pool!.add(synthetic);
-        train = this.pool!.view();
+        this.syntheticCount += drawn;
+        set = { data: this.pool!.view(), real: this.realCount0, synthetic: this.syntheticCount };
         break;
-      case "mix":
-        train = ops.concat([this.realSubset, synthetic]);
+      case "accumulate-subsample": {
+        if (this.synthetic === null) this.synthetic = ops.pool(synthetic);
+        else this.synthetic.add(synthetic);
+        this.syntheticCount += drawn;
+        const total = this.realCount0 + this.syntheticCount;
+        const take = Math.min(M, total);
+        const real = hypergeometric(total, this.realCount0, take, this.rng);
+        const data = ops.concat([ops.subset(data0, real, this.rng), ops.subset(this.synthetic.view(), take - real, this.rng)]);
+        set = { data, real, synthetic: take - real };
         break;
-      case "fresh":
+      }
+      case "mix": {
+        const full = ops.size(this.realSubset);
+        const real = realCount === full ? this.realSubset : ops.subset(this.realSubset, realCount, this.rng);
+        set = { data: ops.concat([real, synthetic]), real: realCount, synthetic: drawn };
+        break;
+      }
+      case "fresh": {
         // round(A·M) can be 0 (small A·M); a source asked for zero draws would be an empty seed.
-        train = this.realCount > 0 ? ops.concat([this.p.freshReal(this.realCount, this.rng), synthetic]) : synthetic;
+        const real = realCount > 0 ? this.p.freshReal(realCount, this.rng) : null;
+        set = real === null ? { data: synthetic, real: 0, synthetic: drawn } : { data: ops.concat([real, synthetic]), real: ops.size(real), synthetic: drawn };
         break;
+      }
     }
-    const size = ops.size(train);
+    const size = ops.size(set.data);
     if (size < MIN_TRAINING_SIZE) {
       throw new InputError(
         `generation ${generation} of replicate ${replicate} has ${size} training sample(s) left after the filter; ` +
           `lower --filter-recall or raise --sample-size`,
       );
     }
-    return train;
+    return set;
   }
 }

@@ -107,18 +107,19 @@ export function estimateMemory(config: EstimateConfig, footprint: Footprint, sha
   });
 
   // One replicate's training data per thread: M fresh rows (two alive at once), plus for
-  // accumulate the pool of n0 + G·M rows in a buffer of up to twice that capacity.
-  const pool = config.regime === "accumulate" ? 2 * (shape.rows + G * M) : 0;
+  // accumulate the pool of n0 + G·M rows in a buffer of up to twice that capacity
+  // (accumulate-subsample: the same pool, and the index of its rows for each subset).
+  const pooled = config.regime === "accumulate" || config.regime === "accumulate-subsample";
+  const pool = pooled ? 2 * (shape.rows + G * M) : 0;
   const rows = GARBAGE * M * (config.regime === "mix" || config.regime === "fresh" ? 2 : 1) + pool;
   const perThread = rows * row + footprint.perCategory * shape.categories * GARBAGE;
   parts.push({
-    what:
-      config.regime === "accumulate"
-        ? `the accumulated training pool (n0 + G×M = ${shape.rows} + ${G} × ${M} rows × ${row} bytes, up to twice${inThreads})`
-        : `the samples (M=${M} rows × ${row} bytes, ${GARBAGE} at a time${inThreads})`,
+    what: pooled
+      ? `the accumulated training pool (n0 + G×M = ${shape.rows} + ${G} × ${M} rows × ${row} bytes, up to twice${inThreads})`
+      : `the samples (M=${M} rows × ${row} bytes, ${GARBAGE} at a time${inThreads})`,
     bytes: threads * perThread,
     heap: footprint.onHeap,
-    fix: config.regime === "accumulate" ? "lower -g or -m, or use another --regime" : "lower -m (or --dims, --components)",
+    fix: pooled ? "lower -g or -m, or use another --regime" : "lower -m (or --dims, --components)",
   });
 
   // Every replicate's metric values per generation: the workers' blocks, then collected per generation.

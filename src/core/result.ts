@@ -17,6 +17,19 @@ export interface GenerationResult {
   theory?: Record<string, number>;
   /** A short sample of generation g's output, first replicate (ngram). */
   sample?: string;
+  /** What generation g was trained on (generation 0: the seed data); absent in documents of earlier versions. */
+  training?: TrainingMix;
+}
+
+/**
+ * A generation's training mix (ARCHITECTURE §5), each the mean over replicates: rows of real data,
+ * rows of synthetic data after the filter, and the real share real/(real + synthetic) of each
+ * replicate's training set.
+ */
+export interface TrainingMix {
+  real: number;
+  synthetic: number;
+  real_share: number;
 }
 
 /** The JSON document of ARCHITECTURE §5; every output format renders this. */

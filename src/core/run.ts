@@ -12,7 +12,8 @@ import { TOOL } from "../version.js";
 import { collect, type Summary, summarize } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
-import type { ExtinctionRecord, GenerationResult, SimResult } from "./result.js";
+import type { ExtinctionRecord, GenerationResult, SimResult, TrainingMix } from "./result.js";
+import { scheduleValues, varies } from "./schedule.js";
 import { fromSource, loadSeed, type SeedResult } from "./seed.js";
 
 export interface PrepareOutcome {
@@ -44,10 +45,12 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
     seed.sha256 ?? null,
   );
   if (resolved.regime === "mix") {
-    const real = Math.round(resolved.realFraction * resolved.sampleSize);
+    const fractions = scheduleValues(resolved.realFraction, resolved.generations);
+    const real = Math.round(Math.max(...fractions.subarray(resolved.generations >= 1 ? 1 : 0)) * resolved.sampleSize);
     if (real > size0) {
+      const most = varies(resolved.realFraction) ? `at most ${real}` : `${real}`;
       throw new UsageError(
-        `--regime mix keeps ${real} real samples (--real-fraction ${resolved.realFraction} of --sample-size ${resolved.sampleSize}) but the seed data has ${size0}; lower one of them`,
+        `--regime mix keeps ${most} real samples (--real-fraction ${resolved.realFraction} of --sample-size ${resolved.sampleSize}) but the seed data has ${size0}; lower one of them`,
       );
     }
   }
@@ -140,14 +143,22 @@ function theoryAbsent(p: Prepared): string | null {
   const { model, config } = p;
   const tail = "the output has no theory values (README: Theory lists what is covered)";
   if (!model.theory) return `--theory: --model ${model.name} has no closed-form expectations; ${tail}`;
-  if (config.generations === 0 || model.theory(p.options, loopSettings(config), 1, p.reference) !== undefined) return null;
-  const filter = config.filterRecall > 0 ? `, --filter-recall ${config.filterRecall}` : "";
+  if (config.generations === 0 || theoryAt(p, 1) !== undefined) return null;
+  const scheduled = [varies(config.realFraction) ? "--real-fraction" : null, varies(config.filterRecall) ? "--filter-recall" : null].filter((f) => f !== null);
+  if (scheduled.length > 0) return `--theory: no closed form when ${scheduled.join(" and ")} change by generation (a schedule); ${tail}`;
+  const filter = typeof config.filterRecall === "string" || config.filterRecall > 0 ? `, --filter-recall ${config.filterRecall}` : "";
   return `--theory: no closed form for --model ${model.name} with --regime ${config.regime}${filter} and these options; ${tail}`;
 }
 
-/** The loop's settings, for a model's closed forms. */
-function loopSettings(config: ResolvedConfig): LoopSettings {
-  return { regime: config.regime, realFraction: config.realFraction, filterRecall: config.filterRecall, sampleSize: config.sampleSize };
+/**
+ * A model's closed forms at generation g, or undefined. They assume a constant real fraction and
+ * filter recall: a run whose schedule varies by generation gets none (ARCHITECTURE §4).
+ */
+function theoryAt(p: Prepared, g: number): Record<string, number> | undefined {
+  const { model, config } = p;
+  if (!model.theory || typeof config.realFraction !== "number" || typeof config.filterRecall !== "number") return undefined;
+  const loop: LoopSettings = { regime: config.regime, realFraction: config.realFraction, filterRecall: config.filterRecall, sampleSize: config.sampleSize };
+  return model.theory(p.options, loop, g, p.reference);
 }
 
 /**
@@ -195,15 +206,17 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
   const { config, model, metricNames } = p;
   const byGeneration = collect(blocks, metricNames.length, config.generations, config.replicates);
   const samples = blocks.find((b) => b.samples !== null)?.samples ?? null;
+  const training = trainingMix(blocks, config.generations, config.replicates);
   const generations: GenerationResult[] = byGeneration.map((row, g) => {
     const metrics: Record<string, Summary> = {};
     metricNames.forEach((name, m) => (metrics[name] = summarize(row[m]!)));
     const out: GenerationResult = { generation: g, metrics };
-    if (config.theory && model.theory) {
-      const theory = model.theory(p.options, loopSettings(config), g, p.reference);
+    if (config.theory) {
+      const theory = theoryAt(p, g);
       if (theory) out.theory = theory;
     }
     if (samples) out.sample = samples[g]!;
+    out.training = training[g]!;
     return out;
   });
   // Once per run, from generation 0 alone: the seed fit costs nothing per generation.
@@ -212,6 +225,43 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
   const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}), generations };
   if (model.extinctions) result.extinctions = extinctionTimeline(p, blocks);
   return result;
+}
+
+/**
+ * The training mix of each generation (ARCHITECTURE §5): the mean over replicates of the real rows,
+ * the synthetic rows (after the filter) and the real share real/(real + synthetic) of each
+ * replicate's training set. Equal values are kept exactly (a count, not a sum divided back).
+ */
+export function trainingMix(blocks: readonly ReplicateBlock[], generations: number, replicates: number): TrainingMix[] {
+  const out: TrainingMix[] = [];
+  for (let g = 0; g <= generations; g++) {
+    const real = new Float64Array(replicates);
+    const synthetic = new Float64Array(replicates);
+    const share = new Float64Array(replicates);
+    for (const block of blocks) {
+      const count = block.to - block.from;
+      for (let i = 0; i < count; i++) {
+        const r = block.real[g * count + i]!;
+        const s = block.synthetic[g * count + i]!;
+        real[block.from + i] = r;
+        synthetic[block.from + i] = s;
+        share[block.from + i] = r / (r + s);
+      }
+    }
+    out.push({ real: meanOf(real), synthetic: meanOf(synthetic), real_share: meanOf(share) });
+  }
+  return out;
+}
+
+/** The mean, exact when every value is equal (and summed in replicate order, so any --jobs agrees). */
+function meanOf(x: Float64Array): number {
+  let sum = 0;
+  let same = true;
+  for (let i = 0; i < x.length; i++) {
+    sum += x[i]!;
+    if (x[i] !== x[0]) same = false;
+  }
+  return same ? x[0]! : sum / x.length;
 }
 
 /**

@@ -27,5 +27,5 @@ serveTasks<WorkerTask, ReplicateBlock, number>(
     return block;
   },
   // The block's values move to the main thread rather than being copied.
-  (block) => block.values.map((v) => v.buffer as ArrayBuffer),
+  (block) => [...block.values, block.real, block.synthetic].map((v) => v.buffer as ArrayBuffer),
 );

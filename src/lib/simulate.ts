@@ -9,8 +9,14 @@ import { openSession } from "./session.js";
 /**
  * Simulation options: the camelCase keys of a `--config` file (and of a results document's
  * `config` block), every one optional. Values are checked exactly as the CLI checks flags.
+ * `realFraction` and `filterRecall` take a schedule too: a string ("0.9..0.1", "0.9,0.5,0.2") or,
+ * as in a --config file, an array of numbers (one per generation, the last repeated).
  */
-export type SimOptions = { readonly [K in keyof SimConfig]?: SimConfig[K] | null };
+export type SimOptions = { readonly [K in Exclude<keyof SimConfig, ScheduleKey>]?: SimConfig[K] | null } & {
+  readonly [K in ScheduleKey]?: SimConfig[K] | readonly number[] | null;
+};
+
+type ScheduleKey = "realFraction" | "filterRecall";
 
 /** Where messages say a bad option came from. */
 const ORIGIN = { kind: "config", file: "options" } as const;

@@ -213,7 +213,49 @@ export function expectedVarRatio(regime: Regime, estimator: Estimator, filterRec
   if (filterRecall > 0) return undefined;
   if (regime === "replace") return ((estimator === "mle" ? (M - 1) / M : 1) * v) ** g;
   if (regime === "accumulate") return accumulateVarianceRatio(n0, M, g, estimator, v);
+  if (regime === "accumulate-subsample") return subsampleVarianceRatio(n0, M, g, estimator, v);
   return undefined;
+}
+
+/** Products already computed, by (n0, M, estimator, v): theory asks for g = 0, 1, 2, … in turn. */
+const subsampleCache = new Map<string, number[]>();
+
+/**
+ * E[var_ratio_g] under --regime accumulate-subsample with every synthetic sample kept
+ * (ARCHITECTURE §4). The pool P_j = D0 ∪ S1 ∪ … ∪ Sj has N_j = n0 + jM rows and population
+ * variance V_j (divisor N_j); θ_j (j ≥ 1) is fitted to M of them drawn without replacement, θ0 to
+ * D0 itself. For a simple random sample of M rows, E[SS | P_j] = (M − 1)·N_j·V_j/(N_j − 1) and the
+ * sample mean's squared distance from the pool mean has expectation V_j·(N_j − M)/((N_j − 1)·M), so
+ *   E[σ_j² | P_j] = e_j·V_j,   e_j = (M − 1)·N_j/(c(M)·(N_j − 1))    (e_0 = n0/c(n0)),
+ *   E[(μ_j − x̄_{P_j})² | P_j] = d_j·V_j,   d_j = (N_j − M)/((N_j − 1)·M)   (d_0 = 0).
+ * Adding S_{j+1}, M draws of variance v·σ_j² around μ_j, to the pool (the decomposition of a union's
+ * sum of squares, as for accumulate):
+ *   N_{j+1}·V_{j+1} = N_j·V_j + SS_S + (N_j·M/N_{j+1})·(x̄_{P_j} − x̄_S)²,
+ * whose expectation given P_j is linear in V_j: E[V_{j+1} | P_j] = a_{j+1}·V_j with
+ *   a_{j+1} = (N_j + v·(M − 1)·e_j + (N_j·M/N_{j+1})·(d_j + v·e_j/M))/N_{j+1}.
+ * By the tower rule E[V_g] = V_0·Π_{j=1..g} a_j, and E[var_ratio_g] = (e_g/e_0)·Π_{j=1..g} a_j —
+ * a product of g explicit factors, no simpler closed form (the training set is a random mixture of
+ * every generation so far). With the whole pool as training set (e_j = 1, d_j = 0, mle) each factor
+ * is accumulate's 1 − M/N_j², which checks the algebra; simulation checks the rest (test/core/regimes.test.ts).
+ */
+export function subsampleVarianceRatio(n0: number, M: number, g: number, estimator: Estimator, v: number): number {
+  const key = `${n0},${M},${estimator},${v}`;
+  let products = subsampleCache.get(key);
+  if (!products) {
+    if (subsampleCache.size >= 16) subsampleCache.clear();
+    products = [1];
+    subsampleCache.set(key, products);
+  }
+  const c = (n: number) => (estimator === "mle" ? n : n - 1);
+  const e = (j: number) => (j === 0 ? n0 / c(n0) : ((M - 1) * (n0 + j * M)) / (c(M) * (n0 + j * M - 1)));
+  const d = (j: number) => (j === 0 ? 0 : (n0 + j * M - M) / ((n0 + j * M - 1) * M));
+  for (let j = products.length; j <= g; j++) {
+    const prev = n0 + (j - 1) * M;
+    const N = prev + M;
+    const a = (prev + v * (M - 1) * e(j - 1) + ((prev * M) / N) * (d(j - 1) + (v * e(j - 1)) / M)) / N;
+    products.push(products[j - 1]! * a);
+  }
+  return (e(g) / e(0)) * products[g]!;
 }
 
 /**

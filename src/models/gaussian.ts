@@ -73,14 +73,7 @@ export interface GaussianReference extends GaussianParams {
  * E[σ²(j−1)]/σ0² = E[var_ratio_(j−1)]. At M = n0 under accumulate each term is below
  * 1/((j + 1)²·M): the sum stays below (π²/6 − 1)/M (Dey & Donoho's pathway). O(g) per call.
  */
-export function expectedMeanDriftSq(
-  regime: "replace" | "accumulate",
-  estimator: Estimator,
-  M: number,
-  n0: number,
-  g: number,
-  v: number,
-): number {
+export function expectedMeanDriftSq(regime: "replace" | "accumulate", estimator: Estimator, M: number, n0: number, g: number, v: number): number {
   let s = 0;
   for (let j = 1; j <= g; j++) {
     const ratio = expectedVarRatio(regime, estimator, 0, M, n0, j - 1, v)!;
@@ -151,7 +144,18 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
   },
 
   metricNames(o) {
-    return ["mean", "std", "var_ratio", "log_var_ratio", "mean_drift", "mean_drift_sq", "w2", "kl", ...tailMetricNames(o.tailK), ...o.quantiles.map(quantileMetricName)];
+    return [
+      "mean",
+      "std",
+      "var_ratio",
+      "log_var_ratio",
+      "mean_drift",
+      "mean_drift_sq",
+      "w2",
+      "kl",
+      ...tailMetricNames(o.tailK),
+      ...o.quantiles.map(quantileMetricName),
+    ];
   },
 
   fit: fitGaussian,

@@ -25,7 +25,8 @@ export type SeedInput =
 /**
  * What the regimes need to do with a model's training data, whatever its shape
  * (a sample of numbers, rows of a table, a vector of category counts, a token sequence).
- * Models implement these; the loop composes them into replace / accumulate / mix / fresh.
+ * Models implement these; the loop composes them into replace / accumulate / accumulate-subsample /
+ * mix / fresh.
  */
 export interface DataOps<D> {
   /** Number of observations (samples, rows, draws, tokens). */
@@ -38,7 +39,10 @@ export interface DataOps<D> {
   resample(data: D, n: number, rng: Rng): D;
   /** The union of several data sets. */
   concat(parts: readonly D[]): D;
-  /** A growing pool for `accumulate`; `add` must not copy what is already in the pool. */
+  /**
+   * A growing pool for `accumulate` and `accumulate-subsample` (whose synthetic pool may start
+   * empty: every draw filtered out); `add` must not copy what is already in the pool.
+   */
   pool(initial: D): { add(data: D): void; view(): D };
 }
 
@@ -50,7 +54,7 @@ export interface Extinctions<P, R> {
   alive(params: P, reference: R): ArrayLike<number | boolean>;
 }
 
-export const REGIMES = ["replace", "accumulate", "mix", "fresh"] as const;
+export const REGIMES = ["replace", "accumulate", "accumulate-subsample", "mix", "fresh"] as const;
 export type Regime = (typeof REGIMES)[number];
 
 /** What every model may read of the run besides its own options. */
@@ -63,7 +67,11 @@ export interface RunContext {
   readonly seedName: string;
 }
 
-/** The loop's settings, for closed forms that depend on how training sets are built. */
+/**
+ * The loop's settings, for closed forms that depend on how training sets are built. A run whose
+ * --real-fraction or --filter-recall varies by generation (a schedule) gets no theory at all
+ * (src/core/run.ts): these are constants.
+ */
 export interface LoopSettings {
   readonly regime: Regime;
   readonly realFraction: number;

@@ -33,6 +33,12 @@ export interface OptionSpec<K extends string = string> {
   readonly above?: number;
   /** Exclusive upper bound. */
   readonly below?: number;
+  /**
+   * For "number" options: a schedule is taken besides a number — a comma list, one value per
+   * generation, or a ramp a..b (src/core/schedule.ts) — recorded as its canonical text. Every value
+   * is range-checked.
+   */
+  readonly schedule?: boolean;
   /** For lists: whether an empty list is a value (none), as a results document records it. */
   readonly emptyList?: boolean;
   /** The section of --help the option belongs to. */

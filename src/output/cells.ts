@@ -28,3 +28,11 @@ export function meanFormatter(result: SimResult, name: string): (x: number) => s
     isCountMetric(name),
   );
 }
+
+/** A share as a percentage: 100%, 33.3%, 0.5%; below 0.05% with two significant digits. */
+export function formatShare(share: number): string {
+  if (!Number.isFinite(share)) return "–";
+  const pct = share * 100;
+  if (pct === 0 || pct === 100) return `${pct}%`;
+  return pct < 0.05 ? `${Number(pct.toPrecision(2))}%` : `${pct.toFixed(1)}%`;
+}

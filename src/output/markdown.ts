@@ -1,6 +1,6 @@
 /** A GitHub-flavoured Markdown table of the headline metrics, for READMEs and CI job summaries. */
 import type { SimResult } from "../core/result.js";
-import { bandCell, bandFormatter, meanFormatter } from "./cells.js";
+import { bandCell, bandFormatter, formatShare, meanFormatter } from "./cells.js";
 import { describeRun } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
@@ -13,12 +13,15 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
   const gens = result.generations;
   const names = headlineMetrics(Object.keys(gens[0]!.metrics), MAX_METRICS);
   const withTheory = names.filter((n) => gens.some((g) => g.theory?.[n] !== undefined));
-  const header = ["generation", ...names.map((n) => `\`${n}\``), ...withTheory.map((n) => `\`${n}\` mean (theory)`)];
+  // The real share of the training sets, as in the terminal table: every regime but replace.
+  const real = result.config.regime !== "replace" && gens.every((g) => g.training !== undefined);
+  const header = ["generation", ...(real ? ["real"] : []), ...names.map((n) => `\`${n}\``), ...withTheory.map((n) => `\`${n}\` mean (theory)`)];
   // One number style per column, as in the terminal table.
   const band = new Map(names.map((n) => [n, bandFormatter(result, n)]));
   const mean = new Map(withTheory.map((n) => [n, meanFormatter(result, n)]));
   const rows = gens.map((g) => [
     String(g.generation),
+    ...(real ? [formatShare(g.training!.real_share)] : []),
     ...names.map((n) => {
       const s = g.metrics[n]!;
       return bandCell(s.median, s.p025, s.p975, band.get(n));

@@ -6,7 +6,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { SimResult } from "../core/result.js";
 import { TOOL } from "../version.js";
-import { bandCell, bandFormatter, meanFormatter } from "./cells.js";
+import { bandCell, bandFormatter, formatShare, meanFormatter } from "./cells.js";
 import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
@@ -61,6 +61,16 @@ function metricColumns(result: SimResult, name: string, c: ChalkInstance): Colum
   return columns;
 }
 
+/**
+ * The `real` column: the mean real share of the training sets (ARCHITECTURE §5), for regimes that
+ * mix real and synthetic data (every one but replace); null otherwise, or for a document without it.
+ */
+function realColumn(result: SimResult, c: ChalkInstance): Column | null {
+  const gens = result.generations;
+  if (result.config.regime === "replace" || gens.some((g) => g.training === undefined)) return null;
+  return { title: "real", cells: gens.map((g) => formatShare(g.training!.real_share)), paint: (s) => c.dim(s) };
+}
+
 const GAP = 2;
 
 function widthOf(col: Column): number {
@@ -75,11 +85,14 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
 
   // Add metrics in priority order while they fit; always show at least two.
   const columns: Column[] = [genColumn];
-  let used = widthOf(genColumn);
+  const real = realColumn(result, c);
+  if (real !== null) columns.push(real);
+  let used = columns.reduce((s, col, i) => s + (i > 0 ? GAP : 0) + widthOf(col), 0);
+  const fixed = columns.length;
   for (const name of headlineMetrics(available, available.length)) {
     const cols = metricColumns(result, name, c);
     const need = cols.reduce((s, col) => s + GAP + widthOf(col), 0);
-    if (columns.length > 2 && used + need > options.width) break;
+    if (columns.length > fixed + 1 && used + need > options.width) break;
     columns.push(...cols);
     used += need;
   }

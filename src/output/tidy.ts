@@ -1,6 +1,7 @@
 /**
  * Tidy long rows (ARCHITECTURE §5): one row per (point parameters…, generation, metric) with the replicate
- * summary and the theory value. CSV and NDJSON are two spellings of these rows.
+ * summary, the theory value and the generation's training mix (real, synthetic, real_share: the same
+ * on every row of a generation). CSV and NDJSON are two spellings of these rows.
  */
 import { SUMMARY_KEYS } from "../core/aggregate.js";
 import type { SimResult } from "../core/result.js";
@@ -13,9 +14,14 @@ export interface TidyRow {
   readonly metric: string;
   readonly values: readonly number[];
   readonly theory: number | null;
+  /** The generation's training mix: real rows, synthetic rows, real share (null: a document without it). */
+  readonly training: readonly [number, number, number] | null;
 }
 
-export const TIDY_COLUMNS = ["generation", "metric", ...SUMMARY_KEYS, "theory"] as const;
+/** The training mix's columns, after theory. */
+export const TRAINING_COLUMNS = ["real", "synthetic", "real_share"] as const;
+
+export const TIDY_COLUMNS = ["generation", "metric", ...SUMMARY_KEYS, "theory", ...TRAINING_COLUMNS] as const;
 
 export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}): Generator<TidyRow> {
   for (const gen of result.generations) {
@@ -26,6 +32,7 @@ export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}
         metric,
         values: SUMMARY_KEYS.map((k) => summary[k]),
         theory: gen.theory?.[metric] ?? null,
+        training: gen.training ? [gen.training.real, gen.training.synthetic, gen.training.real_share] : null,
       };
     }
   }
@@ -43,12 +50,16 @@ export function csvHeader(paramNames: readonly string[]): string {
 }
 
 export function csvRow(row: TidyRow): string {
-  return [...Object.values(row.params), row.generation, row.metric, ...row.values, row.theory].map(csvField).join(",") + "\n";
+  return (
+    [...Object.values(row.params), row.generation, row.metric, ...row.values, row.theory, ...(row.training ?? [null, null, null])].map(csvField).join(",") +
+    "\n"
+  );
 }
 
 export function ndjsonRow(row: TidyRow): string {
   const obj: Record<string, Scalar> = { ...row.params, generation: row.generation, metric: row.metric };
   SUMMARY_KEYS.forEach((k, i) => (obj[k] = row.values[i]!));
   obj.theory = row.theory;
+  TRAINING_COLUMNS.forEach((k, i) => (obj[k] = row.training?.[i] ?? null));
   return JSON.stringify(obj) + "\n";
 }

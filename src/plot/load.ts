@@ -7,7 +7,8 @@
  * - a sweep document: {tool, config, seed, grid: [names…], points: [{params, generations}]} — one
  *   series per point;
  * - tidy rows (CSV or NDJSON, `--format csv|ndjson`): [params…], generation, metric, mean, sd, se,
- *   median, p025, p975, theory — one series per distinct combination of the parameter columns.
+ *   median, p025, p975, theory (and the training mix: real, synthetic, real_share, not read) — one
+ *   series per distinct combination of the parameter columns.
  *
  * Sweeps come whole, merged, or as one shard (`--shard i/n`, sweep/render.ts): a JSON shard is a
  * sweep document with a few more keys, and CSV and NDJSON shards frame their rows with `#` lines,
@@ -22,7 +23,7 @@ import type { NamedText as TextInput } from "../data/read.js";
 import { type Cell, columnByName, looksNumeric, readTable, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
-import type { Scalar } from "../output/tidy.js";
+import { type Scalar, TRAINING_COLUMNS } from "../output/tidy.js";
 
 export interface PlotSeries {
   /** Legend label, e.g. "sample-size=10, regime=replace"; "" for a single run. */
@@ -175,7 +176,8 @@ function generationsOf(value: Json | undefined, at: string): GenerationResult[] 
 // Tidy rows
 
 const REQUIRED = ["generation", "metric", "median", "p025", "p975"] as const;
-const SUMMARY_COLUMNS = new Set(["generation", "metric", "mean", "sd", "se", "median", "p025", "p975", "theory"]);
+// The training mix's columns (real, synthetic, real_share) describe a generation, not a series.
+const SUMMARY_COLUMNS = new Set(["generation", "metric", "mean", "sd", "se", "median", "p025", "p975", "theory", ...TRAINING_COLUMNS]);
 
 /** A summary cell: empty, null, NaN or ±inf read as NaN (a gap); anything else must be a number. */
 function cellNumber(cell: Cell, column: string): number {

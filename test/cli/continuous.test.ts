@@ -60,7 +60,7 @@ describe("collapse sim --model mvn", () => {
     const csv = await cli(["sim", "--model", "mvn", "--dims", "3", "-g", "2", "-r", "10", "--format", "csv"]);
     expect(csv.status).toBe(0);
     const rows = csv.stdout.trimEnd().split("\n");
-    expect(rows[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(rows[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share");
     expect(rows).toHaveLength(1 + 3 * 13);
     const nd = await cli(["sim", "--model", "mvn", "-g", "2", "-r", "10", "--format", "ndjson"]);
     const lines = nd.stdout

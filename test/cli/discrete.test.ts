@@ -70,7 +70,7 @@ describe("collapse sim --model categorical", () => {
   it("writes tidy CSV and NDJSON rows, reads labels from stdin and draws zipf sources", async () => {
     const csv = await run([...DOGS, "--format", "csv"]);
     const lines = csv.stdout.trim().split("\n");
-    expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share");
     expect(lines).toHaveLength(1 + 7 * 10);
     const nd = (await run([...DOGS, "--format", "ndjson"])).stdout
       .trim()

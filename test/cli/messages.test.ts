@@ -41,7 +41,9 @@ describe("did you mean", () => {
     );
     const r = collapse(["sim", "--regime", "acumulate"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('collapse: --regime must be one of replace, accumulate, mix, fresh, got "acumulate" (did you mean accumulate?); see --help\n');
+    expect(r.stderr).toBe(
+      'collapse: --regime must be one of replace, accumulate, accumulate-subsample, mix, fresh, got "acumulate" (did you mean accumulate?); see --help\n',
+    );
   });
 
   it("loses commander's doubled punctuation and capital", () => {

@@ -72,14 +72,14 @@ describe("collapse sim: default run and formats", () => {
     const r = await cli(["sim", "-g", "3", "-r", "20", "--format", "csv", "--theory"]);
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share");
     const json = JSON.parse((await cli(["sim", "-g", "3", "-r", "20", "--format", "json", "--theory"])).stdout);
     const metricCount = Object.keys(json.generations[0].metrics).length;
     expect(lines).toHaveLength(1 + 4 * metricCount);
     const row = lines.find((l) => l.startsWith("2,var_ratio,"))!.split(",");
     expect(Number(row[2])).toBe(json.generations[2].metrics.var_ratio.mean);
     expect(Number(row[8])).toBe(json.generations[2].theory.var_ratio);
-    expect(lines.find((l) => l.startsWith("2,kl,"))!.endsWith(",")).toBe(true); // no theory for kl
+    expect(lines.find((l) => l.startsWith("2,kl,"))!.split(",")[8]).toBe(""); // no theory for kl
   });
 
   it("ndjson: one JSON object per row with the same numbers", async () => {
@@ -88,7 +88,7 @@ describe("collapse sim: default run and formats", () => {
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(Object.keys(rows[0])).toEqual(["generation", "metric", ...SUMMARY, "theory"]);
+    expect(Object.keys(rows[0])).toEqual(["generation", "metric", ...SUMMARY, "theory", "real", "synthetic", "real_share"]);
     expect(rows.filter((x) => x.metric === "var_ratio").map((x) => x.generation)).toEqual([0, 1, 2]);
     expect(rows[0].theory).toBeNull();
   });
@@ -230,7 +230,7 @@ describe("collapse sim: output files and streams", () => {
       cwd: ROOT,
     });
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(lines[0]).toBe("generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share");
     expect(lines.at(-1)).toBe("exit 0");
     expect(r.stderr).toBe("");
   });

@@ -36,7 +36,7 @@ describe("collapse sweep: determinism", () => {
     const three = await ok(["sweep", ...GRID, ...SMALL, "--jobs", "3"]);
     expect(three).toBe(one);
     const lines = one.trimEnd().split("\n");
-    expect(lines[0]).toBe("sampleSize,regime,generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(lines[0]).toBe("sampleSize,regime,generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share");
     // Leading columns change point by point in grid order: sample size slowest.
     const order = [...new Set(lines.slice(1).map((l) => l.split(",").slice(0, 2).join(",")))];
     expect(order).toEqual(["10,replace", "10,accumulate", "20,replace", "20,accumulate", "30,replace", "30,accumulate"]);

@@ -8,7 +8,7 @@ import { runReplicates } from "../../src/core/loop.js";
 import { assemble } from "../../src/core/run.js";
 import { loadSeedSync } from "../../src/data/seed-file.js";
 import { type CategoricalReference, categorical, countOps, hypergeometricCounts } from "../../src/models/categorical.js";
-import type { Metrics, RunContext } from "../../src/models/model.js";
+import type { LoopSettings, Metrics, RunContext } from "../../src/models/model.js";
 import { describeRun } from "../../src/output/describe.js";
 import { deriveSeed, Rng } from "../../src/stats/rng.js";
 import { inputError } from "../expect-error.js";
@@ -19,6 +19,11 @@ import { prepare, simulate } from "../run.js";
 function configOf(options: Record<string, unknown>, sampleSize: number): ResolvedConfig & RunContext {
   const raw = new Map<string, RawOption>(Object.entries({ model: "categorical", ...options }).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
   return withRunContext({ ...resolveSimConfig(raw), sampleSize });
+}
+
+/** The loop's settings of a configuration without schedules (theory takes numbers). */
+function loopOf(c: ResolvedConfig): LoopSettings {
+  return { regime: c.regime, realFraction: Number(c.realFraction), filterRecall: Number(c.filterRecall), sampleSize: c.sampleSize };
 }
 
 /** Mean and standard error of the mean of replicate values. */
@@ -91,8 +96,8 @@ describe("categorical fit and sample", () => {
       config,
       undefined,
     );
-    expect(categorical.theory!(config, config, 3, ref)).toBeUndefined();
-    expect(categorical.theory!(configOf({}, 1000), configOf({}, 1000), 3, ref)).toBeDefined();
+    expect(categorical.theory!(config, loopOf(config), 3, ref)).toBeUndefined();
+    expect(categorical.theory!(configOf({}, 1000), loopOf(configOf({}, 1000)), 3, ref)).toBeDefined();
   });
 
   it("describes a generation by a few draws of its labels", () => {
@@ -182,7 +187,7 @@ describe("Wright–Fisher theory (ARCHITECTURE §4)", () => {
   it("E[gini_simpson_g] = gini_simpson_0 · (1 − 1/M)^g, matching the model's theory()", () => {
     for (let g = 1; g <= G; g++) {
       const expected = gini0 * (1 - 1 / M) ** g;
-      expect(categorical.theory!(config, config, g, run.ref)!.gini_simpson).toBeCloseTo(expected, 14);
+      expect(categorical.theory!(config, loopOf(config), g, run.ref)!.gini_simpson).toBeCloseTo(expected, 14);
       const { mean, se } = meanSe(column(run.metrics[g]!, "gini_simpson"));
       expectWithin(mean, expected, se, `generation ${g}`);
     }

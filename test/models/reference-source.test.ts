@@ -25,7 +25,12 @@ const prepared = (o: Record<string, unknown>) => prepare(resolveSimConfig(flags(
 function checkTheory(options: Record<string, unknown>, metrics: readonly string[], generations: readonly number[]): void {
   const p = prepared({ ...options, reference: "source", theory: true });
   const { values } = replicateValues({ ...options, reference: "source" });
-  const loop = { regime: p.config.regime, realFraction: p.config.realFraction, filterRecall: p.config.filterRecall, sampleSize: p.config.sampleSize };
+  const loop = {
+    regime: p.config.regime,
+    realFraction: Number(p.config.realFraction),
+    filterRecall: Number(p.config.filterRecall),
+    sampleSize: p.config.sampleSize,
+  };
   for (const g of generations) {
     const theory = p.model.theory!(p.options, loop, g, p.reference)!;
     for (const metric of metrics) {

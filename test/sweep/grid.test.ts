@@ -83,7 +83,9 @@ describe("--grid NAME=VALUES", () => {
     expect(usage(() => parseGridFlag("sample-size=10,x"))).toMatch(/^--grid sample-size expects a number, got "x"$/);
     expect(usage(() => parseGridFlag("sample-size=1,10"))).toMatch(/--grid sample-size must be a whole number >= 2/);
     expect(usage(() => parseGridFlag("real-fraction=0:2:0.5"))).toMatch(/--grid real-fraction must be a number >= 0 and <= 1, got 1\.5/);
-    expect(usage(() => parseGridFlag("regime=replace,nope"))).toMatch(/--grid regime must be one of replace, accumulate, mix, fresh, got "nope"/);
+    expect(usage(() => parseGridFlag("regime=replace,nope"))).toMatch(
+      /--grid regime must be one of replace, accumulate, accumulate-subsample, mix, fresh, got "nope"/,
+    );
     expect(usage(() => parseGridFlag("sample-size=10,,20"))).toMatch(/empty value/);
     expect(usage(() => parseGridFlag("sample-size=10,1e1"))).toMatch(/value 10 appears twice; list each value once$/);
     expect(usage(() => parseGridFlag("sample-size=log:2:10:20"))).toMatch(/appears twice \(from range "log:2:10:20"\)/);

@@ -30,7 +30,7 @@ describe("sweep output framing", () => {
 
   it("csv and ndjson: grid values lead every row; unsharded output has no comment lines", () => {
     const csv = output(plan, "csv").split("\n");
-    expect(csv[0]).toBe("sampleSize,estimator,generation,metric,mean,sd,se,median,p025,p975,theory");
+    expect(csv[0]).toBe("sampleSize,estimator,generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share");
     expect(csv[1]).toMatch(/^10,mle,0,mean,/);
     expect(csv.some((l) => l.startsWith("#"))).toBe(false);
     const first = JSON.parse(output(plan, "ndjson").split("\n")[0]!);
