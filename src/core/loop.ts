@@ -94,6 +94,8 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
   const synthetic = new Float64Array((G + 1) * count);
   const size0 = model.ops.size(p.data0);
 
+  // A sample the next replicate may draw into (Model.sample's spare): memory stays one sample.
+  let spare: unknown;
   for (let r = from; r < to; r++) {
     const local = r - from;
     const start = r > 0 && p.replicateStart ? p.replicateStart(r) : p;
@@ -109,7 +111,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
     if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, options)];
 
     const rng = new Rng(deriveSeed(config.seed, "replicate", r));
-    const trainingSets = new ReplicateTrainingSets(p, rng, start.data0);
+    const trainingSets = new ReplicateTrainingSets(p, rng, start.data0, spare);
     let params = start.params0;
     for (let g = 1; g <= G; g++) {
       const set = trainingSets.next(params, g, r);
@@ -122,6 +124,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
       if (describe) samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, options));
       onGeneration?.();
     }
+    spare = trainingSets.lastDraws;
   }
   return { from, to, values, deaths, samples, real, synthetic };
 }
@@ -182,13 +185,17 @@ class ReplicateTrainingSets {
   private readonly realCounts: Int32Array | null;
   private readonly recall: Float64Array;
   private readonly realCount0: number;
+  /** The previous generation's draws (or the previous replicate's last), which sample() may reuse under replace. */
+  lastDraws: unknown;
 
   constructor(
     private readonly p: Prepared,
     private readonly rng: Rng,
     /** The replicate's own seed data (under --reference source each replicate has its own). */
     private readonly data0: unknown,
+    spare: unknown,
   ) {
+    this.lastDraws = spare;
     const { config, model } = p;
     const M = config.sampleSize;
     const G = config.generations;
@@ -206,7 +213,10 @@ class ReplicateTrainingSets {
     const ops = model.ops;
     const M = config.sampleSize;
     const realCount = this.realCounts ? this.realCounts[generation]! : 0;
-    let synthetic = model.sample(params, M - realCount, this.rng, this.p.options);
+    // Under replace, last generation's draws were its whole training set, and it is done with.
+    const spare = config.regime === "replace" ? this.lastDraws : undefined;
+    let synthetic = model.sample(params, M - realCount, this.rng, this.p.options, spare);
+    this.lastDraws = synthetic;
     const recall = this.recall[generation]!;
     if (recall > 0) synthetic = ops.thin(synthetic, 1 - recall, this.rng);
     const drawn = ops.size(synthetic);

@@ -63,7 +63,8 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
     chunks.push([Math.floor((i * replicates) / chunkCount), Math.floor(((i + 1) * replicates) / chunkCount)]);
   }
   const blocks = await poolResults<WorkerTask, ReplicateBlock, number>({
-    script: new URL("./worker.js", import.meta.url),
+    // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
+    script: new URL("../engine/worker.js", import.meta.url),
     tasks: chunks.map(([from, to]) => ({ config: p.config, seed: p.seed, from, to })),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.

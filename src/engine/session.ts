@@ -63,7 +63,8 @@ export async function startSession(config: SimConfig, seed: SeedResult, jobs: nu
 }
 
 function remoteSession(task: CoordinatorTask): Promise<Session> {
-  const worker = new Worker(new URL("./coordinator.js", import.meta.url));
+  // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
+  const worker = new Worker(new URL("../engine/coordinator.js", import.meta.url));
   trackWorker(worker);
   let onGeneration: (() => void) | undefined;
   let settleRun: { resolve: (r: SimResult) => void; reject: (e: unknown) => void } | null = null;

@@ -160,8 +160,8 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
 
   fit: fitGaussian,
 
-  sample({ mu, sigma }, n, rng: Rng, o) {
-    const out = new Float64Array(n);
+  sample({ mu, sigma }, n, rng: Rng, o, spare) {
+    const out = spare !== undefined && spare.length === n ? spare : new Float64Array(n);
     return o.truncate === null ? fillNormal(out, rng, mu, sigma) : fillTruncatedNormal(out, rng, mu, sigma, o.truncate);
   },
 

@@ -145,7 +145,12 @@ export interface Model<D, P, R, O extends object = object> {
   /** Metric names reported for these options and generation-0 reference, in output order. */
   metricNames(o: O & RunContext, reference: R): string[];
   fit(data: D, o: O & RunContext): P;
-  sample(params: P, n: number, rng: Rng, o: O & RunContext): D;
+  /**
+   * n draws of θ. `spare`, when given, is an earlier sample of this replicate that nothing holds any
+   * more: a model may draw into it instead of allocating (the Gaussian does, so that a replicate of
+   * M = 10⁷ holds one sample, not one per generation awaiting the garbage collector).
+   */
+  sample(params: P, n: number, rng: Rng, o: O & RunContext, spare?: D): D;
   reference(data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
   /**
    * `--reference source`: the reference of the built-in source's true distribution, as this family

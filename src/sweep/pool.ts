@@ -41,7 +41,8 @@ export function runPoints(
   order: "task" | "completion" = "task",
 ): Promise<void> {
   return runPool<PointTask, PointBody>({
-    script: new URL("./worker.js", import.meta.url),
+    // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
+    script: new URL("../sweep/worker.js", import.meta.url),
     tasks,
     jobs,
     order,

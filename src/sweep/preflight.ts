@@ -55,7 +55,8 @@ export async function preflight(
 /** Prepares the points in order on one worker (the pool's, for its handling of a worker that fails or dies). */
 async function prepareOffThread(items: PreflightItem[], label: (index: number) => string): Promise<string[]> {
   const [outcome] = await poolResults<PreflightItem[], PreflightOutcome>({
-    script: new URL("./preflight-worker.js", import.meta.url),
+    // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
+    script: new URL("../sweep/preflight-worker.js", import.meta.url),
     tasks: [items],
     jobs: 1,
     name: "the sweep's preflight worker",

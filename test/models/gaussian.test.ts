@@ -131,3 +131,21 @@ describe("gaussian metrics of generation 0 and their definitions", () => {
     }
   });
 });
+
+describe("gaussian samples reuse a spare buffer", () => {
+  it("draws into the spare of the right length, with the same numbers as a new array; ignores one of another length", async () => {
+    const { gaussian } = await import("../../src/models/gaussian.js");
+    const { Rng } = await import("../../src/stats/rng.js");
+    const o = { estimator: "mle", quantiles: [], truncate: null, tailK: [2], sampleSize: 5, seed: "s", seedName: "x" } as never;
+    const fresh = gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("a"), o);
+    const spare = new Float64Array(5).fill(Number.NaN);
+    const reused = gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("a"), o, spare);
+    expect(reused).toBe(spare);
+    expect(Array.from(reused)).toEqual(Array.from(fresh));
+    const other = new Float64Array(4);
+    expect(gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("a"), o, other)).not.toBe(other);
+    const truncated = { ...(o as object), truncate: 1 } as never;
+    const cut = gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("b"), truncated, spare);
+    expect(Array.from(cut)).toEqual(Array.from(gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("b"), truncated)));
+  });
+});

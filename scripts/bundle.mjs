@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// The command line's start-up bundle (part of `npm run build`, after tsc): esbuild joins the
+// compiled modules of every command into one file, dist/bundle/main.js, so that `collapse sim`
+// reads one file instead of about a hundred: 15% less start-up, measured (one file beat a split
+// into per-command chunks, which sim still read 33 of; V8 compiles a function only when it runs). Packages stay external (commander, chalk,
+// seedrandom, and the lazily loaded mathjs, vega and resvg). Worker threads load dist/ as tsc wrote
+// it: their scripts are found by paths that climb out of the calling module's folder
+// ("../engine/worker.js"), which resolve the same from dist/engine/ and from dist/bundle/.
+// bin/collapse.js prefers the bundle and falls back to dist/cli/main.js.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { main: "dist/cli/main.js" },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  outdir: "dist/bundle",
+  logLevel: "warning",
+  legalComments: "none",
+});

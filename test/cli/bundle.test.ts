@@ -1,0 +1,39 @@
+/**
+ * The start-up bundle (scripts/bundle.mjs): bin/collapse.js runs dist/bundle/main.js, the compiled
+ * modules joined into one file. It must be the same program as dist/cli/main.js, workers included
+ * (their scripts are found from the bundle's folder too).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ROOT, tempDir } from "./cli.js";
+
+/** Runs `entry`'s main() with these arguments, as bin/collapse.js does (from a script file: workers inherit node's flags, so no --eval). */
+function run(entry: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const script = join(tempDir(), "run.mjs");
+  writeFileSync(script, `const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, entry)).href)});\nawait main(process.argv);\n`);
+  const r = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the start-up bundle", () => {
+  it("exists after the build, and bin/collapse.js prefers it", () => {
+    expect(existsSync(join(ROOT, "dist", "bundle", "main.js"))).toBe(true);
+  });
+
+  it("gives the same bytes as the module-by-module build, on this thread and on workers (gmm, a sweep)", () => {
+    for (const args of [
+      ["sim", "-g", "3", "-r", "20", "--format", "json"],
+      ["sim", "--model", "gmm", "-g", "1", "-r", "3", "--format", "csv", "--jobs", "2"],
+      ["sweep", "--grid", "sample-size=20,40", "-g", "2", "-r", "3", "--format", "csv"],
+      ["sim", "--model", "ngram", "-g", "1", "-r", "2", "--format", "ndjson"],
+    ]) {
+      const a = run("dist/bundle/main.js", args);
+      const b = run("dist/cli/main.js", args);
+      expect(a.status, `${args.join(" ")}: ${a.stderr}`).toBe(0);
+      expect(a.stdout, args.join(" ")).toBe(b.stdout);
+    }
+  });
+});
