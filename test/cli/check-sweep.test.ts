@@ -63,7 +63,7 @@ describe("collapse check on a sweep baseline", () => {
     expect(one.stderr).toBe("");
     expect(one.status).toBe(0);
     expect(one.stdout).toContain("sweep of 4 points over sample-size × regime · gaussian · 3 generations · 12 replicates");
-    expect(one.stdout).toContain("compared 208 replicate means at 4 points (4 generations × 13 metrics each)");
+    expect(one.stdout).toContain("compared 224 replicate means at 4 points (4 generations × 14 metrics each)");
     expect(one.stdout).toContain("points: all 4 hold\npassed\n");
     expect(collapse(["check", BASELINE, "--jobs", "2"]).stdout).toBe(one.stdout);
   });
@@ -76,9 +76,9 @@ describe("collapse check on a sweep baseline", () => {
     const summary = join(dir, "summary.md");
     const r = collapse(["check", moved, "--junit", junit, "--summary", summary]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain("points: 1 of 4 regressed\n  point 3 of 4 (sample-size=40, regime=replace): 1 of 52 means regressed");
+    expect(r.stdout).toContain("points: 1 of 4 regressed\n  point 3 of 4 (sample-size=40, regime=replace): 1 of 56 means regressed");
     expect(r.stderr.trimEnd()).toBe(
-      `collapse: check failed against ${moved}: 1 of 208 means regressed at 1 of 4 points (point 3 of 4 (sample-size=40, regime=replace): var_ratio); see the table on stdout`,
+      `collapse: check failed against ${moved}: 1 of 224 means regressed at 1 of 4 points (point 3 of 4 (sample-size=40, regime=replace): var_ratio); see the table on stdout`,
     );
     const xml = readFileSync(junit, "utf8");
     expect(xml.match(/<testcase /g)).toHaveLength(4);

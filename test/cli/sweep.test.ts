@@ -118,7 +118,7 @@ describe("collapse sweep --shard as job engines give it", () => {
       readFileSync(paths[7]!, "utf8")
         .split("\n")
         .filter((l) => !l.startsWith("#")),
-    ).toEqual(["sampleSize,regime,generation,metric,mean,sd,se,median,p025,p975,theory", ""]);
+    ).toEqual(["sampleSize,regime,generation,metric,mean,sd,se,median,p025,p975,theory,real,synthetic,real_share", ""]);
     expect(await ok(["merge", ...paths])).toBe(await ok(["sweep", ...GRID, ...SMALL]));
     // --quiet silences the note, as it does every note.
     expect(await ok(["sweep", ...GRID, ...SMALL, "--shard", "8/8", "--quiet"])).toContain("# collapse-sweep end sha256=");
