@@ -1,6 +1,6 @@
 // The 1-D Gaussian collapse loop, M = 10⁶ samples × 100 generations, against numpy doing the same
 // work (sample, moments, tails, nine quantiles per generation) in the same run. Target: ≤ 0.7.
-import { BIN, fmt, hasPythonModule, median, reference, timeCommand } from "./lib.mjs";
+import { BIN, fmt, hasPythonModule, median, peakMemory, reference, row, timeCommand } from "./lib.mjs";
 
 const M = 1_000_000;
 const G = 100;
@@ -24,9 +24,39 @@ if (!script || !hasPythonModule("numpy")) {
   const npLoop = JSON.parse(np.stdout).times[0];
   console.log(`gaussian  numpy quantile  M=${M} G=${G}: ${fmt(npWall)} wall, ${fmt(npLoop)} in its loop (last run)`);
   console.log(`gaussian  ratio collapse/numpy (wall/wall): ${(oursWall / npWall).toFixed(2)}  (target <= 0.70)`);
+  row(
+    "gaussian, M = 10⁶ × 100 generations, 9 quantiles + 4 tails",
+    fmt(oursWall),
+    `numpy: ${fmt(npWall)}`,
+    `${(oursWall / npWall).toFixed(2)}× its time`,
+    "≤ 0.35×",
+  );
 }
 
 // Start-up: a command line tool is run thousands of times by sweeps and CI; mathjs is loaded lazily.
 const version = median(timeCommand(process.execPath, [BIN, "--version"], 10).seconds);
 const bare = median(timeCommand(process.execPath, ["-e", "0"], 10).seconds);
 console.log(`startup   collapse --version ${fmt(version)} vs node -e 0 ${fmt(bare)} (+${((version - bare) * 1000).toFixed(0)} ms)`);
+// The default run, as a new user types it, against bare node, alternating so that load hits both.
+const def = { ours: [], node: [] };
+for (let i = 0; i < 10; i++) {
+  def.ours.push(timeCommand(process.execPath, [BIN, "sim", "--generations", "9"], 1).seconds[0]);
+  def.node.push(timeCommand(process.execPath, ["-e", "0"], 1).seconds[0]);
+}
+const [d, n] = [median(def.ours), median(def.node)];
+console.log(`startup   collapse sim --generations 9 ${fmt(d)} vs node -e 0 ${fmt(n)} (${(d / n).toFixed(1)}x)`);
+row("collapse sim --generations 9 (the default run)", fmt(d), `node -e 0: ${fmt(n)}`, `${(d / n).toFixed(1)}× bare node`, "≤ 2×");
+
+// Memory: a replicate holds one sample (M = 10⁷ doubles = 80 MB) per thread.
+const peak1 = peakMemory(process.execPath, [BIN, "sim", "-m", "10000000", "-r", "2", "-g", "3", "--format", "csv", "--quiet", "--jobs", "1"]);
+const peak2 = peakMemory(process.execPath, [BIN, "sim", "-m", "10000000", "-r", "2", "-g", "3", "--format", "csv", "--quiet", "--jobs", "2"]);
+if (peak1 !== null && peak2 !== null) {
+  console.log(`memory    gaussian M=10^7 R=2: peak ${peak1.toFixed(0)} MB with --jobs 1, ${peak2.toFixed(0)} MB with --jobs 2`);
+  row(
+    "gaussian, M = 10⁷, R = 2, peak memory (--jobs 2; --jobs 1)",
+    `${peak2.toFixed(0)} MB; ${peak1.toFixed(0)} MB`,
+    "one sample: 80 MB",
+    `${(peak2 / 80).toFixed(1)}× a sample`,
+    "≤ 220 MB",
+  );
+}

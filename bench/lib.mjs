@@ -1,6 +1,6 @@
 // Shared helpers of the benchmarks: timing commands in this run, medians, finding references.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,3 +39,22 @@ export function reference(name) {
 }
 
 export const fmt = (s) => `${s.toFixed(3)} s`;
+
+/**
+ * One row of the table `npm run bench` prints at the end (bench/run.js): what was measured, our
+ * number, the reference's and their ratio, each measured side by side in this run. Written as a
+ * JSON line to the file bench/run.js names in BENCH_ROWS; a benchmark run on its own just prints.
+ */
+export function row(benchmark, ours, reference, ratio, target = "") {
+  const file = process.env.BENCH_ROWS;
+  if (file) appendFileSync(file, `${JSON.stringify({ benchmark, ours, reference, ratio, target })}\n`);
+}
+
+/** Peak resident memory (MB) of one run of a command, from GNU time (null when /usr/bin/time is missing). */
+export function peakMemory(cmd, args) {
+  if (!existsSync("/usr/bin/time")) return null;
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+  const kb = Number(r.stderr.trim().split("\n").at(-1));
+  return kb / 1024;
+}

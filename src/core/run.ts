@@ -28,7 +28,13 @@ export interface PrepareOutcome {
  * from the built-in source. `machine` is what the run may use; null skips the memory refusal
  * (the array-length limit still holds).
  */
-export function prepare(config: SimConfig, loaded: SeedResult | null = null, machine: MachineMemory | null = null): PrepareOutcome {
+export function prepare(
+  config: SimConfig,
+  loaded: SeedResult | null = null,
+  machine: MachineMemory | null = null,
+  /** Generation 0's parameters, fitted by the thread that sent them (Model.shareFit), or undefined: fit here. */
+  params0Sent?: unknown,
+): PrepareOutcome {
   const model = getModel(config.model);
   if (!loaded) checkBeforeDraw(config, machine);
   const seed = loaded ?? loadSeed(model, config);
@@ -58,7 +64,7 @@ export function prepare(config: SimConfig, loaded: SeedResult | null = null, mac
   const firstShape = dataShape(data0, size0, 0, 1);
   const footprint = model.footprint(options, firstShape.dims);
   checkMemory(estimateMemory(resolved, footprint, firstShape), machine);
-  const params0 = model.fit(data0, options);
+  const params0 = params0Sent ?? model.fit(data0, options);
   const fitted = model.reference(data0, params0, options, heldOut);
   const source = seed.source;
   const reference = resolved.reference === "source" ? sourceReference(model, source, data0, params0, options, heldOut) : fitted;

@@ -42,6 +42,8 @@ export interface WorkerTask {
   readonly seed: SeedResult;
   readonly from: number;
   readonly to: number;
+  /** Generation 0's parameters when the model shares its fit (Model.shareFit): the worker does not refit them. */
+  readonly params0?: unknown;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   const blocks = await poolResults<WorkerTask, ReplicateBlock, number>({
     // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
     script: new URL("../engine/worker.js", import.meta.url),
-    tasks: chunks.map(([from, to]) => ({ config: p.config, seed: p.seed, from, to })),
+    tasks: chunks.map(([from, to]) => ({ config: p.config, seed: p.seed, from, to, params0: p.model.shareFit ? p.params0 : undefined })),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.
     onProgress: (generations) => {

@@ -11,7 +11,7 @@ let prepared: Prepared | null = null;
 
 serveTasks<WorkerTask, ReplicateBlock, number>(
   (task, progress) => {
-    prepared ??= prepare(task.config, task.seed, machineMemory()).prepared;
+    prepared ??= prepare(task.config, task.seed, machineMemory(), task.params0).prepared;
     let pending = 0;
     let last = Date.now();
     const block = runReplicates(prepared, task.from, task.to, () => {

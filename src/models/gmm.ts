@@ -363,6 +363,7 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
   headline: ["var_ratio", "modes", "mean_drift", "tail_loss_", "kl", "w2"],
   counts: ["modes"],
   cheap: false,
+  shareFit: true,
   // A row, EM's responsibilities (one per component) and k-means++ distances.
   footprint: (o, d) => ({ perRow: 8 * d + 8 * o.components + 8, perSeedRow: 8 * d, perCategory: 0, countsOnly: false, onHeap: false }),
 

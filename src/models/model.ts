@@ -128,6 +128,12 @@ export interface Model<D, P, R, O extends object = object> {
    */
   readonly cheap: boolean;
   /**
+   * Generation 0's fitted parameters are plain data (numbers and typed arrays) that worker threads
+   * may receive instead of fitting the seed again: set where that fit is the costly part (gmm's EM
+   * on the whole seed), so that two threads do not each spend it before their replicates start.
+   */
+  readonly shareFit?: boolean;
+  /**
    * The metrics a table, chart or plot shows first, most telling first: names, or prefixes ending
    * in "_" (`tail_loss_` is the first --tail-k's). Machine formats carry every metric anyway.
    */
