@@ -7,7 +7,8 @@ const MOCKING = ["test/engine/parallel.test.ts", "test/sweep/pool.test.ts", "tes
 const common = {
   // Every test file's temporary folders are removed when it is done.
   setupFiles: ["test/cleanup.ts"],
-  // dist/ is rebuilt before every run: end-to-end tests spawn it, in-process tests call its entry.
+  // dist/ is rebuilt before a run unless it was built from the very sources there are now (a hash):
+  // end-to-end tests spawn it, in-process tests call its entry.
   globalSetup: ["test/global-setup.ts"],
   // Statistical tests run thousands of chains; end-to-end tests spawn the built binary. Both are
   // hang detectors, not speed claims: a loaded machine may take several times as long.

@@ -1,14 +1,46 @@
 /**
  * Once before the suite: compile src/ to dist/, so that the end-to-end tests, which run the built
  * binary, never test a stale build — whether started by npm test or by a bare `vitest run`.
+ *
+ * The build is skipped when dist/ was compiled from exactly the sources there are now: after each
+ * build, dist/.source-hash records a SHA-256 of every file under src/ (its path and bytes) and of
+ * tsconfig.json and the compiler's version. Any edit, added or removed source file, compiler
+ * option or compiler update changes the hash and rebuilds; so does a missing or damaged stamp.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
+const root = fileURLToPath(new URL("..", import.meta.url));
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+const STAMP = join(root, "dist", ".source-hash");
+
+/** Every file under `dir`, as paths relative to the repository, in a fixed order. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** The hash of everything the build reads: the sources, tsconfig.json and the compiler's version. */
+export function sourceHash(): string {
+  const hash = createHash("sha256");
+  const compiler = JSON.parse(readFileSync(join(root, "node_modules", "typescript", "package.json"), "utf8")).version as string;
+  hash.update(`typescript ${compiler}\0`);
+  for (const file of ["tsconfig.json", ...filesUnder(join(root, "src"))]) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(join(root, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
 export default function setup(): void {
-  const root = fileURLToPath(new URL("..", import.meta.url));
-  execFileSync(process.execPath, [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.json"], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  const hash = sourceHash();
+  if (existsSync(join(root, "dist", "cli", "main.js")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === hash) return;
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
+  writeFileSync(STAMP, hash);
 }
