@@ -7,10 +7,15 @@ const MOCKING = ["test/engine/parallel.test.ts", "test/sweep/pool.test.ts", "tes
 const common = {
   // Every test file's temporary folders are removed when it is done.
   setupFiles: ["test/cleanup.ts"],
-  // dist/ is rebuilt before every run: end-to-end tests spawn it, in-process tests call its entry.
+  // dist/ is rebuilt before a run unless it was built from the very sources there are now (a hash):
+  // end-to-end tests spawn it, in-process tests call its entry.
   globalSetup: ["test/global-setup.ts"],
-  // Statistical tests run thousands of chains; end-to-end tests spawn the built binary.
+  // Statistical tests run thousands of chains; end-to-end tests spawn the built binary. Both are
+  // hang detectors, not speed claims: a loaded machine may take several times as long.
   testTimeout: 60_000,
+  // Hooks prepare what a file's tests share (four long runs under a terminal, a sweep baseline),
+  // which took over vitest's default 10 s on a busy 2-core machine.
+  hookTimeout: 60_000,
   pool: "forks" as const,
 };
 

@@ -12,8 +12,12 @@ import { cli } from "./in-process.js";
 
 const SUMMARY = ["mean", "sd", "se", "median", "p025", "p975"];
 
+/**
+ * The run's JSON document. One job: mvn and gmm always run on a worker thread, and the numbers do
+ * not depend on --jobs (test/engine); two replicate threads more would only cost their start-up.
+ */
 async function json(args: string[]) {
-  const r = await cli([...args, "--format", "json"]);
+  const r = await cli([...args, "--jobs", "1", "--format", "json"]);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout);

@@ -14,6 +14,7 @@ import { messageOf } from "../expect-error.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 import { collapse } from "./cli.js";
+import { cli } from "./in-process.js";
 
 const config = (o: Record<string, unknown>) =>
   new Map<string, RawOption>(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "config", file: "run.json" } }]));
@@ -35,23 +36,23 @@ describe("closest: one rule for every suggestion", () => {
 });
 
 describe("did you mean", () => {
-  it("for option values, from the command line (commander's message, reworded)", () => {
+  it("for option values, from the command line (commander's message, reworded)", async () => {
     expect(commanderMessage("error: option '--model <M>' argument 'gausian' is invalid. Allowed choices are gaussian, mvn, gmm, categorical, ngram.")).toBe(
       '--model must be one of gaussian, mvn, gmm, categorical, ngram, got "gausian" (did you mean gaussian?)',
     );
-    const r = collapse(["sim", "--regime", "acumulate"]);
+    const r = await cli(["sim", "--regime", "acumulate"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       'collapse: --regime must be one of replace, accumulate, accumulate-subsample, mix, fresh, got "acumulate" (did you mean accumulate?); see --help\n',
     );
   });
 
-  it("loses commander's doubled punctuation and capital", () => {
+  it("loses commander's doubled punctuation and capital", async () => {
     expect(commanderMessage("error: unknown option '--sampl-size'\n(Did you mean --sample-size?)")).toBe(
       "unknown option '--sampl-size'\n(did you mean --sample-size?)",
     );
     expect(commanderMessage("error: missing required argument 'baseline'.")).toBe("missing required argument 'baseline'");
-    const r = collapse(["check"]);
+    const r = await cli(["check"]);
     expect(r.stderr).not.toMatch(/\.;/);
   });
 
@@ -77,12 +78,12 @@ describe("did you mean", () => {
     const result = simulate(resolveSimConfig(flags({ generations: 1, replicates: 2 }))).result;
     expect(messageOf(() => selectMetrics(result, "var_ratoi"))).toMatch(/^--metrics: unknown metric var_ratoi \(did you mean var_ratio\?\); the baseline has /);
     expect(compareResults(result, result, { mode: "tolerance", z: 4, rtol: 0, atol: 0 }, ["var_ratio"]).failures).toEqual([]);
-    const r = collapse(["sim", "-g", "1", "-r", "2", "--assert", "klx[1] < 1"]);
+    const r = await cli(["sim", "-g", "1", "-r", "2", "--assert", "klx[1] < 1"]);
     expect(r.stderr).toMatch(/unknown metric klx \(did you mean kl\?\)/);
   });
 
-  it("for plot --metrics", () => {
-    const r = collapse(["plot", "-", "--metrics", "var_ration"], { input: collapse(["sim", "-g", "1", "-r", "2", "--format", "json"]).stdout });
+  it("for plot --metrics", async () => {
+    const r = collapse(["plot", "-", "--metrics", "var_ration"], { input: (await cli(["sim", "-g", "1", "-r", "2", "--format", "json"])).stdout });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--metrics var_ration: no such metric in .* \(did you mean var_ratio\?\)/);
   });

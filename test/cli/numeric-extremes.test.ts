@@ -25,9 +25,12 @@ async function fails(args: string[], fragment: RegExp): Promise<string> {
   return line;
 }
 
-/** Runs and returns the final generation's metrics (JSON output). */
+/**
+ * Runs and returns the final generation's metrics (JSON output). One job: the numbers do not
+ * depend on --jobs (test/engine), and two replicate threads more would only cost their start-up.
+ */
 async function works(args: string[]): Promise<Record<string, { mean: number }>> {
-  const r = await cli([...args, "-g", "3", "-r", "2", "--format", "json"]);
+  const r = await cli([...args, "-g", "3", "-r", "2", "--jobs", "1", "--format", "json"]);
   expect(r.status, r.stderr).toBe(0);
   const doc = JSON.parse(r.stdout) as { generations: { metrics: Record<string, { mean: number }> }[] };
   const last = doc.generations.at(-1)!.metrics;

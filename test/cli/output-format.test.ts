@@ -1,7 +1,8 @@
 /**
  * The output format follows the -o extension when --format is absent (sim, sweep, merge): a file
  * named run.json holds JSON. The choice is a pure function, tested in-process; a few runs of the
- * built binary check that each command uses it and says what it says on stderr.
+ * built command line (its entry, in-process) check that each command uses it and says what it
+ * says on stderr.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { chooseFormat, readExtension, SIM_EXTENSIONS, SWEEP_EXTENSIONS } from "../../src/output/format-by-extension.js";
 import type { Format } from "../../src/output/format-names.js";
 import type { SweepFormat } from "../../src/sweep/render.js";
-import { collapse, tempDir } from "./cli.js";
+import { tempDir } from "./cli.js";
+import { cli } from "./in-process.js";
 
 const sim = (given: Format | undefined, output: string | undefined) => chooseFormat<Format>(given, output, SIM_EXTENSIONS, "table");
 const sweep = (given: SweepFormat | undefined, output: string | undefined) => chooseFormat<SweepFormat>(given, output, SWEEP_EXTENSIONS, "csv");
@@ -58,7 +60,7 @@ describe("chooseFormat", () => {
 const SMALL = ["-g", "2", "-r", "5"];
 
 describe("collapse sim -o FILE", () => {
-  it("writes JSON into run.json, Markdown into run.md, the table into run.txt, all without a word", () => {
+  it("writes JSON into run.json, Markdown into run.md, the table into run.txt, all without a word", async () => {
     const dir = tempDir();
     for (const [name, check] of [
       ["run.json", (t: string) => expect(JSON.parse(t).generations).toHaveLength(3)],
@@ -66,23 +68,23 @@ describe("collapse sim -o FILE", () => {
       ["run.txt", (t: string) => expect(t).toMatch(/^gen {2}var_ratio/m)],
       ["run.jsonl", (t: string) => expect(JSON.parse(t.split("\n")[0]!).metric).toBeDefined()],
     ] as const) {
-      const r = collapse(["sim", ...SMALL, "-o", join(dir, name)]);
+      const r = await cli(["sim", ...SMALL, "-o", join(dir, name)]);
       expect(r.stderr, name).toBe("");
       expect(r.status, name).toBe(0);
       check(readFileSync(join(dir, name), "utf8"));
     }
   });
 
-  it("an unknown extension: the table and one note, which --quiet silences; --format wins without a note", () => {
+  it("an unknown extension: the table and one note, which --quiet silences; --format wins without a note", async () => {
     const dir = tempDir();
     const out = join(dir, "run.xyz");
-    const r = collapse(["sim", ...SMALL, "-o", out]);
+    const r = await cli(["sim", ...SMALL, "-o", out]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`collapse: -o ${out}: unknown extension, writing the table format; pass --format to choose\n`);
     expect(readFileSync(out, "utf8")).toMatch(/^gen {2}var_ratio/m);
-    const quiet = collapse(["sim", ...SMALL, "-o", out, "--quiet"]);
+    const quiet = await cli(["sim", ...SMALL, "-o", out, "--quiet"]);
     expect(quiet.stderr).toBe("");
-    const forced = collapse(["sim", ...SMALL, "-o", join(dir, "run.json"), "--format", "csv"]);
+    const forced = await cli(["sim", ...SMALL, "-o", join(dir, "run.json"), "--format", "csv"]);
     expect(forced.stderr).toBe("");
     expect(readFileSync(join(dir, "run.json"), "utf8")).toMatch(/^generation,metric,/);
   });
@@ -91,42 +93,42 @@ describe("collapse sim -o FILE", () => {
 describe("collapse sweep and merge -o FILE", () => {
   const GRID = ["--grid", "sample-size=10,20", ...SMALL, "--seed-size", "30"];
 
-  it("sweep writes JSON into sweep.json, and csv with a note into sweep.md", () => {
+  it("sweep writes JSON into sweep.json, and csv with a note into sweep.md", async () => {
     const dir = tempDir();
-    const r = collapse(["sweep", ...GRID, "-o", join(dir, "sweep.json")]);
+    const r = await cli(["sweep", ...GRID, "-o", join(dir, "sweep.json")]);
     expect(r.stderr).toBe("");
     expect(JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")).points).toHaveLength(2);
-    const md = collapse(["sweep", ...GRID, "-o", join(dir, "sweep.md")]);
+    const md = await cli(["sweep", ...GRID, "-o", join(dir, "sweep.md")]);
     expect(md.stderr).toBe(`collapse: -o ${join(dir, "sweep.md")}: unknown extension, writing the csv format; pass --format to choose\n`);
     expect(readFileSync(join(dir, "sweep.md"), "utf8")).toMatch(/^sampleSize,generation,metric,/);
   });
 
-  it("merge writes the shards' format: a matching name silently, an unknown one with a note, another format's name refused", () => {
+  it("merge writes the shards' format: a matching name silently, an unknown one with a note, another format's name refused", async () => {
     const dir = tempDir();
     const parts = [1, 2].map((i) => join(dir, `part-${i}.ndjson`));
-    parts.forEach((part, i) => {
-      const r = collapse(["sweep", ...GRID, "--shard", `${i + 1}/2`, "-o", part]);
+    for (const [i, part] of parts.entries()) {
+      const r = await cli(["sweep", ...GRID, "--shard", `${i + 1}/2`, "-o", part]);
       expect(r.stderr).toBe("");
-    });
+    }
     expect(readFileSync(parts[0]!, "utf8")).toMatch(/^# collapse-sweep \{"format":"ndjson"/);
-    const whole = collapse(["sweep", ...GRID, "--format", "ndjson"]).stdout;
+    const whole = (await cli(["sweep", ...GRID, "--format", "ndjson"])).stdout;
 
-    const good = collapse(["merge", ...parts, "-o", join(dir, "all.jsonl")]);
+    const good = await cli(["merge", ...parts, "-o", join(dir, "all.jsonl")]);
     expect(good.stderr).toBe("");
     expect(readFileSync(join(dir, "all.jsonl"), "utf8")).toBe(whole);
 
-    const odd = collapse(["merge", ...parts, "-o", join(dir, "all.dat")]);
+    const odd = await cli(["merge", ...parts, "-o", join(dir, "all.dat")]);
     expect(odd.stderr).toBe(`collapse: -o ${join(dir, "all.dat")}: unknown extension, writing the shards' ndjson format\n`);
-    expect(collapse(["merge", ...parts, "-o", join(dir, "all2.dat"), "--quiet"]).stderr).toBe("");
+    expect((await cli(["merge", ...parts, "-o", join(dir, "all2.dat"), "--quiet"])).stderr).toBe("");
 
-    const wrong = collapse(["merge", ...parts, "-o", join(dir, "all.json")]);
+    const wrong = await cli(["merge", ...parts, "-o", join(dir, "all.json")]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toBe(
       `collapse: -o ${join(dir, "all.json")} names the json format, but the shards are ndjson and merge writes them as they are; name the output ${join(dir, "all.ndjson")}\n`,
     );
     expect(existsSync(join(dir, "all.json"))).toBe(false);
     writeFileSync(join(dir, "keep.csv"), "old\n");
-    expect(collapse(["merge", ...parts, "-o", join(dir, "keep.csv")]).status).toBe(2);
+    expect((await cli(["merge", ...parts, "-o", join(dir, "keep.csv")])).status).toBe(2);
     expect(readFileSync(join(dir, "keep.csv"), "utf8")).toBe("old\n");
   });
 });

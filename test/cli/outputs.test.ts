@@ -199,11 +199,11 @@ describe("outputs onto the system's devices and stdout", () => {
     }
   });
 
-  it("-o /dev/stdout (or a link to it) writes to stdout and replaces nothing", () => {
+  it("-o /dev/stdout (or a link to it) writes to stdout and replaces nothing", async () => {
     const dir = tempDir();
     const link = join(dir, "out");
     symlinkSync("/proc/self/fd/1", link);
-    const plain = collapse(SIM).stdout;
+    const plain = (await cli(SIM)).stdout;
     for (const target of ["/dev/stdout", link]) {
       const r = collapse([...SIM, "-o", target]);
       expect(r.status, r.stderr).toBe(0);
@@ -218,7 +218,7 @@ describe("outputs onto the system's devices and stdout", () => {
     const dir = tempDir();
     const fifo = join(dir, "pipe");
     execFileSync("mkfifo", [fifo]);
-    const expected = collapse([...SIM, "--format", "csv"]).stdout;
+    const expected = (await cli([...SIM, "--format", "csv"])).stdout;
     const child = spawn(process.execPath, [BIN, ...SIM, "--format", "csv", "-o", fifo], { cwd: ROOT });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

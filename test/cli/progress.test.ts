@@ -5,7 +5,8 @@
  * final line; --quiet silences both. Simulations count generations per chain (the mean over
  * replicates), not replicate-generations.
  * Unit tests inject the clock; end-to-end tests run the binary under a pseudo-terminal made by
- * util-linux `script` (skipped where it is missing) and with plain pipes.
+ * util-linux `script` (skipped where it is missing) and with plain pipes; the short --progress
+ * runs call the command line's entry in-process, where stderr is not a terminal either.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -13,7 +14,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Progress, type ProgressOptions } from "../../src/cli/progress.js";
 import { formatDuration } from "../../src/output/numbers.js";
-import { BIN, collapse, ROOT, tempDir } from "./cli.js";
+import { BIN, ROOT, tempDir } from "./cli.js";
+import { cli } from "./in-process.js";
 
 const BAR = /[█░]{10,}\s+\d+%\s+[\d.]+\/\d+ generations \(mean over \d+ replicates\)\s+ETA [\d.]+/;
 const CLEAR = "\r\u001b[2K";
@@ -366,30 +368,30 @@ describe("--progress when stderr is not a terminal (a log, CI, nohup)", () => {
     for (let i = 1; i < lines.length - 1; i++) if (!Number.isNaN(elapsed[i]!)) expect(elapsed[i]! - elapsed[i - 1]!).toBeGreaterThanOrEqual(1.95);
   });
 
-  it("sim with -g 2 -r 20 counts 2/2 generations, not 40/40", () => {
-    const r = collapse(["sim", "-g", "2", "-r", "20", "--progress", "--format", "csv"]);
+  it("sim with -g 2 -r 20 counts 2/2 generations, not 40/40", async () => {
+    const r = await cli(["sim", "-g", "2", "-r", "20", "--progress", "--format", "csv"]);
     expect(r.status).toBe(0);
     expect(progressLines(r.stderr).at(-1)).toMatch(/^collapse: 100% · 2\/2 generations \(mean over 20 replicates\) · elapsed [\d.]+ s · done$/);
     expect(r.stdout.startsWith("generation,metric,")).toBe(true);
   });
 
-  it("--quiet wins over --progress", () => {
-    const r = collapse(["sim", "-g", "2", "-r", "20", "--progress", "--quiet"]);
+  it("--quiet wins over --progress", async () => {
+    const r = await cli(["sim", "-g", "2", "-r", "20", "--progress", "--quiet"]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
   });
 
-  it("sweep counts points, check counts generations", () => {
+  it("sweep counts points, check counts generations", async () => {
     const dir = tempDir();
     const baseline = join(dir, "baseline.json");
-    const sweep = collapse(["sweep", "--grid", "sample-size=10,20,30", "-g", "2", "-r", "5", "--progress"]);
+    const sweep = await cli(["sweep", "--grid", "sample-size=10,20,30", "-g", "2", "-r", "5", "--progress"]);
     expect(sweep.status).toBe(0);
     expect(progressLines(sweep.stderr).at(-1)).toMatch(/^collapse: 100% · 3\/3 points · elapsed [\d.]+ s · done$/);
     expect(sweep.stdout).not.toContain("collapse: ");
-    expect(collapse(["sim", "-g", "3", "-r", "10", "--quiet", "--format", "json", "--save-baseline", baseline]).status).toBe(0);
-    const check = collapse(["check", baseline, "--progress"]);
+    expect((await cli(["sim", "-g", "3", "-r", "10", "--quiet", "--format", "json", "--save-baseline", baseline])).status).toBe(0);
+    const check = await cli(["check", baseline, "--progress"]);
     expect(check.status, check.stderr).toBe(0);
     expect(progressLines(check.stderr).at(-1)).toMatch(/^collapse: 100% · 3\/3 generations \(mean over 10 replicates\) · elapsed [\d.]+ s · done$/);
-    expect(collapse(["check", baseline, "--progress", "--quiet"]).stderr).toBe("");
+    expect((await cli(["check", baseline, "--progress", "--quiet"])).stderr).toBe("");
   });
 });

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { quantileSorted } from "../../src/stats/quantiles.js";
 import { replicateValues, Z } from "../helpers.js";
-import { BIN, collapse, ROOT, tempDir } from "./cli.js";
+import { BIN, ROOT, tempDir } from "./cli.js";
+import { cli } from "./in-process.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 
@@ -63,7 +64,7 @@ describe("quick start: the typical chain after nine generations", () => {
 });
 
 describe("--top-p 0.95 on the dog breeds", () => {
-  it("gives the README's table: the rare set empties by generation 3, 178 breeds extinct by generation 5", () => {
+  it("gives the README's table: the rare set empties by generation 3, 178 breeds extinct by generation 5", async () => {
     const shown = blockAfter("so sharp that every chain loses the same breeds", "console");
     const expected = shown
       .split("\n")
@@ -71,7 +72,7 @@ describe("--top-p 0.95 on the dog breeds", () => {
       .map((l) => l.split("\t").map(Number));
     expect(expected).toHaveLength(6);
     const doc = JSON.parse(
-      collapse(["sim", "--model", "categorical", "--data", "fixtures/dog-breeds.csv", "--top-p", "0.95", "-g", "5", "--format", "json", "--quiet"]).stdout,
+      (await cli(["sim", "--model", "categorical", "--data", "fixtures/dog-breeds.csv", "--top-p", "0.95", "-g", "5", "--format", "json", "--quiet"])).stdout,
     );
     const rows = doc.generations.map((g: { generation: number; metrics: Record<string, { median: number }> }) => [
       g.generation,
@@ -87,11 +88,15 @@ describe("--top-p 0.95 on the dog breeds", () => {
 });
 
 describe("w2 is in data units", () => {
-  it("scales with the data while mean_drift and the tails do not", () => {
+  it("scales with the data while mean_drift and the tails do not", async () => {
+    const dir = tempDir();
     const data = Array.from({ length: 100 }, (_, i) => String(i + 1)).join("\n");
     const scaled = Array.from({ length: 100 }, (_, i) => String((i + 1) * 1000)).join("\n");
-    const run = (input: string) => JSON.parse(collapse(["sim", "--data", "-", "-g", "3", "-r", "20", "--format", "json", "--quiet"], { input }).stdout);
-    const [a, b] = [run(data), run(scaled)];
+    const run = async (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return JSON.parse((await cli(["sim", "--data", join(dir, name), "-g", "3", "-r", "20", "--format", "json", "--quiet"])).stdout);
+    };
+    const [a, b] = [await run("data.txt", data), await run("scaled.txt", scaled)];
     const at = (doc: { generations: { metrics: Record<string, { median: number }> }[] }, m: string) => doc.generations[3]!.metrics[m]!.median;
     expect(at(b, "w2") / at(a, "w2")).toBeCloseTo(1000, 6);
     expect(at(b, "mean_drift")).toBeCloseTo(at(a, "mean_drift"), 9);

@@ -77,11 +77,11 @@ describe("stdin and FIFOs are read as the same bytes in a .csv file", () => {
     return doc;
   };
 
-  it("a header line on stdin names the column, as in a .csv file (it was 'x is not a number')", () => {
+  it("a header line on stdin names the column, as in a .csv file (it was 'x is not a number')", async () => {
     const dir = tempDir();
     const text = 'height_cm\n170.5\n182\n"165.25"\n177\n';
     writeFileSync(join(dir, "h.csv"), text);
-    const file = collapse(["sim", "--data", join(dir, "h.csv"), ...SMALL]);
+    const file = await cli(["sim", "--data", join(dir, "h.csv"), ...SMALL]);
     const piped = collapse(["sim", "--data", "-", ...SMALL], { input: text });
     expect(piped.stderr).toBe("");
     expect(piped.status).toBe(0);
@@ -135,11 +135,11 @@ describe("label tables on stdin (categorical)", () => {
     expect(r.stdout).toMatch(/gen 0: (setosa|versicolor|virginica)(, (setosa|versicolor|virginica))+\n/);
   });
 
-  it("name,sex,births on stdin with --column name --count-column births --duplicates sum: the file's numbers", () => {
+  it("name,sex,births on stdin with --column name --count-column births --duplicates sum: the file's numbers", async () => {
     const args = ["--column", "name", "--count-column", "births", "--duplicates", "sum"];
     const text = readFileSync(join(ROOT, "fixtures/baby-names.csv"), "utf8");
     const piped = doc(args, text);
-    const file = collapse([...SIM.map((a) => (a === "-" ? "fixtures/baby-names.csv" : a)), ...args]);
+    const file = await cli([...SIM.map((a) => (a === "-" ? "fixtures/baby-names.csv" : a)), ...args]);
     expect(file.status).toBe(0);
     expect(piped.generations).toEqual(JSON.parse(file.stdout).generations);
     expect(piped.config).toMatchObject({ column: "name", countColumn: "births", duplicates: "sum", seedSize: 59907 });

@@ -9,8 +9,10 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
 
-// Small points: the tests are about plumbing (order, seeds, shards), not statistics.
-const SMALL = ["-g", "3", "-r", "5", "--seed-size", "30"];
+// Small points: the tests are about plumbing (order, seeds, shards), not statistics. One job: a
+// sweep's points run on worker threads whatever --jobs says, and a second thread would only add
+// its start-up; the first test gives --jobs 3 after these (the last value counts).
+const SMALL = ["-g", "3", "-r", "5", "--seed-size", "30", "--jobs", "1"];
 const GRID = ["--grid", "sample-size=10,20,30", "--grid", "regime=replace,accumulate"];
 
 async function ok(args: string[]): Promise<string> {

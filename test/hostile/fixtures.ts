@@ -31,11 +31,29 @@ export function hugeCell(bytes = 10 * MB, ch = "z"): string {
   return ch.repeat(bytes);
 }
 
-/** Numbers 1…n, one a line (what `seq 1 n` prints). */
-export function seq(n: number, from = 1): string {
-  let s = "";
-  for (let i = from; i <= n; i++) s += `${i}\n`;
-  return s;
+/**
+ * Numbers from…n, one a line (what `seq from n` prints), as bytes: a decimal counter is stepped in
+ * place, a tenth of the CPU time of concatenating 10⁷ strings (1.8 s).
+ */
+export function seq(n: number, from = 1): Buffer {
+  const width = String(n).length;
+  const out = Buffer.allocUnsafe(Math.max(0, n - from + 1) * (width + 1));
+  // The current number's ASCII digits, right-aligned; `start` is its first digit.
+  const digits = Buffer.alloc(width, "0");
+  let start = width - String(from).length;
+  digits.write(String(from), start, "latin1");
+  let at = 0;
+  for (let i = from; i <= n; i++) {
+    for (let j = start; j < width; j++) out[at++] = digits[j]!;
+    out[at++] = 10;
+    let k = width - 1;
+    while (k >= 0 && digits[k] === 57) digits[k--] = 48;
+    if (k >= 0) {
+      digits[k]!++;
+      if (k < start) start = k;
+    }
+  }
+  return out.subarray(0, at);
 }
 
 /** Deterministic pseudo-random bytes (a 32-bit LCG): the same bytes on every run. */
@@ -90,7 +108,7 @@ export async function makeFixtures(): Promise<Fixtures> {
   const small = ["-g", "1", "-r", "3", "-m", "5", "--jobs", "1"];
   const sweep = (grid: string, shard: string, format: string) =>
     run(["sweep", "--grid", grid, "-g", "1", "-r", "2", "--jobs", "1", "--shard", shard, "--format", format], dir);
-  const baselineData = seq(30);
+  const baselineData = seq(30).toString("latin1");
   mkdirSync(join(dir, "b"));
   writeFileSync(join(dir, "b", "d.csv"), baselineData);
   await run(["sim", ...small, "--data", "d.csv", "--save-baseline", "bd.json"], join(dir, "b"));

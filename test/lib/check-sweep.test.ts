@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as Library from "../../src/index.js";
-import { collapse, tempDir } from "../cli/cli.js";
+import { tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 // The built package (the global setup builds dist/): its worker threads run from dist/ as a user's would.
 const { check, passed }: typeof Library = await import(new URL("../../dist/index.js", import.meta.url).href);
@@ -16,7 +17,7 @@ describe("check() of a sweep baseline", () => {
     const dir = tempDir();
     const path = join(dir, "sweep.json");
     // An unsharded sweep's --format json document is a sweep baseline.
-    expect(collapse(["sweep", "--grid", "sample-size=10,30", "-g", "2", "-r", "10", "--format", "json", "-o", path]).status).toBe(0);
+    expect((await cli(["sweep", "--grid", "sample-size=10,30", "-g", "2", "-r", "10", "--format", "json", "-o", path])).status).toBe(0);
     const progress: [number, number, number | undefined][] = [];
     const report = await check(path, {
       jobs: 2,

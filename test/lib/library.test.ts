@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as Library from "../../src/index.js";
 import type { SimResult, SweepPointResult } from "../../src/index.js";
-import { collapse, tempDir } from "../cli/cli.js";
+import { tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 // The built package (the global setup builds dist/): its worker threads run from dist/ as a user's would.
 const { CollapseError, check, passed, simulate, sweep }: typeof Library = await import(new URL("../../dist/index.js", import.meta.url).href);
@@ -42,10 +43,10 @@ describe("simulate", () => {
     ],
     ["the ngram corpus", { model: "ngram", generations: 2, replicates: 2, sampleSize: 2000 }, ["--model", "ngram", "-g", "2", "-r", "2", "-m", "2000"]],
   ])("with %s resolves to the document collapse sim --format json prints", async (_what, options, args) => {
-    const cli = collapse(["sim", ...args, "--format", "json", "--quiet"]);
-    expect(cli.stderr).toBe("");
+    const printed = await cli(["sim", ...args, "--format", "json", "--quiet"]);
+    expect(printed.stderr).toBe("");
     const doc = await simulate(options as Parameters<typeof simulate>[0], { jobs: 2 });
-    expect(JSON.stringify(doc)).toBe(JSON.stringify(JSON.parse(cli.stdout)));
+    expect(JSON.stringify(doc)).toBe(JSON.stringify(JSON.parse(printed.stdout)));
   });
 
   it("reports progress up to replicates × generations, and the same numbers for any jobs", async () => {

@@ -18,7 +18,8 @@ import { headlineMetrics } from "../../src/output/headline.js";
 import { normalCdf } from "../../src/stats/normal.js";
 import { Rng } from "../../src/stats/rng.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
-import { collapse, ROOT } from "../cli/cli.js";
+import { ROOT } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { flags, meanOf, replicateValues, seOfMean, Z } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
 import { chiSquareCritical, chiSquareStat, poolCells } from "../stats/helpers.js";
@@ -274,8 +275,8 @@ describe("--bandwidth and --holdout as options", () => {
     expect(usage(() => resolveSimConfig(flags({ bandwidth: 1 })))).toBe("--bandwidth does not apply to --model gaussian (only to kde); remove it");
   });
 
-  it("the command line says so in one line with exit 2", () => {
-    const r = collapse(["sim", "--model", "kde", "--bandwidth", "-1"]);
+  it("the command line says so in one line with exit 2", async () => {
+    const r = await cli(["sim", "--model", "kde", "--bandwidth", "-1"]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe('collapse: --bandwidth must be scott, silverman or a number > 0, got "-1"\n');
@@ -317,10 +318,10 @@ describe("the README's kde examples", () => {
   const section = readme.slice(start, end);
   const runs = [...section.matchAll(/^\$ collapse (.*)\n((?:(?!\$ ).*\n)*?)(?=\$ |```)/gm)].map((m) => ({ args: m[1]!, shown: m[2]! }));
 
-  it("are real output: every row shown is a row of the same command's table", () => {
+  it("are real output: every row shown is a row of the same command's table", async () => {
     expect(runs).toHaveLength(4);
     for (const { args, shown } of runs) {
-      const out = collapse([...args.split(" "), "--no-color", "--quiet"]);
+      const out = await cli([...args.split(" "), "--no-color", "--quiet"]);
       expect(out.status, args).toBe(0);
       const lines = new Set(out.stdout.split("\n"));
       const rows = shown.split("\n").filter((l) => l.trim() !== "" && l.trim() !== "…");

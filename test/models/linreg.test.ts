@@ -17,6 +17,7 @@ import { type LinregData, leastSquares, linreg, linregTheory } from "../../src/m
 import type { RunContext, SeedInput } from "../../src/models/model.js";
 import { Rng } from "../../src/stats/rng.js";
 import { collapse, ROOT, tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { flags, meanOf, replicateValues, seOfMean, withRunContext, Z } from "../helpers.js";
 import { prepare } from "../run.js";
 
@@ -525,8 +526,8 @@ describe("linreg determinism", () => {
     const two = await simulate(options, { jobs: 2 });
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
     const args = ["sim", "--model", "linreg", "-g", "4", "-r", "24", "--estimator", "unbiased", "--theory", "--format", "json", "--quiet"];
-    const a = collapse([...args, "--jobs", "1"]);
-    const b = collapse([...args, "--jobs", "2"]);
+    const a = await cli([...args, "--jobs", "1"]);
+    const b = await cli([...args, "--jobs", "2"]);
     expect(a.status).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(JSON.parse(a.stdout).generations[4].theory).toEqual({
@@ -555,8 +556,8 @@ describe("linreg determinism", () => {
     expect(JSON.stringify(point.result)).toBe(JSON.stringify(alone));
   });
 
-  it("exits 2 with one line for a singular design on the command line", () => {
-    const bad = collapse(["sim", "--model", "linreg", "--data", file("twice.csv", "a,b,y\n1,1,2\n2,2,1\n3,3,5\n4,4,3\n5,5,4\n"), "-g", "2"]);
+  it("exits 2 with one line for a singular design on the command line", async () => {
+    const bad = await cli(["sim", "--model", "linreg", "--data", file("twice.csv", "a,b,y\n1,1,2\n2,2,1\n3,3,5\n4,4,3\n5,5,4\n"), "-g", "2"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^collapse: .*twice\.csv: column "b" is \(almost\) a linear combination of "a" .*\n$/);
   });

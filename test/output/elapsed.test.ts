@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { formatters } from "../../src/output/format.js";
-import { collapse, tempDir } from "../cli/cli.js";
+import { tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 
@@ -46,21 +47,21 @@ describe("the table's elapsed time", () => {
 describe("collapse sim: elapsed time end to end", () => {
   const SIM = ["sim", "-g", "3", "-r", "20", "--quiet"];
 
-  it("ends the table, on stdout or in a file, whatever the width", () => {
+  it("ends the table, on stdout or in a file, whatever the width", async () => {
     for (const args of [SIM, [...SIM, "--show-samples"], ["sim", "--model", "categorical", "-g", "3", "-r", "5", "--quiet"]]) {
-      const r = collapse(args);
+      const r = await cli(args);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/\nelapsed \d+(\.\d+)? (s|min \d\d s)\n$/);
     }
     const file = join(tempDir(), "table.txt");
-    expect(collapse([...SIM, "-o", file]).status).toBe(0);
+    expect((await cli([...SIM, "-o", file])).status).toBe(0);
     expect(readFileSync(file, "utf8")).toMatch(/^collapse sim[\s\S]*\nelapsed \d+(\.\d+)? (s|min \d\d s)\n$/);
   });
 
-  it("is not in json, csv, ndjson or markdown, which stay the same bytes run after run", () => {
+  it("is not in json, csv, ndjson or markdown, which stay the same bytes run after run", async () => {
     for (const format of ["json", "csv", "ndjson", "markdown"]) {
-      const a = collapse([...SIM, "--format", format]);
-      const b = collapse([...SIM, "--format", format]);
+      const a = await cli([...SIM, "--format", format]);
+      const b = await cli([...SIM, "--format", format]);
       expect(a.status).toBe(0);
       expect(a.stdout).not.toMatch(/elapsed|\d s\b/);
       expect(b.stdout).toBe(a.stdout);

@@ -8,18 +8,21 @@ import { describe, expect, it } from "vitest";
 import type { ExtinctionRecord, SimResult } from "../../src/core/result.js";
 import { describeExtinction } from "../../src/output/extinctions.js";
 import { formatters } from "../../src/output/format.js";
-import { collapse } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 const DOGS = ["sim", "--model", "categorical", "--data", "fixtures/dog-breeds.csv", "-g", "6", "-r", "40", "-m", "20000", "--quiet"];
 
-function run(format: string) {
-  const r = collapse([...DOGS, "--format", format]);
+async function run(format: string) {
+  const r = await cli([...DOGS, "--format", format]);
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
 
+/** The run's JSON document, printed once for both describe blocks. */
+const json = await run("json");
+
 describe("extinction ranking", () => {
-  const doc = JSON.parse(run("json")) as SimResult;
+  const doc = JSON.parse(json) as SimResult;
   const records = doc.extinctions!;
 
   it("keeps the JSON fields and orders the records by share (most first), then median generation", () => {
@@ -36,16 +39,14 @@ describe("extinction ranking", () => {
     expect(records[0]!.replicates).toBe(Math.max(...records.map((e) => e.replicates)));
   });
 
-  it("the table names the first five with the share of chains and the median generation", () => {
-    const line = run("table")
-      .split("\n")
-      .find((l) => l.startsWith("lost most often: "))!;
+  it("the table names the first five with the share of chains and the median generation", async () => {
+    const line = (await run("table")).split("\n").find((l) => l.startsWith("lost most often: "))!;
     const expected = records.slice(0, 5).map((e) => `${e.category} (${Math.round(e.replicates * 100)}% of chains, median generation ${e.generation})`);
     expect(line).toBe(`lost most often: ${expected.join(", ")}, … ${records.length - 5} more`);
   });
 
-  it("Markdown names the same five", () => {
-    const md = run("markdown");
+  it("Markdown names the same five", async () => {
+    const md = await run("markdown");
     expect(md).toContain(`Lost most often: ${records.slice(0, 5).map(describeExtinction).join(", ")}.`);
   });
 });
@@ -60,7 +61,7 @@ describe("describeExtinction", () => {
   });
 
   it("the table follows the document's order and says how many more there are", () => {
-    const doc = JSON.parse(run("json")) as SimResult;
+    const doc = JSON.parse(json) as SimResult;
     doc.extinctions = [e(0.5), { category: "pug", generation: 1, replicates: 0.02 }];
     const text = formatters.table.render(doc, { color: false, width: 100, showSamples: false });
     expect(text).toContain("lost most often: beagle (50% of chains, median generation 4), pug (2% of chains, median generation 1)\n");

@@ -9,7 +9,7 @@ import type { Summary } from "../../src/core/aggregate.js";
 import type { SimResult } from "../../src/core/result.js";
 import { formatters } from "../../src/output/format.js";
 import { columnFormatter, formatCount, formatNumber, isCountMetric } from "../../src/output/numbers.js";
-import { collapse } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 
 const summary = (median: number, lo = median, hi = median): Summary => ({ mean: median, sd: 0, se: 0, median, p025: lo, p975: hi });
 
@@ -55,6 +55,9 @@ describe("columnFormatter", () => {
   });
 });
 
+/** A real document, printed once: result() gives it new metrics. */
+const printed = (await cli(["sim", "-g", "2", "-r", "3", "--quiet", "--format", "json"])).stdout;
+
 /** A result with one count metric (vocab) and one other (perplexity) crossing 10⁴. */
 function result(): SimResult {
   const rows: [number, number, number][] = [
@@ -62,7 +65,7 @@ function result(): SimResult {
     [10012.5, 9950, 10080.25],
     [10101, 10050.5, 10200],
   ];
-  const doc = JSON.parse(collapse(["sim", "-g", "2", "-r", "3", "--quiet", "--format", "json"]).stdout) as SimResult;
+  const doc = JSON.parse(printed) as SimResult;
   doc.generations.forEach((g, i) => {
     const [m, lo, hi] = rows[i]!;
     g.metrics = { perplexity: summary(m, lo, hi), vocab: summary(m, lo, hi) };
@@ -89,8 +92,8 @@ describe("tables keep one style per column", () => {
     expect(md).not.toMatch(/\de\d/);
   });
 
-  it("a real categorical run: the extinct column has no interpolated quantile with three decimals", () => {
-    const r = collapse(["sim", "--model", "categorical", "--data", "fixtures/dog-breeds.csv", "-g", "9", "-r", "100", "--quiet", "--no-color"]);
+  it("a real categorical run: the extinct column has no interpolated quantile with three decimals", async () => {
+    const r = await cli(["sim", "--model", "categorical", "--data", "fixtures/dog-breeds.csv", "-g", "9", "-r", "100", "--quiet", "--no-color"]);
     expect(r.status).toBe(0);
     const lines = r.stdout.split("\n");
     const header = lines.findIndex((l) => l.startsWith("gen  extinct"));

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PNG_SIGNATURE, svgToPng, withText } from "../../src/plot/png.js";
-import { BIN, collapse, ROOT, tempDir } from "../cli/cli.js";
+import { BIN, ROOT, tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { HOOK_TIMEOUT, plotSvg, simDoc, svgSize } from "./documents.js";
 
 interface Chunk {
@@ -80,49 +81,50 @@ describe("svgToPng", () => {
 });
 
 describe("collapse plot --format png (the built binary)", () => {
-  it("infers PNG from -o x.png and replaces the file atomically: its mode kept, no temporary file left", () => {
+  it("infers PNG from -o x.png and replaces the file atomically: its mode kept, no temporary file left", async () => {
     const dir = tempDir();
     const input = join(dir, "run.json");
     writeFileSync(input, run);
     const out = join(dir, "x.png");
     writeFileSync(out, "old");
     chmodSync(out, 0o640);
-    const r = collapse(["plot", input, "-o", out]);
+    const r = await cli(["plot", input, "-o", out]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
     const png = readFileSync(out);
-    expect(ihdrSize(png)).toEqual(svgSize(collapse(["plot", input]).stdout));
+    expect(ihdrSize(png)).toEqual(svgSize((await cli(["plot", input])).stdout));
     expect(statSync(out).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir).sort()).toEqual(["run.json", "x.png"]);
     // A failed run leaves the old picture as it was.
-    const failed = collapse(["plot", input, "-o", out, "--metrics", "nope"]);
+    const failed = await cli(["plot", input, "-o", out, "--metrics", "nope"]);
     expect(failed.status).toBe(2);
     expect(readFileSync(out).equals(png)).toBe(true);
   });
 
-  it("writes the bytes to a pipe, identical to the file's", () => {
+  it("writes the bytes to a pipe, identical to the file's", async () => {
     const dir = tempDir();
     const input = join(dir, "run.json");
     writeFileSync(input, run);
-    expect(collapse(["plot", input, "-o", join(dir, "a.png")]).status).toBe(0);
+    expect((await cli(["plot", input, "-o", join(dir, "a.png")])).status).toBe(0);
+    // Bytes on a real pipe: a process of its own (the in-process runner captures text).
     const piped = spawnSync(process.execPath, [BIN, "plot", input, "--format", "png"], { cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
     expect(piped.status).toBe(0);
     expect(piped.stderr.toString()).toBe("");
     expect(piped.stdout.equals(readFileSync(join(dir, "a.png")))).toBe(true);
   });
 
-  it("--format svg wins over a .png name, silently; an unknown extension writes SVG with a note", () => {
+  it("--format svg wins over a .png name, silently; an unknown extension writes SVG with a note", async () => {
     const dir = tempDir();
     const input = join(dir, "run.json");
     writeFileSync(input, run);
-    const forced = collapse(["plot", input, "-o", join(dir, "x.png"), "--format", "svg"]);
+    const forced = await cli(["plot", input, "-o", join(dir, "x.png"), "--format", "svg"]);
     expect(forced.stderr).toBe("");
     expect(readFileSync(join(dir, "x.png"), "utf8")).toMatch(/^<svg /);
-    const odd = collapse(["plot", input, "-o", join(dir, "x.pdf")]);
+    const odd = await cli(["plot", input, "-o", join(dir, "x.pdf")]);
     expect(odd.stderr).toBe(`collapse: -o ${join(dir, "x.pdf")}: unknown extension, writing the svg format; pass --format to choose\n`);
     expect(readFileSync(join(dir, "x.pdf"), "utf8")).toMatch(/^<svg /);
-    expect(collapse(["plot", input, "-o", join(dir, "y.pdf"), "--quiet"]).stderr).toBe("");
+    expect((await cli(["plot", input, "-o", join(dir, "y.pdf"), "--quiet"])).stderr).toBe("");
   });
 
   const hasScript = spawnSync("script", ["--version"]).status === 0;

@@ -3,12 +3,15 @@
  * what the rest leaves), a size too small for the panels is refused naming one that fits, and the
  * title replaces the generated one wherever a title shows.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { loadPlotInput } from "../../src/plot/load.js";
 import { htmlPage, MIN_PANEL, renderPlot, svgSize, withTitle } from "../../src/plot/render.js";
 import { buildPlotSpec, PANEL_HEIGHT, type PlotOptions } from "../../src/plot/spec.js";
-import { collapse } from "../cli/cli.js";
+import { tempDir } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { HOOK_TIMEOUT, PLOT_DEFAULTS, simDoc } from "./documents.js";
 
 let run = "";
@@ -103,8 +106,11 @@ describe("collapse plot (the built binary): bad sizes and titles", () => {
     [["--height", "99"], /^collapse: --height must be a whole number of pixels from 100 to 10000, got "99"\n$/],
     [["--width", "1e4"], /^collapse: --width must be a whole number/],
     [["--title", "two\nlines"], /^collapse: --title must be one line of text without control characters, got "two\\nlines"\n$/],
-  ])("%j: one line, exit 2", (args, message) => {
-    const r = collapse(["plot", "-", ...args], { input: run });
+  ])("%j: one line, exit 2", async (args, message) => {
+    // In-process, from a file: stdin is tested in test/cli/plot.test.ts.
+    const input = join(tempDir(), "run.json");
+    writeFileSync(input, run);
+    const r = await cli(["plot", input, ...args]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(message);

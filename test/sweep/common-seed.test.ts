@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep } from "../../src/sweep/plan.js";
-import { collapse } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 
@@ -48,8 +48,8 @@ describe("--common-seed", () => {
     expect(a2!).not.toBeCloseTo((n0 * seedMean + m * r2!) / (n0 + m), 6);
   });
 
-  it("is a flag of collapse sweep and a commonSeed key of its --config", () => {
-    const r = collapse(["sweep", "--grid", "regime=replace,accumulate", "-g", "1", "-r", "2", "--common-seed", "--format", "json", "--quiet"]);
+  it("is a flag of collapse sweep and a commonSeed key of its --config", async () => {
+    const r = await cli(["sweep", "--grid", "regime=replace,accumulate", "-g", "1", "-r", "2", "--common-seed", "--format", "json", "--quiet"]);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).config.commonSeed).toBe(true);
   });
