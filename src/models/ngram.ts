@@ -23,7 +23,7 @@ import {
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { BYTES_PER_ENTRY, countNgrams, type NgramCounts } from "./ngram/counts.js";
+import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, SLOT_BYTES } from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
@@ -119,14 +119,15 @@ function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
  * An upper bound of the bytes a generation holds per token of its training text, reached only if
  * every k-gram of it is new (a real text has far fewer distinct k-grams than tokens): the token
  * and its n-gram id, each level's entry (BYTES_PER_ENTRY) for the top = max(order, 2) levels, the
- * growth of the level being counted (its arrays and hash table doubled: 3 × 16 + 6 × 12 − 64
- * bytes more), the sampler's column and context and its construction scratch (24 + 4 + 24), and
- * the perplexity's per-n-gram state and logarithm (4 · order + 8). All typed arrays.
+ * growth of the level being counted (its arrays doubled and copied: twice 16 bytes more; its hash
+ * table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
+ * context and its construction scratch (24 + 4 + 24), and the perplexity's per-n-gram state and
+ * logarithm (4 · order + 8). All typed arrays.
  */
 export function bytesPerToken(order: number): number {
   const top = Math.max(order, 2);
   const levels = (top - 1) * BYTES_PER_ENTRY.context + BYTES_PER_ENTRY.top;
-  const growth = 3 * 16 + 6 * 12 - BYTES_PER_ENTRY.top;
+  const growth = 2 * 16 + Math.ceil((3 * SLOT_BYTES) / MAX_LOAD) - Math.ceil((2 * SLOT_BYTES) / MAX_LOAD);
   return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 24 + 4 * order + 8;
 }
 

@@ -22,18 +22,28 @@ export function pairHash(a: number, b: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Slots of a level's hash table start at this many and double when half full. */
+/** Slots of a level's hash table start at this many and double when more than MAX_LOAD of them are full. */
 const INITIAL_SLOTS = 256;
+
+/**
+ * The largest share of a table's slots in use: after doubling a table is at least MAX_LOAD / 2
+ * full, so it has at most 2 / MAX_LOAD slots per entry. 0.7 keeps probes short (about 2 for a
+ * key that is there, 6 for one that is not, at the worst) with less memory than ½.
+ */
+export const MAX_LOAD = 0.7;
+
+/** Bytes of a slot: three ints. */
+export const SLOT_BYTES = 12;
 
 /** Entries a level's arrays hold at first; they double as the level fills, and are cut to size when it is done. */
 const INITIAL_ENTRIES = 128;
 
 /** Bytes a level holds per distinct entry, at most: see Level. */
 export const BYTES_PER_ENTRY = {
-  /** parent, token, count, follow and types (5 × 4), and up to 4 hash slots of 3 ints (48). */
-  context: 5 * 4 + 4 * 12,
+  /** parent, token, count, follow and types (5 × 4), and up to 2 / MAX_LOAD hash slots (35). */
+  context: 5 * 4 + Math.ceil((2 * SLOT_BYTES) / MAX_LOAD),
   /** The top level: parent, token, count and next (4 × 4), no follow or types, and the slots. */
-  top: 4 * 4 + 4 * 12,
+  top: 4 * 4 + Math.ceil((2 * SLOT_BYTES) / MAX_LOAD),
 } as const;
 
 function grown(a: Int32Array, length: number): Int32Array {
@@ -46,8 +56,8 @@ function grown(a: Int32Array, length: number): Int32Array {
  * One order of the table: k-grams as (parent (k−1)-gram id, last token) pairs.
  *
  * Memory is proportional to the distinct k-grams, not to the text: the per-entry arrays grow by
- * doubling and are cut to `size` when the level is complete, and the hash table has between 2 and
- * 4 slots per entry.
+ * doubling and are cut to `size` when the level is complete, and the hash table has between
+ * 1 / MAX_LOAD and 2 / MAX_LOAD slots per entry.
  */
 export class Level {
   /** Number of distinct k-grams. */
@@ -65,7 +75,7 @@ export class Level {
   /**
    * Open addressing with linear probing, three ints a slot: [id + 1 (0 = empty), parent, token] —
    * the key beside the id, so a probe touches one cache line. Grown (doubled) to keep the load
-   * ≤ ½: sized by the distinct entries, not the positions, a low level stays small and cached.
+   * ≤ MAX_LOAD: sized by the distinct entries, not the positions, a low level stays small and cached.
    */
   slots: Int32Array;
   /** Slot count − 1 (a power of two minus one). */
@@ -136,6 +146,13 @@ export interface NgramCounts {
   starts?: Int32Array | undefined;
 }
 
+/** An Int32Array indexed by token, −1 everywhere. */
+function unigramTable(tokens: Int32Array): Int32Array {
+  let top = 0;
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]! > top) top = tokens[i]!;
+  return new Int32Array(top + 1).fill(-1);
+}
+
 /**
  * Counts the k-grams of tokens[0..L) for k = 1…max(order, 2) (the bigrams always, for distinct_2).
  * Requires L ≥ order. O(L · max(order, 2)) expected; memory: the L ids of one level at a time, and
@@ -170,23 +187,28 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
     let slots = level.slots;
     let mask = level.mask;
     let size = 0;
+    // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
+    const direct = k === 1 ? unigramTable(tokens) : null;
     for (let i = 0; i < m; i++) {
       const h = ids[i]!;
       const w = tokens[i + k - 1]!;
-      // pairHash inlined: the interpreter, which runs the first generations, does not inline.
-      let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
-      x ^= x >>> 16;
-      x = Math.imul(x, 0x7feb352d);
-      x ^= x >>> 15;
-      x = Math.imul(x, 0x846ca68b);
-      let s = (x ^ (x >>> 16)) & mask;
-      let id = -1;
-      for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
-        if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
-          id = e - 1;
-          break;
+      let id = direct === null ? -1 : direct[w]!;
+      let s = 0;
+      if (id < 0) {
+        // pairHash inlined: the interpreter, which runs the first generations, does not inline.
+        let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
+        x ^= x >>> 16;
+        x = Math.imul(x, 0x7feb352d);
+        x ^= x >>> 15;
+        x = Math.imul(x, 0x846ca68b);
+        s = (x ^ (x >>> 16)) & mask;
+        for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
+          if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
+            id = e - 1;
+            break;
+          }
+          s = (s + 1) & mask;
         }
-        s = (s + 1) & mask;
       }
       if (id < 0) {
         id = size++;
@@ -201,10 +223,11 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
         slots[3 * s + 2] = w;
         parent[id] = h;
         token[id] = w;
+        if (direct !== null) direct[w] = id;
         types[h]!++;
         // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
         if (isTop) next[id] = ids[i + 1]!;
-        if (2 * size > mask + 1) {
+        if (size > MAX_LOAD * (mask + 1)) {
           level.size = size;
           level.grow();
           slots = level.slots;

@@ -68,7 +68,7 @@ export function encodeWith(tokens: readonly string[], vocabulary: Vocabulary): I
   return ids;
 }
 
-/** A text as ids 0…V−1 in order of first appearance, and the token strings by id. */
+/** A text as ids 0…V−1 in order of first appearance (a view of a longer buffer: copy what you keep), and the token strings by id. */
 export interface TokenIds {
   readonly ids: Int32Array;
   readonly words: string[];
@@ -86,8 +86,9 @@ class IdBuffer {
     }
     this.ids[this.length++] = id;
   }
+  /** The ids so far, a view (the caller copies what it keeps). */
   done(): Int32Array {
-    return this.ids.slice(0, this.length);
+    return this.ids.subarray(0, this.length);
   }
 }
 
@@ -101,6 +102,11 @@ const CHUNK_UNITS = 1 << 20;
 const NON_ASCII = /[^\x00-\x7f]/;
 const SINGLE_QUOTE = 39;
 
+/** A string that holds its own characters (not a slice of a longer one). */
+function flat(t: string): string {
+  return t.length < 13 ? t : (JSON.parse(JSON.stringify(t)) as string);
+}
+
 function wordIds(text: string): TokenIds {
   const index = new Map<string, number>();
   const words: string[] = [];
@@ -109,8 +115,10 @@ function wordIds(text: string): TokenIds {
     let id = index.get(t);
     if (id === undefined) {
       id = words.length;
-      index.set(t, id);
-      words.push(t);
+      // A copy: a substring may keep the whole chunk it was cut from alive.
+      const own = flat(t);
+      index.set(own, id);
+      words.push(own);
     }
     out.push(id);
   };
