@@ -216,7 +216,7 @@ async function collapseLoop(file) {
   return { cold: times[0], warm: Math.min(...times.slice(1)), tokens: prepared.config.sampleSize };
 }
 
-async function wordBigram(label, file) {
+async function wordBigram(label, file, goal = "") {
   console.log(`\n## word bigram, 9 generations: ${label}`);
   const run = () => timeProcess(process.execPath, [bin, "sim", "--model", "ngram", "--data", file, "-g", "9", "-r", "1", "--format", "json"]);
   const missing = pythonMissing();
@@ -241,7 +241,7 @@ async function wordBigram(label, file) {
     fmt(collapse.seconds),
     `python ${fmt(python.seconds)}`,
     ratio(python.seconds, collapse.seconds),
-    "≥ 8×",
+    goal,
   ]);
   table.push([`the same, the loop (warmed up)`, fmt(loop.warm), `python ${fmt(pyLoop)}`, ratio(pyLoop, loop.warm), ""]);
 }
@@ -261,7 +261,7 @@ try {
   writeFileSync(novel, novelText(source, 1_200_000));
   console.log(`novel-length text: 1.2 MB, ${textStats(novel)}`);
   await wordBigram("fixtures/medieval-architecture.txt", corpus);
-  await wordBigram("the novel-length text", novel);
+  await wordBigram("the novel-length text", novel, "≥ 8×");
 
   console.log("\n## char 5-gram, defaults (5 replicates, 10 generations): the novel-length text");
   defaults("char 5-gram, 1.2 MB, defaults", novel, ["--tokens", "char", "--order", "5"], 1.2e6, "≤ 8 s, ≤ 250 MB");
