@@ -119,16 +119,17 @@ function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
  * An upper bound of the bytes a generation holds per token of its training text, reached only if
  * every k-gram of it is new (a real text has far fewer distinct k-grams than tokens): the token
  * and its n-gram id, each level's entry (BYTES_PER_ENTRY) for the top = max(order, 2) levels, the
- * growth of the level being counted (its arrays doubled and copied: twice 16 bytes more; its hash
+ * growth of the level being counted (its arrays grown by half and copied, then cut: at most twice 16 bytes more; its hash
  * table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
- * context and its construction scratch (24 + 4 + 24), and the perplexity's per-n-gram state and
- * logarithm (4 · order + 8). All typed arrays.
+ * context (24 + 4) and its construction scratch (an n-gram's place, 4, and one context's weights
+ * and alias table, 32 per continuation: all of them when a single context has them all), and the
+ * perplexity's per-n-gram state and logarithm (4 · order + 8). All typed arrays.
  */
 export function bytesPerToken(order: number): number {
   const top = Math.max(order, 2);
   const levels = (top - 1) * BYTES_PER_ENTRY.context + BYTES_PER_ENTRY.top;
   const growth = 2 * 16 + Math.ceil((3 * SLOT_BYTES) / MAX_LOAD) - Math.ceil((2 * SLOT_BYTES) / MAX_LOAD);
-  return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 24 + 4 * order + 8;
+  return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 4 + 32 + 4 * order + 8;
 }
 
 /** The generation-0 model's perplexity of `train`, the text `params` were fitted on. */

@@ -35,7 +35,7 @@ export const MAX_LOAD = 0.7;
 /** Bytes of a slot: three ints. */
 export const SLOT_BYTES = 12;
 
-/** Entries a level's arrays hold at first; they double as the level fills, and are cut to size when it is done. */
+/** Entries a level's arrays hold at first; they grow by half as the level fills, and are cut to size when it is done. */
 const INITIAL_ENTRIES = 128;
 
 /** Bytes a level holds per distinct entry, at most: see Level. */
@@ -56,7 +56,7 @@ function grown(a: Int32Array, length: number): Int32Array {
  * One order of the table: k-grams as (parent (k−1)-gram id, last token) pairs.
  *
  * Memory is proportional to the distinct k-grams, not to the text: the per-entry arrays grow by
- * doubling and are cut to `size` when the level is complete, and the hash table has between
+ * half and are cut to `size` when the level is complete, and the hash table has between
  * 1 / MAX_LOAD and 2 / MAX_LOAD slots per entry.
  */
 export class Level {
@@ -213,7 +213,8 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
       if (id < 0) {
         id = size++;
         if (id === capacity) {
-          capacity = Math.min(m, 2 * capacity);
+          // By half as much again: less left over, and less held at once while copying, than doubling.
+          capacity = Math.min(m, capacity + (capacity >> 1) + 1);
           level.resize(capacity);
           ({ parent, token, count } = level);
           if (isTop) next = grown(next, capacity);

@@ -43,37 +43,32 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovCha
   for (let c = 0; c < C; c++) start[c + 1]! += start[c]!;
   const cursor = start.slice(0, C);
   const order = new Int32Array(E);
-  const weight = new Float64Array(E);
-  for (let e = 0; e < E; e++) {
-    const at = cursor[grams.parent[e]!]!++;
-    order[at] = e;
-    weight[at] = grams.count[e]!;
-  }
-  const prob = new Float64Array(E);
-  const alias = new Int32Array(E);
+  for (let e = 0; e < E; e++) order[cursor[grams.parent[e]!]!++] = e;
   let longest = 0;
   for (let c = 0; c < C; c++) longest = Math.max(longest, start[c + 1]! - start[c]!);
+  // One context's weights, alias table and scratch at a time: no other array of all the n-grams.
+  const weight = new Float64Array(longest);
+  const prob = new Float64Array(longest);
+  const alias = new Int32Array(longest);
   const scratch = new Float64Array(longest);
   const work = new Int32Array(longest);
   const neutral = isNeutral(decoding);
-  for (let c = 0; c < C; c++) {
-    const from = start[c]!;
-    const to = start[c + 1]!;
-    if (to === from) continue;
-    if (!neutral) decodeInPlace(weight, decoding, from, to, scratch);
-    buildAliasSegment(weight, from, to, prob, alias, scratch, work);
-  }
   const columns = new Float64Array(3 * E);
   const ints = new Int32Array(columns.buffer);
-  const token = grams.token;
+  const { count, token } = grams;
   const next = counts.next;
   for (let c = 0; c < C; c++) {
     const from = start[c]!;
-    const to = start[c + 1]!;
-    for (let at = from; at < to; at++) {
+    const len = start[c + 1]! - from;
+    if (len === 0) continue;
+    for (let i = 0; i < len; i++) weight[i] = count[order[from + i]!]!;
+    if (!neutral) decodeInPlace(weight, decoding, 0, len, scratch);
+    buildAliasSegment(weight, 0, len, prob, alias, scratch, work);
+    for (let i = 0; i < len; i++) {
+      const at = from + i;
       const e = order[at]!;
-      const a = order[from + alias[at]!]!;
-      columns[3 * at] = prob[at]!;
+      const a = order[from + alias[i]!]!;
+      columns[3 * at] = prob[i]!;
       ints[6 * at + 2] = token[e]!;
       ints[6 * at + 3] = next[e]!;
       ints[6 * at + 4] = token[a]!;
