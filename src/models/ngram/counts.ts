@@ -173,7 +173,9 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
   for (let k = 1; k <= top; k++) {
     const m = L - k + 1;
     if (m <= 0) break;
-    let capacity = Math.min(m, INITIAL_ENTRIES);
+    // A quarter of the positions to start with: most texts have fewer distinct k-grams than
+    // that at low orders and a few more at high ones, so the arrays are seldom grown more than twice.
+    let capacity = Math.min(m, Math.max(INITIAL_ENTRIES, m >> 2));
     const level = new Level(capacity);
     const prev = levels[k - 1]!;
     prev.follow = new Int32Array(prev.size);

@@ -42,8 +42,18 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovCha
   for (let e = 0; e < E; e++) start[grams.parent[e]! + 1]!++;
   for (let c = 0; c < C; c++) start[c + 1]! += start[c]!;
   const cursor = start.slice(0, C);
-  const order = new Int32Array(E);
-  for (let e = 0; e < E; e++) order[cursor[grams.parent[e]!]!++] = e;
+  // Each n-gram's record in context order: its count (in the probability's place, for now), its
+  // token and next context.
+  const columns = new Float64Array(3 * E);
+  const ints = new Int32Array(columns.buffer);
+  const { parent, count, token } = grams;
+  const next = counts.next;
+  for (let e = 0; e < E; e++) {
+    const at = cursor[parent[e]!]!++;
+    columns[3 * at] = count[e]!;
+    ints[6 * at + 2] = token[e]!;
+    ints[6 * at + 3] = next[e]!;
+  }
   let longest = 0;
   for (let c = 0; c < C; c++) longest = Math.max(longest, start[c + 1]! - start[c]!);
   // One context's weights, alias table and scratch at a time: no other array of all the n-grams.
@@ -53,26 +63,19 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovCha
   const scratch = new Float64Array(longest);
   const work = new Int32Array(longest);
   const neutral = isNeutral(decoding);
-  const columns = new Float64Array(3 * E);
-  const ints = new Int32Array(columns.buffer);
-  const { count, token } = grams;
-  const next = counts.next;
   for (let c = 0; c < C; c++) {
     const from = start[c]!;
     const len = start[c + 1]! - from;
     if (len === 0) continue;
-    for (let i = 0; i < len; i++) weight[i] = count[order[from + i]!]!;
+    for (let i = 0; i < len; i++) weight[i] = columns[3 * (from + i)]!;
     if (!neutral) decodeInPlace(weight, decoding, 0, len, scratch);
     buildAliasSegment(weight, 0, len, prob, alias, scratch, work);
     for (let i = 0; i < len; i++) {
       const at = from + i;
-      const e = order[at]!;
-      const a = order[from + alias[i]!]!;
+      const a = from + alias[i]!;
       columns[3 * at] = prob[i]!;
-      ints[6 * at + 2] = token[e]!;
-      ints[6 * at + 3] = next[e]!;
-      ints[6 * at + 4] = token[a]!;
-      ints[6 * at + 5] = next[a]!;
+      ints[6 * at + 4] = ints[6 * a + 2]!;
+      ints[6 * at + 5] = ints[6 * a + 3]!;
     }
   }
   return { start, columns, ints };

@@ -97,10 +97,8 @@ export function tokenIds(text: string, kind: Tokens): TokenIds {
   return kind === "word" ? wordIds(text) : charIds(text);
 }
 
-/** Chunks of about this many UTF-16 units are lower-cased and scanned at a time. */
+/** Chunks of about this many UTF-16 units are lower-cased and tokenized at a time. */
 const CHUNK_UNITS = 1 << 20;
-const NON_ASCII = /[^\x00-\x7f]/;
-const SINGLE_QUOTE = 39;
 
 /** A string that holds its own characters (not a slice of a longer one). */
 function flat(t: string): string {
@@ -110,43 +108,40 @@ function flat(t: string): string {
 function wordIds(text: string): TokenIds {
   const index = new Map<string, number>();
   const words: string[] = [];
-  const out = new IdBuffer();
-  const add = (t: string): void => {
-    let id = index.get(t);
-    if (id === undefined) {
-      id = words.length;
-      // A copy: a substring may keep the whole chunk it was cut from alive.
-      const own = flat(t);
-      index.set(own, id);
-      words.push(own);
-    }
-    out.push(id);
-  };
-  // Lower-cased chunk by chunk, each ending at a space or newline: lower-casing depends on context
-  // only for a final sigma, whose context a space or newline ends, and no token holds either.
+  let ids = new Int32Array(1 << 12);
+  let n = 0;
+  // Lower-cased and matched chunk by chunk, each ending at a space or newline: lower-casing depends
+  // on context only for a final sigma, whose context a space or newline ends, and no token holds
+  // either. Only one chunk's token strings exist at a time.
   for (let from = 0; from < text.length; ) {
     let to = Math.min(text.length, from + CHUNK_UNITS);
     while (to < text.length && text.charCodeAt(to - 1) !== 32 && text.charCodeAt(to - 1) !== 10) to++;
-    const chunk = text.slice(from, to).toLowerCase();
+    const tokens =
+      text
+        .slice(from, to)
+        .toLowerCase()
+        .replace(/\u2019/g, "'")
+        .match(WORD) ?? [];
     from = to;
-    if (NON_ASCII.test(chunk)) {
-      for (const m of chunk.replace(/\u2019/g, "'").matchAll(WORD)) add(m[0]);
-      continue;
+    if (n + tokens.length > ids.length) {
+      const more = new Int32Array(Math.max(2 * ids.length, n + tokens.length));
+      more.set(ids.subarray(0, n));
+      ids = more;
     }
-    // ASCII: a token is a run of a-z, 0-9 and ' (no other ASCII character is a letter or a digit).
-    let start = -1;
-    for (let i = 0; i <= chunk.length; i++) {
-      const c = i < chunk.length ? chunk.charCodeAt(i) : 0;
-      const inToken = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === SINGLE_QUOTE;
-      if (inToken) {
-        if (start < 0) start = i;
-      } else if (start >= 0) {
-        add(chunk.slice(start, i));
-        start = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      let id = index.get(t);
+      if (id === undefined) {
+        id = words.length;
+        // A copy: a substring may keep the whole chunk it was cut from alive.
+        const own = flat(t);
+        index.set(own, id);
+        words.push(own);
       }
+      ids[n++] = id;
     }
   }
-  return { ids: out.done(), words };
+  return { ids: ids.subarray(0, n), words };
 }
 
 /** Per UTF-16 unit: whether /\s/ matches it (built on the first non-ASCII character). */
