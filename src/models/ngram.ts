@@ -23,11 +23,11 @@ import {
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { countNgrams, type NgramCounts } from "./ngram/counts.js";
-import { buildSampler, type MarkovChainSampler, walkMarkovChain } from "./ngram/markov-chain.js";
+import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, SLOT_BYTES } from "./ngram/counts.js";
+import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
-import { newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
-import { encode, encodeWith, joinerOf, TOKENIZERS, type Tokens, tokenize } from "./ngram/tokenize.js";
+import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
+import { joinerOf, TOKENIZERS, type Tokens, tokenIds } from "./ngram/tokenize.js";
 import type { OptionSpec } from "./option.js";
 
 export interface NgramOptions extends DiscreteOptions {
@@ -77,6 +77,11 @@ export interface NgramParams {
   readonly counts: NgramCounts;
   /** The Markov-chain sampler with the decoding distortions applied; built on first use. */
   sampler: MarkovChainSampler | null;
+  /**
+   * The text these counts were fitted on, while its n-gram ids per position (counts.starts) are
+   * kept: its ppl_gen0 then costs one probability per distinct n-gram. Dropped once measured.
+   */
+  fitted: Int32Array | null;
 }
 
 export interface NgramReference {
@@ -110,6 +115,34 @@ function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * An upper bound of the bytes a generation holds per token of its training text, reached only if
+ * every k-gram of it is new (a real text has far fewer distinct k-grams than tokens): the token
+ * and its n-gram id, each level's entry (BYTES_PER_ENTRY) for the top = max(order, 2) levels, the
+ * growth of the level being counted (its arrays grown by half and copied, then cut: at most twice 16 bytes more; its hash
+ * table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
+ * context (24 + 4) and its construction scratch (an n-gram's place, 4, and one context's weights
+ * and alias table, 32 per continuation: all of them when a single context has them all), and the
+ * perplexity's per-n-gram state and logarithm (4 · order + 8). All typed arrays.
+ */
+export function bytesPerToken(order: number): number {
+  const top = Math.max(order, 2);
+  const levels = (top - 1) * BYTES_PER_ENTRY.context + BYTES_PER_ENTRY.top;
+  const growth = 2 * 16 + Math.ceil((3 * SLOT_BYTES) / MAX_LOAD) - Math.ceil((2 * SLOT_BYTES) / MAX_LOAD);
+  return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 4 + 32 + 4 * order + 8;
+}
+
+/** The generation-0 model's perplexity of `train`, the text `params` were fitted on. */
+function pplGen0(params: NgramParams, train: Int32Array, ref: NgramReference): number {
+  const V = ref.words.length;
+  if (params.fitted !== train || train.length === 0) return perplexity(ref.params0.counts, train, V, ref.scratch.perplexity);
+  const ll = logLikelihoodOfCounted(ref.params0.counts, train, params.counts, V, ref.scratch.perplexity);
+  // The ids per position are needed once: free them (and the reference to the text).
+  params.fitted = null;
+  params.counts.starts = undefined;
+  return Math.exp(-ll / train.length);
+}
+
 export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions> = {
   name: "ngram",
   family: "discrete",
@@ -122,15 +155,13 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   headline: ["perplexity", "ppl_gen0", "extinct", "tail_support", "entropy", "gini_simpson", "vocab", "distinct_2", "tv"],
   counts: ["support", "extinct", "vocab", "distinct_ngrams"],
   cheap: false,
-  // A token id, and per distinct k-gram (an upper bound: every k-gram new) five ints and hash slots;
-  // the vocabulary on the heap.
-  footprint: (o) => ({ perRow: 4 + o.order * 72, perSeedRow: 4, perCategory: 64, countsOnly: false, onHeap: true }),
+  footprint: (o) => ({ perRow: bytesPerToken(o.order), perSeedRow: 4, perCategory: 64, countsOnly: false, onHeap: false }),
 
   seed(input: SeedInput, o) {
     if (input.kind !== "text") throw new Error("ngram reads text");
-    const tokens = tokenize(input.text, o.tokens);
+    const all = tokenIds(input.text, o.tokens);
     const what = o.tokens === "word" ? "word" : "character";
-    const n = tokens.length;
+    const n = all.ids.length;
     const held = heldCount(o.holdout, n);
     // At least order + 1 training tokens (two n-grams: a chain that can move) and one held out.
     const need = o.order + 2;
@@ -144,10 +175,15 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
         `${input.name}: --holdout ${o.holdout} leaves ${n - held} of ${n} ${what} tokens to train on, fewer than --order ${o.order} + 1; lower --holdout`,
       );
     }
-    // The held-out part is the end of the text: contiguous, never trained on.
-    const { vocabulary, ids } = encode(tokens.slice(0, n - held));
-    const heldOut = encodeWith(tokens.slice(n - held), vocabulary);
-    wordsOf.set(ids, { words: vocabulary.words, joiner: joinerOf(o.tokens) });
+    // The held-out part is the end of the text: contiguous, never trained on. Ids follow first
+    // appearance, so the training part's vocabulary V₀ is ids 0…V₀−1, and a held-out token
+    // first seen after it is unknown (id V₀).
+    const ids = all.ids.slice(0, n - held);
+    let V0 = 0;
+    for (let i = 0; i < ids.length; i++) V0 = Math.max(V0, ids[i]! + 1);
+    const heldOut = all.ids.slice(n - held);
+    for (let i = 0; i < heldOut.length; i++) if (heldOut[i]! > V0) heldOut[i] = V0;
+    wordsOf.set(ids, { words: all.words.slice(0, V0), joiner: joinerOf(o.tokens) });
     return { data: ids, heldOut };
   },
 
@@ -162,7 +198,8 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
         `a generation's training text has ${tokens.length} token(s), fewer than --order ${o.order}; lower --filter-recall or raise --sample-size`,
       );
     }
-    return { counts: countNgrams(tokens, o.order), sampler: null };
+    const counts = countNgrams(tokens, o.order, true);
+    return { counts, sampler: null, fitted: counts.starts === undefined ? null : tokens };
   },
 
   sample(params, n, rng: Rng, o) {
@@ -190,7 +227,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
     const V = ref.words.length;
     const m: Metrics = {
       perplexity: perplexity(counts, ref.heldOut, V, ref.scratch.perplexity),
-      ppl_gen0: perplexity(ref.params0.counts, train, V, ref.scratch.perplexity),
+      ppl_gen0: pplGen0(params, train, ref),
       vocab: counts.levels[1]!.size,
       distinct_ngrams: counts.levels[counts.order]!.size,
       distinct_2: counts.length > 1 ? counts.levels[2]!.size / (counts.length - 1) : Number.NaN,

@@ -22,39 +22,80 @@ export function pairHash(a: number, b: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Slots of a level's hash table start at this many and double when half full. */
+/** Slots of a level's hash table start at this many and double when more than MAX_LOAD of them are full. */
 const INITIAL_SLOTS = 256;
 
-/** One order of the table: k-grams as (parent (k−1)-gram id, last token) pairs. */
+/**
+ * The largest share of a table's slots in use: after doubling a table is at least MAX_LOAD / 2
+ * full, so it has at most 2 / MAX_LOAD slots per entry. 0.7 keeps probes short (about 2 for a
+ * key that is there, 6 for one that is not, at the worst) with less memory than ½.
+ */
+export const MAX_LOAD = 0.7;
+
+/** Bytes of a slot: three ints. */
+export const SLOT_BYTES = 12;
+
+/** Entries a level's arrays hold at first; they grow by half as the level fills, and are cut to size when it is done. */
+const INITIAL_ENTRIES = 128;
+
+/** Bytes a level holds per distinct entry, at most: see Level. */
+export const BYTES_PER_ENTRY = {
+  /** parent, token, count, follow and types (5 × 4), and up to 2 / MAX_LOAD hash slots (35). */
+  context: 5 * 4 + Math.ceil((2 * SLOT_BYTES) / MAX_LOAD),
+  /** The top level: parent, token, count and next (4 × 4), no follow or types, and the slots. */
+  top: 4 * 4 + Math.ceil((2 * SLOT_BYTES) / MAX_LOAD),
+} as const;
+
+function grown(a: Int32Array, length: number): Int32Array {
+  const b = new Int32Array(length);
+  b.set(a.subarray(0, Math.min(a.length, length)));
+  return b;
+}
+
+/**
+ * One order of the table: k-grams as (parent (k−1)-gram id, last token) pairs.
+ *
+ * Memory is proportional to the distinct k-grams, not to the text: the per-entry arrays grow by
+ * half and are cut to `size` when the level is complete, and the hash table has between
+ * 1 / MAX_LOAD and 2 / MAX_LOAD slots per entry.
+ */
 export class Level {
   /** Number of distinct k-grams. */
   size = 0;
   /** Per k-gram: its (k−1)-gram prefix id, its last token, its count. */
-  readonly parent: Int32Array;
-  readonly token: Int32Array;
-  readonly count: Int32Array;
-  /** Per k-gram as a context of level k+1: continuations counted with multiplicity, and distinct. */
-  readonly follow: Int32Array;
-  readonly types: Int32Array;
+  parent: Int32Array;
+  token: Int32Array;
+  count: Int32Array;
+  /**
+   * Per k-gram as a context of level k+1: continuations counted with multiplicity, and distinct.
+   * Allocated (size entries) when level k+1 is counted; empty on the top level, which is no context.
+   */
+  follow: Int32Array = new Int32Array(0);
+  types: Int32Array = new Int32Array(0);
   /**
    * Open addressing with linear probing, three ints a slot: [id + 1 (0 = empty), parent, token] —
    * the key beside the id, so a probe touches one cache line. Grown (doubled) to keep the load
-   * ≤ ½: sized by the distinct entries, not the positions, a low level stays small and cached.
+   * ≤ MAX_LOAD: sized by the distinct entries, not the positions, a low level stays small and cached.
    */
   slots: Int32Array;
   /** Slot count − 1 (a power of two minus one). */
   mask: number;
 
-  /** A level for at most `capacity` distinct entries. */
-  constructor(capacity: number) {
+  /** A level whose entry arrays start with room for `capacity` entries (they grow as needed). */
+  constructor(capacity: number = INITIAL_ENTRIES) {
     const n = Math.max(1, capacity);
     this.parent = new Int32Array(n);
     this.token = new Int32Array(n);
     this.count = new Int32Array(n);
-    this.follow = new Int32Array(n);
-    this.types = new Int32Array(n);
     this.slots = new Int32Array(3 * INITIAL_SLOTS);
     this.mask = INITIAL_SLOTS - 1;
+  }
+
+  /** Room for `capacity` entries in the per-entry arrays (the first `size` are kept). */
+  resize(capacity: number): void {
+    this.parent = grown(this.parent, capacity);
+    this.token = grown(this.token, capacity);
+    this.count = grown(this.count, capacity);
   }
 
   /** Doubles the table and re-inserts every entry (ids do not change). */
@@ -98,13 +139,26 @@ export interface NgramCounts {
   readonly levels: Level[];
   /** For each n-gram (h, w): the id of the (n−1)-gram that ends with w — the chain's next context. */
   readonly next: Int32Array;
+  /**
+   * When asked for (and order ≥ 2): starts[i] = the id of the n-gram starting at position i of the
+   * counted text, i < L − n + 1 — what the perplexity of the text itself reuses (logLikelihoodOfCounted).
+   */
+  starts?: Int32Array | undefined;
+}
+
+/** An Int32Array indexed by token, −1 everywhere. */
+function unigramTable(tokens: Int32Array): Int32Array {
+  let top = 0;
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]! > top) top = tokens[i]!;
+  return new Int32Array(top + 1).fill(-1);
 }
 
 /**
  * Counts the k-grams of tokens[0..L) for k = 1…max(order, 2) (the bigrams always, for distinct_2).
- * Requires L ≥ order. O(L · max(order, 2)) expected.
+ * Requires L ≥ order. O(L · max(order, 2)) expected; memory: the L ids of one level at a time, and
+ * per distinct k-gram at most BYTES_PER_ENTRY.
  */
-export function countNgrams(tokens: Int32Array, order: number): NgramCounts {
+export function countNgrams(tokens: Int32Array, order: number, keepStarts = false): NgramCounts {
   const L = tokens.length;
   if (L < order) throw new RangeError(`countNgrams: ${L} tokens are fewer than the order ${order}`);
   const top = Math.max(order, 2);
@@ -115,48 +169,68 @@ export function countNgrams(tokens: Int32Array, order: number): NgramCounts {
   // ids[i] = id of the gram of the current level starting at i; one extra slot so that the
   // order-1 chain can read the (empty) context after the last token.
   const ids = new Int32Array(L + 1);
-  let next = new Int32Array(0);
+  let next: Int32Array = new Int32Array(0);
   for (let k = 1; k <= top; k++) {
     const m = L - k + 1;
     if (m <= 0) break;
-    const level = new Level(m);
+    // A quarter of the positions to start with: most texts have fewer distinct k-grams than
+    // that at low orders and a few more at high ones, so the arrays are seldom grown more than twice.
+    let capacity = Math.min(m, Math.max(INITIAL_ENTRIES, m >> 2));
+    const level = new Level(capacity);
     const prev = levels[k - 1]!;
+    prev.follow = new Int32Array(prev.size);
+    prev.types = new Int32Array(prev.size);
     const isTop = k === order;
-    if (isTop) next = new Int32Array(m);
+    if (isTop) next = new Int32Array(capacity);
     // The insertion is written inline with every array in a local: a run of few generations spends
     // much of its time before the optimising compiler steps in, where each call and load costs.
-    const { parent, token, count } = level;
+    let { parent, token, count } = level;
     const { types, follow } = prev;
     let slots = level.slots;
     let mask = level.mask;
     let size = 0;
+    // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
+    const direct = k === 1 ? unigramTable(tokens) : null;
     for (let i = 0; i < m; i++) {
       const h = ids[i]!;
       const w = tokens[i + k - 1]!;
-      // pairHash inlined: the interpreter, which runs the first generations, does not inline.
-      let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
-      x ^= x >>> 16;
-      x = Math.imul(x, 0x7feb352d);
-      x ^= x >>> 15;
-      x = Math.imul(x, 0x846ca68b);
-      let s = (x ^ (x >>> 16)) & mask;
-      let id = -1;
-      for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
-        if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
-          id = e - 1;
-          break;
+      let id = direct === null ? -1 : direct[w]!;
+      let s = 0;
+      if (id < 0) {
+        // pairHash inlined: the interpreter, which runs the first generations, does not inline.
+        let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
+        x ^= x >>> 16;
+        x = Math.imul(x, 0x7feb352d);
+        x ^= x >>> 15;
+        x = Math.imul(x, 0x846ca68b);
+        s = (x ^ (x >>> 16)) & mask;
+        for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
+          if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
+            id = e - 1;
+            break;
+          }
+          s = (s + 1) & mask;
         }
-        s = (s + 1) & mask;
       }
       if (id < 0) {
         id = size++;
+        if (id === capacity) {
+          // By half as much again: less left over, and less held at once while copying, than doubling.
+          capacity = Math.min(m, capacity + (capacity >> 1) + 1);
+          level.resize(capacity);
+          ({ parent, token, count } = level);
+          if (isTop) next = grown(next, capacity);
+        }
         slots[3 * s] = id + 1;
         slots[3 * s + 1] = h;
         slots[3 * s + 2] = w;
         parent[id] = h;
         token[id] = w;
+        if (direct !== null) direct[w] = id;
         types[h]!++;
-        if (2 * size > mask + 1) {
+        // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
+        if (isTop) next[id] = ids[i + 1]!;
+        if (size > MAX_LOAD * (mask + 1)) {
           level.size = size;
           level.grow();
           slots = level.slots;
@@ -165,12 +239,14 @@ export function countNgrams(tokens: Int32Array, order: number): NgramCounts {
       }
       count[id]!++;
       follow[h]!++;
-      // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
-      if (isTop) next[id] = ids[i + 1]!;
       ids[i] = id;
     }
     level.size = size;
+    if (capacity > size) {
+      level.resize(size);
+      if (isTop) next = next.slice(0, size);
+    }
     levels.push(level);
   }
-  return { order, length: L, levels, next };
+  return keepStarts && top === order ? { order, length: L, levels, next, starts: ids } : { order, length: L, levels, next };
 }

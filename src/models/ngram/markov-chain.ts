@@ -13,15 +13,20 @@ import { type Decoding, decodeInPlace, isNeutral } from "../decoding.js";
 import type { NgramCounts } from "./counts.js";
 
 export interface MarkovChainSampler {
-  /** Context c's continuations are entries start[c] … start[c+1]−1. */
+  /** Context c's continuations are columns start[c] … start[c+1]−1 of its alias table. */
   readonly start: Int32Array;
-  /** Per entry: the token it emits, the context it leads to, its alias column. */
-  readonly token: Int32Array;
-  readonly next: Int32Array;
-  readonly prob: Float64Array;
-  /** Alias as an index within the entry's segment. */
-  readonly alias: Int32Array;
+  /**
+   * One 24-byte record per column c, so that a step reads one record whichever way the draw goes:
+   * as doubles, column[3c] is the column's probability; as ints, column's [6c+2, 6c+3] are the
+   * token it emits and the context it leads to, [6c+4, 6c+5] the same for its alias.
+   */
+  readonly columns: Float64Array;
+  /** The same records as ints. */
+  readonly ints: Int32Array;
 }
+
+/** Bytes the sampler holds per distinct n-gram (a column's record), plus 4 per context (start). */
+export const SAMPLER_BYTES_PER_ENTRY = 24;
 
 /**
  * Builds the sampler of `counts` with the decoding distortions applied to every context's
@@ -37,30 +42,43 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovCha
   for (let e = 0; e < E; e++) start[grams.parent[e]! + 1]!++;
   for (let c = 0; c < C; c++) start[c + 1]! += start[c]!;
   const cursor = start.slice(0, C);
-  const token = new Int32Array(E);
-  const next = new Int32Array(E);
-  const weight = new Float64Array(E);
+  // Each n-gram's record in context order: its count (in the probability's place, for now), its
+  // token and next context.
+  const columns = new Float64Array(3 * E);
+  const ints = new Int32Array(columns.buffer);
+  const { parent, count, token } = grams;
+  const next = counts.next;
   for (let e = 0; e < E; e++) {
-    const at = cursor[grams.parent[e]!]!++;
-    token[at] = grams.token[e]!;
-    next[at] = counts.next[e]!;
-    weight[at] = grams.count[e]!;
+    const at = cursor[parent[e]!]!++;
+    columns[3 * at] = count[e]!;
+    ints[6 * at + 2] = token[e]!;
+    ints[6 * at + 3] = next[e]!;
   }
-  const prob = new Float64Array(E);
-  const alias = new Int32Array(E);
   let longest = 0;
   for (let c = 0; c < C; c++) longest = Math.max(longest, start[c + 1]! - start[c]!);
+  // One context's weights, alias table and scratch at a time: no other array of all the n-grams.
+  const weight = new Float64Array(longest);
+  const prob = new Float64Array(longest);
+  const alias = new Int32Array(longest);
   const scratch = new Float64Array(longest);
   const work = new Int32Array(longest);
   const neutral = isNeutral(decoding);
   for (let c = 0; c < C; c++) {
     const from = start[c]!;
-    const to = start[c + 1]!;
-    if (to === from) continue;
-    if (!neutral) decodeInPlace(weight, decoding, from, to, scratch);
-    buildAliasSegment(weight, from, to, prob, alias, scratch, work);
+    const len = start[c + 1]! - from;
+    if (len === 0) continue;
+    for (let i = 0; i < len; i++) weight[i] = columns[3 * (from + i)]!;
+    if (!neutral) decodeInPlace(weight, decoding, 0, len, scratch);
+    buildAliasSegment(weight, 0, len, prob, alias, scratch, work);
+    for (let i = 0; i < len; i++) {
+      const at = from + i;
+      const a = from + alias[i]!;
+      columns[3 * at] = prob[i]!;
+      ints[6 * at + 4] = ints[6 * a + 2]!;
+      ints[6 * at + 5] = ints[6 * a + 3]!;
+    }
   }
-  return { start, token, next, prob, alias };
+  return { start, columns, ints };
 }
 
 /**
@@ -69,7 +87,7 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovCha
  * generation's sample.
  */
 export function walkMarkovChain(s: MarkovChainSampler, n: number, src: UniformSource, out: Int32Array, from = 0): Int32Array {
-  const { start, token, next, prob, alias } = s;
+  const { start, columns, ints } = s;
   let ctx = from;
   for (let j = 0; j < n; j++) {
     let first = start[ctx]!;
@@ -82,9 +100,11 @@ export function walkMarkovChain(s: MarkovChainSampler, n: number, src: UniformSo
     const u = src.random() * len;
     let i = Math.floor(u);
     if (i >= len) i = len - 1;
-    const e = first + (u - i < prob[first + i]! ? i : alias[first + i]!);
-    out[j] = token[e]!;
-    ctx = next[e]!;
+    const c = first + i;
+    // The column's own outcome, or its alias's (two ints further on).
+    const at = 6 * c + (u - i < columns[3 * c]! ? 2 : 4);
+    out[j] = ints[at]!;
+    ctx = ints[at + 1]!;
   }
   return out;
 }

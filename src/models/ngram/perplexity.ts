@@ -14,9 +14,9 @@
  *
  * The first tokens of a sequence use what history they have (shorter contexts).
  */
-import type { NgramCounts } from "./counts.js";
+import type { Level, NgramCounts } from "./counts.js";
 
-/** Reusable buffers of per-level k-gram ids of a sequence. */
+/** Reusable buffers: the ids of the k-grams ending at the previous and the current token. */
 export interface PerplexityScratch {
   ids: Int32Array[];
 }
@@ -25,78 +25,179 @@ export function newPerplexityScratch(): PerplexityScratch {
   return { ids: [] };
 }
 
+/** Per unigram level: token → its id (−1 if unseen), so order 1 needs no hashing. */
+const unigramIndex = new WeakMap<Level, Int32Array>();
+
+function indexOf(level: Level): Int32Array {
+  let index = unigramIndex.get(level);
+  if (index === undefined) {
+    let top = 0;
+    for (let e = 0; e < level.size; e++) top = Math.max(top, level.token[e]!);
+    index = new Int32Array(top + 1).fill(-1);
+    for (let e = 0; e < level.size; e++) index[level.token[e]!] = e;
+    unigramIndex.set(level, index);
+  }
+  return index;
+}
+
 /**
  * Σ ln P(seq[j] | seq[j−n+1..j−1]) over j, under `counts` smoothed as above, with `vocabulary` =
- * V₀ (ids ≥ V₀ are unknown tokens). O(n · |seq|) hash look-ups.
+ * V₀ (ids ≥ V₀ are unknown tokens). O(n · |seq|) hash look-ups, O(n) memory: one pass over seq,
+ * keeping only the ids of the k-grams that end at the previous token.
  */
 export function logLikelihood(counts: NgramCounts, seq: Int32Array, vocabulary: number, scratch: PerplexityScratch = newPerplexityScratch()): number {
   const H = seq.length;
   const n = counts.order;
   const levels = counts.levels;
-  // ids[k][i] = id of the k-gram seq[i..i+k) in the model, −1 if it never occurred.
-  for (let k = 1; k <= n; k++) {
-    if (scratch.ids[k] === undefined || scratch.ids[k]!.length < H) scratch.ids[k] = new Int32Array(H);
-  }
-  const ids = scratch.ids;
-  for (let k = 1; k <= n; k++) {
-    const out = ids[k]!;
-    const level = levels[k];
-    if (level === undefined) {
-      out.fill(-1);
-      continue;
-    }
-    // Level.find inlined, arrays in locals (see countNgrams: the cold start matters).
-    const { slots, mask } = level;
-    const prev = k > 1 ? ids[k - 1]! : null;
-    for (let i = 0; i + k <= H; i++) {
-      const h = prev === null ? 0 : prev[i]!;
-      let id = -1;
-      if (h >= 0) {
-        const w = seq[i + k - 1]!;
-        let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77); // pairHash, inlined
-        x ^= x >>> 16;
-        x = Math.imul(x, 0x7feb352d);
-        x ^= x >>> 15;
-        x = Math.imul(x, 0x846ca68b);
-        let s = (x ^ (x >>> 16)) & mask;
-        for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
-          if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
-            id = e - 1;
-            break;
-          }
-          s = (s + 1) & mask;
+  // The levels that exist (a text shorter than the order has no top levels: their k-grams are unseen).
+  const top = Math.min(n, levels.length - 1);
+  if (scratch.ids.length < 2 || scratch.ids[0]!.length < n + 1) scratch.ids = [new Int32Array(n + 1), new Int32Array(n + 1)];
+  // before[k] / now[k]: the id of the k-gram ending at token j − 1 / j, −1 if it never occurred.
+  let before = scratch.ids[0]!;
+  let now = scratch.ids[1]!;
+  before.fill(-1);
+  now.fill(-1);
+  before[0] = 0;
+  now[0] = 0;
+  const base = 1 / (vocabulary + 1);
+  const root = levels[0]!;
+  const rootFollow = root.follow[0]!;
+  const rootTypes = root.types[0]!;
+  const level1 = levels[1]!;
+  const count1 = level1.count;
+  const index1 = indexOf(level1);
+  const unigrams = index1.length;
+  const follows = levels.map((l) => l.follow);
+  const types = levels.map((l) => l.types);
+  const occurrences = levels.map((l) => l.count);
+  const slotsOf = levels.map((l) => l.slots);
+  const masks = levels.map((l) => l.mask);
+  let sum = 0;
+  for (let j = 0; j < H; j++) {
+    const w = seq[j]!;
+    const e1 = w < unigrams ? index1[w]! : -1;
+    now[1] = e1;
+    let p = ((e1 >= 0 ? count1[e1]! : 0) + rootTypes * base) / (rootFollow + rootTypes);
+    const kmax = Math.min(j + 1, n);
+    // Once a context is unseen (or was never followed), every longer one is too: the smoothing
+    // stops there, and the longer k-grams ending here are unseen.
+    let k = 2;
+    for (; k <= kmax && k <= top; k++) {
+      const h = before[k - 1]!;
+      if (h < 0) break;
+      const follow = follows[k - 1]![h]!;
+      if (follow === 0) break;
+      // Level.find inlined, arrays in locals (see countNgrams: the cold start matters).
+      const slots = slotsOf[k]!;
+      const mask = masks[k]!;
+      let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77); // pairHash, inlined
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x7feb352d);
+      x ^= x >>> 15;
+      x = Math.imul(x, 0x846ca68b);
+      let s = (x ^ (x >>> 16)) & mask;
+      let e = -1;
+      for (let id = slots[3 * s]!; id !== 0; id = slots[3 * s]!) {
+        if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
+          e = id - 1;
+          break;
         }
+        s = (s + 1) & mask;
       }
-      out[i] = id;
+      now[k] = e;
+      const t = types[k - 1]![h]!;
+      p = ((e >= 0 ? occurrences[k]![e]! : 0) + t * p) / (follow + t);
     }
+    for (; k <= n; k++) now[k] = -1;
+    sum += Math.log(p);
+    const swap = before;
+    before = now;
+    now = swap;
   }
+  return sum;
+}
+
+/**
+ * logLikelihood(model, seq, vocabulary), bit for bit, when seq's own counts `own` (of the same
+ * order n ≥ 2, with `starts`) are at hand: a token's probability depends only on the n-gram that
+ * ends with it, so it is computed once per distinct n-gram of seq (from its context's k-gram ids
+ * in the model, found once per distinct context) and the logarithms are then added position by
+ * position in the same order. O(n² · contexts + n · n-grams) look-ups instead of O(n · |seq|).
+ */
+export function logLikelihoodOfCounted(
+  model: NgramCounts,
+  seq: Int32Array,
+  own: NgramCounts,
+  vocabulary: number,
+  scratch: PerplexityScratch = newPerplexityScratch(),
+): number {
+  const n = model.order;
+  const H = seq.length;
+  const starts = own.starts;
+  if (starts === undefined || own.order !== n || n < 2 || H < n) return logLikelihood(model, seq, vocabulary, scratch);
+  // The first n − 1 tokens have shorter histories: the plain sum of their terms.
+  let sum = logLikelihood(model, seq.subarray(0, n - 1), vocabulary, scratch);
+  const contexts = own.levels[n - 1]!;
+  const grams = own.levels[n]!;
+  const C = contexts.size;
+  // Per context of seq: the model's ids of its suffixes of length 1…n−1 (−1: unseen), the state
+  // logLikelihood holds after the context's last token.
+  const state = new Int32Array(C * n);
+  const window = new Int32Array(n - 1);
+  for (let c = 0; c < C; c++) {
+    if (contexts.follow[c] === 0) continue; // no n-gram of seq continues it
+    for (let k = n - 1, id = c; k >= 1; k--) {
+      window[k - 1] = own.levels[k]!.token[id]!;
+      id = own.levels[k]!.parent[id]!;
+    }
+    contextIds(model, window, state, c * n);
+  }
+  const logp = new Float64Array(grams.size);
+  const levels = model.levels;
+  const top = Math.min(n, levels.length - 1);
   const base = 1 / (vocabulary + 1);
   const root = levels[0]!;
   const rootFollow = root.follow[0]!;
   const rootTypes = root.types[0]!;
   const count1 = levels[1]!.count;
-  const ids1 = ids[1]!;
-  const follows = levels.map((l) => l.follow);
-  const types = levels.map((l) => l.types);
-  const occurrences = levels.map((l) => l.count);
-  let sum = 0;
-  for (let j = 0; j < H; j++) {
-    const e1 = ids1[j]!;
+  const index1 = indexOf(levels[1]!);
+  for (let e = 0; e < grams.size; e++) {
+    const w = grams.token[e]!;
+    const at = grams.parent[e]! * n;
+    const e1 = w < index1.length ? index1[w]! : -1;
     let p = ((e1 >= 0 ? count1[e1]! : 0) + rootTypes * base) / (rootFollow + rootTypes);
-    const kmax = Math.min(j + 1, n);
-    for (let k = 2; k <= kmax; k++) {
-      const i = j - k + 1;
-      const h = ids[k - 1]![i]!;
-      if (h < 0) break; // an unseen context: every longer one is unseen too
-      const follow = follows[k - 1]![h]!;
-      if (follow === 0) break; // seen only at the end of the text: no longer context was followed either
-      const t = types[k - 1]![h]!;
-      const e = ids[k]![i]!;
-      p = ((e >= 0 ? occurrences[k]![e]! : 0) + t * p) / (follow + t);
+    for (let k = 2; k <= top; k++) {
+      const h = state[at + k - 1]!;
+      if (h < 0) break;
+      const follow = levels[k - 1]!.follow[h]!;
+      if (follow === 0) break;
+      const g = levels[k]!.find(h, w);
+      const t = levels[k - 1]!.types[h]!;
+      p = ((g >= 0 ? levels[k]!.count[g]! : 0) + t * p) / (follow + t);
     }
-    sum += Math.log(p);
+    logp[e] = Math.log(p);
   }
+  for (let j = n - 1; j < H; j++) sum += logp[starts[j - n + 1]!]!;
   return sum;
+}
+
+/** The model's ids of the k-grams ending at the last token of `window` (k = 1…|window|), into state[at + k]. */
+function contextIds(model: NgramCounts, window: Int32Array, state: Int32Array, at: number): void {
+  const levels = model.levels;
+  const top = Math.min(model.order, levels.length - 1);
+  const index1 = indexOf(levels[1]!);
+  const m = window.length;
+  // ids[k] of the k-gram ending at the current token, updated from the previous token's, longest first.
+  const ids = state.subarray(at, at + m + 1);
+  ids.fill(-1);
+  for (let j = 0; j < m; j++) {
+    const w = window[j]!;
+    for (let k = Math.min(j + 1, m, top); k >= 2; k--) {
+      const h = ids[k - 1]!;
+      ids[k] = h >= 0 && levels[k - 1]!.follow[h]! > 0 ? levels[k]!.find(h, w) : -1;
+    }
+    ids[1] = w < index1.length ? index1[w]! : -1;
+  }
 }
 
 /** exp(−(1/|seq|) Σ ln P): the perplexity of seq (see logLikelihood). */

@@ -1,0 +1,134 @@
+// The n-gram model's compact layout: memory per distinct n-gram, and the shortcuts that must give
+// the same bits as the plain computations.
+import { describe, expect, it } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { countNgrams, MAX_LOAD } from "../../src/models/ngram/counts.js";
+import { buildSampler } from "../../src/models/ngram/markov-chain.js";
+import { logLikelihood, logLikelihoodOfCounted } from "../../src/models/ngram/perplexity.js";
+import { encode, tokenIds, tokenize } from "../../src/models/ngram/tokenize.js";
+import { bytesPerToken, ngram } from "../../src/models/ngram.js";
+import { Rng } from "../../src/stats/rng.js";
+
+const configOf = () => resolveSimConfig(new Map([["model", { value: "ngram", origin: { kind: "flag" } }]]));
+
+/** A random token sequence over v symbols, skewed (some frequent, many rare), with repeated phrases. */
+function text(rng: Rng, n: number, v: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i > 8 && rng.random() < 0.5 ? out[i - 1 - Math.floor(rng.random() * 8)]! : Math.floor(v * rng.random() ** 2);
+  return out;
+}
+
+describe("n-gram counts layout", () => {
+  it("holds arrays sized by the distinct k-grams, not by the text", () => {
+    const rng = new Rng("layout");
+    const seq = text(rng, 50_000, 20);
+    for (const order of [1, 2, 3, 5]) {
+      const counts = countNgrams(seq, order);
+      const top = Math.max(order, 2);
+      for (let k = 1; k <= top; k++) {
+        const level = counts.levels[k]!;
+        expect(level.parent.length).toBe(level.size);
+        expect(level.count.length).toBe(level.size);
+        // A context level has follow/types per entry; the top level (no context) has none.
+        expect(level.follow.length).toBe(k < top ? level.size : 0);
+        const slots = level.slots.length / 3;
+        expect(slots).toBeLessThanOrEqual(Math.max(256, (2 / MAX_LOAD) * level.size));
+        expect(level.size).toBeLessThanOrEqual(MAX_LOAD * slots);
+      }
+      expect(counts.next.length).toBe(counts.levels[order]!.size);
+    }
+  });
+});
+
+describe("perplexity of a text from its own counts", () => {
+  it("equals logLikelihood bit for bit, orders 2…6, seen and unseen tokens", () => {
+    const rng = new Rng("own");
+    const V = 40;
+    const train = text(rng, 3000, V);
+    for (let order = 2; order <= 6; order++) {
+      const model = countNgrams(train, order);
+      // The model's own text, a text of another generation and one with unknown tokens (id V).
+      for (const seq of [train, text(rng, 2000, V), text(rng, 700, V + 3).map((x) => Math.min(x, V)), train.subarray(0, order)]) {
+        const own = countNgrams(seq, order, true);
+        expect(own.starts).toBeDefined();
+        expect(logLikelihoodOfCounted(model, seq, own, V)).toBe(logLikelihood(model, seq, V));
+      }
+    }
+  });
+
+  it("falls back to the plain sum when the counts kept no ids per position", () => {
+    const rng = new Rng("fallback");
+    const seq = text(rng, 500, 10);
+    const model = countNgrams(seq, 1);
+    expect(logLikelihoodOfCounted(model, seq, countNgrams(seq, 1, true), 10)).toBe(logLikelihood(model, seq, 10));
+  });
+});
+
+describe("tokenIds: tokenize and encode in one pass", () => {
+  const texts = [
+    "The Tower’s 12th-century bells, rung in 1140! Château—'quoted'",
+    "  Ab,  c\n\n\td é  ",
+    "a😀b 😀\ud800x \udc00 ΟΔΟΣ ΟΔΟΣ·Α İstanbul ΣΑΣ\u00a0x\ufeffy\u2028z\u3000 tab\tend ",
+    "",
+    "   \n ",
+    "ABC abc Abc 'tis o'clock  x''y ẞtraße FOO’S",
+  ];
+  it("gives the ids and vocabulary of encode(tokenize(text)), word and char", () => {
+    for (const kind of ["word", "char"] as const) {
+      for (const t of texts) {
+        const { vocabulary, ids } = encode(tokenize(t, kind));
+        const one = tokenIds(t, kind);
+        expect(one.words, `${kind}: ${JSON.stringify(t)}`).toEqual(vocabulary.words);
+        expect(Array.from(one.ids)).toEqual(Array.from(ids));
+      }
+    }
+  });
+
+  it("agrees across its chunks on a long text, ASCII and not", () => {
+    const rng = new Rng("chunks");
+    const pieces = ["Stone", "stone", "1140", "o'clock", ",", "\n\n", "ΣΟΦΟΣ", "naïve", "don’t", "—", "  ", "é", "😀"];
+    const parts: string[] = [];
+    // The first half ASCII only (the fast path), the rest with other characters too.
+    for (let i = 0; i < 600_000; i++) {
+      const from = i < 300_000 ? 6 : pieces.length;
+      parts.push(pieces[Math.floor(rng.random() ** 2 * from)]!, rng.random() < 0.7 ? " " : "");
+    }
+    const long = parts.join("");
+    expect(long.length).toBeGreaterThan(1 << 21);
+    for (const kind of ["word", "char"] as const) {
+      const { vocabulary, ids } = encode(tokenize(long, kind));
+      const one = tokenIds(long, kind);
+      expect(one.words).toEqual(vocabulary.words);
+      expect(one.ids.length).toBe(ids.length);
+      const bytes = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(Buffer.compare(bytes(one.ids), bytes(ids))).toBe(0);
+    }
+  });
+});
+
+describe("the memory estimate of ngram (footprint)", () => {
+  /** Bytes of the typed arrays a fitted generation holds: its text, counts, ids per position, sampler. */
+  function held(seq: Int32Array, order: number): number {
+    const counts = countNgrams(seq, order, true);
+    const sampler = buildSampler(counts, { temperature: 1, topK: 0, topP: 1 });
+    let bytes = seq.byteLength + counts.next.byteLength + (counts.starts?.byteLength ?? 0);
+    for (const l of counts.levels)
+      bytes += l.parent.byteLength + l.token.byteLength + l.count.byteLength + l.follow.byteLength + l.types.byteLength + l.slots.byteLength;
+    return bytes + sampler.start.byteLength + sampler.columns.byteLength;
+  }
+
+  it("bounds the bytes per token from above, even when every k-gram is new", () => {
+    const rng = new Rng("footprint");
+    for (const order of [1, 2, 3, 5, 6]) {
+      const perRow = ngram.footprint({ ...configOf(), order } as never, 1).perRow;
+      expect(perRow).toBe(bytesPerToken(order));
+      // Worst case: all tokens distinct. A text: many repeats.
+      const distinct = Int32Array.from({ length: 40_000 }, (_, i) => i);
+      const worst = held(distinct, order);
+      expect(worst).toBeLessThanOrEqual(perRow * distinct.length);
+      expect(worst).toBeGreaterThan(0.4 * perRow * distinct.length);
+      const real = text(rng, 40_000, 60);
+      expect(held(real, order)).toBeLessThan(worst);
+    }
+  });
+});
