@@ -1,0 +1,31 @@
+/**
+ * Model.shareFit: a worker thread prepares generation 0 from the parameters the coordinator fitted
+ * (structured-cloned, as postMessage sends them) instead of running the model's fit again. The
+ * result must not depend on which thread fitted: same parameters, same reference, same numbers.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { runReplicates } from "../../src/core/loop.js";
+import { prepare } from "../../src/core/run.js";
+import { gmm } from "../../src/models/gmm.js";
+import { flags } from "../helpers.js";
+
+describe("a worker given generation 0's fit (Model.shareFit)", () => {
+  it("gmm shares its fit; prepare with it fits nothing and gives the same replicates", () => {
+    expect(gmm.shareFit).toBe(true);
+    const config = resolveSimConfig(flags({ model: "gmm", generations: 2, replicates: 3, seedSize: 200 }));
+    const here = prepare(config).prepared;
+    const sent = structuredClone(here.params0);
+    const fit = vi.spyOn(gmm, "fit");
+    try {
+      const there = prepare(config, null, null, sent).prepared;
+      expect(fit).not.toHaveBeenCalled();
+      expect(there.metrics0).toEqual(here.metrics0);
+      const a = runReplicates(here, 0, 3);
+      const b = runReplicates(there, 0, 3);
+      expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
+    } finally {
+      fit.mockRestore();
+    }
+  });
+});
