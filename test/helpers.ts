@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import type { ResolvedConfig } from "../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../src/config/resolve.js";
 import { runReplicates } from "../src/core/loop.js";
+import { theoryAt } from "../src/core/run.js";
 import type { RunContext } from "../src/models/model.js";
 import { normalQuantile } from "../src/stats/normal.js";
 import { prepare } from "./run.js";
@@ -43,6 +44,11 @@ export function expectWithin(actual: number, expected: number, se: number, label
   );
 }
 
+/** Expects the replicate mean of `x` within Z standard errors (SD/√R, seOfMean) of `expected`. */
+export function expectMeanWithin(x: ArrayLike<number>, expected: number, label: string): void {
+  expectWithin(meanOf(x), expected, seOfMean(x), label);
+}
+
 /**
  * Expects actual − bound > Z·se: `actual` is above `bound` by more than chance allows (one-sided
  * at ALPHA/2). For "the metric really falls": expectAbove(before, after, seOfTheDifference, …).
@@ -57,6 +63,26 @@ export function expectAbove(actual: number, bound: number, se: number, label: st
 /** Raw options as if given by flags (strings or numbers). */
 export function flags(o: Record<string, unknown>): Map<string, RawOption> {
   return new Map(Object.entries(o).map(([k, v]) => [k, { value: v, origin: { kind: "flag" } }]));
+}
+
+/**
+ * Runs a simulation in-process and checks the replicate means of `metrics` at each of
+ * `generations` against the closed forms the tool prints for it (src/core/run.ts theoryAt), each
+ * within Z standard errors (SD/√R). A metric without a closed form there fails the check.
+ */
+export function expectTheory(options: Record<string, unknown>, metrics: readonly string[], generations: readonly number[]): void {
+  const { prepared } = prepare(resolveSimConfig(flags({ ...options, theory: true })));
+  const R = prepared.config.replicates;
+  const block = runReplicates(prepared, 0, R);
+  for (const g of generations) {
+    const theory = theoryAt(prepared, g);
+    for (const metric of metrics) {
+      const expected = theory?.[metric];
+      expect(expected, `${metric} has a closed form at generation ${g}`).toBeTypeOf("number");
+      const x = block.values[prepared.metricNames.indexOf(metric)]!.slice(g * R, (g + 1) * R);
+      expectMeanWithin(x, expected!, `${metric} at g = ${g}`);
+    }
+  }
 }
 
 /**

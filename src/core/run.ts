@@ -160,7 +160,7 @@ function theoryAbsent(p: Prepared): string | null {
  * A model's closed forms at generation g, or undefined. They assume a constant real fraction and
  * filter recall: a run whose schedule varies by generation gets none (ARCHITECTURE §4).
  */
-function theoryAt(p: Prepared, g: number): Record<string, number> | undefined {
+export function theoryAt(p: Prepared, g: number): Record<string, number> | undefined {
   const { model, config } = p;
   if (!model.theory || typeof config.realFraction !== "number" || typeof config.filterRecall !== "number") return undefined;
   const loop: LoopSettings = { regime: config.regime, realFraction: config.realFraction, filterRecall: config.filterRecall, sampleSize: config.sampleSize };

@@ -7,14 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { hypergeometric, runReplicates } from "../../src/core/loop.js";
-import { accumulateVarianceRatio, subsampleVarianceRatio, truncationFactor } from "../../src/models/continuous.js";
+import { accumulateVarianceRatio, subsampleVarianceRatio } from "../../src/models/continuous.js";
 import { Rng } from "../../src/stats/rng.js";
-import { expectWithin, flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { expectMeanWithin, expectWithin, flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
-
-function expectMean(x: Float64Array, expected: number, what: string): void {
-  expectWithin(meanOf(x), expected, seOfMean(x), what);
-}
+import { varRatioChainTests } from "./var-ratio-chains.js";
 
 describe("accumulate-subsample: E[var_ratio_g] = (e_g/e_0)·Π a_j (derived in continuous.ts)", () => {
   it("with the whole pool as the training set the factor is accumulate's (the algebra's check)", () => {
@@ -42,44 +39,7 @@ describe("accumulate-subsample: E[var_ratio_g] = (e_g/e_0)·Π a_j (derived in c
     }
   });
 
-  // Seed size 20, M = 10: the pool grows 20 → 120, and the subsample is a tenth of it at the end.
-  const G = 10;
-  for (const [estimator, truncate] of [
-    ["mle", null],
-    ["unbiased", null],
-    ["mle", 1.5],
-  ] as const) {
-    it(`simulated gaussian chains match it (${estimator}${truncate ? `, --truncate ${truncate}` : ""})`, () => {
-      const opts: Record<string, unknown> = {
-        regime: "accumulate-subsample",
-        seedSize: 20,
-        sampleSize: 10,
-        generations: G,
-        replicates: 4000,
-        estimator,
-        seed: `sub-${estimator}-${truncate}`,
-      };
-      if (truncate) opts.truncate = truncate;
-      const run = replicateValues(opts);
-      const v = truncate ? truncationFactor(truncate) : 1;
-      for (let g = 1; g <= G; g++) expectMean(run.values("var_ratio", g), subsampleVarianceRatio(20, 10, g, estimator, v), `g=${g}`);
-    });
-  }
-
-  it("holds for the trace ratio of mvn", () => {
-    const run = replicateValues({
-      model: "mvn",
-      dims: 3,
-      regime: "accumulate-subsample",
-      seedSize: 12,
-      sampleSize: 6,
-      generations: 8,
-      replicates: 3000,
-      tailK: 2,
-      seed: "sub-mvn",
-    });
-    for (const g of [1, 4, 8]) expectMean(run.values("var_ratio", g), subsampleVarianceRatio(12, 6, g, "mle", 1), `g=${g}`);
-  });
+  varRatioChainTests("accumulate-subsample", subsampleVarianceRatio, "sub");
 
   it("--theory reports it; with a filter there is none", () => {
     const { result } = simulate(
@@ -163,7 +123,7 @@ describe("the training sets", () => {
       const real = block.real.slice(g * 2000, (g + 1) * 2000);
       const synthetic = block.synthetic.slice(g * 2000, (g + 1) * 2000);
       for (let i = 0; i < 2000; i++) expect(real[i]! + synthetic[i]!).toBe(20);
-      expectMean(real, (20 * 30) / (30 + g * 20), `real rows at g=${g}`);
+      expectMeanWithin(real, (20 * 30) / (30 + g * 20), `real rows at g=${g}`);
     }
   });
 

@@ -13,13 +13,9 @@ import type { SeedResult } from "../../src/core/seed.js";
 import { accumulateVarianceRatio, truncationFactor, truncationFactorDims } from "../../src/models/continuous.js";
 import { formatters } from "../../src/output/format.js";
 import { digamma, logGamma } from "../../src/stats/special.js";
-import { expectAbove, expectWithin, flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
+import { expectAbove, expectMeanWithin, expectWithin, flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
-
-/** The replicate mean of x must be within Z standard errors (SD/√R) of `expected`. */
-function expectMean(x: Float64Array, expected: number, what: string): void {
-  expectWithin(meanOf(x), expected, seOfMean(x), what);
-}
+import { varRatioChainTests } from "./var-ratio-chains.js";
 
 describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in continuous.ts)", () => {
   it("the closed form (gamma-function ratio) equals the direct product Π(1 − M/N_j²) for mle", () => {
@@ -53,46 +49,7 @@ describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in co
     }
   });
 
-  // The simulation: seed size 20, M = 10, so the pool grows 20 → 120 and the factors are far from 1.
-  const G = 10;
-  for (const [estimator, truncate] of [
-    ["mle", null],
-    ["unbiased", null],
-    ["mle", 1.5],
-  ] as const) {
-    it(`simulated gaussian chains match it (${estimator}${truncate ? `, --truncate ${truncate}` : ""})`, () => {
-      const opts: Record<string, unknown> = {
-        regime: "accumulate",
-        seedSize: 20,
-        sampleSize: 10,
-        generations: G,
-        replicates: 4000,
-        estimator,
-        seed: `acc-${estimator}-${truncate}`,
-      };
-      if (truncate) opts.truncate = truncate;
-      const run = replicateValues(opts);
-      const v = truncate ? truncationFactor(truncate) : 1;
-      for (let g = 1; g <= G; g++) expectMean(run.values("var_ratio", g), accumulateVarianceRatio(20, 10, g, estimator, v), `g=${g}`);
-    });
-  }
-
-  it("holds for the trace ratio of mvn (the covariance recursion is the same matrix-wise)", () => {
-    // One tail multiple, not the default two: mvn's tail masses in 3-D are lattice integrals, most
-    // of the run's cost, and this test reads var_ratio only.
-    const run = replicateValues({
-      model: "mvn",
-      dims: 3,
-      regime: "accumulate",
-      seedSize: 12,
-      sampleSize: 6,
-      generations: 8,
-      replicates: 3000,
-      tailK: 2,
-      seed: "acc-mvn",
-    });
-    for (const g of [1, 4, 8]) expectMean(run.values("var_ratio", g), accumulateVarianceRatio(12, 6, g, "mle", 1), `g=${g}`);
-  });
+  varRatioChainTests("accumulate", accumulateVarianceRatio, "acc");
 
   it("--theory reports it, and the pool is append-only (views of one growing buffer, not copies)", () => {
     const { result } = simulate(resolveSimConfig(flags({ regime: "accumulate", seedSize: 20, sampleSize: 10, generations: 3, replicates: 2, theory: true })));
@@ -121,7 +78,7 @@ describe("--truncate k multiplies the expected variance by v_k each generation (
     it(`k = ${k}: E[var_ratio_g] = ((M−1)/M · v_k)^g, v_k = ${truncationFactor(k).toFixed(4)}`, () => {
       const run = replicateValues({ sampleSize: M, generations: G, replicates: 4000, truncate: k, seed: `trunc-${k}` });
       const v = truncationFactor(k);
-      for (let g = 1; g <= G; g++) expectMean(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
+      for (let g = 1; g <= G; g++) expectMeanWithin(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
     });
   }
 
@@ -150,7 +107,7 @@ describe("--truncate k multiplies the expected variance by v_k each generation (
     const v = truncationFactorDims(k, d);
     expect(v).toBeLessThan(1);
     expect(truncationFactorDims(2, 1)).toBeCloseTo(truncationFactor(2), 14);
-    for (const g of [1, 2]) expectMean(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
+    for (const g of [1, 2]) expectMeanWithin(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
   });
 });
 
@@ -166,7 +123,7 @@ describe("mix keeps the variance bounded where replace collapses", () => {
   const mix = replicateValues({ sampleSize: M, generations: G, replicates: 300, regime: "mix", realFraction: 0.5, seed: "mix-vs-replace" });
 
   it("replace: the mean of log var_ratio follows g·(ψ((M−1)/2) + ln(2/M)) down to ≈ −44", () => {
-    for (const g of [50, 200]) expectMean(replace.values("log_var_ratio", g), g * (digamma((M - 1) / 2) + Math.log(2 / M)), `g=${g}`);
+    for (const g of [50, 200]) expectMeanWithin(replace.values("log_var_ratio", g), g * (digamma((M - 1) / 2) + Math.log(2 / M)), `g=${g}`);
   });
 
   it("mix: log var_ratio stops falling (the same mean at generations 25 to 200, chain by chain), far above replace's", () => {
@@ -217,7 +174,7 @@ describe("--filter-recall", () => {
       e += (p * (n - 1)) / n;
       mass += p;
     }
-    expectMean(run.values("var_ratio", 1), e / mass, "g=1");
+    expectMeanWithin(run.values("var_ratio", 1), e / mass, "g=1");
   });
 });
 
@@ -241,8 +198,8 @@ describe("fresh with real fraction 1 never drifts", () => {
     const sigma0 = (prepared.params0 as { sigma: number }).sigma;
     const run = replicateValues(options);
     for (let g = 1; g <= G; g++) {
-      expectMean(run.values("var_ratio", g), (((M - 1) / M) * 4) / sigma0 ** 2, `var_ratio g=${g}`);
-      expectMean(run.values("mean", g), 3, `mean g=${g}`);
+      expectMeanWithin(run.values("var_ratio", g), (((M - 1) / M) * 4) / sigma0 ** 2, `var_ratio g=${g}`);
+      expectMeanWithin(run.values("mean", g), 3, `mean g=${g}`);
     }
   });
 
@@ -257,8 +214,8 @@ describe("fresh with real fraction 1 never drifts", () => {
     const R = 3000;
     const metric = (name: string, g: number) => block.values[prepared.metricNames.indexOf(name)]!.slice(g * R, (g + 1) * R);
     for (let g = 1; g <= 10; g++) {
-      expectMean(metric("var_ratio", g), (M - 1) / M, `var_ratio g=${g}`);
-      expectMean(metric("mean_drift", g), 0, `mean_drift g=${g}`);
+      expectMeanWithin(metric("var_ratio", g), (M - 1) / M, `var_ratio g=${g}`);
+      expectMeanWithin(metric("mean_drift", g), 0, `mean_drift g=${g}`);
     }
   });
 

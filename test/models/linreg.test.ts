@@ -18,7 +18,7 @@ import type { RunContext, SeedInput } from "../../src/models/model.js";
 import { Rng } from "../../src/stats/rng.js";
 import { collapse, ROOT, tempDir } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
-import { flags, meanOf, replicateValues, seOfMean, withRunContext, Z } from "../helpers.js";
+import { expectTheory, flags, meanOf, replicateValues, seOfMean, withRunContext, Z } from "../helpers.js";
 import { prepare } from "../run.js";
 
 const { simulate, sweep }: typeof Library = await import(new URL("../../dist/index.js", import.meta.url).href);
@@ -295,24 +295,14 @@ describe("linreg measure", () => {
   });
 });
 
-/** Replicate means of each metric with a closed form, against linregTheory, at every generation. */
+/** Replicate means of each metric with a closed form, against the theory the tool prints, at every generation. */
 function checkTheory(options: Record<string, unknown>, metrics: readonly string[]): void {
   const G = options.generations as number;
-  const { prepared: p } = prepared(options);
-  const { values } = replicateValues({ model: "linreg", ...options });
-  for (let g = 1; g <= G; g++) {
-    const theory = linreg.theory!(
-      p.options as never,
-      { regime: p.config.regime, realFraction: 0, filterRecall: 0, sampleSize: p.config.sampleSize },
-      g,
-      p.reference as never,
-    )!;
-    for (const metric of metrics) {
-      const x = values(metric, g);
-      const se = seOfMean(x);
-      expect(Math.abs(meanOf(x) - theory[metric]!), `${metric} at g = ${g}: mean ${meanOf(x)}, theory ${theory[metric]}, SE ${se}`).toBeLessThan(Z * se);
-    }
-  }
+  expectTheory(
+    { model: "linreg", ...options },
+    metrics,
+    Array.from({ length: G }, (_, i) => i + 1),
+  );
 }
 
 describe("linreg theory (ARCHITECTURE §4) against the simulation", () => {

@@ -16,30 +16,14 @@ import { sourceMoments, sourceRowMoments, sourceTwoSidedTail } from "../../src/m
 import { Rng } from "../../src/stats/rng.js";
 import { regularizedBeta, studentSf, studentTwoSidedTail } from "../../src/stats/student.js";
 import { collapse, ROOT } from "../cli/cli.js";
-import { flags, meanOf, replicateValues, seOfMean, Z } from "../helpers.js";
+import { expectTheory, flags, meanOf, replicateValues, seOfMean, Z } from "../helpers.js";
 import { prepare } from "../run.js";
 
 const prepared = (o: Record<string, unknown>) => prepare(resolveSimConfig(flags(o))).prepared;
 
-/** Replicate means of `metrics` against the model's theory at each of `generations`. */
+/** The closed forms against the source: expectTheory with --reference source. */
 function checkTheory(options: Record<string, unknown>, metrics: readonly string[], generations: readonly number[]): void {
-  const p = prepared({ ...options, reference: "source", theory: true });
-  const { values } = replicateValues({ ...options, reference: "source" });
-  const loop = {
-    regime: p.config.regime,
-    realFraction: Number(p.config.realFraction),
-    filterRecall: Number(p.config.filterRecall),
-    sampleSize: p.config.sampleSize,
-  };
-  for (const g of generations) {
-    const theory = p.model.theory!(p.options, loop, g, p.reference)!;
-    for (const metric of metrics) {
-      const x = values(metric, g);
-      const se = seOfMean(x);
-      expect(theory[metric], `${metric} has a closed form at ${g}`).toBeTypeOf("number");
-      expect(Math.abs(meanOf(x) - theory[metric]!), `${metric} at g = ${g}: mean ${meanOf(x)}, theory ${theory[metric]}, SE ${se}`).toBeLessThan(Z * se);
-    }
-  }
+  expectTheory({ ...options, reference: "source" }, metrics, generations);
 }
 
 describe("--reference source: closed forms against the simulation, generation 0 included", () => {
