@@ -61,6 +61,8 @@ export interface GaussianReference extends GaussianParams {
   readonly centered0: Float64Array;
   readonly tails: readonly TailNames[];
   readonly scratch: { buffer: Float64Array };
+  /** Partial sums of expectedMeanDriftSq under accumulate, for the loop settings named by `key`. */
+  readonly driftSums: { key: string; sums: number[] };
   /** Set under --reference source, where μ0 and σ0 are the source's true mean and standard deviation. */
   readonly firstFit?: FirstFit;
 }
@@ -71,16 +73,28 @@ export interface GaussianReference extends GaussianParams {
  * variance v·σ²(j−1)) or M·v·E[σ²(j−1)]/N_j² (accumulate: the pooled mean of N_j = n0 + jM rows
  * gains M/N_j of the new sample's deviation), so the sum of the steps' variances, with
  * E[σ²(j−1)]/σ0² = E[var_ratio_(j−1)]. At M = n0 under accumulate each term is below
- * 1/((j + 1)²·M): the sum stays below (π²/6 − 1)/M (Dey & Donoho's pathway). O(g) per call.
+ * 1/((j + 1)²·M): the sum stays below (π²/6 − 1)/M (Dey & Donoho's pathway). Under replace the
+ * sum is geometric, (v/M)·Σ_{j<g} r^j with r = E[var_ratio_1]; under accumulate the partial sums
+ * are kept in `sums` (sums[g]), so a run's G generations cost O(G), not O(G²).
  */
-export function expectedMeanDriftSq(regime: "replace" | "accumulate", estimator: Estimator, M: number, n0: number, g: number, v: number): number {
-  let s = 0;
-  for (let j = 1; j <= g; j++) {
-    const ratio = expectedVarRatio(regime, estimator, 0, M, n0, j - 1, v)!;
-    const N = n0 + j * M;
-    s += regime === "replace" ? (v * ratio) / M : (M * v * ratio) / (N * N);
+export function expectedMeanDriftSq(
+  regime: "replace" | "accumulate",
+  estimator: Estimator,
+  M: number,
+  n0: number,
+  g: number,
+  v: number,
+  sums: number[] = [0],
+): number {
+  if (regime === "replace") {
+    const r = expectedVarRatio(regime, estimator, 0, M, n0, 1, v)!;
+    return r === 1 ? (v * g) / M : ((v / M) * (1 - r ** g)) / (1 - r);
   }
-  return s;
+  for (let j = sums.length; j <= g; j++) {
+    const N = n0 + j * M;
+    sums.push(sums[j - 1]! + (M * v * expectedVarRatio(regime, estimator, 0, M, n0, j - 1, v)!) / (N * N));
+  }
+  return sums[g]!;
 }
 
 /** Metric name of a sample quantile: p = 0.001 → "quantile_0p001" (a valid expression identifier). */
@@ -167,7 +181,14 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
 
   reference({ length }, p0, o) {
     const centered0 = Float64Array.from(o.tailK, (k) => normalTwoSidedTail(p0.mu, k * p0.sigma, p0.mu, p0.sigma));
-    return { ...p0, n0: length, centered0, tails: tailNames(o.tailK), scratch: { buffer: new Float64Array(o.quantiles.length > 0 ? length : 0) } };
+    return {
+      ...p0,
+      n0: length,
+      centered0,
+      tails: tailNames(o.tailK),
+      scratch: { buffer: new Float64Array(o.quantiles.length > 0 ? length : 0) },
+      driftSums: { key: "", sums: [0] },
+    };
   },
 
   sourceReference(source, data0, _p0, o) {
@@ -241,7 +262,9 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     const out: Metrics = { var_ratio: first ? first.varianceFactor * varRatio : varRatio };
     if (loop.regime === "replace" || loop.regime === "accumulate") {
       // Against the source the first fit's mean is off by σ²/n0 in expectation, whatever the source.
-      const drift = expectedMeanDriftSq(loop.regime, o.estimator, M, ref.n0, g, v);
+      const key = `${M} ${o.estimator} ${v}`;
+      if (ref.driftSums.key !== key) Object.assign(ref.driftSums, { key, sums: [0] });
+      const drift = expectedMeanDriftSq(loop.regime, o.estimator, M, ref.n0, g, v, ref.driftSums.sums);
       out.mean_drift_sq = first ? 1 / ref.n0 + first.varianceFactor * drift : drift;
     }
     // E[log σg²] is known for replace without truncation only.

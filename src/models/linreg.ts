@@ -29,7 +29,7 @@ import { symmetricEigen } from "../stats/linalg.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal } from "../stats/ziggurat.js";
 import { checkColumnRange, checkCovariance } from "./column-checks.js";
-import { ESTIMATOR_OPTION, type Estimator } from "./continuous.js";
+import { ESTIMATOR_OPTION, type Estimator, showNumber } from "./continuous.js";
 import { heldCount, holdoutOption, splitHoldout } from "./holdout.js";
 import type { DataOps, Metrics, Model, Regime } from "./model.js";
 import type { OptionSpec } from "./option.js";
@@ -404,9 +404,6 @@ const linregOps: DataOps<LinregData> = {
   },
 };
 
-/** A number with 3 significant digits and a real minus sign, for --show-samples. */
-const show = (x: number) => Number(x.toPrecision(3)).toString().replace("-", "−");
-
 /** Features --show-samples writes out before "…". */
 const SHOWN_FEATURES = 4;
 
@@ -585,13 +582,13 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
   },
 
   describe(params, _rng, ref) {
-    const terms = [show(params.beta[0]!)];
+    const terms = [showNumber(params.beta[0]!)];
     for (let j = 0; j < Math.min(ref.d, SHOWN_FEATURES); j++) {
       const b = params.beta[j + 1]!;
-      terms.push(`${b < 0 ? "−" : "+"} ${show(Math.abs(b))}·${ref.features[j] ?? `x${j + 1}`}`);
+      terms.push(`${b < 0 ? "−" : "+"} ${showNumber(Math.abs(b))}·${ref.features[j] ?? `x${j + 1}`}`);
     }
     if (ref.d > SHOWN_FEATURES) terms.push("+ …");
-    return `${ref.target} = ${terms.join(" ")} (σ ${show(Math.sqrt(params.sigma2))})`;
+    return `${ref.target} = ${terms.join(" ")} (σ ${showNumber(Math.sqrt(params.sigma2))})`;
   },
 
   theory(o, loop, g, ref) {

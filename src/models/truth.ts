@@ -115,11 +115,14 @@ function sourceCdf(spec: SourceSpec, x: number): number {
       return normalSf((spec.mu - x) / spec.sigma);
     case "t":
       return studentSf(-x, spec.df);
+    case "laplace":
+      return x < spec.mu ? 0.5 * Math.exp((x - spec.mu) / spec.b) : 1 - 0.5 * Math.exp(-(x - spec.mu) / spec.b);
     case "mixture": {
       const w = shares(spec);
       return spec.parts.reduce((s, p, j) => s + w[j]! * sourceCdf(p, x), 0);
     }
     default:
+      // uniform: both tails are exact differences of numbers in [0, 1].
       return 1 - sourceSf(spec, x);
   }
 }

@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { parseSource } from "../../src/data/source.js";
 import { UsageError } from "../../src/errors.js";
-import { gaussian } from "../../src/models/gaussian.js";
+import { expectedVarRatio, truncationFactor } from "../../src/models/continuous.js";
+import { expectedMeanDriftSq, gaussian } from "../../src/models/gaussian.js";
 import { sourceMoments, sourceRowMoments, sourceTwoSidedTail } from "../../src/models/truth.js";
 import { Rng } from "../../src/stats/rng.js";
 import { regularizedBeta, studentSf, studentTwoSidedTail } from "../../src/stats/student.js";
@@ -89,6 +90,26 @@ describe("mean_drift_sq: the squared error of the mean, Dey and Donoho's quantit
           const theory = run.model.theory!(run.options, loop, g, run.reference)!.mean_drift_sq!;
           const x = vals("mean_drift_sq", g);
           expect(Math.abs(meanOf(x) - theory), `${regime} ${g}`).toBeLessThan(Z * seOfMean(x));
+        }
+      }
+    }
+  });
+
+  it("the closed form is the sum of the martingale's step variances, by a geometric series or kept partial sums", () => {
+    for (const estimator of ["mle", "unbiased"] as const) {
+      for (const v of [1, truncationFactor(1.5)]) {
+        const sums = [0];
+        for (const g of [0, 1, 7, 40, 3]) {
+          let replace = 0;
+          let accumulate = 0;
+          for (let j = 1; j <= g; j++) {
+            const N = 25 + j * 10;
+            replace += (v * expectedVarRatio("replace", estimator, 0, 10, 25, j - 1, v)!) / 10;
+            accumulate += (10 * v * expectedVarRatio("accumulate", estimator, 0, 10, 25, j - 1, v)!) / (N * N);
+          }
+          expect(expectedMeanDriftSq("replace", estimator, 10, 25, g, v)).toBeCloseTo(replace, 13);
+          // The partial sums are reused across calls in any order of g.
+          expect(expectedMeanDriftSq("accumulate", estimator, 10, 25, g, v, sums)).toBeCloseTo(accumulate, 14);
         }
       }
     }
