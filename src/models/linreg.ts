@@ -23,6 +23,7 @@
  * that collapse adds, averaged over the seed's design points); noise_ratio = σ̂g²/σ̂0² and its log;
  * coef_drift = ‖β̂g − β̂0‖ (intercept included). Closed forms: linregTheory (ARCHITECTURE §4).
  */
+import { formatSource } from "../data/source.js";
 import { InputError, UsageError } from "../errors.js";
 import { cholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
 import { symmetricEigen } from "../stats/linalg.js";
@@ -537,7 +538,11 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
   },
 
   sourceReference(source, data0, p0, o, heldOut) {
-    if (source.kind !== "linear") throw new Error("linreg reads a linear(d,sigma) source");
+    if (source.kind !== "linear") {
+      throw new UsageError(
+        `--reference source: --model linreg knows the true line of linear(d,sigma) only, and --source is ${formatSource(source)}; use a linear source or --reference gen0`,
+      );
+    }
     if (o.target !== "y") {
       throw new UsageError(
         `--reference source: linear(d,sigma) is a line for its target y, not for ${JSON.stringify(o.target)}; drop --target or use --reference gen0`,

@@ -209,7 +209,8 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     const n0 = ref.n0;
     // Normal rows: Σ̂0 = Σ^½·W·Σ^½/c with W ~ Wishart_d(n0 − 1, I), so E ln det(Σ̂0Σ⁻¹)/d is Bartlett's.
     let logOffset: number | null = null;
-    if (source.kind === "normal") {
+    // Normal rows: a normal source's independent columns, or linear(d,σ)'s jointly normal ones.
+    if (source.kind === "normal" || source.kind === "linear") {
       const c = o.estimator === "mle" ? n0 : n0 - 1;
       let s = 0;
       for (let i = 1; i <= d; i++) s += digamma((n0 - i) / 2);

@@ -55,6 +55,7 @@ export function sourceMoments(spec: SourceSpec): Moments {
  * draws of it (so the columns share the part's mean: Cov = E[Var | part]·I + Var(E | part)·11ᵀ).
  */
 export function sourceRowMoments(spec: SourceSpec, d: number): { mean: Float64Array; cov: Float64Array } {
+  if (spec.kind === "linear") return linearRowMoments(spec, d);
   const all = sourceMoments(spec);
   const mean = new Float64Array(d).fill(all.mean);
   const cov = new Float64Array(d * d);
@@ -68,6 +69,21 @@ export function sourceRowMoments(spec: SourceSpec, d: number): { mean: Float64Ar
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] = between + (i === j ? within : 0);
   return { mean, cov };
+}
+
+/**
+ * The rows [x1 … xk, y] of linear(k,σ) (src/data/source.ts drawTable): jointly normal with mean 0,
+ * Var(x) = I, Cov(x_i, y) = 1 and Var(y) = k + σ².
+ */
+function linearRowMoments(spec: Extract<SourceSpec, { kind: "linear" }>, d: number): { mean: Float64Array; cov: Float64Array } {
+  if (d !== spec.d + 1) throw new Error(`linear(${spec.d},${spec.sigma}) draws ${spec.d + 1} columns, not ${d}`);
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < spec.d; i++) {
+    cov[i * d + i] = 1;
+    cov[i * d + spec.d] = cov[spec.d * d + i] = 1;
+  }
+  cov[spec.d * d + spec.d] = spec.d + spec.sigma ** 2;
+  return { mean: new Float64Array(d), cov };
 }
 
 /** A source as a mixture of normal components (a normal is one), or null if any part is not normal. */

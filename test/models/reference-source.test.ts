@@ -48,6 +48,9 @@ describe("--reference source: closed forms against the simulation, generation 0 
     checkTheory(base, ["var_ratio", "log_gen_var_ratio"], [0, 1, 4]);
     // A mixture's rows share their part's mean: Cov = E[Var|part]·I + Var(E|part)·11ᵀ.
     checkTheory({ ...base, source: "mixture(0.5*normal(-1,1),0.5*normal(1,1))", seed: "mvn-mix" }, ["var_ratio"], [0, 4]);
+    // linear(2,1)'s rows [x1, x2, y] are jointly normal with Cov(x, y) = 1 and Var(y) = 3.
+    const { dims: _, ...linear } = base;
+    checkTheory({ ...linear, source: "linear(2,1)", seed: "mvn-linear" }, ["var_ratio", "log_gen_var_ratio"], [0, 4]);
   });
 
   it("kde with a fixed bandwidth: (E[s²_g] + H²)/σ², starting from E[s0²] = σ²(n0 − 1)/n0", () => {
@@ -190,6 +193,10 @@ describe("--reference source: what changes", () => {
       "--reference source: --model gmm compares with the source as a mixture of at most --components 1 normal(s), and mixture(0.5*normal(-2,1),0.5*normal(2,1)) has 2 normal part(s); match --components to it or use --reference gen0",
     );
     expect(fails({ model: "gmm", components: 1, source: "laplace(0,1)", reference: "source" })).toMatch(/laplace\(0,1\) is not a mixture of normals/);
+    // A table of independent normal columns has no true line: every coefficient is 0, but it is not linear(d,σ).
+    expect(fails({ model: "linreg", source: "normal(0,1)", target: "x2", reference: "source" })).toBe(
+      "--reference source: --model linreg knows the true line of linear(d,sigma) only, and --source is normal(0,1); use a linear source or --reference gen0",
+    );
     expect(fails({ model: "linreg", target: "x1", reference: "source" })).toBe(
       '--reference source: linear(d,sigma) is a line for its target y, not for "x1"; drop --target or use --reference gen0',
     );
@@ -200,7 +207,9 @@ describe("--reference source: what changes", () => {
 
   it("gives the same bytes for --jobs 1 and 2", async () => {
     const { simulate } = await import(new URL("../../dist/index.js", import.meta.url).href);
-    for (const model of ["gaussian", "categorical", "linreg"]) {
+    // Models that always run on worker threads, so that two jobs split the replicates and each
+    // worker draws its replicates' own seeds (gaussian and categorical this small stay on one thread).
+    for (const model of ["kde", "mvn", "linreg"]) {
       const options = { model, reference: "source", generations: 3, replicates: 9, theory: true };
       expect(JSON.stringify(await simulate(options, { jobs: 2 }))).toBe(JSON.stringify(await simulate(options, { jobs: 1 })));
     }
@@ -232,6 +241,7 @@ describe("the truth of a source", () => {
     expect(m.variance).toBeCloseTo(0.25 * (1 + 4) + 0.75 * (0.25 + 4) - 1, 14);
     const rows = sourceRowMoments(parseSource("mixture(0.5*normal(-1,1),0.5*normal(1,1))"), 2);
     expect(Array.from(rows.cov)).toEqual([2, 1, 1, 2]);
+    expect(Array.from(sourceRowMoments(parseSource("linear(2,0.5)"), 3).cov)).toEqual([1, 0, 1, 0, 1, 1, 1, 1, 2.25]);
   });
 
   it("two-sided tails against a simulation of each source (binomial SE)", () => {
