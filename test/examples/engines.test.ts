@@ -30,6 +30,8 @@ function withCollapseOnPath(): { bin: string; env: Record<string, string> } {
   chmodSync(shim, 0o755);
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PATH: `${bin}:${process.env.PATH}` };
   delete env.FORCE_COLOR;
+  // CI starts the suite without SHELL; so does this test everywhere, so that it fails here as there.
+  delete env.SHELL;
   // The runs are those of a fresh shell: no variables of an engine the test itself runs under.
   for (const name of Object.keys(env)) if (/^(SLURM_|JOB_COMPLETION_INDEX$|N$)/.test(name)) delete env[name];
   return { bin, env };
@@ -96,7 +98,8 @@ describe("GNU parallel: examples/engines/parallel.sh", () => {
       ctx.skip(`${missing} not installed (apt-get install parallel rsync); CI installs them and runs this test`);
     }
     // Two "hosts" reached through a stand-in for ssh: each is a folder, its home, where the command
-    // runs as sshd would run it (rsync, which parallel runs over the same ssh, included).
+    // runs as sshd would run it (rsync, which parallel runs over the same ssh, included). sshd sets
+    // HOME and SHELL from the account; parallel's remote wrapper runs each job with $SHELL.
     const remotes = tempDir();
     const ssh = join(withCollapseOnPath().bin, "fake-ssh");
     writeFileSync(
@@ -105,7 +108,7 @@ describe("GNU parallel: examples/engines/parallel.sh", () => {
 while [ $# -gt 0 ]; do case $1 in -l|-p|-o|-S|-i) shift 2;; -*) shift;; *) break;; esac; done
 host=$1; shift
 [ "\${1:-}" = "--" ] && shift
-mkdir -p '${remotes}'/"$host" && cd '${remotes}'/"$host" && HOME=$PWD exec sh -c "$*"
+mkdir -p '${remotes}'/"$host" && cd '${remotes}'/"$host" && HOME=$PWD SHELL=/bin/sh exec sh -c "$*"
 `,
     );
     chmodSync(ssh, 0o755);
