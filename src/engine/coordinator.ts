@@ -44,7 +44,7 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       last = Date.now();
     }
   };
-  runParallel(prepared!, jobs, tick, { inThread: jobs === 1 }).then((result) => {
+  runParallel(prepared!, jobs, tick, { offMainThread: true }).then((result) => {
     if (pending > 0) post({ type: "progress", generations: pending });
     post({ type: "result", result });
   }, report);

@@ -10,31 +10,11 @@ import type { SimResult } from "../core/result.js";
 import { assemble } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { poolResults } from "./pool.js";
+import { estimateWork, fitsInThread } from "./work.js";
 
-/** Below this many value operations, a run takes well under a second: a thread costs more to start than it saves. */
-const IN_THREAD_LIMIT = 4_000_000;
-
-/**
- * Value operations counted per seed value (a row, or a category of a count vector) for the seed
- * fit, which assembly computes once: a CDF and a sort, about 100 ns a value, so that the 4·10⁶
- * seed values that may stay in this thread are fitted within half a second.
- */
-const SEED_FIT_COST = 1;
-
-/**
- * Whether a run is small enough to stay in this thread. This thread must stay free to answer a
- * signal within a second, so only models whose cost per value is a few arithmetic operations
- * (gaussian, categorical) qualify, and their cost counts what grows: accumulate's training sets,
- * categorical's K categories, and the seed fit's sort of the seed data. Mixtures (EM), matrices
- * and n-gram tables always go to a worker.
- */
+/** Whether a prepared run is small enough to run in this thread (src/engine/work.ts). */
 export function staysInThread(p: Prepared): boolean {
-  const { replicates, generations, sampleSize, regime } = p.config;
-  if (!p.model.cheap) return false;
-  const categories = p.footprint.countsOnly ? p.shape.categories : 0;
-  const growth = regime === "accumulate" ? (generations + 1) / 2 : 1;
-  const seedValues = p.footprint.countsOnly ? p.shape.categories : p.shape.rows;
-  return replicates * generations * (sampleSize * growth + categories) + seedValues * SEED_FIT_COST < IN_THREAD_LIMIT;
+  return fitsInThread(estimateWork(p.config, p.seed.input).total);
 }
 
 export interface WorkerTask {
@@ -47,16 +27,16 @@ export interface WorkerTask {
 }
 
 /**
- * Runs every replicate of a prepared simulation. `inThread` (for a thread that is not the main
- * one) runs them here whatever their cost.
+ * Runs every replicate of a prepared simulation. `offMainThread` (a coordinator worker) runs them
+ * here whenever one thread would do them all: with one job, one replicate, or memory for one copy.
  */
-export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: { inThread?: boolean } = {}): Promise<SimResult> {
+export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: { offMainThread?: boolean } = {}): Promise<SimResult> {
   const { replicates } = p.config;
-  // Short runs stay in this thread. Others always go to workers, even with --jobs 1, so that
-  // the main thread stays free to draw progress and to act on a signal at once.
-  if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
   const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
+  // Short runs stay in this thread. Others go to workers, even with --jobs 1, when this is the
+  // main thread: it must stay free to draw progress and to act on a signal at once.
+  if ((options.offMainThread && workers === 1) || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
 
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
   const chunkCount = Math.min(replicates, workers * 4);

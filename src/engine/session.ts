@@ -3,10 +3,10 @@
  * data), then run. Between the two the caller may stop (--print-config, a bad --assert).
  *
  * Where the work happens is this module's one decision. The calling thread must stay free to
- * answer a signal within a second, so only runs that are cheap from end to end (see
- * staysInThread) are prepared and run here; every other run — fitting generation 0 included, which
- * takes seconds for a 20-dimensional mixture — happens on a coordinator worker that runs the
- * replicates itself (one job) or spreads them over replicate workers of its own.
+ * answer a signal within a second, so only runs estimated to take a fraction of that from end to
+ * end (src/engine/work.ts) are prepared and run here; every other run — fitting generation 0
+ * included, which takes seconds for a 20-dimensional mixture — happens on a coordinator worker
+ * that runs the replicates itself (one job) or spreads them over replicate workers of its own.
  */
 import { Worker } from "node:worker_threads";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
@@ -14,9 +14,9 @@ import type { SimResult } from "../core/result.js";
 import { prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { machineMemory } from "../machine.js";
-import { getModel } from "../models/index.js";
-import { runParallel, staysInThread } from "./parallel.js";
+import { runParallel } from "./parallel.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
+import { estimateWork, fitsInThread } from "./work.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
 /** What the caller learns once generation 0 is prepared. */
@@ -47,17 +47,15 @@ export interface CoordinatorTask {
   readonly jobs: number;
 }
 
-/** Prepares a simulation from its config and seed data, in this thread only when the whole run is cheap. */
+/** Prepares a simulation from its config and seed data, in this thread only when the whole run is short. */
 export async function startSession(config: SimConfig, seed: SeedResult, jobs: number): Promise<Session> {
-  if (getModel(config.model).cheap) {
+  if (fitsInThread(estimateWork(config, seed.input).total)) {
     const { prepared, notes } = prepare(config, seed, machineMemory());
-    if (staysInThread(prepared)) {
-      return {
-        view: { config: prepared.config, metricNames: prepared.metricNames, notes },
-        run: (onGeneration) => runParallel(prepared, jobs, onGeneration),
-        close: () => {},
-      };
-    }
+    return {
+      view: { config: prepared.config, metricNames: prepared.metricNames, notes },
+      run: (onGeneration) => runParallel(prepared, jobs, onGeneration),
+      close: () => {},
+    };
   }
   return remoteSession({ config, seed, jobs });
 }

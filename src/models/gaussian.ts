@@ -143,7 +143,8 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
   input: "numbers",
   options: [ESTIMATOR_OPTION, ...CONTINUOUS_OPTIONS, QUANTILES_OPTION],
   headline: ["var_ratio", "mean_drift", "tail_loss_", "kl", "w2"],
-  cheap: true,
+  // Measured in a fresh process: 5–14 µs a generation and 19 ns a value (quantiles and tails included).
+  work: () => ({ perGeneration: 15_000, perRow: 25 }),
   // One double per value, and a copy for the selection of --quantiles.
   footprint: (o) => ({ perRow: 8 + (o.quantiles.length > 0 ? 8 : 0), perSeedRow: 8, perCategory: 0, countsOnly: false, onHeap: false }),
 

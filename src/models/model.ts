@@ -97,6 +97,20 @@ export interface Footprint {
   readonly onHeap: boolean;
 }
 
+/** The seed data's size, as a model's work estimate sees it (Model.work). */
+export interface SeedSize {
+  /** Observations: values, rows, characters of a text, categories of a count vector. */
+  readonly rows: number;
+  /** Columns of a row (1 for a column of numbers, a text or counts). */
+  readonly dims: number;
+}
+
+/** A generation's cost in nanoseconds: `perGeneration + perRow × n` for n training observations. */
+export interface Work {
+  readonly perGeneration: number;
+  readonly perRow: number;
+}
+
 /**
  * A model family, declared in one module: its name, what it reads, the options it takes, and
  * fit / sample / measure / theory. Models know nothing of regimes, the CLI or the terminal; the
@@ -123,10 +137,14 @@ export interface Model<D, P, R, O extends object = object> {
   /** Defaults that differ for this model: of every run's options (replicates, seedSize) or of its own. */
   readonly defaults?: Readonly<Record<string, unknown>>;
   /**
-   * Whether generation 0 and small runs are cheap enough for the calling thread, which must stay
-   * free to answer a signal: a fit in one pass and a few operations per sampled value.
+   * What one generation costs: fit n training observations, draw n, measure — in nanoseconds,
+   * `perGeneration + perRow × n`, an upper estimate from runs in a fresh process (code not yet
+   * optimised by the JIT). It decides which runs are small enough for the calling thread, which
+   * must stay free to answer a signal within a second, and nothing else (src/engine/work.ts).
+   * `seed` is the seed data's size: its rows (a text's characters; a count vector's categories)
+   * and its columns.
    */
-  readonly cheap: boolean;
+  work(o: O & RunContext, seed: SeedSize): Work;
   /**
    * Generation 0's fitted parameters are plain data (numbers and typed arrays) that worker threads
    * may receive instead of fitting the seed again: set where that fit is the costly part (gmm's EM

@@ -5,28 +5,16 @@
  * same bytes for any number of workers, and streams.
  *
  * Even one job runs on a worker: the main thread stays free to draw progress and to act on Ctrl-C.
+ * Only a sweep estimated to take a fraction of a second in all (src/engine/work.ts) runs in this
+ * thread, one point after another: a worker would cost more to start than the points take.
  */
 
-import type { SimConfig } from "../config/config.js";
-import type { SimResult } from "../core/result.js";
-import type { SeedResult } from "../core/seed.js";
 import { runPool } from "../engine/pool.js";
-import type { Scalar } from "../output/tidy.js";
-import type { SweepFormat } from "./render.js";
+import { fromThreadError, toThreadError } from "../engine/thread-error.js";
+import { estimateWork, fitsInThread } from "../engine/work.js";
+import { type PointBody, type PointTask, runPoint } from "./point.js";
 
-export interface PointTask {
-  /** The point's 0-based index in the sweep. */
-  readonly index: number;
-  readonly config: SimConfig;
-  readonly params: Record<string, Scalar>;
-  /** The point's rows in a sweep format, or (for the library) "document": its results document as JSON. */
-  readonly format: SweepFormat | "document";
-  /** The point's seed data when it comes from --data, read once by the main thread. */
-  readonly seed?: SeedResult | undefined;
-}
-
-/** A point's output: its rows as text, or its results document (format "document"). */
-export type PointBody = string | SimResult;
+export type { PointBody, PointTask } from "./point.js";
 
 /**
  * Runs `tasks` on up to `jobs` workers. `deliver` receives each point's body in task order (or,
@@ -40,6 +28,8 @@ export function runPoints(
   label: (index: number) => string,
   order: "task" | "completion" = "task",
 ): Promise<void> {
+  const work = tasks.reduce((sum, task) => sum + estimateWork(task.config, task.seed?.input ?? null).total, 0);
+  if (fitsInThread(work)) return runHere(tasks, deliver, label);
   return runPool<PointTask, PointBody>({
     // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
     script: new URL("../sweep/worker.js", import.meta.url),
@@ -50,4 +40,21 @@ export function runPoints(
     context: (position) => label(tasks[position]!.index),
     name: "a sweep worker",
   });
+}
+
+/**
+ * The points in task order in this thread, each after a turn of the event loop so that progress
+ * is drawn and a signal acted on between them. A point's error reads as it would from a worker.
+ */
+async function runHere(tasks: readonly PointTask[], deliver: (task: PointTask, body: PointBody) => void, label: (index: number) => string): Promise<void> {
+  for (const task of tasks) {
+    await new Promise((resolve) => setImmediate(resolve));
+    let body: PointBody;
+    try {
+      body = runPoint(task);
+    } catch (e) {
+      throw fromThreadError(toThreadError(e), label(task.index));
+    }
+    deliver(task, body);
+  }
 }

@@ -9,6 +9,7 @@ import type { SeedResult } from "../core/seed.js";
 import { loadSeedAsync, seedFileKey } from "../data/seed-file.js";
 import { poolResults } from "../engine/pool.js";
 import { fromThreadError } from "../engine/thread-error.js";
+import { estimateWork, fitsInThread } from "../engine/work.js";
 import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 import { atPoint } from "./plan.js";
@@ -19,9 +20,9 @@ import type { PreflightItem, PreflightOutcome } from "./preflight-worker.js";
  * read for the points that have --data, by point index: the workers receive it rather than read
  * the file again (stdin or a FIFO can be read only once).
  *
- * Seed files are read here, asynchronously. Generation 0 is fitted here only for the models whose
- * fit is a pass over the data (gaussian, categorical); the others (a 20-dimensional mixture takes
- * seconds) are prepared on a worker, so that this thread stays free to answer a signal.
+ * Seed files are read here, asynchronously. Generation 0 is fitted here only when the fit is
+ * estimated short (src/engine/work.ts); the others (a 20-dimensional mixture takes seconds) are
+ * prepared on a worker, so that this thread stays free to answer a signal.
  */
 export async function preflight(
   points: readonly { index: number; config: SimConfig }[],
@@ -32,6 +33,7 @@ export async function preflight(
   const notes = new Set<string>();
   const seeds = new Map<number, SeedResult>();
   const costly: PreflightItem[] = [];
+  let fittedHere = 0;
   for (const { index, config } of points) {
     try {
       const model = getModel(config.model);
@@ -42,8 +44,12 @@ export async function preflight(
         files.set(key, seed);
         seeds.set(index, seed);
       }
-      if (model.cheap) for (const note of prepare(config, seed ?? null, machineMemory()).notes) notes.add(note);
-      else costly.push({ index, config, seed });
+      // Fits here add up: together they must stay short.
+      const fit = estimateWork(config, seed?.input ?? null).fit;
+      if (fitsInThread(fittedHere + fit)) {
+        fittedHere += fit;
+        for (const note of prepare(config, seed ?? null, machineMemory()).notes) notes.add(note);
+      } else costly.push({ index, config, seed });
     } catch (e) {
       throw atPoint(label(index), e);
     }

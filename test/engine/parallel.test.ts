@@ -8,20 +8,23 @@ import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import type { Prepared } from "../../src/core/loop.js";
+import { loadSeed } from "../../src/core/seed.js";
 import { runParallel, staysInThread } from "../../src/engine/parallel.js";
+import { startSession } from "../../src/engine/session.js";
 import { liveWorkers } from "../../src/engine/workers.js";
+import { getModel } from "../../src/models/index.js";
 import { tempDir } from "../cli/cli.js";
 import { flags } from "../helpers.js";
-import { prepare } from "../run.js";
+import { prepare, simulate } from "../run.js";
 import { redirect, resetRedirect } from "./redirected-workers.js";
 
 vi.mock("node:worker_threads", async (original) => (await import("./redirected-workers.js")).redirectedWorkerThreads(original));
 
 afterEach(resetRedirect);
 
-/** A small mixture run: never run in the main thread, whatever its size. */
+/** A mixture run just long enough (by its estimate) to go to workers. */
 function mixture(): Prepared {
-  const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "3", replicates: "7", seedSize: "60", seed: "11" })));
+  const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "100", replicates: "7", seedSize: "60", seed: "11" })));
   expect(staysInThread(prepared)).toBe(false);
   return prepared;
 }
@@ -43,12 +46,12 @@ describe("staysInThread", () => {
 describe("runParallel on workers", () => {
   it("gives the same result for 1, 2 and 3 jobs as in this thread, and every generation's progress", async () => {
     const p = mixture();
-    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { offMainThread: true }));
     for (const jobs of [1, 2, 3]) {
       let ticks = 0;
       const result = await runParallel(p, jobs, () => ticks++);
       expect(JSON.stringify(result)).toBe(expected);
-      expect(ticks).toBe(7 * 3);
+      expect(ticks).toBe(7 * 100);
       expect(redirect.made.length).toBeGreaterThan(0);
       expect(liveWorkers()).toHaveLength(0);
       for (const w of redirect.made) expect(w.threadId).toBe(-1);
@@ -79,5 +82,35 @@ describe("runParallel on workers", () => {
     await expect(runParallel(mixture(), 3)).rejects.toThrow(/out of stack/);
     expect(liveWorkers()).toHaveLength(0);
     for (const w of redirect.made) expect(w.threadId).toBe(-1);
+  });
+});
+
+describe("startSession", () => {
+  const session = async (o: Record<string, string>, jobs: number) => {
+    const config = resolveSimConfig(flags({ model: "gmm", seedSize: "60", seed: "5", ...o }));
+    const result = await (await startSession(config, loadSeed(getModel("gmm"), config), jobs)).run();
+    expect(JSON.stringify(result)).toBe(JSON.stringify(simulate(config).result));
+  };
+
+  it("prepares and runs a mixture that is short by its estimate in this thread: no worker", async () => {
+    await session({ generations: "3", replicates: "5" }, 2);
+    expect(redirect.made).toHaveLength(0);
+  });
+
+  it("sends a long one to a coordinator worker", async () => {
+    await session({ generations: "400", replicates: "1" }, 2);
+    expect(redirect.made).toHaveLength(1);
+    expect(liveWorkers()).toHaveLength(0);
+  });
+});
+
+describe("runParallel off the main thread (a coordinator)", () => {
+  it("runs a long run's single replicate itself, where the main thread would use a worker", async () => {
+    const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "400", replicates: "1", seedSize: "60", seed: "5" })));
+    expect(staysInThread(prepared)).toBe(false);
+    const here = JSON.stringify(await runParallel(prepared, 2, undefined, { offMainThread: true }));
+    expect(redirect.made).toHaveLength(0);
+    expect(JSON.stringify(await runParallel(prepared, 2))).toBe(here);
+    expect(redirect.made).toHaveLength(1);
   });
 });

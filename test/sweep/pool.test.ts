@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { estimateWork, fitsInThread } from "../../src/engine/work.js";
 import { liveWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
@@ -21,10 +22,18 @@ vi.mock("node:worker_threads", async (original) => (await import("../engine/redi
 
 afterEach(resetRedirect);
 
-const plan = planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag));
-/** The last four points, as a shard would run them: task positions differ from point indexes. */
-const tasks: PointTask[] = plan.points.slice(2).map((p) => ({ index: p.index, config: p.config, params: p.params, format: "csv" }));
+/** The last four points of `plan`, as a shard would run them: task positions differ from point indexes. */
+function shardTasks(plan: ReturnType<typeof planSweep>): PointTask[] {
+  return plan.points.slice(2).map((p) => ({ index: p.index, config: p.config, params: p.params, format: "csv" }));
+}
+const GRID = ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag);
+/** Points that together take longer than a worker's start-up by their estimate (src/engine/work.ts): they go to workers. */
+const plan = planSweep(flags({ generations: "20", replicates: "400", seedSize: "20" }), GRID);
+const tasks = shardTasks(plan);
+/** A sweep estimated at a few milliseconds: it runs in this thread. */
+const tiny = shardTasks(planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), GRID));
 const label = (index: number) => `point ${index + 1} of ${plan.points.length}`;
+const work = (ts: readonly PointTask[]) => ts.reduce((sum, t) => sum + estimateWork(t.config, null).total, 0);
 
 function misbehaving(body: string): URL {
   const path = join(tempDir(), "worker.mjs");
@@ -38,7 +47,36 @@ function stopped(): void {
 }
 
 describe("runPoints", () => {
+  it("runs a sweep estimated under the in-thread limit in this thread, with the bodies workers give", async () => {
+    expect(fitsInThread(work(tiny))).toBe(true);
+    const expected = tiny.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
+    const got: [number, PointBody][] = [];
+    await runPoints(tiny, 2, (task, body) => got.push([task.index, body]), label);
+    expect(got).toEqual(expected);
+    expect(redirect.made).toHaveLength(0);
+  });
+
+  it("in this thread, a point's error names the point and keeps the user error's exit code; a bug keeps its stack", async () => {
+    const broken = tiny.map((t, i) =>
+      i === 1 ? { ...t, seed: { input: { kind: "numbers" as const, values: new Float64Array([1]), name: "x" }, source: null, notes: [] } } : t,
+    );
+    const error = await runPoints(broken, 2, () => {}, label).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CollapseError);
+    expect((error as Error).message).toMatch(/^point 4 of 6: /);
+    const failing = await runPoints(
+      tiny,
+      2,
+      () => {
+        throw new Error("the sink broke");
+      },
+      label,
+    ).catch((e: unknown) => e);
+    expect((failing as Error).message).toBe("the sink broke");
+    expect(redirect.made).toHaveLength(0);
+  });
+
   it("delivers every point's body in task order for any number of jobs", async () => {
+    expect(fitsInThread(work(tasks))).toBe(false);
     const expected = tasks.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
     for (const jobs of [1, 3, 8]) {
       const got: [number, PointBody][] = [];
@@ -72,7 +110,10 @@ describe("runPoints", () => {
 
   it("a sweep worker that exits without a word rejects, naming the point and the exit code", { timeout: 20_000 }, async () => {
     redirect.script = misbehaving("process.exit(3);");
-    await expect(runPoints(tasks.slice(0, 1), 2, () => {}, label)).rejects.toThrow(/^point 3 of 6: a sweep worker stopped unexpectedly \(exit code 3\)$/);
+    // One point, long by its estimate: it goes to a worker.
+    const long = [{ ...tasks[0]!, config: { ...tasks[0]!.config, replicates: 100_000 } }];
+    expect(fitsInThread(work(long))).toBe(false);
+    await expect(runPoints(long, 2, () => {}, label)).rejects.toThrow(/^point 3 of 6: a sweep worker stopped unexpectedly \(exit code 3\)$/);
     stopped();
   });
 });

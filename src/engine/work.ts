@@ -1,0 +1,69 @@
+/**
+ * How long a run will take, estimated from its configuration and the size of its seed data before
+ * anything is fitted, and the one rule built on it: a run estimated under IN_THREAD_LIMIT_NS is
+ * fitted and run in the calling thread; a longer one goes to worker threads, so that the main
+ * thread stays free to draw progress and to answer a signal within a second. A worker costs about
+ * 60 ms of CPU to start and load the modules, more than a small run takes (ARCHITECTURE §6).
+ */
+import type { SimConfig } from "../config/config.js";
+import { modelOptions } from "../core/run.js";
+import { getModel } from "../models/index.js";
+import type { SeedInput, SeedSize } from "../models/model.js";
+
+/**
+ * A run estimated under this many nanoseconds stays in the calling thread. The estimates are upper
+ * bounds measured in a fresh process (Model.work), so a run that stays takes well under the
+ * second a signal may wait.
+ */
+export const IN_THREAD_LIMIT_NS = 400e6;
+
+/**
+ * What the seed-fit summary costs per seed row after the run (src/core/run.ts assemble): a sort
+ * of the seed data for its quantiles and tails: 145 ns a row for 2·10⁶ rows.
+ */
+const SEED_FIT_NS_PER_ROW = 150;
+
+/** The seed data's size: its rows (a text's characters) and columns; from the config for a seed not drawn yet. */
+export function seedSize(config: SimConfig, input: SeedInput | null): SeedSize {
+  if (input === null) {
+    // A drawn seed has --dims columns for the models that take --dims (mvn, gmm), one otherwise.
+    const takesDims = getModel(config.model).options.some((o) => o.key === "dims");
+    return { rows: config.seedSize ?? 0, dims: takesDims ? config.dims : 1 };
+  }
+  switch (input.kind) {
+    case "numbers":
+      return { rows: input.values.length, dims: 1 };
+    case "table":
+      return { rows: input.columns[0]?.length ?? 0, dims: input.columns.length };
+    case "labels":
+      return { rows: input.counts.length, dims: 1 };
+    case "text":
+      return { rows: input.text.length, dims: 1 };
+  }
+}
+
+/** A run's estimated cost in nanoseconds: generation 0's fit alone, and the whole run. */
+export interface RunWork {
+  readonly fit: number;
+  readonly total: number;
+}
+
+/** The estimated cost of the run `config` on seed data `input` (null: drawn from its source, of config.seedSize). */
+export function estimateWork(config: SimConfig, input: SeedInput | null): RunWork {
+  const model = getModel(config.model);
+  const seed = seedSize(config, input);
+  const M = config.sampleSize ?? seed.rows;
+  const { perGeneration, perRow } = model.work(modelOptions(model, { ...config, sampleSize: M }), seed);
+  const fit = perGeneration + (perRow + SEED_FIT_NS_PER_ROW) * seed.rows;
+  const G = config.generations;
+  // The mean training set: accumulate keeps the seed and every generation's sample.
+  const training = config.regime === "accumulate" ? seed.rows + (M * (G + 1)) / 2 : M;
+  // Under --reference source every replicate fits a seed sample of its own.
+  const starts = config.reference === "source" ? config.replicates : 1;
+  return { fit, total: starts * fit + config.replicates * G * (perGeneration + perRow * training) };
+}
+
+/** Whether work of this many nanoseconds may run in the calling thread. */
+export function fitsInThread(ns: number): boolean {
+  return ns < IN_THREAD_LIMIT_NS;
+}

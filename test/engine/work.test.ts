@@ -1,0 +1,72 @@
+/**
+ * The work estimate (src/engine/work.ts): what it grows with, and which runs it keeps in the
+ * calling thread. How close the estimates come to real times is a benchmark (`npm run bench --
+ * work`), not a test: timings are not assertions here.
+ */
+import { describe, expect, it } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { estimateWork, fitsInThread, IN_THREAD_LIMIT_NS, seedSize } from "../../src/engine/work.js";
+import type { SeedInput } from "../../src/models/model.js";
+import { flags } from "../helpers.js";
+
+const config = (o: Record<string, unknown>) => resolveSimConfig(flags(o));
+const total = (o: Record<string, unknown>, input: SeedInput | null = null) => estimateWork(config(o), input).total;
+
+describe("estimateWork", () => {
+  it("grows with replicates, generations and the sample size, and accumulate's growing pool costs more than replace", () => {
+    const base = { generations: 10, replicates: 10, sampleSize: 1000 };
+    const at = total(base);
+    expect(total({ ...base, replicates: 20 })).toBeGreaterThan(at);
+    expect(total({ ...base, generations: 20 })).toBeGreaterThan(at);
+    expect(total({ ...base, sampleSize: 2000 })).toBeGreaterThan(at);
+    expect(total({ ...base, regime: "accumulate" })).toBeGreaterThan(at);
+    // Twice the replicates is nearly twice the work (only generation 0's fit is shared).
+    expect(total({ ...base, replicates: 20 }) / at).toBeCloseTo(2, 1);
+  });
+
+  it("counts a fit per replicate under --reference source", () => {
+    const base = { generations: 1, replicates: 50, sampleSize: 10, seedSize: 100_000 };
+    const fit = estimateWork(config(base), null).fit;
+    expect(total({ ...base, reference: "source" }) - total(base)).toBeCloseTo(49 * fit, -3);
+  });
+
+  it("is priced by each model: a mixture or a wide Gaussian costs more per row than a Gaussian", () => {
+    const run = { generations: 5, replicates: 5, sampleSize: 500, seedSize: 500 };
+    const gaussian = total(run);
+    expect(total({ ...run, model: "mvn", dims: 10 })).toBeGreaterThan(total({ ...run, model: "mvn", dims: 2 }));
+    expect(total({ ...run, model: "gmm" })).toBeGreaterThan(10 * gaussian);
+    expect(total({ ...run, model: "gmm", components: 4 })).toBeGreaterThan(total({ ...run, model: "gmm", components: 2 }));
+  });
+
+  it("takes the seed's size from the data when there is some: rows, columns, categories, characters", () => {
+    const c = config({});
+    expect(seedSize(c, null)).toEqual({ rows: c.seedSize, dims: 1 });
+    expect(seedSize(c, { kind: "numbers", values: new Float64Array(7), name: "x" })).toEqual({ rows: 7, dims: 1 });
+    expect(seedSize(c, { kind: "table", columns: [new Float64Array(4), new Float64Array(4), new Float64Array(4)], names: ["a", "b", "c"] })).toEqual({
+      rows: 4,
+      dims: 3,
+    });
+    expect(seedSize(c, { kind: "labels", labels: ["a", "b"], counts: new Float64Array([3, 9]) })).toEqual({ rows: 2, dims: 1 });
+    expect(seedSize(c, { kind: "text", text: "the cat sat", name: "t" })).toEqual({ rows: 11, dims: 1 });
+    // Without --sample-size, M is the seed's size: a longer text is a longer run.
+    const text = (n: number): SeedInput => ({ kind: "text", text: "a ".repeat(n), name: "t" });
+    expect(total({ model: "ngram", generations: 3 }, text(2000))).toBeGreaterThan(total({ model: "ngram", generations: 3 }, text(1000)));
+  });
+});
+
+describe("fitsInThread", () => {
+  it("keeps the default runs of the cheap models here and sends long ones to workers", () => {
+    expect(fitsInThread(total({ generations: 9 }))).toBe(true);
+    expect(fitsInThread(total({ model: "categorical", generations: 9 }))).toBe(true);
+    expect(fitsInThread(total({ generations: 100, sampleSize: 1_000_000 }))).toBe(false);
+    // A 20-dimensional mixture's generation 0 alone takes seconds.
+    expect(fitsInThread(estimateWork(config({ model: "gmm", dims: 20, components: 3 }), null).fit)).toBe(false);
+    // A large seed is fitted and summarised (a sort) however short the run.
+    expect(fitsInThread(total({ generations: 1, replicates: 1, sampleSize: 10, seedSize: 5_000_000 }))).toBe(false);
+  });
+
+  it("is a strict limit", () => {
+    expect(fitsInThread(IN_THREAD_LIMIT_NS - 1)).toBe(true);
+    expect(fitsInThread(IN_THREAD_LIMIT_NS)).toBe(false);
+  });
+});
