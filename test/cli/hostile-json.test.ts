@@ -7,7 +7,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, collapse, tempDir } from "./cli.js";
+import { type CliResult, tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
 
 const DEEP = 100_000;
@@ -56,7 +56,7 @@ describe("JSON nested 100,000 deep", () => {
   });
 
   it("on stdin", async () => {
-    expectOneLine(collapse(["sim", "--data", "-", ...SMALL], { input: deepArray }), "stdin:1:513", "nested deeper");
+    expectOneLine(await cli(["sim", "--data", "-", ...SMALL], { input: deepArray }), "stdin:1:513", "nested deeper");
   });
 
   it("as labels for the categorical model", async () => {
@@ -75,7 +75,7 @@ describe("JSON nested 100,000 deep", () => {
 
   it("as plot input", async () => {
     expectOneLine(await cli(["plot", join(dir, "deep-object.json")]), "nested deeper");
-    expectOneLine(collapse(["plot", "-"], { input: deepObject }), "stdin:1:", "nested deeper");
+    expectOneLine(await cli(["plot", "-"], { input: deepObject }), "stdin:1:", "nested deeper");
   });
 
   it("as a sweep shard", async () => {

@@ -4,14 +4,17 @@
  * exit codes, but without the ~0.2 s of starting Node and loading the modules for every call.
  *
  * What this cannot show, and the end-to-end tests (collapse() in cli.ts, start() in process.ts)
- * keep: stdin, signals, a real stdout (pipes, files, /dev/stdout), the process exiting at all, and
- * Node's own start-up. The entry reports its exit code in process.exitCode and installs signal and
+ * keep: a real stdin (a pipe's pace, fd 0's modes), signals, a real stdout (pipes, files,
+ * /dev/stdout), the process exiting at all, and Node's own start-up. Input given whole
+ * (`options.input`) stands in for stdin: the data layer reads process.stdin as a stream of chunks,
+ * and a stream of these bytes is one. The entry reports its exit code in process.exitCode and installs signal and
  * stdout-error handlers on every call; this harness reads and restores the one and removes the
  * others, so calls do not leak into each other or into the test process. Calls are serialised:
  * stdout, stderr, the working directory and the environment are the process's own.
  */
 import { fstatSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { BIN, type CliResult, ROOT } from "./cli.js";
 
@@ -40,15 +43,18 @@ export interface InProcessOptions {
   cwd?: string;
   /** Variables set (a string) or removed (undefined) for the run; FORCE_COLOR is removed unless given, as for collapse(). */
   env?: Record<string, string | undefined>;
+  /** The bytes of stdin, given whole (as collapse()'s `input`), for a run that reads `-`. */
+  input?: string | Buffer;
 }
 
 /**
  * `collapse ARGS` run in this process: exit code, stdout and stderr, as collapse() returns them
- * from a child process. Never for stdin (`-`) or anything that needs a process of its own.
+ * from a child process. A run reading stdin (`-`) needs `options.input`; anything that needs a
+ * process of its own (a real pipe, a signal) needs collapse().
  */
 export function cli(args: readonly string[], options: InProcessOptions = {}): Promise<CliResult> {
   // This process's stdin is vitest's pipe, which never ends: a run reading it would hang.
-  if (args.includes("-")) return Promise.reject(new Error("cli(): stdin (-) needs a process of its own; use collapse() or collapseAsync()"));
+  if (args.includes("-") && options.input === undefined) return Promise.reject(new Error("cli(): a run reading stdin (-) needs options.input"));
   const run = queue.then(() => runOnce(args, options));
   queue = run.catch(() => {});
   return run;
@@ -85,6 +91,8 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     else process.env[name] = value;
   }
   process.exitCode = undefined;
+  const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
+  if (options.input !== undefined) Object.defineProperty(process, "stdin", { value: Readable.from([Buffer.from(options.input)]), configurable: true });
   process.stdout.write = capture(stdout) as typeof process.stdout.write;
   process.stderr.write = capture(stderr) as typeof process.stderr.write;
   try {
@@ -93,6 +101,7 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     const code = process.exitCode;
     return { status: code === undefined ? 0 : Number(code), stdout: stdout.join(""), stderr: stderr.join("") };
   } finally {
+    Object.defineProperty(process, "stdin", stdin);
     process.stdout.write = saved.out;
     process.stderr.write = saved.err;
     process.exitCode = saved.exitCode;

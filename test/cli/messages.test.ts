@@ -13,7 +13,6 @@ import { gridOption, parseGridConfig } from "../../src/sweep/grid.js";
 import { messageOf } from "../expect-error.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
-import { collapse } from "./cli.js";
 import { cli } from "./in-process.js";
 
 const config = (o: Record<string, unknown>) =>
@@ -83,7 +82,7 @@ describe("did you mean", () => {
   });
 
   it("for plot --metrics", async () => {
-    const r = collapse(["plot", "-", "--metrics", "var_ration"], { input: (await cli(["sim", "-g", "1", "-r", "2", "--format", "json"])).stdout });
+    const r = await cli(["plot", "-", "--metrics", "var_ration"], { input: (await cli(["sim", "-g", "1", "-r", "2", "--format", "json"])).stdout });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--metrics var_ration: no such metric in .* \(did you mean var_ratio\?\)/);
   });

@@ -10,7 +10,7 @@ import { InputError, UsageError } from "../../src/errors.js";
 import { loadPlotInput } from "../../src/plot/load.js";
 import { htmlPage, renderSvg, withTitle } from "../../src/plot/render.js";
 import { buildPlotSpec, type PlotOptions } from "../../src/plot/spec.js";
-import { collapse, tempDir } from "./cli.js";
+import { tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ describe("collapse plot (the built binary)", () => {
     expect((await cli(["plot", input, "-o", htmlPath, "--metrics", "kl"])).status).toBe(0);
     expect(readFileSync(htmlPath, "utf8").startsWith("<!doctype html>")).toBe(true);
 
-    const piped = collapse(["plot", "-", "--metrics", "kl", "--format", "html"], { input: runCsv });
+    const piped = await cli(["plot", "-", "--metrics", "kl", "--format", "html"], { input: runCsv });
     expect(piped.status).toBe(0);
     expect(piped.stdout).toMatch(/^<!doctype html>/);
     expect(piped.stdout).toContain('aria-label="kl median"');

@@ -1,6 +1,8 @@
 /**
  * Input as shells and CI deliver it: pipes of any size and pace, FIFOs, devices, files bigger than
- * the limit, and signals at every stage of a run (reading, fitting, simulating). Readiness is
+ * the limit, and signals at every stage of a run (reading, fitting, simulating). What stdin holds
+ * (headers, bad rows, label tables) is read in-process from input given whole (cli()'s `input`);
+ * a real pipe — its pace, five readers at once — is read by a process of its own. Readiness is
  * observed in /proc, never guessed with a sleep, and no test measures time.
  *
  * Signals: all three (SIGINT 130, SIGTERM 143, SIGHUP 129) with their words at one stage, a FIFO
@@ -19,7 +21,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, collapse, collapseAsync, ROOT, tempDir } from "./cli.js";
+import { BIN, collapseAsync, ROOT, tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
 import { blockedOpeningFifo, cpuSeconds, handlesSignals, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
 
@@ -60,8 +62,8 @@ describe("stdin", () => {
     expect(JSON.parse(r.stdout).config.seedSize).toBe(60);
   });
 
-  it("an empty stdin is refused in one line naming stdin", () => {
-    const r = collapse(["sim", "--data", "-"], { input: "" });
+  it("an empty stdin is refused in one line naming stdin", async () => {
+    const r = await cli(["sim", "--data", "-"], { input: "" });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/^collapse: stdin is empty/);
   });
@@ -82,16 +84,16 @@ describe("stdin and FIFOs are read as the same bytes in a .csv file", () => {
     const text = 'height_cm\n170.5\n182\n"165.25"\n177\n';
     writeFileSync(join(dir, "h.csv"), text);
     const file = await cli(["sim", "--data", join(dir, "h.csv"), ...SMALL]);
-    const piped = collapse(["sim", "--data", "-", ...SMALL], { input: text });
+    const piped = await cli(["sim", "--data", "-", ...SMALL], { input: text });
     expect(piped.stderr).toBe("");
     expect(piped.status).toBe(0);
     expect(body(piped.stdout)).toEqual(body(file.stdout));
-    const named = collapse(["sim", "--data", "-", "--column", "height_cm", ...SMALL], { input: text });
+    const named = await cli(["sim", "--data", "-", "--column", "height_cm", ...SMALL], { input: text });
     expect(JSON.parse(named.stdout).generations).toEqual(JSON.parse(file.stdout).generations);
   });
 
-  it("a bad row on stdin is one line naming stdin:line:column", () => {
-    const r = collapse(["sim", "--data", "-"], { input: "x\n1\n2\nabc\n" });
+  it("a bad row on stdin is one line naming stdin:line:column", async () => {
+    const r = await cli(["sim", "--data", "-"], { input: "x\n1\n2\nabc\n" });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toBe('collapse: stdin:4:1: "abc" in column "x" is not a number; fix or remove the row');
   });
@@ -113,23 +115,23 @@ describe("stdin and FIFOs are read as the same bytes in a .csv file", () => {
 describe("label tables on stdin (categorical)", () => {
   const SIM = ["sim", "--model", "categorical", "--data", "-", "-g", "2", "-r", "3", "--format", "json", "--quiet"];
   const iris = "species\nsetosa\nversicolor\nsetosa\nvirginica\nsetosa\n";
-  const doc = (args: string[], input: string) => {
-    const r = collapse([...SIM, ...args], { input });
+  const doc = async (args: string[], input: string) => {
+    const r = await cli([...SIM, ...args], { input });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     return JSON.parse(r.stdout);
   };
 
-  it("a one-column header is a label unless --column names it; CSV quotes are not part of a label", () => {
-    const plain = doc([], iris);
+  it("a one-column header is a label unless --column names it; CSV quotes are not part of a label", async () => {
+    const plain = await doc([], iris);
     expect(plain.config.seedSize).toBe(6);
     expect(plain.generations[0].metrics.support.mean).toBe(4); // "species" is a category: every line is a label
-    const named = doc(["--column", "species"], iris);
+    const named = await doc(["--column", "species"], iris);
     expect(named.config).toMatchObject({ column: "species", seedSize: 5 });
     expect(named.generations[0].metrics.support.mean).toBe(3);
-    const quoted = doc(["--column", "species"], iris.replace(/(\w+)/g, '"$1"'));
+    const quoted = await doc(["--column", "species"], iris.replace(/(\w+)/g, '"$1"'));
     expect(quoted.generations).toEqual(named.generations);
-    const r = collapse(["sim", "--model", "categorical", "--data", "-", "--column", "species", "-g", "1", "-r", "2", "--show-samples"], {
+    const r = await cli(["sim", "--model", "categorical", "--data", "-", "--column", "species", "-g", "1", "-r", "2", "--show-samples"], {
       input: iris.replace(/(\w+)/g, '"$1"'),
     });
     expect(r.stdout).toMatch(/gen 0: (setosa|versicolor|virginica)(, (setosa|versicolor|virginica))+\n/);
@@ -138,15 +140,15 @@ describe("label tables on stdin (categorical)", () => {
   it("name,sex,births on stdin with --column name --count-column births --duplicates sum: the file's numbers", async () => {
     const args = ["--column", "name", "--count-column", "births", "--duplicates", "sum"];
     const text = readFileSync(join(ROOT, "fixtures/baby-names.csv"), "utf8");
-    const piped = doc(args, text);
+    const piped = await doc(args, text);
     const file = await cli([...SIM.map((a) => (a === "-" ? "fixtures/baby-names.csv" : a)), ...args]);
     expect(file.status).toBe(0);
     expect(piped.generations).toEqual(JSON.parse(file.stdout).generations);
     expect(piped.config).toMatchObject({ column: "name", countColumn: "births", duplicates: "sum", seedSize: 59907 });
   });
 
-  it("a JSON object of counts on stdin is read (it was refused as NDJSON)", () => {
-    expect(doc([], '{"setosa": 3, "versicolor": 1, "virginica": 1}\n').generations[0].metrics.support.mean).toBe(3);
+  it("a JSON object of counts on stdin is read (it was refused as NDJSON)", async () => {
+    expect((await doc([], '{"setosa": 3, "versicolor": 1, "virginica": 1}\n')).generations[0].metrics.support.mean).toBe(3);
   });
 
   it.each([
@@ -160,8 +162,8 @@ describe("label tables on stdin (categorical)", () => {
       'collapse: stdin:4: label "Ada" already appeared at stdin:2; pass --duplicates sum to add their counts, or merge the two rows or rename one',
     ],
     [[], 'collapse: stdin:1: 3 columns ("name", "sex", "births"); choose the label column with --column and any count column with --count-column'],
-  ])("%j: one line, exit 2", (args, message) => {
-    const r = collapse([...SIM, ...args], { input: "name,sex,births\nAda,F,5\nBo,M,3\nAda,M,2\n" });
+  ])("%j: one line, exit 2", async (args, message) => {
+    const r = await cli([...SIM, ...args], { input: "name,sex,births\nAda,F,5\nBo,M,3\nAda,M,2\n" });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toBe(message);
   });

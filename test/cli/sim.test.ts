@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, collapse, ROOT, tempDir } from "./cli.js";
+import { BIN, ROOT, tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
 import { cpuSeconds, handlesSignals, signalAndWait, start, waitUntil } from "./process.js";
 
@@ -143,15 +143,14 @@ describe("collapse sim: seed data files", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.config).toMatchObject({ data: csv, column: "height", seedSize: 4, sampleSize: 4, source: null });
     expect(doc.generations[0].metrics.mean.mean).toBeCloseTo((170.5 + 182 + 165.25 + 177) / 4, 12);
-    const stdin = collapse(["sim", "--data", "-", "-g", "2", "-r", "5", "--format", "json"], { input: "170.5\n182\n165.25\n177\n" }); // a real stdin: spawned
+    const stdin = await cli(["sim", "--data", "-", "-g", "2", "-r", "5", "--format", "json"], { input: "170.5\n182\n165.25\n177\n" });
     expect(JSON.parse(stdin.stdout).generations[0].metrics.mean.mean).toBeCloseTo(173.6875, 12);
   });
 });
 
 /** Runs a failing command and checks the contract: exit 2, one line on stderr, no stack trace, no stdout. */
 async function expectUsageError(args: string[], pattern: RegExp, input?: string | Buffer): Promise<void> {
-  // stdin needs a process of its own; everything else runs in-process.
-  const r = input === undefined ? await cli(args) : collapse(args, { input });
+  const r = await cli(args, { input });
   expect(r.status, r.stderr).toBe(2);
   expect(r.stdout).toBe("");
   const lines = r.stderr.trimEnd().split("\n");
