@@ -1,7 +1,7 @@
 /**
  * The start-up bundle (scripts/bundle.mjs): bin/collapse.js runs dist/bundle/main.js, the compiled
  * modules joined into one file. It must be the same program as dist/cli/main.js, workers included
- * (their scripts are found from the bundle's folder too).
+ * (their scripts, bundled in place, are found from the bundle's folder too).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -24,12 +24,13 @@ describe("the start-up bundle", () => {
   });
 
   it("gives the same bytes as the module-by-module build, on this thread and on workers (gmm, a sweep)", () => {
-    // One run on this thread, one on replicate workers (gmm always goes to workers), one sweep
-    // (its own pool, from another folder of dist/); ngram reads its bundled corpus by a path.
+    // One run on this thread, one on a coordinator and replicate workers (a gmm run estimated
+    // over the in-thread limit: src/engine/work.ts), one sweep on its workers (its own pool, from
+    // another folder of dist/); ngram reads its bundled corpus by a path.
     for (const args of [
       ["sim", "-g", "3", "-r", "20", "--format", "json"],
-      ["sim", "--model", "gmm", "-g", "1", "-r", "2", "-m", "60", "--format", "csv", "--jobs", "2"],
-      ["sweep", "--grid", "sample-size=20,40", "-g", "1", "-r", "2", "--format", "csv", "--jobs", "1"],
+      ["sim", "--model", "gmm", "-g", "50", "-r", "8", "-m", "60", "--seed-size", "60", "--format", "csv", "--jobs", "2"],
+      ["sweep", "--grid", "sample-size=20,40", "-g", "20", "-r", "1000", "--format", "csv", "--jobs", "1"],
       ["sim", "--model", "ngram", "-g", "1", "-r", "1", "-m", "200", "--format", "ndjson", "--jobs", "1"],
     ]) {
       const a = run("dist/bundle/main.js", args);
