@@ -1,6 +1,6 @@
 /**
- * The start-up bundle (scripts/bundle.mjs): bin/collapse.js runs dist/bundle/main.js, the compiled
- * modules joined into one file. It must be the same program as dist/cli/main.js, workers included
+ * The start-up bundle (scripts/bundle.mjs): bin/collapse.js runs dist/bundle/main.cjs, the compiled
+ * modules joined into one file, with V8's code cache (bin/load-bundle.js). It must be the same program as dist/cli/main.js, workers included
  * (their scripts, bundled in place, are found from the bundle's folder too).
  */
 import { spawnSync } from "node:child_process";
@@ -8,19 +8,45 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ROOT, tempDir } from "./cli.js";
+import { BIN, ROOT, tempDir } from "./cli.js";
 
-/** Runs `entry`'s main() with these arguments, as bin/collapse.js does (from a script file: workers inherit node's flags, so no --eval). */
-function run(entry: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const script = join(tempDir(), "run.mjs");
-  writeFileSync(script, `const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, entry)).href)});\nawait main(process.argv);\n`);
-  const r = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: "utf8" });
+/** Runs `node FILE ARGS` from the repository (a script file: workers inherit node's flags, so no --eval). */
+function node(file: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [file, ...args], { cwd: ROOT, encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the module-by-module entry's main() with these arguments, as bin/collapse.js runs the bundle's. */
+function runModules(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const script = join(tempDir(), "run.mjs");
+  writeFileSync(
+    script,
+    `const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href)});\nawait main(process.argv);\n`,
+  );
+  return node(script, args);
+}
+
 describe("the start-up bundle", () => {
-  it("exists after the build, and bin/collapse.js prefers it", () => {
-    expect(existsSync(join(ROOT, "dist", "bundle", "main.js"))).toBe(true);
+  it("exists after the build with a code cache that this Node accepts (a plain node process: vitest's flags would differ)", () => {
+    expect(existsSync(join(ROOT, "dist", "bundle", "main.cjs"))).toBe(true);
+    expect(existsSync(join(ROOT, "dist", "bundle", "main.cache"))).toBe(true);
+    const script = join(tempDir(), "cache.mjs");
+    writeFileSync(
+      script,
+      `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "bin", "load-bundle.js")).href)});\nprocess.stdout.write(String(loadBundle().script.cachedDataRejected));\n`,
+    );
+    expect(node(script).stdout).toBe("false");
+  });
+
+  it("loads the packages it imports on demand (mathjs for --assert, Vega for plot), which a script cannot import itself", () => {
+    const r = node(BIN, ["sim", "-g", "1", "-r", "2", "--assert", "var_ratio[1] < 100", "--quiet"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const results = join(tempDir(), "r.json");
+    expect(node(BIN, ["sim", "-g", "1", "-r", "2", "--format", "json", "-o", results]).status).toBe(0);
+    const plot = node(BIN, ["plot", results, "--format", "svg"]);
+    expect(plot.stderr).toBe("");
+    expect(plot.stdout).toMatch(/^<svg/);
   });
 
   it("gives the same bytes as the module-by-module build, on this thread and on workers (gmm, a sweep)", () => {
@@ -33,8 +59,8 @@ describe("the start-up bundle", () => {
       ["sweep", "--grid", "sample-size=20,40", "-g", "20", "-r", "1000", "--format", "csv", "--jobs", "1"],
       ["sim", "--model", "ngram", "-g", "1", "-r", "1", "-m", "200", "--format", "ndjson", "--jobs", "1"],
     ]) {
-      const a = run("dist/bundle/main.js", args);
-      const b = run("dist/cli/main.js", args);
+      const a = node(BIN, args);
+      const b = runModules(args);
       expect(a.status, `${args.join(" ")}: ${a.stderr}`).toBe(0);
       expect(a.stdout, args.join(" ")).toBe(b.stdout);
     }

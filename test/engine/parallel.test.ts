@@ -44,10 +44,10 @@ describe("staysInThread", () => {
 });
 
 describe("runParallel on workers", () => {
-  it("gives the same result for 1, 2 and 3 jobs as in this thread, and every generation's progress", async () => {
+  it("gives the same result for 1 and 3 jobs (7 replicates: uneven chunks) as in this thread, and every generation's progress", async () => {
     const p = mixture();
     const expected = JSON.stringify(await runParallel(p, 1, undefined, { offMainThread: true }));
-    for (const jobs of [1, 2, 3]) {
+    for (const jobs of [1, 3]) {
       let ticks = 0;
       const result = await runParallel(p, jobs, () => ticks++);
       expect(JSON.stringify(result)).toBe(expected);
