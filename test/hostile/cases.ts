@@ -45,6 +45,7 @@ export interface HostileCase {
   readonly args?: readonly string[] | (() => readonly string[]);
   /** Or a bash script; `collapse` is a function running the built binary. */
   readonly shell?: string;
+  /** The bytes of stdin, given whole (read in-process, as a stream of them: test/cli/in-process.ts). */
   readonly stdin?: string | Buffer;
   /** Files written into the case's directory before the run (subdirectories are created). */
   readonly files?: Readonly<Record<string, Content>>;
@@ -70,7 +71,7 @@ export interface HostileCase {
   readonly timeout?: number;
   /**
    * Why the case needs a collapse process of its own (its stdout, a heap limit, a memory-hungry
-   * read). Cases with `shell`, `stdin` or NODE_OPTIONS get one anyway; every other case
+   * read). Cases with `shell` or NODE_OPTIONS get one anyway; every other case
    * runs the built entry in the test process (test/cli/in-process.ts), which asserts the same exit
    * code and stderr without starting Node for it.
    */

@@ -4,9 +4,10 @@
  * every case: at most one line on stderr, no stack trace.
  *
  * Most cases are a bad file or flag and an exit code: they run the built entry in this process
- * (test/cli/in-process.ts), one after another, without starting Node for each. Cases that need a
- * process — a shell pipeline, stdin, a heap limit, their own stdout (HostileCase.ownProcess)
- * — spawn the binary, four at a time, alongside. Signals are tested in test/cli/real-input.test.ts
+ * (test/cli/in-process.ts), one after another, without starting Node for each; so do cases whose
+ * stdin is given whole (HostileCase.stdin). Cases that need a process — a shell pipeline (a real
+ * pipe, a closed or odd stdin), a heap limit, their own stdout (HostileCase.ownProcess) — spawn
+ * the binary, four at a time, alongside. Signals are tested in test/cli/real-input.test.ts
  * and test/cli/outputs.test.ts.
  */
 import { spawn } from "node:child_process";
@@ -79,12 +80,12 @@ function runCase(c: HostileCase, caseDir: string): Promise<RunResult> {
 
 /** Whether a case needs a collapse process of its own (see HostileCase.ownProcess). */
 function needsProcess(c: HostileCase): boolean {
-  return c.shell !== undefined || c.stdin !== undefined || c.env?.NODE_OPTIONS !== undefined || c.ownProcess !== undefined;
+  return c.shell !== undefined || c.env?.NODE_OPTIONS !== undefined || c.ownProcess !== undefined;
 }
 
 async function runInProcess(c: HostileCase, caseDir: string): Promise<RunResult> {
   const args = typeof c.args === "function" ? c.args() : (c.args ?? []);
-  const r = await cli(args, { cwd: join(caseDir, c.cwd ?? "."), env: { ...c.env } });
+  const r = await cli(args, { cwd: join(caseDir, c.cwd ?? "."), env: { ...c.env }, input: c.stdin });
   return { status: r.status, signal: null, stdout: r.stdout, stderr: r.stderr };
 }
 
