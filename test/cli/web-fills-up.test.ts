@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { collapseAsync, ROOT } from "./cli.js";
+import { ROOT } from "./cli.js";
+import { cli } from "./in-process.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const SECTION = README.slice(README.indexOf("## The web fills up"), README.indexOf("## Metrics (continuous models)"));
@@ -22,7 +23,7 @@ function shownAfter(command: string): string {
 
 /** What `collapse …` prints as a table, up to the chart (which the README leaves out). */
 async function table(args: string[]): Promise<string> {
-  const r = await collapseAsync([...args, "--no-color"]);
+  const r = await cli([...args, "--no-color"]);
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.slice(0, r.stdout.indexOf("\n\n") + 1);
 }
@@ -46,9 +47,9 @@ describe("examples/web-fills-up", () => {
   it("the sweep configs run (shortened by flags, which override them) and record schedules as given", async () => {
     const short = ["-g", "2", "-r", "2", "--format", "json"];
     const [dogs, ngram, sim] = await Promise.all([
-      collapseAsync(["sweep", "--config", "examples/web-fills-up/dog-breeds.json", ...short]),
-      collapseAsync(["sweep", "--config", "examples/web-fills-up/ngram.json", ...short, "--sample-size", "2000"]),
-      collapseAsync(["sim", "--config", "examples/web-fills-up/web.json", ...short]),
+      cli(["sweep", "--config", "examples/web-fills-up/dog-breeds.json", ...short]),
+      cli(["sweep", "--config", "examples/web-fills-up/ngram.json", ...short, "--sample-size", "2000"]),
+      cli(["sim", "--config", "examples/web-fills-up/web.json", ...short]),
     ]);
     for (const r of [dogs, ngram, sim]) expect(r.status, r.stderr).toBe(0);
     for (const r of [dogs, ngram]) {

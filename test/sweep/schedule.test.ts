@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { parseGridConfig, parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep, pointSeed } from "../../src/sweep/plan.js";
-import { collapseAsync } from "../cli/cli.js";
+import { cli } from "../cli/in-process.js";
 import { flags } from "../helpers.js";
 
 const plan = (o: Record<string, unknown>, ...grid: string[]) => planSweep(flags(o), grid.map(parseGridFlag));
@@ -62,9 +62,9 @@ describe("a schedule is one grid value", () => {
       "--format",
     ];
     const [one, two, csv] = await Promise.all([
-      collapseAsync([...args, "json", "--jobs", "1"]),
-      collapseAsync([...args, "json", "--jobs", "2"]),
-      collapseAsync([...args, "csv", "--jobs", "2"]),
+      cli([...args, "json", "--jobs", "1"]),
+      cli([...args, "json", "--jobs", "2"]),
+      cli([...args, "csv", "--jobs", "2"]),
     ]);
     expect(one.stderr).toBe("");
     expect(one.status).toBe(0);
