@@ -88,7 +88,8 @@ describe("selectInPlace", () => {
         let reads = 0;
         const counted = new Proxy(Float64Array.from(x), {
           get: (target, key) => {
-            if (typeof key === "string" && /^\d+$/.test(key)) reads++;
+            // An index is a string of digits; the array's methods and length are not reads.
+            if (typeof key === "string" && key.charCodeAt(0) <= 57) reads++;
             return Reflect.get(target, key);
           },
           set: (target, key, value) => Reflect.set(target, key, value),
