@@ -132,6 +132,15 @@ export function bytesPerToken(order: number): number {
   return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 4 + 32 + 4 * order + 8;
 }
 
+/**
+ * `view` as the seed's token array: the view itself when its buffer is not much longer (a copy
+ * would leave the tokenizer's buffer to the garbage collector, which an idle coordinator thread
+ * never runs), else a copy of just its ids.
+ */
+function owned(view: Int32Array): Int32Array {
+  return view.buffer.byteLength <= 1.25 * view.byteLength ? view : view.slice();
+}
+
 /** The generation-0 model's perplexity of `train`, the text `params` were fitted on. */
 function pplGen0(params: NgramParams, train: Int32Array, ref: NgramReference): number {
   const V = ref.words.length;
@@ -178,7 +187,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
     // The held-out part is the end of the text: contiguous, never trained on. Ids follow first
     // appearance, so the training part's vocabulary V₀ is ids 0…V₀−1, and a held-out token
     // first seen after it is unknown (id V₀).
-    const ids = all.ids.slice(0, n - held);
+    const ids = owned(all.ids.subarray(0, n - held));
     let V0 = 0;
     for (let i = 0; i < ids.length; i++) V0 = Math.max(V0, ids[i]! + 1);
     const heldOut = all.ids.slice(n - held);
@@ -202,8 +211,11 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
     return { counts, sampler: null, fitted: counts.starts === undefined ? null : tokens };
   },
 
-  sample(params, n, rng: Rng, o) {
-    return walkMarkovChain(sampler(params, o), n, rng, new Int32Array(n));
+  sample(params, n, rng: Rng, o, spare) {
+    // Into the previous sample when the loop offers it (it is done with): one sample's buffer per
+    // replicate instead of a new one per generation awaiting the garbage collector.
+    const out = spare !== undefined && spare.length === n ? spare : new Int32Array(n);
+    return walkMarkovChain(sampler(params, o), n, rng, out);
   },
 
   reference(data0, params0, o, heldOut) {

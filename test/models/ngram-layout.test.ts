@@ -40,6 +40,31 @@ describe("n-gram counts layout", () => {
   });
 });
 
+describe("allocations of a generation", () => {
+  it("sample draws into the spare it is offered, with the same tokens as into a new array", () => {
+    const config = { ...configOf(), sampleSize: 500, order: 3 } as never;
+    const params = ngram.fit(text(new Rng("spare"), 2000, 25), config);
+    const fresh = ngram.sample(params, 500, new Rng("draw"), config);
+    const spare = new Int32Array(500).fill(-7);
+    const into = ngram.sample(params, 500, new Rng("draw"), config, spare);
+    expect(into).toBe(spare);
+    expect(Array.from(into)).toEqual(Array.from(fresh));
+    // A spare of another length is not used.
+    expect(ngram.sample(params, 400, new Rng("draw"), config, spare)).not.toBe(spare);
+  });
+
+  it("the seed's training ids are a view of the tokenizer's buffer when it is not much longer, else a copy", () => {
+    const config = { ...configOf(), sampleSize: 2, tokens: "char", order: 2, holdout: 0.1 } as never;
+    const prose = "Stone towers rose over the towns. ".repeat(400);
+    const { data } = ngram.seed({ kind: "text", text: prose, name: "prose" }, config);
+    expect(data.buffer.byteLength).toBeLessThanOrEqual(1.25 * data.byteLength);
+    // Mostly whitespace: the buffer (one id per UTF-16 unit) is far longer than the ids; copied.
+    const sparse = `a${" ".repeat(5000)}b c d e f g h i j k`;
+    const few = ngram.seed({ kind: "text", text: sparse, name: "sparse" }, config).data;
+    expect(few.buffer.byteLength).toBe(few.byteLength);
+  });
+});
+
 describe("perplexity of a text from its own counts", () => {
   it("equals logLikelihood bit for bit, orders 2…6, seen and unseen tokens", () => {
     const rng = new Rng("own");

@@ -154,6 +154,17 @@ function unigramTable(tokens: Int32Array): Int32Array {
 }
 
 /**
+ * Room for a level's entries at first, from what bounds them: order 1 has at most one entry per
+ * token id (exactly known), a higher order at first twice the entries of the order below (the
+ * arrays then grow by half). Not a share of the positions: on 50 MB of text a quarter of the
+ * positions was 25 MB of arrays for the 170k words of order 1, allocated and cut again.
+ */
+function initialCapacity(positions: number, direct: Int32Array | null, below: number): number {
+  if (direct !== null) return Math.min(positions, direct.length);
+  return Math.min(positions, Math.max(INITIAL_ENTRIES, 2 * below));
+}
+
+/**
  * Counts the k-grams of tokens[0..L) for k = 1…max(order, 2) (the bigrams always, for distinct_2).
  * Requires L ≥ order. O(L · max(order, 2)) expected; memory: the L ids of one level at a time, and
  * per distinct k-gram at most BYTES_PER_ENTRY.
@@ -173,11 +184,11 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
   for (let k = 1; k <= top; k++) {
     const m = L - k + 1;
     if (m <= 0) break;
-    // A quarter of the positions to start with: most texts have fewer distinct k-grams than
-    // that at low orders and a few more at high ones, so the arrays are seldom grown more than twice.
-    let capacity = Math.min(m, Math.max(INITIAL_ENTRIES, m >> 2));
-    const level = new Level(capacity);
     const prev = levels[k - 1]!;
+    // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
+    const direct = k === 1 ? unigramTable(tokens) : null;
+    let capacity = initialCapacity(m, direct, prev.size);
+    const level = new Level(capacity);
     prev.follow = new Int32Array(prev.size);
     prev.types = new Int32Array(prev.size);
     const isTop = k === order;
@@ -189,8 +200,6 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
     let slots = level.slots;
     let mask = level.mask;
     let size = 0;
-    // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
-    const direct = k === 1 ? unigramTable(tokens) : null;
     for (let i = 0; i < m; i++) {
       const h = ids[i]!;
       const w = tokens[i + k - 1]!;
