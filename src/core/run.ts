@@ -64,7 +64,7 @@ export function prepare(
   const firstShape = dataShape(data0, size0, 0, 1);
   const footprint = model.footprint(options, firstShape.dims);
   checkMemory(estimateMemory(resolved, footprint, firstShape), machine);
-  const params0 = params0Sent ?? model.fit(data0, options);
+  const params0 = params0Sent === undefined ? model.fit(data0, options) : model.receiveFit ? model.receiveFit(params0Sent) : params0Sent;
   const fitted = model.reference(data0, params0, options, heldOut);
   const source = seed.source;
   const reference = resolved.reference === "source" ? sourceReference(model, source, data0, params0, options, heldOut) : fitted;

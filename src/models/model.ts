@@ -134,6 +134,12 @@ export interface Model<D, P, R, O extends object = object> {
    */
   readonly shareFit?: boolean;
   /**
+   * Generation 0's parameters as a worker receives them (structured-cloned: class instances arrive
+   * as plain objects with the same fields), made this model's own again — without copying. Absent:
+   * the parameters are used as they arrive.
+   */
+  receiveFit?(sent: unknown): P;
+  /**
    * The metrics a table, chart or plot shows first, most telling first: names, or prefixes ending
    * in "_" (`tail_loss_` is the first --tail-k's). Machine formats carry every metric anyway.
    */

@@ -23,7 +23,7 @@ import {
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, SLOT_BYTES } from "./ngram/counts.js";
+import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, receiveCounts, SLOT_BYTES } from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
@@ -164,6 +164,13 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   headline: ["perplexity", "ppl_gen0", "extinct", "tail_support", "entropy", "gini_simpson", "vocab", "distinct_2", "tv"],
   counts: ["support", "extinct", "vocab", "distinct_ngrams"],
   cheap: false,
+  // Generation 0's counts are typed arrays: a replicate worker receives them rather than counting
+  // the seed text again (time, and a second set of counting buffers in every worker).
+  shareFit: true,
+  receiveFit: (sent) => {
+    const p = sent as NgramParams;
+    return { counts: receiveCounts(p.counts), sampler: p.sampler, fitted: null };
+  },
   footprint: (o) => ({ perRow: bytesPerToken(o.order), perSeedRow: 4, perCategory: 64, countsOnly: false, onHeap: false }),
 
   seed(input: SeedInput, o) {

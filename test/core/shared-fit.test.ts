@@ -7,7 +7,9 @@ import { describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import { prepare } from "../../src/core/run.js";
+import { loadSeedSync } from "../../src/data/seed-file.js";
 import { gmm } from "../../src/models/gmm.js";
+import { ngram } from "../../src/models/ngram.js";
 import { flags } from "../helpers.js";
 
 describe("a worker given generation 0's fit (Model.shareFit)", () => {
@@ -26,6 +28,31 @@ describe("a worker given generation 0's fit (Model.shareFit)", () => {
       expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
     } finally {
       fit.mockRestore();
+    }
+  });
+
+  it("ngram shares its counts; they arrive as plain objects and work as Levels again, with the same replicates", () => {
+    expect(ngram.shareFit).toBe(true);
+    for (const [tokens, order] of [
+      ["word", 2],
+      ["char", 4],
+    ] as const) {
+      const config = resolveSimConfig(flags({ model: "ngram", tokens, order, generations: 2, replicates: 2 }));
+      const seed = loadSeedSync(ngram, config);
+      const here = prepare(config, seed).prepared;
+      const sent = structuredClone(here.params0);
+      const fit = vi.spyOn(ngram, "fit");
+      try {
+        const there = prepare(config, seed, null, sent).prepared;
+        expect(fit).not.toHaveBeenCalled();
+        expect(there.metrics0).toEqual(here.metrics0);
+        const a = runReplicates(here, 0, 2);
+        const b = runReplicates(there, 0, 2);
+        expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
+        expect(b.samples).toEqual(a.samples);
+      } finally {
+        fit.mockRestore();
+      }
     }
   });
 });

@@ -129,6 +129,14 @@ export class Level {
   }
 }
 
+/**
+ * Counts that crossed to another thread (structured-cloned: each Level a plain object with the same
+ * fields), made of Levels again around the same typed arrays: nothing large is copied.
+ */
+export function receiveCounts(sent: NgramCounts): NgramCounts {
+  return { ...sent, levels: sent.levels.map((l) => Object.assign(new Level(1), l)) };
+}
+
 /** The counts of a token sequence at every order 0…top. */
 export interface NgramCounts {
   /** The model order n (≥ 1). */
