@@ -39,7 +39,12 @@ export function staysInThread(p: Prepared): boolean {
 
 export interface WorkerTask {
   readonly config: SimConfig;
-  readonly seed: SeedResult;
+  /**
+   * The seed input, in a worker's first task only (the worker keeps what it prepares from it):
+   * each task is cloned into the worker, and a seed text or a fit sent again with every chunk
+   * was as many copies for the garbage collector.
+   */
+  readonly seed?: SeedResult;
   readonly from: number;
   readonly to: number;
   /** Generation 0's parameters when the model shares its fit (Model.shareFit): the worker does not refit them. */
@@ -67,7 +72,10 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   const blocks = await poolResults<WorkerTask, ReplicateBlock, number>({
     // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
     script: new URL("../engine/worker.js", import.meta.url),
-    tasks: chunks.map(([from, to]) => ({ config: p.config, seed: p.seed, from, to, params0: p.model.shareFit ? p.params0 : undefined })),
+    // The pool starts its workers on the first `workers` tasks, one each, in order: those carry the seed.
+    tasks: chunks.map(([from, to], i) =>
+      i < workers ? { config: p.config, seed: p.seed, from, to, params0: p.model.shareFit ? p.params0 : undefined } : { config: p.config, from, to },
+    ),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.
     onProgress: (generations) => {

@@ -11,7 +11,10 @@ let prepared: Prepared | null = null;
 
 serveTasks<WorkerTask, ReplicateBlock, number>(
   (task, progress) => {
-    prepared ??= prepare(task.config, task.seed, machineMemory(), task.params0).prepared;
+    if (prepared === null) {
+      if (task.seed === undefined) throw new Error("a replicate worker's first task came without the seed data");
+      prepared = prepare(task.config, task.seed, machineMemory(), task.params0).prepared;
+    }
     let pending = 0;
     let last = Date.now();
     const block = runReplicates(prepared, task.from, task.to, () => {
