@@ -23,7 +23,7 @@ import {
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, receiveCounts, SLOT_BYTES } from "./ngram/counts.js";
+import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, receiveCounts, releaseStarts, SLOT_BYTES } from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
@@ -119,8 +119,8 @@ function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
  * An upper bound of the bytes a generation holds per token of its training text, reached only if
  * every k-gram of it is new (a real text has far fewer distinct k-grams than tokens): the token
  * and its n-gram id, each level's entry (BYTES_PER_ENTRY) for the top = max(order, 2) levels, the
- * growth of the level being counted (its arrays grown by half and copied, then cut: at most twice 16 bytes more; its hash
- * table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
+ * growth of the level being counted in this thread's buffers (their arrays grown by half, old and new at once, then
+ * copied out at size: at most twice 16 bytes more; its hash table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
  * context (24 + 4) and its construction scratch (an n-gram's place, 4, and one context's weights
  * and alias table, 32 per continuation: all of them when a single context has them all), and the
  * perplexity's per-n-gram state and logarithm (4 · order + 8). All typed arrays.
@@ -148,7 +148,7 @@ function pplGen0(params: NgramParams, train: Int32Array, ref: NgramReference): n
   const ll = logLikelihoodOfCounted(ref.params0.counts, train, params.counts, V, ref.scratch.perplexity);
   // The ids per position are needed once: free them (and the reference to the text).
   params.fitted = null;
-  params.counts.starts = undefined;
+  releaseStarts(params.counts);
   return Math.exp(-ll / train.length);
 }
 
