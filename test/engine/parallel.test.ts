@@ -56,6 +56,26 @@ describe("runParallel on workers", () => {
     }
   });
 
+  it("computesToo (a coordinator): this thread runs a share, jobs − 1 workers the rest; the same result and progress", async () => {
+    const p = mixture();
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    for (const jobs of [1, 2, 3]) {
+      let ticks = 0;
+      const result = await runParallel(p, jobs, () => ticks++, { computesToo: true });
+      expect(JSON.stringify(result)).toBe(expected);
+      expect(ticks).toBe(7 * 3);
+      expect(redirect.made).toHaveLength(jobs - 1);
+      expect(liveWorkers()).toHaveLength(0);
+      redirect.made = [];
+    }
+  });
+
+  it("computesToo: a worker that fails rejects the run once this thread's share is done", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving("process.exit(3);");
+    await expect(runParallel(mixture(), 2, undefined, { computesToo: true })).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    expect(liveWorkers()).toHaveLength(0);
+  });
+
   it("a worker that exits without a word rejects, naming the exit code (it does not hang)", { timeout: 20_000 }, async () => {
     redirect.script = misbehaving("process.exit(3);");
     await expect(runParallel(mixture(), 2)).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
