@@ -37,8 +37,11 @@ export interface Prepared {
   readonly metrics0: Metrics;
   /** New real data for the `fresh` regime: from the generative source, or D0 resampled. */
   readonly freshReal: (n: number, rng: Rng) => unknown;
-  /** The seed input it was prepared from (workers prepare their own copy from it). */
-  readonly seed: SeedResult;
+  /**
+   * The seed input it was prepared from, for workers to prepare their own copy from; null in a
+   * replicate worker, which sends it nowhere and so lets a large text go once prepared.
+   */
+  readonly seed: SeedResult | null;
   /** What the machine offers (null: unknown), for how many worker threads fit. */
   readonly machine: MachineMemory | null;
 }

@@ -102,6 +102,8 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
 
 /** Replicates [from, to) on `workers` replicate workers. */
 function runOnWorkers(p: Prepared, from: number, to: number, workers: number, onGeneration?: () => void): Promise<ReplicateBlock[]> {
+  const seed = p.seed;
+  if (seed === null) throw new Error("runOnWorkers: this thread kept no seed input to send");
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
   const count = to - from;
   const chunkCount = Math.min(count, workers * 4);
@@ -114,7 +116,7 @@ function runOnWorkers(p: Prepared, from: number, to: number, workers: number, on
     script: new URL("../engine/worker.js", import.meta.url),
     // The pool starts its workers on the first `workers` tasks, one each, in order: those carry the seed.
     tasks: chunks.map(([from, to], i) =>
-      i < workers ? { config: p.config, seed: p.seed, from, to, params0: p.model.shareFit ? p.params0 : undefined } : { config: p.config, from, to },
+      i < workers ? { config: p.config, seed, from, to, params0: p.model.shareFit ? p.params0 : undefined } : { config: p.config, from, to },
     ),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.

@@ -13,7 +13,8 @@ serveTasks<WorkerTask, ReplicateBlock, number>(
   (task, progress) => {
     if (prepared === null) {
       if (task.seed === undefined) throw new Error("a replicate worker's first task came without the seed data");
-      prepared = prepare(task.config, task.seed, machineMemory(), task.params0).prepared;
+      // Without its seed input: this thread sends it nowhere (a text seed is as large as the file, twice over).
+      prepared = { ...prepare(task.config, task.seed, machineMemory(), task.params0).prepared, seed: null };
     }
     let pending = 0;
     let last = Date.now();
