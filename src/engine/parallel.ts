@@ -58,7 +58,8 @@ export interface ParallelOptions {
   /**
    * This thread is a worker itself (a session's coordinator), free to block: it counts as one of
    * the `jobs` threads and runs a share of the replicates while jobs − 1 workers run the rest,
-   * rather than wait beside `jobs` workers while holding its own copy of generation 0.
+   * rather than wait beside `jobs` workers while holding its own copy of generation 0. The
+   * workers have their first tasks (and the seed) when the promise is returned.
    */
   readonly computesToo?: boolean;
 }
@@ -89,8 +90,9 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
   const blocks: ReplicateBlock[] = [];
   try {
     for (let r = 0; r < own; r++) {
-      blocks.push(runReplicates(p, r, r + 1, onGeneration));
+      // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
       await new Promise((resolve) => setImmediate(resolve));
+      blocks.push(runReplicates(p, r, r + 1, onGeneration));
     }
   } catch (e) {
     // The only workers this thread started are the replicate workers: stop them.

@@ -157,6 +157,19 @@ const work = {
   ids: new Int32Array(0) as Int32Array | null,
 };
 
+/**
+ * Buffers larger than this are not kept between counts. A large count's garbage is collected soon
+ * (the collector runs as often as arrays of tens of MB are allocated), while a kept buffer stays
+ * through the sampler's construction and the measures that follow: on 50 MB of text, 100 MB more.
+ */
+export const KEEP_BYTES = 8 << 20;
+
+function forgetLargeBuffers(): void {
+  const empty = new Int32Array(0);
+  if (work.parent.byteLength > KEEP_BYTES) work.parent = work.token = work.count = work.next = empty;
+  if (work.slots.byteLength > KEEP_BYTES) work.slots = empty;
+}
+
 /** `a` if it holds `length` ints, else a new array of at least that many holding a's first `keep`. */
 function room(a: Int32Array<ArrayBuffer>, length: number, keep: number): Int32Array<ArrayBuffer> {
   if (a.length >= length) return a;
@@ -294,6 +307,7 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
   }
   if (lent) work.ids = null;
   else if (work.ids === null || ids.buffer.byteLength > work.ids.byteLength) work.ids = new Int32Array(ids.buffer as ArrayBuffer);
+  forgetLargeBuffers();
   return lent ? { order, length: L, levels, next, starts: ids } : { order, length: L, levels, next };
 }
 

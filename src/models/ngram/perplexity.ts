@@ -14,7 +14,7 @@
  *
  * The first tokens of a sequence use what history they have (shorter contexts).
  */
-import type { Level, NgramCounts } from "./counts.js";
+import { KEEP_BYTES, type Level, type NgramCounts } from "./counts.js";
 
 /**
  * Reusable buffers: the ids of the k-grams ending at the previous and the current token; and for
@@ -186,6 +186,9 @@ export function logLikelihoodOfCounted(
     logp[e] = Math.log(p);
   }
   for (let j = n - 1; j < H; j++) sum += logp[starts[j - n + 1]!]!;
+  // Large buffers are not kept (see KEEP_BYTES).
+  if (logp.byteLength > KEEP_BYTES) scratch.logp = new Float64Array(0);
+  if (state.byteLength > KEEP_BYTES) scratch.state = new Int32Array(0);
   return sum;
 }
 
