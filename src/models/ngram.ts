@@ -23,7 +23,18 @@ import {
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, receiveCounts, releaseStarts, SLOT_BYTES } from "./ngram/counts.js";
+import {
+  BYTES_PER_ENTRY,
+  countNgrams,
+  type Ints,
+  MAX_LOAD,
+  type NgramCounts,
+  ownInts,
+  receiveCounts,
+  releaseStarts,
+  SLOT_BYTES,
+  sharedInts,
+} from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
@@ -152,6 +163,17 @@ function pplGen0(params: NgramParams, train: Int32Array, ref: NgramReference): n
   return Math.exp(-ll / train.length);
 }
 
+/** The counts of `tokens`, their arrays from `alloc`. */
+function fitted(tokens: Int32Array, o: NgramOptions, alloc: Ints): NgramParams {
+  if (tokens.length < o.order) {
+    throw new InputError(
+      `a generation's training text has ${tokens.length} token(s), fewer than --order ${o.order}; lower --filter-recall or raise --sample-size`,
+    );
+  }
+  const counts = countNgrams(tokens, o.order, true, alloc);
+  return { counts, sampler: null, fitted: counts.starts === undefined ? null : tokens };
+}
+
 export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions> = {
   name: "ngram",
   family: "discrete",
@@ -208,14 +230,13 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   // The categories are the training text's word (or character) types; p0 is proportional to their counts.
   seedFit: (_tokens, _params0, ref, o) => discreteSeedFit(ref.discrete.p0, o.tailFraction),
 
-  fit(tokens, o) {
-    if (tokens.length < o.order) {
-      throw new InputError(
-        `a generation's training text has ${tokens.length} token(s), fewer than --order ${o.order}; lower --filter-recall or raise --sample-size`,
-      );
-    }
-    const counts = countNgrams(tokens, o.order, true);
-    return { counts, sampler: null, fitted: counts.starts === undefined ? null : tokens };
+  fit: (tokens, o) => fitted(tokens, o, ownInts),
+
+  fitShared(tokens, o) {
+    const params = fitted(tokens, o, sharedInts);
+    // Its sampler too, which every thread's first generation draws from.
+    params.sampler = buildSampler(params.counts, o, true);
+    return params;
   },
 
   sample(params, n, rng: Rng, o, spare) {

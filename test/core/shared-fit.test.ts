@@ -9,6 +9,7 @@ import { runReplicates } from "../../src/core/loop.js";
 import { prepare } from "../../src/core/run.js";
 import { loadSeedSync } from "../../src/data/seed-file.js";
 import { gmm } from "../../src/models/gmm.js";
+import { buildSampler } from "../../src/models/ngram/markov-chain.js";
 import { ngram } from "../../src/models/ngram.js";
 import { flags } from "../helpers.js";
 
@@ -54,5 +55,27 @@ describe("a worker given generation 0's fit (Model.shareFit)", () => {
         fit.mockRestore();
       }
     }
+  });
+
+  it("ngram fits generation 0 in shared memory (Model.fitShared): the same counts and sampler as fit, not copied when sent", () => {
+    const config = resolveSimConfig(flags({ model: "ngram", tokens: "char", order: 3, generations: 1, replicates: 1 }));
+    const prepared = prepare(config, loadSeedSync(ngram, config)).prepared;
+    const params0 = prepared.params0 as ReturnType<typeof ngram.fit>;
+    const own = ngram.fit(prepared.data0 as Int32Array, prepared.options as never);
+    const sampler = buildSampler(own.counts, prepared.options as never);
+    const level = params0.counts.levels[3]!;
+    expect(level.parent.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(params0.sampler!.columns.buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (let k = 1; k <= 3; k++) {
+      const [a, b] = [params0.counts.levels[k]!, own.counts.levels[k]!];
+      for (const key of ["parent", "token", "count", "follow", "types"] as const) expect(Array.from(a[key])).toEqual(Array.from(b[key]));
+    }
+    expect(Array.from(params0.sampler!.columns)).toEqual(Array.from(sampler.columns));
+    expect(Array.from(params0.sampler!.ints)).toEqual(Array.from(sampler.ints));
+    // A clone (as postMessage sends it) is a view of the same memory.
+    const sent = structuredClone(params0);
+    sent.counts.levels[3]!.count[0]! += 1;
+    expect(level.count[0]).toBe(sent.counts.levels[3]!.count[0]);
+    sent.counts.levels[3]!.count[0]! -= 1;
   });
 });

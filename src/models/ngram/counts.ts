@@ -123,6 +123,18 @@ export interface NgramCounts {
   starts?: Int32Array | undefined;
 }
 
+/** Where a result's arrays are allocated. */
+export type Ints = (length: number) => Int32Array;
+
+/** Arrays of this thread. */
+export const ownInts: Ints = (length) => new Int32Array(length);
+
+/**
+ * Arrays in memory that threads share (a SharedArrayBuffer): sent to a worker thread they are not
+ * copied, so generation 0's counts exist once however many threads sample from them.
+ */
+export const sharedInts: Ints = (length) => new Int32Array(new SharedArrayBuffer(4 * length));
+
 /** An Int32Array indexed by token, −1 everywhere. */
 function unigramTable(tokens: Int32Array): Int32Array {
   let top = 0;
@@ -215,7 +227,7 @@ export function releaseStarts(counts: NgramCounts): void {
  * Requires L ≥ order. O(L · max(order, 2)) expected; memory: the L ids of one level at a time, and
  * per distinct k-gram at most BYTES_PER_ENTRY, plus this thread's buffers (work).
  */
-export function countNgrams(tokens: Int32Array, order: number, keepStarts = false): NgramCounts {
+export function countNgrams(tokens: Int32Array, order: number, keepStarts = false, alloc: Ints = ownInts): NgramCounts {
   const L = tokens.length;
   if (L < order) throw new RangeError(`countNgrams: ${L} tokens are fewer than the order ${order}`);
   const top = Math.max(order, 2);
@@ -235,8 +247,8 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
     // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
     const direct = k === 1 ? unigramTable(tokens) : null;
     let capacity = initialCapacity(m, direct, prev.size);
-    prev.follow = new Int32Array(prev.size);
-    prev.types = new Int32Array(prev.size);
+    prev.follow = alloc(prev.size);
+    prev.types = alloc(prev.size);
     const isTop = k === order;
     // The insertion is written inline with every array in a local: a run of few generations spends
     // much of its time before the optimising compiler steps in, where each call and load costs.
@@ -302,8 +314,8 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
       follow[h]!++;
       ids[i] = id;
     }
-    levels.push(finished(size, parent, token, count, slots, table));
-    if (isTop) next = after.slice(0, size);
+    levels.push(finished(size, parent, token, count, slots, table, alloc));
+    if (isTop) next = copied(after, size, alloc);
   }
   if (lent) work.ids = null;
   else if (work.ids === null || ids.buffer.byteLength > work.ids.byteLength) work.ids = new Int32Array(ids.buffer as ArrayBuffer);
@@ -311,17 +323,24 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
   return lent ? { order, length: L, levels, next, starts: ids } : { order, length: L, levels, next };
 }
 
+/** a[0, length) in a new array of `alloc`. */
+function copied(a: Int32Array, length: number, alloc: Ints): Int32Array {
+  const b = alloc(length);
+  b.set(a.subarray(0, length));
+  return b;
+}
+
 /** A counted level copied out of the buffers at its exact size, its table the smallest that holds it. */
-function finished(size: number, parent: Int32Array, token: Int32Array, count: Int32Array, slots: Int32Array, table: number): Level {
+function finished(size: number, parent: Int32Array, token: Int32Array, count: Int32Array, slots: Int32Array, table: number, alloc: Ints): Level {
   const level = new Level(1);
   level.size = size;
-  level.parent = parent.slice(0, size);
-  level.token = token.slice(0, size);
-  level.count = count.slice(0, size);
+  level.parent = copied(parent, size, alloc);
+  level.token = copied(token, size, alloc);
+  level.count = copied(count, size, alloc);
   const exact = tableSize(size);
-  if (exact === table) level.slots = slots.slice(0, 3 * table);
+  if (exact === table) level.slots = copied(slots, 3 * table, alloc);
   else {
-    level.slots = new Int32Array(3 * exact);
+    level.slots = alloc(3 * exact);
     rehash(level.slots, exact, level.parent, level.token, size);
   }
   level.mask = exact - 1;
