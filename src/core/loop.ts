@@ -37,8 +37,12 @@ export interface Prepared {
   readonly metrics0: Metrics;
   /** New real data for the `fresh` regime: from the generative source, or D0 resampled. */
   readonly freshReal: (n: number, rng: Rng) => unknown;
-  /** The seed input it was prepared from (workers prepare their own copy from it). */
-  readonly seed: SeedResult;
+  /**
+   * The seed input it was prepared from, for workers to prepare their own copy from. Null where no
+   * worker needs it (a replicate worker; a coordinator once its workers have it), so that a large
+   * text is let go: 50 MB of text is a 100 MB string.
+   */
+  seed: SeedResult | null;
   /** What the machine offers (null: unknown), for how many worker threads fit. */
   readonly machine: MachineMemory | null;
 }
@@ -115,6 +119,9 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
     let params = start.params0;
     for (let g = 1; g <= G; g++) {
       const set = trainingSets.next(params, g, r);
+      // The previous model is done with once its sample is drawn: not held during the new fit,
+      // which may need as much memory again (its counts, on 50 MB of text hundreds of MB).
+      params = null;
       const train = set.data;
       real[g * count + local] = set.real;
       synthetic[g * count + local] = set.synthetic;

@@ -64,7 +64,7 @@ export function prepare(
   const firstShape = dataShape(data0, size0, 0, 1);
   const footprint = model.footprint(options, firstShape.dims);
   checkMemory(estimateMemory(resolved, footprint, firstShape), machine);
-  const params0 = params0Sent ?? model.fit(data0, options);
+  const params0 = params0Sent !== undefined ? (model.receiveFit ? model.receiveFit(params0Sent) : params0Sent) : fit0(model, data0, options);
   const fitted = model.reference(data0, params0, options, heldOut);
   const source = seed.source;
   const reference = resolved.reference === "source" ? sourceReference(model, source, data0, params0, options, heldOut) : fitted;
@@ -106,6 +106,11 @@ export function prepare(
   };
   const absent = resolved.theory ? theoryAbsent(prepared) : null;
   return { prepared, notes: absent === null ? seed.notes : [...seed.notes, absent] };
+}
+
+/** Generation 0's fit: in shared memory when the model shares it with workers (Model.fitShared). */
+function fit0(model: AnyModel, data0: unknown, options: RunContext): unknown {
+  return model.shareFit && model.fitShared ? model.fitShared(data0, options) : model.fit(data0, options);
 }
 
 /** The reference of --reference source; resolution already refused --data and models without a source. */

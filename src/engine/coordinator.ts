@@ -1,7 +1,7 @@
 /**
  * The coordinator worker of a session (src/engine/session.ts): prepares generation 0 off the main
  * thread, reports what the caller needs, and on "run" runs the replicates — here for one job,
- * or over replicate workers of its own — then sends the result document.
+ * else a share here and the rest on replicate workers of its own — then sends the result document.
  */
 import { parentPort } from "node:worker_threads";
 import type { Prepared } from "../core/loop.js";
@@ -44,7 +44,11 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       last = Date.now();
     }
   };
-  runParallel(prepared!, jobs, tick, { offMainThread: true }).then((result) => {
+  // This thread computes too: --jobs N means N threads at work, this one and N − 1 workers.
+  const running = runParallel(prepared!, jobs, tick, { inThread: jobs === 1, computesToo: true });
+  // The workers have the seed input now and this thread sends it nowhere else: let a large text go.
+  prepared!.seed = null;
+  running.then((result) => {
     if (pending > 0) post({ type: "progress", generations: pending });
     post({ type: "result", result });
   }, report);

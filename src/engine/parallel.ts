@@ -11,43 +11,98 @@ import { assemble } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { poolResults } from "./pool.js";
 import { estimateWork, fitsInThread } from "./work.js";
+import { terminateWorkers } from "./workers.js";
 
-/** Whether a prepared run is small enough to run in this thread (src/engine/work.ts). */
+/**
+ * Whether a prepared run is small enough to run in this thread (src/engine/work.ts). A thread that
+ * has let its seed input go (a coordinator, once its workers have it) estimates from the config.
+ */
 export function staysInThread(p: Prepared): boolean {
-  return fitsInThread(estimateWork(p.config, p.seed.input).total);
+  return fitsInThread(estimateWork(p.config, p.seed?.input ?? null).total);
 }
 
 export interface WorkerTask {
   readonly config: SimConfig;
-  readonly seed: SeedResult;
+  /**
+   * The seed input, in a worker's first task only (the worker keeps what it prepares from it):
+   * each task is cloned into the worker, and a seed text or a fit sent again with every chunk
+   * was as many copies for the garbage collector.
+   */
+  readonly seed?: SeedResult;
   readonly from: number;
   readonly to: number;
   /** Generation 0's parameters when the model shares its fit (Model.shareFit): the worker does not refit them. */
   readonly params0?: unknown;
 }
 
-/**
- * Runs every replicate of a prepared simulation. `offMainThread` (a coordinator worker) runs them
- * here whenever one thread would do them all: with one job, one replicate, or memory for one copy.
- */
-export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: { offMainThread?: boolean } = {}): Promise<SimResult> {
+export interface ParallelOptions {
+  /** Run every replicate in this thread, whatever their cost (for a thread that is not the main one). */
+  readonly inThread?: boolean;
+  /**
+   * This thread is a worker itself (a session's coordinator), free to block: it counts as one of
+   * the `jobs` threads and runs a share of the replicates while jobs − 1 workers run the rest,
+   * rather than wait beside `jobs` workers while holding its own copy of generation 0. The
+   * workers have their first tasks (and the seed) when the promise is returned.
+   */
+  readonly computesToo?: boolean;
+}
+
+/** Runs every replicate of a prepared simulation. */
+export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: ParallelOptions = {}): Promise<SimResult> {
   const { replicates } = p.config;
+  // Short runs stay in this thread. Others always go to workers, even with --jobs 1, so that
+  // the main thread stays free to draw progress and to act on a signal at once.
+  if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
   const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
-  // Short runs stay in this thread. Others go to workers, even with --jobs 1, when this is the
-  // main thread: it must stay free to draw progress and to act on a signal at once.
-  if ((options.offMainThread && workers === 1) || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+  if (options.computesToo) return runHereAndOnWorkers(p, workers, onGeneration);
+  return assemble(p, await runOnWorkers(p, 0, replicates, workers, onGeneration));
+}
 
+/**
+ * Replicates [0, own) in this thread and the rest on `threads` − 1 workers at the same time. This
+ * thread takes the larger share: it starts at once, while a worker first starts and prepares. It
+ * yields between its replicates, so that the workers' progress and results are handled meanwhile.
+ */
+async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<SimResult> {
+  const { replicates } = p.config;
+  const own = Math.ceil(replicates / threads);
+  const others = own < replicates ? runOnWorkers(p, own, replicates, threads - 1, onGeneration) : Promise.resolve([]);
+  // Awaited below; a failure here first must not leave the workers' rejection unhandled.
+  others.catch(() => {});
+  const blocks: ReplicateBlock[] = [];
+  try {
+    for (let r = 0; r < own; r++) {
+      // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
+      await new Promise((resolve) => setImmediate(resolve));
+      blocks.push(runReplicates(p, r, r + 1, onGeneration));
+    }
+  } catch (e) {
+    // The only workers this thread started are the replicate workers: stop them.
+    terminateWorkers();
+    throw e;
+  }
+  return assemble(p, [...blocks, ...(await others)]);
+}
+
+/** Replicates [from, to) on `workers` replicate workers. */
+function runOnWorkers(p: Prepared, from: number, to: number, workers: number, onGeneration?: () => void): Promise<ReplicateBlock[]> {
+  const seed = p.seed;
+  if (seed === null) throw new Error("runOnWorkers: this thread kept no seed input to send");
   // More chunks than workers keeps both cores busy when replicates finish at different speeds.
-  const chunkCount = Math.min(replicates, workers * 4);
+  const count = to - from;
+  const chunkCount = Math.min(count, workers * 4);
   const chunks: [number, number][] = [];
   for (let i = 0; i < chunkCount; i++) {
-    chunks.push([Math.floor((i * replicates) / chunkCount), Math.floor(((i + 1) * replicates) / chunkCount)]);
+    chunks.push([from + Math.floor((i * count) / chunkCount), from + Math.floor(((i + 1) * count) / chunkCount)]);
   }
-  const blocks = await poolResults<WorkerTask, ReplicateBlock, number>({
+  return poolResults<WorkerTask, ReplicateBlock, number>({
     // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
     script: new URL("../engine/worker.js", import.meta.url),
-    tasks: chunks.map(([from, to]) => ({ config: p.config, seed: p.seed, from, to, params0: p.model.shareFit ? p.params0 : undefined })),
+    // The pool starts its workers on the first `workers` tasks, one each, in order: those carry the seed.
+    tasks: chunks.map(([from, to], i) =>
+      i < workers ? { config: p.config, seed, from, to, params0: p.model.shareFit ? p.params0 : undefined } : { config: p.config, from, to },
+    ),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.
     onProgress: (generations) => {
@@ -55,5 +110,4 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
     },
     name: "a replicate worker",
   });
-  return assemble(p, blocks);
 }

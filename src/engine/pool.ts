@@ -5,7 +5,9 @@
  *
  * The protocol (src/engine/pool-worker.ts speaks it for a worker): the pool posts each task as it is;
  * the worker answers with any number of progress messages, then exactly one result or error. A
- * worker runs one task at a time and may keep state from one task to the next.
+ * worker runs one task at a time and may keep state from one task to the next. Workers start on
+ * the first tasks in order, one each (worker i on task i): a caller may send what every worker
+ * needs once, in those tasks only.
  *
  * On the first failure — an error a worker posts, a worker's uncaught exception, a worker that
  * stops without its task's result, a callback that throws — every worker is stopped and the

@@ -64,6 +64,15 @@ function remoteSession(task: CoordinatorTask): Promise<Session> {
   // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
   const worker = new Worker(new URL("../engine/coordinator.js", import.meta.url));
   trackWorker(worker);
+  const session = coordinatorSession(worker);
+  // The seed's arrays move to the worker rather than being copied: this thread no longer needs
+  // them. Nor its text, which no closure of the session holds (a 50 MB text is a 100 MB string).
+  worker.postMessage(task, seedBuffers(task.seed));
+  return session;
+}
+
+/** The session whose work `worker` (a coordinator) does, once it reports generation 0 prepared. */
+function coordinatorSession(worker: Worker): Promise<Session> {
   let onGeneration: (() => void) | undefined;
   let settleRun: { resolve: (r: SimResult) => void; reject: (e: unknown) => void } | null = null;
   let closed = false;
@@ -110,8 +119,6 @@ function remoteSession(task: CoordinatorTask): Promise<Session> {
     worker.on("exit", (code) => {
       if (!closed) fail(new Error(`the simulation thread stopped unexpectedly (exit code ${code})`));
     });
-    // The seed's arrays move to the worker rather than being copied: this thread no longer needs them.
-    worker.postMessage(task, seedBuffers(task.seed));
   });
 }
 

@@ -11,7 +11,11 @@ let prepared: Prepared | null = null;
 
 serveTasks<WorkerTask, ReplicateBlock, number>(
   (task, progress) => {
-    prepared ??= prepare(task.config, task.seed, machineMemory(), task.params0).prepared;
+    if (prepared === null) {
+      if (task.seed === undefined) throw new Error("a replicate worker's first task came without the seed data");
+      // Without its seed input: this thread sends it nowhere (a text seed is as large as the file, twice over).
+      prepared = { ...prepare(task.config, task.seed, machineMemory(), task.params0).prepared, seed: null };
+    }
     let pending = 0;
     let last = Date.now();
     const block = runReplicates(prepared, task.from, task.to, () => {

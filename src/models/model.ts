@@ -152,6 +152,17 @@ export interface Model<D, P, R, O extends object = object> {
    */
   readonly shareFit?: boolean;
   /**
+   * Generation 0's parameters as a worker receives them (structured-cloned: class instances arrive
+   * as plain objects with the same fields), made this model's own again — without copying. Absent:
+   * the parameters are used as they arrive.
+   */
+  receiveFit?(sent: unknown): P;
+  /**
+   * Generation 0's fit as `fit` gives it, in memory that threads share (SharedArrayBuffer), for a
+   * model that shares its fit: the workers it is sent to do not copy it. Absent: `fit`.
+   */
+  fitShared?(data: D, o: O & RunContext): P;
+  /**
    * The metrics a table, chart or plot shows first, most telling first: names, or prefixes ending
    * in "_" (`tail_loss_` is the first --tail-k's). Machine formats carry every metric anyway.
    */

@@ -23,7 +23,18 @@ import {
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
 import type { Metrics, Model, SeedInput } from "./model.js";
-import { BYTES_PER_ENTRY, countNgrams, MAX_LOAD, type NgramCounts, SLOT_BYTES } from "./ngram/counts.js";
+import {
+  BYTES_PER_ENTRY,
+  countNgrams,
+  type Ints,
+  MAX_LOAD,
+  type NgramCounts,
+  ownInts,
+  receiveCounts,
+  releaseStarts,
+  SLOT_BYTES,
+  sharedInts,
+} from "./ngram/counts.js";
 import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
@@ -119,8 +130,8 @@ function unigramCounts(counts: NgramCounts, out: Float64Array): Float64Array {
  * An upper bound of the bytes a generation holds per token of its training text, reached only if
  * every k-gram of it is new (a real text has far fewer distinct k-grams than tokens): the token
  * and its n-gram id, each level's entry (BYTES_PER_ENTRY) for the top = max(order, 2) levels, the
- * growth of the level being counted (its arrays grown by half and copied, then cut: at most twice 16 bytes more; its hash
- * table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
+ * growth of the level being counted in this thread's buffers (their arrays grown by half, old and new at once, then
+ * copied out at size: at most twice 16 bytes more; its hash table doubled: old and new, 3 / MAX_LOAD slots instead of 2 / MAX_LOAD), the sampler's column and
  * context (24 + 4) and its construction scratch (an n-gram's place, 4, and one context's weights
  * and alias table, 32 per continuation: all of them when a single context has them all), and the
  * perplexity's per-n-gram state and logarithm (4 · order + 8). All typed arrays.
@@ -132,6 +143,15 @@ export function bytesPerToken(order: number): number {
   return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 4 + 32 + 4 * order + 8;
 }
 
+/**
+ * `view` as the seed's token array: the view itself when its buffer is not much longer (a copy
+ * would leave the tokenizer's buffer to the garbage collector, which an idle coordinator thread
+ * never runs), else a copy of just its ids.
+ */
+function owned(view: Int32Array): Int32Array {
+  return view.buffer.byteLength <= 1.25 * view.byteLength ? view : view.slice();
+}
+
 /** The generation-0 model's perplexity of `train`, the text `params` were fitted on. */
 function pplGen0(params: NgramParams, train: Int32Array, ref: NgramReference): number {
   const V = ref.words.length;
@@ -139,8 +159,19 @@ function pplGen0(params: NgramParams, train: Int32Array, ref: NgramReference): n
   const ll = logLikelihoodOfCounted(ref.params0.counts, train, params.counts, V, ref.scratch.perplexity);
   // The ids per position are needed once: free them (and the reference to the text).
   params.fitted = null;
-  params.counts.starts = undefined;
+  releaseStarts(params.counts);
   return Math.exp(-ll / train.length);
+}
+
+/** The counts of `tokens`, their arrays from `alloc`. */
+function fitted(tokens: Int32Array, o: NgramOptions, alloc: Ints): NgramParams {
+  if (tokens.length < o.order) {
+    throw new InputError(
+      `a generation's training text has ${tokens.length} token(s), fewer than --order ${o.order}; lower --filter-recall or raise --sample-size`,
+    );
+  }
+  const counts = countNgrams(tokens, o.order, true, alloc);
+  return { counts, sampler: null, fitted: counts.starts === undefined ? null : tokens };
 }
 
 export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions> = {
@@ -157,6 +188,13 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   // Measured: 145–175 ns a token to count, sample and measure warm, twice that in a fresh process.
   // The seed's size is counted in characters, which bounds its tokens.
   work: () => ({ perGeneration: 100_000, perRow: 400 }),
+  // Generation 0's counts are typed arrays: a replicate worker receives them rather than counting
+  // the seed text again (time, and a second set of counting buffers in every worker).
+  shareFit: true,
+  receiveFit: (sent) => {
+    const p = sent as NgramParams;
+    return { counts: receiveCounts(p.counts), sampler: p.sampler, fitted: null };
+  },
   footprint: (o) => ({ perRow: bytesPerToken(o.order), perSeedRow: 4, perCategory: 64, countsOnly: false, onHeap: false }),
 
   seed(input: SeedInput, o) {
@@ -180,7 +218,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
     // The held-out part is the end of the text: contiguous, never trained on. Ids follow first
     // appearance, so the training part's vocabulary V₀ is ids 0…V₀−1, and a held-out token
     // first seen after it is unknown (id V₀).
-    const ids = all.ids.slice(0, n - held);
+    const ids = owned(all.ids.subarray(0, n - held));
     let V0 = 0;
     for (let i = 0; i < ids.length; i++) V0 = Math.max(V0, ids[i]! + 1);
     const heldOut = all.ids.slice(n - held);
@@ -194,18 +232,20 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   // The categories are the training text's word (or character) types; p0 is proportional to their counts.
   seedFit: (_tokens, _params0, ref, o) => discreteSeedFit(ref.discrete.p0, o.tailFraction),
 
-  fit(tokens, o) {
-    if (tokens.length < o.order) {
-      throw new InputError(
-        `a generation's training text has ${tokens.length} token(s), fewer than --order ${o.order}; lower --filter-recall or raise --sample-size`,
-      );
-    }
-    const counts = countNgrams(tokens, o.order, true);
-    return { counts, sampler: null, fitted: counts.starts === undefined ? null : tokens };
+  fit: (tokens, o) => fitted(tokens, o, ownInts),
+
+  fitShared(tokens, o) {
+    const params = fitted(tokens, o, sharedInts);
+    // Its sampler too, which every thread's first generation draws from.
+    params.sampler = buildSampler(params.counts, o, true);
+    return params;
   },
 
-  sample(params, n, rng: Rng, o) {
-    return walkMarkovChain(sampler(params, o), n, rng, new Int32Array(n));
+  sample(params, n, rng: Rng, o, spare) {
+    // Into the previous sample when the loop offers it (it is done with): one sample's buffer per
+    // replicate instead of a new one per generation awaiting the garbage collector.
+    const out = spare !== undefined && spare.length === n ? spare : new Int32Array(n);
+    return walkMarkovChain(sampler(params, o), n, rng, out);
   },
 
   reference(data0, params0, o, heldOut) {

@@ -46,7 +46,7 @@ describe("staysInThread", () => {
 describe("runParallel on workers", () => {
   it("gives the same result for 1 and 3 jobs (7 replicates: uneven chunks) as in this thread, and every generation's progress", async () => {
     const p = mixture();
-    const expected = JSON.stringify(await runParallel(p, 1, undefined, { offMainThread: true }));
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
     for (const jobs of [1, 3]) {
       let ticks = 0;
       const result = await runParallel(p, jobs, () => ticks++);
@@ -57,6 +57,26 @@ describe("runParallel on workers", () => {
       for (const w of redirect.made) expect(w.threadId).toBe(-1);
       redirect.made = [];
     }
+  });
+
+  it("computesToo (a coordinator): this thread runs a share, jobs − 1 workers the rest; the same result and progress", async () => {
+    const p = mixture();
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    for (const jobs of [1, 3]) {
+      let ticks = 0;
+      const result = await runParallel(p, jobs, () => ticks++, { computesToo: true });
+      expect(JSON.stringify(result)).toBe(expected);
+      expect(ticks).toBe(7 * 100);
+      expect(redirect.made).toHaveLength(jobs - 1);
+      expect(liveWorkers()).toHaveLength(0);
+      redirect.made = [];
+    }
+  });
+
+  it("computesToo: a worker that fails rejects the run once this thread's share is done", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving("process.exit(3);");
+    await expect(runParallel(mixture(), 2, undefined, { computesToo: true })).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    expect(liveWorkers()).toHaveLength(0);
   });
 
   it("a worker that exits without a word rejects, naming the exit code (it does not hang)", { timeout: 20_000 }, async () => {
@@ -108,7 +128,7 @@ describe("runParallel off the main thread (a coordinator)", () => {
   it("runs a long run's single replicate itself, where the main thread would use a worker", async () => {
     const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "400", replicates: "1", seedSize: "60", seed: "5" })));
     expect(staysInThread(prepared)).toBe(false);
-    const here = JSON.stringify(await runParallel(prepared, 2, undefined, { offMainThread: true }));
+    const here = JSON.stringify(await runParallel(prepared, 2, undefined, { computesToo: true }));
     expect(redirect.made).toHaveLength(0);
     expect(JSON.stringify(await runParallel(prepared, 2))).toBe(here);
     expect(redirect.made).toHaveLength(1);

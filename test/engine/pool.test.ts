@@ -217,6 +217,11 @@ describe("workers", () => {
     // Every thread counted the tasks it was sent: together, all of them.
     const served = [...threads].map((t) => Math.max(...results.filter((r) => r.thread === t).map((r) => r.served)));
     expect(served.reduce((s, n) => s + n, 0)).toBe(7);
+    // Each worker's first task is the next in order: tasks 0 and 1, on the two threads (the
+    // replicate workers get the seed data in their first task only).
+    const firsts = results.filter((r) => r.served === 1);
+    expect(firsts.map((r) => r.index)).toEqual([0, 1]);
+    expect(new Set(firsts.map((r) => r.thread)).size).toBe(2);
     expectAllStopped(started);
   });
 });

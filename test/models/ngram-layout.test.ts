@@ -2,7 +2,7 @@
 // the same bits as the plain computations.
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { countNgrams, MAX_LOAD } from "../../src/models/ngram/counts.js";
+import { countNgrams, MAX_LOAD, type NgramCounts, releaseStarts } from "../../src/models/ngram/counts.js";
 import { buildSampler } from "../../src/models/ngram/markov-chain.js";
 import { logLikelihood, logLikelihoodOfCounted } from "../../src/models/ngram/perplexity.js";
 import { encode, tokenIds, tokenize } from "../../src/models/ngram/tokenize.js";
@@ -37,6 +37,69 @@ describe("n-gram counts layout", () => {
       }
       expect(counts.next.length).toBe(counts.levels[order]!.size);
     }
+  });
+});
+
+describe("allocations of a generation", () => {
+  it("sample draws into the spare it is offered, with the same tokens as into a new array", () => {
+    const config = { ...configOf(), sampleSize: 500, order: 3 } as never;
+    const params = ngram.fit(text(new Rng("spare"), 2000, 25), config);
+    const fresh = ngram.sample(params, 500, new Rng("draw"), config);
+    const spare = new Int32Array(500).fill(-7);
+    const into = ngram.sample(params, 500, new Rng("draw"), config, spare);
+    expect(into).toBe(spare);
+    expect(Array.from(into)).toEqual(Array.from(fresh));
+    // A spare of another length is not used.
+    expect(ngram.sample(params, 400, new Rng("draw"), config, spare)).not.toBe(spare);
+  });
+
+  it("the seed's training ids are a view of the tokenizer's buffer when it is not much longer, else a copy", () => {
+    const config = { ...configOf(), sampleSize: 2, tokens: "char", order: 2, holdout: 0.1 } as never;
+    const prose = "Stone towers rose over the towns. ".repeat(400);
+    const { data } = ngram.seed({ kind: "text", text: prose, name: "prose" }, config);
+    expect(data.buffer.byteLength).toBeLessThanOrEqual(1.25 * data.byteLength);
+    // Mostly whitespace: the buffer (one id per UTF-16 unit) is far longer than the ids; copied.
+    const sparse = `a${" ".repeat(5000)}b c d e f g h i j k`;
+    const few = ngram.seed({ kind: "text", text: sparse, name: "sparse" }, config).data;
+    expect(few.buffer.byteLength).toBe(few.byteLength);
+  });
+});
+
+describe("counting in this thread's buffers", () => {
+  const plain = (c: NgramCounts) => ({
+    next: Array.from(c.next),
+    starts: c.starts && Array.from(c.starts),
+    levels: c.levels.map((l) => ({ size: l.size, arrays: [l.parent, l.token, l.count, l.follow, l.types].map((a) => Array.from(a)) })),
+  });
+
+  it("gives the same counts whatever was counted before, and its tables find every entry", () => {
+    const rng = new Rng("buffers");
+    const small = text(rng, 3000, 12);
+    const large = text(rng, 60_000, 400);
+    for (const order of [1, 2, 4]) {
+      const first = plain(countNgrams(small, order, true));
+      const big = countNgrams(large, order, true);
+      releaseStarts(big);
+      const again = countNgrams(small, order, true);
+      expect(plain(again)).toEqual(first);
+      for (let k = 1; k < again.levels.length; k++) {
+        const level = again.levels[k]!;
+        for (let e = 0; e < level.size; e++) expect(level.find(level.parent[e]!, level.token[e]!)).toBe(e);
+      }
+    }
+  });
+
+  it("reuses the ids per position a result handed back, and never ones still lent out", () => {
+    const rng = new Rng("lent");
+    const a = countNgrams(text(rng, 5000, 20), 3, true);
+    const b = countNgrams(text(rng, 4000, 20), 3, true);
+    // a's starts are still lent: b got an array of its own.
+    expect(b.starts!.buffer).not.toBe(a.starts!.buffer);
+    const buffer = a.starts!.buffer;
+    releaseStarts(a);
+    expect(a.starts).toBeUndefined();
+    const c = countNgrams(text(rng, 4500, 20), 3, true);
+    expect(c.starts!.buffer).toBe(buffer);
   });
 });
 

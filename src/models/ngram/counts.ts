@@ -35,7 +35,7 @@ export const MAX_LOAD = 0.7;
 /** Bytes of a slot: three ints. */
 export const SLOT_BYTES = 12;
 
-/** Entries a level's arrays hold at first; they grow by half as the level fills, and are cut to size when it is done. */
+/** Entries a level has room for at first; the room grows by half as the level fills. */
 const INITIAL_ENTRIES = 128;
 
 /** Bytes a level holds per distinct entry, at most: see Level. */
@@ -45,12 +45,6 @@ export const BYTES_PER_ENTRY = {
   /** The top level: parent, token, count and next (4 × 4), no follow or types, and the slots. */
   top: 4 * 4 + Math.ceil((2 * SLOT_BYTES) / MAX_LOAD),
 } as const;
-
-function grown(a: Int32Array, length: number): Int32Array {
-  const b = new Int32Array(length);
-  b.set(a.subarray(0, Math.min(a.length, length)));
-  return b;
-}
 
 /**
  * One order of the table: k-grams as (parent (k−1)-gram id, last token) pairs.
@@ -81,39 +75,14 @@ export class Level {
   /** Slot count − 1 (a power of two minus one). */
   mask: number;
 
-  /** A level whose entry arrays start with room for `capacity` entries (they grow as needed). */
-  constructor(capacity: number = INITIAL_ENTRIES) {
+  /** A level with room for `capacity` entries (countNgrams gives it its arrays when it is counted). */
+  constructor(capacity = 1) {
     const n = Math.max(1, capacity);
     this.parent = new Int32Array(n);
     this.token = new Int32Array(n);
     this.count = new Int32Array(n);
     this.slots = new Int32Array(3 * INITIAL_SLOTS);
     this.mask = INITIAL_SLOTS - 1;
-  }
-
-  /** Room for `capacity` entries in the per-entry arrays (the first `size` are kept). */
-  resize(capacity: number): void {
-    this.parent = grown(this.parent, capacity);
-    this.token = grown(this.token, capacity);
-    this.count = grown(this.count, capacity);
-  }
-
-  /** Doubles the table and re-inserts every entry (ids do not change). */
-  grow(): void {
-    const size = 2 * (this.mask + 1);
-    const mask = size - 1;
-    const slots = new Int32Array(3 * size);
-    for (let id = 0; id < this.size; id++) {
-      const a = this.parent[id]!;
-      const b = this.token[id]!;
-      let s = pairHash(a, b) & mask;
-      while (slots[3 * s] !== 0) s = (s + 1) & mask;
-      slots[3 * s] = id + 1;
-      slots[3 * s + 1] = a;
-      slots[3 * s + 2] = b;
-    }
-    this.slots = slots;
-    this.mask = mask;
   }
 
   /** The id of (parent, token), or −1 if it never occurred. */
@@ -127,6 +96,14 @@ export class Level {
     }
     return -1;
   }
+}
+
+/**
+ * Counts that crossed to another thread (structured-cloned: each Level a plain object with the same
+ * fields), made of Levels again around the same typed arrays: nothing large is copied.
+ */
+export function receiveCounts(sent: NgramCounts): NgramCounts {
+  return { ...sent, levels: sent.levels.map((l) => Object.assign(new Level(1), l)) };
 }
 
 /** The counts of a token sequence at every order 0…top. */
@@ -146,6 +123,18 @@ export interface NgramCounts {
   starts?: Int32Array | undefined;
 }
 
+/** Where a result's arrays are allocated. */
+export type Ints = (length: number) => Int32Array;
+
+/** Arrays of this thread. */
+export const ownInts: Ints = (length) => new Int32Array(length);
+
+/**
+ * Arrays in memory that threads share (a SharedArrayBuffer): sent to a worker thread they are not
+ * copied, so generation 0's counts exist once however many threads sample from them.
+ */
+export const sharedInts: Ints = (length) => new Int32Array(new SharedArrayBuffer(4 * length));
+
 /** An Int32Array indexed by token, −1 everywhere. */
 function unigramTable(tokens: Int32Array): Int32Array {
   let top = 0;
@@ -154,11 +143,91 @@ function unigramTable(tokens: Int32Array): Int32Array {
 }
 
 /**
+ * Room for a level's entries at first, from what bounds them: order 1 has at most one entry per
+ * token id (exactly known), a higher order at first twice the entries of the order below (the
+ * arrays then grow by half). Not a share of the positions: on 50 MB of text a quarter of the
+ * positions was 25 MB of arrays for the 170k words of order 1, allocated and cut again.
+ */
+function initialCapacity(positions: number, direct: Int32Array | null, below: number): number {
+  if (direct !== null) return Math.min(positions, direct.length);
+  return Math.min(positions, Math.max(INITIAL_ENTRIES, 2 * below));
+}
+
+/**
+ * Buffers countNgrams counts into, kept by this thread from one call to the next. A level is
+ * counted in them, then copied out at its exact size: a generation leaves behind only its counts,
+ * not the arrays it grew and the hash tables it doubled on the way — garbage that each thread's
+ * memory grew by, generation after generation, until the collector ran.
+ */
+const work = {
+  parent: new Int32Array(0),
+  token: new Int32Array(0),
+  count: new Int32Array(0),
+  next: new Int32Array(0),
+  slots: new Int32Array(0),
+  /** The ids per position; null while lent out as a result's `starts` (see releaseStarts). */
+  ids: new Int32Array(0) as Int32Array | null,
+};
+
+/**
+ * Buffers larger than this are not kept between counts. A large count's garbage is collected soon
+ * (the collector runs as often as arrays of tens of MB are allocated), while a kept buffer stays
+ * through the sampler's construction and the measures that follow: on 50 MB of text, 100 MB more.
+ */
+export const KEEP_BYTES = 8 << 20;
+
+function forgetLargeBuffers(): void {
+  const empty = new Int32Array(0);
+  if (work.parent.byteLength > KEEP_BYTES) work.parent = work.token = work.count = work.next = empty;
+  if (work.slots.byteLength > KEEP_BYTES) work.slots = empty;
+}
+
+/** `a` if it holds `length` ints, else a new array of at least that many holding a's first `keep`. */
+function room(a: Int32Array<ArrayBuffer>, length: number, keep: number): Int32Array<ArrayBuffer> {
+  if (a.length >= length) return a;
+  const b = new Int32Array(Math.max(length, a.length + (a.length >> 1)));
+  b.set(a.subarray(0, keep));
+  return b;
+}
+
+/** The smallest table (a power of two, at least INITIAL_SLOTS) that holds `entries` at most MAX_LOAD full. */
+function tableSize(entries: number): number {
+  let size = INITIAL_SLOTS;
+  while (entries > MAX_LOAD * size) size *= 2;
+  return size;
+}
+
+/** Clears slots[0, 3·size) and inserts entries 0…n−1 (ids do not change). */
+function rehash(slots: Int32Array, size: number, parent: Int32Array, token: Int32Array, n: number): void {
+  const mask = size - 1;
+  slots.fill(0, 0, 3 * size);
+  for (let id = 0; id < n; id++) {
+    const a = parent[id]!;
+    const b = token[id]!;
+    let s = pairHash(a, b) & mask;
+    while (slots[3 * s] !== 0) s = (s + 1) & mask;
+    slots[3 * s] = id + 1;
+    slots[3 * s + 1] = a;
+    slots[3 * s + 2] = b;
+  }
+}
+
+/**
+ * Hands the ids per position of `counts` (its `starts`) back to countNgrams once they are no longer
+ * needed, for the next count to use instead of a new array: `counts.starts` is then gone.
+ */
+export function releaseStarts(counts: NgramCounts): void {
+  const starts = counts.starts;
+  counts.starts = undefined;
+  if (starts !== undefined && (work.ids === null || starts.buffer.byteLength > work.ids.byteLength)) work.ids = new Int32Array(starts.buffer as ArrayBuffer);
+}
+
+/**
  * Counts the k-grams of tokens[0..L) for k = 1…max(order, 2) (the bigrams always, for distinct_2).
  * Requires L ≥ order. O(L · max(order, 2)) expected; memory: the L ids of one level at a time, and
- * per distinct k-gram at most BYTES_PER_ENTRY.
+ * per distinct k-gram at most BYTES_PER_ENTRY, plus this thread's buffers (work).
  */
-export function countNgrams(tokens: Int32Array, order: number, keepStarts = false): NgramCounts {
+export function countNgrams(tokens: Int32Array, order: number, keepStarts = false, alloc: Ints = ownInts): NgramCounts {
   const L = tokens.length;
   if (L < order) throw new RangeError(`countNgrams: ${L} tokens are fewer than the order ${order}`);
   const top = Math.max(order, 2);
@@ -168,29 +237,31 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
   const levels: Level[] = [root];
   // ids[i] = id of the gram of the current level starting at i; one extra slot so that the
   // order-1 chain can read the (empty) context after the last token.
-  const ids = new Int32Array(L + 1);
+  const lent = keepStarts && top === order;
+  const ids = work.ids !== null && work.ids.length >= L + 1 ? work.ids.subarray(0, L + 1).fill(0) : new Int32Array(L + 1);
   let next: Int32Array = new Int32Array(0);
   for (let k = 1; k <= top; k++) {
     const m = L - k + 1;
     if (m <= 0) break;
-    // A quarter of the positions to start with: most texts have fewer distinct k-grams than
-    // that at low orders and a few more at high ones, so the arrays are seldom grown more than twice.
-    let capacity = Math.min(m, Math.max(INITIAL_ENTRIES, m >> 2));
-    const level = new Level(capacity);
     const prev = levels[k - 1]!;
-    prev.follow = new Int32Array(prev.size);
-    prev.types = new Int32Array(prev.size);
-    const isTop = k === order;
-    if (isTop) next = new Int32Array(capacity);
-    // The insertion is written inline with every array in a local: a run of few generations spends
-    // much of its time before the optimising compiler steps in, where each call and load costs.
-    let { parent, token, count } = level;
-    const { types, follow } = prev;
-    let slots = level.slots;
-    let mask = level.mask;
-    let size = 0;
     // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
     const direct = k === 1 ? unigramTable(tokens) : null;
+    let capacity = initialCapacity(m, direct, prev.size);
+    prev.follow = alloc(prev.size);
+    prev.types = alloc(prev.size);
+    const isTop = k === order;
+    // The insertion is written inline with every array in a local: a run of few generations spends
+    // much of its time before the optimising compiler steps in, where each call and load costs.
+    let parent = (work.parent = room(work.parent, capacity, 0));
+    let token = (work.token = room(work.token, capacity, 0));
+    let count = (work.count = room(work.count, capacity, 0));
+    let after = isTop ? (work.next = room(work.next, capacity, 0)) : work.next;
+    const { types, follow } = prev;
+    let table = tableSize(Math.min(capacity, m));
+    let slots = (work.slots = room(work.slots, 3 * table, 0));
+    slots.fill(0, 0, 3 * table);
+    let mask = table - 1;
+    let size = 0;
     for (let i = 0; i < m; i++) {
       const h = ids[i]!;
       const w = tokens[i + k - 1]!;
@@ -215,38 +286,63 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
       if (id < 0) {
         id = size++;
         if (id === capacity) {
-          // By half as much again: less left over, and less held at once while copying, than doubling.
+          // By half as much again (the buffers keep the room for the next count).
           capacity = Math.min(m, capacity + (capacity >> 1) + 1);
-          level.resize(capacity);
-          ({ parent, token, count } = level);
-          if (isTop) next = grown(next, capacity);
+          parent = work.parent = room(parent, capacity, id);
+          token = work.token = room(token, capacity, id);
+          count = work.count = room(count, capacity, id);
+          if (isTop) after = work.next = room(after, capacity, id);
         }
         slots[3 * s] = id + 1;
         slots[3 * s + 1] = h;
         slots[3 * s + 2] = w;
         parent[id] = h;
         token[id] = w;
+        count[id] = 0;
         if (direct !== null) direct[w] = id;
         types[h]!++;
         // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
-        if (isTop) next[id] = ids[i + 1]!;
-        if (size > MAX_LOAD * (mask + 1)) {
-          level.size = size;
-          level.grow();
-          slots = level.slots;
-          mask = level.mask;
+        if (isTop) after[id] = ids[i + 1]!;
+        if (size > MAX_LOAD * table) {
+          table *= 2;
+          slots = work.slots = room(work.slots, 3 * table, 0);
+          rehash(slots, table, parent, token, size);
+          mask = table - 1;
         }
       }
       count[id]!++;
       follow[h]!++;
       ids[i] = id;
     }
-    level.size = size;
-    if (capacity > size) {
-      level.resize(size);
-      if (isTop) next = next.slice(0, size);
-    }
-    levels.push(level);
+    levels.push(finished(size, parent, token, count, slots, table, alloc));
+    if (isTop) next = copied(after, size, alloc);
   }
-  return keepStarts && top === order ? { order, length: L, levels, next, starts: ids } : { order, length: L, levels, next };
+  if (lent) work.ids = null;
+  else if (work.ids === null || ids.buffer.byteLength > work.ids.byteLength) work.ids = new Int32Array(ids.buffer as ArrayBuffer);
+  forgetLargeBuffers();
+  return lent ? { order, length: L, levels, next, starts: ids } : { order, length: L, levels, next };
+}
+
+/** a[0, length) in a new array of `alloc`. */
+function copied(a: Int32Array, length: number, alloc: Ints): Int32Array {
+  const b = alloc(length);
+  b.set(a.subarray(0, length));
+  return b;
+}
+
+/** A counted level copied out of the buffers at its exact size, its table the smallest that holds it. */
+function finished(size: number, parent: Int32Array, token: Int32Array, count: Int32Array, slots: Int32Array, table: number, alloc: Ints): Level {
+  const level = new Level(1);
+  level.size = size;
+  level.parent = copied(parent, size, alloc);
+  level.token = copied(token, size, alloc);
+  level.count = copied(count, size, alloc);
+  const exact = tableSize(size);
+  if (exact === table) level.slots = copied(slots, 3 * table, alloc);
+  else {
+    level.slots = alloc(3 * exact);
+    rehash(level.slots, exact, level.parent, level.token, size);
+  }
+  level.mask = exact - 1;
+  return level;
 }

@@ -10,7 +10,7 @@
 import { buildAliasSegment } from "../../stats/alias.js";
 import type { UniformSource } from "../../stats/uniform.js";
 import { type Decoding, decodeInPlace, isNeutral } from "../decoding.js";
-import type { NgramCounts } from "./counts.js";
+import { type NgramCounts, sharedInts } from "./counts.js";
 
 export interface MarkovChainSampler {
   /** Context c's continuations are columns start[c] … start[c+1]−1 of its alias table. */
@@ -32,19 +32,20 @@ export const SAMPLER_BYTES_PER_ENTRY = 24;
  * Builds the sampler of `counts` with the decoding distortions applied to every context's
  * next-token distribution. O(number of distinct n-grams) plus the decoding's selections.
  */
-export function buildSampler(counts: NgramCounts, decoding: Decoding): MarkovChainSampler {
+export function buildSampler(counts: NgramCounts, decoding: Decoding, shared = false): MarkovChainSampler {
   const contexts = counts.levels[counts.order - 1]!;
   const grams = counts.levels[counts.order]!;
   const C = contexts.size;
   const E = grams.size;
   // Counting sort of the n-grams by context; within a context, by id (first appearance).
-  const start = new Int32Array(C + 1);
+  // Shared: in memory that threads share (see counts.ts sharedInts).
+  const start = shared ? sharedInts(C + 1) : new Int32Array(C + 1);
   for (let e = 0; e < E; e++) start[grams.parent[e]! + 1]!++;
   for (let c = 0; c < C; c++) start[c + 1]! += start[c]!;
   const cursor = start.slice(0, C);
   // Each n-gram's record in context order: its count (in the probability's place, for now), its
   // token and next context.
-  const columns = new Float64Array(3 * E);
+  const columns = shared ? new Float64Array(new SharedArrayBuffer(24 * E)) : new Float64Array(3 * E);
   const ints = new Int32Array(columns.buffer);
   const { parent, count, token } = grams;
   const next = counts.next;

@@ -14,15 +14,21 @@
  *
  * The first tokens of a sequence use what history they have (shorter contexts).
  */
-import type { Level, NgramCounts } from "./counts.js";
+import { KEEP_BYTES, type Level, type NgramCounts } from "./counts.js";
 
-/** Reusable buffers: the ids of the k-grams ending at the previous and the current token. */
+/**
+ * Reusable buffers: the ids of the k-grams ending at the previous and the current token; and for
+ * logLikelihoodOfCounted, the model's ids per context and the logarithm per n-gram (grown as
+ * needed: a generation's measure then allocates nothing the size of its counts).
+ */
 export interface PerplexityScratch {
   ids: Int32Array[];
+  state: Int32Array;
+  logp: Float64Array;
 }
 
 export function newPerplexityScratch(): PerplexityScratch {
-  return { ids: [] };
+  return { ids: [], state: new Int32Array(0), logp: new Float64Array(0) };
 }
 
 /** Per unigram level: token → its id (−1 if unseen), so order 1 needs no hashing. */
@@ -142,7 +148,8 @@ export function logLikelihoodOfCounted(
   const C = contexts.size;
   // Per context of seq: the model's ids of its suffixes of length 1…n−1 (−1: unseen), the state
   // logLikelihood holds after the context's last token.
-  const state = new Int32Array(C * n);
+  if (scratch.state.length < C * n) scratch.state = new Int32Array(C * n + ((C * n) >> 1));
+  const state = scratch.state;
   const window = new Int32Array(n - 1);
   for (let c = 0; c < C; c++) {
     if (contexts.follow[c] === 0) continue; // no n-gram of seq continues it
@@ -152,7 +159,8 @@ export function logLikelihoodOfCounted(
     }
     contextIds(model, window, state, c * n);
   }
-  const logp = new Float64Array(grams.size);
+  if (scratch.logp.length < grams.size) scratch.logp = new Float64Array(grams.size + (grams.size >> 1));
+  const logp = scratch.logp;
   const levels = model.levels;
   const top = Math.min(n, levels.length - 1);
   const base = 1 / (vocabulary + 1);
@@ -178,6 +186,9 @@ export function logLikelihoodOfCounted(
     logp[e] = Math.log(p);
   }
   for (let j = n - 1; j < H; j++) sum += logp[starts[j - n + 1]!]!;
+  // Large buffers are not kept (see KEEP_BYTES).
+  if (logp.byteLength > KEEP_BYTES) scratch.logp = new Float64Array(0);
+  if (state.byteLength > KEEP_BYTES) scratch.state = new Int32Array(0);
   return sum;
 }
 

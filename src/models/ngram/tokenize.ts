@@ -76,8 +76,12 @@ export interface TokenIds {
 
 /** An Int32Array that doubles as it fills. */
 class IdBuffer {
-  ids = new Int32Array(1 << 12);
+  ids: Int32Array;
   length = 0;
+  /** `expected`: the most ids there will be, when known (no doubling, no copies). */
+  constructor(expected = 1 << 12) {
+    this.ids = new Int32Array(Math.max(1, expected));
+  }
   push(id: number): void {
     if (this.length === this.ids.length) {
       const more = new Int32Array(2 * this.ids.length);
@@ -161,7 +165,10 @@ function charIds(text: string): TokenIds {
   const bmp = new Int32Array(65536).fill(-1);
   const astral = new Map<number, number>();
   const words: string[] = [];
-  const out = new IdBuffer();
+  // A character is at least one UTF-16 unit, a whitespace run one space: at most text.length ids,
+  // a bound close to the count for prose, so the ids are never copied (a novel's 1.2M ids were
+  // written to 2M slots after three copies).
+  const out = new IdBuffer(text.length);
   let space = false;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
