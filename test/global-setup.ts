@@ -5,7 +5,8 @@
  *
  * The build is skipped when dist/ was built from exactly the sources there are now: after each
  * build, dist/.source-hash records a SHA-256 of every file under src/ (its path and bytes), of
- * tsconfig.json and scripts/bundle.mjs, and of the compiler's and bundler's versions. Any edit,
+ * tsconfig.json, scripts/bundle.mjs and bin/load-bundle.js (the code cache is of the source it
+ * wraps), and of the compiler's and bundler's versions. Any edit,
  * added or removed source file, compiler option or tool update changes the hash and rebuilds; so
  * does a missing or damaged stamp, or a missing bundle.
  */
@@ -29,11 +30,11 @@ function filesUnder(dir: string): string[] {
 
 const versionOf = (pkg: string) => JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")).version as string;
 
-/** The hash of everything the build reads: the sources, tsconfig.json, the bundle script, and the tools' versions. */
+/** The hash of everything the build reads: the sources, tsconfig.json, the bundle script and loader, and the tools' versions. */
 export function sourceHash(): string {
   const hash = createHash("sha256");
   hash.update(`typescript ${versionOf("typescript")}\0esbuild ${versionOf("esbuild")}\0`);
-  for (const file of ["tsconfig.json", join("scripts", "bundle.mjs"), ...filesUnder(join(root, "src"))]) {
+  for (const file of ["tsconfig.json", join("scripts", "bundle.mjs"), join("bin", "load-bundle.js"), ...filesUnder(join(root, "src"))]) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(root, file)));
     hash.update("\0");
@@ -43,7 +44,7 @@ export function sourceHash(): string {
 
 export default function setup(): void {
   const hash = sourceHash();
-  const built = existsSync(join(root, "dist", "cli", "main.js")) && existsSync(join(root, "dist", "bundle", "main.js"));
+  const built = ["dist/cli/main.js", "dist/bundle/main.cjs", "dist/bundle/main.cache"].every((f) => existsSync(join(root, f)));
   if (built && existsSync(STAMP) && readFileSync(STAMP, "utf8") === hash) return;
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
   execFileSync(process.execPath, [join(root, "scripts", "bundle.mjs")], { cwd: root, stdio: "inherit" });

@@ -2,8 +2,10 @@
  * A running collapse process for tests of real conditions: signals, pipes, FIFOs. Readiness is
  * observed in /proc (a file descriptor opened, CPU time spent), never guessed with a sleep.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { constants } from "node:os";
 import type { Readable } from "node:stream";
 import { BIN, ROOT } from "./cli.js";
 
@@ -14,7 +16,8 @@ export interface Running {
   readonly done: Promise<{ status: number; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+/** Every signal's number (SIGABRT, SIGSEGV…), so that a crash reads as its own status, not as 128. */
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = constants.signals;
 
 /** Children of start() still running: test/cleanup.ts kills them after the file, so that a failed test leaves no endless run behind. */
 export const runningChildren = new Set<ChildProcess>();

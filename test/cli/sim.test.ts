@@ -273,7 +273,7 @@ describe("collapse sim: interruption", () => {
     // Ready: the run is under way (CPU time well past start-up), not a guessed delay.
     await waitUntil(() => handlesSignals(run.pid) && cpuSeconds(run.pid) > 0.5, "collapse is simulating");
     const r = await signalAndWait(run, signal);
-    expect(r.status).toBe(status);
+    expect(r.status, `signal ${r.signal}, stderr: ${r.stderr}`).toBe(status);
     expect(r.stderr).toBe(`collapse: ${word}\n`);
     expect(readdirSync(dir)).toEqual([]);
   });
