@@ -22,9 +22,12 @@ vi.mock("node:worker_threads", async (original) => (await import("./redirected-w
 
 afterEach(resetRedirect);
 
-/** A mixture run just long enough (by its estimate) to go to workers. */
+/**
+ * A mixture run long enough by its estimate to go to workers (a 2-D mixture's EM is priced for its
+ * worst case: 0.6 s), which takes a tenth of that.
+ */
 function mixture(): Prepared {
-  const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "100", replicates: "7", seedSize: "60", seed: "11" })));
+  const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", dims: "2", generations: "20", replicates: "7", seedSize: "30", seed: "11" })));
   expect(staysInThread(prepared)).toBe(false);
   return prepared;
 }
@@ -51,7 +54,7 @@ describe("runParallel on workers", () => {
       let ticks = 0;
       const result = await runParallel(p, jobs, () => ticks++);
       expect(JSON.stringify(result)).toBe(expected);
-      expect(ticks).toBe(7 * 100);
+      expect(ticks).toBe(7 * 20);
       expect(redirect.made.length).toBeGreaterThan(0);
       expect(liveWorkers()).toHaveLength(0);
       for (const w of redirect.made) expect(w.threadId).toBe(-1);
@@ -66,7 +69,7 @@ describe("runParallel on workers", () => {
       let ticks = 0;
       const result = await runParallel(p, jobs, () => ticks++, { computesToo: true });
       expect(JSON.stringify(result)).toBe(expected);
-      expect(ticks).toBe(7 * 100);
+      expect(ticks).toBe(7 * 20);
       expect(redirect.made).toHaveLength(jobs - 1);
       expect(liveWorkers()).toHaveLength(0);
       redirect.made = [];
@@ -107,7 +110,7 @@ describe("runParallel on workers", () => {
 
 describe("startSession", () => {
   const session = async (o: Record<string, string>, jobs: number) => {
-    const config = resolveSimConfig(flags({ model: "gmm", seedSize: "60", seed: "5", ...o }));
+    const config = resolveSimConfig(flags({ model: "gmm", dims: "2", seedSize: "30", seed: "5", ...o }));
     const result = await (await startSession(config, loadSeed(getModel("gmm"), config), jobs)).run();
     expect(JSON.stringify(result)).toBe(JSON.stringify(simulate(config).result));
   };
@@ -118,7 +121,7 @@ describe("startSession", () => {
   });
 
   it("sends a long one to a coordinator worker", async () => {
-    await session({ generations: "400", replicates: "1" }, 2);
+    await session({ generations: "100", replicates: "1" }, 2);
     expect(redirect.made).toHaveLength(1);
     expect(liveWorkers()).toHaveLength(0);
   });
@@ -126,7 +129,7 @@ describe("startSession", () => {
 
 describe("runParallel off the main thread (a coordinator)", () => {
   it("runs a long run's single replicate itself, where the main thread would use a worker", async () => {
-    const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", generations: "400", replicates: "1", seedSize: "60", seed: "5" })));
+    const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", dims: "2", generations: "100", replicates: "1", seedSize: "30", seed: "5" })));
     expect(staysInThread(prepared)).toBe(false);
     const here = JSON.stringify(await runParallel(prepared, 2, undefined, { computesToo: true }));
     expect(redirect.made).toHaveLength(0);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { estimateWork, fitsInThread } from "../../src/engine/work.js";
 import { liveWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
+import type { SeedInput } from "../../src/models/model.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep } from "../../src/sweep/plan.js";
 import { type PointBody, type PointTask, runPoints } from "../../src/sweep/pool.js";
@@ -26,12 +27,15 @@ afterEach(resetRedirect);
 function shardTasks(plan: ReturnType<typeof planSweep>): PointTask[] {
   return plan.points.slice(2).map((p) => ({ index: p.index, config: p.config, params: p.params, format: "csv" }));
 }
-const GRID = ["sample-size=10,20,30", "estimator=mle,unbiased"].map(parseGridFlag);
-/** Points that together take longer than a worker's start-up by their estimate (src/engine/work.ts): they go to workers. */
-const plan = planSweep(flags({ generations: "20", replicates: "400", seedSize: "20" }), GRID);
+const GRID = ["sample-size=10,20,30", "components=1,2"].map(parseGridFlag);
+/**
+ * Points of 2-D mixtures, long enough together by their estimate (src/engine/work.ts, EM priced
+ * for its worst case) to go to workers, which take a small part of that.
+ */
+const plan = planSweep(flags({ model: "gmm", dims: "2", generations: "10", replicates: "5", seedSize: "30" }), GRID);
 const tasks = shardTasks(plan);
 /** A sweep estimated at a few milliseconds: it runs in this thread. */
-const tiny = shardTasks(planSweep(flags({ generations: "2", replicates: "3", seedSize: "20" }), GRID));
+const tiny = shardTasks(planSweep(flags({ model: "gmm", dims: "2", generations: "1", replicates: "2", seedSize: "30" }), GRID));
 const label = (index: number) => `point ${index + 1} of ${plan.points.length}`;
 const work = (ts: readonly PointTask[]) => ts.reduce((sum, t) => sum + estimateWork(t.config, null).total, 0);
 
@@ -57,12 +61,18 @@ describe("runPoints", () => {
   });
 
   it("in this thread, a point's error names the point and keeps the user error's exit code; a bug keeps its stack", async () => {
-    const broken = tiny.map((t, i) =>
-      i === 1 ? { ...t, seed: { input: { kind: "numbers" as const, values: new Float64Array([1]), name: "x" }, source: null, notes: [] } } : t,
+    const withSeed = (input: SeedInput) => tiny.map((t, i) => (i === 1 ? { ...t, seed: { input, source: null, notes: [] } } : t));
+    // One row of data for a mixture: the user's mistake, exit 2.
+    const oneRow = await runPoints(withSeed({ kind: "table", columns: [Float64Array.of(1), Float64Array.of(2)], names: ["a", "b"] }), 2, () => {}, label).catch(
+      (e: unknown) => e,
     );
-    const error = await runPoints(broken, 2, () => {}, label).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CollapseError);
-    expect((error as Error).message).toMatch(/^point 4 of 6: /);
+    expect(oneRow).toBeInstanceOf(CollapseError);
+    expect((oneRow as CollapseError).exitCode).toBe(2);
+    expect((oneRow as Error).message).toMatch(/^point 4 of 6: /);
+    // A column where the model reads a table cannot come from the data layer: a bug, with its stack.
+    const bug = await runPoints(withSeed({ kind: "numbers", values: Float64Array.of(1), name: "x" }), 2, () => {}, label).catch((e: unknown) => e);
+    expect(bug).not.toBeInstanceOf(CollapseError);
+    expect((bug as Error).message).toMatch(/^point 4 of 6: Error: .*\n\s+at /s);
     const failing = await runPoints(
       tiny,
       2,
