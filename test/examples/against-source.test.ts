@@ -1,7 +1,7 @@
 /**
- * Examples 1–3 (Shumailov et al.; Collapse or Thrive?; Dey & Donoho), reduced: their runs at 20
+ * Examples 1–3 (Shumailov et al.; Collapse or Thrive?; Dey & Donoho), reduced: their runs at 12
  * generations and a few hundred replicates, and every check of their manifests with a verdict at
- * generation min(g, 20) — the closed forms against the source hold at every generation, and so
+ * generation min(g, 12) — the closed forms against the source hold at every generation, and so
  * does the π²/6 bound. The mixture run of example 1 has only "info" checks (no closed form) and is
  * covered by its config running (manifests.test.ts).
  */
@@ -13,7 +13,7 @@ import { ROOT, tempDir } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
 import { expectCheck } from "./expect-check.js";
 
-const G = 20;
+const G = 12;
 
 /**
  * Runs each of the example's sweep configs at G generations and `replicates`, its seed sizes cut to
