@@ -62,19 +62,26 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
 /**
  * Replicates [0, own) in this thread and the rest on `threads` − 1 workers at the same time. This
  * thread takes the larger share: it starts at once, while a worker first starts and prepares. It
- * yields between its replicates, so that the workers' progress and results are handled meanwhile.
+ * yields between its replicates, so that the workers' progress and results are handled meanwhile,
+ * and stops at the first replicate boundary after a worker has failed (the pool has stopped the
+ * others) rather than finish its share first.
  */
 async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<SimResult> {
   const { replicates } = p.config;
   const own = Math.ceil(replicates / threads);
   const others = own < replicates ? runOnWorkers(p, own, replicates, threads - 1, onGeneration) : Promise.resolve([]);
   // Awaited below; a failure here first must not leave the workers' rejection unhandled.
-  others.catch(() => {});
+  let failed = false;
+  others.catch(() => {
+    failed = true;
+  });
   const blocks: ReplicateBlock[] = [];
   try {
     for (let r = 0; r < own; r++) {
       // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
       await new Promise((resolve) => setImmediate(resolve));
+      // A worker's failure ends the run now: awaiting `others` rejects with it.
+      if (failed) break;
       blocks.push(runReplicates(p, r, r + 1, onGeneration));
     }
   } catch (e) {

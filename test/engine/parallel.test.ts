@@ -76,9 +76,13 @@ describe("runParallel on workers", () => {
     }
   });
 
-  it("computesToo: a worker that fails rejects the run once this thread's share is done", { timeout: 20_000 }, async () => {
+  it("computesToo: a worker that fails ends the run at this thread's next replicate, not after its whole share", { timeout: 20_000 }, async () => {
     redirect.script = misbehaving("process.exit(3);");
-    await expect(runParallel(mixture(), 2, undefined, { computesToo: true })).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    // 400 replicates: 200 of them this thread's, seconds of work; the worker dies as it starts.
+    const { prepared } = prepare(resolveSimConfig(flags({ model: "gmm", dims: "2", generations: "20", replicates: "400", seedSize: "30", seed: "11" })));
+    let ticks = 0;
+    await expect(runParallel(prepared, 2, () => ticks++, { computesToo: true })).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    expect(ticks).toBeLessThan(200 * 20);
     expect(liveWorkers()).toHaveLength(0);
   });
 
