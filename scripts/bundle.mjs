@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { CODE_CACHE, loadBundle } from "../bin/load-bundle.js";
+import { STAMP, sourceHash } from "./source-hash.mjs";
 
 /** What every bundle shares. */
 const common = {
@@ -64,3 +65,6 @@ writeFileSync(bundlePath, rewritten);
 const { exports, script } = loadBundle(false);
 await exports.main([process.execPath, "collapse", "sim", "--generations", "9", "--quiet", "-o", "/dev/null"]);
 writeFileSync(CODE_CACHE, script.createCachedData());
+
+// The build is complete: record what it was built from (the test suite skips rebuilding it).
+writeFileSync(STAMP, sourceHash());

@@ -3,50 +3,23 @@
  * what bin/collapse.js runs), so that the end-to-end tests, which run the built binary, never test
  * a stale build — whether started by npm test or by a bare `vitest run`.
  *
- * The build is skipped when dist/ was built from exactly the sources there are now: after each
- * build, dist/.source-hash records a SHA-256 of every file under src/ (its path and bytes), of
- * tsconfig.json, scripts/bundle.mjs and bin/load-bundle.js (the code cache is of the source it
- * wraps), and of the compiler's and bundler's versions. Any edit,
- * added or removed source file, compiler option or tool update changes the hash and rebuilds; so
- * does a missing or damaged stamp, or a missing bundle.
+ * The build is skipped when dist/ was built from exactly the sources there are now: every build
+ * (`npm run build`, or this setup) records their hash in dist/.source-hash (scripts/source-hash.mjs).
+ * Any edit, added or removed source file, compiler option or tool update changes the hash and
+ * rebuilds; so does a missing or damaged stamp, or a missing bundle or code cache.
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+// @ts-expect-error: a plain ES module of the build, without type declarations
+import { ROOT, STAMP, sourceHash } from "../scripts/source-hash.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-const STAMP = join(root, "dist", ".source-hash");
-
-/** Every file under `dir`, as paths relative to the repository, in a fixed order. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(root, join(e.parentPath, e.name)))
-    .sort();
-}
-
-const versionOf = (pkg: string) => JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")).version as string;
-
-/** The hash of everything the build reads: the sources, tsconfig.json, the bundle script and loader, and the tools' versions. */
-export function sourceHash(): string {
-  const hash = createHash("sha256");
-  hash.update(`typescript ${versionOf("typescript")}\0esbuild ${versionOf("esbuild")}\0`);
-  for (const file of ["tsconfig.json", join("scripts", "bundle.mjs"), join("bin", "load-bundle.js"), ...filesUnder(join(root, "src"))]) {
-    hash.update(`${file}\0`);
-    hash.update(readFileSync(join(root, file)));
-    hash.update("\0");
-  }
-  return hash.digest("hex");
-}
+const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
 export default function setup(): void {
-  const hash = sourceHash();
-  const built = ["dist/cli/main.js", "dist/bundle/main.cjs", "dist/bundle/main.cache"].every((f) => existsSync(join(root, f)));
-  if (built && existsSync(STAMP) && readFileSync(STAMP, "utf8") === hash) return;
-  execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
-  execFileSync(process.execPath, [join(root, "scripts", "bundle.mjs")], { cwd: root, stdio: "inherit" });
-  writeFileSync(STAMP, hash);
+  const built = ["dist/cli/main.js", "dist/bundle/main.cjs", "dist/bundle/main.cache"].every((f) => existsSync(join(ROOT, f)));
+  if (built && existsSync(STAMP) && readFileSync(STAMP, "utf8") === sourceHash()) return;
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
+  // The bundle script writes the stamp as its last step.
+  execFileSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT, stdio: "inherit" });
 }
