@@ -41,7 +41,7 @@ describe("preflight of mixtures", () => {
   });
 
   it("fits small ones here while their estimates add up to less than the limit, and the rest on the worker", async () => {
-    const small = point(0, { components: "2", seedSize: "40000" });
+    const small = point(0, { components: "2", dims: "2", seedSize: "10000" });
     const fit = estimateWork(small.config, null).fit;
     const fitting = Math.floor(IN_THREAD_LIMIT_NS / fit);
     expect(fitting).toBeGreaterThan(1);
