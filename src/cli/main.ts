@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<void> {
   // stdout failure (a full disk behind `> file`, /dev/full, EIO) is one line and exit 2, never a trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    terminateWorkers();
+    void terminateWorkers();
     removePendingFiles();
     process.stderr.write(`collapse: ${cannotWriteStdout(e)}\n`);
     process.exit(2);
@@ -108,11 +108,18 @@ export async function main(argv: string[]): Promise<void> {
   const signals = { SIGINT: [130, "interrupted"], SIGHUP: [129, "hangup"], SIGTERM: [143, "terminated"] } as const;
   for (const [signal, [status, word]] of Object.entries(signals)) {
     process.on(signal, () => {
-      terminateWorkers();
+      const stopped = terminateWorkers();
       removePendingFiles();
       // On a terminal the word starts on a fresh line (a progress bar may be drawn); in a log it is the one line.
       process.stderr.write(`${process.stderr.isTTY ? "\n" : ""}collapse: ${word}\n`);
-      process.exit(status);
+      // That word is the last thing written: the run's own failure (its threads stopped) stays unsaid.
+      const quiet = () => true;
+      process.stdout.write = quiet;
+      process.stderr.write = quiet;
+      // Exit once the workers have stopped, at most 0.3 s later: a process that exits while a
+      // worker with workers of its own (a coordinator) is still being torn down can crash in
+      // Node (nodejs/node#37024), which would turn exit 143 into a signal of its own.
+      void Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 300).unref())]).then(() => process.exit(status));
     });
   }
   try {

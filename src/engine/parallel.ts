@@ -86,7 +86,7 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
     }
   } catch (e) {
     // The only workers this thread started are the replicate workers: stop them.
-    terminateWorkers();
+    void terminateWorkers();
     throw e;
   }
   return assemble(p, [...blocks, ...(await others)]);

@@ -19,7 +19,9 @@ export function liveWorkers(): Worker[] {
   return [...live];
 }
 
-export function terminateWorkers(): void {
-  for (const w of live) void w.terminate();
+/** Stops every tracked worker at once; the promise settles when all of them have stopped. */
+export function terminateWorkers(): Promise<void> {
+  const stopping = [...live].map((w) => w.terminate());
   live.clear();
+  return Promise.allSettled(stopping).then(() => {});
 }
