@@ -2,8 +2,8 @@
  * How long a run will take, estimated from its configuration and the size of its seed data before
  * anything is fitted, and the one rule built on it: a run estimated under IN_THREAD_LIMIT_NS is
  * fitted and run in the calling thread; a longer one goes to worker threads, so that the main
- * thread stays free to draw progress and to answer a signal within a second. A worker costs about
- * 60 ms of CPU to start and load the modules, more than a small run takes (ARCHITECTURE §6).
+ * thread stays free to draw progress and to answer a signal within a second. A worker costs 30 to
+ * 60 ms of CPU to start and load its script, more than a small run takes (ARCHITECTURE §1, Threads).
  */
 import type { SimConfig } from "../config/config.js";
 import { modelOptions } from "../core/run.js";
@@ -11,9 +11,10 @@ import { getModel } from "../models/index.js";
 import type { SeedInput, SeedSize } from "../models/model.js";
 
 /**
- * A run estimated under this many nanoseconds stays in the calling thread. The estimates are upper
- * bounds measured in a fresh process (Model.work), so a run that stays takes well under the
- * second a signal may wait.
+ * A run estimated under this many nanoseconds stays in the calling thread. The estimates are
+ * measured in a fresh process and rounded up (Model.work); they leave out the first run's JIT
+ * compilation (tens of milliseconds) and fall short by at most 1.4× on the runs `npm run bench --
+ * work` tries, so a run that stays takes well under the second a signal may wait.
  */
 export const IN_THREAD_LIMIT_NS = 400e6;
 
