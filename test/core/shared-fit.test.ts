@@ -4,32 +4,44 @@
  * result must not depend on which thread fitted: same parameters, same reference, same numbers.
  */
 import { describe, expect, it, vi } from "vitest";
+import type { SimConfig } from "../../src/config/config.js";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import { prepare } from "../../src/core/run.js";
+import type { SeedResult } from "../../src/core/seed.js";
 import { loadSeedSync } from "../../src/data/seed-file.js";
 import { gmm } from "../../src/models/gmm.js";
+import type { AnyModel } from "../../src/models/model.js";
 import { buildSampler } from "../../src/models/ngram/markov-chain.js";
 import { ngram } from "../../src/models/ngram.js";
 import { flags } from "../helpers.js";
 
+/**
+ * Prepares `config` here, then again from a structured clone of generation 0's parameters (as a
+ * worker receives them): the second must call neither `fit` nor `fitShared`, and its generation 0
+ * and `replicates` replicates must be the same numbers.
+ */
+function expectSameFromSentFit(model: AnyModel, config: SimConfig, seed: SeedResult | null, replicates: number): void {
+  const here = prepare(config, seed).prepared;
+  const sent = structuredClone(here.params0);
+  const fits = [vi.spyOn(model, "fit"), ...(model.fitShared ? [vi.spyOn(model, "fitShared")] : [])];
+  try {
+    const there = prepare(config, seed, null, sent).prepared;
+    for (const fit of fits) expect(fit).not.toHaveBeenCalled();
+    expect(there.metrics0).toEqual(here.metrics0);
+    const a = runReplicates(here, 0, replicates);
+    const b = runReplicates(there, 0, replicates);
+    expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
+    expect(b.samples).toEqual(a.samples);
+  } finally {
+    for (const fit of fits) fit.mockRestore();
+  }
+}
+
 describe("a worker given generation 0's fit (Model.shareFit)", () => {
   it("gmm shares its fit; prepare with it fits nothing and gives the same replicates", () => {
     expect(gmm.shareFit).toBe(true);
-    const config = resolveSimConfig(flags({ model: "gmm", generations: 2, replicates: 3, seedSize: 200 }));
-    const here = prepare(config).prepared;
-    const sent = structuredClone(here.params0);
-    const fit = vi.spyOn(gmm, "fit");
-    try {
-      const there = prepare(config, null, null, sent).prepared;
-      expect(fit).not.toHaveBeenCalled();
-      expect(there.metrics0).toEqual(here.metrics0);
-      const a = runReplicates(here, 0, 3);
-      const b = runReplicates(there, 0, 3);
-      expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
-    } finally {
-      fit.mockRestore();
-    }
+    expectSameFromSentFit(gmm, resolveSimConfig(flags({ model: "gmm", generations: 2, replicates: 3, seedSize: 200 })), null, 3);
   });
 
   it("ngram shares its counts; they arrive as plain objects and work as Levels again, with the same replicates", () => {
@@ -39,21 +51,7 @@ describe("a worker given generation 0's fit (Model.shareFit)", () => {
       ["char", 4],
     ] as const) {
       const config = resolveSimConfig(flags({ model: "ngram", tokens, order, generations: 2, replicates: 2 }));
-      const seed = loadSeedSync(ngram, config);
-      const here = prepare(config, seed).prepared;
-      const sent = structuredClone(here.params0);
-      const fit = vi.spyOn(ngram, "fit");
-      try {
-        const there = prepare(config, seed, null, sent).prepared;
-        expect(fit).not.toHaveBeenCalled();
-        expect(there.metrics0).toEqual(here.metrics0);
-        const a = runReplicates(here, 0, 2);
-        const b = runReplicates(there, 0, 2);
-        expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
-        expect(b.samples).toEqual(a.samples);
-      } finally {
-        fit.mockRestore();
-      }
+      expectSameFromSentFit(ngram, config, loadSeedSync(ngram, config), 2);
     }
   });
 
