@@ -3,6 +3,7 @@
  * seed input and runs whole replicates on their own derived streams, so the assembled result is
  * byte-identical for any number of workers.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { SimConfig } from "../config/config.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "../core/loop.js";
 import { threadsThatFit } from "../core/memory.js";
@@ -79,7 +80,7 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
   try {
     for (let r = 0; r < own; r++) {
       // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       // A worker's failure ends the run now: awaiting `others` rejects with it.
       if (failed) break;
       blocks.push(runReplicates(p, r, r + 1, onGeneration));

@@ -9,6 +9,7 @@
  * thread, one point after another: a worker would cost more to start than the points take.
  */
 
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { runPool } from "../engine/pool.js";
 import { fromThreadError, toThreadError } from "../engine/thread-error.js";
 import { estimateWork, fitsInThread } from "../engine/work.js";
@@ -48,7 +49,7 @@ export function runPoints(
  */
 async function runHere(tasks: readonly PointTask[], deliver: (task: PointTask, body: PointBody) => void, label: (index: number) => string): Promise<void> {
   for (const task of tasks) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     let body: PointBody;
     try {
       body = runPoint(task);
