@@ -37,10 +37,17 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The environment spawned cases start from, taken before any case runs: an in-process case sets
+ * its own variables in process.env while it runs (a lowered COLLAPSE_MAX_INPUT), and a case
+ * spawned meanwhile must not inherit them.
+ */
+const BASE_ENV = { ...process.env } as Record<string, string>;
+
 function runCase(c: HostileCase, caseDir: string): Promise<RunResult> {
   const dir = join(caseDir, c.cwd ?? ".");
   const args = typeof c.args === "function" ? c.args() : (c.args ?? []);
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...c.env };
+  const env: Record<string, string> = { ...BASE_ENV, ...c.env };
   delete env.FORCE_COLOR;
   if (!c.env?.NODE_OPTIONS) delete env.NODE_OPTIONS;
   const child = c.shell
