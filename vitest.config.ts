@@ -17,6 +17,9 @@ const common = {
   // which took over vitest's default 10 s on a busy 2-core machine.
   hookTimeout: 60_000,
   pool: "forks" as const,
+  // Transformed test and source modules are kept on disk between runs (node_modules/.experimental-vitest-cache),
+  // keyed by content: a second run skips about 5 s of transforming on this 2-core machine.
+  experimental: { fsModuleCache: true },
 };
 
 export default defineConfig({
