@@ -5,16 +5,19 @@
 // ignored: the bundle then compiles as usual. The bundle is CommonJS so that it can be compiled as
 // a script, and reads its own location from __bundleUrl (esbuild's stand-in for import.meta.url).
 // The library (the package's exports) is dist/index.js, module by module: this is the CLI's only.
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
+//
+// This folder is CommonJS (bin/package.json): Node starts a CommonJS entry without loading its
+// ES module loader, 5–10 ms sooner.
+const { existsSync, readFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { fileURLToPath, pathToFileURL } = require("node:url");
+const vm = require("node:vm");
 
-export const BUNDLE = new URL("../dist/bundle/main.cjs", import.meta.url);
-export const CODE_CACHE = new URL("../dist/bundle/main.cache", import.meta.url);
+const BUNDLE = new URL("../dist/bundle/main.cjs", pathToFileURL(__filename));
+const CODE_CACHE = new URL("../dist/bundle/main.cache", pathToFileURL(__filename));
 
 /** The bundle compiled (with the cache, unless `useCache` is false) and run: its exports, and the script for a new cache. */
-export function loadBundle(useCache = true) {
+function loadBundle(useCache = true) {
   const path = fileURLToPath(BUNDLE);
   // The wrapper is part of the cached source: it must not change between writing and reading the cache.
   const source = `(function (exports, require, module, __filename, __dirname, __bundleUrl, __import) {${readFileSync(path, "utf8")}\n})`;
@@ -27,3 +30,5 @@ export function loadBundle(useCache = true) {
   script.runInThisContext()(module.exports, createRequire(path), module, path, fileURLToPath(new URL(".", BUNDLE)), BUNDLE.href, load);
   return { exports: module.exports, script };
 }
+
+module.exports = { BUNDLE, CODE_CACHE, loadBundle };
