@@ -1,5 +1,4 @@
 /** `collapse sim`: one simulation, printed in the chosen format. */
-import { performance } from "node:perf_hooks";
 import { Command } from "commander";
 import type { Assertion } from "../check/assert.js";
 import { resolveSimConfig } from "../config/resolve.js";

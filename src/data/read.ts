@@ -10,10 +10,10 @@
  */
 
 import { isUtf8 } from "node:buffer";
-import { createHash } from "node:crypto";
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
+import { sha256 } from "../builtins.js";
 import { systemCause } from "../errno.js";
 import { InputError } from "../errors.js";
 
@@ -119,7 +119,7 @@ export async function streamBytes(
 ): Promise<{ name: string; bytes: number; sha256: string }> {
   const name = inputName(path);
   const stream = openStream(path, name, fix);
-  const hash = createHash("sha256");
+  const hash = sha256();
   let total = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
@@ -198,7 +198,7 @@ export function readTextSync(path: string, fix = "check the path given to --data
       chunks.push(chunk.subarray(0, n));
     }
     const used = Buffer.concat(chunks);
-    return { name, text: decodeUtf8(used, name), sha256: createHash("sha256").update(used).digest("hex") };
+    return { name, text: decodeUtf8(used, name), sha256: sha256().update(used).digest("hex") };
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw cannotRead(name, e, fix);

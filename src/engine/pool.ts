@@ -18,7 +18,8 @@
  * A session's coordinator worker (session.ts) is not one: it holds a conversation — prepare, then
  * run only if the caller still wants to — rather than running a list of tasks.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { workerThreads } from "../builtins.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
@@ -101,7 +102,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
     };
 
     const start = () => {
-      const w = new Worker(script);
+      const w = new (workerThreads().Worker)(script);
       trackWorker(w);
       w.on("message", (msg: PoolMessage<R, P>) => {
         const index = running.get(w);

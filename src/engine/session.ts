@@ -8,7 +8,8 @@
  * included, which takes seconds for a 20-dimensional mixture — happens on a coordinator worker
  * that runs the replicates itself (one job) or spreads them over replicate workers of its own.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { workerThreads } from "../builtins.js";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import type { SimResult } from "../core/result.js";
 import { prepare } from "../core/run.js";
@@ -62,7 +63,7 @@ export async function startSession(config: SimConfig, seed: SeedResult, jobs: nu
 
 function remoteSession(task: CoordinatorTask): Promise<Session> {
   // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
-  const worker = new Worker(new URL("../engine/coordinator.js", import.meta.url));
+  const worker = new (workerThreads().Worker)(new URL("../engine/coordinator.js", import.meta.url));
   trackWorker(worker);
   const session = coordinatorSession(worker);
   // The seed's arrays move to the worker rather than being copied: this thread no longer needs

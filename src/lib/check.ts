@@ -2,7 +2,6 @@
  * `check(baselinePath)`: re-runs a baseline's recorded configuration and compares every metric
  * of every generation, plus assertions — what `collapse check` prints, as a report object.
  */
-import { performance } from "node:perf_hooks";
 import { compileAssertions, evaluateAssertions } from "../check/assert.js";
 import { baselineDataPath } from "../check/baseline.js";
 import { compareResults, selectMetrics } from "../check/compare.js";

@@ -6,7 +6,7 @@
  * monomorphic `nextUint32()` — seedrandom's closures, one per replicate, make V8 deoptimise those loops.
  * The sequence is identical to `seedrandom.xor4096(seed)` (checked in test/stats/rng.test.ts).
  */
-import seedrandom from "seedrandom";
+import xor4096 from "seedrandom/lib/xor4096.js";
 import type { UniformSource } from "./uniform.js";
 
 interface Xor4096State {
@@ -22,7 +22,7 @@ export class Rng implements UniformSource {
 
   /** A stream for `seed`; equal seeds give equal streams on every machine. */
   constructor(seed: string) {
-    const state = seedrandom.xor4096(seed, { state: true }).state() as unknown as Xor4096State;
+    const state = xor4096(seed, { state: true }).state() as unknown as Xor4096State;
     this.x = Int32Array.from(state.X);
     this.i = state.i;
     this.w = state.w;

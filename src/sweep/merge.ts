@@ -10,7 +10,7 @@
  * the points actually present before anything is allocated for them; and no message echoes more
  * than a short, quoted piece of the file.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../builtins.js";
 import { parseJson } from "../data/json.js";
 import { InputError } from "../errors.js";
 import { csvHeader } from "../output/tidy.js";
@@ -204,7 +204,7 @@ function parseJsonShard(file: ShardFile): ParsedShard {
   // The checksum covers the document as written up to its last point: rebuild that text.
   const head: SweepHead = { tool, config: doc.config, seed: doc.seed, grid: doc.grid };
   const framer = new SweepFramer("json", head, shard);
-  const all = createHash("sha256").update(framer.opening());
+  const all = sha256().update(framer.opening());
   for (const [p, body] of bodies) all.update(framer.point(p, body));
   return { name, format: "json", shard, head, bodies, checksum: { recorded: sums.all, actual: all.digest("hex") } };
 }

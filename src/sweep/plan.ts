@@ -11,7 +11,7 @@
  *   With --common-seed every point runs with S itself (common random numbers).
  */
 
-import { createHash } from "node:crypto";
+import { sha256 } from "../builtins.js";
 import type { SimConfig } from "../config/config.js";
 import { coerceOption, type RawOption, resolveSimConfig, where } from "../config/resolve.js";
 import { findOption } from "../config/spec.js";
@@ -248,5 +248,5 @@ export interface SweepPlanOptions {
 
 /** The first 16 hex digits of SHA-256 over the tool and the sweep's config block. */
 export function sweepHash(tool: { name: string; version: string }, config: unknown): string {
-  return createHash("sha256").update(JSON.stringify({ tool, config })).digest("hex").slice(0, 16);
+  return sha256().update(JSON.stringify({ tool, config })).digest("hex").slice(0, 16);
 }

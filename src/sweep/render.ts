@@ -16,7 +16,8 @@
  * shard damaged or edited in transit (they are not signatures: whoever edits a file can recompute
  * them). Unsharded output has none of these.
  */
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
+import { sha256 } from "../builtins.js";
 import type { SimResult } from "../core/result.js";
 import { csvHeader, csvRow, ndjsonRow, type Scalar, tidyRows } from "../output/tidy.js";
 import type { ShardMeta } from "./shard.js";
@@ -41,7 +42,7 @@ export const SHA_MARK = " sha256=";
 
 /** Lower-case hex SHA-256 of a text's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return sha256().update(text).digest("hex");
 }
 
 /** One point's part of the output, without framing. */
@@ -82,7 +83,7 @@ export class SweepFramer {
     private readonly head: SweepHead,
     private readonly shard: ShardMeta | null,
   ) {
-    this.all = shard ? createHash("sha256") : null;
+    this.all = shard ? sha256() : null;
   }
 
   opening(): string {

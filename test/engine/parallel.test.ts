@@ -18,7 +18,7 @@ import { flags } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
 import { redirect, resetRedirect } from "./redirected-workers.js";
 
-vi.mock("node:worker_threads", async (original) => (await import("./redirected-workers.js")).redirectedWorkerThreads(original));
+vi.mock("../../src/builtins.js", async (original) => (await import("./redirected-workers.js")).redirectedBuiltins(original));
 
 afterEach(resetRedirect);
 

@@ -19,7 +19,7 @@ import { redirect, resetRedirect } from "../engine/redirected-workers.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 
-vi.mock("node:worker_threads", async (original) => (await import("../engine/redirected-workers.js")).redirectedWorkerThreads(original));
+vi.mock("../../src/builtins.js", async (original) => (await import("../engine/redirected-workers.js")).redirectedBuiltins(original));
 
 afterEach(resetRedirect);
 

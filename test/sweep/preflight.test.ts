@@ -15,7 +15,7 @@ import { tempDir } from "../cli/cli.js";
 import { redirect, resetRedirect } from "../engine/redirected-workers.js";
 import { flags } from "../helpers.js";
 
-vi.mock("node:worker_threads", async (original) => (await import("../engine/redirected-workers.js")).redirectedWorkerThreads(original));
+vi.mock("../../src/builtins.js", async (original) => (await import("../engine/redirected-workers.js")).redirectedBuiltins(original));
 
 afterEach(resetRedirect);
 
