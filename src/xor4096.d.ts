@@ -4,6 +4,7 @@
  */
 declare module "seedrandom/lib/xor4096.js" {
   import type seedrandom from "seedrandom";
+
   const xor4096: seedrandom["xor4096"];
   export = xor4096;
 }

@@ -13,7 +13,7 @@
 import { InputError, UsageError } from "../errors.js";
 import { chiSquareSf } from "../stats/chi-square.js";
 import { logDetCholesky, regularizedCholesky, solveLower, solveLowerMatrix } from "../stats/cholesky.js";
-import { gaussianBallTail } from "../stats/gaussian-ball-tail.js";
+import { ballTailProjected, projectDirections } from "../stats/gaussian-ball-tail.js";
 import { fillGaussianRows } from "../stats/gaussian-rows.js";
 import { frobeniusSquared, symmetricEigen, trace } from "../stats/linalg.js";
 import { sphereDirections } from "../stats/quadrature.js";
@@ -72,7 +72,9 @@ export interface MvnReference extends MvnParams {
 interface MvnScratch {
   readonly c: Float64Array;
   readonly zero: Float64Array;
-  readonly v: Float64Array;
+  /** The directions mapped by `white` (projectDirections), shared by a generation's tail masses. */
+  readonly projected: Float64Array;
+  readonly norms: Float64Array;
   readonly white: Float64Array;
   readonly prod: Float64Array;
   readonly gram: Float64Array;
@@ -91,10 +93,16 @@ function fitMvn(data: Rows, o: MvnOptions): MvnParams {
 
 /**
  * The tail masses of N(μ, L·Lᵀ) beyond ρ_k of generation 0, measured in generation 0's whitened
- * coordinates y = L0⁻¹(x − μ0): `white` = L0⁻¹·L, `c` = L0⁻¹(μ − μ0) (or 0, centred).
+ * coordinates y = L0⁻¹(x − μ0): `white` = L0⁻¹·L, `c` = L0⁻¹(μ − μ0) (or 0, centred). The
+ * directions must have been projected by `white` (projectWhite): every tail mass of a generation
+ * shares that product, most of the cost in d = 10.
  */
-function tailMass(ref: MvnReference, c: Float64Array, white: Float64Array, i: number): number {
-  return gaussianBallTail(c, white, ref.dims, ref.radius2[i]!, ref.directions, ref.scratch.v);
+function tailMass(ref: MvnReference, c: Float64Array, i: number): number {
+  return ballTailProjected(c, ref.dims, ref.radius2[i]!, ref.scratch.projected, ref.scratch.norms);
+}
+
+function projectWhite(ref: MvnReference): void {
+  projectDirections(ref.scratch.white, ref.dims, ref.directions, ref.scratch.projected, ref.scratch.norms);
 }
 
 /**
@@ -176,10 +184,12 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     if (o.sampleSize < d + 1) {
       throw new UsageError(`--sample-size ${o.sampleSize} is below d + 1 = ${d + 1}: every fitted covariance would be singular; raise --sample-size`);
     }
+    const directions = sphereDirections(d);
     const scratch: MvnScratch = {
       c: new Float64Array(d),
       zero: new Float64Array(d),
-      v: new Float64Array(d),
+      projected: new Float64Array(directions.length),
+      norms: new Float64Array(directions.length / d),
       white: new Float64Array(d * d),
       prod: new Float64Array(d * d),
       gram: new Float64Array(d * d),
@@ -193,11 +203,12 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
       tails: tailNames(o.tailK),
       radius2,
       centered0: new Float64Array(o.tailK.length),
-      directions: sphereDirections(d),
+      directions,
       scratch,
     };
     solveLowerMatrix(p0.chol, d, p0.chol, scratch.white);
-    o.tailK.forEach((_, i) => (ref.centered0[i] = tailMass(ref, scratch.zero, scratch.white, i)));
+    if (o.tailK.length > 0) projectWhite(ref);
+    o.tailK.forEach((_, i) => (ref.centered0[i] = tailMass(ref, scratch.zero, i)));
     return ref;
   },
 
@@ -244,10 +255,11 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
       // KL(N_g ‖ N_0) = ½[tr(Σ0⁻¹Σg) + (μg−μ0)ᵀΣ0⁻¹(μg−μ0) − d + ln det Σ0 − ln det Σg].
       kl: Math.max(0, 0.5 * (frobeniusSquared(white, d) + mahal2 - d - d * logRatio)),
     };
+    if (o.tailK.length > 0) projectWhite(ref);
     o.tailK.forEach((_, i) => {
       const names = ref.tails[i]!;
-      const centered = tailMass(ref, zero, white, i);
-      m[names.mass] = tailMass(ref, c, white, i);
+      const centered = tailMass(ref, zero, i);
+      m[names.mass] = tailMass(ref, c, i);
       m[names.centered] = centered;
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });

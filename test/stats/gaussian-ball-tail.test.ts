@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chiSquareSf } from "../../src/stats/chi-square.js";
 import { cholesky } from "../../src/stats/cholesky.js";
-import { gaussianBallTail } from "../../src/stats/gaussian-ball-tail.js";
+import { ballTailProjected, gaussianBallTail, projectDirections } from "../../src/stats/gaussian-ball-tail.js";
 import { normalSf } from "../../src/stats/normal.js";
 import { sphereDirections } from "../../src/stats/quadrature.js";
 import { Rng } from "../../src/stats/rng.js";
@@ -68,5 +68,28 @@ describe("gaussianBallTail", () => {
       const se = Math.sqrt((p * (1 - p)) / n);
       expect(Math.abs(got - p)).toBeLessThan(Z * se + (d === 3 ? 2e-3 * p : 0));
     }
+  });
+
+  it("from directions projected once (projectDirections), gives the same bits for every centre and radius", () => {
+    const rng = new Rng("test-ball-tail-projected");
+    // Most cases must be proper probabilities, not the clamped 0 or 1 (or NaN) on both sides.
+    let interior = 0;
+    for (const d of [1, 2, 3, 5, 10, 13]) {
+      const dirs = sphereDirections(d);
+      const b = new Float64Array(d * d);
+      expect(cholesky(randomSpd(rng, d), d, b)).toBe(true);
+      const projected = new Float64Array(dirs.length);
+      const norms = new Float64Array(dirs.length / d);
+      projectDirections(b, d, dirs, projected, norms);
+      for (const scale of [0, 0.3, 2]) {
+        const c = fillNormal(new Float64Array(d), rng, 0, scale);
+        for (const x of [0.5 * d, d, 4 * d]) {
+          const direct = gaussianBallTail(c, b, d, x, dirs, new Float64Array(d));
+          if (direct > 0 && direct < 1) interior++;
+          expect(ballTailProjected(c, d, x, projected, norms), `d ${d}, |c| scale ${scale}, x ${x}`).toBe(direct);
+        }
+      }
+    }
+    expect(interior).toBeGreaterThan(40);
   });
 });
