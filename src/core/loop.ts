@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from "../config/config.js";
 import { InputError } from "../errors.js";
 import type { AnyModel, Footprint, Metrics, RunContext } from "../models/model.js";
+import { hypergeometric } from "../stats/hypergeometric.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import type { DataShape, MachineMemory } from "./memory.js";
 import { scheduleValues } from "./schedule.js";
@@ -140,26 +141,6 @@ function markDeaths(died: Int32Array, alive: ArrayLike<number | boolean>, genera
   for (let i = 0; i < died.length; i++) if (died[i] === -1 && !alive[i]) died[i] = generation;
 }
 
-/**
- * k ~ Hypergeometric: how many of `draws` rows drawn without replacement from `total` rows, of which
- * `marked` are marked, are marked. Sequential draws, over the smaller of the sample and its complement.
- */
-export function hypergeometric(total: number, marked: number, draws: number, rng: Rng): number {
-  const complement = draws > total - draws;
-  const n = complement ? total - draws : draws;
-  let left = marked;
-  let remaining = total;
-  let k = 0;
-  for (let i = 0; i < n && left > 0; i++) {
-    if (rng.below(remaining) < left) {
-      k++;
-      left--;
-    }
-    remaining--;
-  }
-  return complement ? marked - k : k;
-}
-
 /** One generation's training set and what it holds (the training mix, ARCHITECTURE §5). */
 export interface TrainingSet {
   readonly data: unknown;
@@ -243,7 +224,7 @@ class ReplicateTrainingSets {
         this.syntheticCount += drawn;
         const total = this.realCount0 + this.syntheticCount;
         const take = Math.min(M, total);
-        const real = hypergeometric(total, this.realCount0, take, this.rng);
+        const real = hypergeometric(this.rng, total, this.realCount0, take);
         const data = ops.concat([ops.subset(data0, real, this.rng), ops.subset(this.synthetic.view(), take - real, this.rng)]);
         set = { data, real, synthetic: take - real };
         break;

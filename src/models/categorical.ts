@@ -7,7 +7,7 @@ import { zipfProbabilities } from "../data/source.js";
 import { InputError } from "../errors.js";
 import { AliasTable } from "../stats/alias.js";
 import { binomial, multinomialCounts } from "../stats/binomial.js";
-import type { Rng } from "../stats/rng.js";
+import { multivariateHypergeometric } from "../stats/hypergeometric.js";
 import { decodeInPlace, isNeutral } from "./decoding.js";
 import {
   aliveFlags,
@@ -113,48 +113,6 @@ function samplingWeights(params: CategoricalParams, o: CategoricalOptions): Floa
   return params.weights;
 }
 
-/**
- * n draws without replacement from the urn holding counts[i] balls of colour i: a multivariate
- * hypergeometric vector, exactly. Balls are drawn one at a time through a Fenwick tree over the
- * counts (O(log K) per draw); when n > N/2 the N − n balls left behind are drawn instead.
- * O(K + min(n, N − n)·log K).
- */
-export function hypergeometricCounts(counts: Float64Array, n: number, rng: Rng): Float64Array {
-  const k = counts.length;
-  const N = total(counts);
-  if (!(n >= 0 && n <= N)) throw new RangeError(`hypergeometricCounts: n must be in [0, ${N}], got ${n}`);
-  const complement = n > N / 2;
-  const draws = complement ? N - n : n;
-  const tree = new Float64Array(k + 1);
-  for (let i = 0; i < k; i++) tree[i + 1] = counts[i]!;
-  for (let i = 1; i <= k; i++) {
-    const parent = i + (i & -i);
-    if (parent <= k) tree[parent]! += tree[i]!;
-  }
-  let top = 1;
-  while (top * 2 <= k) top *= 2;
-  const drawn = new Float64Array(k);
-  let remaining = N;
-  for (let d = 0; d < draws; d++) {
-    // The ball of rank u (0-based) in colour order: descend the tree by powers of two.
-    let u = rng.below(remaining);
-    let pos = 0;
-    for (let step = top; step > 0; step >>= 1) {
-      const next = pos + step;
-      if (next <= k && tree[next]! <= u) {
-        pos = next;
-        u -= tree[next]!;
-      }
-    }
-    drawn[pos]!++;
-    for (let i = pos + 1; i <= k; i += i & -i) tree[i]!--;
-    remaining--;
-  }
-  if (!complement) return drawn;
-  for (let i = 0; i < k; i++) drawn[i] = counts[i]! - drawn[i]!;
-  return drawn;
-}
-
 /** DataOps on count vectors: every regime operation is a count operation, O(K) or close. */
 export const countOps: DataOps<Float64Array> = {
   size: total,
@@ -163,7 +121,8 @@ export const countOps: DataOps<Float64Array> = {
     for (let i = 0; i < counts.length; i++) out[i] = binomial(rng, counts[i]!, keep);
     return out;
   },
-  subset: (counts, n, rng) => hypergeometricCounts(counts, n, rng),
+  // n draws without replacement from the urn of counts[i] balls of colour i: exact, category by category.
+  subset: (counts, n, rng) => multivariateHypergeometric(rng, counts, n),
   resample: (counts, n, rng) => multinomialCounts(rng, n, counts, new Float64Array(counts.length)),
   concat(parts) {
     const out = new Float64Array(parts[0]!.length);

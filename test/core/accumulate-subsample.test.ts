@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { hypergeometric, runReplicates } from "../../src/core/loop.js";
+import { runReplicates } from "../../src/core/loop.js";
 import { accumulateVarianceRatio, subsampleVarianceRatio } from "../../src/models/continuous.js";
+import { hypergeometric } from "../../src/stats/hypergeometric.js";
 import { Rng } from "../../src/stats/rng.js";
 import { expectMeanWithin, expectWithin, flags, meanOf, replicateValues, seOfMean } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
@@ -134,7 +135,7 @@ describe("the training sets", () => {
       [50, 40, 45],
       [7, 7, 3],
     ] as const) {
-      const x = Float64Array.from({ length: 20000 }, () => hypergeometric(N, K, n, rng));
+      const x = Float64Array.from({ length: 20000 }, () => hypergeometric(rng, N, K, n));
       const mean = (n * K) / N;
       const variance = (n * (K / N) * (1 - K / N) * (N - n)) / (N - 1);
       expectWithin(meanOf(x), mean, Math.sqrt(variance / x.length) || 1e-12, `mean ${N},${K},${n}`);

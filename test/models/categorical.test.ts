@@ -7,7 +7,7 @@ import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
 import { runReplicates } from "../../src/core/loop.js";
 import { assemble } from "../../src/core/run.js";
 import { loadSeedSync } from "../../src/data/seed-file.js";
-import { type CategoricalReference, categorical, countOps, hypergeometricCounts } from "../../src/models/categorical.js";
+import { type CategoricalReference, categorical, countOps } from "../../src/models/categorical.js";
 import type { LoopSettings, Metrics, RunContext } from "../../src/models/model.js";
 import { describeRun } from "../../src/output/describe.js";
 import { deriveSeed, Rng } from "../../src/stats/rng.js";
@@ -128,7 +128,7 @@ describe("count operations (the regimes' data ops)", () => {
       let badSum = 0;
       let overfull = 0;
       for (let t = 0; t < T; t++) {
-        const x = hypergeometricCounts(counts, n, rng);
+        const x = countOps.subset(counts, n, rng);
         if (x.reduce((s, v) => s + v, 0) !== n) badSum++;
         for (let i = 0; i < 5; i++) {
           if (x[i]! > counts[i]!) overfull++;
@@ -149,7 +149,7 @@ describe("count operations (the regimes' data ops)", () => {
         expectWithin(s2, variance, Math.sqrt(Math.max(0, m4 / T - (s2 * s2 * (T - 3)) / (T * (T - 1)))) + 1e-12, `variance of category ${i}, n = ${n}`);
       }
     }
-    expect(Array.from(hypergeometricCounts(counts, 100, rng))).toEqual(Array.from(counts));
+    expect(Array.from(countOps.subset(counts, 100, rng))).toEqual(Array.from(counts));
   });
 
   it("thin, resample, concat and pool are count operations", () => {
