@@ -14,8 +14,26 @@ import { build } from "esbuild";
 import { CODE_CACHE, loadBundle } from "../bin/load-bundle.js";
 import { STAMP, sourceHash } from "./source-hash.mjs";
 
+/**
+ * commander requires node:child_process when it loads, for subcommands run as executables, which
+ * collapse does not have: the bundle gets it on first use instead (5 ms of a default run's start).
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: 'let real;\nmodule.exports = new Proxy({}, { get: (_, key) => (real ??= require("node:child_process"))[key] });\n',
+      loader: "js",
+    }));
+  },
+};
+
 /** What every bundle shares. */
 const common = {
+  plugins: [lazyChildProcess],
   bundle: true,
   format: "esm",
   platform: "node",

@@ -18,3 +18,8 @@ export function sha256(): import("node:crypto").Hash {
 export function workerThreads(): typeof import("node:worker_threads") {
   return load("node:worker_threads") as typeof import("node:worker_threads");
 }
+
+/** node:net, loaded on first use (a socket for stdin: only when data comes from a pipe or a socket). */
+export function net(): typeof import("node:net") {
+  return load("node:net") as typeof import("node:net");
+}

@@ -11,9 +11,8 @@
 
 import { isUtf8 } from "node:buffer";
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
-import { Socket } from "node:net";
 import type { Readable } from "node:stream";
-import { sha256 } from "../builtins.js";
+import { net, sha256 } from "../builtins.js";
 import { systemCause } from "../errno.js";
 import { InputError } from "../errors.js";
 
@@ -96,7 +95,7 @@ function openStream(path: string, name: string, fix: string): Readable {
     } catch (e) {
       throw cannotRead(name, e, fix);
     }
-    return new Socket({ fd, readable: true, writable: false });
+    return new (net().Socket)({ fd, readable: true, writable: false });
   }
   try {
     // Opened here, synchronously, so that a missing permission is reported before any read.

@@ -38,6 +38,18 @@ describe("the start-up bundle", () => {
     expect(node(script).stdout).toBe("false");
   });
 
+  it("starts a default run without the built-in modules it needs only for threads, hashes, sockets or subprocesses", () => {
+    // src/builtins.ts loads them on first use, and commander's node:child_process is a lazy stand-in
+    // (scripts/bundle.mjs): each costs milliseconds of start-up when loaded.
+    const preload = join(tempDir(), "modules.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeSync(2, JSON.stringify(process.moduleLoadList)));\n`);
+    const r = spawnSync(process.execPath, ["-r", preload, BIN, "sim", "-g", "2", "-r", "3", "--quiet", "-o", "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = new Set(JSON.parse(r.stderr) as string[]);
+    expect(loaded.has("NativeModule vm")).toBe(true);
+    for (const name of ["crypto", "worker_threads", "child_process"]) expect(loaded.has(`NativeModule ${name}`), name).toBe(false);
+  });
+
   it("loads the packages it imports on demand (mathjs for --assert, Vega for plot), which a script cannot import itself", () => {
     const r = node(BIN, ["sim", "-g", "1", "-r", "2", "--assert", "var_ratio[1] < 100", "--quiet"]);
     expect(r.stderr).toBe("");
