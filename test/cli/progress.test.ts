@@ -233,8 +233,9 @@ describe("formatDuration", () => {
 const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
 
 /**
- * A run long enough for the bar to appear after 0.5 s: 64 million draws on one thread take ≈2 s
- * on the 2-core machines of ARCHITECTURE §7, so still > 0.5 s on a machine three times faster.
+ * A run long enough for the bar to appear after 0.5 s: 64 million draws on one thread take ≈0.9 s
+ * alone on the 2-core machines of ARCHITECTURE §7, and the five long runs below start together on
+ * two cores, so each takes about 2 s: still > 0.5 s on a machine three times faster.
  */
 const LONG = ["sim", "-g", "400", "-m", "40000", "-r", "4", "--jobs", "1"];
 
