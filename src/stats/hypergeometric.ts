@@ -78,8 +78,8 @@ function fromMode(src: UniformSource, N: number, m: number, n: number): number {
 /**
  * k ~ Hypergeometric(total, marked, draws): how many of `draws` items drawn without replacement
  * from `total`, of which `marked` are marked, are marked. Exact. The work is done on the smaller
- * of the sample and its complement, counting the smaller of the marked and unmarked items:
- * one draw at a time below 16 draws, otherwise inversion from the mode (O(standard deviation)).
+ * of the sample and its complement, counting the smaller of the marked and unmarked items: one
+ * draw at a time when either is below 16, otherwise inversion from the mode (O(standard deviation)).
  *
  * Preconditions: integers with 0 ≤ marked ≤ total, 0 ≤ draws ≤ total, total < 2^53.
  * Throws RangeError otherwise.
@@ -98,7 +98,10 @@ export function hypergeometric(src: UniformSource, total: number, marked: number
   const flipMarked = marked > total - marked;
   const m = flipMarked ? total - marked : marked;
   // x counts the smaller set's items (marked, or unmarked when flipped) among the smaller sample.
-  const x = m === 0 || n === 0 ? 0 : n < SEQUENTIAL_LIMIT ? oneByOne(src, total, m, n) : fromMode(src, total, m, n);
+  // Its law is symmetric in m and n (the pmf C(m, k)·C(N − m, n − k)/C(N, n) is), so one by one
+  // takes min(m, n) steps: a rare category of a multivariate draw costs a few steps, not a search.
+  const small = Math.min(m, n);
+  const x = small === 0 ? 0 : small < SEQUENTIAL_LIMIT ? oneByOne(src, total, Math.max(m, n), small) : fromMode(src, total, m, n);
   const markedInSample = flipMarked ? n - x : x;
   return flipDraws ? marked - markedInSample : markedInSample;
 }

@@ -13,10 +13,13 @@ function pmf(N: number, m: number, n: number, k: number): number {
 }
 
 describe("hypergeometric", () => {
-  // One draw at a time (n < 16 after the flips) and inversion from the mode, each with the
-  // sample and the marked set flipped or not, from a few draws up to a standard deviation of 70.
+  // One draw at a time (the smaller of the sample and the marked set below 16 after the flips,
+  // with their roles swapped when the marked set is the smaller) and inversion from the mode, each
+  // with the sample and the marked set flipped or not, up to a standard deviation of 70.
   const cases: [number, number, number, number][] = [
     [50, 10, 8, 200_000],
+    [200, 9, 80, 200_000],
+    [200, 191, 120, 200_000],
     [50, 40, 45, 200_000],
     [60, 25, 30, 200_000],
     [1000, 900, 300, 200_000],
