@@ -52,19 +52,21 @@ export function summarize(values: Float64Array): Summary {
  * byGeneration[g][metric] = the R replicate values in replicate order.
  */
 export function collect(blocks: readonly ReplicateBlock[], metricCount: number, generations: number, replicates: number): Float64Array[][] {
-  const sorted = [...blocks].sort((a, b) => a.from - b.from);
   const out: Float64Array[][] = [];
-  for (let g = 0; g <= generations; g++) {
-    const row: Float64Array[] = [];
+  for (let g = 0; g <= generations; g++) out.push(Array.from({ length: metricCount }, () => new Float64Array(replicates)));
+  // Each block fills its own replicates' places, so their order does not matter. Copied value by
+  // value: a coordinator's own replicates come one block each, and a subarray per block,
+  // generation and metric was 864 ms of garbage for -g 1000 -r 1000 (500 one-replicate blocks).
+  for (const block of blocks) {
+    const count = block.to - block.from;
     for (let m = 0; m < metricCount; m++) {
-      const values = new Float64Array(replicates);
-      for (const block of sorted) {
-        const count = block.to - block.from;
-        values.set(block.values[m]!.subarray(g * count, (g + 1) * count), block.from);
+      const from = block.values[m]!;
+      for (let g = 0; g <= generations; g++) {
+        const to = out[g]![m]!;
+        const offset = g * count;
+        for (let i = 0; i < count; i++) to[block.from + i] = from[offset + i]!;
       }
-      row.push(values);
     }
-    out.push(row);
   }
   return out;
 }

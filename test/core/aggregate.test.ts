@@ -1,0 +1,39 @@
+/**
+ * collect: replicate blocks (as threads return them: contiguous ranges, a coordinator's one
+ * replicate at a time, in any order) into each generation's and metric's values in replicate order.
+ */
+import { describe, expect, it } from "vitest";
+import { collect, summarize } from "../../src/core/aggregate.js";
+import type { ReplicateBlock } from "../../src/core/loop.js";
+
+/** A block whose value for (generation g, metric m, replicate r) is r + 1000·g + 0.5·m. */
+function block(from: number, to: number, metrics: number, generations: number): ReplicateBlock {
+  const count = to - from;
+  const values = Array.from({ length: metrics }, (_, m) => {
+    const v = new Float64Array((generations + 1) * count);
+    for (let g = 0; g <= generations; g++) for (let i = 0; i < count; i++) v[g * count + i] = from + i + 1000 * g + 0.5 * m;
+    return v;
+  });
+  return { from, to, values, deaths: null, samples: null, real: new Float64Array(0), synthetic: new Float64Array(0) };
+}
+
+describe("collect", () => {
+  it("puts every block's values at its replicates, whatever the blocks' order and sizes", () => {
+    const [M, G, R] = [3, 4, 9];
+    // One-replicate blocks (a coordinator's share) and ranges (a worker's chunks), shuffled.
+    const blocks = [block(5, 9, M, G), block(0, 1, M, G), block(2, 5, M, G), block(1, 2, M, G)];
+    const out = collect(blocks, M, G, R);
+    expect(out).toHaveLength(G + 1);
+    for (let g = 0; g <= G; g++) {
+      expect(out[g]).toHaveLength(M);
+      for (let m = 0; m < M; m++) expect(Array.from(out[g]![m]!)).toEqual(Array.from({ length: R }, (_, r) => r + 1000 * g + 0.5 * m));
+    }
+  });
+
+  it("feeds summaries that do not depend on how the replicates were split", () => {
+    const [M, G, R] = [2, 3, 12];
+    const whole = collect([block(0, R, M, G)], M, G, R);
+    const split = collect([block(7, 12, M, G), block(3, 4, M, G), block(0, 3, M, G), block(4, 7, M, G)], M, G, R);
+    for (let g = 0; g <= G; g++) for (let m = 0; m < M; m++) expect(summarize(split[g]![m]!)).toEqual(summarize(whole[g]![m]!));
+  });
+});
