@@ -6,7 +6,10 @@
 import { logGamma } from "./special.js";
 import type { UniformSource } from "./uniform.js";
 
-/** Below this many draws (of the smaller of the sample and its complement), draw them one by one. */
+/**
+ * When the smaller of the sample and the marked set (each the smaller of itself and its
+ * complement) is below this, its items are drawn one by one.
+ */
 const SEQUENTIAL_LIMIT = 16;
 
 /** ln C(a, b) for integers 0 ≤ b ≤ a. */
@@ -20,7 +23,8 @@ function oneByOne(src: UniformSource, total: number, marked: number, n: number):
   let remaining = total;
   let k = 0;
   for (let i = 0; i < n && left > 0; i++) {
-    if (below(src, remaining) < left) {
+    // Marked with probability left/remaining: exactly, by an integer below 2³², else by a double.
+    if (remaining <= 0x100000000 ? below(src, remaining) < left : src.random() * remaining < left) {
       k++;
       left--;
     }

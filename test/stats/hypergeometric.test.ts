@@ -60,6 +60,21 @@ describe("hypergeometric", () => {
     expect(() => hypergeometric(rng, 10, -1, 2)).toThrow(RangeError);
   });
 
+  it("draws from pools larger than 2³² (one by one and from the mode) within Z standard errors of the mean", () => {
+    const rng = new Rng("test-hypergeometric-huge");
+    const N = 3 * 2 ** 32;
+    for (const [m, n] of [
+      [5, N / 3],
+      [N / 4, 2 ** 20],
+    ] as const) {
+      const T = 4000;
+      let s = 0;
+      for (let t = 0; t < T; t++) s += hypergeometric(rng, N, m, n);
+      const variance = (n * (m / N) * (1 - m / N) * (N - n)) / (N - 1);
+      expectWithin(s / T, (n * m) / N, Math.sqrt(variance / T), `mean, marked ${m} of 3·2³², ${n} drawn`);
+    }
+  });
+
   it("is reproducible from the same stream", () => {
     const a = new Rng("same");
     const b = new Rng("same");
