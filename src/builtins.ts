@@ -3,7 +3,7 @@
  * default `collapse sim` starts no worker thread, hashes nothing and reads no socket, and loading
  * node:crypto, node:worker_threads and node:net took several ms of its 120 (their module graphs
  * are compiled when required; test/cli/bundle.test.ts checks that a default run loads neither
- * node:crypto nor node:worker_threads; node:net comes with node:tty when stdout is a terminal).
+ * node:crypto nor node:worker_threads; node:net still comes in with node:tty, which chalk loads).
  * `import` statements would load them with the module that names them; a require at the call
  * does not (the same in dist/ and in the CommonJS bundle, where esbuild leaves builtins external).
  */
