@@ -76,13 +76,13 @@ export const DIMS_OPTION: OptionSpec<"dims"> = {
 /** Draws --show-samples prints per generation of a continuous model. */
 export const DESCRIBE_DRAWS = 6;
 
+/** A number with 3 significant digits and a real minus sign, for --show-samples. */
+export const showNumber = (x: number): string => Number(x.toPrecision(3)).toString().replace("-", "−");
+
 /**
  * A few draws of a continuous model as text, 3 significant digits each: "−0.412, 1.32, …" for
  * one dimension, "(0.12, −1.30), …" for rows of `dims` values.
  */
-/** A number with 3 significant digits and a real minus sign, for --show-samples. */
-export const showNumber = (x: number): string => Number(x.toPrecision(3)).toString().replace("-", "−");
-
 export function describeDraws(values: Float64Array, dims: number): string {
   const items: string[] = [];
   for (let i = 0; i + dims <= values.length; i += dims) {
