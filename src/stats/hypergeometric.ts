@@ -3,8 +3,8 @@
  * replacement costs O(√draws) steps (O(K·√draws) for K categories) instead of a step per item
  * drawn — a 200,000-row seed subsampled to half costed 100,000 steps a generation.
  */
+import type { Rng } from "./rng.js";
 import { logGamma } from "./special.js";
-import type { UniformSource } from "./uniform.js";
 
 /**
  * When the smaller of the sample and the marked set (each the smaller of itself and its
@@ -18,27 +18,19 @@ function logChoose(a: number, b: number): number {
 }
 
 /** The marked items among `n` drawn one at a time from `total`, `marked` of them marked: n steps. */
-function oneByOne(src: UniformSource, total: number, marked: number, n: number): number {
+function oneByOne(src: Rng, total: number, marked: number, n: number): number {
   let left = marked;
   let remaining = total;
   let k = 0;
   for (let i = 0; i < n && left > 0; i++) {
     // Marked with probability left/remaining: exactly, by an integer below 2³², else by a double.
-    if (remaining <= 0x100000000 ? below(src, remaining) < left : src.random() * remaining < left) {
+    if (remaining <= 0x100000000 ? src.below(remaining) < left : src.random() * remaining < left) {
       k++;
       left--;
     }
     remaining--;
   }
   return k;
-}
-
-/** A uniform integer in [0, n), n ≤ 2^32, without modulo bias (Rng.below's rule). */
-function below(src: UniformSource, n: number): number {
-  const limit = 0x100000000 - (0x100000000 % n);
-  let u = src.nextUint32();
-  while (u >= limit) u = src.nextUint32();
-  return u % n;
 }
 
 /**
@@ -50,7 +42,7 @@ function below(src: UniformSource, n: number): number {
  * If rounding leaves the uniform beyond the whole computed mass, the draw is repeated, so nothing
  * is truncated.
  */
-function fromMode(src: UniformSource, N: number, m: number, n: number): number {
+function fromMode(src: Rng, N: number, m: number, n: number): number {
   const lo = Math.max(0, n - (N - m));
   const hi = Math.min(n, m);
   const mode = Math.min(hi, Math.max(lo, Math.floor(((n + 1) * (m + 1)) / (N + 2))));
@@ -90,7 +82,7 @@ function fromMode(src: UniformSource, N: number, m: number, n: number): number {
  *
  * @example hypergeometric(rng, 100, 30, 10) // 3 on average
  */
-export function hypergeometric(src: UniformSource, total: number, marked: number, draws: number): number {
+export function hypergeometric(src: Rng, total: number, marked: number, draws: number): number {
   if (!Number.isSafeInteger(total) || !Number.isSafeInteger(marked) || !Number.isSafeInteger(draws)) {
     throw new RangeError(`hypergeometric: total, marked and draws must be integers, got ${total}, ${marked}, ${draws}`);
   }
@@ -117,12 +109,7 @@ export function hypergeometric(src: UniformSource, total: number, marked: number
  *
  * Preconditions: counts are non-negative integers; 0 ≤ n ≤ their sum. Throws RangeError otherwise.
  */
-export function multivariateHypergeometric(
-  src: UniformSource,
-  counts: Float64Array,
-  n: number,
-  out: Float64Array = new Float64Array(counts.length),
-): Float64Array {
+export function multivariateHypergeometric(src: Rng, counts: Float64Array, n: number, out: Float64Array = new Float64Array(counts.length)): Float64Array {
   let left = 0;
   for (let i = 0; i < counts.length; i++) left += counts[i]!;
   if (!(Number.isSafeInteger(n) && n >= 0 && n <= left)) throw new RangeError(`multivariateHypergeometric: n must be an integer in [0, ${left}], got ${n}`);
