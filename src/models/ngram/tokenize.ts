@@ -112,8 +112,7 @@ function flat(t: string): string {
 function wordIds(text: string): TokenIds {
   const index = new Map<string, number>();
   const words: string[] = [];
-  let ids = new Int32Array(1 << 12);
-  let n = 0;
+  const out = new IdBuffer();
   // Lower-cased and matched chunk by chunk, each ending at a space or newline: lower-casing depends
   // on context only for a final sigma, whose context a space or newline ends, and no token holds
   // either. Only one chunk's token strings exist at a time.
@@ -127,11 +126,6 @@ function wordIds(text: string): TokenIds {
         .replace(/\u2019/g, "'")
         .match(WORD) ?? [];
     from = to;
-    if (n + tokens.length > ids.length) {
-      const more = new Int32Array(Math.max(2 * ids.length, n + tokens.length));
-      more.set(ids.subarray(0, n));
-      ids = more;
-    }
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       let id = index.get(t);
@@ -142,10 +136,10 @@ function wordIds(text: string): TokenIds {
         index.set(own, id);
         words.push(own);
       }
-      ids[n++] = id;
+      out.push(id);
     }
   }
-  return { ids: ids.subarray(0, n), words };
+  return { ids: out.done(), words };
 }
 
 /** Per UTF-16 unit: whether /\s/ matches it (built on the first non-ASCII character). */
