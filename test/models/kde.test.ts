@@ -20,7 +20,7 @@ import { Rng } from "../../src/stats/rng.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { ROOT } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
-import { flags, meanOf, replicateValues, seOfMean, Z } from "../helpers.js";
+import { expectMeanWithin, flags, meanOf, replicateValues, Z } from "../helpers.js";
 import { prepare, simulate } from "../run.js";
 import { chiSquareCritical, chiSquareStat, poolCells } from "../stats/helpers.js";
 
@@ -174,7 +174,7 @@ describe("closed forms with a fixed bandwidth (ARCHITECTURE §4)", () => {
       for (const g of [1, 3, G]) {
         const expected = (expectedTrainingVariance(regime, ref.sd ** 2, h, 20, ref.n0, g) + h * h) / (ref.sd ** 2 + h * h);
         const x = run.values("var_ratio", g);
-        expect(Math.abs(meanOf(x) - expected), `g = ${g}`).toBeLessThan(Z * seOfMean(x));
+        expectMeanWithin(x, expected, `g = ${g}`);
       }
       if (regime === "replace" && h === 0.5) expect(meanOf(run.values("var_ratio", G))).toBeGreaterThan(1.5);
       if (h === 0.1) expect(meanOf(run.values("var_ratio", G))).toBeLessThan(1);

@@ -18,7 +18,7 @@ import type { RunContext, SeedInput } from "../../src/models/model.js";
 import { Rng } from "../../src/stats/rng.js";
 import { collapse, ROOT, tempDir } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
-import { expectTheory, flags, meanOf, replicateValues, seOfMean, withRunContext, Z } from "../helpers.js";
+import { expectMeanWithin, expectTheory, flags, meanOf, replicateValues, seOfMean, withRunContext, Z } from "../helpers.js";
 import { prepare } from "../run.js";
 
 const { simulate, sweep }: typeof Library = await import(new URL("../../dist/index.js", import.meta.url).href);
@@ -464,11 +464,11 @@ describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace gr
       const b = own.excess[g]!;
       const se = Math.hypot(seOfMean(a), seOfMean(b));
       expect(Math.abs(meanOf(a) - meanOf(b)), `excess at ${g}`).toBeLessThan(Z * se);
-      expect(Math.abs(meanOf(b) - theory.excess_risk!), `independent excess at ${g}`).toBeLessThan(Z * seOfMean(b));
+      expectMeanWithin(b, theory.excess_risk!, `independent excess at ${g}`);
       const na = tool.values("noise_ratio", g);
       const nb = own.noise[g]!;
       expect(Math.abs(meanOf(na) - meanOf(nb)), `noise at ${g}`).toBeLessThan(Z * Math.hypot(seOfMean(na), seOfMean(nb)));
-      expect(Math.abs(meanOf(nb) - theory.noise_ratio!), `independent noise at ${g}`).toBeLessThan(Z * seOfMean(nb));
+      expectMeanWithin(nb, theory.noise_ratio!, `independent noise at ${g}`);
       expect(theory.excess_risk).toBeLessThan(bound);
       expect(meanOf(a) - Z * seOfMean(a)).toBeLessThan(bound);
     }
@@ -481,7 +481,7 @@ describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace gr
       if (![1, 5, 30].includes(j)) continue;
       const expected = 1 + (own.sigma20 * own.traceQG * sum) / (12 * own.mse0);
       const t = own.test[j]!;
-      expect(Math.abs(meanOf(t) - expected), `independent test_mse_ratio at ${j}`).toBeLessThan(Z * seOfMean(t));
+      expectMeanWithin(t, expected, `independent test_mse_ratio at ${j}`);
     }
     // Late generations add almost nothing: the last ten add less than 3% of the bound.
     expect(
@@ -501,7 +501,7 @@ describe("linreg accumulate stays bounded (Gerstgrasser et al.) where replace gr
     });
     const late = tool.values("excess_risk", G);
     expect(meanOf(late) - Z * seOfMean(late)).toBeGreaterThan(10 * bound);
-    expect(Math.abs(meanOf(late) - (G * p) / n0)).toBeLessThan(Z * seOfMean(late));
+    expectMeanWithin(late, (G * p) / n0, "late excess risk");
   });
 });
 

@@ -19,7 +19,7 @@ import { Rng } from "../../src/stats/rng.js";
 import { regularizedBeta, studentSf, studentTwoSidedTail } from "../../src/stats/student.js";
 import { collapse, ROOT } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
-import { expectTheory, flags, meanOf, replicateValues, seOfMean, Z } from "../helpers.js";
+import { expectMeanWithin, expectTheory, flags, replicateValues, Z } from "../helpers.js";
 import { prepare } from "../run.js";
 
 const prepared = (o: Record<string, unknown>) => prepare(resolveSimConfig(flags(o))).prepared;
@@ -102,7 +102,7 @@ describe("mean_drift_sq: the squared error of the mean, Dey and Donoho's quantit
           const loop = { regime: run.config.regime, realFraction: 0, filterRecall: 0, sampleSize: run.config.sampleSize };
           const theory = run.model.theory!(run.options, loop, g, run.reference)!.mean_drift_sq!;
           const x = vals("mean_drift_sq", g);
-          expect(Math.abs(meanOf(x) - theory), `${regime} ${g}`).toBeLessThan(Z * seOfMean(x));
+          expectMeanWithin(x, theory, `${regime} ${g}`);
         }
       }
     }
