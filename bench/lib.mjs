@@ -58,3 +58,24 @@ export function peakMemory(cmd, args) {
   const kb = Number(r.stderr.trim().split("\n").at(-1));
   return kb / 1024;
 }
+
+/**
+ * Wall-clock seconds of two copies of a command run at once (the slower of the two). Against one
+ * copy alone, twice that ratio is what two cores give this work at best: cores that slow each
+ * other down when both are busy (a shared floating-point unit, a lower clock) set a ceiling below
+ * 2 that no --jobs 2 run of the same work can pass.
+ */
+export async function timePair(cmd, args) {
+  const { spawn } = await import("node:child_process");
+  const t = performance.now();
+  const one = () =>
+    new Promise((done, fail) => {
+      const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (b) => (err += b));
+      child.on("error", fail);
+      child.on("close", (status) => (status === 0 ? done(performance.now()) : fail(new Error(`${cmd} ${args.join(" ")} failed: ${err}`))));
+    });
+  const ends = await Promise.all([one(), one()]);
+  return (Math.max(...ends) - t) / 1000;
+}

@@ -1,7 +1,7 @@
 /**
  * Replicates spread over worker threads. Each worker prepares the same generation 0 from the same
- * seed input and runs whole replicates on their own derived streams, so the assembled result is
- * byte-identical for any number of workers.
+ * seed input and runs whole replicates on their own derived streams, taken from one queue
+ * (replicate-queue.ts), so the assembled result is byte-identical for any number of workers.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { SimConfig } from "../config/config.js";
@@ -11,6 +11,7 @@ import type { SimResult } from "../core/result.js";
 import { assemble } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { poolResults } from "./pool.js";
+import { type QueueHandle, ReplicateQueue } from "./replicate-queue.js";
 import { estimateWork, fitsInThread } from "./work.js";
 import { terminateWorkers } from "./workers.js";
 
@@ -22,16 +23,11 @@ export function staysInThread(p: Prepared): boolean {
   return fitsInThread(estimateWork(p.config, p.seed?.input ?? null).total);
 }
 
+/** A replicate worker's one task: prepare generation 0, then run replicates from the queue until none is left. */
 export interface WorkerTask {
   readonly config: SimConfig;
-  /**
-   * The seed input, in a worker's first task only (the worker keeps what it prepares from it):
-   * each task is cloned into the worker, and a seed text or a fit sent again with every chunk
-   * was as many copies for the garbage collector.
-   */
-  readonly seed?: SeedResult;
-  readonly from: number;
-  readonly to: number;
+  readonly seed: SeedResult;
+  readonly queue: QueueHandle;
   /** Generation 0's parameters when the model shares its fit (Model.shareFit): the worker does not refit them. */
   readonly params0?: unknown;
 }
@@ -57,20 +53,18 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
   const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
   if (options.computesToo) return runHereAndOnWorkers(p, workers, onGeneration);
-  return assemble(p, await runOnWorkers(p, 0, replicates, workers, onGeneration));
+  return assemble(p, await runOnWorkers(p, ReplicateQueue.create(0, replicates, workers), workers, onGeneration));
 }
 
 /**
- * Replicates [0, own) in this thread and the rest on `threads` − 1 workers at the same time. This
- * thread takes the larger share: it starts at once, while a worker first starts and prepares. It
- * yields between its replicates, so that the workers' progress and results are handled meanwhile,
- * and stops at the first replicate boundary after a worker has failed (the pool has stopped the
- * others) rather than finish its share first.
+ * Every replicate, some in this thread and the rest on `threads` − 1 workers at the same time, all
+ * taking from one queue. This thread takes one replicate at a time and yields between them, so
+ * that the workers' progress and results are handled meanwhile, and stops at the first replicate
+ * boundary after a worker has failed (the pool has stopped the others) rather than finish first.
  */
 async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<SimResult> {
-  const { replicates } = p.config;
-  const own = Math.ceil(replicates / threads);
-  const others = own < replicates ? runOnWorkers(p, own, replicates, threads - 1, onGeneration) : Promise.resolve([]);
+  const queue = ReplicateQueue.create(0, p.config.replicates, threads);
+  const others = threads > 1 ? runOnWorkers(p, queue, threads - 1, onGeneration) : Promise.resolve([]);
   // Awaited below; a failure here first must not leave the workers' rejection unhandled.
   let failed = false;
   others.catch(() => {
@@ -78,11 +72,13 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
   });
   const blocks: ReplicateBlock[] = [];
   try {
-    for (let r = 0; r < own; r++) {
+    for (;;) {
       // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
       await nextTurn();
       // A worker's failure ends the run now: awaiting `others` rejects with it.
       if (failed) break;
+      const r = queue.takeOne();
+      if (r === null) break;
       blocks.push(runReplicates(p, r, r + 1, onGeneration));
     }
   } catch (e) {
@@ -93,24 +89,15 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
   return assemble(p, [...blocks, ...(await others)]);
 }
 
-/** Replicates [from, to) on `workers` replicate workers. */
-function runOnWorkers(p: Prepared, from: number, to: number, workers: number, onGeneration?: () => void): Promise<ReplicateBlock[]> {
+/** The queue's replicates on `workers` replicate workers, each taking from it until none is left. */
+async function runOnWorkers(p: Prepared, queue: ReplicateQueue, workers: number, onGeneration?: () => void): Promise<ReplicateBlock[]> {
   const seed = p.seed;
   if (seed === null) throw new Error("runOnWorkers: this thread kept no seed input to send");
-  // More chunks than workers keeps both cores busy when replicates finish at different speeds.
-  const count = to - from;
-  const chunkCount = Math.min(count, workers * 4);
-  const chunks: [number, number][] = [];
-  for (let i = 0; i < chunkCount; i++) {
-    chunks.push([from + Math.floor((i * count) / chunkCount), from + Math.floor(((i + 1) * count) / chunkCount)]);
-  }
-  return poolResults<WorkerTask, ReplicateBlock, number>({
+  const task: WorkerTask = { config: p.config, seed, queue: queue.handle, params0: p.model.shareFit ? p.params0 : undefined };
+  const perWorker = await poolResults<WorkerTask, ReplicateBlock[], number>({
     // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
     script: new URL("../engine/worker.js", import.meta.url),
-    // The pool starts its workers on the first `workers` tasks, one each, in order: those carry the seed.
-    tasks: chunks.map(([from, to], i) =>
-      i < workers ? { config: p.config, seed, from, to, params0: p.model.shareFit ? p.params0 : undefined } : { config: p.config, from, to },
-    ),
+    tasks: Array.from({ length: workers }, () => task),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.
     onProgress: (generations) => {
@@ -118,4 +105,5 @@ function runOnWorkers(p: Prepared, from: number, to: number, workers: number, on
     },
     name: "a replicate worker",
   });
+  return perWorker.flat();
 }

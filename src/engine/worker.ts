@@ -1,4 +1,4 @@
-/** Worker thread body: prepares generation 0 once, then runs the replicate ranges it is sent. */
+/** Worker thread body: prepares generation 0, then runs replicates from the shared queue until none is left. */
 
 import type { Prepared, ReplicateBlock } from "../core/loop.js";
 import { runReplicates } from "../core/loop.js";
@@ -6,19 +6,20 @@ import { prepare } from "../core/run.js";
 import { machineMemory } from "../machine.js";
 import type { WorkerTask } from "./parallel.js";
 import { serveTasks } from "./pool-worker.js";
+import { ReplicateQueue } from "./replicate-queue.js";
 
-let prepared: Prepared | null = null;
-
-serveTasks<WorkerTask, ReplicateBlock, number>(
+serveTasks<WorkerTask, ReplicateBlock[], number>(
   (task, progress) => {
-    if (prepared === null) {
-      if (task.seed === undefined) throw new Error("a replicate worker's first task came without the seed data");
-      // Without its seed input: this thread sends it nowhere (a text seed is as large as the file, twice over).
-      prepared = { ...prepare(task.config, task.seed, machineMemory(), task.params0).prepared, seed: null };
-    }
+    const queue = new ReplicateQueue(task.queue);
+    const blocks: ReplicateBlock[] = [];
+    // A worker that starts once every replicate is taken has nothing to prepare.
+    let range = queue.takeChunk();
+    if (range === null) return blocks;
+    // Without its seed input: this thread sends it nowhere (a text seed is as large as the file, twice over).
+    const prepared: Prepared = { ...prepare(task.config, task.seed, machineMemory(), task.params0).prepared, seed: null };
     let pending = 0;
     let last = Date.now();
-    const block = runReplicates(prepared, task.from, task.to, () => {
+    const tick = () => {
       pending++;
       // Progress is batched: a message per generation would cost more than small generations.
       if (Date.now() - last > 100) {
@@ -26,10 +27,11 @@ serveTasks<WorkerTask, ReplicateBlock, number>(
         pending = 0;
         last = Date.now();
       }
-    });
+    };
+    for (; range !== null; range = queue.takeChunk()) blocks.push(runReplicates(prepared, range[0], range[1], tick));
     if (pending > 0) progress(pending);
-    return block;
+    return blocks;
   },
-  // The block's values move to the main thread rather than being copied.
-  (block) => [...block.values, block.real, block.synthetic].map((v) => v.buffer as ArrayBuffer),
+  // The blocks' values move to the main thread rather than being copied.
+  (blocks) => blocks.flatMap((block) => [...block.values, block.real, block.synthetic].map((v) => v.buffer as ArrayBuffer)),
 );

@@ -32,6 +32,9 @@ function mixture(): Prepared {
   return prepared;
 }
 
+/** In a misbehaving worker: true for the one worker that takes replicate 0 from the shared queue. */
+const TAKES_FIRST = "Atomics.add(new Int32Array(task.queue.cursor), 0, 1) === 0";
+
 function misbehaving(body: string): URL {
   const path = join(tempDir(), "worker.mjs");
   writeFileSync(path, `import { parentPort } from "node:worker_threads";\nparentPort.on("message", (task) => {\n${body}\n});\n`);
@@ -47,7 +50,7 @@ describe("staysInThread", () => {
 });
 
 describe("runParallel on workers", () => {
-  it("gives the same result for 1 and 3 jobs (7 replicates: uneven chunks) as in this thread, and every generation's progress", async () => {
+  it("gives the same result for 1 and 3 jobs (7 replicates: chunks of 2, 1, …) as in this thread, and every generation's progress", async () => {
     const p = mixture();
     const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
     for (const jobs of [1, 3]) {
@@ -94,9 +97,9 @@ describe("runParallel on workers", () => {
   });
 
   it("a worker's error stops its siblings before the run rejects", { timeout: 20_000 }, async () => {
-    // The first chunk fails; every other chunk never ends.
+    // The worker that takes replicate 0 from the queue fails; every other one never ends.
     redirect.script = misbehaving(
-      'if (task.from === 0) parentPort.postMessage({ type: "error", error: { message: "the fit diverged", exitCode: null, stack: "Error: the fit diverged" } });',
+      `if (${TAKES_FIRST}) parentPort.postMessage({ type: "error", error: { message: "the fit diverged", exitCode: null, stack: "Error: the fit diverged" } });`,
     );
     await expect(runParallel(mixture(), 3)).rejects.toThrow(/the fit diverged/);
     expect(redirect.made).toHaveLength(3);
@@ -105,7 +108,7 @@ describe("runParallel on workers", () => {
   });
 
   it("a worker's uncaught exception stops its siblings before the run rejects", { timeout: 20_000 }, async () => {
-    redirect.script = misbehaving('if (task.from === 0) throw new Error("out of stack");');
+    redirect.script = misbehaving(`if (${TAKES_FIRST}) throw new Error("out of stack");`);
     await expect(runParallel(mixture(), 3)).rejects.toThrow(/out of stack/);
     expect(liveWorkers()).toHaveLength(0);
     for (const w of redirect.made) expect(w.threadId).toBe(-1);
