@@ -1,5 +1,6 @@
 // The n-gram model's compact layout: memory per distinct n-gram, and the shortcuts that must give
 // the same bits as the plain computations.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { countNgrams, MAX_LOAD, type NgramCounts, releaseStarts } from "../../src/models/ngram/counts.js";
@@ -145,6 +146,23 @@ describe("tokenIds: tokenize and encode in one pass", () => {
         expect(Array.from(one.ids)).toEqual(Array.from(ids));
       }
     }
+  });
+
+  it("reads words as WORD matches them, on any mix of scripts, marks, surrogates and apostrophes (property)", () => {
+    // Letters and digits of several planes and scripts (𝐀 and 𝟙 are astral letters and digits), what
+    // separates them (a combining mark, an emoji, lone surrogates, punctuation), and what lower-casing
+    // changes (Σ at a word's end, İ into two units).
+    const pieces = ["a", "Z", "7", "'", "’", " ", "\n", ",", "é", "Σ", "ς", "İ", "ß", "٣", "中", "\u0301", "𝐀", "𝟙", "😀", "\ud800", "\udc00", "-", "\u00a0"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const t = parts.join("");
+        const { vocabulary, ids } = encode(tokenize(t, "word"));
+        const one = tokenIds(t, "word");
+        expect(one.words).toEqual(vocabulary.words);
+        expect(Array.from(one.ids)).toEqual(Array.from(ids));
+      }),
+      { numRuns: 500, seed: 20261203 },
+    );
   });
 
   it("agrees across its chunks on a long text, ASCII and not", () => {

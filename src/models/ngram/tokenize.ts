@@ -110,36 +110,143 @@ function flat(t: string): string {
 }
 
 function wordIds(text: string): TokenIds {
-  const index = new Map<string, number>();
-  const words: string[] = [];
+  const vocabulary = new WordTable();
   const out = new IdBuffer();
-  // Lower-cased and matched chunk by chunk, each ending at a space or newline: lower-casing depends
-  // on context only for a final sigma, whose context a space or newline ends, and no token holds
-  // either. Only one chunk's token strings exist at a time.
+  // Lower-cased chunk by chunk, each ending at a space or newline: lower-casing depends on context
+  // only for a final sigma, whose context a space or newline ends, and no token holds either.
   for (let from = 0; from < text.length; ) {
     let to = Math.min(text.length, from + CHUNK_UNITS);
     while (to < text.length && text.charCodeAt(to - 1) !== 32 && text.charCodeAt(to - 1) !== 10) to++;
-    const tokens =
+    scanWords(
       text
         .slice(from, to)
         .toLowerCase()
-        .replace(/\u2019/g, "'")
-        .match(WORD) ?? [];
+        .replace(/\u2019/g, "'"),
+      vocabulary,
+      out,
+    );
     from = to;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      let id = index.get(t);
-      if (id === undefined) {
-        id = words.length;
-        // A copy: a substring may keep the whole chunk it was cut from alive.
-        const own = flat(t);
-        index.set(own, id);
-        words.push(own);
+  }
+  return { ids: out.done(), words: vocabulary.words };
+}
+
+/**
+ * The tokens of a lower-cased chunk, as WORD matches them (maximal runs of \p{L}, \p{N} and ',
+ * a surrogate pair being one code point), read character by character into ids: no string is
+ * made for a token already in the vocabulary. Matching with WORD made an array of every token's
+ * string, and looking each up hashed it again: 130 ms for a novel's 200k tokens in a fresh process.
+ */
+function scanWords(s: string, vocabulary: WordTable, out: IdBuffer): void {
+  const n = s.length;
+  let i = 0;
+  // ASCII is tested inline, the rest by wordCharWidth: a call per character costs much in the
+  // seconds before this loop is optimised, all a one-off run has.
+  for (;;) {
+    // Skip to the start of a token.
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128 ? ASCII_WORD[c] === 1 : wordCharWidth(s, i) > 0) break;
+    }
+    if (i >= n) return;
+    const start = i;
+    let hash = 0x811c9dc5;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 128) {
+        if (ASCII_WORD[c] === 0) break;
+        hash = Math.imul(hash ^ c, 0x01000193);
+        i++;
+      } else {
+        const width = wordCharWidth(s, i);
+        if (width === 0) break;
+        hash = Math.imul(hash ^ c, 0x01000193);
+        if (width === 2) hash = Math.imul(hash ^ s.charCodeAt(i + 1), 0x01000193);
+        i += width;
       }
-      out.push(id);
+    }
+    out.push(vocabulary.id(s, start, i, hash));
+  }
+}
+
+/** How many UTF-16 units the token character at s[i] takes (1, or 2 for a surrogate pair), 0 if none starts there. */
+function wordCharWidth(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 128) return ASCII_WORD[c]!;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const low = s.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return isWordCodePoint(0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00)) ? 2 : 0;
+  }
+  // A lone surrogate is no letter: WORD, with the u flag, reads it as a code point of its own.
+  let known = basicPlaneWord[c]!;
+  if (known === UNKNOWN) known = basicPlaneWord[c] = isWordCodePoint(c) ? 1 : 0;
+  return known;
+}
+
+const UNKNOWN = 2;
+/** Per ASCII code: 1 for a-z, 0-9 and ' (a lower-cased chunk has no A-Z), else 0. */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/[a-z0-9']/.test(String.fromCharCode(c)) ? 1 : 0));
+/** Per unit of the basic plane: 1 if \p{L} or \p{N}, 0 if not, UNKNOWN until first met. */
+const basicPlaneWord = new Uint8Array(65536).fill(UNKNOWN);
+const astralWord = new Map<number, boolean>();
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+function isWordCodePoint(cp: number): boolean {
+  if (cp < 0x10000) return LETTER_OR_DIGIT.test(String.fromCharCode(cp));
+  let known = astralWord.get(cp);
+  if (known === undefined) astralWord.set(cp, (known = LETTER_OR_DIGIT.test(String.fromCodePoint(cp))));
+  return known;
+}
+
+/** A vocabulary being read: ids in order of first appearance, found from a token's place in a chunk. */
+class WordTable {
+  readonly words: string[] = [];
+  private hashes = new Int32Array(1 << 10);
+  /** Open addressing: id + 1 per slot, 0 when empty; at most half full. */
+  private slots = new Int32Array(1 << 11);
+
+  /** The id of s[start, end), whose hash is `hash`; a new id (and the token's string) if it is new. */
+  id(s: string, start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return this.add(s.slice(start, end), hash, slot);
+      const id = entry - 1;
+      if (this.hashes[id] === hash && sameChars(this.words[id]!, s, start, length)) return id;
     }
   }
-  return { ids: out.done(), words };
+
+  private add(token: string, hash: number, slot: number): number {
+    const id = this.words.length;
+    // A copy: a substring may keep the whole chunk it was cut from alive.
+    this.words.push(flat(token));
+    if (id === this.hashes.length) {
+      const more = new Int32Array(2 * id);
+      more.set(this.hashes);
+      this.hashes = more;
+    }
+    this.hashes[id] = hash;
+    this.slots[slot] = id + 1;
+    if (2 * (id + 1) > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(2 * this.slots.length);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.words.length; id++) {
+      let slot = this.hashes[id]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+function sameChars(word: string, s: string, start: number, length: number): boolean {
+  if (word.length !== length) return false;
+  for (let k = 0; k < length; k++) if (word.charCodeAt(k) !== s.charCodeAt(start + k)) return false;
+  return true;
 }
 
 /** Per UTF-16 unit: whether /\s/ matches it (built on the first non-ASCII character). */
