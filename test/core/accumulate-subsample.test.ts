@@ -40,7 +40,7 @@ describe("accumulate-subsample: E[var_ratio_g] = (e_g/e_0)·Π a_j (derived in c
     }
   });
 
-  varRatioChainTests("accumulate-subsample", subsampleVarianceRatio, "sub");
+  varRatioChainTests("accumulate-subsample", subsampleVarianceRatio, "sub", 4000);
 
   it("--theory reports it; with a filter there is none", () => {
     const { result } = simulate(

@@ -49,7 +49,7 @@ describe("accumulate: E[var_ratio_g] = Π_j f_j (ARCHITECTURE §4, derived in co
     }
   });
 
-  varRatioChainTests("accumulate", accumulateVarianceRatio, "acc");
+  varRatioChainTests("accumulate", accumulateVarianceRatio, "acc", 2000);
 
   it("--theory reports it, and the pool is append-only (views of one growing buffer, not copies)", () => {
     const { result } = simulate(resolveSimConfig(flags({ regime: "accumulate", seedSize: 20, sampleSize: 10, generations: 3, replicates: 2, theory: true })));
