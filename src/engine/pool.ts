@@ -7,7 +7,7 @@
  * the worker answers with any number of progress messages, then exactly one result or error. A
  * worker runs one task at a time and may keep state from one task to the next. Workers start on
  * the first tasks in order, one each (worker i on task i): a caller may send what every worker
- * needs once, in those tasks only.
+ * needs once, in those tasks only (a TaskSource is told which tasks those are).
  *
  * On the first failure — an error a worker posts, a worker's uncaught exception, a worker that
  * stops without its task's result, a callback that throws — every worker is stopped and the
@@ -23,6 +23,21 @@ import { workerThreads } from "../builtins.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
+/**
+ * Tasks handed out as workers become free, for work whose next task depends on how the run is
+ * going (a sweep's idle workers help with points still running: src/sweep/pool.ts). `next`
+ * returns undefined once there is nothing for a worker to do, which retires it; the pool asks
+ * again only for workers still running. `first` says the task is a new worker's first.
+ */
+export interface TaskSource<T> {
+  next(first: boolean): T | undefined;
+  /**
+   * Called once with a function to call when `next` may have tasks again after returning
+   * undefined: the pool then starts workers for them, up to `jobs` running at once.
+   */
+  onMore?(wake: () => void): void;
+}
+
 /** What a pool worker posts. */
 export type PoolMessage<R, P = never> =
   | { readonly type: "progress"; readonly progress: P }
@@ -32,7 +47,8 @@ export type PoolMessage<R, P = never> =
 export interface PoolOptions<T, R, P = never> {
   /** The worker script. */
   readonly script: URL;
-  readonly tasks: readonly T[];
+  /** A list, or a source asked for each next task (its n-th task is at position n − 1). */
+  readonly tasks: readonly T[] | TaskSource<T>;
   /** At most this many workers run at once, and never more than there are tasks. */
   readonly jobs: number;
   /**
@@ -54,17 +70,22 @@ export interface PoolOptions<T, R, P = never> {
 export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise<void> {
   const { script, tasks, order, deliver, onProgress, context } = options;
   const name = options.name ?? "a worker thread";
+  const source = isList(tasks) ? listSource(tasks) : tasks;
   return new Promise((resolve, reject) => {
-    if (tasks.length === 0) return resolve();
     // Each running worker and the position of the task it is running.
     const running = new Map<Worker, number>();
     const stopping: Promise<unknown>[] = [];
     // In task order: results that came before an earlier one.
     const held = new Map<number, R>();
-    let nextTask = 0;
+    let issued = 0;
     let nextInOrder = 0;
     let delivered = 0;
     let over = false;
+    /** The next task and its position, or null when the source has none for this worker. */
+    const take = (first: boolean): [T, number] | null => {
+      const task = source.next(first);
+      return task === undefined ? null : [task, issued++];
+    };
 
     const retire = (w: Worker) => {
       running.delete(w);
@@ -81,10 +102,14 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
     };
     const withContext = (index: number, message: string) => (context ? `${context(index)}: ${message}` : message);
 
+    const give = (w: Worker, [task, index]: [T, number]) => {
+      running.set(w, index);
+      w.postMessage(task);
+    };
     const feed = (w: Worker) => {
-      if (nextTask === tasks.length) return retire(w);
-      running.set(w, nextTask);
-      w.postMessage(tasks[nextTask++]);
+      const next = take(false);
+      if (next === null) retire(w);
+      else give(w, next);
     };
     const hand = (result: R, index: number) => {
       if (order === "completion") {
@@ -101,7 +126,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
       }
     };
 
-    const start = () => {
+    const start = (first: [T, number]) => {
       const w = new (workerThreads().Worker)(script);
       trackWorker(w);
       w.on("message", (msg: PoolMessage<R, P>) => {
@@ -114,7 +139,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
             // The worker goes on with the next task while this result is handed over.
             feed(w);
             hand(msg.result, index);
-            if (delivered === tasks.length) settle(null);
+            if (running.size === 0 && delivered === issued) settle(null);
           } else fail(new Error(withContext(index, `${name} sent a message the pool does not know`)));
         } catch (e) {
           fail(e);
@@ -130,21 +155,40 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
         const index = running.get(w);
         if (index !== undefined) fail(new Error(withContext(index, `${name} stopped unexpectedly (exit code ${code})`)));
       });
-      feed(w);
+      give(w, first);
     };
-    try {
-      for (let i = 0; i < Math.min(workerCount(options.jobs), tasks.length); i++) start();
-    } catch (e) {
-      fail(e);
-    }
+    // A worker is started only for a task it will run.
+    const startMore = () => {
+      try {
+        while (!over && running.size < workerCount(options.jobs)) {
+          const first = take(true);
+          if (first === null) break;
+          start(first);
+        }
+      } catch (e) {
+        fail(e);
+      }
+    };
+    startMore();
+    if (issued === 0 && !over) settle(null);
+    source.onMore?.(startMore);
   });
 }
 
 /** Runs every task and returns the results in task order. */
 export async function poolResults<T, R, P = never>(options: Omit<PoolOptions<T, R, P>, "order" | "deliver">): Promise<R[]> {
-  const results: R[] = new Array(options.tasks.length);
+  const results: R[] = [];
   await runPool<T, R, P>({ ...options, order: "completion", deliver: (result, index) => (results[index] = result) });
   return results;
+}
+
+function isList<T>(tasks: readonly T[] | TaskSource<T>): tasks is readonly T[] {
+  return Array.isArray(tasks);
+}
+
+function listSource<T>(tasks: readonly T[]): TaskSource<T> {
+  let next = 0;
+  return { next: () => (next < tasks.length ? tasks[next++] : undefined) };
 }
 
 /** A job count as a whole number of at least one. */

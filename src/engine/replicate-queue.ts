@@ -29,6 +29,11 @@ export class ReplicateQueue {
     return new ReplicateQueue({ cursor: new SharedArrayBuffer(4), to, threads }, from);
   }
 
+  /** How many replicates are left to take. */
+  left(): number {
+    return Math.max(0, this.handle.to - Atomics.load(this.next, 0));
+  }
+
   /** The next replicate, or null when none is left. */
   takeOne(): number | null {
     const range = this.take(() => 1);

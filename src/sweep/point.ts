@@ -1,7 +1,8 @@
 /**
- * One sweep point, run whole: generation 0 prepared, every replicate in this thread, and the
- * point's output rendered. A sweep worker (worker.ts) runs it, and so does the calling thread for
- * a sweep too small to be worth a worker (pool.ts).
+ * One sweep point: generation 0 prepared, every replicate run (in this thread, or shared with
+ * sweep workers that have no point of their own left: shared-point.ts), and the point's output
+ * rendered. A sweep worker (worker.ts) runs it, and so does the calling thread for a sweep too
+ * small to be worth a worker (pool.ts).
  */
 
 import type { SimConfig } from "../config/config.js";
@@ -9,9 +10,11 @@ import { runReplicates } from "../core/loop.js";
 import type { SimResult } from "../core/result.js";
 import { assemble, prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
+import { estimateWork } from "../engine/work.js";
 import { machineMemory } from "../machine.js";
 import type { Scalar } from "../output/tidy.js";
 import { renderPointBody, type SweepFormat } from "./render.js";
+import { helpWithPoint, runSharedPoint, type SharedPoint, worthSharing } from "./shared-point.js";
 
 export interface PointTask {
   /** The point's 0-based index in the sweep. */
@@ -22,13 +25,29 @@ export interface PointTask {
   readonly format: SweepFormat | "document";
   /** The point's seed data when it comes from --data, read once by the main thread. */
   readonly seed?: SeedResult | undefined;
+  /** On a worker: how many sweep workers there are (a point is shared only when there are others). */
+  readonly jobs?: number;
+  /** Set when this worker is to help with a point another worker runs, not run it. */
+  readonly helping?: SharedPoint;
 }
 
 /** A point's output: its rows as text, or its results document (format "document"). */
 export type PointBody = string | SimResult;
 
-export function runPoint(task: PointTask): PointBody {
+/** Runs a point; `announce` (on a worker) offers its replicates to idle workers once it is under way. */
+export function runPoint(task: PointTask, announce?: (shared: SharedPoint) => void): PointBody {
   const { prepared } = prepare(task.config, task.seed ?? null, machineMemory());
-  const result = assemble(prepared, [runReplicates(prepared, 0, prepared.config.replicates)]);
+  const R = prepared.config.replicates;
+  const jobs = task.jobs ?? 1;
+  const share = announce !== undefined && worthSharing(R, jobs, estimateWork(task.config, task.seed?.input ?? null).total);
+  const block = share ? runSharedPoint(prepared, jobs, announce) : runReplicates(prepared, 0, R);
+  const result = assemble(prepared, [block]);
   return task.format === "document" ? result : renderPointBody(task.format, task.params, result);
+}
+
+/** Helps with the replicates of a point another worker runs (task.helping): its result is that worker's. */
+export function helpPoint(task: PointTask): null {
+  const { prepared } = prepare(task.config, task.seed ?? null, machineMemory());
+  helpWithPoint(prepared, task.helping!);
+  return null;
 }

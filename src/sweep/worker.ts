@@ -1,8 +1,10 @@
 /**
- * Sweep worker thread: runs whole points, one at a time, each with all its replicates in this
- * thread, and sends back the point's rendered output.
+ * Sweep worker thread: runs points, one at a time, and sends back each one's rendered output; a
+ * point's replicates may be shared with workers that have no point left, and this worker may be
+ * such a helper (shared-point.ts).
  */
 import { serveTasks } from "../engine/pool-worker.js";
-import { type PointBody, type PointTask, runPoint } from "./point.js";
+import { helpPoint, type PointBody, type PointTask, runPoint } from "./point.js";
+import type { SharedPoint } from "./shared-point.js";
 
-serveTasks<PointTask, PointBody>(runPoint);
+serveTasks<PointTask, PointBody | null, SharedPoint>((task, announce) => (task.helping ? helpPoint(task) : runPoint(task, announce)));

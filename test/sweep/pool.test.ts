@@ -14,6 +14,7 @@ import { parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep } from "../../src/sweep/plan.js";
 import { type PointBody, type PointTask, runPoints } from "../../src/sweep/pool.js";
 import { renderPointBody } from "../../src/sweep/render.js";
+import { SHARE_MIN_NS } from "../../src/sweep/shared-point.js";
 import { tempDir } from "../cli/cli.js";
 import { redirect, resetRedirect } from "../engine/redirected-workers.js";
 import { flags } from "../helpers.js";
@@ -96,6 +97,21 @@ describe("runPoints", () => {
       stopped();
       redirect.made = [];
     }
+  });
+
+  it("shares a long point's replicates with the workers that have no point left: the same bodies, in order", async () => {
+    // One small point and one long one (by its estimate, over SHARE_MIN_NS): with three workers,
+    // the two left idle help with the long one's 40 replicates.
+    const uneven = shardTasks(planSweep(flags({ model: "gmm", dims: "2", generations: "20", seedSize: "30" }), [parseGridFlag("replicates=4,5,6,40")]));
+    expect(uneven.map((t) => t.config.replicates)).toEqual([6, 40]);
+    expect(estimateWork(uneven[1]!.config, null).total).toBeGreaterThan(SHARE_MIN_NS);
+    const expected = uneven.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
+    const got: [number, PointBody][] = [];
+    await runPoints(uneven, 3, (task, body) => got.push([task.index, body]), label);
+    expect(got).toEqual(expected);
+    // Two workers for the points, and at least one helper started once the long one was offered.
+    expect(redirect.made.length).toBeGreaterThan(2);
+    stopped();
   });
 
   it('format "document" delivers each point\'s results document', async () => {
