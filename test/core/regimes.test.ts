@@ -103,7 +103,9 @@ describe("--truncate k multiplies the expected variance by v_k each generation (
     const d = 3;
     const k = 1;
     // One tail multiple (see the accumulate test above): this test reads var_ratio only.
-    const run = replicateValues({ model: "mvn", dims: d, sampleSize: M, generations: 2, replicates: 3000, truncate: k, tailK: 2, seed: "trunc-mvn" });
+    // 1500 replicates: the trace ratio off by (M − 1)/M, a generation too many or too few, is 8.6 SE
+    // or more away at generation 1.
+    const run = replicateValues({ model: "mvn", dims: d, sampleSize: M, generations: 2, replicates: 1500, truncate: k, tailK: 2, seed: "trunc-mvn" });
     const v = truncationFactorDims(k, d);
     expect(v).toBeLessThan(1);
     expect(truncationFactorDims(2, 1)).toBeCloseTo(truncationFactor(2), 14);
@@ -206,12 +208,13 @@ describe("fresh with real fraction 1 never drifts", () => {
   it("from a file: D0 is resampled with replacement, so E[var_ratio_g] = (M−1)/M and E[mean_drift_g] = 0 at every g", () => {
     const values = Float64Array.from({ length: 30 }, (_, i) => Math.sin(i * 1.7) * 5 + i / 10);
     const loaded: SeedResult = { input: { kind: "numbers", values, name: "inline" }, source: null, notes: [] };
-    const config = resolveSimConfig(flags({ data: "inline.csv", regime: "fresh", realFraction: 1, generations: 10, replicates: 3000, seed: "fresh-file" }));
+    const config = resolveSimConfig(flags({ data: "inline.csv", regime: "fresh", realFraction: 1, generations: 10, replicates: 1500, seed: "fresh-file" }));
     const { prepared } = prepare(config, loaded);
     const M = prepared.config.sampleSize;
     expect(M).toBe(30);
-    const block = runReplicates(prepared, 0, 3000);
-    const R = 3000;
+    // 1500 replicates: drawing D0's rows without replacement (var_ratio 1, not (M − 1)/M) is 11.6 SE away.
+    const R = 1500;
+    const block = runReplicates(prepared, 0, R);
     const metric = (name: string, g: number) => block.values[prepared.metricNames.indexOf(name)]!.slice(g * R, (g + 1) * R);
     for (let g = 1; g <= 10; g++) {
       expectMeanWithin(metric("var_ratio", g), (M - 1) / M, `var_ratio g=${g}`);
