@@ -103,6 +103,8 @@ describe("accumulate-subsample with the filter, against an independent simulatio
       sampleSize: 40,
       generations: G,
       replicates: 3000,
+      // One tail multiple, not the default two: the test reads var_ratio only (the draws are the same).
+      tailK: 2,
       seed: "sub-filter",
     });
     const theirs = independentChains(200, 40, 0.6, G, 3000, "independent");
@@ -117,7 +119,7 @@ describe("accumulate-subsample with the filter, against an independent simulatio
 describe("the training sets", () => {
   it("hold min(M, pool) rows, of which the real ones are hypergeometric: E = M·n0/N_g", () => {
     const { prepared } = prepare(
-      resolveSimConfig(flags({ regime: "accumulate-subsample", seedSize: 30, sampleSize: 20, generations: 5, replicates: 2000, seed: "mix" })),
+      resolveSimConfig(flags({ regime: "accumulate-subsample", seedSize: 30, sampleSize: 20, generations: 5, replicates: 2000, tailK: 2, seed: "mix" })),
     );
     const block = runReplicates(prepared, 0, 2000);
     for (let g = 1; g <= 5; g++) {

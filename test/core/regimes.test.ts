@@ -76,7 +76,7 @@ describe("--truncate k multiplies the expected variance by v_k each generation (
   const G = 3;
   for (const k of [1, 2, 3]) {
     it(`k = ${k}: E[var_ratio_g] = ((M−1)/M · v_k)^g, v_k = ${truncationFactor(k).toFixed(4)}`, () => {
-      const run = replicateValues({ sampleSize: M, generations: G, replicates: 4000, truncate: k, seed: `trunc-${k}` });
+      const run = replicateValues({ sampleSize: M, generations: G, replicates: 4000, truncate: k, tailK: 2, seed: `trunc-${k}` });
       const v = truncationFactor(k);
       for (let g = 1; g <= G; g++) expectMeanWithin(run.values("var_ratio", g), (((M - 1) / M) * v) ** g, `g=${g}`);
     });
@@ -121,8 +121,10 @@ describe("mix keeps the variance bounded where replace collapses", () => {
   // halves every generation): log var_ratio stops falling, at about −0.6.
   const M = 10;
   const G = 200;
-  const replace = replicateValues({ sampleSize: M, generations: G, replicates: 300, seed: "mix-vs-replace" });
-  const mix = replicateValues({ sampleSize: M, generations: G, replicates: 300, regime: "mix", realFraction: 0.5, seed: "mix-vs-replace" });
+  // --tail-k 2 here and below: one tail multiple, not the default two, where a test reads no tail
+  // mass (the draws are the same either way; the tail masses are a fifth of a Gaussian chain's cost).
+  const replace = replicateValues({ sampleSize: M, generations: G, replicates: 300, tailK: 2, seed: "mix-vs-replace" });
+  const mix = replicateValues({ sampleSize: M, generations: G, replicates: 300, regime: "mix", realFraction: 0.5, tailK: 2, seed: "mix-vs-replace" });
 
   it("replace: the mean of log var_ratio follows g·(ψ((M−1)/2) + ln(2/M)) down to ≈ −44", () => {
     for (const g of [50, 200]) expectMeanWithin(replace.values("log_var_ratio", g), g * (digamma((M - 1) / 2) + Math.log(2 / M)), `g=${g}`);
@@ -167,7 +169,7 @@ describe("--filter-recall", () => {
   it("r > 0 thins the synthetic sample: E[var_ratio_1] = E[(N−1)/N] with N ~ Binomial(M, 1 − r)", () => {
     const M = 20;
     const r = 0.5;
-    const run = replicateValues({ sampleSize: M, generations: 1, replicates: 20_000, filterRecall: r, seed: "filter" });
+    const run = replicateValues({ sampleSize: M, generations: 1, replicates: 20_000, filterRecall: r, tailK: 2, seed: "filter" });
     // Exact expectation over the binomial size (N ≥ 2 is required by the loop; P(N < 2) ≈ 2e-5).
     let e = 0;
     let mass = 0;
@@ -194,6 +196,7 @@ describe("fresh with real fraction 1 never drifts", () => {
       sampleSize: M,
       generations: G,
       replicates: 3000,
+      tailK: 2,
       seed: "fresh-source",
     };
     const { prepared } = prepare(resolveSimConfig(flags(options)));
@@ -208,7 +211,9 @@ describe("fresh with real fraction 1 never drifts", () => {
   it("from a file: D0 is resampled with replacement, so E[var_ratio_g] = (M−1)/M and E[mean_drift_g] = 0 at every g", () => {
     const values = Float64Array.from({ length: 30 }, (_, i) => Math.sin(i * 1.7) * 5 + i / 10);
     const loaded: SeedResult = { input: { kind: "numbers", values, name: "inline" }, source: null, notes: [] };
-    const config = resolveSimConfig(flags({ data: "inline.csv", regime: "fresh", realFraction: 1, generations: 10, replicates: 1500, seed: "fresh-file" }));
+    const config = resolveSimConfig(
+      flags({ data: "inline.csv", regime: "fresh", realFraction: 1, generations: 10, replicates: 1500, tailK: 2, seed: "fresh-file" }),
+    );
     const { prepared } = prepare(config, loaded);
     const M = prepared.config.sampleSize;
     expect(M).toBe(30);

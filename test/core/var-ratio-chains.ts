@@ -31,6 +31,8 @@ export function varRatioChainTests(regime: string, expected: Expected, seedPrefi
         generations: G,
         replicates,
         estimator,
+        // One tail multiple, not the default two: the test reads var_ratio only (the draws are the same).
+        tailK: 2,
         seed: `${seedPrefix}-${estimator}-${truncate}`,
       };
       if (truncate) opts.truncate = truncate;

@@ -64,7 +64,7 @@ describe("--reference source: closed forms against the simulation, generation 0 
 
   it("kde with a fixed bandwidth: (E[s²_g] + H²)/σ², starting from E[s0²] = σ²(n0 − 1)/n0", () => {
     // 300 replicates: SE 0.013 at generation 1, against 0.15 for one generation's H² too many or too few.
-    const base = { model: "kde", bandwidth: 0.4, seedSize: 40, generations: 5, replicates: 300, seed: "kde" };
+    const base = { model: "kde", bandwidth: 0.4, seedSize: 40, generations: 5, replicates: 300, tailK: 2, seed: "kde" };
     checkTheory(base, ["var_ratio"], [0, 1, 5]);
     checkTheory({ ...base, regime: "accumulate" }, ["var_ratio"], [0, 5]);
   });
