@@ -246,81 +246,103 @@ export function countNgrams(tokens: Int32Array, order: number, keepStarts = fals
     const prev = levels[k - 1]!;
     // Order 1 (parent 0 always) also looks tokens up in a direct table, and hashes only new ones.
     const direct = k === 1 ? unigramTable(tokens) : null;
-    let capacity = initialCapacity(m, direct, prev.size);
-    prev.follow = alloc(prev.size);
-    prev.types = alloc(prev.size);
     const isTop = k === order;
-    // The insertion is written inline with every array in a local: a run of few generations spends
-    // much of its time before the optimising compiler steps in, where each call and load costs.
-    let parent = (work.parent = room(work.parent, capacity, 0));
-    let token = (work.token = room(work.token, capacity, 0));
-    let count = (work.count = room(work.count, capacity, 0));
-    let after = isTop ? (work.next = room(work.next, capacity, 0)) : work.next;
-    const { types, follow } = prev;
-    let table = tableSize(Math.min(capacity, m));
-    let slots = (work.slots = room(work.slots, 3 * table, 0));
-    slots.fill(0, 0, 3 * table);
-    let mask = table - 1;
-    let size = 0;
-    for (let i = 0; i < m; i++) {
-      const h = ids[i]!;
-      const w = tokens[i + k - 1]!;
-      let id = direct === null ? -1 : direct[w]!;
-      let s = 0;
-      if (id < 0) {
-        // pairHash inlined: the interpreter, which runs the first generations, does not inline.
-        let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
-        x ^= x >>> 16;
-        x = Math.imul(x, 0x7feb352d);
-        x ^= x >>> 15;
-        x = Math.imul(x, 0x846ca68b);
-        s = (x ^ (x >>> 16)) & mask;
-        for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
-          if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
-            id = e - 1;
-            break;
-          }
-          s = (s + 1) & mask;
-        }
-      }
-      if (id < 0) {
-        id = size++;
-        if (id === capacity) {
-          // By half as much again (the buffers keep the room for the next count).
-          capacity = Math.min(m, capacity + (capacity >> 1) + 1);
-          parent = work.parent = room(parent, capacity, id);
-          token = work.token = room(token, capacity, id);
-          count = work.count = room(count, capacity, id);
-          if (isTop) after = work.next = room(after, capacity, id);
-        }
-        slots[3 * s] = id + 1;
-        slots[3 * s + 1] = h;
-        slots[3 * s + 2] = w;
-        parent[id] = h;
-        token[id] = w;
-        count[id] = 0;
-        if (direct !== null) direct[w] = id;
-        types[h]!++;
-        // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
-        if (isTop) after[id] = ids[i + 1]!;
-        if (size > MAX_LOAD * table) {
-          table *= 2;
-          slots = work.slots = room(work.slots, 3 * table, 0);
-          rehash(slots, table, parent, token, size);
-          mask = table - 1;
-        }
-      }
-      count[id]!++;
-      follow[h]!++;
-      ids[i] = id;
-    }
-    levels.push(finished(size, parent, token, count, slots, table, alloc));
-    if (isTop) next = copied(after, size, alloc);
+    const counted = countLevel(tokens, ids, k, m, direct, prev, isTop, alloc);
+    levels.push(counted.level);
+    if (isTop) next = counted.next;
   }
   if (lent) work.ids = null;
   else if (work.ids === null || ids.buffer.byteLength > work.ids.byteLength) work.ids = new Int32Array(ids.buffer as ArrayBuffer);
   forgetLargeBuffers();
   return lent ? { order, length: L, levels, next, starts: ids } : { order, length: L, levels, next };
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * Level k of countNgrams: the k-grams starting at positions [0, m), ids[i] turned from the
+ * (k−1)-gram's id into the k-gram's. A function of its own so that each level's loop is compiled
+ * on its own: within one function, optimised code for the first level's loop met the code after
+ * it without type feedback and was thrown away, level after level, count after count.
+ */
+function countLevel(
+  tokens: Int32Array,
+  ids: Int32Array,
+  k: number,
+  m: number,
+  direct: Int32Array | null,
+  prev: Level,
+  isTop: boolean,
+  alloc: Ints,
+): { level: Level; next: Int32Array } {
+  let capacity = initialCapacity(m, direct, prev.size);
+  prev.follow = alloc(prev.size);
+  prev.types = alloc(prev.size);
+  // The insertion is written inline with every array in a local: a run of few generations spends
+  // much of its time before the optimising compiler steps in, where each call and load costs.
+  let parent = (work.parent = room(work.parent, capacity, 0));
+  let token = (work.token = room(work.token, capacity, 0));
+  let count = (work.count = room(work.count, capacity, 0));
+  let after = isTop ? (work.next = room(work.next, capacity, 0)) : work.next;
+  const { types, follow } = prev;
+  let table = tableSize(Math.min(capacity, m));
+  let slots = (work.slots = room(work.slots, 3 * table, 0));
+  slots.fill(0, 0, 3 * table);
+  let mask = table - 1;
+  let size = 0;
+  for (let i = 0; i < m; i++) {
+    const h = ids[i]!;
+    const w = tokens[i + k - 1]!;
+    let id = direct === null ? -1 : direct[w]!;
+    let s = 0;
+    if (id < 0) {
+      // pairHash inlined: the interpreter, which runs the first generations, does not inline.
+      let x = Math.imul(h, 0x9e3779b1) ^ Math.imul(w + 0x7f4a7c15, 0x85ebca77);
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x7feb352d);
+      x ^= x >>> 15;
+      x = Math.imul(x, 0x846ca68b);
+      s = (x ^ (x >>> 16)) & mask;
+      for (let e = slots[3 * s]!; e !== 0; e = slots[3 * s]!) {
+        if (slots[3 * s + 1] === h && slots[3 * s + 2] === w) {
+          id = e - 1;
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+    }
+    if (id < 0) {
+      id = size++;
+      if (id === capacity) {
+        // By half as much again (the buffers keep the room for the next count).
+        capacity = Math.min(m, capacity + (capacity >> 1) + 1);
+        parent = work.parent = room(parent, capacity, id);
+        token = work.token = room(token, capacity, id);
+        count = work.count = room(count, capacity, id);
+        if (isTop) after = work.next = room(after, capacity, id);
+      }
+      slots[3 * s] = id + 1;
+      slots[3 * s + 1] = h;
+      slots[3 * s + 2] = w;
+      parent[id] = h;
+      token[id] = w;
+      count[id] = 0;
+      if (direct !== null) direct[w] = id;
+      types[h]!++;
+      // The context after this n-gram is the (n−1)-gram starting one token later, still in ids[i + 1].
+      if (isTop) after[id] = ids[i + 1]!;
+      if (size > MAX_LOAD * table) {
+        table *= 2;
+        slots = work.slots = room(work.slots, 3 * table, 0);
+        rehash(slots, table, parent, token, size);
+        mask = table - 1;
+      }
+    }
+    count[id]!++;
+    follow[h]!++;
+    ids[i] = id;
+  }
+  return { level: finished(size, parent, token, count, slots, table, alloc), next: isTop ? copied(after, size, alloc) : EMPTY };
 }
 
 /** a[0, length) in a new array of `alloc`. */
