@@ -15,7 +15,7 @@ import { planSweep } from "../../src/sweep/plan.js";
 import { type PointBody, type PointTask, runPoints } from "../../src/sweep/pool.js";
 import { renderPointBody } from "../../src/sweep/render.js";
 import { SHARE_MIN_NS } from "../../src/sweep/shared-point.js";
-import { tempDir } from "../cli/cli.js";
+import { ROOT, tempDir } from "../cli/cli.js";
 import { redirect, resetRedirect } from "../engine/redirected-workers.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
@@ -111,6 +111,28 @@ describe("runPoints", () => {
     expect(got).toEqual(expected);
     // Two workers for the points, and at least one helper started once the long one was offered.
     expect(redirect.made.length).toBeGreaterThan(2);
+    stopped();
+  });
+
+  it("a helper's error stops the point's own worker, waiting or computing, and names the point", { timeout: 20_000 }, async () => {
+    // The real sweep worker, except that a task to help with a point fails at once.
+    const real = pathToFileURL(join(ROOT, "dist", "sweep", "worker.js")).href;
+    const path = join(tempDir(), "worker.mjs");
+    writeFileSync(
+      path,
+      `import { parentPort } from "node:worker_threads";
+const on = parentPort.on.bind(parentPort);
+parentPort.on = (event, handler) => on(event, event !== "message" ? handler : (task) => {
+  if (task.helping) parentPort.postMessage({ type: "error", error: { message: "the helper broke", exitCode: null, stack: "Error: the helper broke" } });
+  else handler(task);
+});
+await import(${JSON.stringify(real)});
+`,
+    );
+    redirect.script = pathToFileURL(path);
+    const uneven = shardTasks(planSweep(flags({ model: "gmm", dims: "2", generations: "20", seedSize: "30" }), [parseGridFlag("replicates=1,2,3,400")]));
+    // Point 3 has too few replicates to share (three): only point 4 has helpers.
+    await expect(runPoints(uneven, 3, () => {}, label)).rejects.toThrow(/^point 4 of 6: Error: the helper broke/);
     stopped();
   });
 
