@@ -4,18 +4,13 @@
  * drawn — a 200,000-row seed subsampled to half costed 100,000 steps a generation.
  */
 import type { Rng } from "./rng.js";
-import { logGamma } from "./special.js";
+import { logChoose } from "./special.js";
 
 /**
  * When the smaller of the sample and the marked set (each the smaller of itself and its
  * complement) is below this, its items are drawn one by one.
  */
 const SEQUENTIAL_LIMIT = 16;
-
-/** ln C(a, b) for integers 0 ≤ b ≤ a. */
-function logChoose(a: number, b: number): number {
-  return logGamma(a + 1) - logGamma(b + 1) - logGamma(a - b + 1);
-}
 
 /** The marked items among `n` drawn one at a time from `total`, `marked` of them marked: n steps. */
 function oneByOne(src: Rng, total: number, marked: number, n: number): number {

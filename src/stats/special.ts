@@ -67,3 +67,13 @@ export function logGamma(x: number): number {
   const series = (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r * (1 / 1680 - r * (1 / 1188 - r * (691 / 360360 - r / 156)))))) / x;
   return (x - 0.5) * Math.log(x) - x + HALF_LN_2PI + series - Math.log(prod);
 }
+
+/**
+ * ln C(a, b), the log of the binomial coefficient, for integers 0 ≤ b ≤ a: by logGamma, so exact
+ * to its accuracy for any a (C(1000, 500) overflows a double; its logarithm does not).
+ *
+ * @example Math.exp(logChoose(5, 2)) // 10 (to rounding)
+ */
+export function logChoose(a: number, b: number): number {
+  return logGamma(a + 1) - logGamma(b + 1) - logGamma(a - b + 1);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/stats/rng.js";
-import { digamma, logGamma } from "../../src/stats/special.js";
+import { digamma, logChoose, logGamma } from "../../src/stats/special.js";
 import { relErr } from "./helpers.js";
 
 /** [x, ψ(x), ln Γ(x)] from mpmath at 40 digits (mp.digamma, mp.loggamma). */
@@ -81,5 +81,20 @@ describe("logGamma", () => {
   it("rejects x ≤ 0 and NaN", () => {
     for (const x of [0, -1, -2.5, Number.NaN]) expect(() => logGamma(x)).toThrow(RangeError);
     expect(logGamma(Infinity)).toBe(Infinity);
+  });
+});
+
+describe("logChoose", () => {
+  it("is ln C(a, b): Pascal's triangle to a = 60 within 1e-13, symmetric, 0 at the edges", () => {
+    let row = [1];
+    for (let a = 0; a <= 60; a++) {
+      for (let b = 0; b <= a; b++) {
+        expect(Math.abs(logChoose(a, b) - Math.log(row[b]!)), `C(${a}, ${b})`).toBeLessThan(1e-13 * Math.max(1, Math.log(row[b]!)));
+        expect(logChoose(a, b)).toBeCloseTo(logChoose(a, a - b), 12);
+      }
+      row = [1, ...row.slice(1).map((x, i) => x + row[i]!), 1];
+    }
+    expect(logChoose(7, 0)).toBe(0);
+    expect(logChoose(7, 7)).toBe(0);
   });
 });
