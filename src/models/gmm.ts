@@ -82,7 +82,6 @@ export interface GmmReference {
   readonly scratch: {
     c: Float64Array;
     white: Float64Array;
-    v: Float64Array;
     x: Float64Array;
     z: Float64Array;
     logp: Float64Array;
@@ -284,14 +283,14 @@ export function mixtureW2(p: Mixture, p0: Mixture, scratch: { fg: Float64Array; 
 /** Mass of the mixture beyond the reference's k-th threshold, measured from `centre` (μ0, or the mixture's own mean). */
 function mixtureTail(p: GmmParams, ref: GmmReference, centre: Float64Array, i: number): number {
   const d = p.dims;
-  const { c, white, v } = ref.scratch;
+  const { c, white } = ref.scratch;
   const l0 = ref.params.chol;
   let s = 0;
   for (let q = 0; q < p.k; q++) {
     for (let a = 0; a < d; a++) c[a] = p.means[q * d + a]! - centre[a]!;
     solveLower(l0, d, c, c);
     solveLowerMatrix(l0, d, p.chols.subarray(q * d * d, (q + 1) * d * d), white);
-    s += p.weights[q]! * gaussianBallTail(c, white, d, ref.radius2[i]!, ref.directions, v);
+    s += p.weights[q]! * gaussianBallTail(c, white, d, ref.radius2[i]!, ref.directions);
   }
   return Math.min(1, s);
 }
@@ -434,7 +433,6 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
       scratch: {
         c: new Float64Array(d),
         white: new Float64Array(d * d),
-        v: new Float64Array(d),
         x: new Float64Array(d),
         z: new Float64Array(d),
         logp: new Float64Array(K),

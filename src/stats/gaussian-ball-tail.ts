@@ -11,9 +11,9 @@ import { chiSquareSf } from "./chi-square.js";
  * so P(outside | U) is a difference of χ²_d tails at its roots — exact. The average over U is
  * taken with the caller's direction set `dirs` (n rows of d unit vectors, equal weights): for
  * d = 1, {+1, −1} makes the result exact; for d = 2 equally spaced angles converge geometrically;
- * in higher dimensions a fixed spread-out set. `v` is scratch of length d.
+ * in higher dimensions a fixed spread-out set.
  */
-export function gaussianBallTail(c: Float64Array, b: Float64Array, d: number, x: number, dirs: Float64Array, v: Float64Array): number {
+export function gaussianBallTail(c: Float64Array, b: Float64Array, d: number, x: number, dirs: Float64Array): number {
   let cc = 0;
   for (let i = 0; i < d; i++) cc += c[i]! * c[i]!;
   const gap = cc - x;
@@ -26,7 +26,6 @@ export function gaussianBallTail(c: Float64Array, b: Float64Array, d: number, x:
     for (let i = 0; i < d; i++) {
       let s = 0;
       for (let k = 0; k < d; k++) s += b[i * d + k]! * dirs[off + k]!;
-      v[i] = s;
       a += s * s;
       cv += c[i]! * s;
     }
