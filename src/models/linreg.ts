@@ -72,6 +72,12 @@ export interface Design {
  */
 export interface LinregData extends Rows {
   readonly design: Design | null;
+  /**
+   * Set on a sample as drawn (the data operations make new objects without it): row i's features
+   * are the seed design's row i mod n0, so every such training set of n rows shares one
+   * factorisation of its features (fitLinreg).
+   */
+  readonly onSeedDesign?: true;
 }
 
 export interface LinregParams {
@@ -138,29 +144,52 @@ class SingularDesign extends Error {}
 
 /**
  * Ordinary least squares with an intercept on rows [x1 … xd, y] (`w` = d + 1 numbers a row):
- * Householder QR of the centred features, with the centred target carried along as one more
- * column, so Qᵀy gives both the slopes (R·b = (Qᵀy)[0..d)) and the residual sum of squares
- * (‖(Qᵀy)[d..n)‖², free of the cancellation of yᵀy − bᵀXᵀy). The intercept is ȳ − x̄ᵀb.
- * Throws SingularDesign when a centred feature is constant, or (almost) a linear combination of
- * the features before it, or when there are too few rows (n ≤ d).
+ * Householder QR of the centred features (factorFeatures), then the same reflections applied to
+ * the centred target (solveLabels), so Qᵀy gives both the slopes (R·b = (Qᵀy)[0..d)) and the
+ * residual sum of squares (‖(Qᵀy)[d..n)‖², free of the cancellation of yᵀy − bᵀXᵀy). The
+ * intercept is ȳ − x̄ᵀb. Throws SingularDesign when a centred feature is constant, or (almost) a
+ * linear combination of the features before it, or when there are too few rows (n ≤ d).
  *
  * @example leastSquares(Float64Array.of(0, 1, 1, 3, 2, 4, 3, 8), 2) // beta [0.7, 2.2], rss 1.8
  */
 export function leastSquares(values: Float64Array, w: number): { beta: Float64Array; rss: number } {
+  return solveLabels(factorFeatures(values, w), values);
+}
+
+/**
+ * The Householder QR of a training set's centred features: all a fit needs of its design. A set
+ * of labels on the same features is solved from it in O(n·d) (solveLabels), which is how every
+ * generation on the fixed seed design reuses one factorisation (see fitLinreg).
+ */
+interface FeatureFactor {
+  readonly n: number;
+  readonly w: number;
+  /** The feature columns' means. */
+  readonly mean: Float64Array;
+  /** Column-major: column k holds the reflection vector v_k in rows k…n − 1. */
+  readonly v: Float64Array;
+  /** h_k = v_kᵀv_k/2: reflection k is H_k = I − v_k·v_kᵀ/h_k. */
+  readonly h: Float64Array;
+  /** R, d × d, row-major (upper triangle). */
+  readonly r: Float64Array;
+}
+
+function factorFeatures(values: Float64Array, w: number): FeatureFactor {
   const d = w - 1;
   const n = values.length / w;
-  const mean = new Float64Array(w);
-  for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) mean[j]! += values[i * w + j]!;
-  for (let j = 0; j < w; j++) mean[j]! /= n;
-  // Column-major, centred: a[j·n + i] = row i of column j (the features, then the target).
-  const a = new Float64Array(w * n);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += values[i * w + j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  // Column-major, centred: a[j·n + i] = row i of feature j.
+  const a = new Float64Array(d * n);
   const norm0 = new Float64Array(d);
-  for (let j = 0; j < w; j++) {
+  for (let j = 0; j < d; j++) {
     const m = mean[j]!;
     for (let i = 0; i < n; i++) a[j * n + i] = values[i * w + j]! - m;
   }
   for (let j = 0; j < d; j++) norm0[j] = columnNorm(a, j * n, 0, n);
   const r = new Float64Array(d * d);
+  const hs = new Float64Array(d);
   for (let k = 0; k < d; k++) {
     const col = k * n;
     const norm = columnNorm(a, col, k, n);
@@ -171,28 +200,43 @@ export function leastSquares(values: Float64Array, w: number): { beta: Float64Ar
     a[col + k] = akk - alpha;
     // The reflection H = I − v·vᵀ/h with v = a[k..n) − alpha·e_k and h = vᵀv/2 = norm·(norm + |a_kk|).
     const h = norm * (norm + Math.abs(akk));
-    for (let j = k + 1; j < w; j++) {
-      const cj = j * n;
-      let s = 0;
-      for (let i = k; i < n; i++) s += a[col + i]! * a[cj + i]!;
-      const f = s / h;
-      for (let i = k; i < n; i++) a[cj + i]! -= f * a[col + i]!;
-    }
+    hs[k] = h;
+    for (let j = k + 1; j < d; j++) reflect(a, col, a, j * n, k, n, h);
     r[k * d + k] = alpha;
     for (let j = k + 1; j < d; j++) r[k * d + j] = a[j * n + k]!;
   }
-  const y = d * n;
+  return { n, w, mean, v: a, h: hs, r };
+}
+
+/** Applies reflection k, whose vector is v[vFrom + k … vFrom + n), to the column t[tFrom …]. */
+function reflect(v: Float64Array, vFrom: number, t: Float64Array, tFrom: number, k: number, n: number, h: number): void {
+  let s = 0;
+  for (let i = k; i < n; i++) s += v[vFrom + i]! * t[tFrom + i]!;
+  const f = s / h;
+  for (let i = k; i < n; i++) t[tFrom + i]! -= f * v[vFrom + i]!;
+}
+
+/** The fit of the labels (the last value of each row) on features that `f` factorised. */
+function solveLabels(f: FeatureFactor, values: Float64Array): { beta: Float64Array; rss: number } {
+  const { n, w, mean, v, h, r } = f;
+  const d = w - 1;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += values[i * w + d]!;
+  m /= n;
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = values[i * w + d]! - m;
+  for (let k = 0; k < d; k++) reflect(v, k * n, y, 0, k, n, h[k]!);
   const beta = new Float64Array(w);
   for (let k = d - 1; k >= 0; k--) {
-    let s = a[y + k]!;
+    let s = y[k]!;
     for (let j = k + 1; j < d; j++) s -= r[k * d + j]! * beta[j + 1]!;
     beta[k + 1] = s / r[k * d + k]!;
   }
-  let intercept = mean[d]!;
+  let intercept = m;
   for (let j = 0; j < d; j++) intercept -= mean[j]! * beta[j + 1]!;
   beta[0] = intercept;
   let rss = 0;
-  for (let i = d; i < n; i++) rss += a[y + i]! * a[y + i]!;
+  for (let i = d; i < n; i++) rss += y[i]! * y[i]!;
   return { beta, rss };
 }
 
@@ -214,13 +258,31 @@ function divisor(n: number, p: number, estimator: Estimator): number {
   return estimator === "unbiased" && n > p ? n - p : n;
 }
 
+/**
+ * The factorisation of the seed design's rows cycled to n rows, per design (one n at a time: a
+ * run's sample size). Under replace every generation trains on new labels over these very features.
+ */
+const seedDesignFactors = new WeakMap<Design, FeatureFactor>();
+
+function featureFactor(data: LinregData): FeatureFactor {
+  const w = data.dims;
+  if (!data.onSeedDesign || data.design === null) return factorFeatures(data.values, w);
+  const n = data.values.length / w;
+  let f = seedDesignFactors.get(data.design);
+  if (f === undefined || f.n !== n) {
+    f = factorFeatures(data.values, w);
+    seedDesignFactors.set(data.design, f);
+  }
+  return f;
+}
+
 function fitLinreg(data: LinregData, o: LinregOptions): LinregParams {
   if (data.design === null) throw new Error("linreg: a training set without the seed design");
   const w = data.dims;
   const n = data.values.length / w;
   let fit: { beta: Float64Array; rss: number };
   try {
-    fit = leastSquares(data.values, w);
+    fit = solveLabels(featureFactor(data), data.values);
   } catch (e) {
     if (!(e instanceof SingularDesign)) throw e;
     throw new InputError(
@@ -474,7 +536,7 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
       }
       out[i * w + d] = y + noise;
     }
-    return { dims: w, values: out, design };
+    return { dims: w, values: out, design, onSeedDesign: true };
   },
 
   reference(data0, p0, o, heldOutData) {

@@ -97,6 +97,28 @@ describe("linreg least squares", () => {
     expect(rss).toBeCloseTo(reference.rss, 9);
   });
 
+  it("fits samples on the seed design from one shared factorisation, to the bit of a fresh least squares", () => {
+    // Samples of one design share the factorisation of their features (fitLinreg): a stale or
+    // wrongly shared one would give another sample's coefficients, or the wrong row count's.
+    const rng = new Rng("shared-factor");
+    const n0 = 7;
+    const d = 3;
+    const rows = new Float64Array(n0 * (d + 1)).map(() => rng.random() * 4 - 2);
+    const design = { rows, n0, d };
+    const o = config();
+    const fits: Float64Array[] = [];
+    for (const n of [11, 11, 5, 11]) {
+      const params = { beta: Float64Array.from({ length: d + 1 }, () => rng.random()), sigma2: 0.5, design };
+      const sample = linreg.sample(params, n, rng, o) as LinregData;
+      const fitted = linreg.fit(sample, o);
+      const fresh = leastSquares(sample.values, d + 1);
+      expect(Array.from(fitted.beta)).toEqual(Array.from(fresh.beta));
+      expect(fitted.sigma2).toBe(fresh.rss / n);
+      fits.push(fitted.beta);
+    }
+    expect(fits[1]).not.toEqual(fits[0]);
+  });
+
   it("stays accurate where the normal equations of the raw design lose every digit (x near 1e9)", () => {
     // y = 3 + 2·(x − 1e9) + e with e = ±0.5 alternating: centring makes this a well-conditioned
     // problem; X̃ᵀX̃ of the raw design has condition number ≈ 1e18.
