@@ -101,6 +101,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
 
   // A sample the next replicate may draw into (Model.sample's spare): memory stays one sample.
   let spare: unknown;
+  const schedules = trainingSchedules(config);
   for (let r = from; r < to; r++) {
     const local = r - from;
     const start = r > 0 && p.replicateStart ? p.replicateStart(r) : p;
@@ -116,7 +117,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
     if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, options)];
 
     const rng = new Rng(deriveSeed(config.seed, "replicate", r));
-    const trainingSets = new ReplicateTrainingSets(p, rng, start.data0, spare);
+    const trainingSets = new ReplicateTrainingSets(p, schedules, rng, start.data0, spare);
     let params = start.params0;
     for (let g = 1; g <= G; g++) {
       const set = trainingSets.next(params, g, r);
@@ -165,6 +166,23 @@ export interface TrainingSet {
  * - fresh:      like mix, but the real part is new each generation (from --source, or D0 resampled).
  * A constant A and r give the same random streams as before schedules existed.
  */
+/** The filter's recall and the real rows of each generation (index g; see scheduleValues), the same for every replicate. */
+interface TrainingSchedules {
+  readonly recall: Float64Array;
+  /** Real rows per training set under mix and fresh; null under the other regimes. */
+  readonly realCounts: Int32Array | null;
+}
+
+function trainingSchedules(config: ResolvedConfig): TrainingSchedules {
+  const G = config.generations;
+  const M = config.sampleSize;
+  const mixes = config.regime === "mix" || config.regime === "fresh";
+  return {
+    recall: scheduleValues(config.filterRecall, G),
+    realCounts: mixes ? Int32Array.from(scheduleValues(config.realFraction, G), (a) => Math.round(a * M)) : null,
+  };
+}
+
 class ReplicateTrainingSets {
   private readonly pool: { add(d: unknown): void; view(): unknown } | null;
   private synthetic: { add(d: unknown): void; view(): unknown } | null = null;
@@ -178,6 +196,7 @@ class ReplicateTrainingSets {
 
   constructor(
     private readonly p: Prepared,
+    schedules: TrainingSchedules,
     private readonly rng: Rng,
     /** The replicate's own seed data (under --reference source each replicate has its own). */
     private readonly data0: unknown,
@@ -185,12 +204,10 @@ class ReplicateTrainingSets {
   ) {
     this.lastDraws = spare;
     const { config, model } = p;
-    const M = config.sampleSize;
     const G = config.generations;
-    this.recall = scheduleValues(config.filterRecall, G);
+    this.recall = schedules.recall;
     this.realCount0 = model.ops.size(data0);
-    const mixes = config.regime === "mix" || config.regime === "fresh";
-    this.realCounts = mixes ? Int32Array.from(scheduleValues(config.realFraction, G), (a) => Math.round(a * M)) : null;
+    this.realCounts = schedules.realCounts;
     this.pool = config.regime === "accumulate" ? model.ops.pool(data0) : null;
     this.realSubset = config.regime === "mix" ? model.ops.subset(data0, Math.max(...this.realCounts!.subarray(G >= 1 ? 1 : 0)), rng) : null;
   }
