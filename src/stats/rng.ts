@@ -23,7 +23,7 @@ export class Rng implements UniformSource {
   /** A stream for `seed`; equal seeds give equal streams on every machine. */
   constructor(seed: string) {
     const state = xor4096(seed, { state: true }).state() as unknown as Xor4096State;
-    this.x = Int32Array.from(state.X);
+    this.x = new Int32Array(state.X);
     this.i = state.i;
     this.w = state.w;
   }
