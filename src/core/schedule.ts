@@ -78,7 +78,7 @@ export function parseSchedule(value: unknown, min: number, max: number): Schedul
     if (dots >= 0) {
       const ends = text.split("..");
       if (ends.length !== 2 || ends.some((e) => e.trim() === "")) {
-        throw new BadSchedule(`a ramp is written a..b (e.g. 0.9..0.1), got ${whole}`, value);
+        throw new BadSchedule(`expects a ramp written a..b (e.g. 0.9..0.1), got ${whole}`, value);
       }
       const from = number(ends[0]!, whole);
       const to = number(ends[1]!, whole);
