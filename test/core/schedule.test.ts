@@ -113,6 +113,10 @@ describe("resolving a schedule", () => {
     const doc = await simulateLib({ regime: "mix", realFraction: [0.9, 0.1], filterRecall: "0.5..0", generations: 2, replicates: 2 });
     expect(doc.config.realFraction).toBe("0.9,0.1");
     expect(doc.config.filterRecall).toBe("0.5..0");
+    // NaN, which the library can be given and JSON cannot spell, is named as NaN, not as null.
+    await expect(simulateLib({ regime: "mix", realFraction: Number.NaN })).rejects.toThrow('options: "realFraction" must be finite, got NaN');
+    await expect(simulateLib({ regime: "mix", realFraction: [0.5, Number.NaN] })).rejects.toThrow(/got NaN in \[0\.5,NaN\]$/);
+    await expect(simulateLib({ filterRecall: Infinity })).rejects.toThrow(/"filterRecall" must be finite, got Infinity$/);
   });
 
   it("bad values fail with one line naming the flag or key and the value", () => {
