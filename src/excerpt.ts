@@ -21,12 +21,23 @@ export function excerpt(text: string, max = EXCERPT_CHARS): string {
   return `${text.slice(0, head)}…${text.slice(from)}`;
 }
 
-/** A value as JSON for a message (strings quoted and escaped), cut short like `excerpt`. */
+/** Marks a non-finite number inside a value for `quote`, which JSON would print as null. */
+const NON_FINITE = "\u0000";
+
+/**
+ * A value as JSON for a message (strings quoted and escaped), cut short like `excerpt`. Numbers
+ * JSON has no spelling for (NaN, ±Infinity: from the library, never from a file) are named as
+ * JavaScript prints them, not as null.
+ */
 export function quote(value: unknown, max = EXCERPT_CHARS): string {
   if (typeof value === "string") return JSON.stringify(excerpt(value, max));
+  if (typeof value === "number") return String(value);
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = JSON.stringify(value, (_key, v) => (typeof v === "number" && !Number.isFinite(v) ? `${NON_FINITE}${v}${NON_FINITE}` : v))?.replace(
+      /"\\u0000(NaN|-?Infinity)\\u0000"/g,
+      "$1",
+    );
   } catch {
     text = undefined; // cycles or BigInt cannot come from JSON.parse; say something rather than throw
   }

@@ -156,7 +156,10 @@ function theoryAbsent(p: Prepared): string | null {
   if (!model.theory) return `--theory: --model ${model.name} has no closed-form expectations; ${tail}`;
   if (config.generations === 0 || theoryAt(p, 1) !== undefined) return null;
   const scheduled = [varies(config.realFraction) ? "--real-fraction" : null, varies(config.filterRecall) ? "--filter-recall" : null].filter((f) => f !== null);
-  if (scheduled.length > 0) return `--theory: no closed form when ${scheduled.join(" and ")} change by generation (a schedule); ${tail}`;
+  if (scheduled.length > 0) {
+    const verb = scheduled.length === 1 ? "changes" : "change";
+    return `--theory: no closed form when ${scheduled.join(" and ")} ${verb} by generation (a schedule); ${tail}`;
+  }
   const filter = typeof config.filterRecall === "string" || config.filterRecall > 0 ? `, --filter-recall ${config.filterRecall}` : "";
   return `--theory: no closed form for --model ${model.name} with --regime ${config.regime}${filter} and these options; ${tail}`;
 }

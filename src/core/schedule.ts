@@ -15,7 +15,7 @@
  * trailing repeats of a list dropped; a list or ramp whose values are all equal is that number.
  * A plain number stays a number, so runs without schedules keep their bytes.
  */
-import { excerpt, quote } from "../excerpt.js";
+import { quote } from "../excerpt.js";
 
 /** A decimal number as flags take it (src/data/number-literal.ts's; the core imports no data layer). */
 const NUMBER_LITERAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -51,7 +51,7 @@ function number(text: string, shown: string): number {
  */
 export function parseSchedule(value: unknown, min: number, max: number): ScheduleValue {
   // How messages quote the schedule: a string or an array as JSON (cut short: one line), a number as itself.
-  const whole = typeof value === "number" ? String(value) : typeof value === "string" ? quote(value) : excerpt(JSON.stringify(value) ?? String(value));
+  const whole = quote(value);
   const check = (x: number, what: string) => {
     if (x < min || x > max) throw new BadSchedule(`must be a number >= ${min} and <= ${max} in every generation, got ${what}`, String(x));
     return x;
@@ -78,7 +78,7 @@ export function parseSchedule(value: unknown, min: number, max: number): Schedul
     if (dots >= 0) {
       const ends = text.split("..");
       if (ends.length !== 2 || ends.some((e) => e.trim() === "")) {
-        throw new BadSchedule(`a ramp is written a..b (e.g. 0.9..0.1), got ${whole}`, value);
+        throw new BadSchedule(`expects a ramp written a..b (e.g. 0.9..0.1), got ${whole}`, value);
       }
       const from = number(ends[0]!, whole);
       const to = number(ends[1]!, whole);

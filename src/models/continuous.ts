@@ -238,7 +238,8 @@ const subsampleCache = new Map<string, number[]>();
  * By the tower rule E[V_g] = V_0·Π_{j=1..g} a_j, and E[var_ratio_g] = (e_g/e_0)·Π_{j=1..g} a_j —
  * a product of g explicit factors, no simpler closed form (the training set is a random mixture of
  * every generation so far). With the whole pool as training set (e_j = 1, d_j = 0, mle) each factor
- * is accumulate's 1 − M/N_j², which checks the algebra; simulation checks the rest (test/core/regimes.test.ts).
+ * is accumulate's 1 − M/N_j², which checks the algebra; simulation checks the rest
+ * (test/core/accumulate-subsample.test.ts, which also checks it for categorical's gini_simpson).
  */
 export function subsampleVarianceRatio(n0: number, M: number, g: number, estimator: Estimator, v: number): number {
   const key = `${n0},${M},${estimator},${v}`;

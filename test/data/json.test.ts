@@ -85,6 +85,13 @@ describe("excerpt and quote", () => {
     expect(quote(undefined)).toBe("undefined");
   });
 
+  it("name NaN and the infinities, which JSON would print as null (options from the library)", () => {
+    expect(quote(Number.NaN)).toBe("NaN");
+    expect(quote(-Infinity)).toBe("-Infinity");
+    expect(quote([0.5, Number.NaN, Infinity])).toBe("[0.5,NaN,Infinity]");
+    expect(quote({ k: Number.NaN, s: "NaN", n: null })).toBe('{"k":NaN,"s":"NaN","n":null}');
+  });
+
   it("cut long text to the limit, keeping its start and end around an ellipsis", () => {
     const text = "a".repeat(500) + "END";
     const cut = excerpt(text);

@@ -30,6 +30,11 @@ describe("examples/ manifests", () => {
     }
   });
 
+  it("examples/README.md links every folder of examples/", () => {
+    const index = readFileSync(join(EXAMPLES, "README.md"), "utf8");
+    for (const d of readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory())) expect(index, d.name).toContain(`](${d.name}/)`);
+  });
+
   it("docs/reproductions.md has a section per example, and the figures it shows exist", () => {
     const doc = readFileSync(join(ROOT, "docs", "reproductions.md"), "utf8");
     for (const e of examples) expect(doc, e.name).toContain(`<!-- example:${e.name} -->\n## ${e.order}. ${e.title}\n`);
