@@ -152,7 +152,7 @@ describe("the training sets", () => {
     for (let g = 1; g <= 5; g++) {
       const real = block.real.slice(g * 2000, (g + 1) * 2000);
       const synthetic = block.synthetic.slice(g * 2000, (g + 1) * 2000);
-      for (let i = 0; i < 2000; i++) expect(real[i]! + synthetic[i]!).toBe(20);
+      expect(real.findIndex((r, i) => r + synthetic[i]! !== 20)).toBe(-1);
       expectMeanWithin(real, (20 * 30) / (30 + g * 20), `real rows at g=${g}`);
     }
   });

@@ -264,7 +264,9 @@ describe("token-sequence data ops", () => {
   const x = Int32Array.from({ length: 10 * CHUNK + 5 }, (_, i) => i);
   const isChunkPieces = (y: Int32Array) => {
     // Every maximal run of consecutive values starts on a chunk boundary.
-    for (let i = 0; i < y.length; i++) if (i === 0 || y[i] !== y[i - 1]! + 1) expect(y[i]! % CHUNK).toBe(0);
+    const starts: number[] = [];
+    for (let i = 0; i < y.length; i++) if (i === 0 || y[i] !== y[i - 1]! + 1) starts.push(y[i]!);
+    expect(starts.filter((s) => s % CHUNK !== 0)).toEqual([]);
   };
 
   it("thin keeps or drops whole chunks", () => {
@@ -272,7 +274,7 @@ describe("token-sequence data ops", () => {
     expect(y.length).toBeGreaterThan(0);
     expect(y.length).toBeLessThan(x.length);
     isChunkPieces(y);
-    for (let i = 1; i < y.length; i++) expect(y[i]).toBeGreaterThan(y[i - 1]!); // order kept
+    expect(y.findIndex((v, i) => i > 0 && !(v > y[i - 1]!))).toBe(-1); // order kept
   });
 
   it("subset draws distinct chunks up to n tokens; resample draws with replacement", () => {
