@@ -12,7 +12,8 @@ export const POOR_FIT_P = 0.01;
 /**
  * "seed fit poor (KS D = 0.117, p = 2.2e-12): beyond 3σ0 the seed holds 1.1%, generation 0's model
  * 0.27%; metrics compare with that model, not the data", or null when the fit is not poor (or the model reports no KS test). The tail
- * named is the --tail-k whose data and model masses differ most, relatively.
+ * named is the --tail-k whose data and model masses differ most, relatively; the last clause names
+ * what the metrics compare with under --reference source.
  */
 export function poorSeedFitLine(result: SimResult): string | null {
   const fit = result.seed_fit;
@@ -31,7 +32,19 @@ export function poorSeedFitLine(result: SimResult): string | null {
       tail = `: beyond ${suffix.replace("p", ".")}σ0 the seed holds ${percent(data)}, generation 0's model ${percent(model)}`;
     }
   }
-  return `seed fit poor (KS D = ${formatNumber(fit.ks)}, p = ${pValue(fit.ks_p)})${tail}; metrics compare with that model, not the data`;
+  return `seed fit poor (KS D = ${formatNumber(fit.ks)}, p = ${pValue(fit.ks_p)})${tail}; ${comparedWith(result)}`;
+}
+
+/**
+ * What the metrics compare with. Against generation 0, its model. Against the source (--reference
+ * source), gaussian and mvn compare with the normal of the source's moments, which misses whatever
+ * the first fit missed too; gmm with the source's own mixture, so generation 0's row shows the error.
+ */
+function comparedWith(result: SimResult): string {
+  if (result.config.reference !== "source") return "metrics compare with that model, not the data";
+  return result.config.model === "gmm"
+    ? "metrics compare with the source's mixture, so generation 0's row shows this fit's error"
+    : "metrics compare with the normal of the source's mean and variance, not the data";
 }
 
 function percent(x: number): string {

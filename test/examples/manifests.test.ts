@@ -41,6 +41,42 @@ describe("examples/ manifests", () => {
     for (const m of doc.matchAll(/!\[[^\]]*\]\((reproductions\/[^)]+\.svg)\)/g)) expect(existsSync(join(ROOT, "docs", m[1]!)), m[1]).toBe(true);
   });
 
+  it("docs/reproductions.md's tables are the manifests' checks, every verdict agrees, and the READMEs say how many", () => {
+    const doc = readFileSync(join(ROOT, "docs", "reproductions.md"), "utf8");
+    const cell = (text: string) => text.replaceAll("|", "\\|");
+    let judged = 0;
+    const status = new Map<string, string>();
+    for (const e of examples) {
+      const section = doc.slice(doc.indexOf(`<!-- example:${e.name} -->`), doc.indexOf(`<!-- /example:${e.name} -->`));
+      const reproduced = !section.includes("**Not reproduced yet:**");
+      status.set(e.name, reproduced ? "reproduced" : "not reproduced");
+      if (!reproduced) continue;
+      const lines = section.split("\n");
+      const head = lines.indexOf("| quantity | published | ours ± se | expected here | verdict |");
+      const rows = lines.slice(head + 2, lines.indexOf("", head));
+      expect(rows, e.name).toHaveLength(e.checks.length);
+      e.checks.forEach((check, i) => {
+        const row = rows[i]!;
+        expect(row.startsWith(`| ${cell(check.label)} | ${cell(check.published.text)} |`), `${e.name}: ${check.label}`).toBe(true);
+        const verdict = /\| ([^|]*) \|$/.exec(row)![1]!;
+        if (check.verdict === "info") expect(verdict, check.label).toBe("—");
+        else {
+          expect(verdict, check.label).toMatch(/^agrees /);
+          judged++;
+        }
+      });
+    }
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    expect(/Reproduced, all (\d+)\s+verdicts agreeing/.exec(readme)?.[1], "README: Reproductions").toBe(String(judged));
+    // examples/README.md's table: | # | [name](name/) | paper | status |
+    const index = readFileSync(join(EXAMPLES, "README.md"), "utf8");
+    for (const [name, state] of status) {
+      const row = index.split("\n").find((l) => l.includes(`| [${name}](${name}/) |`));
+      expect(row, `examples/README.md: ${name}`).toBeDefined();
+      expect(/\| ([^|]*) \|$/.exec(row!)![1], `examples/README.md: ${name}`).toBe(state);
+    }
+  });
+
   it("names the manifest and the field of a bad manifest", () => {
     const good = {
       order: 9,
