@@ -16,9 +16,14 @@ interface Xor4096State {
 }
 
 export class Rng implements UniformSource {
-  private readonly x: Int32Array;
-  private i: number;
-  private w: number;
+  // The generator's state, read and written back by fillNormal's loop (src/stats/ziggurat.ts),
+  // which keeps it in local variables while it draws: not to be touched anywhere else.
+  /** @internal xorgens' 128 words. */
+  readonly x: Int32Array;
+  /** @internal The index of the last word written. */
+  i: number;
+  /** @internal The Weyl sequence. */
+  w: number;
 
   /** A stream for `seed`; equal seeds give equal streams on every machine. */
   constructor(seed: string) {

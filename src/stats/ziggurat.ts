@@ -16,6 +16,7 @@
  * x_i/2²⁴ ≤ 2.2e-7), far below anything a sample of realistic size can see.
  */
 import { normalCdf, normalQuantile } from "./normal.js";
+import { Rng } from "./rng.js";
 import type { UniformSource } from "./uniform.js";
 
 /**
@@ -122,6 +123,7 @@ function checkFill(fn: string, out: Float64Array, mu: number, sigma: number, n: 
  */
 export function fillNormal(out: Float64Array, src: UniformSource, mu = 0, sigma = 1, n: number = out.length): Float64Array {
   checkFill("fillNormal", out, mu, sigma, n);
+  if (src instanceof Rng) return fillNormalFromRng(out, src, mu, sigma, n);
   // Most of a Gaussian simulation's time is this loop. The fast path is written out inline, and
   // the rare slow path is called from outside the inner loop: with the call inside it, the loop
   // measured ~2.5 ns slower per draw (of ~8). Draws are consumed in the same order as by
@@ -137,6 +139,49 @@ export function fillNormal(out: Float64Array, src: UniformSource, mu = 0, sigma 
     }
     if (j < n) out[j++] = mu + sigma * slowNormal(src, b);
   }
+  return out;
+}
+
+/**
+ * fillNormal for this package's own generator: the same draws, in the same order, with its
+ * xorgens step (Rng.nextUint32) written out and the state held in local variables. A call per
+ * draw loads and stores the state through the object: 8 ns a variate against 5.3 here (10⁶ at a
+ * time). The state is written back before the rare slow path, which draws through the Rng itself,
+ * and read again after it.
+ */
+function fillNormalFromRng(out: Float64Array, rng: Rng, mu: number, sigma: number, n: number): Float64Array {
+  const x = rng.x;
+  let i = rng.i;
+  let w = rng.w;
+  let j = 0;
+  while (j < n) {
+    let b = 0;
+    for (; j < n; j++) {
+      // Rng.nextUint32, step for step.
+      w = (w + 0x61c88647) | 0;
+      let v = x[(i + 34) & 127]!;
+      i = (i + 1) & 127;
+      let t = x[i]!;
+      v ^= v << 13;
+      t ^= t << 17;
+      v ^= v >>> 15;
+      t ^= t >>> 12;
+      v = x[i] = v ^ t;
+      b = (v + (w ^ (w >>> 16))) >>> 0;
+      const u = b >>> 8;
+      if (u >= KN[b & 127]!) break;
+      out[j] = mu + sigma * (u * WS[b & 255]!);
+    }
+    if (j < n) {
+      rng.i = i;
+      rng.w = w;
+      out[j++] = mu + sigma * slowNormal(rng, b);
+      i = rng.i;
+      w = rng.w;
+    }
+  }
+  rng.i = i;
+  rng.w = w;
   return out;
 }
 
