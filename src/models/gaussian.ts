@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
 import { mean, standardDeviation } from "../stats/moments.js";
 import { normalCdf, normalTwoSidedTail } from "../stats/normal.js";
-import { quantilesInPlace } from "../stats/quantiles.js";
+import { quantiles } from "../stats/quantiles.js";
 import type { Rng } from "../stats/rng.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
@@ -223,11 +223,10 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });
     if (o.quantiles.length > 0) {
-      // Selection reorders its input, so the training sample is copied into a reused buffer first.
+      // The training sample stays intact (the next generation may draw into it): the selection
+      // works in a buffer reused from generation to generation.
       if (ref.scratch.buffer.length < train.length) ref.scratch.buffer = new Float64Array(train.length);
-      const buf = ref.scratch.buffer;
-      buf.set(train);
-      const q = quantilesInPlace(buf, o.quantiles, train.length);
+      const q = quantiles(train, o.quantiles, ref.scratch.buffer);
       o.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
     }
     return m;

@@ -41,13 +41,22 @@ export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: numb
   if (!Number.isInteger(n) || n < 1 || n > a.length) {
     throw new RangeError(`quantilesInPlace: n must be an integer in [1, ${a.length}], got ${n}`);
   }
+  return selectQuantiles(a, ps, n, a, "quantilesInPlace");
+}
+
+/**
+ * The type-7 quantiles `ps` of x[0..n), selected in `work` (x itself, or a buffer of at least n
+ * values that x is not copied into first: large arrays are compacted there by the bucketed path,
+ * small ones copied and selected).
+ */
+function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work: Float64Array, fn: string): Float64Array {
   const m = ps.length;
   const lower = new Int32Array(m);
   const frac = new Float64Array(m);
   const ranks: number[] = [];
   for (let q = 0; q < m; q++) {
     const p = ps[q]!;
-    checkP("quantilesInPlace", p);
+    checkP(fn, p);
     const h = (n - 1) * p;
     let j = Math.floor(h);
     let g = h - j;
@@ -65,8 +74,14 @@ export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: numb
   let u = 0;
   for (let r = 0; r < ranks.length; r++) if (r === 0 || ranks[r] !== ranks[u - 1]) ranks[u++] = ranks[r]!;
   ranks.length = u;
-  // Large arrays: two bucketing passes narrow the selection to a few thousand values.
-  const values = n >= BUCKET_SELECTION_MIN ? orderStatisticsByBuckets(a, ranks, n) : selectRanks(a, ranks, n);
+  let values: Float64Array;
+  if (n >= BUCKET_SELECTION_MIN) {
+    // Large arrays: two bucketing passes narrow the selection to a few thousand values.
+    values = orderStatisticsByBuckets(x, ranks, n, work);
+  } else {
+    if (work !== x) work.set(x.subarray(0, n));
+    values = selectRanks(work, ranks, n);
+  }
   const at = (r: number) => values[binarySearch(ranks, r)]!;
   const out = new Float64Array(m);
   for (let q = 0; q < m; q++) {
@@ -89,9 +104,10 @@ function binarySearch(sorted: readonly number[], x: number): number {
 }
 
 /**
- * Type-7 sample quantiles of x (see `quantilesInPlace`), leaving x untouched: x is copied into
- * `scratch` (allocated when absent or shorter than x) and selected there, so a caller looping
- * over generations can pass one buffer and allocate nothing per call but the result.
+ * Type-7 sample quantiles of x (see `quantilesInPlace`), leaving x untouched: the selection works
+ * in `scratch` (allocated when absent or shorter than x), so a caller looping over generations can
+ * pass one buffer and allocate nothing per call but the result. Large arrays are not copied whole
+ * into it: their bucketing pass writes only the few values it keeps.
  *
  * Preconditions: x.length ≥ 1; every p in [0, 1]. Throws RangeError otherwise.
  *
@@ -101,8 +117,7 @@ export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Floa
   const n = x.length;
   if (n < 1) throw new RangeError("quantiles: needs at least one value");
   const buf = scratch !== undefined && scratch.length >= n ? scratch : new Float64Array(n);
-  buf.set(x);
-  return quantilesInPlace(buf, ps, n);
+  return selectQuantiles(x, ps, n, buf, "quantiles");
 }
 
 /**

@@ -25,9 +25,11 @@ const SPAN_SCALES = 8;
 
 /**
  * Values of the order statistics `ranks` (sorted, distinct, 0-based, all < n) of a[0..n).
- * Reorders a[0..n). NaN is not expected.
+ * Works in `into` (at least n long; by default a itself, which is then reordered): the values of
+ * the wanted buckets are compacted there, so a caller that must keep `a` intact passes a scratch
+ * buffer instead of copying `a` into it first. NaN is not expected.
  */
-export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number[], n: number): Float64Array {
+export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number[], n: number, into: Float64Array = a): Float64Array {
   // Centre and scale from a strided probe; they only need to be roughly right.
   let sum = 0;
   let sumSq = 0;
@@ -41,7 +43,10 @@ export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number
   }
   const centre = sum / count;
   const scale = Math.sqrt(Math.max(0, sumSq / count - centre * centre));
-  if (!(scale > 0) || !Number.isFinite(scale)) return selectRanks(a, ranks, n);
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    if (into !== a) into.set(a.subarray(0, n));
+    return selectRanks(into, ranks, n);
+  }
 
   const lo = centre - SPAN_SCALES * scale;
   const inverseWidth = (BUCKETS - 2) / (2 * SPAN_SCALES * scale);
@@ -76,14 +81,14 @@ export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number
     if (!wanted[b]) skipped += counts[b]!;
   }
 
-  // Compact the wanted buckets' values to the front (writing never overtakes reading).
+  // Compact the wanted buckets' values to the front of `into` (in place, writing never overtakes reading).
   let w = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const t = (x - lo) * inverseWidth + 1;
     const b = t < 1 ? 0 : t >= last ? last : t | 0;
-    if (wanted[b]) a[w++] = x;
+    if (wanted[b]) into[w++] = x;
   }
   const local = Array.from(ranks, (k, j) => k - unwantedBelow[j]!);
-  return selectRanks(a, local, w);
+  return selectRanks(into, local, w);
 }

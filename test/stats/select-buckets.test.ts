@@ -29,6 +29,11 @@ describe("orderStatisticsByBuckets is exact whatever the data", () => {
       const sorted = sortedCopy(data);
       const got = orderStatisticsByBuckets(Float64Array.from(data), ranks, n);
       expect(Array.from(got)).toEqual(ranks.map((r) => sorted[r]!));
+      // Working in another buffer: the same values, and the input left as it was.
+      const input = Float64Array.from(data);
+      const elsewhere = orderStatisticsByBuckets(input, ranks, n, new Float64Array(n));
+      expect(Array.from(elsewhere)).toEqual(ranks.map((r) => sorted[r]!));
+      expect(input).toEqual(data);
     });
   }
 });
@@ -38,7 +43,9 @@ describe("quantiles on large arrays (the bucketed path) equal type-7 quantiles o
   for (const [name, data] of Object.entries(datasets)) {
     it(name, () => {
       const sorted = sortedCopy(data);
-      expect(Array.from(quantiles(data, ps))).toEqual(ps.map((p) => quantileSorted(sorted, p)));
+      const input = Float64Array.from(data);
+      expect(Array.from(quantiles(input, ps, new Float64Array(n)))).toEqual(ps.map((p) => quantileSorted(sorted, p)));
+      expect(input).toEqual(data);
     });
   }
 });
