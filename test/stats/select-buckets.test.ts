@@ -4,6 +4,11 @@ import { Rng } from "../../src/stats/rng.js";
 import { orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 
+/** Whether two arrays hold the same bits (toEqual on 150,000-value typed arrays takes about a third of a second). */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 /** The obvious reference: sort a copy. */
 function sortedCopy(x: Float64Array): Float64Array {
   return Float64Array.from(x).sort();
@@ -33,7 +38,7 @@ describe("orderStatisticsByBuckets is exact whatever the data", () => {
       const input = Float64Array.from(data);
       const elsewhere = orderStatisticsByBuckets(input, ranks, n, new Float64Array(n));
       expect(Array.from(elsewhere)).toEqual(ranks.map((r) => sorted[r]!));
-      expect(input).toEqual(data);
+      expect(sameBits(input, data)).toBe(true);
     });
   }
 });
@@ -45,7 +50,7 @@ describe("quantiles on large arrays (the bucketed path) equal type-7 quantiles o
       const sorted = sortedCopy(data);
       const input = Float64Array.from(data);
       expect(Array.from(quantiles(input, ps, new Float64Array(n)))).toEqual(ps.map((p) => quantileSorted(sorted, p)));
-      expect(input).toEqual(data);
+      expect(sameBits(input, data)).toBe(true);
     });
   }
 });
