@@ -100,10 +100,14 @@ describe("memory estimate", () => {
       probe,
       `process.on("exit", () => process.stderr.write("PEAK " + process.resourceUsage().maxRSS * 1024 + "\\n"));\nprocess.argv[1] = ${JSON.stringify(BIN)};\nawait import(${JSON.stringify(new URL(`file://${BIN}`).href)});\n`,
     );
-    const r = spawnSync(process.execPath, [probe, "sim", "-g", "1000", "-r", "1000", "-m", "2", "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 28 });
+    // One thread, as the estimate below assumes; 400 × 1000 replicate-generations (about 150 MB of metric values).
+    const r = spawnSync(process.execPath, [probe, "sim", "-g", "400", "-r", "1000", "-m", "2", "--format", "json", "--jobs", "1"], {
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
     expect(r.status, r.stderr).toBe(0);
     const peak = Number(/PEAK (\d+)/.exec(r.stderr)![1]);
-    const total = estimate({ ...base, replicates: 1000, generations: 1000, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 }).total;
+    const total = estimate({ ...base, replicates: 1000, generations: 400, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 }).total;
     expect(total / peak).toBeGreaterThan(0.5);
     expect(total / peak).toBeLessThan(2);
   });
