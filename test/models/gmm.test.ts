@@ -253,10 +253,12 @@ describe("gmm metrics", () => {
     const pdf2 = (q: Mixture, u: number, v: number) => {
       let s = 0;
       for (let k = 0; k < q.k; k++) {
-        const [l00, , l10, l11] = Array.from(q.chols.subarray(4 * k, 4 * k + 4));
-        const a = (u - q.means[2 * k]!) / l00!;
-        const b = (v - q.means[2 * k + 1]! - l10! * a) / l11!;
-        s += (q.weights[k]! * Math.exp(-0.5 * (a * a + b * b))) / (2 * Math.PI * l00! * l11!);
+        const l00 = q.chols[4 * k]!;
+        const l10 = q.chols[4 * k + 2]!;
+        const l11 = q.chols[4 * k + 3]!;
+        const a = (u - q.means[2 * k]!) / l00;
+        const b = (v - q.means[2 * k + 1]! - l10 * a) / l11;
+        s += (q.weights[k]! * Math.exp(-0.5 * (a * a + b * b))) / (2 * Math.PI * l00 * l11);
       }
       return s;
     };
