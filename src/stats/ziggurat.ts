@@ -157,7 +157,8 @@ function fillNormalFromRng(out: Float64Array, rng: Rng, mu: number, sigma: numbe
   while (j < n) {
     let b = 0;
     for (; j < n; j++) {
-      // Rng.nextUint32, step for step.
+      // Rng.nextUint32, step for step. Written out rather than shared: the same step as a
+      // function of (x, i) measured about 8% slower in this loop, and nextUint32 slower too.
       w = (w + 0x61c88647) | 0;
       let v = x[(i + 34) & 127]!;
       i = (i + 1) & 127;
