@@ -151,21 +151,6 @@ export interface TrainingSet {
   readonly synthetic: number;
 }
 
-/**
- * The training sets of one replicate, generation after generation, under the configured regime
- * (A_g and r_g are generation g's --real-fraction and --filter-recall, constant or a schedule):
- * - replace:    Tg = Sg (M synthetic samples from θ(g−1)), after the filter;
- * - accumulate: Tg = D0 ∪ S1 ∪ … ∪ Sg (each Sg filtered), kept in an append-only pool;
- * - accumulate-subsample: the same pool, of which Tg is min(M, pool) rows drawn uniformly without
- *               replacement: the number k of seed rows among them is hypergeometric, then k seed
- *               rows and the rest from the synthetic pool are drawn uniformly — the same law as a
- *               uniform subset of the whole pool, with the real count known;
- * - mix:        Tg = round(A_g·M) rows of a fixed random subset of D0 (of the largest size the
- *               schedule needs, drawn once per replicate; all of it when A_g needs that many, else a
- *               fresh subset of it), plus M − round(A_g·M) synthetic samples (filtered);
- * - fresh:      like mix, but the real part is new each generation (from --source, or D0 resampled).
- * A constant A and r give the same random streams as before schedules existed.
- */
 /** The filter's recall and the real rows of each generation (index g; see scheduleValues), the same for every replicate. */
 interface TrainingSchedules {
   readonly recall: Float64Array;
@@ -183,6 +168,21 @@ function trainingSchedules(config: ResolvedConfig): TrainingSchedules {
   };
 }
 
+/**
+ * The training sets of one replicate, generation after generation, under the configured regime
+ * (A_g and r_g are generation g's --real-fraction and --filter-recall, constant or a schedule):
+ * - replace:    Tg = Sg (M synthetic samples from θ(g−1)), after the filter;
+ * - accumulate: Tg = D0 ∪ S1 ∪ … ∪ Sg (each Sg filtered), kept in an append-only pool;
+ * - accumulate-subsample: the same pool, of which Tg is min(M, pool) rows drawn uniformly without
+ *               replacement: the number k of seed rows among them is hypergeometric, then k seed
+ *               rows and the rest from the synthetic pool are drawn uniformly — the same law as a
+ *               uniform subset of the whole pool, with the real count known;
+ * - mix:        Tg = round(A_g·M) rows of a fixed random subset of D0 (of the largest size the
+ *               schedule needs, drawn once per replicate; all of it when A_g needs that many, else a
+ *               fresh subset of it), plus M − round(A_g·M) synthetic samples (filtered);
+ * - fresh:      like mix, but the real part is new each generation (from --source, or D0 resampled).
+ * A constant A and r give the same random streams as before schedules existed.
+ */
 class ReplicateTrainingSets {
   private readonly pool: { add(d: unknown): void; view(): unknown } | null;
   private synthetic: { add(d: unknown): void; view(): unknown } | null = null;
