@@ -192,6 +192,8 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     };
   },
 
+  sourceComparison: "metrics compare with the normal of the source's mean and variance, not the data",
+
   sourceReference(source, data0, _p0, o) {
     // The source's own mean and variance: the Gaussian an infinite seed sample would give.
     const { mean, variance } = sourceMoments(source);

@@ -444,6 +444,8 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
     return ref;
   },
 
+  sourceComparison: "metrics compare with the source's mixture, so generation 0's row shows this fit's error",
+
   sourceReference(source, data0, _p0, o) {
     // The source itself, when it is a mixture of --components normals: component j draws each of a
     // row's d columns from normal(μj, σj) (src/core/seed.ts), so its mean is μj·1 and covariance σj²·I.

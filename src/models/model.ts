@@ -197,6 +197,11 @@ export interface Model<D, P, R, O extends object = object> {
    */
   sourceReference?(source: SourceSpec, data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
   /**
+   * Under `--reference source`, the seed-fit line's last clause: what the metrics compare with
+   * instead of generation 0's model (src/output/seed-fit.ts). Set by the models with a seed fit.
+   */
+  readonly sourceComparison?: string;
+  /**
    * Under `--reference source` each replicate after the first starts from a seed sample of its own.
    * By default that is a new draw of the source through `seed`; a model whose setting fixes part of
    * the seed gives it here instead (linreg: the same design, new labels from the true line).

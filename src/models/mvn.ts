@@ -212,6 +212,8 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     return ref;
   },
 
+  sourceComparison: "metrics compare with the normal of the source's mean and variance, not the data",
+
   sourceReference(source, data0, _p0, o) {
     // The normal with the source's own mean vector and covariance (src/core/seed.ts draws the columns).
     const d = data0.dims;

@@ -4,6 +4,7 @@
  * model, so what the first fit lost is otherwise invisible.
  */
 import type { SimResult } from "../core/result.js";
+import { getModel } from "../models/index.js";
 import { formatNumber } from "./numbers.js";
 
 /** A seed fit is poor when its Kolmogorov–Smirnov p-value is below this. */
@@ -35,16 +36,10 @@ export function poorSeedFitLine(result: SimResult): string | null {
   return `seed fit poor (KS D = ${formatNumber(fit.ks)}, p = ${pValue(fit.ks_p)})${tail}; ${comparedWith(result)}`;
 }
 
-/**
- * What the metrics compare with. Against generation 0, its model. Against the source (--reference
- * source), gaussian and mvn compare with the normal of the source's moments, which misses whatever
- * the first fit missed too; gmm with the source's own mixture, so generation 0's row shows the error.
- */
+/** What the metrics compare with: generation 0's model, or what the model declares for --reference source. */
 function comparedWith(result: SimResult): string {
   if (result.config.reference !== "source") return "metrics compare with that model, not the data";
-  return result.config.model === "gmm"
-    ? "metrics compare with the source's mixture, so generation 0's row shows this fit's error"
-    : "metrics compare with the normal of the source's mean and variance, not the data";
+  return getModel(result.config.model).sourceComparison ?? "metrics compare with the source's distribution, not the data";
 }
 
 function percent(x: number): string {

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MODEL_NAMES } from "../../src/models/index.js";
 import { VERSION } from "../../src/version.js";
 import { ROOT } from "../cli/cli.js";
 
@@ -47,6 +48,16 @@ describe("the core's layers", () => {
             (target.startsWith("data/") && target !== "data/source.js"),
         )
         .map((target) => `${relative(ROOT, f)} → ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("names no model outside src/models: what differs between models is declared by each (ARCHITECTURE §2)", () => {
+    // The one exception is the default model, which the run's options declare.
+    const outside = sources(join(ROOT, "src")).filter((f) => !relative(join(ROOT, "src"), f).startsWith("models/"));
+    const named = new RegExp(`["'\`](${MODEL_NAMES.join("|")})["'\`]`, "g");
+    const offenders = outside.flatMap((f) =>
+      [...code(f).matchAll(named)].map((m) => `${relative(ROOT, f)}: ${m[0]}`).filter((o) => o !== 'src/config/spec.ts: "gaussian"'),
     );
     expect(offenders).toEqual([]);
   });
