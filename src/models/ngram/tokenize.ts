@@ -200,7 +200,8 @@ function isWordCodePoint(cp: number): boolean {
 /** A vocabulary being read: ids in order of first appearance, found from a token's place in a chunk. */
 class WordTable {
   readonly words: string[] = [];
-  private hashes = new Int32Array(1 << 10);
+  /** Each word's hash, by id. */
+  private readonly hashes = new IdBuffer(1 << 10);
   /** Open addressing: id + 1 per slot, 0 when empty; at most half full. */
   private slots = new Int32Array(1 << 11);
 
@@ -212,7 +213,7 @@ class WordTable {
       const entry = this.slots[slot]!;
       if (entry === 0) return this.add(s.slice(start, end), hash, slot);
       const id = entry - 1;
-      if (this.hashes[id] === hash && sameChars(this.words[id]!, s, start, length)) return id;
+      if (this.hashes.ids[id] === hash && sameChars(this.words[id]!, s, start, length)) return id;
     }
   }
 
@@ -220,12 +221,7 @@ class WordTable {
     const id = this.words.length;
     // A copy: a substring may keep the whole chunk it was cut from alive.
     this.words.push(flat(token));
-    if (id === this.hashes.length) {
-      const more = new Int32Array(2 * id);
-      more.set(this.hashes);
-      this.hashes = more;
-    }
-    this.hashes[id] = hash;
+    this.hashes.push(hash);
     this.slots[slot] = id + 1;
     if (2 * (id + 1) > this.slots.length) this.rehash();
     return id;
@@ -235,7 +231,7 @@ class WordTable {
     const slots = new Int32Array(2 * this.slots.length);
     const mask = slots.length - 1;
     for (let id = 0; id < this.words.length; id++) {
-      let slot = this.hashes[id]! & mask;
+      let slot = this.hashes.ids[id]! & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id + 1;
     }
