@@ -7,7 +7,7 @@
  * the worker answers with any number of progress messages, then exactly one result or error. A
  * worker runs one task at a time and may keep state from one task to the next. Workers start on
  * the first tasks in order, one each (worker i on task i): a caller may send what every worker
- * needs once, in those tasks only (a TaskSource is told which tasks those are).
+ * needs once, in those tasks only.
  *
  * On the first failure — an error a worker posts, a worker's uncaught exception, a worker that
  * stops without its task's result, a callback that throws — every worker is stopped and the
@@ -27,10 +27,10 @@ import { trackWorker, untrackWorker } from "./workers.js";
  * Tasks handed out as workers become free, for work whose next task depends on how the run is
  * going (a sweep's idle workers help with points still running: src/sweep/pool.ts). `next`
  * returns undefined once there is nothing for a worker to do, which retires it; the pool asks
- * again only for workers still running. `first` says the task is a new worker's first.
+ * again only for workers still running.
  */
 export interface TaskSource<T> {
-  next(first: boolean): T | undefined;
+  next(): T | undefined;
   /**
    * Called once with a function to call when `next` may have tasks again after returning
    * undefined: the pool then starts workers for them, up to `jobs` running at once.
@@ -82,8 +82,8 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
     let delivered = 0;
     let over = false;
     /** The next task and its position, or null when the source has none for this worker. */
-    const take = (first: boolean): [T, number] | null => {
-      const task = source.next(first);
+    const take = (): [T, number] | null => {
+      const task = source.next();
       return task === undefined ? null : [task, issued++];
     };
 
@@ -107,7 +107,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
       w.postMessage(task);
     };
     const feed = (w: Worker) => {
-      const next = take(false);
+      const next = take();
       if (next === null) retire(w);
       else give(w, next);
     };
@@ -161,7 +161,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
     const startMore = () => {
       try {
         while (!over && running.size < workerCount(options.jobs)) {
-          const first = take(true);
+          const first = take();
           if (first === null) break;
           start(first);
         }
