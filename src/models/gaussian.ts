@@ -29,7 +29,7 @@ import {
 import type { Metrics, Model, SeedInput } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { sampleOps } from "./rows.js";
-import { type FirstFit, fittedLogVarianceOffset, fittedVarianceFactor, sourceMoments } from "./truth.js";
+import { type FirstFit, fittedLogVarianceOffset, fittedVarianceFactor, NORMAL_OF_SOURCE, sourceMoments } from "./truth.js";
 
 export interface GaussianOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -192,7 +192,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     };
   },
 
-  sourceComparison: "metrics compare with the normal of the source's mean and variance, not the data",
+  sourceComparison: NORMAL_OF_SOURCE,
 
   sourceReference(source, data0, _p0, o) {
     // The source's own mean and variance: the Gaussian an infinite seed sample would give.

@@ -38,7 +38,7 @@ import {
 } from "./continuous.js";
 import type { Metrics, Model } from "./model.js";
 import { type Rows, rowCovariance, rowMahalanobis2, rowMatrixOps, rowMean, tableRows } from "./rows.js";
-import { type FirstFit, fittedVarianceFactor, sourceRowMoments } from "./truth.js";
+import { type FirstFit, fittedVarianceFactor, NORMAL_OF_SOURCE, sourceRowMoments } from "./truth.js";
 
 export interface MvnOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -212,7 +212,7 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
     return ref;
   },
 
-  sourceComparison: "metrics compare with the normal of the source's mean and variance, not the data",
+  sourceComparison: NORMAL_OF_SOURCE,
 
   sourceReference(source, data0, _p0, o) {
     // The normal with the source's own mean vector and covariance (src/core/seed.ts draws the columns).

@@ -20,6 +20,9 @@ function shares(spec: Extract<SourceSpec, { kind: "mixture" }>): number[] {
   return spec.weights.map((w) => w / total);
 }
 
+/** The seed-fit clause (Model.sourceComparison) of the models whose reference is the normal of the source's moments. */
+export const NORMAL_OF_SOURCE = "metrics compare with the normal of the source's mean and variance, not the data";
+
 /** The mean and variance of a numeric source; a UsageError when the variance is infinite (t with df ≤ 2). */
 export function sourceMoments(spec: SourceSpec): Moments {
   switch (spec.kind) {
