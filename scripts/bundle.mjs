@@ -44,6 +44,11 @@ const common = {
   banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },
   logLevel: "warning",
   legalComments: "none",
+  // Without comments (which carry the sources' µ, σ and ≤; esbuild escapes them everywhere else)
+  // a bundle is ASCII, and V8 holds its source as one byte a character instead of two: 2.4 ms less
+  // to load the command line's bundle, and 3.5 MB less at the peak of a two-thread M = 10⁷ run
+  // (medians of 21 and of 3). Names are kept, for profiles and stack traces.
+  minifyWhitespace: true,
 };
 
 // The worker scripts, each replaced by its bundle (same path, same folder depth).

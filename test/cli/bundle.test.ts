@@ -4,7 +4,7 @@
  * (their scripts, bundled in place, are found from the bundle's folder too).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -36,6 +36,16 @@ describe("the start-up bundle", () => {
       `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "bin", "load-bundle.js")).href)});\nprocess.stdout.write(String(loadBundle().script.cachedDataRejected));\n`,
     );
     expect(node(script).stdout).toBe("false");
+  });
+
+  it("is ASCII, every bundle, so that V8 holds each source as one byte a character (a single comment's '≤' would make it two)", () => {
+    // scripts/bundle.mjs drops the comments (minifyWhitespace), which carried the sources' µ, σ and ≤.
+    const bundles = ["bundle/main.cjs", "engine/worker.js", "engine/coordinator.js", "sweep/worker.js", "sweep/preflight-worker.js"];
+    for (const bundle of bundles) {
+      const bytes = readFileSync(join(ROOT, "dist", bundle));
+      const first = bytes.findIndex((b) => b > 0x7f);
+      expect(first, `dist/${bundle}: a byte over 0x7f at offset ${first}`).toBe(-1);
+    }
   });
 
   it("starts a default run without the built-in modules it needs only for threads, hashes, sockets or subprocesses", () => {
