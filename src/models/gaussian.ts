@@ -8,6 +8,7 @@ import { mean, standardDeviation } from "../stats/moments.js";
 import { normalCdf, normalTwoSidedTail } from "../stats/normal.js";
 import { quantiles } from "../stats/quantiles.js";
 import type { Rng } from "../stats/rng.js";
+import { BUCKET_SELECTION_MIN, type BucketCounts, bucketLayout, meanCountingBuckets } from "../stats/select-buckets.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import {
@@ -102,9 +103,24 @@ export function quantileMetricName(p: number): string {
   return `quantile_${String(p).replace(".", "p")}`;
 }
 
+/**
+ * A fit's sample and its values counted in buckets, when --quantiles will select among them: the
+ * counting rides along the mean's pass (one pass over the sample instead of two), and measure
+ * finds the counts here by the fitted parameters, for that same sample only.
+ */
+const countedSamples = new WeakMap<GaussianParams, { sample: Float64Array; counted: BucketCounts }>();
+
 function fitGaussian(x: Float64Array, o: GaussianOptions): GaussianParams {
-  const mu = mean(x);
-  return { mu, sigma: standardDeviation(x, mu, o.estimator === "unbiased" ? 1 : 0) };
+  const ddof = o.estimator === "unbiased" ? 1 : 0;
+  const layout = o.quantiles.length > 0 && x.length >= BUCKET_SELECTION_MIN ? bucketLayout(x, x.length) : null;
+  if (layout === null) {
+    const mu = mean(x);
+    return { mu, sigma: standardDeviation(x, mu, ddof) };
+  }
+  const { mean: mu, counted } = meanCountingBuckets(x, x.length, layout);
+  const params = { mu, sigma: standardDeviation(x, mu, ddof) };
+  countedSamples.set(params, { sample: x, counted });
+  return params;
 }
 
 /**
@@ -206,7 +222,8 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     return { ...ref, firstFit };
   },
 
-  measure({ mu, sigma }, train, ref, o): Metrics {
+  measure(params, train, ref, o): Metrics {
+    const { mu, sigma } = params;
     const m: Metrics = {
       mean: mu,
       std: sigma,
@@ -228,7 +245,8 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
       // The training sample stays intact (the next generation may draw into it): the selection
       // works in a buffer reused from generation to generation.
       if (ref.scratch.buffer.length < train.length) ref.scratch.buffer = new Float64Array(train.length);
-      const q = quantiles(train, o.quantiles, ref.scratch.buffer);
+      const fitted = countedSamples.get(params);
+      const q = quantiles(train, o.quantiles, ref.scratch.buffer, fitted?.sample === train ? fitted.counted : undefined);
       o.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
     }
     return m;

@@ -5,7 +5,7 @@
  * validate their data (see select.ts). Values are assumed finite.
  */
 import { selectRanks } from "./select.js";
-import { BUCKET_SELECTION_MIN, orderStatisticsByBuckets } from "./select-buckets.js";
+import { BUCKET_SELECTION_MIN, type BucketCounts, orderStatisticsByBuckets } from "./select-buckets.js";
 
 /**
  * a + t·(b − a), written as numpy's `_lerp` does: from the nearer end, so t = 1 gives b
@@ -49,7 +49,7 @@ export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: numb
  * values that x is not copied into first: large arrays are compacted there by the bucketed path,
  * small ones copied and selected).
  */
-function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work: Float64Array, fn: string): Float64Array {
+function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work: Float64Array, fn: string, counted?: BucketCounts): Float64Array {
   const m = ps.length;
   const lower = new Int32Array(m);
   const frac = new Float64Array(m);
@@ -77,7 +77,7 @@ function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work
   let values: Float64Array;
   if (n >= BUCKET_SELECTION_MIN) {
     // Large arrays: two bucketing passes narrow the selection to a few thousand values.
-    values = orderStatisticsByBuckets(x, ranks, n, work);
+    values = orderStatisticsByBuckets(x, ranks, n, work, counted);
   } else {
     if (work !== x) work.set(x.subarray(0, n));
     values = selectRanks(work, ranks, n);
@@ -109,15 +109,19 @@ function binarySearch(sorted: readonly number[], x: number): number {
  * pass one buffer and allocate nothing per call but the result. Large arrays are not copied whole
  * into it: their bucketing pass writes only the few values it keeps.
  *
- * Preconditions: x.length ≥ 1; every p in [0, 1]. Throws RangeError otherwise.
+ * `counted`, x's values counted in buckets (select-buckets.ts meanCountingBuckets), spares a large
+ * x the counting pass.
+ *
+ * Preconditions: x.length ≥ 1; every p in [0, 1]; `counted` counts exactly x. Throws RangeError
+ * otherwise (but for `counted`, which is not checked).
  *
  * @example quantiles(Float64Array.of(3, 1, 2), [0, 0.5, 1]) // [1, 2, 3]
  */
-export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Float64Array): Float64Array {
+export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Float64Array, counted?: BucketCounts): Float64Array {
   const n = x.length;
   if (n < 1) throw new RangeError("quantiles: needs at least one value");
   const buf = scratch !== undefined && scratch.length >= n ? scratch : new Float64Array(n);
-  return selectQuantiles(x, ps, n, buf, "quantiles");
+  return selectQuantiles(x, ps, n, buf, "quantiles", counted);
 }
 
 /**

@@ -6,8 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
+import { modelOptions } from "../../src/core/run.js";
+import { gaussian, quantileMetricName } from "../../src/models/gaussian.js";
+import { mean, standardDeviation } from "../../src/stats/moments.js";
 import { normalPdf, normalQuantile } from "../../src/stats/normal.js";
+import { quantiles } from "../../src/stats/quantiles.js";
+import { Rng } from "../../src/stats/rng.js";
 import { digamma } from "../../src/stats/special.js";
+import { fillNormal } from "../../src/stats/ziggurat.js";
 import { expectWithin, flags, meanOf, replicateValues, seOfMean, seOfVariance, varianceOf } from "../helpers.js";
 import { simulate } from "../run.js";
 
@@ -148,5 +154,33 @@ describe("gaussian samples reuse a spare buffer", () => {
     const truncated = { ...(o as object), truncate: 1 } as never;
     const cut = gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("b"), truncated, spare);
     expect(Array.from(cut)).toEqual(Array.from(gaussian.sample({ mu: 1, sigma: 2 }, 5, new Rng("b"), truncated)));
+  });
+});
+
+describe("gaussian --quantiles on large samples: the fit's counting pass", () => {
+  // fit counts a large sample's values in buckets while it sums them, and measure selects the
+  // quantiles from those counts: only for the very sample that was fitted.
+  const n = 150_000;
+  const config = resolveSimConfig(flags({ sampleSize: n, quantiles: "0.001,0.5,0.999", tailK: 2 }));
+  const o = modelOptions(gaussian, { ...config, sampleSize: n }) as Parameters<typeof gaussian.fit>[1];
+  const rng = new Rng("fit-counts");
+  const x = fillNormal(new Float64Array(n), rng, 1, 2);
+  const y = fillNormal(new Float64Array(n), rng, -3, 5);
+  const params0 = gaussian.fit(x, o);
+  const ref = gaussian.reference(x, params0, o, undefined);
+  const standardised = (data: Float64Array) => Array.from(quantiles(data, o.quantiles), (q) => (q - ref.mu) / ref.sigma);
+  const reported = (m: Record<string, number>) => o.quantiles.map((p) => m[quantileMetricName(p)]);
+
+  it("gives the fit the mean() and standard deviation of the sample, bit for bit", () => {
+    const mu = mean(x);
+    expect(params0).toEqual({ mu, sigma: standardDeviation(x, mu, 0) });
+  });
+
+  it("gives the quantiles of the sample measured: the fitted one, or another sample with the same parameters", () => {
+    const params = gaussian.fit(x, o);
+    expect(reported(gaussian.measure(params, x, ref, o))).toEqual(standardised(x));
+    // Parameters fitted on x, measured on y (the loop never does this, but nothing may assume it):
+    // y's own quantiles, not those of x's counts.
+    expect(reported(gaussian.measure(params, y, ref, o))).toEqual(standardised(y));
   });
 });

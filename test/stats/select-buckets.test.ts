@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { mean } from "../../src/stats/moments.js";
 import { quantileSorted, quantiles } from "../../src/stats/quantiles.js";
 import { Rng } from "../../src/stats/rng.js";
-import { orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
+import { bucketLayout, meanCountingBuckets, orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 
 /** Whether two arrays hold the same bits (toEqual on 150,000-value typed arrays takes about a third of a second). */
@@ -53,4 +54,32 @@ describe("quantiles on large arrays (the bucketed path) equal type-7 quantiles o
       expect(sameBits(input, data)).toBe(true);
     });
   }
+});
+
+describe("meanCountingBuckets: the mean and the counting pass in one", () => {
+  const ranks = [0, 149, 37_500, 75_000, 148_500, n - 1];
+  for (const [name, data] of Object.entries(datasets)) {
+    it(`${name}: mean() bit for bit, and counts the selection can use in place of its own`, () => {
+      // The probe's layout, and a fixed one that fits no dataset (exactness never rests on the
+      // layout, only the work does). Even and odd lengths: the last value has a path of its own.
+      const layouts = [bucketLayout(data, n), { lo: 0, inverseWidth: 1 }].filter((l) => l !== null);
+      for (const layout of layouts) {
+        for (const length of [n, n - 1]) {
+          const { mean: m, counted } = meanCountingBuckets(data, length, layout);
+          expect(Object.is(m, mean(data, length)), `length ${length}`).toBe(true);
+          const sorted = sortedCopy(data.subarray(0, length));
+          const wanted = ranks.map((r) => Math.min(r, length - 1));
+          const got = orderStatisticsByBuckets(data, wanted, length, new Float64Array(length), counted);
+          expect(Array.from(got), `length ${length}, lo ${layout.lo}`).toEqual(wanted.map((r) => sorted[r]!));
+        }
+      }
+    });
+  }
+
+  it("hands an overflowing sum to mean()'s own path, as mean() does", () => {
+    const big = Float64Array.from({ length: 1001 }, (_, i) => 1e308 - i * 1e292);
+    const { mean: m } = meanCountingBuckets(big, big.length, bucketLayout(big, big.length) ?? { lo: 0, inverseWidth: 1 });
+    expect(Number.isFinite(m)).toBe(true);
+    expect(Object.is(m, mean(big))).toBe(true);
+  });
 });
