@@ -4,11 +4,12 @@
  */
 import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
-import { mean, standardDeviation } from "../stats/moments.js";
+import { mean, standardDeviation, standardDeviationOfVariance } from "../stats/moments.js";
 import { normalCdf, normalTwoSidedTail } from "../stats/normal.js";
-import { quantiles } from "../stats/quantiles.js";
+import { quantileRanks, quantiles, quantilesAtRanks } from "../stats/quantiles.js";
 import type { Rng } from "../stats/rng.js";
-import { BUCKET_SELECTION_MIN, type BucketCounts, bucketLayout, meanCountingBuckets } from "../stats/select-buckets.js";
+import { selectRanks } from "../stats/select.js";
+import { BUCKET_SELECTION_MIN, bucketLayout, meanCountingBuckets, planBuckets, varianceKeeping } from "../stats/select-buckets.js";
 import { digamma } from "../stats/special.js";
 import { fillNormal, fillTruncatedNormal } from "../stats/ziggurat.js";
 import {
@@ -104,23 +105,41 @@ export function quantileMetricName(p: number): string {
 }
 
 /**
- * A fit's sample and its values counted in buckets, when --quantiles will select among them: the
- * counting rides along the mean's pass (one pass over the sample instead of two), and measure
- * finds the counts here by the fitted parameters, for that same sample only.
+ * A fit's sample and, when --quantiles will select among its values, the few values that can hold
+ * the wanted order statistics: the fit's two passes over the sample (mean, variance) also count
+ * its values into buckets and keep those of the wanted buckets, so the selection reads a few
+ * thousand values instead of the sample twice more. measure finds them here by the fitted
+ * parameters, for that same sample only.
  */
-const countedSamples = new WeakMap<GaussianParams, { sample: Float64Array; counted: BucketCounts }>();
+const keptForQuantiles = new WeakMap<GaussianParams, { sample: Float64Array; kept: Float64Array; localRanks: readonly number[] }>();
 
 function fitGaussian(x: Float64Array, o: GaussianOptions): GaussianParams {
+  const n = x.length;
   const ddof = o.estimator === "unbiased" ? 1 : 0;
-  const layout = o.quantiles.length > 0 && x.length >= BUCKET_SELECTION_MIN ? bucketLayout(x, x.length) : null;
+  const layout = o.quantiles.length > 0 && n >= BUCKET_SELECTION_MIN ? bucketLayout(x, n) : null;
   if (layout === null) {
     const mu = mean(x);
     return { mu, sigma: standardDeviation(x, mu, ddof) };
   }
-  const { mean: mu, counted } = meanCountingBuckets(x, x.length, layout);
-  const params = { mu, sigma: standardDeviation(x, mu, ddof) };
-  countedSamples.set(params, { sample: x, counted });
+  const { mean: mu, counted } = meanCountingBuckets(x, n, layout);
+  const plan = planBuckets(counted, quantileRanks(o.quantiles, n));
+  const { variance, kept } = varianceKeeping(x, mu, ddof, n, plan);
+  const params = { mu, sigma: standardDeviationOfVariance(variance, x, mu, ddof) };
+  keptForQuantiles.set(params, { sample: x, kept, localRanks: plan.localRanks });
   return params;
+}
+
+/** The sample quantiles `o.quantiles` of `train`, from what the fit kept of it when it can. */
+function sampleQuantiles(params: GaussianParams, train: Float64Array, ref: GaussianReference, o: GaussianOptions): Float64Array {
+  const fitted = keptForQuantiles.get(params);
+  if (fitted !== undefined && fitted.sample === train) {
+    keptForQuantiles.delete(params);
+    return quantilesAtRanks(o.quantiles, train.length, selectRanks(fitted.kept, fitted.localRanks, fitted.kept.length));
+  }
+  // The training sample stays intact (the next generation may draw into it): the selection
+  // works in a buffer reused from generation to generation.
+  if (ref.scratch.buffer.length < train.length) ref.scratch.buffer = new Float64Array(train.length);
+  return quantiles(train, o.quantiles, ref.scratch.buffer);
 }
 
 /**
@@ -242,11 +261,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
       m[names.loss] = 1 - centered / ref.centered0[i]!;
     });
     if (o.quantiles.length > 0) {
-      // The training sample stays intact (the next generation may draw into it): the selection
-      // works in a buffer reused from generation to generation.
-      if (ref.scratch.buffer.length < train.length) ref.scratch.buffer = new Float64Array(train.length);
-      const fitted = countedSamples.get(params);
-      const q = quantiles(train, o.quantiles, ref.scratch.buffer, fitted?.sample === train ? fitted.counted : undefined);
+      const q = sampleQuantiles(params, train, ref, o);
       o.quantiles.forEach((p, i) => (m[quantileMetricName(p)] = (q[i]! - ref.mu) / ref.sigma));
     }
     return m;

@@ -86,7 +86,15 @@ const TINY_SS = 1e-280;
  * @example standardDeviation(Float64Array.of(1e300, -1e300), 0, 0) // 1e300
  */
 export function standardDeviation(x: Float64Array, mu: number, ddof: 0 | 1, n: number = x.length): number {
-  const v = variance(x, mu, ddof, n);
+  return standardDeviationOfVariance(variance(x, mu, ddof, n), x, mu, ddof, n);
+}
+
+/**
+ * standardDeviation(x, mu, ddof, n) for a caller that has computed `v` = variance(x, mu, ddof, n)
+ * already (in a pass that did more: select-buckets.ts varianceKeeping): √v for ordinary data, the
+ * scaled path otherwise.
+ */
+export function standardDeviationOfVariance(v: number, x: Float64Array, mu: number, ddof: 0 | 1, n: number = x.length): number {
   if (v < Number.MAX_VALUE && (v >= TINY_SS || v === 0)) {
     if (v > 0 || !anyDeviation(x, mu, n)) return Math.sqrt(v);
   }

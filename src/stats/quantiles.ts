@@ -5,7 +5,7 @@
  * validate their data (see select.ts). Values are assumed finite.
  */
 import { selectRanks } from "./select.js";
-import { BUCKET_SELECTION_MIN, type BucketCounts, orderStatisticsByBuckets } from "./select-buckets.js";
+import { BUCKET_SELECTION_MIN, orderStatisticsByBuckets } from "./select-buckets.js";
 
 /**
  * a + t·(b − a), written as numpy's `_lerp` does: from the nearer end, so t = 1 gives b
@@ -44,12 +44,19 @@ export function quantilesInPlace(a: Float64Array, ps: readonly number[], n: numb
   return selectQuantiles(a, ps, n, a, "quantilesInPlace");
 }
 
-/**
- * The type-7 quantiles `ps` of x[0..n), selected in `work` (x itself, or a buffer of at least n
- * values that x is not copied into first: large arrays are compacted there by the bucketed path,
- * small ones copied and selected).
- */
-function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work: Float64Array, fn: string, counted?: BucketCounts): Float64Array {
+/** Where each type-7 quantile of n values lies: between order statistics lower and lower + 1, at frac. */
+interface TypeSevenPositions {
+  readonly lower: Int32Array;
+  readonly frac: Float64Array;
+  /** The order statistics needed, sorted and distinct. */
+  readonly ranks: number[];
+}
+
+function checkCount(fn: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: n must be a positive integer, got ${n}`);
+}
+
+function typeSevenPositions(ps: readonly number[], n: number, fn: string): TypeSevenPositions {
   const m = ps.length;
   const lower = new Int32Array(m);
   const frac = new Float64Array(m);
@@ -74,22 +81,60 @@ function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work
   let u = 0;
   for (let r = 0; r < ranks.length; r++) if (r === 0 || ranks[r] !== ranks[u - 1]) ranks[u++] = ranks[r]!;
   ranks.length = u;
+  return { lower, frac, ranks };
+}
+
+/** The quantiles at `at`, from the values of its order statistics (values[k] is that of at.ranks[k]). */
+function interpolate(at: TypeSevenPositions, values: Float64Array): Float64Array {
+  const { lower, frac, ranks } = at;
+  const value = (r: number) => values[binarySearch(ranks, r)]!;
+  const out = new Float64Array(lower.length);
+  for (let q = 0; q < lower.length; q++) {
+    const j = lower[q]!;
+    const g = frac[q]!;
+    out[q] = g === 0 ? value(j) : lerp(value(j), value(j + 1), g);
+  }
+  return out;
+}
+
+/**
+ * The order statistics (0-based ranks, sorted and distinct) that the type-7 quantiles `ps` of n
+ * values are made of, for a caller that finds their values itself (quantilesAtRanks).
+ *
+ * Preconditions: n ≥ 1 (integer); every p in [0, 1]. Throws RangeError otherwise.
+ */
+export function quantileRanks(ps: readonly number[], n: number): number[] {
+  checkCount("quantileRanks", n);
+  return typeSevenPositions(ps, n, "quantileRanks").ranks;
+}
+
+/**
+ * The type-7 quantiles `ps` of n values from the values of their order statistics: values[k] is
+ * that of rank quantileRanks(ps, n)[k]. The same numbers `quantiles` gives.
+ *
+ * Preconditions: as quantileRanks. Throws RangeError otherwise.
+ */
+export function quantilesAtRanks(ps: readonly number[], n: number, values: Float64Array): Float64Array {
+  checkCount("quantilesAtRanks", n);
+  return interpolate(typeSevenPositions(ps, n, "quantilesAtRanks"), values);
+}
+
+/**
+ * The type-7 quantiles `ps` of x[0..n), selected in `work` (x itself, or a buffer of at least n
+ * values that x is not copied into first: large arrays are compacted there by the bucketed path,
+ * small ones copied and selected).
+ */
+function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work: Float64Array, fn: string): Float64Array {
+  const at = typeSevenPositions(ps, n, fn);
   let values: Float64Array;
   if (n >= BUCKET_SELECTION_MIN) {
     // Large arrays: two bucketing passes narrow the selection to a few thousand values.
-    values = orderStatisticsByBuckets(x, ranks, n, work, counted);
+    values = orderStatisticsByBuckets(x, at.ranks, n, work);
   } else {
     if (work !== x) work.set(x.subarray(0, n));
-    values = selectRanks(work, ranks, n);
+    values = selectRanks(work, at.ranks, n);
   }
-  const at = (r: number) => values[binarySearch(ranks, r)]!;
-  const out = new Float64Array(m);
-  for (let q = 0; q < m; q++) {
-    const j = lower[q]!;
-    const g = frac[q]!;
-    out[q] = g === 0 ? at(j) : lerp(at(j), at(j + 1), g);
-  }
-  return out;
+  return interpolate(at, values);
 }
 
 function binarySearch(sorted: readonly number[], x: number): number {
@@ -109,19 +154,15 @@ function binarySearch(sorted: readonly number[], x: number): number {
  * pass one buffer and allocate nothing per call but the result. Large arrays are not copied whole
  * into it: their bucketing pass writes only the few values it keeps.
  *
- * `counted`, x's values counted in buckets (select-buckets.ts meanCountingBuckets), spares a large
- * x the counting pass.
- *
- * Preconditions: x.length ≥ 1; every p in [0, 1]; `counted` counts exactly x. Throws RangeError
- * otherwise (but for `counted`, which is not checked).
+ * Preconditions: x.length ≥ 1; every p in [0, 1]. Throws RangeError otherwise.
  *
  * @example quantiles(Float64Array.of(3, 1, 2), [0, 0.5, 1]) // [1, 2, 3]
  */
-export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Float64Array, counted?: BucketCounts): Float64Array {
+export function quantiles(x: Float64Array, ps: readonly number[], scratch?: Float64Array): Float64Array {
   const n = x.length;
   if (n < 1) throw new RangeError("quantiles: needs at least one value");
   const buf = scratch !== undefined && scratch.length >= n ? scratch : new Float64Array(n);
-  return selectQuantiles(x, ps, n, buf, "quantiles", counted);
+  return selectQuantiles(x, ps, n, buf, "quantiles");
 }
 
 /**

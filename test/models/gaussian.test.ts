@@ -157,9 +157,10 @@ describe("gaussian samples reuse a spare buffer", () => {
   });
 });
 
-describe("gaussian --quantiles on large samples: the fit's counting pass", () => {
-  // fit counts a large sample's values in buckets while it sums them, and measure selects the
-  // quantiles from those counts: only for the very sample that was fitted.
+describe("gaussian --quantiles on large samples: the values the fit keeps", () => {
+  // fit counts a large sample's values into buckets while it sums them, keeps those of the wanted
+  // buckets while it takes the variance, and measure selects the quantiles among them: only for
+  // the very sample that was fitted.
   const n = 150_000;
   const config = resolveSimConfig(flags({ sampleSize: n, quantiles: "0.001,0.5,0.999", tailK: 2 }));
   const o = modelOptions(gaussian, { ...config, sampleSize: n }) as Parameters<typeof gaussian.fit>[1];
@@ -177,10 +178,12 @@ describe("gaussian --quantiles on large samples: the fit's counting pass", () =>
   });
 
   it("gives the quantiles of the sample measured: the fitted one, or another sample with the same parameters", () => {
+    // Parameters fitted on x, measured on y first (the loop never does this, but nothing may
+    // assume it): y's own quantiles, not those of the values the fit kept of x.
     const params = gaussian.fit(x, o);
-    expect(reported(gaussian.measure(params, x, ref, o))).toEqual(standardised(x));
-    // Parameters fitted on x, measured on y (the loop never does this, but nothing may assume it):
-    // y's own quantiles, not those of x's counts.
     expect(reported(gaussian.measure(params, y, ref, o))).toEqual(standardised(y));
+    expect(reported(gaussian.measure(params, x, ref, o))).toEqual(standardised(x));
+    // Measured twice on x, the second time after the kept values were used.
+    expect(reported(gaussian.measure(params, x, ref, o))).toEqual(standardised(x));
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mean } from "../../src/stats/moments.js";
-import { quantileSorted, quantiles } from "../../src/stats/quantiles.js";
+import { mean, variance } from "../../src/stats/moments.js";
+import { quantileRanks, quantileSorted, quantiles, quantilesAtRanks } from "../../src/stats/quantiles.js";
 import { Rng } from "../../src/stats/rng.js";
-import { bucketLayout, meanCountingBuckets, orderStatisticsByBuckets } from "../../src/stats/select-buckets.js";
+import { selectRanks } from "../../src/stats/select.js";
+import { bucketLayout, meanCountingBuckets, orderStatisticsByBuckets, planBuckets, varianceKeeping } from "../../src/stats/select-buckets.js";
 import { fillNormal } from "../../src/stats/ziggurat.js";
 
 /** Whether two arrays hold the same bits (toEqual on 150,000-value typed arrays takes about a third of a second). */
@@ -56,10 +57,10 @@ describe("quantiles on large arrays (the bucketed path) equal type-7 quantiles o
   }
 });
 
-describe("meanCountingBuckets: the mean and the counting pass in one", () => {
+describe("the fit's passes (meanCountingBuckets, varianceKeeping) in place of the selection's own", () => {
   const ranks = [0, 149, 37_500, 75_000, 148_500, n - 1];
   for (const [name, data] of Object.entries(datasets)) {
-    it(`${name}: mean() bit for bit, and counts the selection can use in place of its own`, () => {
+    it(`${name}: mean() and variance() bit for bit, and the order statistics among the values kept`, () => {
       // The probe's layout, and a fixed one that fits no dataset (exactness never rests on the
       // layout, only the work does). Even and odd lengths: the last value has a path of its own.
       const layouts = [bucketLayout(data, n), { lo: 0, inverseWidth: 1 }].filter((l) => l !== null);
@@ -69,8 +70,14 @@ describe("meanCountingBuckets: the mean and the counting pass in one", () => {
           expect(Object.is(m, mean(data, length)), `length ${length}`).toBe(true);
           const sorted = sortedCopy(data.subarray(0, length));
           const wanted = ranks.map((r) => Math.min(r, length - 1));
-          const got = orderStatisticsByBuckets(data, wanted, length, new Float64Array(length), counted);
-          expect(Array.from(got), `length ${length}, lo ${layout.lo}`).toEqual(wanted.map((r) => sorted[r]!));
+          const plan = planBuckets(counted, wanted);
+          for (const ddof of [0, 1] as const) {
+            const { variance: v, kept } = varianceKeeping(data, m, ddof, length, plan);
+            expect(Object.is(v, variance(data, m, ddof, length)), `length ${length}, ddof ${ddof}`).toBe(true);
+            expect(kept.length).toBe(plan.keep);
+            const got = selectRanks(kept, plan.localRanks, kept.length);
+            expect(Array.from(got), `length ${length}, lo ${layout.lo}`).toEqual(wanted.map((r) => sorted[r]!));
+          }
         }
       }
     });
@@ -82,4 +89,15 @@ describe("meanCountingBuckets: the mean and the counting pass in one", () => {
     expect(Number.isFinite(m)).toBe(true);
     expect(Object.is(m, mean(big))).toBe(true);
   });
+});
+
+describe("quantileRanks and quantilesAtRanks: quantiles from order statistics found elsewhere", () => {
+  const ps = [0, 0.001, 0.3, 0.5, 0.999, 1];
+  for (const [name, data] of Object.entries(datasets)) {
+    it(name, () => {
+      const sorted = sortedCopy(data);
+      const values = Float64Array.from(quantileRanks(ps, n), (r) => sorted[r]!);
+      expect(Array.from(quantilesAtRanks(ps, n, values))).toEqual(Array.from(quantiles(data, ps)));
+    });
+  }
 });
