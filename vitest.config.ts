@@ -21,7 +21,7 @@ function temporaryFolder(): string | undefined {
 const TMPDIR = temporaryFolder();
 
 /** Test files that replace a module with vi.mock: they get forks of their own (see below). */
-const MOCKING = ["test/engine/parallel.test.ts", "test/sweep/pool.test.ts", "test/sweep/preflight.test.ts"];
+const MOCKING = ["test/engine/parallel.test.ts", "test/engine/early-coordinator.test.ts", "test/sweep/pool.test.ts", "test/sweep/preflight.test.ts"];
 
 /** What every project shares. */
 const common = {

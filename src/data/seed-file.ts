@@ -3,7 +3,7 @@
  * loading a seed (the core draws built-in sources itself and reads no files).
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
 import { isBundled } from "../config/spec.js";
@@ -23,6 +23,20 @@ import { readTable, type Table } from "./table.js";
 function seedFile(path: string): { path: string; name: string } {
   if (!isBundled(path) || existsSync(path)) return { path, name: inputName(path) };
   return { path: fileURLToPath(new URL(`../../${path}`, import.meta.url)), name: path };
+}
+
+/**
+ * The size in bytes of the --data file, before it is read: null without --data, and for standard
+ * input, a pipe, a device or a path that cannot be read (the reading says why).
+ */
+export function seedFileBytes(config: SimConfig): number | null {
+  if (config.data === null || config.data === "-") return null;
+  try {
+    const stat = statSync(seedFile(config.data).path);
+    return stat.isFile() ? stat.size : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

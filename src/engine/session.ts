@@ -48,9 +48,33 @@ export interface CoordinatorTask {
   readonly jobs: number;
 }
 
-/** Prepares a simulation from its config and seed data, in this thread only when the whole run is short. */
-export async function startSession(config: SimConfig, seed: SeedResult, jobs: number): Promise<Session> {
+/**
+ * A coordinator started before its task: it loads its script (about 40 ms) while this thread is
+ * still reading the seed data. `close` lets it go if the run turns out to be short after all.
+ */
+export interface EarlyCoordinator {
+  readonly worker: Worker;
+  readonly session: Promise<Session>;
+  close(): void;
+}
+
+export function startCoordinator(): EarlyCoordinator {
+  // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
+  const worker = new (workerThreads().Worker)(new URL("../engine/coordinator.js", import.meta.url));
+  trackWorker(worker);
+  const { session, close } = coordinatorSession(worker);
+  // Its failures reach whoever awaits the session; one that is let go unawaited fails nobody.
+  session.catch(() => {});
+  return { worker, session, close };
+}
+
+/**
+ * Prepares a simulation from its config and seed data, in this thread only when the whole run is
+ * short; `early`, a coordinator started while the seed data was read, does the rest otherwise.
+ */
+export async function startSession(config: SimConfig, seed: SeedResult, jobs: number, early: EarlyCoordinator | null = null): Promise<Session> {
   if (fitsInThread(estimateWork(config, seed.input).total)) {
+    early?.close();
     const { prepared, notes } = prepare(config, seed, machineMemory());
     return {
       view: { config: prepared.config, metricNames: prepared.metricNames, notes },
@@ -58,22 +82,18 @@ export async function startSession(config: SimConfig, seed: SeedResult, jobs: nu
       close: () => {},
     };
   }
-  return remoteSession({ config, seed, jobs });
+  return remoteSession({ config, seed, jobs }, early ?? startCoordinator());
 }
 
-function remoteSession(task: CoordinatorTask): Promise<Session> {
-  // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
-  const worker = new (workerThreads().Worker)(new URL("../engine/coordinator.js", import.meta.url));
-  trackWorker(worker);
-  const session = coordinatorSession(worker);
+function remoteSession(task: CoordinatorTask, coordinator: EarlyCoordinator): Promise<Session> {
   // The seed's arrays move to the worker rather than being copied: this thread no longer needs
   // them. Nor its text, which no closure of the session holds (a 50 MB text is a 100 MB string).
-  worker.postMessage(task, seedBuffers(task.seed));
-  return session;
+  coordinator.worker.postMessage(task, seedBuffers(task.seed));
+  return coordinator.session;
 }
 
 /** The session whose work `worker` (a coordinator) does, once it reports generation 0 prepared. */
-function coordinatorSession(worker: Worker): Promise<Session> {
+function coordinatorSession(worker: Worker): { session: Promise<Session>; close: () => void } {
   let onGeneration: (() => void) | undefined;
   let settleRun: { resolve: (r: SimResult) => void; reject: (e: unknown) => void } | null = null;
   let closed = false;
@@ -82,7 +102,7 @@ function coordinatorSession(worker: Worker): Promise<Session> {
     untrackWorker(worker);
     void worker.terminate();
   };
-  return new Promise((resolvePrepared, rejectPrepared) => {
+  const session = new Promise<Session>((resolvePrepared, rejectPrepared) => {
     const fail = (e: unknown) => {
       close();
       if (settleRun) settleRun.reject(e);
@@ -121,6 +141,7 @@ function coordinatorSession(worker: Worker): Promise<Session> {
       if (!closed) fail(new Error(`the simulation thread stopped unexpectedly (exit code ${code})`));
     });
   });
+  return { session, close };
 }
 
 /** The distinct buffers of a seed's typed arrays, for a zero-copy transfer. */

@@ -43,6 +43,20 @@ export function seedSize(config: SimConfig, input: SeedInput | null): SeedSize {
   }
 }
 
+/**
+ * Whether the run `config` will likely go to worker threads, judged before its seed data is read:
+ * from the config for a drawn seed (as estimateWork), from `fileBytes`, the --data file's size,
+ * otherwise. A file's rows are taken at their most: a character a byte for text, a value every
+ * two bytes ("1\n") for numbers and labels. Null bytes (standard input, a pipe): no.
+ */
+export function likelyOffThread(config: SimConfig, fileBytes: number | null): boolean {
+  if (config.data === null) return !fitsInThread(estimateWork(config, null).total);
+  if (fileBytes === null) return false;
+  const model = getModel(config.model);
+  const rows = model.input === "text" ? fileBytes : Math.ceil(fileBytes / 2);
+  return !fitsInThread(estimateWork({ ...config, data: null, seedSize: rows }, null).total);
+}
+
 /** A run's estimated cost in nanoseconds: generation 0's fit alone, and the whole run. */
 export interface RunWork {
   readonly fit: number;

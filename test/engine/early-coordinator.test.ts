@@ -1,0 +1,115 @@
+/**
+ * The coordinator started early (src/lib/session.ts openSession): a run that will likely go to a
+ * coordinator thread, judged from its config and its --data file's size before the file is read,
+ * starts that thread first, so that it loads its script while this thread reads the data. Whether
+ * it was started early must change nothing but when the work begins, and a coordinator the run
+ * turns out not to need must not be left running.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { loadSeedSync, seedFileBytes } from "../../src/data/seed-file.js";
+import { startSession } from "../../src/engine/session.js";
+import { estimateWork, fitsInThread, likelyOffThread } from "../../src/engine/work.js";
+import { liveWorkers } from "../../src/engine/workers.js";
+import { openSession } from "../../src/lib/session.js";
+import { getModel } from "../../src/models/index.js";
+import { tempDir } from "../cli/cli.js";
+import { flags } from "../helpers.js";
+import { redirect, resetRedirect } from "./redirected-workers.js";
+
+vi.mock("../../src/builtins.js", async (original) => (await import("./redirected-workers.js")).redirectedBuiltins(original));
+
+afterEach(resetRedirect);
+
+/** The result of `config` through openSession, and through startSession with no coordinator started early. */
+async function bothWays(config: ReturnType<typeof resolveSimConfig>) {
+  const opening = openSession(config, 2);
+  // Threads made before the seed data is read: openSession reaches its first wait (the reading)
+  // before it returns.
+  const early = redirect.made.length;
+  const session = await opening;
+  const viaOpen = JSON.stringify(await session.run());
+  redirect.made = [];
+  const plain = await startSession(config, loadSeedSync(getModel(config.model), config), 2);
+  const viaStart = JSON.stringify(await plain.run());
+  return { early, viaOpen, viaStart, stayed: fitsInThread(estimateWork(config, loadSeedSync(getModel(config.model), config).input).total) };
+}
+
+describe("a coordinator started while the seed data is read", () => {
+  it("runs a long text run, the same bytes as one started after the reading", { timeout: 30_000 }, async () => {
+    const file = join(tempDir(), "text.txt");
+    // 60,000 words of a small vocabulary: about 0.3 MB, over the in-thread limit for 3 generations.
+    const words = ["the", "tower", "of", "a", "church", "rose", "over", "old", "stone", "bells"];
+    writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "2", seed: "early" }));
+    expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
+    const run = await bothWays(config);
+    expect(run.stayed).toBe(false);
+    // The coordinator, made before the reading; and no second one after it.
+    expect(run.early).toBe(1);
+    expect(redirect.made).toHaveLength(1);
+    expect(run.viaOpen).toBe(run.viaStart);
+    expect(liveWorkers()).toHaveLength(0);
+  });
+
+  it("is let go when the data turn out small: the run stays in this thread, with the same bytes", { timeout: 30_000 }, async () => {
+    // 2,000 values padded to 41 bytes each: by its size the file could hold 41,000 of them.
+    const file = join(tempDir(), "padded.txt");
+    writeFileSync(file, Array.from({ length: 2000 }, (_, i) => `${(Math.sin(i) * 3).toFixed(30).padStart(40, " ")}\n`).join(""));
+    const config = resolveSimConfig(flags({ data: file, generations: "9", replicates: "200", seed: "early" }));
+    expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
+    const run = await bothWays(config);
+    expect(run.stayed).toBe(true);
+    expect(run.early).toBe(1);
+    expect(redirect.made).toHaveLength(0);
+    expect(run.viaOpen).toBe(run.viaStart);
+    expect(liveWorkers()).toHaveLength(0);
+  });
+
+  it("is let go when the data cannot be read, and the reading's error is the one reported", { timeout: 30_000 }, async () => {
+    const file = join(tempDir(), "bad.txt");
+    writeFileSync(file, `${"1.5\n".repeat(30_000)}oops\n`);
+    const config = resolveSimConfig(flags({ data: file, generations: "9", replicates: "200" }));
+    expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
+    await expect(openSession(config, 2)).rejects.toThrow(/oops/);
+    expect(redirect.made).toHaveLength(1);
+    expect(liveWorkers()).toHaveLength(0);
+  });
+});
+
+describe("likelyOffThread", () => {
+  const config = (o: Record<string, unknown>) => resolveSimConfig(flags(o));
+
+  it("for a drawn seed, is the estimate's own decision", () => {
+    for (const o of [{}, { generations: "9", replicates: "200", sampleSize: "100000" }]) {
+      const c = config(o);
+      expect(likelyOffThread(c, null)).toBe(!fitsInThread(estimateWork(c, null).total));
+    }
+  });
+
+  it("for a file, takes its rows at their most (a character a byte of text, a number every two bytes); without a size, no", () => {
+    const text = config({ model: "ngram", data: "any.txt", generations: "3", replicates: "2" });
+    expect(likelyOffThread(text, 1_000)).toBe(false);
+    expect(likelyOffThread(text, 5_000_000)).toBe(true);
+    expect(likelyOffThread(text, null)).toBe(false);
+    const numbers = config({ data: "any.txt", generations: "9", replicates: "200" });
+    expect(likelyOffThread(numbers, 2_000)).toBe(false);
+    expect(likelyOffThread(numbers, 2_000_000)).toBe(true);
+    // The same run drawn with a seed of half the bytes in rows: the same call.
+    for (const bytes of [2_000, 40_000, 2_000_000]) {
+      const drawn = config({ seedSize: String(bytes / 2), generations: "9", replicates: "200" });
+      expect(likelyOffThread(numbers, bytes), `${bytes} bytes`).toBe(likelyOffThread(drawn, null));
+    }
+  });
+
+  it("sizes regular files only: not standard input, a missing path or a directory", () => {
+    expect(seedFileBytes(config({ data: "-" }))).toBeNull();
+    expect(seedFileBytes(config({ data: join(tempDir(), "missing.txt") }))).toBeNull();
+    expect(seedFileBytes(config({ data: tempDir() }))).toBeNull();
+    const file = join(tempDir(), "five.txt");
+    writeFileSync(file, "1\n2\n3");
+    expect(seedFileBytes(config({ data: file }))).toBe(5);
+  });
+});
