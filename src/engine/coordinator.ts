@@ -7,8 +7,9 @@ import { parentPort } from "node:worker_threads";
 import type { Prepared } from "../core/loop.js";
 import { prepare } from "../core/run.js";
 import { machineMemory } from "../machine.js";
-import { runParallel } from "./parallel.js";
+import { REPLICATE_WORKER, runParallel } from "./parallel.js";
 import type { CoordinatorMessage, CoordinatorTask } from "./session.js";
+import { releaseSpares, startSpares } from "./spare-workers.js";
 import { toThreadError } from "./thread-error.js";
 
 const port = parentPort!;
@@ -25,10 +26,16 @@ port.on("message", (msg: CoordinatorTask | "run") => {
   if (msg !== "run") {
     try {
       jobs = msg.jobs;
+      // The replicate workers this run will likely have load their script while generation 0 is
+      // prepared here (a mixture's EM on the seed data takes 0.2 s); those not needed after all
+      // are let go once the run is over.
+      const others = Math.min(jobs, msg.config.replicates) - 1;
+      if (others > 0) startSpares(REPLICATE_WORKER, others);
       const outcome = prepare(msg.config, msg.seed, machineMemory());
       prepared = outcome.prepared;
       post({ type: "prepared", view: { config: prepared.config, metricNames: prepared.metricNames, notes: outcome.notes } });
     } catch (e) {
+      releaseSpares();
       report(e);
     }
     return;
@@ -48,8 +55,15 @@ port.on("message", (msg: CoordinatorTask | "run") => {
   const running = runParallel(prepared!, jobs, tick, { inThread: jobs === 1, computesToo: true });
   // The workers have the seed input now and this thread sends it nowhere else: let a large text go.
   prepared!.seed = null;
-  running.then((result) => {
-    if (pending > 0) post({ type: "progress", generations: pending });
-    post({ type: "result", result });
-  }, report);
+  running.then(
+    (result) => {
+      releaseSpares();
+      if (pending > 0) post({ type: "progress", generations: pending });
+      post({ type: "result", result });
+    },
+    (e) => {
+      releaseSpares();
+      report(e);
+    },
+  );
 });

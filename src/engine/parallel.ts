@@ -23,6 +23,9 @@ export function staysInThread(p: Prepared): boolean {
   return fitsInThread(estimateWork(p.config, p.seed?.input ?? null).total);
 }
 
+/** The replicate workers' script. Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs). */
+export const REPLICATE_WORKER = new URL("../engine/worker.js", import.meta.url);
+
 /** A replicate worker's one task: prepare generation 0, then run replicates from the queue until none is left. */
 export interface WorkerTask {
   readonly config: SimConfig;
@@ -95,8 +98,7 @@ async function runOnWorkers(p: Prepared, queue: ReplicateQueue, workers: number,
   if (seed === null) throw new Error("runOnWorkers: this thread kept no seed input to send");
   const task: WorkerTask = { config: p.config, seed, queue: queue.handle, params0: p.model.shareFit ? p.params0 : undefined };
   const perWorker = await poolResults<WorkerTask, ReplicateBlock[], number>({
-    // Out of this folder and back: the same path from dist/ and from the start-up bundle (scripts/bundle.mjs).
-    script: new URL("../engine/worker.js", import.meta.url),
+    script: REPLICATE_WORKER,
     tasks: Array.from({ length: workers }, () => task),
     jobs: workers,
     // A worker reports the replicate-generations it has done since its last report.

@@ -20,6 +20,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { workerThreads } from "../builtins.js";
+import { takeSpare } from "./spare-workers.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
 import { trackWorker, untrackWorker } from "./workers.js";
 
@@ -127,7 +128,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
     };
 
     const start = (first: [T, number]) => {
-      const w = new (workerThreads().Worker)(script);
+      const w = takeSpare(script) ?? new (workerThreads().Worker)(script);
       trackWorker(w);
       w.on("message", (msg: PoolMessage<R, P>) => {
         const index = running.get(w);

@@ -9,8 +9,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import type { Prepared } from "../../src/core/loop.js";
 import { loadSeed } from "../../src/core/seed.js";
-import { runParallel, staysInThread } from "../../src/engine/parallel.js";
+import { REPLICATE_WORKER, runParallel, staysInThread } from "../../src/engine/parallel.js";
 import { startSession } from "../../src/engine/session.js";
+import { releaseSpares, startSpares } from "../../src/engine/spare-workers.js";
 import { liveWorkers } from "../../src/engine/workers.js";
 import { getModel } from "../../src/models/index.js";
 import { tempDir } from "../cli/cli.js";
@@ -142,5 +143,46 @@ describe("runParallel off the main thread (a coordinator)", () => {
     expect(redirect.made).toHaveLength(0);
     expect(JSON.stringify(await runParallel(prepared, 2))).toBe(here);
     expect(redirect.made).toHaveLength(1);
+  });
+});
+
+describe("spare workers (src/engine/spare-workers.ts), started before their pool", () => {
+  it("are taken by the pool in place of new ones: the same result, no thread more", async () => {
+    const p = mixture();
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    startSpares(REPLICATE_WORKER, 2);
+    expect(redirect.made).toHaveLength(2);
+    const result = await runParallel(p, 3, undefined, { computesToo: true });
+    expect(JSON.stringify(result)).toBe(expected);
+    expect(redirect.made).toHaveLength(2);
+    releaseSpares();
+    expect(liveWorkers()).toHaveLength(0);
+  });
+
+  it("that were not taken are stopped by releaseSpares", async () => {
+    startSpares(REPLICATE_WORKER, 2);
+    const p = mixture();
+    // Two threads at work: this one and one worker; the other spare is left over.
+    await runParallel(p, 2, undefined, { computesToo: true });
+    expect(liveWorkers()).toHaveLength(1);
+    releaseSpares();
+    expect(liveWorkers()).toHaveLength(0);
+    for (const w of redirect.made) await new Promise((stopped) => (w.threadId === -1 ? stopped(null) : w.once("exit", stopped)));
+  });
+
+  it("that stopped before the pool came are passed over: the pool starts a new worker, and the run succeeds", { timeout: 20_000 }, async () => {
+    redirect.script = misbehaving("");
+    // A script that ends at once, given no task: a worker that has stopped by the time it is wanted.
+    writeFileSync(new URL(redirect.script), "");
+    startSpares(REPLICATE_WORKER, 1);
+    const spare = redirect.made[0]!;
+    await new Promise((stopped) => spare.once("exit", stopped));
+    redirect.script = null;
+    const p = mixture();
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    expect(JSON.stringify(await runParallel(p, 2, undefined, { computesToo: true }))).toBe(expected);
+    expect(redirect.made).toHaveLength(2);
+    releaseSpares();
+    expect(liveWorkers()).toHaveLength(0);
   });
 });
