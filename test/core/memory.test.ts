@@ -108,8 +108,9 @@ describe("memory estimate", () => {
     expect(r.status, r.stderr).toBe(0);
     const peak = Number(/PEAK (\d+)/.exec(r.stderr)![1]);
     const total = estimate({ ...base, replicates: 1000, generations: 400, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 }).total;
-    expect(total / peak).toBeGreaterThan(0.5);
-    expect(total / peak).toBeLessThan(2);
+    const said = `estimate ${formatBytes(total)}, peak ${formatBytes(peak)}`;
+    expect(total / peak, said).toBeGreaterThan(0.5);
+    expect(total / peak, said).toBeLessThan(2);
   });
 });
 
