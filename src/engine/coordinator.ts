@@ -27,8 +27,8 @@ port.on("message", (msg: CoordinatorTask | "run") => {
     try {
       jobs = msg.jobs;
       // The replicate workers this run will likely have load their script while generation 0 is
-      // prepared here (a mixture's EM on the seed data takes 0.2 s); those not needed after all
-      // are let go once the run is over.
+      // prepared here (a mixture's EM on the seed data takes 0.2 s); runParallel lets go of those
+      // it does not need as soon as its pool has started.
       const others = Math.min(jobs, msg.config.replicates) - 1;
       if (others > 0) startSpares(REPLICATE_WORKER, others);
       const outcome = prepare(msg.config, msg.seed, machineMemory());

@@ -12,6 +12,7 @@ import { assemble } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { poolResults } from "./pool.js";
 import { type QueueHandle, ReplicateQueue } from "./replicate-queue.js";
+import { releaseSpares } from "./spare-workers.js";
 import { estimateWork, fitsInThread } from "./work.js";
 import { terminateWorkers } from "./workers.js";
 
@@ -52,11 +53,18 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   const { replicates } = p.config;
   // Short runs stay in this thread. Others always go to workers, even with --jobs 1, so that
   // the main thread stays free to draw progress and to act on a signal at once.
-  if (options.inThread || staysInThread(p)) return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+  if (options.inThread || staysInThread(p)) {
+    releaseSpares();
+    return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+  }
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
   const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
   if (options.computesToo) return runHereAndOnWorkers(p, workers, onGeneration);
-  return assemble(p, await runOnWorkers(p, ReplicateQueue.create(0, replicates, workers), workers, onGeneration));
+  const blocks = runOnWorkers(p, ReplicateQueue.create(0, replicates, workers), workers, onGeneration);
+  // The pool took the spare workers it needed as it started: let the rest go now, not hold them
+  // through a run that found fewer threads fit in memory.
+  releaseSpares();
+  return assemble(p, await blocks);
 }
 
 /**
@@ -68,6 +76,8 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
 async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<SimResult> {
   const queue = ReplicateQueue.create(0, p.config.replicates, threads);
   const others = threads > 1 ? runOnWorkers(p, queue, threads - 1, onGeneration) : Promise.resolve([]);
+  // The pool took the spare workers it needed as it started (spare-workers.ts): let the rest go.
+  releaseSpares();
   // Awaited below; a failure here first must not leave the workers' rejection unhandled.
   let failed = false;
   others.catch(() => {

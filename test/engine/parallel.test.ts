@@ -159,15 +159,20 @@ describe("spare workers (src/engine/spare-workers.ts), started before their pool
     expect(liveWorkers()).toHaveLength(0);
   });
 
-  it("that were not taken are stopped by releaseSpares", async () => {
-    startSpares(REPLICATE_WORKER, 2);
+  it("that the run does not need are let go as soon as its pool has started", async () => {
+    startSpares(REPLICATE_WORKER, 3);
     const p = mixture();
-    // Two threads at work: this one and one worker; the other spare is left over.
-    await runParallel(p, 2, undefined, { computesToo: true });
+    // Two threads at work: this one and one worker; two spares are left over.
+    const running = runParallel(p, 2, undefined, { computesToo: true });
+    expect(liveWorkers()).toHaveLength(1);
+    await running;
+    expect(redirect.made).toHaveLength(3);
+    expect(liveWorkers()).toHaveLength(0);
+    // And releaseSpares stops any left when nothing ran.
+    startSpares(REPLICATE_WORKER, 1);
     expect(liveWorkers()).toHaveLength(1);
     releaseSpares();
     expect(liveWorkers()).toHaveLength(0);
-    for (const w of redirect.made) await new Promise((stopped) => (w.threadId === -1 ? stopped(null) : w.once("exit", stopped)));
   });
 
   it("that stopped before the pool came are passed over: the pool starts a new worker, and the run succeeds", { timeout: 20_000 }, async () => {
