@@ -1,4 +1,5 @@
 /** Fixed quadrature rules: deterministic node sets with weights for averaging a function over a measure. */
+import { NODES_64, WEIGHTS_64 } from "./gauss-hermite-64.js";
 import { symmetricEigen } from "./linalg.js";
 import { normalQuantile } from "./normal.js";
 import { deriveSeed, Rng } from "./rng.js";
@@ -23,6 +24,15 @@ export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64
   const total = weights.reduce((s, w) => s + w, 0);
   for (let i = 0; i < n; i++) weights[i]! /= total;
   return { nodes, weights };
+}
+
+/**
+ * gaussHermite(n), the same numbers, from a table for the rule the models use in every run that
+ * needs one (n = 64: gauss-hermite-64.ts), computed otherwise.
+ */
+export function gaussHermiteRule(n: number): { nodes: Float64Array; weights: Float64Array } {
+  if (n === 64) return { nodes: Float64Array.from(NODES_64), weights: Float64Array.from(WEIGHTS_64) };
+  return gaussHermite(n);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gaussHermite } from "../../src/stats/quadrature.js";
+import { gaussHermite, gaussHermiteRule } from "../../src/stats/quadrature.js";
 
 describe("gaussHermite", () => {
   it("integrates the normal moments E Z^{2j} = (2j−1)!! exactly up to degree 2n − 1 (checked to degree 21)", () => {
@@ -19,5 +19,21 @@ describe("gaussHermite", () => {
         expect(Math.abs(odd)).toBeLessThan(1e-9 * doubleFactorial * (2 * j + 1));
       }
     }
+  });
+});
+
+describe("gaussHermiteRule", () => {
+  it("is gaussHermite bit for bit: the 64-node table (scripts/gauss-hermite-table.mjs regenerates it) and any other size", () => {
+    for (const n of [64, 24, 5]) {
+      const table = gaussHermiteRule(n);
+      const computed = gaussHermite(n);
+      expect(Buffer.from(table.nodes.buffer).equals(Buffer.from(computed.nodes.buffer)), `nodes, n = ${n}`).toBe(true);
+      expect(Buffer.from(table.weights.buffer).equals(Buffer.from(computed.weights.buffer)), `weights, n = ${n}`).toBe(true);
+    }
+  });
+
+  it("hands out a copy: a caller that writes into it changes no later rule", () => {
+    gaussHermiteRule(64).nodes[0] = 0;
+    expect(gaussHermiteRule(64).nodes[0]).toBe(gaussHermite(64).nodes[0]);
   });
 });
