@@ -7,7 +7,8 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, fmt, median, row, timeCommand, timePair } from "./lib.mjs";
 
-const RUNS = 3;
+// Five rounds: on a shared 2-core host one round in three can be slowed by a neighbour.
+const RUNS = 5;
 
 /**
  * --jobs 1 and --jobs 2 of one command, alternating so that background load hits both alike, and
