@@ -55,9 +55,9 @@ describe("a coordinator started while the seed data is read", () => {
   });
 
   it("is let go when the data turn out small: the run stays in this thread, with the same bytes", { timeout: 30_000 }, async () => {
-    // 2,000 values padded to 41 bytes each: by its size the file could hold 41,000 of them.
+    // 2,000 values padded to 200 bytes each: by its size the file would hold 50,000 of them.
     const file = join(tempDir(), "padded.txt");
-    writeFileSync(file, Array.from({ length: 2000 }, (_, i) => `${(Math.sin(i) * 3).toFixed(30).padStart(40, " ")}\n`).join(""));
+    writeFileSync(file, Array.from({ length: 2000 }, (_, i) => `${(Math.sin(i) * 3).toFixed(30).padStart(199, " ")}\n`).join(""));
     const config = resolveSimConfig(flags({ data: file, generations: "9", replicates: "200", seed: "early" }));
     expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
     const run = await bothWays(config);
@@ -70,7 +70,7 @@ describe("a coordinator started while the seed data is read", () => {
 
   it("is let go when the data cannot be read, and the reading's error is the one reported", { timeout: 30_000 }, async () => {
     const file = join(tempDir(), "bad.txt");
-    writeFileSync(file, `${"1.5\n".repeat(30_000)}oops\n`);
+    writeFileSync(file, `${"1.5\n".repeat(100_000)}oops\n`);
     const config = resolveSimConfig(flags({ data: file, generations: "9", replicates: "200" }));
     expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
     await expect(openSession(config, 2)).rejects.toThrow(/oops/);
@@ -89,7 +89,7 @@ describe("likelyOffThread", () => {
     }
   });
 
-  it("for a file, takes its rows at their most (a character a byte of text, a number every two bytes); without a size, no", () => {
+  it("for a file, takes its rows as most files have them (a character a byte of text, a number every 8 bytes) and wants twice the limit; without a size, no", () => {
     const text = config({ model: "ngram", data: "any.txt", generations: "3", replicates: "2" });
     expect(likelyOffThread(text, 1_000)).toBe(false);
     expect(likelyOffThread(text, 5_000_000)).toBe(true);
@@ -97,11 +97,11 @@ describe("likelyOffThread", () => {
     const numbers = config({ data: "any.txt", generations: "9", replicates: "200" });
     expect(likelyOffThread(numbers, 2_000)).toBe(false);
     expect(likelyOffThread(numbers, 2_000_000)).toBe(true);
-    // The same run drawn with a seed of half the bytes in rows: the same call.
-    for (const bytes of [2_000, 40_000, 2_000_000]) {
-      const drawn = config({ seedSize: String(bytes / 2), generations: "9", replicates: "200" });
-      expect(likelyOffThread(numbers, bytes), `${bytes} bytes`).toBe(likelyOffThread(drawn, null));
-    }
+    // A file whose rows put the run just over the limit is left to the old path: its run might
+    // stay in this thread after all, where a coordinator started for nothing costs time.
+    const justOver = 8 * 9_000;
+    expect(fitsInThread(estimateWork(config({ seedSize: String(justOver / 8), generations: "9", replicates: "200" }), null).total)).toBe(false);
+    expect(likelyOffThread(numbers, justOver)).toBe(false);
   });
 
   it("sizes regular files only: not standard input, a missing path or a directory", () => {
