@@ -34,7 +34,7 @@ import { fillGaussianRows } from "../stats/gaussian-rows.js";
 import { ksStatistic } from "../stats/ks.js";
 import { trace } from "../stats/linalg.js";
 import { normalCdf } from "../stats/normal.js";
-import { gaussHermite, gaussHermiteRule, sphereDirections } from "../stats/quadrature.js";
+import { gaussHermite, sphereDirections } from "../stats/quadrature.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { fillNormal } from "../stats/ziggurat.js";
 import { checkColumnRange, checkCovariance } from "./column-checks.js";
@@ -167,7 +167,7 @@ function mixtureL2(p: GmmParams, ref: GmmReference): number {
 
 /** Cubature nodes and weights for E f(Z), Z ~ N(0, I_d) (see the module doc). */
 function cubature(d: number): { nodes: Float64Array; weights: Float64Array } {
-  if (d === 1) return gaussHermiteRule(64);
+  if (d === 1) return gaussHermite(64);
   if (d === 2) {
     const n = 24;
     const g = gaussHermite(n);

@@ -1,5 +1,5 @@
 /**
- * gaussHermite(64) (quadrature.ts), written out by scripts/gauss-hermite-table.mjs: computing it
+ * solveGaussHermite(64) (quadrature.ts), written out by scripts/gauss-hermite-table.mjs: computing it
  * (a 64 × 64 eigenproblem) takes 40 ms in a thread that has not run it before, and every thread
  * that fits a one-dimensional mixture needs it once. test/stats/quadrature.test.ts checks the
  * table against the computation, bit for bit.

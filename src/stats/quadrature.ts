@@ -10,9 +10,17 @@ import { fillNormal } from "./ziggurat.js";
  * Σ w_i f(z_i) = E f(Z), Z ~ N(0, 1), exact for polynomials of degree ≤ 2n − 1. By Golub–Welsch:
  * the nodes are the eigenvalues of the Jacobi matrix of the probabilists' Hermite polynomials
  * (zero diagonal, off-diagonal √1, √2, …, √(n−1)); w_i is the squared first component of the
- * i-th normalised eigenvector. Sorted by node.
+ * i-th normalised eigenvector. Sorted by node. The rule of 64 nodes, which every one-dimensional
+ * mixture uses, is read from gauss-hermite-64.ts: solving for it takes 40 ms in a thread that has
+ * not run the solver before. The table holds the solver's numbers (test/stats/quadrature.test.ts).
  */
 export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
+  if (n === 64) return { nodes: Float64Array.from(NODES_64), weights: Float64Array.from(WEIGHTS_64) };
+  return solveGaussHermite(n);
+}
+
+/** The Gauss–Hermite rule of n nodes by Golub–Welsch (see gaussHermite), always solved. */
+export function solveGaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
   const j = new Float64Array(n * n);
   for (let i = 1; i < n; i++) j[i * n + i - 1] = j[(i - 1) * n + i] = Math.sqrt(i);
   const values = new Float64Array(n);
@@ -24,15 +32,6 @@ export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64
   const total = weights.reduce((s, w) => s + w, 0);
   for (let i = 0; i < n; i++) weights[i]! /= total;
   return { nodes, weights };
-}
-
-/**
- * gaussHermite(n), the same numbers, from a table for the rule the models use in every run that
- * needs one (n = 64: gauss-hermite-64.ts), computed otherwise.
- */
-export function gaussHermiteRule(n: number): { nodes: Float64Array; weights: Float64Array } {
-  if (n === 64) return { nodes: Float64Array.from(NODES_64), weights: Float64Array.from(WEIGHTS_64) };
-  return gaussHermite(n);
 }
 
 /**
