@@ -28,7 +28,7 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       jobs = msg.jobs;
       // The replicate workers this run will likely have load their script while generation 0 is
       // prepared here (a mixture's EM on the seed data takes 0.2 s); runParallel lets go of those
-      // it does not need as soon as its pool has started.
+      // it does not need as soon as its pool has started, and a failed preparation of them all.
       const others = Math.min(jobs, msg.config.replicates) - 1;
       if (others > 0) startSpares(REPLICATE_WORKER, others);
       const outcome = prepare(msg.config, msg.seed, machineMemory());
@@ -55,15 +55,8 @@ port.on("message", (msg: CoordinatorTask | "run") => {
   const running = runParallel(prepared!, jobs, tick, { inThread: jobs === 1, computesToo: true });
   // The workers have the seed input now and this thread sends it nowhere else: let a large text go.
   prepared!.seed = null;
-  running.then(
-    (result) => {
-      releaseSpares();
-      if (pending > 0) post({ type: "progress", generations: pending });
-      post({ type: "result", result });
-    },
-    (e) => {
-      releaseSpares();
-      report(e);
-    },
-  );
+  running.then((result) => {
+    if (pending > 0) post({ type: "progress", generations: pending });
+    post({ type: "result", result });
+  }, report);
 });

@@ -13,19 +13,20 @@ import { trackWorker, untrackWorker } from "./workers.js";
 interface Spare {
   readonly worker: Worker;
   stopped: boolean;
-  readonly ignore: () => void;
 }
 
 const spares = new Map<string, Spare[]>();
+
+/** A spare's error listener until a pool takes it: its failures are its own, noted by its exit. */
+const ignore = () => {};
 
 /** Starts `count` workers of `script` for a pool to take. */
 export function startSpares(script: URL, count: number): void {
   for (let i = 0; i < count; i++) {
     const worker = new (workerThreads().Worker)(script);
     trackWorker(worker);
-    const spare: Spare = { worker, stopped: false, ignore: () => {} };
-    // Until a pool takes it, its failures are its own: noted, not thrown.
-    worker.on("error", spare.ignore);
+    const spare: Spare = { worker, stopped: false };
+    worker.on("error", ignore);
     worker.once("exit", () => {
       spare.stopped = true;
     });
@@ -37,7 +38,7 @@ export function startSpares(script: URL, count: number): void {
 export function takeSpare(script: URL): Worker | undefined {
   const waiting = spares.get(script.href) ?? [];
   for (let spare = waiting.shift(); spare !== undefined; spare = waiting.shift()) {
-    spare.worker.off("error", spare.ignore);
+    spare.worker.off("error", ignore);
     if (!spare.stopped) return spare.worker;
     untrackWorker(spare.worker);
   }

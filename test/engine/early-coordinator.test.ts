@@ -82,10 +82,14 @@ describe("a coordinator started while the seed data is read", () => {
 describe("likelyOffThread", () => {
   const config = (o: Record<string, unknown>) => resolveSimConfig(flags(o));
 
-  it("for a drawn seed, is the estimate's own decision", () => {
-    for (const o of [{}, { generations: "9", replicates: "200", sampleSize: "100000" }]) {
+  it("for a drawn seed, is the estimate's own decision: no for the default run, yes for a large one", () => {
+    for (const [o, off] of [
+      [{}, false],
+      [{ generations: "9", replicates: "200", sampleSize: "100000" }, true],
+    ] as const) {
       const c = config(o);
-      expect(likelyOffThread(c, null)).toBe(!fitsInThread(estimateWork(c, null).total));
+      expect(fitsInThread(estimateWork(c, null).total)).toBe(!off);
+      expect(likelyOffThread(c, null)).toBe(off);
     }
   });
 

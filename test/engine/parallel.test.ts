@@ -176,9 +176,10 @@ describe("spare workers (src/engine/spare-workers.ts), started before their pool
   });
 
   it("that stopped before the pool came are passed over: the pool starts a new worker, and the run succeeds", { timeout: 20_000 }, async () => {
-    redirect.script = misbehaving("");
-    // A script that ends at once, given no task: a worker that has stopped by the time it is wanted.
-    writeFileSync(new URL(redirect.script), "");
+    // An empty script ends at once: a worker that has stopped by the time it is wanted.
+    const empty = join(tempDir(), "empty.mjs");
+    writeFileSync(empty, "");
+    redirect.script = pathToFileURL(empty);
     startSpares(REPLICATE_WORKER, 1);
     const spare = redirect.made[0]!;
     await new Promise((stopped) => spare.once("exit", stopped));
