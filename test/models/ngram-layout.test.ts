@@ -119,6 +119,9 @@ describe("perplexity of a text from its own counts", () => {
         expect(own.starts).toBeDefined();
         expect(logLikelihoodOfCounted(model, seq, own, V)).toBe(logLikelihood(model, seq, V));
       }
+      // Generation 0's ppl_gen0: the text scored by the very counts it was counted into.
+      const self = countNgrams(train, order, true);
+      expect(logLikelihoodOfCounted(self, train, self, V)).toBe(logLikelihood(self, train, V));
     }
   });
 

@@ -169,6 +169,9 @@ export function logLikelihoodOfCounted(
   const rootTypes = root.types[0]!;
   const count1 = levels[1]!.count;
   const index1 = indexOf(levels[1]!);
+  // A text scored by its own model (generation 0's ppl_gen0): its n-gram e is the model's n-gram
+  // e, found without a look-up (for bigrams, every look-up of the loop below).
+  const self = model === own;
   for (let e = 0; e < grams.size; e++) {
     const w = grams.token[e]!;
     const at = grams.parent[e]! * n;
@@ -179,7 +182,7 @@ export function logLikelihoodOfCounted(
       if (h < 0) break;
       const follow = levels[k - 1]!.follow[h]!;
       if (follow === 0) break;
-      const g = levels[k]!.find(h, w);
+      const g = self && k === n ? e : levels[k]!.find(h, w);
       const t = levels[k - 1]!.types[h]!;
       p = ((g >= 0 ? levels[k]!.count[g]! : 0) + t * p) / (follow + t);
     }
