@@ -158,11 +158,31 @@ export async function sha256OfFile(path: string, fix = "check the path given to 
 
 /** Reads all of `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the position. */
 export async function readText(path: string, fix = "check the path given to --data", limit = maxInputBytes()): Promise<TextInput> {
+  const { name, bytes, sha256 } = await readUtf8(path, fix, limit);
+  return { name, text: decodeCheckedUtf8(bytes), sha256 };
+}
+
+/** A file's bytes, checked to be UTF-8 and not decoded yet. */
+export interface Utf8Bytes {
+  readonly name: string;
+  /** The bytes alone in their buffer, so that it can move to another thread. */
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
+
+/**
+ * readText without the decoding: the bytes checked (an error names the position, as readText's),
+ * for the thread that will need the text to decode (decodeCheckedUtf8).
+ */
+export async function readUtf8(path: string, fix = "check the path given to --data", limit = maxInputBytes()): Promise<Utf8Bytes> {
   const chunks: Buffer[] = [];
   const { name, sha256 } = await streamBytes(path, (chunk) => chunks.push(chunk), fix, limit);
-  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const joined = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   chunks.length = 0;
-  return { name, text: decodeUtf8(bytes, name), sha256 };
+  checkUtf8(joined, name);
+  // A small read may be a slice of a shared pool: a copy of its own then (large ones are not).
+  const bytes = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? joined : new Uint8Array(joined);
+  return { name, bytes, sha256 };
 }
 
 /**
@@ -208,9 +228,19 @@ export function readTextSync(path: string, fix = "check the path given to --data
 
 /** Decodes UTF-8 strictly; a leading byte-order mark is dropped. */
 export function decodeUtf8(bytes: Uint8Array, name: string): string {
+  checkUtf8(bytes, name);
+  return decodeCheckedUtf8(bytes);
+}
+
+/** Throws an InputError naming the first invalid UTF-8 byte's line and column in `name`, if any. */
+export function checkUtf8(bytes: Uint8Array, name: string): void {
   // The native check is fast; the scan that finds where runs only on invalid input.
   const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) throw invalidUtf8(name, bytes, bad, positionOfByte(bytes, bad));
+}
+
+/** The text of bytes checkUtf8 passed; a leading byte-order mark is dropped. */
+export function decodeCheckedUtf8(bytes: Uint8Array): string {
   const text = new TextDecoder("utf-8").decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

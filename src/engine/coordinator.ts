@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import type { Prepared } from "../core/loop.js";
 import { prepare } from "../core/run.js";
+import { decodeSeed } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
 import { REPLICATE_WORKER, runParallel } from "./parallel.js";
 import type { CoordinatorMessage, CoordinatorTask } from "./session.js";
@@ -31,7 +32,8 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       // it does not need as soon as its pool has started, and a failed preparation of them all.
       const others = Math.min(jobs, msg.config.replicates) - 1;
       if (others > 0) startSpares(REPLICATE_WORKER, others);
-      const outcome = prepare(msg.config, msg.seed, machineMemory());
+      // A text arrives as its bytes, decoded here (src/data/seed-file.ts EncodedText).
+      const outcome = prepare(msg.config, decodeSeed(msg.seed), machineMemory());
       prepared = outcome.prepared;
       post({ type: "prepared", view: { config: prepared.config, metricNames: prepared.metricNames, notes: outcome.notes } });
     } catch (e) {

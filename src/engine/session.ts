@@ -13,7 +13,7 @@ import { workerThreads } from "../builtins.js";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import type { SimResult } from "../core/result.js";
 import { prepare } from "../core/run.js";
-import type { SeedResult } from "../core/seed.js";
+import { decodeSeed, type LoadedSeed } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
 import { runParallel } from "./parallel.js";
 import { fromThreadError, type ThreadError } from "./thread-error.js";
@@ -44,7 +44,8 @@ export type CoordinatorMessage =
 
 export interface CoordinatorTask {
   readonly config: SimConfig;
-  readonly seed: SeedResult;
+  /** A text still as bytes: the coordinator decodes it (see EncodedText). */
+  readonly seed: LoadedSeed;
   readonly jobs: number;
 }
 
@@ -72,10 +73,10 @@ export function startCoordinator(): EarlyCoordinator {
  * Prepares a simulation from its config and seed data, in this thread only when the whole run is
  * short; `early`, a coordinator started while the seed data was read, does the rest otherwise.
  */
-export async function startSession(config: SimConfig, seed: SeedResult, jobs: number, early: EarlyCoordinator | null = null): Promise<Session> {
+export async function startSession(config: SimConfig, seed: LoadedSeed, jobs: number, early: EarlyCoordinator | null = null): Promise<Session> {
   if (fitsInThread(estimateWork(config, seed.input).total)) {
     early?.close();
-    const { prepared, notes } = prepare(config, seed, machineMemory());
+    const { prepared, notes } = prepare(config, decodeSeed(seed), machineMemory());
     return {
       view: { config: prepared.config, metricNames: prepared.metricNames, notes },
       run: (onGeneration) => runParallel(prepared, jobs, onGeneration),
@@ -86,8 +87,8 @@ export async function startSession(config: SimConfig, seed: SeedResult, jobs: nu
 }
 
 function remoteSession(task: CoordinatorTask, coordinator: EarlyCoordinator): Promise<Session> {
-  // The seed's arrays move to the worker rather than being copied: this thread no longer needs
-  // them. Nor its text, which no closure of the session holds (a 50 MB text is a 100 MB string).
+  // The seed's arrays, and a text's bytes, move to the worker rather than being copied: this
+  // thread no longer needs them.
   coordinator.worker.postMessage(task, seedBuffers(task.seed));
   return coordinator.session;
 }
@@ -145,8 +146,17 @@ function coordinatorSession(worker: Worker): { session: Promise<Session>; close:
 }
 
 /** The distinct buffers of a seed's typed arrays, for a zero-copy transfer. */
-function seedBuffers(seed: SeedResult): ArrayBuffer[] {
+function seedBuffers(seed: LoadedSeed): ArrayBuffer[] {
   const input = seed.input;
-  const arrays = input.kind === "numbers" ? [input.values] : input.kind === "table" ? input.columns : input.kind === "labels" ? [input.counts] : [];
+  const arrays =
+    input.kind === "numbers"
+      ? [input.values]
+      : input.kind === "table"
+        ? input.columns
+        : input.kind === "labels"
+          ? [input.counts]
+          : input.kind === "utf8"
+            ? [input.bytes]
+            : [];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

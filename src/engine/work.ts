@@ -7,6 +7,7 @@
  */
 import type { SimConfig } from "../config/config.js";
 import { modelOptions } from "../core/run.js";
+import type { EncodedText } from "../data/seed-file.js";
 import { getModel } from "../models/index.js";
 import type { SeedInput, SeedSize } from "../models/model.js";
 
@@ -24,8 +25,11 @@ export const IN_THREAD_LIMIT_NS = 400e6;
  */
 const SEED_FIT_NS_PER_ROW = 150;
 
-/** The seed data's size: its rows (a text's characters) and columns; from the config for a seed not drawn yet. */
-export function seedSize(config: SimConfig, input: SeedInput | null): SeedSize {
+/**
+ * The seed data's size: its rows (a text's characters; its bytes, at least as many, before it is
+ * decoded) and columns; from the config for a seed not drawn yet.
+ */
+export function seedSize(config: SimConfig, input: SeedInput | EncodedText | null): SeedSize {
   if (input === null) {
     // A drawn seed has --dims columns for the models that take --dims (mvn, gmm), one otherwise.
     const takesDims = getModel(config.model).options.some((o) => o.key === "dims");
@@ -40,6 +44,8 @@ export function seedSize(config: SimConfig, input: SeedInput | null): SeedSize {
       return { rows: input.counts.length, dims: 1 };
     case "text":
       return { rows: input.text.length, dims: 1 };
+    case "utf8":
+      return { rows: input.bytes.length, dims: 1 };
   }
 }
 
@@ -66,7 +72,7 @@ export interface RunWork {
 }
 
 /** The estimated cost of the run `config` on seed data `input` (null: drawn from its source, of config.seedSize). */
-export function estimateWork(config: SimConfig, input: SeedInput | null): RunWork {
+export function estimateWork(config: SimConfig, input: SeedInput | EncodedText | null): RunWork {
   const model = getModel(config.model);
   const seed = seedSize(config, input);
   const M = config.sampleSize ?? seed.rows;

@@ -5,8 +5,7 @@
  */
 import type { SimConfig } from "../config/config.js";
 import { checkBeforeDraw } from "../core/run.js";
-import type { SeedResult } from "../core/seed.js";
-import { loadSeedAsync, seedFileBytes } from "../data/seed-file.js";
+import { type LoadedSeed, loadSessionSeed, seedFileBytes } from "../data/seed-file.js";
 import { type Session, startCoordinator, startSession } from "../engine/session.js";
 import { likelyOffThread } from "../engine/work.js";
 import { machineMemory } from "../machine.js";
@@ -17,9 +16,10 @@ export async function openSession(config: SimConfig, jobs: number): Promise<Sess
   // A run that will likely need a coordinator thread starts it now, so that it loads its script
   // while this thread reads the seed data (40 ms sooner at work on a novel-length text).
   const early = likelyOffThread(config, seedFileBytes(config)) ? startCoordinator() : null;
-  let seed: SeedResult;
+  let seed: LoadedSeed;
   try {
-    seed = await loadSeedAsync(getModel(config.model), config);
+    // A text stays bytes here: the thread that prepares the run decodes it.
+    seed = await loadSessionSeed(getModel(config.model), config);
   } catch (e) {
     early?.close();
     throw e;

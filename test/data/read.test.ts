@@ -5,13 +5,17 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
 import { type LabelOptions, readLabels, readLabelsStream } from "../../src/data/labels.js";
 import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { readNumericTable } from "../../src/data/numeric-table.js";
-import { decodeUtf8, maxInputBytes, readText, Utf8Stream } from "../../src/data/read.js";
+import { decodeCheckedUtf8, decodeUtf8, maxInputBytes, readText, readUtf8, Utf8Stream } from "../../src/data/read.js";
+import { decodeSeed, loadSeedAsync, loadSessionSeed } from "../../src/data/seed-file.js";
 import { readTable } from "../../src/data/table.js";
+import { getModel } from "../../src/models/index.js";
 import { tempDir } from "../cli/cli.js";
 import { inputError } from "../expect-error.js";
+import { flags } from "../helpers.js";
 
 /** Decodes `bytes` fed in pieces cut at the given offsets. */
 function streamed(bytes: Uint8Array, cuts: number[], name = "t.txt"): string {
@@ -50,6 +54,50 @@ describe("Utf8Stream", () => {
   it("reports a character cut short at the very end", () => {
     const truncated = new Uint8Array([0x31, 0x0a, 0xe2, 0x82]);
     expect(inputError(() => streamed(truncated, [3]))).toBe(inputError(() => decodeUtf8(truncated, "t.txt")));
+  });
+});
+
+describe("a text read as bytes, decoded later (readUtf8, loadSessionSeed)", () => {
+  const dir = tempDir();
+  // A byte-order mark, two- three- and four-byte characters, and more than one read's worth (1 MiB).
+  const text = `\uFEFF${"Château — the tower’s bells 𝄞 rang.\n".repeat(40_000)}`;
+  const file = join(dir, "text.txt");
+  writeFileSync(file, text);
+
+  it("gives readText's text and hash, the bytes alone in their buffer so that they can move to another thread", async () => {
+    const bytes = await readUtf8(file);
+    const whole = await readText(file);
+    expect(decodeCheckedUtf8(bytes.bytes)).toBe(whole.text);
+    expect(bytes.sha256).toBe(whole.sha256);
+    expect(bytes.name).toBe(whole.name);
+    for (const size of [3, 5000, 70_000]) {
+      const small = join(dir, `small-${size}.txt`);
+      writeFileSync(small, "é".repeat(size));
+      const { bytes: b } = await readUtf8(small);
+      expect([b.byteOffset, b.byteLength]).toEqual([0, b.buffer.byteLength]);
+    }
+  });
+
+  it("refuses invalid UTF-8 as readText does, naming the same place", async () => {
+    const bad = join(dir, "bad.txt");
+    writeFileSync(bad, Buffer.concat([Buffer.from("line one\nline two "), Buffer.from([0xc3, 0x28]), Buffer.from(" end\n")]));
+    const message = await readText(bad).catch((e: Error) => e.message);
+    // 0xc3 opens a two-byte character; 0x28, the 11th byte of line 2, cannot continue it.
+    expect(message).toMatch(/bad\.txt:2:11: invalid UTF-8 byte 0x28/);
+    await expect(readUtf8(bad)).rejects.toThrow(message);
+  });
+
+  it("decodes to the seed loadSeedAsync reads, for a text model; other models' seeds are read as before", async () => {
+    const config = resolveSimConfig(flags({ model: "ngram", data: file }));
+    const encoded = await loadSessionSeed(getModel("ngram"), config);
+    expect(encoded.input.kind).toBe("utf8");
+    expect(decodeSeed(encoded)).toEqual(await loadSeedAsync(getModel("ngram"), config));
+    const numbers = join(dir, "numbers.txt");
+    writeFileSync(numbers, "1\n2\n3.5\n");
+    const gaussian = resolveSimConfig(flags({ data: numbers }));
+    const seed = await loadSessionSeed(getModel("gaussian"), gaussian);
+    expect(decodeSeed(seed)).toBe(seed);
+    expect(seed).toEqual(await loadSeedAsync(getModel("gaussian"), gaussian));
   });
 });
 

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { loadSeedSync, seedFileBytes } from "../../src/data/seed-file.js";
+import { loadSeedSync, loadSessionSeed, seedFileBytes } from "../../src/data/seed-file.js";
 import { startSession } from "../../src/engine/session.js";
 import { estimateWork, fitsInThread, likelyOffThread } from "../../src/engine/work.js";
 import { liveWorkers } from "../../src/engine/workers.js";
@@ -115,5 +115,36 @@ describe("likelyOffThread", () => {
     const file = join(tempDir(), "five.txt");
     writeFileSync(file, "1\n2\n3");
     expect(seedFileBytes(config({ data: file }))).toBe(5);
+  });
+});
+
+describe("a text on its way to the coordinator", () => {
+  it("moves there as its bytes, decoded there: this thread keeps no copy, and the run gives the decoded text's bytes", { timeout: 30_000 }, async () => {
+    const file = join(tempDir(), "text.txt");
+    const words = ["the", "tower’s", "of", "a", "château", "rose", "over", "old", "stone", "bells"];
+    writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "2", seed: "bytes" }));
+    const seed = await loadSessionSeed(getModel("ngram"), config);
+    if (seed.input.kind !== "utf8") throw new Error("expected the text as bytes");
+    const bytes = seed.input.bytes;
+    expect(bytes.byteLength).toBeGreaterThan(0);
+    const session = await startSession(config, seed, 2);
+    // Moved, not copied: the buffer here is detached.
+    expect(bytes.byteLength).toBe(0);
+    const viaBytes = JSON.stringify(await session.run());
+    const viaText = JSON.stringify(await (await startSession(config, loadSeedSync(getModel("ngram"), config), 2)).run());
+    expect(viaBytes).toBe(viaText);
+    expect(liveWorkers()).toHaveLength(0);
+  });
+
+  it("is decoded in this thread for a run that stays here", async () => {
+    const file = join(tempDir(), "short.txt");
+    writeFileSync(file, "the old tower’s bells rang over the château and the stone rose. ".repeat(20));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "2", replicates: "2" }));
+    const seed = await loadSessionSeed(getModel("ngram"), config);
+    expect(fitsInThread(estimateWork(config, seed.input).total)).toBe(true);
+    const viaBytes = JSON.stringify(await (await startSession(config, seed, 2)).run());
+    expect(redirect.made).toHaveLength(0);
+    expect(viaBytes).toBe(JSON.stringify(await (await startSession(config, loadSeedSync(getModel("ngram"), config), 2)).run()));
   });
 });
