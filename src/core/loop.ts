@@ -22,6 +22,8 @@ export interface Prepared {
   /** What a thread holds per run, for how many worker threads fit. */
   readonly footprint: Footprint;
   readonly data0: unknown;
+  /** Data never trained on that `seed` set aside (ngram's held-out text), or undefined. */
+  readonly heldOut: unknown;
   readonly params0: unknown;
   /** What the metrics compare with: `fitted`, or the source's truth under --reference source. */
   readonly reference: unknown;

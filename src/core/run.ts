@@ -14,7 +14,7 @@ import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates 
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
 import type { ExtinctionRecord, GenerationResult, SimResult, TrainingMix } from "./result.js";
 import { scheduleValues, varies } from "./schedule.js";
-import { fromSource, loadSeed, type SeedResult } from "./seed.js";
+import { fromSource, loadSeed, type SeedResult, type SeedShell } from "./seed.js";
 
 export interface PrepareOutcome {
   readonly prepared: Prepared;
@@ -30,16 +30,18 @@ export interface PrepareOutcome {
  */
 export function prepare(
   config: SimConfig,
-  loaded: SeedResult | null = null,
+  loaded: SeedResult | SeedShell | null = null,
   machine: MachineMemory | null = null,
   /** Generation 0's parameters, fitted by the thread that sent them (Model.shareFit), or undefined: fit here. */
   params0Sent?: unknown,
+  /** The seed data as the sending thread's `seed` shaped it (Model.shareSeed), with a SeedShell; or undefined: shape it here. */
+  seededSent?: unknown,
 ): PrepareOutcome {
   const model = getModel(config.model);
   if (!loaded) checkBeforeDraw(config, machine);
   const seed = loaded ?? loadSeed(model, config);
   const provisional = { ...config, sampleSize: config.sampleSize ?? 2 } as ResolvedConfig;
-  const { data: data0, heldOut } = model.seed(seed.input, modelOptions(model, provisional));
+  const { data: data0, heldOut } = shapedSeed(model, seed, seededSent, modelOptions(model, provisional));
   const size0 = model.ops.size(data0);
   const resolved: ResolvedConfig = withDataHash(
     {
@@ -93,6 +95,7 @@ export function prepare(
     options,
     footprint,
     data0,
+    heldOut,
     params0,
     reference,
     fitted,
@@ -101,11 +104,22 @@ export function prepare(
     shape,
     metrics0: model.measure(params0, data0, reference, options),
     freshReal,
-    seed,
+    // A shell has nothing to send on: the thread that sent it did.
+    seed: seed.input === null ? null : (seed as SeedResult),
     machine,
   };
   const absent = resolved.theory ? theoryAbsent(prepared) : null;
   return { prepared, notes: absent === null ? seed.notes : [...seed.notes, absent] };
+}
+
+/** `seed` shaped by the model, or what another thread's shaping sent (Model.receiveSeed). */
+function shapedSeed(model: AnyModel, seed: SeedResult | SeedShell, sent: unknown, options: RunContext): { data: unknown; heldOut?: unknown } {
+  if (sent !== undefined) {
+    if (!model.receiveSeed) throw new Error(`prepare: --model ${model.name} cannot receive shaped seed data`);
+    return model.receiveSeed(sent);
+  }
+  if (seed.input === null) throw new Error("prepare: a seed without its input needs the seed data shaped (Model.shareSeed)");
+  return model.seed(seed.input, options);
 }
 
 /** Generation 0's fit: in shared memory when the model shares it with workers (Model.fitShared). */

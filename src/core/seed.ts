@@ -33,6 +33,12 @@ export interface SeedResult {
 }
 
 /**
+ * A seed whose input a worker is not sent, the model having sent its seed data as `seed` shaped it
+ * (Model.shareSeed): what prepare still reads of it.
+ */
+export type SeedShell = Omit<SeedResult, "input"> & { readonly input: null };
+
+/**
  * The seed drawn from the built-in source (--source, or the model's default). A --data file is the
  * data layer's to read (src/data/seed-file.ts): the core reads no files.
  */

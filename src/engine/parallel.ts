@@ -9,7 +9,7 @@ import { type Prepared, type ReplicateBlock, runReplicates } from "../core/loop.
 import { threadsThatFit } from "../core/memory.js";
 import type { SimResult } from "../core/result.js";
 import { assemble } from "../core/run.js";
-import type { SeedResult } from "../core/seed.js";
+import type { SeedResult, SeedShell } from "../core/seed.js";
 import { poolResults } from "./pool.js";
 import { type QueueHandle, ReplicateQueue } from "./replicate-queue.js";
 import { releaseSpares } from "./spare-workers.js";
@@ -30,7 +30,10 @@ export const REPLICATE_WORKER = new URL("../engine/worker.js", import.meta.url);
 /** A replicate worker's one task: prepare generation 0, then run replicates from the queue until none is left. */
 export interface WorkerTask {
   readonly config: SimConfig;
-  readonly seed: SeedResult;
+  /** Without its input when the model shares its seed data as shaped (`seeded`). */
+  readonly seed: SeedResult | SeedShell;
+  /** The seed data as shaped here, when the model shares it (Model.shareSeed): the worker does not shape it again. */
+  readonly seeded?: unknown;
   readonly queue: QueueHandle;
   /** Generation 0's parameters when the model shares its fit (Model.shareFit): the worker does not refit them. */
   readonly params0?: unknown;
@@ -106,7 +109,10 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
 async function runOnWorkers(p: Prepared, queue: ReplicateQueue, workers: number, onGeneration?: () => void): Promise<ReplicateBlock[]> {
   const seed = p.seed;
   if (seed === null) throw new Error("runOnWorkers: this thread kept no seed input to send");
-  const task: WorkerTask = { config: p.config, seed, queue: queue.handle, params0: p.model.shareFit ? p.params0 : undefined };
+  const params0 = p.model.shareFit ? p.params0 : undefined;
+  const task: WorkerTask = p.model.shareSeed
+    ? { config: p.config, seed: { ...seed, input: null }, seeded: p.model.shareSeed({ data: p.data0, heldOut: p.heldOut }), queue: queue.handle, params0 }
+    : { config: p.config, seed, queue: queue.handle, params0 };
   const perWorker = await poolResults<WorkerTask, ReplicateBlock[], number>({
     script: REPLICATE_WORKER,
     tasks: Array.from({ length: workers }, () => task),

@@ -163,6 +163,15 @@ export interface Model<D, P, R, O extends object = object> {
    */
   fitShared?(data: D, o: O & RunContext): P;
   /**
+   * Generation 0's seed data as `seed` shaped it, in a form worker threads receive instead of the
+   * seed input (typed arrays and plain values), for a model whose `seed` is costly: the n-gram
+   * model's tokenizing of a text, which each replicate worker would otherwise repeat on its own copy
+   * of the text (a 50 MB text is a 100 MB string). Declared with `receiveSeed`, or not at all.
+   */
+  shareSeed?(seeded: { data: D; heldOut?: D | undefined }): unknown;
+  /** What `seed` would have returned, from what `shareSeed` sent (structured-cloned). */
+  receiveSeed?(sent: unknown): { data: D; heldOut?: D };
+  /**
    * The metrics a table, chart or plot shows first, most telling first: names, or prefixes ending
    * in "_" (`tail_loss_` is the first --tail-k's). Machine formats carry every metric anyway.
    */

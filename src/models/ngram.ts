@@ -195,6 +195,13 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
     const p = sent as NgramParams;
     return { counts: receiveCounts(p.counts), sampler: p.sampler, fitted: null };
   },
+  // The text's tokens, held-out tokens and vocabulary: a replicate worker does not tokenize it again.
+  shareSeed: ({ data, heldOut }) => ({ data, heldOut, vocabulary: wordsOf.get(data) }),
+  receiveSeed: (sent) => {
+    const s = sent as { data: Int32Array; heldOut: Int32Array; vocabulary: { words: string[]; joiner: string } };
+    wordsOf.set(s.data, s.vocabulary);
+    return { data: s.data, heldOut: s.heldOut };
+  },
   footprint: (o) => ({ perRow: bytesPerToken(o.order), perSeedRow: 4, perCategory: 64, countsOnly: false, onHeap: false }),
 
   seed(input: SeedInput, o) {

@@ -8,8 +8,10 @@ import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import type { Prepared } from "../../src/core/loop.js";
+import { prepare as prepareHere } from "../../src/core/run.js";
 import { loadSeed } from "../../src/core/seed.js";
-import { REPLICATE_WORKER, runParallel, staysInThread } from "../../src/engine/parallel.js";
+import { loadSeedSync } from "../../src/data/seed-file.js";
+import { REPLICATE_WORKER, runParallel, staysInThread, type WorkerTask } from "../../src/engine/parallel.js";
 import { startSession } from "../../src/engine/session.js";
 import { releaseSpares, startSpares } from "../../src/engine/spare-workers.js";
 import { liveWorkers } from "../../src/engine/workers.js";
@@ -47,6 +49,34 @@ describe("staysInThread", () => {
     const run = (seedSize: string) => prepare(resolveSimConfig(flags({ seedSize, sampleSize: "10", generations: "2", replicates: "5" }))).prepared;
     expect(staysInThread(run("100"))).toBe(true);
     expect(staysInThread(run("5000000"))).toBe(false);
+  });
+});
+
+describe("a model that shares its shaped seed data (Model.shareSeed)", () => {
+  it("sends the n-gram model's workers its tokens, not its text; they give the result of this thread", { timeout: 30_000 }, async () => {
+    const file = join(tempDir(), "text.txt");
+    const words = ["the", "tower’s", "of", "a", "château", "rose", "over", "old", "stone", "bells", "and"];
+    writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "4", seed: "shaped" }));
+    const seed = loadSeedSync(getModel("ngram"), config);
+    const { prepared: p } = prepare(config, seed);
+    expect(staysInThread(p)).toBe(false);
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    const result = await runParallel(p, 3, undefined, { computesToo: true });
+    expect(JSON.stringify(result)).toBe(expected);
+    const tasks = redirect.posted.filter((m): m is WorkerTask => typeof m === "object" && m !== null && "queue" in m);
+    expect(tasks).toHaveLength(2);
+    for (const task of tasks) {
+      expect(task.seed.input).toBeNull();
+      expect((task.seeded as { data: unknown }).data).toBeInstanceOf(Int32Array);
+    }
+    // What a worker makes of them: the seed data, reference and first metrics of the text itself.
+    const sent = structuredClone(tasks[0]!.seeded);
+    const { prepared: q } = prepareHere(config, { ...seed, input: null }, null, undefined, sent);
+    expect(q.data0).toEqual(p.data0);
+    expect(q.heldOut).toEqual(p.heldOut);
+    expect(JSON.stringify(q.metrics0)).toBe(JSON.stringify(p.metrics0));
+    expect(q.model.extinctions!.categories(q.reference)).toEqual(p.model.extinctions!.categories(p.reference));
   });
 });
 
