@@ -125,6 +125,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
       const set = trainingSets.next(params, g, r);
       // The previous model is done with once its sample is drawn: not held during the new fit,
       // which may need as much memory again (its counts, on 50 MB of text hundreds of MB).
+      if (params !== start.params0) model.release?.(params);
       params = null;
       const train = set.data;
       real[g * count + local] = set.real;
@@ -135,6 +136,8 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
       if (describe) samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, options));
       onGeneration?.();
     }
+    // The last generation's model too: the next replicate's first fit may reuse its arrays.
+    if (params !== start.params0) model.release?.(params);
     spare = trainingSets.lastDraws;
   }
   return { from, to, values, deaths, samples, real, synthetic };

@@ -195,6 +195,12 @@ export interface Model<D, P, R, O extends object = object> {
    * M = 10⁷ holds one sample, not one per generation awaiting the garbage collector).
    */
   sample(params: P, n: number, rng: Rng, o: O & RunContext, spare?: D): D;
+  /**
+   * The loop is done with `params`, a generation's own fit (never generation 0's): nothing will
+   * read them again, and the model may reuse their arrays for the next fit (the n-gram model's
+   * counts and sampler: src/stats/buffer-pool.ts). Absent: they are left to the garbage collector.
+   */
+  release?(params: P): void;
   reference(data0: D, params0: P, o: O & RunContext, heldOut: D | undefined): R;
   /**
    * `--reference source`: the reference of the built-in source's true distribution, as this family

@@ -10,6 +10,7 @@
  * smoothing (ngram/perplexity.ts) gives a positive probability.
  */
 import { InputError } from "../errors.js";
+import { recycle, takeInts } from "../stats/buffer-pool.js";
 import type { Rng } from "../stats/rng.js";
 import {
   aliveFlags,
@@ -26,16 +27,16 @@ import type { Metrics, Model, SeedInput } from "./model.js";
 import {
   BYTES_PER_ENTRY,
   countNgrams,
+  countsArrays,
   type Ints,
   MAX_LOAD,
   type NgramCounts,
-  ownInts,
   receiveCounts,
   releaseStarts,
   SLOT_BYTES,
   sharedInts,
 } from "./ngram/counts.js";
-import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, walkMarkovChain } from "./ngram/markov-chain.js";
+import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, samplerArrays, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
 import { joinerOf, TOKENIZERS, type Tokens, tokenIds } from "./ngram/tokenize.js";
@@ -239,7 +240,12 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   // The categories are the training text's word (or character) types; p0 is proportional to their counts.
   seedFit: (_tokens, _params0, ref, o) => discreteSeedFit(ref.discrete.p0, o.tailFraction),
 
-  fit: (tokens, o) => fitted(tokens, o, ownInts),
+  // A generation's counts and sampler are made on buffers the previous generation's release handed back.
+  fit: (tokens, o) => fitted(tokens, o, takeInts),
+
+  release(params) {
+    recycle([...countsArrays(params.counts), ...(params.sampler === null ? [] : samplerArrays(params.sampler))]);
+  },
 
   fitShared(tokens, o) {
     const params = fitted(tokens, o, sharedInts);

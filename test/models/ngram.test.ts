@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/config.js";
 import { type RawOption, resolveSimConfig } from "../../src/config/resolve.js";
@@ -13,6 +14,7 @@ import { conditionalDistribution, logLikelihood, perplexity } from "../../src/mo
 import { encode, encodeWith, tokenize } from "../../src/models/ngram/tokenize.js";
 import { ngram } from "../../src/models/ngram.js";
 import { Rng } from "../../src/stats/rng.js";
+import { tempDir } from "../cli/cli.js";
 import { withRunContext } from "../helpers.js";
 import { prepare } from "../run.js";
 import { chiSquareCritical, chiSquareStat } from "../stats/helpers.js";
@@ -295,6 +297,42 @@ describe("token-sequence data ops", () => {
     expect(Array.from(pool.view().subarray(0, 4))).toEqual([1, 2, 3, 4]);
     expect(pool.view().length).toBe(43);
     expect(Array.from(tokenOps.concat([Int32Array.of(1), Int32Array.of(2, 3)]))).toEqual([1, 2, 3]);
+  });
+});
+
+describe("a generation's arrays handed back for the next (Model.release, src/stats/buffer-pool.ts)", () => {
+  it("change no number, and the loop hands back every generation's own fit, never generation 0's", () => {
+    // A text of many distinct bigrams (3,000 word types at random), so that a trigram model's
+    // context level (follow, types) and its sampler's context index outgrow the pool's smallest
+    // buffer (64 kB) and are reused: reused arrays must come zero-filled.
+    const rng = new Rng("pool");
+    const file = join(tempDir(), "many-bigrams.txt");
+    writeFileSync(file, Array.from({ length: 150_000 }, () => `w${Math.floor(3000 * rng.random() ** 1.5)}`).join(" "));
+    for (const o of [{ order: 3 }, { order: 2 }, { tokens: "char", order: 4 }, { order: 3, regime: "accumulate" }]) {
+      const config = resolveSimConfig(rawOf({ data: file, generations: 3, replicates: 2, ...o }));
+      const { prepared } = prepare(config);
+      const release = ngram.release!;
+      const handed: unknown[] = [];
+      try {
+        // Without: every fit on new arrays.
+        ngram.release = () => {};
+        const fresh = runReplicates(prepared, 0, 2);
+        ngram.release = (params) => {
+          handed.push(params);
+          release(params);
+        };
+        const pooled = runReplicates(prepared, 0, 2);
+        expect(JSON.stringify({ ...pooled, values: pooled.values.map((v) => Array.from(v)) })).toBe(
+          JSON.stringify({ ...fresh, values: fresh.values.map((v) => Array.from(v)) }),
+        );
+      } finally {
+        ngram.release = release;
+      }
+      // Generations 1…3 of each of the 2 replicates, each once.
+      expect(handed).toHaveLength(2 * 3);
+      expect(new Set(handed).size).toBe(2 * 3);
+      expect(handed).not.toContain(prepared.params0);
+    }
   });
 });
 

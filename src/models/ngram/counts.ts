@@ -123,6 +123,11 @@ export interface NgramCounts {
   starts?: Int32Array | undefined;
 }
 
+/** Every array of `counts` (its levels' and its chain's), for handing back to a buffer pool. */
+export function countsArrays(counts: NgramCounts): Int32Array[] {
+  return [...counts.levels.flatMap((l) => [l.parent, l.token, l.count, l.follow, l.types, l.slots]), counts.next];
+}
+
 /** Where a result's arrays are allocated. */
 export type Ints = (length: number) => Int32Array;
 

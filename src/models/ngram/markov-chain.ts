@@ -8,6 +8,7 @@
  * Python reference does. (The first context always has a continuation.)
  */
 import { buildAliasSegment } from "../../stats/alias.js";
+import { takeDoubles, takeInts } from "../../stats/buffer-pool.js";
 import type { UniformSource } from "../../stats/uniform.js";
 import { type Decoding, decodeInPlace, isNeutral } from "../decoding.js";
 import { type NgramCounts, sharedInts } from "./counts.js";
@@ -39,14 +40,14 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding, shared = f
   const E = grams.size;
   // Counting sort of the n-grams by context; within a context, by id (first appearance).
   // Shared: in memory that threads share (see counts.ts sharedInts).
-  const start = shared ? sharedInts(C + 1) : new Int32Array(C + 1);
+  const start = shared ? sharedInts(C + 1) : takeInts(C + 1);
   for (let e = 0; e < E; e++) start[grams.parent[e]! + 1]!++;
   for (let c = 0; c < C; c++) start[c + 1]! += start[c]!;
   const cursor = start.slice(0, C);
   // Each n-gram's record in context order: its count (in the probability's place, for now), its
   // token and next context.
-  const columns = shared ? new Float64Array(new SharedArrayBuffer(24 * E)) : new Float64Array(3 * E);
-  const ints = new Int32Array(columns.buffer);
+  const columns = shared ? new Float64Array(new SharedArrayBuffer(24 * E)) : takeDoubles(3 * E);
+  const ints = new Int32Array(columns.buffer, columns.byteOffset, 6 * E);
   const { parent, count, token } = grams;
   const next = counts.next;
   for (let e = 0; e < E; e++) {
@@ -80,6 +81,11 @@ export function buildSampler(counts: NgramCounts, decoding: Decoding, shared = f
     }
   }
   return { start, columns, ints };
+}
+
+/** Every array of a sampler of this thread, for handing back to the buffer pool. */
+export function samplerArrays(s: MarkovChainSampler): ArrayBufferView[] {
+  return [s.start, s.columns];
 }
 
 /**
