@@ -4,7 +4,8 @@
  * with a generation's parameters and taken again by the next one, instead of being freed and
  * allocated anew. Freed, their memory stayed with the allocator: with two threads at work, glibc's
  * per-thread heaps grew generation after generation (the char 5-gram on a 1.2 MB text ended at
- * 252–270 MB, 217–224 MB with MALLOC_ARENA_MAX=1, which a program cannot set for itself).
+ * 224–249 MB, and at 217–224 MB with MALLOC_ARENA_MAX=1, which a program cannot set for itself;
+ * with the pool, at 224–231 MB).
  *
  * `takeInts` and `takeDoubles` give a zero-filled array of exactly the length asked: a view on the
  * smallest pooled buffer that holds it, else a new buffer with room to spare (HEADROOM), so that
