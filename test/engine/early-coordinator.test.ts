@@ -37,12 +37,19 @@ async function bothWays(config: ReturnType<typeof resolveSimConfig>) {
   return { early, viaOpen, viaStart, stayed: fitsInThread(estimateWork(config, loadSeedSync(getModel(config.model), config).input).total) };
 }
 
+/**
+ * A file of 60,000 of `words` in a fixed order: about 0.3 MB, over the in-thread limit for an
+ * n-gram run of 3 generations.
+ */
+function wordsFile(words: readonly string[]): string {
+  const file = join(tempDir(), "text.txt");
+  writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
+  return file;
+}
+
 describe("a coordinator started while the seed data is read", () => {
   it("runs a long text run, the same bytes as one started after the reading", { timeout: 30_000 }, async () => {
-    const file = join(tempDir(), "text.txt");
-    // 60,000 words of a small vocabulary: about 0.3 MB, over the in-thread limit for 3 generations.
-    const words = ["the", "tower", "of", "a", "church", "rose", "over", "old", "stone", "bells"];
-    writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
+    const file = wordsFile(["the", "tower", "of", "a", "church", "rose", "over", "old", "stone", "bells"]);
     const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "2", seed: "early" }));
     expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
     const run = await bothWays(config);
@@ -120,9 +127,8 @@ describe("likelyOffThread", () => {
 
 describe("a text on its way to the coordinator", () => {
   it("moves there as its bytes, decoded there: this thread keeps no copy, and the run gives the decoded text's bytes", { timeout: 30_000 }, async () => {
-    const file = join(tempDir(), "text.txt");
-    const words = ["the", "tower’s", "of", "a", "château", "rose", "over", "old", "stone", "bells"];
-    writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
+    // Non-ASCII words: the text is two bytes a character as a string, its bytes fewer.
+    const file = wordsFile(["the", "tower’s", "of", "a", "château", "rose", "over", "old", "stone", "bells"]);
     const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "2", seed: "bytes" }));
     const seed = await loadSessionSeed(getModel("ngram"), config);
     if (seed.input.kind !== "utf8") throw new Error("expected the text as bytes");
