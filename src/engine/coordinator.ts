@@ -55,7 +55,8 @@ port.on("message", (msg: CoordinatorTask | "run") => {
   };
   // This thread computes too: --jobs N means N threads at work, this one and N − 1 workers.
   const running = runParallel(prepared!, jobs, tick, { inThread: jobs === 1, computesToo: true });
-  // The workers have the seed input now and this thread sends it nowhere else: let a large text go.
+  // The workers have what they need of the seed now (its input, or its data as shaped: Model.shareSeed),
+  // and this thread sends it nowhere else: let a large text go.
   prepared!.seed = null;
   running.then((result) => {
     if (pending > 0) post({ type: "progress", generations: pending });
