@@ -165,7 +165,6 @@ export async function readText(path: string, fix = "check the path given to --da
 /** A file's bytes, checked to be UTF-8 and not decoded yet. */
 export interface Utf8Bytes {
   readonly name: string;
-  /** The bytes alone in their buffer, so that it can move to another thread. */
   readonly bytes: Uint8Array;
   readonly sha256: string;
 }
@@ -177,11 +176,9 @@ export interface Utf8Bytes {
 export async function readUtf8(path: string, fix = "check the path given to --data", limit = maxInputBytes()): Promise<Utf8Bytes> {
   const chunks: Buffer[] = [];
   const { name, sha256 } = await streamBytes(path, (chunk) => chunks.push(chunk), fix, limit);
-  const joined = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   chunks.length = 0;
-  checkUtf8(joined, name);
-  // A small read may be a slice of a shared pool: a copy of its own then (large ones are not).
-  const bytes = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? joined : new Uint8Array(joined);
+  checkUtf8(bytes, name);
   return { name, bytes, sha256 };
 }
 

@@ -147,16 +147,21 @@ function coordinatorSession(worker: Worker): { session: Promise<Session>; close:
 
 /** The distinct buffers of a seed's typed arrays, for a zero-copy transfer. */
 function seedBuffers(seed: LoadedSeed): ArrayBuffer[] {
+  return [...new Set(seedArrays(seed).map((a) => a.buffer as ArrayBuffer))];
+}
+
+function seedArrays(seed: LoadedSeed): readonly ArrayBufferView[] {
   const input = seed.input;
-  const arrays =
-    input.kind === "numbers"
-      ? [input.values]
-      : input.kind === "table"
-        ? input.columns
-        : input.kind === "labels"
-          ? [input.counts]
-          : input.kind === "utf8"
-            ? [input.bytes]
-            : [];
-  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+  switch (input.kind) {
+    case "numbers":
+      return [input.values];
+    case "table":
+      return input.columns;
+    case "labels":
+      return [input.counts];
+    case "utf8":
+      return [input.bytes];
+    case "text":
+      return [];
+  }
 }
