@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { quantileSorted, quantiles, quantilesInPlace } from "../../src/stats/quantiles.js";
+import { quantileRanks, quantileSorted, quantiles, quantilesAtRanks, quantilesInPlace, SORT_MAX } from "../../src/stats/quantiles.js";
 import { Rng } from "../../src/stats/rng.js";
-import { selectInPlace } from "../../src/stats/select.js";
+import { selectInPlace, selectRanks } from "../../src/stats/select.js";
 
 /** Inputs that break naive quickselects: random, sorted, reversed, constant, few values, organ pipe. */
 type ShapeName = "random" | "sorted" | "reversed" | "constant" | "twoValues" | "organPipe" | "fewDistinct";
@@ -144,7 +144,8 @@ describe("quantileSorted", () => {
 describe("quantilesInPlace / quantiles", () => {
   it("agree exactly with sort + quantileSorted for many p on every input shape", () => {
     const rng = new Rng("test-select-quantiles");
-    for (const n of [1, 2, 3, 4, 10, 99, 1000, 30_001]) {
+    // Up to SORT_MAX values the order statistics come from a sort, above it from the selection.
+    for (const n of [1, 2, 3, 4, 10, 99, SORT_MAX, SORT_MAX + 1, 1000, 30_001]) {
       for (const [name, x] of Object.entries(shapes(rng, n))) {
         const ps = [0, 1, 0.5, 0.025, 0.975, 1 / 3];
         for (let i = 0; i < 20; i++) ps.push(rng.random());
@@ -178,6 +179,18 @@ describe("quantilesInPlace / quantiles", () => {
       const expected = ps.map((p) => quantileSorted(ref, p));
       expect(Array.from(quantilesInPlace(Float64Array.from(x), ps)), name).toEqual(expected);
       expect(Array.from(quantiles(x, ps)), name).toEqual(expected);
+    }
+  });
+
+  it("give a NaN's values as the selection does, not sorted to the end, at any size", () => {
+    const rng = new Rng("test-select-nan");
+    const ps = [0.5, 0.025, 0.975];
+    for (const n of [5, SORT_MAX, 1000]) {
+      const x = new Float64Array(n).map(() => rng.random());
+      x[Math.floor(n / 3)] = Number.NaN;
+      const ranks = quantileRanks(ps, n);
+      const selected = quantilesAtRanks(ps, n, selectRanks(Float64Array.from(x), [...ranks], n));
+      expect(Array.from(quantiles(x, ps)), `n=${n}`).toEqual(Array.from(selected));
     }
   });
 
