@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import type { AnyModel, Footprint, Metrics, RunContext } from "../models/model.js";
 import { hypergeometric } from "../stats/hypergeometric.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
+import { DRAWN_FIT_MIN } from "./drawn-fit.js";
 import type { DataShape, MachineMemory } from "./memory.js";
 import { scheduleValues } from "./schedule.js";
 import type { SeedResult } from "./seed.js";
@@ -130,7 +131,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
       const train = set.data;
       real[g * count + local] = set.real;
       synthetic[g * count + local] = set.synthetic;
-      params = model.fit(train, options);
+      params = set.fitted ?? model.fit(train, options);
       recordMetrics(values, p.metricNames, model.measure(params, train, p.reference, options), g * count + local);
       if (died) markDeaths(died, model.extinctions!.alive(params, p.reference), g);
       if (describe) samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, options));
@@ -149,7 +150,10 @@ function markDeaths(died: Int32Array, alive: ArrayLike<number | boolean>, genera
 
 /** One generation's training set and what it holds (the training mix, ARCHITECTURE §5). */
 export interface TrainingSet {
+  /** null when the set was fitted as it was drawn (`fitted`). */
   readonly data: unknown;
+  /** The fit of a set the model fitted as it drew it (Model.fitDraws), holding none of it. */
+  readonly fitted?: unknown;
   /** Rows (samples, tokens, draws) of real data: seed rows, or fresh real draws. */
   readonly real: number;
   /** Rows of synthetic data, after the filter. */
@@ -223,11 +227,19 @@ class ReplicateTrainingSets {
     const ops = model.ops;
     const M = config.sampleSize;
     const realCount = this.realCounts ? this.realCounts[generation]! : 0;
+    const recall = this.recall[generation]!;
+    if (config.regime === "replace" && recall === 0 && M >= DRAWN_FIT_MIN && model.fitDraws) {
+      const fitted = model.fitDraws(params, M, this.rng, this.p.options);
+      if (fitted !== null) {
+        // No sample of this replicate is held from now on: an earlier one is let go.
+        this.lastDraws = undefined;
+        return { data: null, fitted, real: 0, synthetic: M };
+      }
+    }
     // Under replace, last generation's draws were its whole training set, and it is done with.
     const spare = config.regime === "replace" ? this.lastDraws : undefined;
     let synthetic = model.sample(params, M - realCount, this.rng, this.p.options, spare);
     this.lastDraws = synthetic;
-    const recall = this.recall[generation]!;
     if (recall > 0) synthetic = ops.thin(synthetic, 1 - recall, this.rng);
     const drawn = ops.size(synthetic);
     let set: TrainingSet;

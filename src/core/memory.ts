@@ -12,6 +12,7 @@
 import type { ResolvedConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import type { Footprint } from "../models/model.js";
+import { fitsEveryDraw } from "./drawn-fit.js";
 
 /** What the estimate needs to know of the data, beyond the configuration. */
 export interface DataShape {
@@ -78,7 +79,10 @@ export function formatBytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
-type EstimateConfig = Pick<ResolvedConfig, "replicates" | "generations" | "sampleSize" | "regime">;
+type EstimateConfig = Pick<ResolvedConfig, "replicates" | "generations" | "sampleSize" | "regime" | "filterRecall">;
+
+/** Draws a thread holds at once while it fits a sample as it draws it (the Gaussian's chunk, with room to spare). */
+const DRAWN_ROWS = 1 << 15;
 
 /**
  * The peak memory of a run whose replicates run on `threads` threads at once (1: the main thread
@@ -109,14 +113,18 @@ export function estimateMemory(config: EstimateConfig, footprint: Footprint, sha
   // One replicate's training data per thread: M fresh rows (two alive at once), plus for
   // accumulate the pool of n0 + G·M rows in a buffer of up to twice that capacity
   // (accumulate-subsample: the same pool, and the index of its rows for each subset).
+  // A sample fitted as it is drawn (src/core/loop.ts) is never held: a chunk of it at a time.
   const pooled = config.regime === "accumulate" || config.regime === "accumulate-subsample";
+  const drawn = fitsEveryDraw(config, footprint);
   const pool = pooled ? 2 * (shape.rows + G * M) : 0;
-  const rows = GARBAGE * M * (config.regime === "mix" || config.regime === "fresh" ? 2 : 1) + pool;
+  const rows = drawn ? DRAWN_ROWS : GARBAGE * M * (config.regime === "mix" || config.regime === "fresh" ? 2 : 1) + pool;
   const perThread = rows * row + footprint.perCategory * shape.categories * GARBAGE;
   parts.push({
     what: pooled
       ? `the accumulated training pool (n0 + G×M = ${shape.rows} + ${G} × ${M} rows × ${row} bytes, up to twice${inThreads})`
-      : `the samples (M=${M} rows × ${row} bytes, ${GARBAGE} at a time${inThreads})`,
+      : drawn
+        ? `the draws being fitted (${DRAWN_ROWS} rows × ${row} bytes at a time${inThreads})`
+        : `the samples (M=${M} rows × ${row} bytes, ${GARBAGE} at a time${inThreads})`,
     bytes: threads * perThread,
     heap: footprint.onHeap,
     fix: pooled ? "lower -g or -m, or use another --regime" : "lower -m (or --dims, --components)",
@@ -152,7 +160,7 @@ export function estimateMemory(config: EstimateConfig, footprint: Footprint, sha
   const candidates = [
     { length: (G + 1) * R, what: `one metric's values (R=${R} × G+1=${G + 1})`, fix: "lower -r or -g" },
     { length: shape.rows * d, what: `the seed data (n0=${shape.rows} rows × ${d} columns)`, fix: "use less seed data (--seed-size, a smaller file)" },
-    { length: M * d, what: `one sample (M=${M} rows × ${d} columns)`, fix: "lower -m (or --dims)" },
+    { length: drawn ? 0 : M * d, what: `one sample (M=${M} rows × ${d} columns)`, fix: "lower -m (or --dims)" },
     { length: pool > 0 ? (pool / 2) * d : 0, what: `the accumulated pool ((n0 + G×M) rows × ${d} columns)`, fix: "lower -g or -m, or use another --regime" },
   ];
   // On ties the earlier one is named: the seed data before the sample that defaults to its size.

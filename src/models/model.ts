@@ -95,6 +95,8 @@ export interface Footprint {
   readonly countsOnly: boolean;
   /** Training data lives on the JavaScript heap (objects, strings), not in typed arrays. */
   readonly onHeap: boolean;
+  /** The model fits large samples as they are drawn (Model.fitDraws), holding none, under these options. */
+  readonly fitsDraws?: boolean;
 }
 
 /** The seed data's size, as a model's work estimate sees it (Model.work). */
@@ -195,6 +197,16 @@ export interface Model<D, P, R, O extends object = object> {
    * M = 10⁷ holds one sample, not one per generation awaiting the garbage collector).
    */
   sample(params: P, n: number, rng: Rng, o: O & RunContext, spare?: D): D;
+  /**
+   * Optional: the fit of n draws of θ, each used as it is drawn and none kept — for a training set
+   * that is one sample and nothing else (replace, no filter) of at least DRAWN_FIT_MIN rows
+   * (src/core/loop.ts), which would otherwise be held whole in every thread. Draws the random
+   * numbers `sample` draws, in the same order, and gives the fit `fit` would give of them, up to
+   * rounding in the last bits (the model says how). null when these options need the sample itself
+   * (the Gaussian's --quantiles): the loop then samples and fits. After a drawn fit, `measure`
+   * gets null for the training data.
+   */
+  fitDraws?(params: P, n: number, rng: Rng, o: O & RunContext): P | null;
   /**
    * The loop is done with `params`, a generation's own fit (never generation 0's): nothing will
    * read them again, and the model may reuse their arrays for the next fit (the n-gram model's

@@ -77,6 +77,15 @@ export function variance(x: Float64Array, mu: number, ddof: 0 | 1, n: number = x
 const TINY_SS = 1e-280;
 
 /**
+ * Whether a variance computed from plain squares of deviations is the true one: neither squares
+ * that overflowed nor squares that may have underflowed (nor 0). Its square root is then the
+ * standard deviation `standardDeviation` gives.
+ */
+export function isOrdinaryVariance(v: number): boolean {
+  return v < Number.MAX_VALUE && v >= TINY_SS;
+}
+
+/**
  * Sample standard deviation about `mu` (as `variance`, then √), finite and accurate whatever the
  * scale of the data: when the squares overflow (deviations beyond 1e154) or underflow (below
  * 1e-154) the deviations are divided by the largest of them first and the result scaled back,
@@ -95,7 +104,7 @@ export function standardDeviation(x: Float64Array, mu: number, ddof: 0 | 1, n: n
  * scaled path otherwise.
  */
 export function standardDeviationOfVariance(v: number, x: Float64Array, mu: number, ddof: 0 | 1, n: number = x.length): number {
-  if (v < Number.MAX_VALUE && (v >= TINY_SS || v === 0)) {
+  if (isOrdinaryVariance(v) || v === 0) {
     if (v > 0 || !anyDeviation(x, mu, n)) return Math.sqrt(v);
   }
   let scale = 0;

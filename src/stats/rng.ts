@@ -15,6 +15,13 @@ interface Xor4096State {
   w: number;
 }
 
+/** A place in a stream (Rng.snapshot). */
+export interface RngSnapshot {
+  readonly x: Int32Array;
+  readonly i: number;
+  readonly w: number;
+}
+
 export class Rng implements UniformSource {
   // The generator's state, read and written back by fillNormal's loop (src/stats/ziggurat.ts),
   // which keeps it in local variables while it draws: not to be touched anywhere else.
@@ -31,6 +38,18 @@ export class Rng implements UniformSource {
     this.x = new Int32Array(state.X);
     this.i = state.i;
     this.w = state.w;
+  }
+
+  /** The stream's place, for `rewind` to return to (a copy: drawing on does not change it). */
+  snapshot(): RngSnapshot {
+    return { x: this.x.slice(), i: this.i, w: this.w };
+  }
+
+  /** Back to the place `snapshot` took: the draws after it come again, the same. */
+  rewind(to: RngSnapshot): void {
+    this.x.set(to.x);
+    this.i = to.i;
+    this.w = to.w;
   }
 
   /** A uniform 32-bit unsigned integer. */

@@ -15,6 +15,7 @@ type EstimateConfig = Parameters<typeof estimateMemory>[0] & { model: ModelName;
 const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = {
   model: "gaussian",
   regime: "replace",
+  filterRecall: 0,
   components: 2,
   order: 2,
   quantiles: [],

@@ -187,3 +187,68 @@ describe("gaussian --quantiles on large samples: the values the fit keeps", () =
     expect(reported(gaussian.measure(params, x, ref, o))).toEqual(standardised(x));
   });
 });
+
+describe("gaussian fitDraws: a large sample fitted as it is drawn (ARCHITECTURE §2)", () => {
+  const options = (more: Record<string, unknown> = {}) =>
+    ({ estimator: "mle", quantiles: [], truncate: null, tailK: [2], sampleSize: 5, seed: "s", seedName: "x", ...more }) as never;
+  /** What the loop did before: the whole sample drawn, then fitted; and the stream's place after it. */
+  const sampledThenFitted = (params: { mu: number; sigma: number }, n: number, seed: string, o: never) => {
+    const rng = new Rng(seed);
+    const fitted = gaussian.fit(gaussian.sample(params, n, rng, o), o);
+    return { fitted, next: rng.nextUint32() };
+  };
+
+  // Three chunks and one more value (the pairs of the mean's two sums cross no chunk; an odd last one).
+  const n = 3 * (1 << 14) + 1;
+  for (const [label, o] of [
+    ["mle", options()],
+    ["unbiased", options({ estimator: "unbiased" })],
+    ["truncated at 1.5σ", options({ truncate: 1.5 })],
+    ["truncated at 0.3σ (inverse CDF)", options({ truncate: 0.3 })],
+  ] as const) {
+    it(`${label}: the same mean bit for bit, σ within rounding, and the same draws consumed`, () => {
+      const params = { mu: 3, sigma: 0.5 };
+      const before = sampledThenFitted(params, n, `drawn-${label}`, o);
+      const rng = new Rng(`drawn-${label}`);
+      const drawn = gaussian.fitDraws!(params, n, rng, o)!;
+      expect(drawn.mu).toBe(before.fitted.mu);
+      // Both sums of squares carry rounding of order √n·ε relative (n ≈ 5·10⁴: ~2.5e-14); 1e-12 is far above it
+      // and far below any error a wrong centre or divisor would make (a divisor off by one: 2e-5).
+      expect(Math.abs(drawn.sigma / before.fitted.sigma - 1)).toBeLessThan(1e-12);
+      expect(rng.nextUint32()).toBe(before.next);
+    });
+  }
+
+  it("gives mean()'s mean bit for bit whatever the rounding: many streams, odd and even sizes", () => {
+    // A large mean against a small spread makes every addition round, so a sum taken in another
+    // order or pairing (the last odd value added to the other running sum, say) shows in some of them.
+    const params = { mu: 1000.1, sigma: 0.3 };
+    for (const [size, streams] of [
+      [101, 300],
+      [102, 50],
+      [(1 << 14) + 1, 20],
+      [n, 5],
+    ] as const) {
+      for (let k = 0; k < streams; k++) {
+        const x = gaussian.sample(params, size, new Rng(`drawn-mean-${size}-${k}`), options());
+        expect(gaussian.fitDraws!(params, size, new Rng(`drawn-mean-${size}-${k}`), options())!.mu, `n = ${size}, stream ${k}`).toBe(mean(x));
+      }
+    }
+  });
+
+  it("falls back to the whole sample where squares underflow or the spread is zero: fit's own result, exactly", () => {
+    for (const params of [
+      { mu: 0, sigma: 1e-160 },
+      { mu: 5, sigma: 0 },
+    ]) {
+      const before = sampledThenFitted(params, n, "drawn-edge", options());
+      const rng = new Rng("drawn-edge");
+      expect(gaussian.fitDraws!(params, n, rng, options())).toEqual(before.fitted);
+      expect(rng.nextUint32()).toBe(before.next);
+    }
+  });
+
+  it("declines when --quantiles needs the sample itself", () => {
+    expect(gaussian.fitDraws!({ mu: 0, sigma: 1 }, n, new Rng("q"), options({ quantiles: [0.5] }))).toBeNull();
+  });
+});
