@@ -190,6 +190,8 @@ function trainingSchedules(config: ResolvedConfig): TrainingSchedules {
  *               schedule needs, drawn once per replicate; all of it when A_g needs that many, else a
  *               fresh subset of it), plus M − round(A_g·M) synthetic samples (filtered);
  * - fresh:      like mix, but the real part is new each generation (from --source, or D0 resampled).
+ * Under replace with no filter in a generation, from DRAWN_FIT_MIN rows, a model with fitDraws fits
+ * the draws as it makes them: the set is its fit alone, with no data held (src/core/drawn-fit.ts).
  * A constant A and r give the same random streams as before schedules existed.
  */
 class ReplicateTrainingSets {

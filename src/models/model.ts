@@ -200,7 +200,7 @@ export interface Model<D, P, R, O extends object = object> {
   /**
    * Optional: the fit of n draws of θ, each used as it is drawn and none kept — for a training set
    * that is one sample and nothing else (replace, no filter) of at least DRAWN_FIT_MIN rows
-   * (src/core/loop.ts), which would otherwise be held whole in every thread. Draws the random
+   * (src/core/drawn-fit.ts), which would otherwise be held whole in every thread. Draws the random
    * numbers `sample` draws, in the same order, and gives the fit `fit` would give of them, up to
    * rounding in the last bits (the model says how). null when these options need the sample itself
    * (the Gaussian's --quantiles): the loop then samples and fits. After a drawn fit, `measure`
