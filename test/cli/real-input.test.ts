@@ -21,6 +21,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { peakMemory } from "../peak-memory.js";
 import { BIN, collapseAsync, ROOT, tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
 import { blockedOpeningFifo, cpuSeconds, handlesSignals, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
@@ -325,21 +326,12 @@ describe("memory", () => {
     writeFileSync(file, row.repeat(2000));
     const size = row.length * 2000;
     // The peak resident set of the whole process, reported by the process itself as it exits.
-    const probe = join(dir, "probe.mjs");
-    writeFileSync(
-      probe,
-      `process.on("exit", () => process.stderr.write("maxrss=" + process.resourceUsage().maxRSS + "\\n"));\nawait import(${JSON.stringify(BIN)});\n`,
-    );
-    const r = spawnSync(process.execPath, [probe, "sim", "--data", file, "-g", "1", "-r", "1", "-m", "1000", "--format", "csv"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    expect(r.status).toBe(0);
-    const peak = Number(/maxrss=(\d+)/.exec(r.stderr)![1]) * 1024;
+    const r = peakMemory(["sim", "--data", file, "-g", "1", "-r", "1", "-m", "1000", "--format", "csv"]);
+    expect(r.status, r.stderr).toBe(0);
+    const peak = r.peak;
     // 126–129 MB run alone (12.6 MB of text: a Float64Array of 16 MB, the chunks, Node and the
-    // bundle), even beside three busy processes; up to 167 MB inside a full suite run, where the
-    // garbage of the number strings is collected later. A string or object kept per row would
-    // add 80 MB or more to any of these: the bound is 185 MiB.
+    // bundle), even beside three busy processes. A string or object kept per row would add 80 MB
+    // or more: the bound is 185 MiB.
     expect(peak, `peak ${(peak / 2 ** 20).toFixed(0)} MiB`).toBeLessThan(5 * size + 120 * 2 ** 20);
   });
 });

@@ -3,17 +3,15 @@
  * them, that their results are the sampled path's up to rounding, that they are the same bytes
  * with any --jobs, and that the memory estimate counts no sample for them.
  */
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { DRAWN_FIT_MIN } from "../../src/core/drawn-fit.js";
 import { estimateMemory, formatBytes } from "../../src/core/memory.js";
 import { modelOptions } from "../../src/core/run.js";
 import { gaussian } from "../../src/models/gaussian.js";
-import { BIN, collapse, tempDir } from "../cli/cli.js";
+import { collapse } from "../cli/cli.js";
 import { flags } from "../helpers.js";
+import { peakMemory } from "../peak-memory.js";
 import { simulate } from "../run.js";
 
 afterEach(() => vi.restoreAllMocks());
@@ -76,16 +74,11 @@ describe("the memory estimate of a run whose draws are fitted as drawn", () => {
     const config = { ...resolveSimConfig(flags({ sampleSize: M, replicates: 1, generations: 1 })), sampleSize: M };
     const o = modelOptions(gaussian, config) as Parameters<typeof gaussian.fit>[1];
     const total = estimateMemory(config, gaussian.footprint(o, 1), { rows: 100, dims: 1, categories: 0, metrics: 14 }).total;
-    // The same run as the estimate, one thread besides the main one (a coordinator): maxRSS of the
-    // whole process as it exits. Holding the sample would put the peak 134 MB above the estimate.
-    const probe = join(tempDir(), "peak.mjs");
-    writeFileSync(
-      probe,
-      `process.on("exit", () => process.stderr.write("PEAK " + process.resourceUsage().maxRSS * 1024 + "\\n"));\nprocess.argv[1] = ${JSON.stringify(BIN)};\nawait import(${JSON.stringify(new URL(`file://${BIN}`).href)});\n`,
-    );
-    const r = spawnSync(process.execPath, [probe, "sim", "-m", String(M), "-g", "1", "-r", "1", "--format", "json", "--jobs", "1"], { encoding: "utf8" });
+    // The same run as the estimate, one thread besides the main one (a coordinator). Holding the
+    // sample would put the peak 134 MB above the estimate.
+    const r = peakMemory(["sim", "-m", String(M), "-g", "1", "-r", "1", "--format", "json", "--jobs", "1"]);
     expect(r.status, r.stderr).toBe(0);
-    const peak = Number(/PEAK (\d+)/.exec(r.stderr)![1]);
+    const peak = r.peak;
     const said = `estimate ${formatBytes(total)}, peak ${formatBytes(peak)}`;
     expect(total / peak, said).toBeGreaterThan(0.5);
     expect(total / peak, said).toBeLessThan(2);

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,9 +6,10 @@ import { checkMemory, type DataShape, estimateMemory, formatBytes, MAX_ARRAY, th
 import { checkBeforeDraw } from "../../src/core/run.js";
 import { UsageError } from "../../src/errors.js";
 import { getModel, type ModelName } from "../../src/models/index.js";
-import { BIN, tempDir } from "../cli/cli.js";
+import { tempDir } from "../cli/cli.js";
 import { cli } from "../cli/in-process.js";
 import { flags } from "../helpers.js";
+import { peakMemory } from "../peak-memory.js";
 
 type EstimateConfig = Parameters<typeof estimateMemory>[0] & { model: ModelName; components: number; order: number; quantiles: number[] };
 const base: Omit<EstimateConfig, "replicates" | "generations" | "sampleSize"> = {
@@ -94,20 +94,10 @@ describe("memory estimate", () => {
   });
 
   it("is within a factor 2 of the measured peak of a medium run", () => {
-    // maxRSS of the whole process (workers included) as it exits; no timing involved.
-    const dir = tempDir();
-    const probe = join(dir, "peak.mjs");
-    writeFileSync(
-      probe,
-      `process.on("exit", () => process.stderr.write("PEAK " + process.resourceUsage().maxRSS * 1024 + "\\n"));\nprocess.argv[1] = ${JSON.stringify(BIN)};\nawait import(${JSON.stringify(new URL(`file://${BIN}`).href)});\n`,
-    );
     // One thread, as the estimate below assumes; 400 × 1000 replicate-generations (about 150 MB of metric values).
-    const r = spawnSync(process.execPath, [probe, "sim", "-g", "400", "-r", "1000", "-m", "2", "--format", "json", "--jobs", "1"], {
-      encoding: "utf8",
-      maxBuffer: 1 << 28,
-    });
+    const r = peakMemory(["sim", "-g", "400", "-r", "1000", "-m", "2", "--format", "json", "--jobs", "1"]);
     expect(r.status, r.stderr).toBe(0);
-    const peak = Number(/PEAK (\d+)/.exec(r.stderr)![1]);
+    const peak = r.peak;
     const total = estimate({ ...base, replicates: 1000, generations: 400, sampleSize: 2 }, { rows: 100, dims: 1, categories: 0, metrics: 13 }).total;
     const said = `estimate ${formatBytes(total)}, peak ${formatBytes(peak)}`;
     expect(total / peak, said).toBeGreaterThan(0.5);
