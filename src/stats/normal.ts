@@ -224,3 +224,17 @@ export function normalTwoSidedTail(center: number, halfWidth: number, mu: number
   if (sigma === 0) return Math.abs(mu - center) > halfWidth ? 1 : 0;
   return normalSf((center + halfWidth - mu) / sigma) + normalSf((mu - center + halfWidth) / sigma);
 }
+
+/**
+ * Each branch of Φ and its upper tail taken at load (see the warm-up in ziggurat.ts): a metric's
+ * first |z| beyond √32 (a tail mass far out, a collapsing variance) would otherwise throw away the
+ * optimised code of the functions that call them, in the middle of a run. Twenty rounds, as what a
+ * function sees is recorded only once it has run a while; no whole numbers, which V8 records as
+ * small integers, to be thrown away again at the first fraction.
+ */
+for (let round = 0; round < 20; round++) {
+  for (const z of [0.25, -0.25, 2.5, -2.5, 7.5, -7.5, 50.5, -50.5]) {
+    normalCdf(z);
+    normalSf(z);
+  }
+}
