@@ -57,14 +57,18 @@ describe("the loop fits draws as they are drawn", () => {
     expect(withQuantiles.result.generations[2]!.metrics.quantile_0p5).toBeDefined();
   });
 
-  it("gives the same bytes with --jobs 1, 2 and 3", () => {
-    const outputs = [1, 2, 3].map((jobs) => {
-      const r = collapse(["sim", "-m", String(DRAWN_FIT_MIN), "-g", "2", "-r", "4", "--format", "json", "--quiet", "--jobs", String(jobs)]);
-      expect(r.status, r.stderr).toBe(0);
-      return r.stdout;
-    });
-    expect(outputs[1]).toBe(outputs[0]);
-    expect(outputs[2]).toBe(outputs[0]);
+  it("gives the same bytes with --jobs 1, 2 and 3 (gaussian), 1 and 2 (mvn)", () => {
+    const outputs = (model: string[], jobs: number[]) =>
+      jobs.map((j) => {
+        const r = collapse(["sim", ...model, "-m", String(DRAWN_FIT_MIN), "-g", "2", "-r", "4", "--format", "json", "--quiet", "--jobs", String(j)]);
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      });
+    const gaussian = outputs([], [1, 2, 3]);
+    expect(gaussian[1]).toBe(gaussian[0]);
+    expect(gaussian[2]).toBe(gaussian[0]);
+    const mvn = outputs(["--model", "mvn", "--dims", "2"], [1, 2]);
+    expect(mvn[1]).toBe(mvn[0]);
   });
 });
 

@@ -272,3 +272,55 @@ describe("mvn seed data checks (InputError at generation 0, exit 2 in the CLI)",
     expect(prepared.metrics0.var_ratio).toBe(1);
   });
 });
+
+describe("mvn fitDraws: a large sample fitted as it is drawn (ARCHITECTURE §2)", () => {
+  const o = (more: Record<string, unknown> = {}) => config({ dims: 3, ...more }) as never;
+  // A correlated θ with a mean far from 0, so that every addition rounds.
+  const cov = Float64Array.of(4, 1.2, -0.6, 1.2, 1, 0.3, -0.6, 0.3, 2);
+  const chol = new Float64Array(9);
+  cholesky(cov, 3, chol);
+  const params: MvnParams = { dims: 3, mu: Float64Array.of(100.5, -3, 7), cov, chol, logDet: logDetCholesky(chol, 3) };
+
+  for (const [label, n] of [
+    ["rows across chunks", 3 * 5461 + 2],
+    ["a few rows", 7],
+  ] as const) {
+    for (const estimator of ["mle", "unbiased"]) {
+      it(`${label}, ${estimator}: rowMean's mean bit for bit, the covariance within rounding, the same draws consumed`, () => {
+        for (let k = 0; k < 5; k++) {
+          const seed = `mvn-drawn-${label}-${estimator}-${k}`;
+          const rng = new Rng(seed);
+          const sampled = mvn.fit(mvn.sample(params, n, rng, o({ estimator })), o({ estimator }));
+          const after = rng.nextUint32();
+          const drawingRng = new Rng(seed);
+          const drawn = mvn.fitDraws!(params, n, drawingRng, o({ estimator }))!;
+          expect(Array.from(drawn.mu), seed).toEqual(Array.from(sampled.mu));
+          // Either sum of products carries rounding of order √n·ε of the covariance's scale; 1e-12 of
+          // it is far above that and far below a wrong divisor (1/n) or centre.
+          for (let i = 0; i < 9; i++) expect(Math.abs(drawn.cov[i]! - sampled.cov[i]!), `${seed} [${i}]`).toBeLessThan(1e-12 * 4);
+          expect(drawingRng.nextUint32()).toBe(after);
+        }
+      });
+    }
+  }
+
+  it("where a sum overflows, fails as fit fails on the whole sample: the same one line", () => {
+    // 50 rows around 1e307 sum beyond the largest double.
+    const far: MvnParams = { ...params, mu: Float64Array.of(1e307, 0, 0) };
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        return (e as Error).message;
+      }
+      throw new Error("expected an InputError");
+    };
+    const sampled = message(() => mvn.fit(mvn.sample(far, 50, new Rng("mvn-overflow"), o()), o()));
+    expect(message(() => mvn.fitDraws!(far, 50, new Rng("mvn-overflow"), o()))).toBe(sampled);
+  });
+
+  it("declines a truncated draw, whose stream depends on how the rows are chunked", () => {
+    expect(mvn.fitDraws!(params, 100, new Rng("t"), o({ truncate: 2 }))).toBeNull();
+  });
+});
