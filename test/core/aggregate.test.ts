@@ -30,6 +30,16 @@ describe("collect", () => {
     }
   });
 
+  it("copies large blocks (copied whole, with set) beside small ones (value by value) to the same places", () => {
+    const [M, G, R] = [3, 4, 200];
+    // Sizes on both sides of the threshold at which a block's runs are copied with set.
+    const blocks = [block(150, 200, M, G), block(0, 1, M, G), block(31, 63, M, G), block(1, 31, M, G), block(63, 150, M, G)];
+    const out = collect(blocks, M, G, R);
+    for (let g = 0; g <= G; g++) {
+      for (let m = 0; m < M; m++) expect(Array.from(out[g]![m]!)).toEqual(Array.from({ length: R }, (_, r) => r + 1000 * g + 0.5 * m));
+    }
+  });
+
   it("feeds summaries that do not depend on how the replicates were split", () => {
     const [M, G, R] = [2, 3, 12];
     const whole = collect([block(0, R, M, G)], M, G, R);
