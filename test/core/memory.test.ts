@@ -130,7 +130,10 @@ describe("memory refusals through the command line (its entry in-process)", () =
     // Cases whose first large array would be refused by V8 at once if the estimate ever regressed:
     // a refusal test must never be able to fill a shared machine's memory instead.
     // (Truncated: an untruncated mvn sample this large is fitted as it is drawn, never held.)
-    await refused(["sim", "--model", "mvn", "--dims", "100", "-m", "100000000", "-r", "1", "-g", "1", "--truncate", "3"], /this run needs about .*the samples.*lower -m/);
+    await refused(
+      ["sim", "--model", "mvn", "--dims", "100", "-m", "100000000", "-r", "1", "-g", "1", "--truncate", "3"],
+      /this run needs about .*the samples.*lower -m/,
+    );
     await refused(["sim", "--model", "gmm", "--dims", "100", "--components", "100", "-m", "100000000", "-r", "1", "-g", "1"], /this run needs about/);
   });
 
