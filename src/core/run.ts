@@ -154,10 +154,16 @@ function withDataHash(config: ResolvedConfig, sha256: string | null): ResolvedCo
  * model), the sample size, the seed and how messages name the seed data.
  */
 export function modelOptions(model: AnyModel, config: ResolvedConfig): RunContext {
-  const own: Record<string, unknown> = {};
-  for (const spec of model.options) own[spec.key] = (config as unknown as Record<string, unknown>)[spec.key];
-  const seedName = config.data !== null ? config.data : `--source ${config.source ?? model.defaultSource}`;
-  return { ...own, sampleSize: config.sampleSize, seed: config.seed, seedName };
+  // Built key by key, not spread into a literal: V8 gave every spread copy a map (hidden class) of
+  // its own, so the code optimised for one sweep point's options was thrown away at the next
+  // point's ("wrong map"), in every function that reads them. Added in the same order, the objects
+  // of one model share one map.
+  const options: Record<string, unknown> = {};
+  for (const spec of model.options) options[spec.key] = (config as unknown as Record<string, unknown>)[spec.key];
+  options.sampleSize = config.sampleSize;
+  options.seed = config.seed;
+  options.seedName = config.data !== null ? config.data : `--source ${config.source ?? model.defaultSource}`;
+  return options as unknown as RunContext;
 }
 
 /**

@@ -1,0 +1,34 @@
+/**
+ * A model's options objects share one hidden class (V8's map) from run to run and sweep point to
+ * sweep point: code optimised for one point's options is then kept for the next, where a new map
+ * per object had V8 throw it away at every point (src/core/run.ts modelOptions). Checked with V8's
+ * own %HaveSameMap in a child process (it needs --allow-natives-syntax); no timing involved.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../cli/cli.js";
+
+const url = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
+
+describe("modelOptions", () => {
+  it("gives every configuration of a model options of one map, whatever its values", () => {
+    const script = `
+      const { resolveSimConfig } = await import(${url("dist/config/resolve.js")});
+      const { modelOptions } = await import(${url("dist/core/run.js")});
+      const { MODELS } = await import(${url("dist/models/index.js")});
+      const flag = (value) => ({ value, origin: { kind: "flag" } });
+      const out = {};
+      for (const model of MODELS) {
+        const options = [2000, 2100, 2100, 3000].map((m) => modelOptions(model, resolveSimConfig(new Map([["model", flag(model.name)], ["sampleSize", flag(m)]]))));
+        out[model.name] = options.every((o) => %HaveSameMap(o, options[0]));
+      }
+      console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const shared = JSON.parse(r.stdout) as Record<string, boolean>;
+    expect(Object.keys(shared).length).toBeGreaterThanOrEqual(5);
+    for (const [model, same] of Object.entries(shared)) expect(same, model).toBe(true);
+  });
+});
