@@ -128,7 +128,24 @@ function withMoments(mix: Mixture): GmmParams {
   const cov = new Float64Array(d * d);
   mixtureMoments(mix, mean, cov);
   const chol = regularizedCholesky(cov, d, new Float64Array(d * d));
-  return { ...mix, mean, cov, chol, logDet: logDetCholesky(chol, d) };
+  // Written out, not spread ({ ...mix, … }): V8 gave the spread copies maps (hidden classes) of their
+  // own, so every generation's parameters threw away the code optimised for the last one's.
+  return {
+    dims: mix.dims,
+    k: mix.k,
+    weights: mix.weights,
+    means: mix.means,
+    covs: mix.covs,
+    chols: mix.chols,
+    logDets: mix.logDets,
+    iterations: mix.iterations,
+    converged: mix.converged,
+    logLikelihood: mix.logLikelihood,
+    mean,
+    cov,
+    chol,
+    logDet: logDetCholesky(chol, d),
+  };
 }
 
 /**

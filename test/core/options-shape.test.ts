@@ -31,4 +31,22 @@ describe("modelOptions", () => {
     expect(Object.keys(shared).length).toBeGreaterThanOrEqual(5);
     for (const [model, same] of Object.entries(shared)) expect(same, model).toBe(true);
   });
+
+  it("gmm: every generation's fitted parameters share one map (written out, not spread)", () => {
+    const script = `
+      const { gmm } = await import(${url("dist/models/gmm.js")});
+      const { resolveSimConfig } = await import(${url("dist/config/resolve.js")});
+      const { modelOptions } = await import(${url("dist/core/run.js")});
+      const { Rng } = await import(${url("dist/stats/rng.js")});
+      const flag = (value) => ({ value, origin: { kind: "flag" } });
+      const o = modelOptions(gmm, resolveSimConfig(new Map([["model", flag("gmm")], ["sampleSize", flag(400)]])));
+      const rng = new Rng("maps");
+      let p = gmm.fit({ dims: 1, values: Float64Array.from({ length: 400 }, (_, i) => (i % 2) * 6 + Math.sin(i)) }, o);
+      const all = [p];
+      for (let g = 0; g < 40; g++) all.push((p = gmm.fit(gmm.sample(p, 400, rng, o), o)));
+      console.log(all.every((q) => %HaveSameMap(q, all[0])));`;
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("true");
+  });
 });
