@@ -113,7 +113,7 @@ export function estimateMemory(config: EstimateConfig, footprint: Footprint, sha
   // One replicate's training data per thread: M fresh rows (two alive at once), plus for
   // accumulate the pool of n0 + G·M rows in a buffer of up to twice that capacity
   // (accumulate-subsample: the same pool, and the index of its rows for each subset).
-  // A sample fitted as it is drawn (src/core/loop.ts) is never held: a chunk of it at a time.
+  // A sample fitted as it is drawn (src/core/drawn-fit.ts) is never held: a chunk of it at a time.
   const pooled = config.regime === "accumulate" || config.regime === "accumulate-subsample";
   const drawn = fitsEveryDraw(config, footprint);
   const pool = pooled ? 2 * (shape.rows + G * M) : 0;

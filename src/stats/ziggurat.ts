@@ -94,7 +94,7 @@ function slowNormal(src: UniformSource, b: number): number {
  * (the tail: one variate in about 3,000) throws the optimised code away, and the loop runs as
  * bytecode until V8 has compiled it again, 12–15 ms later: much of a short run. So each of
  * slowNormal's branches — the tail on either side, the wedge accepted and refused, the fresh draw
- * — is taken here once, at load, on a throwaway stream that nothing else reads. 1,800 fills of
+ * — is taken here, at load, on a throwaway stream that nothing else reads. 1,800 fills of
  * 100 variates (the default `sim`'s) in a fresh process: 14–18 ms instead of 19–40.
  */
 {
