@@ -19,6 +19,11 @@ export const DRAWN_FIT_MIN = 1 << 20;
  * estimate counts instead of a sample per thread (src/core/memory.ts).
  */
 export function fitsEveryDraw(config: Pick<ResolvedConfig, "regime" | "sampleSize" | "filterRecall" | "generations">, footprint: Footprint): boolean {
-  if (footprint.fitsDraws !== true || config.regime !== "replace" || config.sampleSize < DRAWN_FIT_MIN) return false;
-  return scheduleValues(config.filterRecall, config.generations).every((r) => r === 0);
+  if (footprint.fitsDraws !== true) return false;
+  return scheduleValues(config.filterRecall, config.generations).every((recall) => drawnTrainingSet(config.regime, config.sampleSize, recall));
+}
+
+/** Whether a generation's training set is one sample and nothing else, large enough to be fitted as drawn. */
+export function drawnTrainingSet(regime: ResolvedConfig["regime"], sampleSize: number, recall: number): boolean {
+  return regime === "replace" && recall === 0 && sampleSize >= DRAWN_FIT_MIN;
 }

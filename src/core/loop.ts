@@ -9,7 +9,7 @@ import { InputError } from "../errors.js";
 import type { AnyModel, Footprint, Metrics, RunContext } from "../models/model.js";
 import { hypergeometric } from "../stats/hypergeometric.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
-import { DRAWN_FIT_MIN } from "./drawn-fit.js";
+import { drawnTrainingSet } from "./drawn-fit.js";
 import type { DataShape, MachineMemory } from "./memory.js";
 import { scheduleValues } from "./schedule.js";
 import type { SeedResult } from "./seed.js";
@@ -230,7 +230,7 @@ class ReplicateTrainingSets {
     const M = config.sampleSize;
     const realCount = this.realCounts ? this.realCounts[generation]! : 0;
     const recall = this.recall[generation]!;
-    if (config.regime === "replace" && recall === 0 && M >= DRAWN_FIT_MIN && model.fitDraws) {
+    if (model.fitDraws && drawnTrainingSet(config.regime, M, recall)) {
       const fitted = model.fitDraws(params, M, this.rng, this.p.options);
       if (fitted !== null) {
         // No sample of this replicate is held from now on: an earlier one is let go.

@@ -4,7 +4,7 @@
  */
 import { InputError } from "../errors.js";
 import { HEADROOM, MAX_DOUBLE, MIN_NORMAL, ratioOfSquares, short } from "../stats/limits.js";
-import { isOrdinaryVariance, mean, standardDeviation, standardDeviationOfVariance } from "../stats/moments.js";
+import { correctedVariance, isOrdinaryVariance, mean, standardDeviation, standardDeviationOfVariance } from "../stats/moments.js";
 import { normalCdf, normalTwoSidedTail } from "../stats/normal.js";
 import { quantileRanks, quantiles, quantilesAtRanks } from "../stats/quantiles.js";
 import type { Rng } from "../stats/rng.js";
@@ -113,9 +113,14 @@ export function quantileMetricName(p: number): string {
  */
 const keptForQuantiles = new WeakMap<GaussianParams, { sample: Float64Array; kept: Float64Array; localRanks: readonly number[] }>();
 
+/** The variance's divisor is n − ddof: 1 for the unbiased estimator, 0 for the MLE. */
+function ddofOf(o: GaussianOptions): 0 | 1 {
+  return o.estimator === "unbiased" ? 1 : 0;
+}
+
 function fitGaussian(x: Float64Array, o: GaussianOptions): GaussianParams {
   const n = x.length;
-  const ddof = o.estimator === "unbiased" ? 1 : 0;
+  const ddof = ddofOf(o);
   const layout = o.quantiles.length > 0 && n >= BUCKET_SELECTION_MIN ? bucketLayout(x, n) : null;
   if (layout === null) {
     const mu = mean(x);
@@ -171,8 +176,7 @@ function fitDraws(params: GaussianParams, n: number, rng: Rng, o: GaussianOption
     }
   }
   const mu = (s0 + s1) / n;
-  const m2 = ss - (s * s) / n;
-  const v = m2 > 0 ? m2 / (n - (o.estimator === "unbiased" ? 1 : 0)) : 0;
+  const v = correctedVariance(ss, s, n, ddofOf(o));
   if (Number.isFinite(mu) && isOrdinaryVariance(v)) return { mu, sigma: Math.sqrt(v) };
   rng.rewind(start);
   return fitGaussian(gaussian.sample(params, n, rng, o), o);

@@ -86,8 +86,16 @@ function fitMvn(data: Rows, o: MvnOptions): MvnParams {
   const d = data.dims;
   const n = data.values.length / d;
   const mu = rowMean(data, new Float64Array(d));
-  const divisor = o.estimator === "unbiased" && n > 1 ? n - 1 : n;
-  const cov = rowCovariance(data, mu, divisor, new Float64Array(d * d));
+  return withFactor(d, mu, rowCovariance(data, mu, covarianceDivisor(n, o), new Float64Array(d * d)));
+}
+
+/** n − 1 for the unbiased estimator (n for a single row), n for the MLE. */
+function covarianceDivisor(n: number, o: MvnOptions): number {
+  return o.estimator === "unbiased" && n > 1 ? n - 1 : n;
+}
+
+/** The parameters of a fitted mean and covariance: with the covariance's (regularised) Cholesky factor and log-determinant. */
+function withFactor(d: number, mu: Float64Array, cov: Float64Array): MvnParams {
   const chol = regularizedCholesky(cov, d, new Float64Array(d * d));
   return { dims: d, mu, cov, chol, logDet: logDetCholesky(chol, d) };
 }
@@ -134,7 +142,7 @@ function fitDraws(params: MvnParams, n: number, rng: Rng, o: MvnOptions & RunCon
   }
   const mu = new Float64Array(d);
   for (let a = 0; a < d; a++) mu[a] = sum[a]! / n;
-  const divisor = o.estimator === "unbiased" && n > 1 ? n - 1 : n;
+  const divisor = covarianceDivisor(n, o);
   const cov = new Float64Array(d * d);
   let finite = true;
   for (let a = 0; a < d; a++) {
@@ -149,8 +157,7 @@ function fitDraws(params: MvnParams, n: number, rng: Rng, o: MvnOptions & RunCon
     rng.rewind(start);
     return fitMvn(mvn.sample(params, n, rng, o), o);
   }
-  const chol = regularizedCholesky(cov, d, new Float64Array(d * d));
-  return { dims: d, mu, cov, chol, logDet: logDetCholesky(chol, d) };
+  return withFactor(d, mu, cov);
 }
 
 /**

@@ -68,6 +68,16 @@ export function variance(x: Float64Array, mu: number, ddof: 0 | 1, n: number = x
     s += d;
     ss += d * d;
   }
+  return correctedVariance(ss, s, n, ddof);
+}
+
+/**
+ * The variance from the two sums of n deviations about any centre c, ss = Σ(x − c)² and
+ * s = Σ(x − c): (ss − s²/n) / (n − ddof), the corrected two-pass formula `variance` ends with (and
+ * the passes that compute the same sums alongside other work: select-buckets.ts, the Gaussian's
+ * fit of its draws).
+ */
+export function correctedVariance(ss: number, s: number, n: number, ddof: 0 | 1): number {
   const m2 = ss - (s * s) / n;
   // Rounding can push a (near-)constant sample a hair below zero; a variance is never negative.
   return m2 > 0 ? m2 / (n - ddof) : 0;

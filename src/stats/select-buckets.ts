@@ -18,7 +18,7 @@
  * passes' work in its own: the Gaussian's fit counts in its mean pass (meanCountingBuckets), plans
  * (planBuckets) and keeps the wanted buckets' values in its variance pass (varianceKeeping).
  */
-import { mean } from "./moments.js";
+import { correctedVariance, mean } from "./moments.js";
 import { selectRanks } from "./select.js";
 
 /** Below this size whole-array selection is as fast. */
@@ -178,8 +178,7 @@ export function varianceKeeping(a: Float64Array, mu: number, ddof: 0 | 1, n: num
     const t = (x - lo) * inverseWidth + 1;
     if (wanted[t < 1 ? 0 : t >= last ? last : t | 0]) kept[w++] = x;
   }
-  const m2 = ss - (s * s) / n;
-  return { variance: m2 > 0 ? m2 / (n - ddof) : 0, kept };
+  return { variance: correctedVariance(ss, s, n, ddof), kept };
 }
 
 /**
