@@ -30,7 +30,9 @@ export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}
         params,
         generation: gen.generation,
         metric,
-        values: SUMMARY_KEYS.map((k) => summary[k]),
+        // Written out, in SUMMARY_KEYS' order: an array from `map` has packed elements in one
+        // tier of V8 and holey ones in another, and csvRow was recompiled at each change.
+        values: [summary.mean, summary.sd, summary.se, summary.median, summary.p025, summary.p975],
         theory: gen.theory?.[metric] ?? null,
         training: gen.training ? [gen.training.real, gen.training.synthetic, gen.training.real_share] : null,
       };
@@ -50,10 +52,15 @@ export function csvHeader(paramNames: readonly string[]): string {
 }
 
 export function csvRow(row: TidyRow): string {
-  return (
-    [...Object.values(row.params), row.generation, row.metric, ...row.values, row.theory, ...(row.training ?? [null, null, null])].map(csvField).join(",") +
-    "\n"
-  );
+  // Fields appended one by one: spreading arrays whose elements are numbers in one row and null
+  // in the next made V8 recompile this function at every change of kind.
+  let line = "";
+  for (const v of Object.values(row.params)) line += `${csvField(v)},`;
+  line += `${row.generation},${csvField(row.metric)}`;
+  for (let i = 0; i < row.values.length; i++) line += `,${csvField(row.values[i]!)}`;
+  line += `,${csvField(row.theory)}`;
+  for (let i = 0; i < TRAINING_COLUMNS.length; i++) line += `,${csvField(row.training === null ? null : row.training[i]!)}`;
+  return `${line}\n`;
 }
 
 export function ndjsonRow(row: TidyRow): string {
