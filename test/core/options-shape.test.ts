@@ -1,8 +1,9 @@
 /**
  * A model's options objects share one hidden class (V8's map) from run to run and sweep point to
  * sweep point: code optimised for one point's options is then kept for the next, where a new map
- * per object had V8 throw it away at every point (src/core/run.ts modelOptions). Checked with V8's
- * own %HaveSameMap in a child process (it needs --allow-natives-syntax); no timing involved.
+ * per object had V8 throw it away at every point (src/core/run.ts modelOptions). The same holds
+ * for the arrays hot code reads, whichever tier of V8 made them. Checked with V8's own
+ * %HaveSameMap in a child process (it needs --allow-natives-syntax); no timing involved.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -48,5 +49,45 @@ describe("modelOptions", () => {
     const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe("true");
+  });
+});
+
+describe("arrays that hot code reads", () => {
+  it("a replicate block's metric columns and a tidy row's values have one map, whether interpreted or optimised code made them", () => {
+    // An array from `map` is packed when the builtin makes it and holey when TurboFan inlines the
+    // call, and code reading the array was thrown away at each change (src/core/loop.ts,
+    // src/output/tidy.ts). Both are built element by element now; each function is run once as
+    // bytecode and once forced through TurboFan, and the two arrays' maps compared.
+    const script = `
+      const { resolveSimConfig } = await import(${url("dist/config/resolve.js")});
+      const { prepare, assemble } = await import(${url("dist/core/run.js")});
+      const { runReplicates } = await import(${url("dist/core/loop.js")});
+      const { tidyRows } = await import(${url("dist/output/tidy.js")});
+      const { loadSeedSync } = await import(${url("dist/data/seed-file.js")});
+      const { getModel } = await import(${url("dist/models/index.js")});
+      const flag = (value) => ({ value, origin: { kind: "flag" } });
+      const config = resolveSimConfig(new Map([["generations", flag(2)], ["replicates", flag(2)], ["sampleSize", flag(20)]]));
+      const { prepared } = prepare(config, loadSeedSync(getModel(config.model), config));
+      const interpreted = runReplicates(prepared, 0, 2);
+      %PrepareFunctionForOptimization(runReplicates);
+      runReplicates(prepared, 0, 2);
+      %OptimizeFunctionOnNextCall(runReplicates);
+      const optimised = runReplicates(prepared, 0, 2);
+      const loopStatus = %GetOptimizationStatus(runReplicates);
+      const rows = () => [...tidyRows(assemble(prepared, [interpreted]))];
+      const bytecodeRows = rows();
+      %PrepareFunctionForOptimization(tidyRows);
+      rows();
+      %OptimizeFunctionOnNextCall(tidyRows);
+      const optimisedRows = rows();
+      console.log(JSON.stringify({
+        columns: %HaveSameMap(interpreted.values, optimised.values),
+        rows: %HaveSameMap(bytecodeRows[0].values, optimisedRows[0].values),
+        loopOptimised: (loopStatus & 16) !== 0,
+      }));`;
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    // loopOptimised: the comparison means something only if TurboFan did compile runReplicates.
+    expect(JSON.parse(r.stdout)).toEqual({ columns: true, rows: true, loopOptimised: true });
   });
 });
