@@ -94,7 +94,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
   const { model, config, options } = p;
   const G = config.generations;
   const count = to - from;
-  // Pushed one by one: \`map\` gave an array of packed elements for some calls and of holey ones
+  // Pushed one by one: `map` gave an array of packed elements for some calls and of holey ones
   // for others, and V8 threw away runReplicates' optimised code at each change (5 times in the
   // bench's 8-point sweep, each followed by a compilation of 12–25 ms).
   const values: Float64Array[] = [];

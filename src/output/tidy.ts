@@ -3,7 +3,7 @@
  * summary, the theory value and the generation's training mix (real, synthetic, real_share: the same
  * on every row of a generation). CSV and NDJSON are two spellings of these rows.
  */
-import { SUMMARY_KEYS } from "../core/aggregate.js";
+import { SUMMARY_KEYS, type Summary } from "../core/aggregate.js";
 import type { SimResult } from "../core/result.js";
 
 export type Scalar = string | number | boolean | null;
@@ -30,14 +30,22 @@ export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}
         params,
         generation: gen.generation,
         metric,
-        // Written out, in SUMMARY_KEYS' order: an array from `map` has packed elements in one
-        // tier of V8 and holey ones in another, and csvRow was recompiled at each change.
-        values: [summary.mean, summary.sd, summary.se, summary.median, summary.p025, summary.p975],
+        values: summaryValues(summary),
         theory: gen.theory?.[metric] ?? null,
         training: gen.training ? [gen.training.real, gen.training.synthetic, gen.training.real_share] : null,
       };
     }
   }
+}
+
+/**
+ * A summary's values in SUMMARY_KEYS' order, pushed one by one: an array from `map` has packed
+ * elements in one tier of V8 and holey ones in another, and csvRow was recompiled at each change.
+ */
+function summaryValues(summary: Summary): number[] {
+  const values: number[] = [];
+  for (const key of SUMMARY_KEYS) values.push(summary[key]);
+  return values;
 }
 
 /** A CSV field: quoted only when it must be (RFC 4180). */

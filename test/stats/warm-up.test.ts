@@ -1,7 +1,7 @@
 /**
- * Functions that only ever read large arrays are run once on a few values as their module loads
- * (src/stats/select-buckets.ts, src/stats/ziggurat.ts), so that V8 has seen every line of them
- * before it compiles them. Without that, V8 compiled the Gaussian's --quantiles passes inside
+ * The Gaussian's --quantiles passes only ever read large arrays; they are run on a few values as
+ * src/stats/select-buckets.ts loads, so that V8 has seen every line of them before it compiles
+ * them. Without that, V8 compiled the Gaussian's --quantiles passes inside
  * their first call's loop and threw the code away after the loop at every later call. Checked
  * with V8's own --trace-deopt in a child process: six calls, as six generations make; no timing
  * involved.

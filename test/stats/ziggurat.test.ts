@@ -210,7 +210,7 @@ function exactZiggurat(src: Rng, n: number): Float64Array {
 
 describe("the wedge test's squeezes", () => {
   it("decide every point as the exact test does: 2·10⁷ variates equal the exact ziggurat's, bit for bit", () => {
-    // About 540,000 wedge points over every layer, 92% of them decided by the squeezes; a point
+    // About 540,000 wedge points over every layer, 92.5% of them decided by the squeezes; a point
     // they decided wrongly would change that variate and, through the stream, every later one.
     const n = 1_000_000;
     const fast = new Rng("squeeze");
