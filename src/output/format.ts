@@ -7,7 +7,7 @@ import type { Format } from "./format-names.js";
 import { renderMarkdown } from "./markdown.js";
 import type { RenderOptions } from "./render-options.js";
 import { renderTable } from "./table.js";
-import { csvHeader, csvRow, ndjsonRow, tidyRows } from "./tidy.js";
+import { csvHeader, csvRow, ndjsonRow, renderRows, tidyRows } from "./tidy.js";
 
 export { FORMATS, type Format } from "./format-names.js";
 
@@ -19,18 +19,6 @@ export const formatters: Record<Format, Formatter> = {
   table: { render: renderTable },
   markdown: { render: (r, o) => renderMarkdown(r, o) },
   json: { render: (r) => JSON.stringify(r, null, 2) + "\n" },
-  csv: {
-    render(r) {
-      let out = csvHeader([]);
-      for (const row of tidyRows(r)) out += csvRow(row);
-      return out;
-    },
-  },
-  ndjson: {
-    render(r) {
-      let out = "";
-      for (const row of tidyRows(r)) out += ndjsonRow(row);
-      return out;
-    },
-  },
+  csv: { render: (r) => renderRows(tidyRows(r), csvRow, csvHeader([])) },
+  ndjson: { render: (r) => renderRows(tidyRows(r), ndjsonRow) },
 };

@@ -38,6 +38,29 @@ export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}
   }
 }
 
+/** Rows joined into one string at a time (renderRows): 1,024 CSV rows are about 80 kB. */
+const ROW_BATCH = 1024;
+
+/**
+ * The text of many rows, after `head`. Appending each row to one string (`out += row`) kept every
+ * row alive as the tree of pieces it was concatenated from until the text was written: 260k rows
+ * (`sim -g 20000`) held 240 MB of heap for 19 MB of CSV, and the collector copied that tree at
+ * every pass. Joining a batch of rows makes one flat string of them, so their pieces die young.
+ */
+export function renderRows(rows: Iterable<TidyRow>, render: (row: TidyRow) => string, head = ""): string {
+  const chunks = [head];
+  let batch: string[] = [];
+  for (const row of rows) {
+    batch.push(render(row));
+    if (batch.length === ROW_BATCH) {
+      chunks.push(batch.join(""));
+      batch = [];
+    }
+  }
+  chunks.push(batch.join(""));
+  return chunks.join("");
+}
+
 /**
  * A summary's values in SUMMARY_KEYS' order, pushed one by one: an array from `map` has packed
  * elements in one tier of V8 and holey ones in another, and csvRow was recompiled at each change.
@@ -51,6 +74,8 @@ function summaryValues(summary: Summary): number[] {
 /** A CSV field: quoted only when it must be (RFC 4180). */
 export function csvField(v: Scalar): string {
   if (v === null) return "";
+  // A number's text never holds a quote, comma or line break: most fields need no test.
+  if (typeof v === "number") return String(v);
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

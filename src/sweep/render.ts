@@ -19,7 +19,7 @@
 import type { Hash } from "node:crypto";
 import { sha256 } from "../builtins.js";
 import type { SimResult } from "../core/result.js";
-import { csvHeader, csvRow, ndjsonRow, type Scalar, tidyRows } from "../output/tidy.js";
+import { csvHeader, csvRow, ndjsonRow, renderRows, type Scalar, tidyRows } from "../output/tidy.js";
 import type { ShardMeta } from "./shard.js";
 
 export const SWEEP_FORMATS = ["csv", "ndjson", "json"] as const;
@@ -48,16 +48,10 @@ export function sha256Hex(text: string): string {
 /** One point's part of the output, without framing. */
 export function renderPointBody(format: SweepFormat, params: Record<string, Scalar>, result: SimResult): string {
   switch (format) {
-    case "csv": {
-      let out = "";
-      for (const row of tidyRows(result, params)) out += csvRow(row);
-      return out;
-    }
-    case "ndjson": {
-      let out = "";
-      for (const row of tidyRows(result, params)) out += ndjsonRow(row);
-      return out;
-    }
+    case "csv":
+      return renderRows(tidyRows(result, params), csvRow);
+    case "ndjson":
+      return renderRows(tidyRows(result, params), ndjsonRow);
     case "json": {
       const point: Record<string, unknown> = { params, config: result.config, generations: result.generations };
       if (result.extinctions) point.extinctions = result.extinctions;
