@@ -20,6 +20,9 @@ export const SUMMARY_KEYS = ["mean", "sd", "se", "median", "p025", "p975"] as co
 
 const PROBS = [0.5, 0.025, 0.975] as const;
 
+/** Where summarize selects its quantiles: one buffer for every call, grown to the most replicates seen. */
+let scratch = new Float64Array(0);
+
 /** The summary of one metric's replicate values. Quantiles interpolate linearly (numpy's default). */
 export function summarize(values: Float64Array): Summary {
   const n = values.length;
@@ -43,7 +46,8 @@ export function summarize(values: Float64Array): Summary {
   }
   // The compensation term removes the rounding error of the mean (two-pass algorithm).
   const sd = n > 1 ? Math.sqrt(Math.max(0, (ss - (comp * comp) / n) / (n - 1))) : 0;
-  const q = quantiles(values, PROBS);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const q = quantiles(values, PROBS, scratch);
   return { mean, sd, se: sd / Math.sqrt(n), median: q[0]!, p025: q[1]!, p975: q[2]! };
 }
 

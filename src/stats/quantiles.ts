@@ -88,14 +88,36 @@ function typeSevenPositions(ps: readonly number[], n: number, fn: string): TypeS
 /** The quantiles at `at`, from the values of its order statistics (values[k] is that of at.ranks[k]). */
 function interpolate(at: TypeSevenPositions, values: Float64Array): Float64Array {
   const { lower, frac, ranks } = at;
-  const value = (r: number) => values[binarySearch(ranks, r)]!;
   const out = new Float64Array(lower.length);
   for (let q = 0; q < lower.length; q++) {
     const j = lower[q]!;
     const g = frac[q]!;
-    out[q] = g === 0 ? value(j) : lerp(value(j), value(j + 1), g);
+    const low = values[binarySearch(ranks, j)]!;
+    out[q] = g === 0 ? low : lerp(low, values[binarySearch(ranks, j + 1)]!, g);
   }
   return out;
+}
+
+/**
+ * typeSevenPositions for the last (ps, n) seen by selectQuantiles, which a run's summaries ask for
+ * thousands of times with the same probabilities and replicate count: finding them (three arrays
+ * and a sort of the ranks) was a third of a small summary's time. Keyed by a copy of the values of
+ * ps, not the array, which a caller may change between calls.
+ */
+let lastPositions: { ps: number[]; n: number; at: TypeSevenPositions } | null = null;
+
+function positionsFor(ps: readonly number[], n: number, fn: string): TypeSevenPositions {
+  const last = lastPositions;
+  if (last !== null && last.n === n && sameValues(last.ps, ps)) return last.at;
+  const at = typeSevenPositions(ps, n, fn);
+  lastPositions = { ps: ps.slice(), n, at };
+  return at;
+}
+
+function sameValues(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -142,7 +164,7 @@ function hasNaN(a: Float64Array, n: number): boolean {
  * small ones copied and selected).
  */
 function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work: Float64Array, fn: string): Float64Array {
-  const at = typeSevenPositions(ps, n, fn);
+  const at = positionsFor(ps, n, fn);
   let values: Float64Array;
   if (n >= BUCKET_SELECTION_MIN) {
     // Large arrays: two bucketing passes narrow the selection to a few thousand values.
@@ -151,7 +173,8 @@ function selectQuantiles(x: Float64Array, ps: readonly number[], n: number, work
     if (work !== x) work.set(x.subarray(0, n));
     if (n <= SORT_MAX && !hasNaN(work, n)) {
       const sorted = work.subarray(0, n).sort();
-      values = Float64Array.from(at.ranks, (r) => sorted[r]!);
+      values = new Float64Array(at.ranks.length);
+      for (let k = 0; k < at.ranks.length; k++) values[k] = sorted[at.ranks[k]!]!;
     } else values = selectRanks(work, at.ranks, n);
   }
   return interpolate(at, values);

@@ -214,6 +214,25 @@ describe("quantilesInPlace / quantiles", () => {
     expect(Array.from(quantiles(x, [0.5], new Float64Array(3)))).toEqual([quantileSorted(ref, 0.5)]);
   });
 
+  // The positions of the last (ps, n) are kept between calls (quantiles.ts positionsFor): a changed
+  // probability in the same array, another n, or a bad p after a good call must not reuse them.
+  it("gives fresh answers when the same ps array changes, or n changes, between calls", () => {
+    const rng = new Rng("test-quantiles-positions");
+    const x = new Float64Array(300).map(() => rng.random());
+    const ps = [0.5, 0.025, 0.975];
+    const check = (data: Float64Array) => expect(Array.from(quantiles(data, ps))).toEqual(ps.map((p) => quantileSorted(sortedCopy(data), p)));
+    check(x);
+    ps[1] = 0.3;
+    check(x);
+    check(x.subarray(0, 7));
+    check(x.subarray(0, 1));
+    check(x);
+    ps.push(0.99);
+    check(x);
+    ps[0] = 1.5;
+    expect(() => quantiles(x, ps)).toThrow(RangeError);
+  });
+
   it("throws on empty input or p outside [0, 1]", () => {
     expect(() => quantiles(new Float64Array(0), [0.5])).toThrow(RangeError);
     expect(() => quantilesInPlace(Float64Array.of(1, 2), [0.5], 0)).toThrow(RangeError);
