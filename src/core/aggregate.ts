@@ -25,6 +25,15 @@ let scratch = new Float64Array(0);
 
 /** The summary of one metric's replicate values. Quantiles interpolate linearly (numpy's default). */
 export function summarize(values: Float64Array): Summary {
+  const s = summaryValues;
+  summarizeInto(values, s, 0);
+  return { mean: s[0]!, sd: s[1]!, se: s[2]!, median: s[3]!, p025: s[4]!, p975: s[5]! };
+}
+
+const summaryValues = new Float64Array(SUMMARY_KEYS.length);
+
+/** summarize's numbers, in SUMMARY_KEYS' order, written to out[at..at + 6). */
+export function summarizeInto(values: Float64Array, out: Float64Array, at: number): void {
   const n = values.length;
   let sum = 0;
   let min = Infinity;
@@ -48,7 +57,12 @@ export function summarize(values: Float64Array): Summary {
   const sd = n > 1 ? Math.sqrt(Math.max(0, (ss - (comp * comp) / n) / (n - 1))) : 0;
   if (scratch.length < n) scratch = new Float64Array(n);
   const q = quantiles(values, PROBS, scratch);
-  return { mean, sd, se: sd / Math.sqrt(n), median: q[0]!, p025: q[1]!, p975: q[2]! };
+  out[at] = mean;
+  out[at + 1] = sd;
+  out[at + 2] = sd / Math.sqrt(n);
+  out[at + 3] = q[0]!;
+  out[at + 4] = q[1]!;
+  out[at + 5] = q[2]!;
 }
 
 /** From this many replicates in a block, `collect` copies a block's run of values with `set`. */

@@ -9,10 +9,11 @@ import { getModel } from "../models/index.js";
 import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
-import { collect, type Summary, summarize } from "./aggregate.js";
+import { collect, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
-import type { ExtinctionRecord, GenerationResult, SimResult, TrainingMix } from "./result.js";
+import type { ExtinctionRecord, SimResult, TrainingMix } from "./result.js";
+import { type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "./result-columns.js";
 import { scheduleValues, varies } from "./schedule.js";
 import { fromSource, loadSeed, type SeedResult, type SeedShell } from "./seed.js";
 
@@ -237,28 +238,34 @@ function tableWidth(source: string | null, dims: number): number {
 
 /** Builds the result document from replicate blocks covering 0…R−1. */
 export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimResult {
+  return resultFromColumns(assembleColumns(p, blocks));
+}
+
+/** The result document of replicate blocks covering 0…R−1, its generations as columns (result-columns.ts). */
+export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]): ResultColumns {
   const { config, model, metricNames } = p;
   const byGeneration = collect(blocks, metricNames.length, config.generations, config.replicates);
   const samples = blocks.find((b) => b.samples !== null)?.samples ?? null;
-  const training = trainingMix(blocks, config.generations, config.replicates);
-  const generations: GenerationResult[] = byGeneration.map((row, g) => {
-    const metrics: Record<string, Summary> = {};
-    metricNames.forEach((name, m) => (metrics[name] = summarize(row[m]!)));
-    const out: GenerationResult = { generation: g, metrics };
-    if (config.theory) {
-      const theory = theoryAt(p, g);
-      if (theory) out.theory = theory;
-    }
-    if (samples) out.sample = samples[g]!;
-    out.training = training[g]!;
-    return out;
-  });
+  const mixes = trainingMix(blocks, config.generations, config.replicates);
+  const metricCount = metricNames.length;
+  const summaries = new Float64Array(byGeneration.length * metricCount * SUMMARY_KEYS.length);
+  const training = new Float64Array(byGeneration.length * 3);
+  const theory = config.theory ? new TheoryColumnsBuilder() : null;
+  for (let g = 0; g < byGeneration.length; g++) {
+    const row = byGeneration[g]!;
+    for (let m = 0; m < metricCount; m++) summarizeInto(row[m]!, summaries, (g * metricCount + m) * SUMMARY_KEYS.length);
+    theory?.add(theoryAt(p, g));
+    const mix = mixes[g]!;
+    training[3 * g] = mix.real;
+    training[3 * g + 1] = mix.synthetic;
+    training[3 * g + 2] = mix.real_share;
+  }
   // Once per run, from generation 0 alone: the seed fit costs nothing per generation.
   // It describes generation 0's fit, so it reads the fit's reference whatever --reference says.
   const seedFit = model.seedFit?.(p.data0, p.params0, p.fitted, p.options);
-  const result: SimResult = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}), generations };
-  if (model.extinctions) result.extinctions = extinctionTimeline(p, blocks);
-  return result;
+  const head: ResultColumns["head"] = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}) };
+  if (model.extinctions) head.extinctions = extinctionTimeline(p, blocks);
+  return { head, metricNames, summaries, theory: theory?.build() ?? null, samples, training };
 }
 
 /**

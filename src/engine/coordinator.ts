@@ -5,6 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { Prepared } from "../core/loop.js";
+import { columnBuffers } from "../core/result-columns.js";
 import { prepare } from "../core/run.js";
 import { decodeSeed } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
@@ -60,6 +61,7 @@ port.on("message", (msg: CoordinatorTask | "run") => {
   prepared!.seed = null;
   running.then((result) => {
     if (pending > 0) post({ type: "progress", generations: pending });
-    post({ type: "result", result });
+    // The columns' arrays move to the main thread rather than being copied (result-columns.ts).
+    port.postMessage({ type: "result", result } satisfies CoordinatorMessage, columnBuffers(result));
   }, report);
 });

@@ -7,8 +7,8 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { SimConfig } from "../config/config.js";
 import { type Prepared, type ReplicateBlock, runReplicates } from "../core/loop.js";
 import { threadsThatFit } from "../core/memory.js";
-import type { SimResult } from "../core/result.js";
-import { assemble } from "../core/run.js";
+import type { ResultColumns } from "../core/result-columns.js";
+import { assembleColumns } from "../core/run.js";
 import type { SeedResult, SeedShell } from "../core/seed.js";
 import { poolResults } from "./pool.js";
 import { type QueueHandle, ReplicateQueue } from "./replicate-queue.js";
@@ -51,14 +51,14 @@ export interface ParallelOptions {
   readonly computesToo?: boolean;
 }
 
-/** Runs every replicate of a prepared simulation. */
-export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: ParallelOptions = {}): Promise<SimResult> {
+/** Runs every replicate of a prepared simulation: the result document, its generations as columns (resultFromColumns makes the document). */
+export async function runParallel(p: Prepared, jobs: number, onGeneration?: () => void, options: ParallelOptions = {}): Promise<ResultColumns> {
   const { replicates } = p.config;
   // Short runs stay in this thread. Others always go to workers, even with --jobs 1, so that
   // the main thread stays free to draw progress and to act on a signal at once.
   if (options.inThread || staysInThread(p)) {
     releaseSpares();
-    return assemble(p, [runReplicates(p, 0, replicates, onGeneration)]);
+    return assembleColumns(p, [runReplicates(p, 0, replicates, onGeneration)]);
   }
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
   const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
@@ -67,7 +67,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   // The pool took the spare workers it needed as it started: let the rest go now, not hold them
   // through a run that found fewer threads fit in memory.
   releaseSpares();
-  return assemble(p, await blocks);
+  return assembleColumns(p, await blocks);
 }
 
 /**
@@ -76,7 +76,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
  * that the workers' progress and results are handled meanwhile, and stops at the first replicate
  * boundary after a worker has failed (the pool has stopped the others) rather than finish first.
  */
-async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<SimResult> {
+async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<ResultColumns> {
   const queue = ReplicateQueue.create(0, p.config.replicates, threads);
   const others = threads > 1 ? runOnWorkers(p, queue, threads - 1, onGeneration) : Promise.resolve([]);
   // The pool took the spare workers it needed as it started (spare-workers.ts): let the rest go.
@@ -102,7 +102,7 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
     void terminateWorkers();
     throw e;
   }
-  return assemble(p, [...blocks, ...(await others)]);
+  return assembleColumns(p, [...blocks, ...(await others)]);
 }
 
 /** The queue's replicates on `workers` replicate workers, each taking from it until none is left. */

@@ -12,6 +12,7 @@ import type { Worker } from "node:worker_threads";
 import { workerThreads } from "../builtins.js";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import type { SimResult } from "../core/result.js";
+import { type ResultColumns, resultFromColumns } from "../core/result-columns.js";
 import { prepare } from "../core/run.js";
 import { decodeSeed, type LoadedSeed } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
@@ -39,7 +40,7 @@ export interface Session {
 export type CoordinatorMessage =
   | { type: "prepared"; view: PreparedView }
   | { type: "progress"; generations: number }
-  | { type: "result"; result: SimResult }
+  | { type: "result"; result: ResultColumns }
   | { type: "error"; error: ThreadError };
 
 export interface CoordinatorTask {
@@ -79,7 +80,7 @@ export async function startSession(config: SimConfig, seed: LoadedSeed, jobs: nu
     const { prepared, notes } = prepare(config, decodeSeed(seed), machineMemory());
     return {
       view: { config: prepared.config, metricNames: prepared.metricNames, notes },
-      run: (onGeneration) => runParallel(prepared, jobs, onGeneration),
+      run: async (onGeneration) => resultFromColumns(await runParallel(prepared, jobs, onGeneration)),
       close: () => {},
     };
   }
@@ -129,7 +130,7 @@ function coordinatorSession(worker: Worker): { session: Promise<Session>; close:
           break;
         case "result":
           close();
-          settleRun?.resolve(msg.result);
+          settleRun?.resolve(resultFromColumns(msg.result));
           break;
         case "error":
           fail(fromThreadError(msg.error));

@@ -1,0 +1,119 @@
+/**
+ * A result document with its generations held as columns of numbers (ARCHITECTURE §2): what the
+ * coordinator thread sends the main thread, and what `assemble` builds the document from.
+ *
+ * A document of 100,001 generations × 13 metrics is 1.3 million summary objects. Sent as objects,
+ * the structured clone took 1.2 s to write on the coordinator and several seconds to read back on
+ * the main thread (measured with v8.serialize: 1.2 s and 3.4–4 s). As columns its numbers are a few
+ * typed arrays that move without being copied, and the objects are made once, where they are read.
+ */
+import { SUMMARY_KEYS, type Summary } from "./aggregate.js";
+import type { GenerationResult, SimResult, TrainingMix } from "./result.js";
+
+/** Numbers per summary: SUMMARY_KEYS in their order. */
+const SUMMARY_SIZE = SUMMARY_KEYS.length;
+
+/** Each generation's theory (absent, or its own metrics), as key lists shared by generations that have the same keys. */
+export interface TheoryColumns {
+  /** The distinct lists of metric names a generation's theory has, in its key order. */
+  readonly keyLists: readonly (readonly string[])[];
+  /** Per generation: its key list in keyLists, or −1 for no theory. */
+  readonly lists: Int32Array;
+  /** The values of every generation's theory, one generation after another, in its key order. */
+  readonly values: Float64Array;
+}
+
+export interface ResultColumns {
+  /** The document but its generations, in the document's key order. */
+  readonly head: Omit<SimResult, "generations">;
+  readonly metricNames: readonly string[];
+  /** Generation g's summary of metric m: SUMMARY_KEYS' values from (g × metrics + m) × 6. */
+  readonly summaries: Float64Array;
+  /** Null when the run reports no theory at all. */
+  readonly theory: TheoryColumns | null;
+  /** A short sample of each generation's output (the first replicate's), or null. */
+  readonly samples: readonly string[] | null;
+  /** Generation g's training mix at 3g: real, synthetic, real_share. */
+  readonly training: Float64Array;
+}
+
+/** Collects each generation's theory in order (see TheoryColumns). */
+export class TheoryColumnsBuilder {
+  private readonly keyLists: string[][] = [];
+  private readonly listIndex = new Map<string, number>();
+  private readonly lists: number[] = [];
+  private values = new Float64Array(64);
+  private length = 0;
+
+  add(theory: Record<string, number> | undefined): void {
+    if (theory === undefined) {
+      this.lists.push(-1);
+      return;
+    }
+    const keys = Object.keys(theory);
+    // A NUL cannot be in a metric's name, so the joined names identify the list.
+    const id = keys.join("\u0000");
+    let list = this.listIndex.get(id);
+    if (list === undefined) {
+      list = this.keyLists.push(keys) - 1;
+      this.listIndex.set(id, list);
+    }
+    this.lists.push(list);
+    if (this.length + keys.length > this.values.length) {
+      const grown = new Float64Array(2 * (this.length + keys.length));
+      grown.set(this.values.subarray(0, this.length));
+      this.values = grown;
+    }
+    for (const key of keys) this.values[this.length++] = theory[key]!;
+  }
+
+  build(): TheoryColumns {
+    return { keyLists: this.keyLists, lists: Int32Array.from(this.lists), values: this.values.slice(0, this.length) };
+  }
+}
+
+/** The buffers of a result's columns, to move to another thread rather than copy. */
+export function columnBuffers(c: ResultColumns): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = [c.summaries, c.training];
+  if (c.theory) arrays.push(c.theory.lists, c.theory.values);
+  return arrays.map((a) => a.buffer as ArrayBuffer);
+}
+
+/** The result document the columns hold: the same keys, in the same order, and the same numbers. */
+export function resultFromColumns(c: ResultColumns): SimResult {
+  const { summaries, training, samples, metricNames } = c;
+  const metricCount = metricNames.length;
+  const count = training.length / 3;
+  const theory = c.theory;
+  let theoryAt = 0;
+  const generations: GenerationResult[] = [];
+  for (let g = 0; g < count; g++) {
+    const metrics: Record<string, Summary> = {};
+    for (let m = 0; m < metricCount; m++) {
+      const at = (g * metricCount + m) * SUMMARY_SIZE;
+      metrics[metricNames[m]!] = {
+        mean: summaries[at]!,
+        sd: summaries[at + 1]!,
+        se: summaries[at + 2]!,
+        median: summaries[at + 3]!,
+        p025: summaries[at + 4]!,
+        p975: summaries[at + 5]!,
+      };
+    }
+    const out: GenerationResult = { generation: g, metrics };
+    const list = theory === null ? -1 : theory.lists[g]!;
+    if (list >= 0) {
+      const values: Record<string, number> = {};
+      for (const key of theory!.keyLists[list]!) values[key] = theory!.values[theoryAt++]!;
+      out.theory = values;
+    }
+    if (samples) out.sample = samples[g]!;
+    const mix: TrainingMix = { real: training[3 * g]!, synthetic: training[3 * g + 1]!, real_share: training[3 * g + 2]! };
+    out.training = mix;
+    generations.push(out);
+  }
+  const { tool, config, seed, seed_fit, extinctions } = c.head;
+  const result: SimResult = { tool, config, seed, ...(seed_fit ? { seed_fit } : {}), generations };
+  if (extinctions) result.extinctions = extinctions;
+  return result;
+}

@@ -1,0 +1,107 @@
+/**
+ * The result document as columns (src/core/result-columns.ts), which the coordinator thread sends
+ * the main thread in place of the objects: after a transfer between threads the document must come
+ * back with the same keys in the same order and the same numbers, bit for bit (−0 and NaN
+ * included), and each summary must sit under its own generation and metric.
+ */
+import { MessageChannel } from "node:worker_threads";
+import { describe, expect, it } from "vitest";
+import { resolveSimConfig } from "../../src/config/resolve.js";
+import { collect, summarize } from "../../src/core/aggregate.js";
+import { runReplicates } from "../../src/core/loop.js";
+import { columnBuffers, type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "../../src/core/result-columns.js";
+import { assembleColumns } from "../../src/core/run.js";
+import { flags } from "../helpers.js";
+import { prepare } from "../run.js";
+
+/** The columns as another thread receives them: posted through a real port, their buffers moved. */
+async function sentThroughPort(columns: ResultColumns): Promise<ResultColumns> {
+  const { port1, port2 } = new MessageChannel();
+  const received = new Promise<ResultColumns>((resolve) => port2.once("message", resolve));
+  port1.postMessage(columns, columnBuffers(columns));
+  const got = await received;
+  port1.close();
+  return got;
+}
+
+function runColumns(o: Record<string, unknown>) {
+  const { prepared } = prepare(resolveSimConfig(flags(o)));
+  const block = runReplicates(prepared, 0, prepared.config.replicates);
+  return { prepared, block, columns: assembleColumns(prepared, [block]) };
+}
+
+describe("a run's columns", () => {
+  it.each([
+    ["gaussian (theory every generation)", { generations: 4, replicates: 7 }],
+    ["categorical (extinctions, samples)", { model: "categorical", generations: 5, replicates: 6, sampleSize: 300 }],
+    ["ngram (samples, no theory)", { model: "ngram", generations: 2, replicates: 3 }],
+    ["mvn under mix (a real-fraction schedule: no theory)", { model: "mvn", dims: 2, regime: "mix", realFraction: "0..0.5", generations: 3, replicates: 4 }],
+  ])("%s: the same document after a transfer, and each summary that of its generation and metric", async (_, o) => {
+    const { prepared, block, columns } = runColumns(o);
+    const before = JSON.stringify(resultFromColumns(columns));
+    const result = resultFromColumns(await sentThroughPort(columns));
+    expect(columns.summaries.length).toBe(0); // moved, not copied
+    expect(JSON.stringify(result)).toBe(before);
+    // Independently of the columns: summarize each (generation, metric) of the collected values.
+    const byGeneration = collect([block], prepared.metricNames.length, prepared.config.generations, prepared.config.replicates);
+    expect(result.generations).toHaveLength(prepared.config.generations + 1);
+    result.generations.forEach((gen, g) => {
+      expect(gen.generation).toBe(g);
+      expect(Object.keys(gen.metrics)).toEqual(prepared.metricNames);
+      prepared.metricNames.forEach((name, m) => expect(gen.metrics[name]).toEqual(summarize(byGeneration[g]![m]!)));
+    });
+  });
+});
+
+describe("resultFromColumns", () => {
+  it("keeps −0, NaN and infinities, each generation's theory keys in order, and no theory where there was none", async () => {
+    const theory = new TheoryColumnsBuilder();
+    const theories: (Record<string, number> | undefined)[] = [{ a: -0, b: Number.NaN }, undefined, { b: Infinity, a: 1 }, { a: 2, b: 3 }, { c: -Infinity }];
+    for (const t of theories) theory.add(t);
+    const summaries = new Float64Array(5 * 2 * 6).map((_, i) => [-0, Number.NaN, i / 7, -Infinity][i % 4]!);
+    const training = new Float64Array(5 * 3).map((_, i) => (i % 3 === 2 ? -0 : i));
+    const columns: ResultColumns = {
+      head: { tool: { name: "collapse", version: "x" }, config: {} as never, seed: "s", seed_fit: { ks: 0.5 }, extinctions: [] },
+      metricNames: ["x", "y"],
+      summaries,
+      theory: theory.build(),
+      samples: ["s0", "s1", "s2", "s3", "s4"],
+      training,
+    };
+    const expected = summaries.slice();
+    const result = resultFromColumns(await sentThroughPort(columns));
+    expect(Object.keys(result)).toEqual(["tool", "config", "seed", "seed_fit", "generations", "extinctions"]);
+    result.generations.forEach((gen, g) => {
+      const t = theories[g];
+      if (t === undefined) expect("theory" in gen).toBe(false);
+      else {
+        expect(Object.keys(gen.theory!)).toEqual(Object.keys(t));
+        for (const [k, v] of Object.entries(t)) expect(Object.is(gen.theory![k], v)).toBe(true);
+      }
+      expect(Object.keys(gen)).toEqual(
+        t === undefined ? ["generation", "metrics", "sample", "training"] : ["generation", "metrics", "theory", "sample", "training"],
+      );
+      expect(gen.sample).toBe(`s${g}`);
+      ["x", "y"].forEach((name, m) => {
+        const values = Object.values(gen.metrics[name]!);
+        expect(Object.keys(gen.metrics[name]!)).toEqual(["mean", "sd", "se", "median", "p025", "p975"]);
+        values.forEach((v, k) => expect(Object.is(v, expected[(g * 2 + m) * 6 + k])).toBe(true));
+      });
+      expect(Object.is(gen.training!.real_share, -0)).toBe(true);
+      expect(gen.training!.real).toBe(3 * g);
+    });
+  });
+
+  it("leaves out seed_fit, samples and extinctions a document does not have", () => {
+    const result = resultFromColumns({
+      head: { tool: { name: "collapse", version: "x" }, config: {} as never, seed: "s" },
+      metricNames: ["x"],
+      summaries: new Float64Array(6),
+      theory: null,
+      samples: null,
+      training: new Float64Array(3),
+    });
+    expect(Object.keys(result)).toEqual(["tool", "config", "seed", "generations"]);
+    expect(Object.keys(result.generations[0]!)).toEqual(["generation", "metrics", "training"]);
+  });
+});
