@@ -9,7 +9,7 @@ import { getModel } from "../models/index.js";
 import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
-import { collect, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
+import { replicateValues, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
 import type { ExtinctionRecord, SimResult, TrainingMix } from "./result.js";
@@ -244,16 +244,18 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
 /** The result document of replicate blocks covering 0…R−1, its generations as columns (result-columns.ts). */
 export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]): ResultColumns {
   const { config, model, metricNames } = p;
-  const byGeneration = collect(blocks, metricNames.length, config.generations, config.replicates);
+  const count = config.generations + 1;
   const samples = blocks.find((b) => b.samples !== null)?.samples ?? null;
   const mixes = trainingMix(blocks, config.generations, config.replicates);
   const metricCount = metricNames.length;
-  const summaries = new Float64Array(byGeneration.length * metricCount * SUMMARY_KEYS.length);
-  const training = new Float64Array(byGeneration.length * 3);
+  const summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
+  const training = new Float64Array(count * 3);
   const theory = config.theory ? new TheoryColumnsBuilder() : null;
-  for (let g = 0; g < byGeneration.length; g++) {
-    const row = byGeneration[g]!;
-    for (let m = 0; m < metricCount; m++) summarizeInto(row[m]!, summaries, (g * metricCount + m) * SUMMARY_KEYS.length);
+  const values = new Float64Array(config.replicates);
+  for (let g = 0; g < count; g++) {
+    for (let m = 0; m < metricCount; m++) {
+      summarizeInto(replicateValues(blocks, m, g, values), summaries, (g * metricCount + m) * SUMMARY_KEYS.length);
+    }
     theory?.add(theoryAt(p, g));
     const mix = mixes[g]!;
     training[3 * g] = mix.real;

@@ -1,9 +1,9 @@
 /**
- * collect: replicate blocks (as threads return them: contiguous ranges, a coordinator's one
- * replicate at a time, in any order) into each generation's and metric's values in replicate order.
+ * replicateValues: replicate blocks (as threads return them: contiguous ranges, a coordinator's one
+ * replicate at a time, in any order) into one generation's and metric's values in replicate order.
  */
 import { describe, expect, it } from "vitest";
-import { collect, summarize } from "../../src/core/aggregate.js";
+import { replicateValues, summarize } from "../../src/core/aggregate.js";
 import type { ReplicateBlock } from "../../src/core/loop.js";
 
 /** A block whose value for (generation g, metric m, replicate r) is r + 1000·g + 0.5·m. */
@@ -17,7 +17,18 @@ function block(from: number, to: number, metrics: number, generations: number): 
   return { from, to, values, deaths: null, samples: null, real: new Float64Array(0), synthetic: new Float64Array(0) };
 }
 
-describe("collect", () => {
+/**
+ * Every (generation, metric)'s values, gathered into one reused array as assembleColumns does
+ * (each copied out before the next gather), which must leave nothing of the previous one behind.
+ */
+function collect(blocks: readonly ReplicateBlock[], metrics: number, generations: number, replicates: number): Float64Array[][] {
+  const into = new Float64Array(replicates).fill(Number.NaN);
+  const out: Float64Array[][] = [];
+  for (let g = 0; g <= generations; g++) out.push(Array.from({ length: metrics }, (_, m) => replicateValues(blocks, m, g, into).slice()));
+  return out;
+}
+
+describe("replicateValues", () => {
   it("puts every block's values at its replicates, whatever the blocks' order and sizes", () => {
     const [M, G, R] = [3, 4, 9];
     // One-replicate blocks (a coordinator's share) and ranges (a worker's chunks), shuffled.
