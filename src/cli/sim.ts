@@ -58,7 +58,10 @@ Examples:
     // Every output path is checked before any work, so a bad one fails at once and writes nothing.
     const outputs = checkSimOutputs(cmd, run.output);
     const config = resolveSimConfig(gatherSimOptions(cmd, cmd.opts().config as string | undefined));
-    const session = await openSession(config, run.jobs);
+    // Each generation's samples are drawn only for an output that shows them: the JSON document
+    // (the output or a --baseline) and --show-samples' table or markdown.
+    const describes = run.format === "json" || outputs.baseline !== undefined || (run.showSamples && (run.format === "table" || run.format === "markdown"));
+    const session = await openSession(config, run.jobs, describes);
     let result: SimResult;
     let assertions: Assertion[];
     try {

@@ -36,6 +36,7 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       // A text arrives as its bytes, decoded here (src/data/seed-file.ts EncodedText).
       const outcome = prepare(msg.config, decodeSeed(msg.seed), machineMemory());
       prepared = outcome.prepared;
+      prepared.describes = msg.describes;
       post({ type: "prepared", view: { config: prepared.config, metricNames: prepared.metricNames, notes: outcome.notes } });
     } catch (e) {
       releaseSpares();

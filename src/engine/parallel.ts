@@ -37,6 +37,8 @@ export interface WorkerTask {
   readonly queue: QueueHandle;
   /** Generation 0's parameters when the model shares its fit (Model.shareFit): the worker does not refit them. */
   readonly params0?: unknown;
+  /** Whether replicate 0 draws each generation's samples (Prepared.describes). */
+  readonly describes: boolean;
 }
 
 export interface ParallelOptions {
@@ -110,9 +112,17 @@ async function runOnWorkers(p: Prepared, queue: ReplicateQueue, workers: number,
   const seed = p.seed;
   if (seed === null) throw new Error("runOnWorkers: this thread kept no seed input to send");
   const params0 = p.model.shareFit ? p.params0 : undefined;
+  const describes = p.describes !== false;
   const task: WorkerTask = p.model.shareSeed
-    ? { config: p.config, seed: { ...seed, input: null }, seeded: p.model.shareSeed({ data: p.data0, heldOut: p.heldOut }), queue: queue.handle, params0 }
-    : { config: p.config, seed, queue: queue.handle, params0 };
+    ? {
+        config: p.config,
+        seed: { ...seed, input: null },
+        seeded: p.model.shareSeed({ data: p.data0, heldOut: p.heldOut }),
+        queue: queue.handle,
+        params0,
+        describes,
+      }
+    : { config: p.config, seed, queue: queue.handle, params0, describes };
   const perWorker = await poolResults<WorkerTask, ReplicateBlock[], number>({
     script: REPLICATE_WORKER,
     tasks: Array.from({ length: workers }, () => task),

@@ -48,6 +48,8 @@ export interface CoordinatorTask {
   /** A text still as bytes: the coordinator decodes it (see EncodedText). */
   readonly seed: LoadedSeed;
   readonly jobs: number;
+  /** Whether the output shows each generation's samples (Prepared.describes). */
+  readonly describes: boolean;
 }
 
 /**
@@ -73,18 +75,26 @@ export function startCoordinator(): EarlyCoordinator {
 /**
  * Prepares a simulation from its config and seed data, in this thread only when the whole run is
  * short; `early`, a coordinator started while the seed data was read, does the rest otherwise.
+ * `describes`: whether the result is to carry each generation's samples (Prepared.describes).
  */
-export async function startSession(config: SimConfig, seed: LoadedSeed, jobs: number, early: EarlyCoordinator | null = null): Promise<Session> {
+export async function startSession(
+  config: SimConfig,
+  seed: LoadedSeed,
+  jobs: number,
+  early: EarlyCoordinator | null = null,
+  describes = true,
+): Promise<Session> {
   if (fitsInThread(estimateWork(config, seed.input).total)) {
     early?.close();
     const { prepared, notes } = prepare(config, decodeSeed(seed), machineMemory());
+    prepared.describes = describes;
     return {
       view: { config: prepared.config, metricNames: prepared.metricNames, notes },
       run: async (onGeneration) => resultFromColumns(await runParallel(prepared, jobs, onGeneration)),
       close: () => {},
     };
   }
-  return remoteSession({ config, seed, jobs }, early ?? startCoordinator());
+  return remoteSession({ config, seed, jobs, describes }, early ?? startCoordinator());
 }
 
 function remoteSession(task: CoordinatorTask, coordinator: EarlyCoordinator): Promise<Session> {

@@ -16,7 +16,11 @@ serveTasks<WorkerTask, ReplicateBlock[], number>(
     let range = queue.takeChunk();
     if (range === null) return blocks;
     // Without its seed input: this thread sends it nowhere (a text seed is as large as the file, twice over).
-    const prepared: Prepared = { ...prepare(task.config, task.seed, machineMemory(), task.params0, task.seeded).prepared, seed: null };
+    const prepared: Prepared = {
+      ...prepare(task.config, task.seed, machineMemory(), task.params0, task.seeded).prepared,
+      seed: null,
+      describes: task.describes,
+    };
     let pending = 0;
     let last = Date.now();
     const tick = () => {

@@ -11,7 +11,8 @@ import { likelyOffThread } from "../engine/work.js";
 import { machineMemory } from "../machine.js";
 import { getModel } from "../models/index.js";
 
-export async function openSession(config: SimConfig, jobs: number): Promise<Session> {
+/** `describes`: whether the result is to carry each generation's samples (Prepared.describes). */
+export async function openSession(config: SimConfig, jobs: number, describes = true): Promise<Session> {
   checkBeforeDraw(config, machineMemory());
   // A run that will likely need a coordinator thread starts it now, so that it loads its script
   // while this thread reads the seed data (40 ms sooner at work on a novel-length text).
@@ -24,5 +25,5 @@ export async function openSession(config: SimConfig, jobs: number): Promise<Sess
     early?.close();
     throw e;
   }
-  return startSession(config, seed, jobs, early);
+  return startSession(config, seed, jobs, early, describes);
 }

@@ -37,6 +37,8 @@ export type PointBody = string | SimResult;
 /** Runs a point; `announce` (on a worker) offers its replicates to idle workers once it is under way. */
 export function runPoint(task: PointTask, announce?: (shared: SharedPoint) => void): PointBody {
   const { prepared } = prepare(task.config, task.seed ?? null, machineMemory());
+  // CSV and NDJSON rows have no place for each generation's samples: they are not drawn.
+  prepared.describes = task.format === "json" || task.format === "document";
   const R = prepared.config.replicates;
   const jobs = task.jobs ?? 1;
   const share = announce !== undefined && worthSharing(R, jobs, estimateWork(task.config, task.seed?.input ?? null).total);

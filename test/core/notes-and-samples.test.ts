@@ -50,4 +50,14 @@ describe("--show-samples for continuous models", () => {
     expect(without.samples).toBeNull();
     expect(withSamples.values).toEqual(without.values);
   });
+
+  // Prepared.describes = false (an output without samples): none drawn, the rest the same.
+  it.each(["gaussian", "categorical", "ngram"])("%s: describes = false draws none, and changes nothing else", (model) => {
+    const { prepared } = prepare(resolveSimConfig(flags({ model, generations: 3, replicates: 4, seed: "no-samples" })));
+    const withSamples = runReplicates(prepared, 0, 4);
+    const without = runReplicates({ ...prepared, describes: false }, 0, 4);
+    expect(withSamples.samples).toHaveLength(4);
+    expect(without.samples).toBeNull();
+    expect(without.values).toEqual(withSamples.values);
+  });
 });
