@@ -13,6 +13,7 @@ import { NUMBER_LITERAL } from "../data/number-literal.js";
 import type { PreparedView } from "../engine/session.js";
 import { CheckFailure, UsageError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
+import { jsonParts } from "../output/json-parts.js";
 import { checkOutputs, type Output, writeOutputs } from "../output/write.js";
 import { Progress } from "./progress.js";
 import { progressOption, readRunOptions } from "./run-options.js";
@@ -72,9 +73,9 @@ export function checkSimOutputs(cmd: Command, output: string | undefined): { out
  * The --save-baseline document: the same as --format json, but for the data path, which is
  * relative to the baseline's folder.
  */
-export function baselineText(cmd: Command, result: SimResult): string {
+export function baselineText(cmd: Command, result: SimResult): Iterable<string> {
   const path = cmd.opts().saveBaseline as string;
-  return JSON.stringify(baselineDocument(result, path), null, 2) + "\n";
+  return jsonParts(baselineDocument(result, path));
 }
 
 /** After sim printed its output: names each failed assertion on stderr, then fails with exit 1. */

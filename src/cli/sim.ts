@@ -84,7 +84,7 @@ Examples:
     } finally {
       session.close();
     }
-    const text = formatters[run.format].render(result, {
+    const text = formatters[run.format].parts(result, {
       color: run.output === undefined && useColor(run.color, process.stdout),
       width: terminalWidth(process.stdout),
       showSamples: run.showSamples,

@@ -4,21 +4,34 @@
  */
 import type { SimResult } from "../core/result.js";
 import type { Format } from "./format-names.js";
+import { jsonParts } from "./json-parts.js";
 import { renderMarkdown } from "./markdown.js";
 import type { RenderOptions } from "./render-options.js";
 import { renderTable } from "./table.js";
-import { csvHeader, csvRow, ndjsonRow, renderRows, tidyRows } from "./tidy.js";
+import { csvHeader, csvRow, ndjsonRow, rowParts, tidyRows } from "./tidy.js";
 
 export { FORMATS, type Format } from "./format-names.js";
 
 export interface Formatter {
   render(result: SimResult, options: RenderOptions): string;
+  /** The same text in pieces, each made as it is asked for, to be written one after another (a long run's output is never one string). */
+  parts(result: SimResult, options: RenderOptions): Iterable<string>;
+}
+
+/** A formatter from its pieces: `render` joins them. */
+function inParts(parts: Formatter["parts"]): Formatter {
+  return { parts, render: (r, o) => [...parts(r, o)].join("") };
+}
+
+/** A formatter whose text is one string: the table and markdown, a line per generation (6 MB at 10⁵ generations). */
+function whole(render: Formatter["render"]): Formatter {
+  return { render, parts: (r, o) => [render(r, o)] };
 }
 
 export const formatters: Record<Format, Formatter> = {
-  table: { render: renderTable },
-  markdown: { render: (r, o) => renderMarkdown(r, o) },
-  json: { render: (r) => JSON.stringify(r, null, 2) + "\n" },
-  csv: { render: (r) => renderRows(tidyRows(r), csvRow, csvHeader([])) },
-  ndjson: { render: (r) => renderRows(tidyRows(r), ndjsonRow) },
+  table: whole(renderTable),
+  markdown: whole((r, o) => renderMarkdown(r, o)),
+  json: inParts((r) => jsonParts(r)),
+  csv: inParts((r) => rowParts(tidyRows(r), csvRow, csvHeader([]))),
+  ndjson: inParts((r) => rowParts(tidyRows(r), ndjsonRow)),
 };

@@ -48,17 +48,21 @@ const ROW_BATCH = 1024;
  * every pass. Joining a batch of rows makes one flat string of them, so their pieces die young.
  */
 export function renderRows(rows: Iterable<TidyRow>, render: (row: TidyRow) => string, head = ""): string {
-  const chunks = [head];
+  return [...rowParts(rows, render, head)].join("");
+}
+
+/** renderRows' text in pieces of ROW_BATCH rows, each made when asked for (a writer writes it and lets it go). */
+export function* rowParts(rows: Iterable<TidyRow>, render: (row: TidyRow) => string, head = ""): Generator<string> {
+  yield head;
   let batch: string[] = [];
   for (const row of rows) {
     batch.push(render(row));
     if (batch.length === ROW_BATCH) {
-      chunks.push(batch.join(""));
+      yield batch.join("");
       batch = [];
     }
   }
-  chunks.push(batch.join(""));
-  return chunks.join("");
+  yield batch.join("");
 }
 
 /**

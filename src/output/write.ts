@@ -26,13 +26,33 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { systemCause } from "../errno.js";
 import { UsageError } from "../errors.js";
 
-/** What an output receives: text (written as UTF-8) or bytes (a PNG). */
-export type Payload = string | Uint8Array;
+/**
+ * What an output receives: text (written as UTF-8), bytes (a PNG), or text in pieces, each written
+ * as it is made and then let go (a generator may make them): a run of 10⁵ generations is 290 MB of
+ * JSON, which as one string, then one buffer, held twice that at once. Pieces are read once.
+ */
+export type Payload = string | Uint8Array | Iterable<string>;
 
-const bytesOf = (payload: Payload): Uint8Array => (typeof payload === "string" ? Buffer.from(payload) : payload);
+/** Whether a payload comes in pieces (made as they are read) rather than whole. */
+const inPieces = (payload: Payload): payload is Iterable<string> => typeof payload !== "string" && !(payload instanceof Uint8Array);
+
+/**
+ * Writes the payload's bytes a piece at a time (empty pieces skipped). Between pieces this thread
+ * takes a turn of its event loop, so that a signal is answered while a long run's text is still
+ * being made (10⁵ generations of JSON take seconds to make).
+ */
+async function eachPiece(payload: Payload, write: (bytes: Uint8Array) => void | Promise<void>): Promise<void> {
+  if (!inPieces(payload)) return write(typeof payload === "string" ? Buffer.from(payload) : payload);
+  for (const piece of payload) {
+    if (piece.length === 0) continue;
+    await write(Buffer.from(piece));
+    await nextTurn();
+  }
+}
 
 /** Temporary files not yet renamed; removed on interrupt. */
 const pending = new Set<string>();
@@ -235,8 +255,26 @@ let stdoutIsFile: boolean | undefined;
  * failure is the one-line stdout error. Pipes, terminals and devices go through process.stdout,
  * whose asynchronous errors are answered once, in main (EPIPE a quiet stop, the rest exit 2).
  */
-export function writeStdout(text: Payload): void {
-  if (text.length === 0) return;
+export function writeStdout(text: string | Uint8Array): void {
+  if (text.length > 0) writeStdoutPiece(text);
+}
+
+/**
+ * writeStdout for any payload. Pieces are made and written as the reader takes them: process.stdout
+ * queues whatever a pipe cannot take at once, so the next piece waits until the stream has written
+ * its queue, and a slow reader of 290 MB of JSON never has it all held here. A failed stream is
+ * answered in main, which exits.
+ */
+async function writeStdoutPayload(text: Payload): Promise<void> {
+  if (!inPieces(text)) return writeStdout(text);
+  for (const piece of text) {
+    if (piece.length > 0 && !writeStdoutPiece(piece)) await stdoutDrained();
+    await nextTurn();
+  }
+}
+
+/** Writes one piece; false when process.stdout queued it (wait for its drain before the next). */
+function writeStdoutPiece(text: string | Uint8Array): boolean {
   if (stdoutIsFile === undefined) {
     try {
       stdoutIsFile = fstatSync(1).isFile();
@@ -244,15 +282,29 @@ export function writeStdout(text: Payload): void {
       stdoutIsFile = false;
     }
   }
-  if (!stdoutIsFile) {
-    process.stdout.write(text);
-    return;
-  }
+  if (!stdoutIsFile) return process.stdout.write(text);
   try {
-    writeFully(1, bytesOf(text));
+    writeFully(1, typeof text === "string" ? Buffer.from(text) : text);
   } catch (e) {
     throw new UsageError(cannotWriteStdout(e));
   }
+  return true;
+}
+
+/** Resolves once process.stdout has written what it queued, or has closed or failed (main answers a failure). */
+function stdoutDrained(): Promise<void> {
+  const out = process.stdout;
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("close", done);
+      out.off("error", done);
+      resolve();
+    };
+    out.on("drain", done);
+    out.on("close", done);
+    out.on("error", done);
+  });
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -311,7 +363,7 @@ async function writeDirect(output: Extract<Output, { kind: "direct" }>, text: Pa
   let fd: number | undefined;
   try {
     fd = await openDirect(output.target);
-    await writeDirectFully(fd, bytesOf(text));
+    await eachPiece(text, (bytes) => writeDirectFully(fd!, bytes));
   } catch (e) {
     throw cannotWrite(output.shown, output.flag, e);
   } finally {
@@ -331,7 +383,7 @@ export async function writeOutputs(parts: ReadonlyArray<{ output: Output; text: 
       if (output.kind !== "replace") continue;
       const { fd, tmp } = createTemp(output);
       try {
-        writeFully(fd, bytesOf(text));
+        await eachPiece(text, (bytes) => writeFully(fd, bytes));
       } catch (e) {
         discardTemp(tmp, fd);
         throw cannotWrite(output.shown, output.flag, e);
@@ -357,7 +409,7 @@ export async function writeOutputs(parts: ReadonlyArray<{ output: Output; text: 
     for (const s of staged) if (pending.has(s.tmp)) discardTemp(s.tmp, undefined);
     throw e;
   }
-  for (const { output, text } of parts) if (output.kind === "stdout") writeStdout(text);
+  for (const { output, text } of parts) if (output.kind === "stdout") await writeStdoutPayload(text);
 }
 
 /** Output written piece by piece, visible only once committed. */

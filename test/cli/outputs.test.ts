@@ -384,3 +384,21 @@ describe("signals while a streamed sweep writes to -o", () => {
     expect(readFileSync(out, "utf8")).toBe("old rows\n");
   });
 });
+
+// The text of a long run is made as it is written (src/output/json-parts.ts, src/output/write.ts),
+// seconds of work at 10⁵ generations, with a turn of the event loop between pieces: a signal then is
+// answered at once, and the output is not left behind. (Written in one synchronous go, the run used
+// to finish writing and renaming before it heard the signal.)
+describe("a signal while a long output is being written", () => {
+  it("SIGINT: exit 130, no temporary file, no output", async () => {
+    const dir = tempDir();
+    const out = join(dir, "long.json");
+    // 100,001 generations: 290 MB of JSON, seconds to make after the temporary file appears.
+    const run = start(["sim", "-g", "100000", "-r", "1", "-m", "10", "--jobs", "1", "--quiet", "-o", out]);
+    await reachesOutputs(run, dir, 1);
+    const r = await signalAndWait(run, "SIGINT");
+    expect(r.status).toBe(130);
+    expect(r.stderr).toBe("collapse: interrupted\n");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

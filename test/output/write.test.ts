@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { cannotWrite, checkOutput, checkOutputs, openSink, writeFully, writeOutputs } from "../../src/output/write.js";
-import { tempDir } from "../cli/cli.js";
+import { ROOT, tempDir } from "../cli/cli.js";
 
 const dir = () => tempDir();
 const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -163,5 +163,48 @@ describe("openSink: streamed output", () => {
     }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(/no space left on device \(ENOSPC\)/);
+  });
+});
+
+describe("writeOutputs: text in pieces", () => {
+  it("writes a file's pieces in order, made one at a time", async () => {
+    const target = join(dir(), "pieces.txt");
+    const made: number[] = [];
+    function* pieces() {
+      for (let i = 0; i < 5; i++) {
+        made.push(i);
+        yield i === 2 ? "" : `piece ${i}\n`;
+      }
+    }
+    await writeOutputs([{ output: checkOutput(target), text: pieces() }]);
+    expect(readFileSync(target, "utf8")).toBe("piece 0\npiece 1\npiece 3\npiece 4\n");
+    expect(made).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  // A slow reader of a pipe: process.stdout queues what the pipe cannot take, so pieces made ahead of
+  // the reader would all be held (1.8 GB for a 290 MB JSON document). The next piece must wait.
+  it("on a pipe, makes the next piece only once the reader has taken the last", async () => {
+    const script = `
+      import { writeOutputs } from ${JSON.stringify(join(ROOT, "dist/output/write.js"))};
+      function* pieces() {
+        for (let i = 1; i <= 32; i++) { process.stderr.write("made " + i + "\\n"); yield "x".repeat(1 << 20); }
+      }
+      await writeOutputs([{ output: { kind: "stdout", flag: "" }, text: pieces() }]);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let made = 0;
+    child.stderr.on("data", (d: Buffer) => {
+      for (const m of d.toString().matchAll(/made (\d+)/g)) made = Number(m[1]);
+    });
+    // Nothing read for 0.5 s: the pipe and this end's buffer fill with part of the first piece.
+    await new Promise((r) => setTimeout(r, 500));
+    const madeWhileBlocked = made;
+    let bytes = 0;
+    child.stdout.on("data", (d: Buffer) => (bytes += d.length));
+    const status = await new Promise((r) => child.on("close", r));
+    expect(status).toBe(0);
+    expect(madeWhileBlocked).toBeGreaterThanOrEqual(1);
+    expect(madeWhileBlocked).toBeLessThanOrEqual(2);
+    expect(made).toBe(32);
+    expect(bytes).toBe(32 << 20);
   });
 });
