@@ -57,11 +57,13 @@ const BASE = 60e6;
 const PER_WORKER = 30e6;
 
 /**
- * Heap per (generation, metric) of the result: the summary object, the typed array header of the
- * collected values, and the output document (JSON tree and text). Measured ≈ 900 bytes at
- * -g 100000 -r 1 (1.27 GB for 1.3 million cells).
+ * Heap per (generation, metric) of the result: its columns (src/core/result-columns.ts), the summary
+ * object made from them, and the output text, made and written a piece at a time. Measured ≈ 310
+ * bytes at -g 100000 -r 1 (peaks of 446–504 MB over the five formats, less 106 MB for a run of
+ * 3,000 generations, for 1.3 million cells), counted as 450. It was 900 while the coordinator sent
+ * summary objects and the text was made whole (1.27 GB).
  */
-const HEAP_PER_CELL = 900;
+const HEAP_PER_CELL = 450;
 
 /** Short-lived samples wait for the garbage collector: a thread holds about two at once. */
 const GARBAGE = 2;
