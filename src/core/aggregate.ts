@@ -25,12 +25,13 @@ let scratch = new Float64Array(0);
 
 /** The summary of one metric's replicate values. Quantiles interpolate linearly (numpy's default). */
 export function summarize(values: Float64Array): Summary {
-  const s = summaryValues;
+  const s = oneSummary;
   summarizeInto(values, s, 0);
   return { mean: s[0]!, sd: s[1]!, se: s[2]!, median: s[3]!, p025: s[4]!, p975: s[5]! };
 }
 
-const summaryValues = new Float64Array(SUMMARY_KEYS.length);
+/** summarize's numbers before they become an object. */
+const oneSummary = new Float64Array(SUMMARY_KEYS.length);
 
 /** summarize's numbers, in SUMMARY_KEYS' order, written to out[at..at + 6). */
 export function summarizeInto(values: Float64Array, out: Float64Array, at: number): void {

@@ -50,7 +50,8 @@ export class TheoryColumnsBuilder {
       this.lists.push(-1);
       return;
     }
-    const keys = Object.keys(theory);
+    // A key whose value is undefined is one JSON leaves out and a tidy row reads as null: left out.
+    const keys = Object.keys(theory).filter((key) => theory[key] !== undefined);
     // A NUL cannot be in a metric's name, so the joined names identify the list.
     const id = keys.join("\u0000");
     let list = this.listIndex.get(id);
