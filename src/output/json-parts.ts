@@ -1,6 +1,6 @@
 /**
  * The JSON document's text (ARCHITECTURE §5) in pieces: exactly JSON.stringify(result, null, 2)
- * followed by a newline, made a few hundred generations at a time. A run of 10⁵ generations is
+ * followed by a newline, made 64 generations at a time. A run of 10⁵ generations is
  * 290 MB of JSON; as one string, then one buffer to write, it held twice that at once.
  *
  * Why the pieces join to the same bytes: with an indent of two spaces, an element of the document's
