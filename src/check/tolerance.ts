@@ -32,11 +32,14 @@ export function allowedDifference(t: Tolerance, baseline: number, seBaseline: nu
 }
 
 /**
- * Whether `now` holds against `baseline`. NaN equals NaN and an infinity equals itself (a metric
- * that is undefined in both runs has not moved); otherwise any NaN or infinity is a regression.
+ * Whether `now` holds against `baseline`. A baseline's NaN is JSON's null, which spells NaN,
+ * Infinity and −Infinity alike: any of them in the re-run holds against it (a variance that
+ * collapsed to 0 makes log_var_ratio −∞ in the run and null in its baseline). An infinity equals
+ * itself; otherwise any NaN or infinity is a regression.
  */
 export function holds(baseline: number, now: number, allowed: number): boolean {
-  if (Number.isNaN(baseline) || Number.isNaN(now)) return Number.isNaN(baseline) && Number.isNaN(now);
+  if (Number.isNaN(baseline)) return !Number.isFinite(now);
+  if (Number.isNaN(now)) return false;
   if (!Number.isFinite(baseline) || !Number.isFinite(now)) return baseline === now;
   return Math.abs(now - baseline) <= allowed;
 }

@@ -35,6 +35,15 @@ describe("allowedDifference and holds", () => {
     expect(holds(Infinity, -Infinity, 1e300)).toBe(false);
     expect(holds(1, Infinity, 1e300)).toBe(false);
   });
+
+  // A baseline is JSON, which writes NaN, Infinity and −Infinity alike as null, read back as NaN: a
+  // variance that collapsed to 0 has log_var_ratio −∞ and kl ∞ in the re-run and null in the file.
+  it("a baseline's NaN (JSON's null) holds against a re-run's NaN or ±∞, and against nothing finite", () => {
+    expect(holds(NaN, -Infinity, 0)).toBe(true);
+    expect(holds(NaN, Infinity, 0)).toBe(true);
+    expect(holds(NaN, 0, 1e300)).toBe(false);
+    expect(holds(-Infinity, NaN, 1e300)).toBe(false); // an infinity itself, in a baseline made in memory
+  });
 });
 
 describe("compareResults", () => {

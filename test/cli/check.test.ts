@@ -154,3 +154,17 @@ describe("collapse check", () => {
     expect(r.stdout).toMatch(/Exit codes: 0 all hold, 1 a regression or a failed assertion/);
   });
 });
+
+// M = 2 collapses the variance to exactly 0 within a few dozen generations: log_var_ratio is −∞ and
+// kl ∞ from there on, which the baseline (JSON) records as null.
+describe("collapse check on a run whose metrics became infinite", () => {
+  it("passes against its own baseline", async () => {
+    const baseline = join(dir, "collapsed.json");
+    const run = ["sim", "-m", "2", "-g", "50", "-r", "3", "--seed", "ci"];
+    expect((await cli([...run, "--format", "csv", "--save-baseline", baseline])).status).toBe(0);
+    expect(readFileSync(baseline, "utf8")).toMatch(/"mean": null/);
+    const r = await cli(["check", baseline]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
