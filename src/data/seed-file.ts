@@ -12,7 +12,7 @@ import type { AnyModel, SeedInput } from "../models/model.js";
 import { type LabelCounts, type LabelOptions, readLabels, readLabelsStream } from "./labels.js";
 import { numericColumns, singleColumn } from "./numbers.js";
 import { type NumericTable, readNumericTable } from "./numeric-table.js";
-import { decodeCheckedUtf8, inputName, readText, readTextSync, readUtf8, type TextInput } from "./read.js";
+import { decodeCheckedUtf8, inputName, readText, readTextSync, readUtf8, sha256OfFile, type TextInput } from "./read.js";
 import { readTable, type Table } from "./table.js";
 
 /**
@@ -23,6 +23,15 @@ import { readTable, type Table } from "./table.js";
 function seedFile(path: string): { path: string; name: string } {
   if (!isBundled(path) || existsSync(path)) return { path, name: inputName(path) };
   return { path: fileURLToPath(new URL(`../../${path}`, import.meta.url)), name: path };
+}
+
+/**
+ * The SHA-256 of the --data file the seed loader will read (sweep and check hash their data before
+ * they parse it): the bundled corpus too, from any working directory, which hashing the path as
+ * given missed (`collapse sweep --model ngram` failed outside the package).
+ */
+export function sha256OfSeedFile(path: string, fix?: string): Promise<string> {
+  return sha256OfFile(seedFile(path).path, fix);
 }
 
 /**

@@ -15,7 +15,7 @@ import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { resolveSimConfig } from "../config/resolve.js";
 import { findOption } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
-import { sha256OfFile } from "../data/read.js";
+import { sha256OfSeedFile } from "../data/seed-file.js";
 import { CollapseError, InputError, UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { describeRunParts } from "../output/describe.js";
@@ -130,7 +130,7 @@ async function checkDataHashes(configs: readonly SimConfig[], recorded: readonly
     if (config.data === null) continue;
     let sha256 = hashes.get(config.data);
     if (sha256 === undefined) {
-      sha256 = await sha256OfFile(config.data, fix);
+      sha256 = await sha256OfSeedFile(config.data, fix);
       hashes.set(config.data, sha256);
     }
     const saved = recorded[i]!.dataSha256;

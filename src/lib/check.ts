@@ -10,7 +10,7 @@ import { configChanges, rerunOptions } from "../check/rerun.js";
 import { readCheckBaseline } from "../check/sweep-baseline.js";
 import { DEFAULT_TOLERANCE, type Tolerance } from "../check/tolerance.js";
 import { resolveSimConfig } from "../config/resolve.js";
-import { sha256OfFile } from "../data/read.js";
+import { sha256OfSeedFile } from "../data/seed-file.js";
 import type { Session } from "../engine/session.js";
 import { CollapseError, InputError } from "../errors.js";
 import { describeRun } from "../output/describe.js";
@@ -49,7 +49,7 @@ export async function check(path: string, options: CheckOptions = {}): Promise<C
   if (config.data !== null) {
     const fix = options.data !== undefined ? "check the path given to --data" : `put it next to ${path}, or pass --data FILE`;
     // Hashed before it is parsed: changed data is named as such, not as whatever it fails to parse as.
-    const sha256 = await sha256OfFile(config.data, fix);
+    const sha256 = await sha256OfSeedFile(config.data, fix);
     const saved = recordedConfig.dataSha256;
     if (typeof saved === "string" && saved !== sha256) {
       throw new InputError(

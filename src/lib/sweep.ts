@@ -6,7 +6,7 @@
 import { rawOptions } from "../config/raw.js";
 import type { RawOption } from "../config/resolve.js";
 import type { SimResult } from "../core/result.js";
-import { sha256OfFile } from "../data/read.js";
+import { sha256OfSeedFile } from "../data/seed-file.js";
 import type { Scalar } from "../output/tidy.js";
 import { type GridAxis, parseGridConfig } from "../sweep/grid.js";
 import { atPoint, planSweep, pointLabel, type SweepPlan, type SweepPlanOptions } from "../sweep/plan.js";
@@ -60,7 +60,7 @@ async function dataHashes(draft: SweepPlan): Promise<Map<string, string>> {
     const path = point.config.data;
     if (path === null || hashes.has(path)) continue;
     try {
-      hashes.set(path, await sha256OfFile(path));
+      hashes.set(path, await sha256OfSeedFile(path));
     } catch (e) {
       throw atPoint(pointLabel(draft, point.index), e);
     }

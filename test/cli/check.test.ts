@@ -168,3 +168,14 @@ describe("collapse check on a run whose metrics became infinite", () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe("collapse check of a baseline of the bundled corpus, outside the package", () => {
+  it("re-runs it from the corpus the package holds", async () => {
+    const elsewhere = tempDir();
+    const run = ["sim", "--model", "ngram", "-g", "2", "-r", "2", "--seed", "ci"];
+    expect((await cli([...run, "--format", "csv", "--save-baseline", "ngram.json"], { cwd: elsewhere })).status).toBe(0);
+    const r = await cli(["check", "ngram.json"], { cwd: elsewhere });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});

@@ -203,3 +203,14 @@ describe("collapse sweep: shared options that apply at some points only", () => 
     expect(r.stderr).toMatch(/^collapse: --real-fraction applies at no point of this grid/);
   });
 });
+
+// The n-gram model's default --data is the corpus bundled with the package, which sim finds from
+// any working directory; the sweep hashes its data files first, and must hash that same file.
+describe("collapse sweep of the bundled corpus, run outside the package", () => {
+  it("finds the corpus wherever it runs from", async () => {
+    const r = await cli(["sweep", "--model", "ngram", "--grid", "generations=1,2", "-r", "2", "--quiet"], { cwd: tempDir() });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^generations,generation,metric,/);
+  });
+});
