@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from "commander";
 import { rawOptions } from "../config/raw.js";
-import type { RawOption } from "../config/resolve.js";
+import { type RawOption, resolveSimConfig } from "../config/resolve.js";
 import { helpLine, type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { parseJson } from "../data/json.js";
 import { readTextSync } from "../data/read.js";
@@ -76,6 +76,35 @@ export function gatherSimOptions(cmd: Command, configPath: string | undefined, e
   const values = cmd.opts();
   for (const spec of SIM_OPTIONS) {
     if (cmd.getOptionValueSource(spec.key) === "cli") raw.set(spec.key, { value: values[spec.key], origin: { kind: "flag" } });
+  }
+  return withoutRecordedDefaults(raw);
+}
+
+/**
+ * A recorded configuration (--print-config's, or a results document's "config") names every
+ * option: those of other models at their defaults, and with --data the file's hash and the seed
+ * size it found. Given back as a --config file, those are not the user's choices: a file's option
+ * at the chosen model's default is dropped (it changes nothing), and so are the data's hash and,
+ * beside it, the seed size that the data determines. A file's option of another model that is not
+ * at its default is still refused, as a flag is.
+ */
+function withoutRecordedDefaults(raw: Map<string, RawOption>): Map<string, RawOption> {
+  const fromFile = (key: string) => raw.get(key)?.origin.kind === "config";
+  if (![...raw.keys()].some(fromFile)) return raw;
+  const model = raw.get("model");
+  let defaults: Record<string, unknown>;
+  try {
+    defaults = resolveSimConfig(new Map(model ? [["model", model]] : [])) as unknown as Record<string, unknown>;
+  } catch {
+    return raw; // a bad model: resolution names it
+  }
+  if (fromFile("dataSha256")) {
+    raw.delete("dataSha256");
+    if (fromFile("seedSize") && raw.has("data")) raw.delete("seedSize");
+  }
+  for (const [key, option] of raw) {
+    if (option.origin.kind === "config" && key !== "model" && key in defaults && JSON.stringify(defaults[key]) === JSON.stringify(option.value))
+      raw.delete(key);
   }
   return raw;
 }

@@ -131,6 +131,38 @@ describe("collapse sim: determinism", () => {
     const overridden = JSON.parse((await cli(["sim", "--config", config, "-g", "5", "--print-config"])).stdout);
     expect(overridden).toMatchObject({ generations: 5, replicates: 25, sampleSize: 40, seed: "cfg" });
   });
+
+  // --print-config and a results document's "config" record every option, those of other models at
+  // their defaults, and with --data the file's hash and row count: README says they can be passed back.
+  it.each([
+    ["gaussian", ["-g", "3", "-r", "20", "--seed", "back"]],
+    ["categorical from a file", ["--model", "categorical", "--data", "fixtures/dog-breeds.csv", "-g", "3", "-r", "10"]],
+    ["ngram, the bundled corpus", ["--model", "ngram", "-g", "2", "-r", "2", "--temperature", "0.8"]],
+  ])("%s: --print-config and the document's config, given back with --config, run the same simulation", async (_, flags) => {
+    const dir = tempDir();
+    const direct = await cli(["sim", ...flags, "--format", "json"]);
+    expect(direct.status, direct.stderr).toBe(0);
+    const printed = join(dir, "printed.json");
+    writeFileSync(printed, (await cli(["sim", ...flags, "--print-config"])).stdout);
+    const recorded = join(dir, "recorded.json");
+    writeFileSync(recorded, JSON.stringify(JSON.parse(direct.stdout).config));
+    for (const config of [printed, recorded]) {
+      const again = await cli(["sim", "--config", config, "--format", "json"]);
+      expect(again.stderr).toBe("");
+      expect(again.stdout).toBe(direct.stdout);
+    }
+  });
+
+  it("a hand-written option of another model is still refused unless it is that option's default", async () => {
+    const dir = tempDir();
+    const config = join(dir, "c.json");
+    writeFileSync(config, JSON.stringify({ temperature: 0.5 }));
+    const r = await cli(["sim", "--config", config]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/"temperature" does not apply to --model gaussian/);
+    writeFileSync(config, JSON.stringify({ temperature: 1, seedSize: 50 }));
+    expect((await cli(["sim", "--config", config, "-g", "1", "-r", "2", "--format", "csv"])).status).toBe(0);
+  });
 });
 
 describe("collapse sim: seed data files", () => {
