@@ -59,7 +59,9 @@ export async function check(path: string, options: CheckOptions = {}): Promise<C
   }
   let session: Session;
   try {
-    session = await openSession(config, jobsOf(options));
+    // Without each generation's samples: a check compares the metrics only (at -g 100000 they were
+    // 1 s of the re-run).
+    session = await openSession(config, jobsOf(options), false);
   } catch (e) {
     if (e instanceof CollapseError && e.exitCode === 2) throw new InputError(`${path}: cannot re-run the recorded config: ${e.message}`);
     throw e;
