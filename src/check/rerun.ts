@@ -6,7 +6,7 @@
  * validation as `collapse sim` and reproduces the recorded numbers exactly.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import { type Origin, type RawOption, resolveSimConfig } from "../config/resolve.js";
+import { atModelDefault, type Origin, type RawOption } from "../config/resolve.js";
 
 /**
  * The raw options that resolve to `config`, named as keys of the baseline file in messages.
@@ -22,12 +22,12 @@ import { type Origin, type RawOption, resolveSimConfig } from "../config/resolve
 export function rerunOptions(config: Readonly<Record<string, unknown>>, path: string): Map<string, RawOption> {
   const origin: Origin = { kind: "config", file: path };
   const raw = new Map<string, RawOption>([["model", { value: config.model, origin }]]);
-  const defaults = resolveSimConfig(raw) as unknown as Record<string, unknown>;
+  const atDefault = atModelDefault(raw.get("model"));
   const hasData = config.data !== null && config.data !== undefined;
   for (const [key, value] of Object.entries(config)) {
     if (key === "model" || value === null || value === undefined) continue;
     if (key === "dataSha256" || (hasData && (key === "seedSize" || key === "source"))) continue;
-    if (key in defaults && JSON.stringify(defaults[key]) === JSON.stringify(value)) continue;
+    if (atDefault(key, value)) continue;
     raw.set(key, { value, origin });
   }
   return raw;
@@ -43,8 +43,8 @@ export function rerunOptions(config: Readonly<Record<string, unknown>>, path: st
 export function configChanges(recorded: Readonly<Record<string, unknown>>, now: ResolvedConfig): string[] {
   const current = now as unknown as Record<string, unknown>;
   // An option a baseline does not record (it predates the option) re-runs at its default: no change.
-  const defaults = resolveSimConfig(new Map([["model", { value: now.model, origin: { kind: "flag" } }]])) as unknown as Record<string, unknown>;
-  const predates = (k: string) => !(k in recorded) && k in defaults && JSON.stringify(defaults[k]) === JSON.stringify(current[k]);
+  const atDefault = atModelDefault({ value: now.model, origin: { kind: "flag" } });
+  const predates = (k: string) => !(k in recorded) && atDefault(k, current[k]);
   const keys = [...new Set([...Object.keys(recorded), ...Object.keys(current)])].filter((k) => k !== "dataSha256" && !predates(k));
   const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
   return keys.filter((k) => JSON.stringify(recorded[k]) !== JSON.stringify(current[k])).map((k) => `${k}: ${show(recorded[k])} → ${show(current[k])}`);

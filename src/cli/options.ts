@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from "commander";
 import { rawOptions } from "../config/raw.js";
-import { type RawOption, resolveSimConfig } from "../config/resolve.js";
+import { atModelDefault, type RawOption } from "../config/resolve.js";
 import { helpLine, type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
 import { parseJson } from "../data/json.js";
 import { readTextSync } from "../data/read.js";
@@ -91,10 +91,9 @@ export function gatherSimOptions(cmd: Command, configPath: string | undefined, e
 function withoutRecordedDefaults(raw: Map<string, RawOption>): Map<string, RawOption> {
   const fromFile = (key: string) => raw.get(key)?.origin.kind === "config";
   if (![...raw.keys()].some(fromFile)) return raw;
-  const model = raw.get("model");
-  let defaults: Record<string, unknown>;
+  let atDefault: (key: string, value: unknown) => boolean;
   try {
-    defaults = resolveSimConfig(new Map(model ? [["model", model]] : [])) as unknown as Record<string, unknown>;
+    atDefault = atModelDefault(raw.get("model"));
   } catch {
     return raw; // a bad model: resolution names it
   }
@@ -103,8 +102,7 @@ function withoutRecordedDefaults(raw: Map<string, RawOption>): Map<string, RawOp
     if (fromFile("seedSize") && raw.has("data")) raw.delete("seedSize");
   }
   for (const [key, option] of raw) {
-    if (option.origin.kind === "config" && key !== "model" && key in defaults && JSON.stringify(defaults[key]) === JSON.stringify(option.value))
-      raw.delete(key);
+    if (option.origin.kind === "config" && key !== "model" && atDefault(key, option.value)) raw.delete(key);
   }
   return raw;
 }

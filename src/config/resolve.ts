@@ -116,6 +116,17 @@ export interface Lenient {
 }
 
 /**
+ * Whether an option's value is the default of the model `model` names (the default model without
+ * one): resolution would give it back. A recorded configuration (a baseline's, --print-config's)
+ * names every option, those of other models at their defaults, and those are not choices.
+ * Throws UsageError for an unknown model.
+ */
+export function atModelDefault(model: RawOption | undefined): (key: string, value: unknown) => boolean {
+  const defaults = resolveSimConfig(new Map(model ? [["model", model]] : [])) as unknown as Record<string, unknown>;
+  return (key, value) => key in defaults && JSON.stringify(defaults[key]) === JSON.stringify(value);
+}
+
+/**
  * Turns raw options (from flags and config files, keyed by camelCase name) into a SimConfig:
  * checks every value, rejects options that do not apply to the chosen model or conflict with each
  * other, and fills in defaults. Unknown keys are rejected too (a typo must not be silently ignored).
