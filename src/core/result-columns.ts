@@ -42,8 +42,7 @@ export class TheoryColumnsBuilder {
   private readonly keyLists: string[][] = [];
   private readonly listIndex = new Map<string, number>();
   private readonly lists: number[] = [];
-  private values = new Float64Array(64);
-  private length = 0;
+  private readonly values: number[] = [];
 
   add(theory: Record<string, number> | undefined): void {
     if (theory === undefined) {
@@ -60,16 +59,11 @@ export class TheoryColumnsBuilder {
       this.listIndex.set(id, list);
     }
     this.lists.push(list);
-    if (this.length + keys.length > this.values.length) {
-      const grown = new Float64Array(2 * (this.length + keys.length));
-      grown.set(this.values.subarray(0, this.length));
-      this.values = grown;
-    }
-    for (const key of keys) this.values[this.length++] = theory[key]!;
+    for (const key of keys) this.values.push(theory[key]!);
   }
 
   build(): TheoryColumns {
-    return { keyLists: this.keyLists, lists: Int32Array.from(this.lists), values: this.values.slice(0, this.length) };
+    return { keyLists: this.keyLists, lists: Int32Array.from(this.lists), values: Float64Array.from(this.values) };
   }
 }
 

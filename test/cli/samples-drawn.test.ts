@@ -2,8 +2,8 @@
  * Each generation's samples are drawn only for an output that shows them (src/cli/sim.ts,
  * src/sweep/point.ts): the JSON document, a --save-baseline beside any format, and --show-samples'
  * table or markdown. Checked on runs big enough to go to a coordinator and a replicate worker, so
- * that the choice crosses threads. The formats without samples are checked elsewhere to give the
- * same numbers as before (byte-identical outputs: test/cli/output-format.test.ts).
+ * that the choice crosses threads. That a run without samples has the same numbers otherwise is
+ * checked on the loop itself (test/core/notes-and-samples.test.ts, describes = false).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
