@@ -71,9 +71,18 @@ describe("arrays that hot code reads", () => {
       const interpreted = runReplicates(prepared, 0, 2);
       %PrepareFunctionForOptimization(runReplicates);
       runReplicates(prepared, 0, 2);
-      %OptimizeFunctionOnNextCall(runReplicates);
-      const optimised = runReplicates(prepared, 0, 2);
-      const loopStatus = %GetOptimizationStatus(runReplicates);
+      // A garbage collection during the optimised call can change an allocation site's decision
+      // and throw the code away before the status is read (seen once in CI, on a loaded machine):
+      // the call is repeated, up to five times, until it ends still optimised. Its columns were
+      // made at its start, by optimised code, in every attempt; all attempts are compared.
+      let loopOptimised = false;
+      let columns = true;
+      for (let attempt = 0; attempt < 5 && !loopOptimised; attempt++) {
+        %OptimizeFunctionOnNextCall(runReplicates);
+        const optimised = runReplicates(prepared, 0, 2);
+        loopOptimised = (%GetOptimizationStatus(runReplicates) & 16) !== 0;
+        columns = columns && %HaveSameMap(interpreted.values, optimised.values);
+      }
       const rows = () => [...tidyRows(assemble(prepared, [interpreted]))];
       const bytecodeRows = rows();
       %PrepareFunctionForOptimization(tidyRows);
@@ -81,9 +90,9 @@ describe("arrays that hot code reads", () => {
       %OptimizeFunctionOnNextCall(tidyRows);
       const optimisedRows = rows();
       console.log(JSON.stringify({
-        columns: %HaveSameMap(interpreted.values, optimised.values),
+        columns,
         rows: %HaveSameMap(bytecodeRows[0].values, optimisedRows[0].values),
-        loopOptimised: (loopStatus & 16) !== 0,
+        loopOptimised,
       }));`;
     const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
