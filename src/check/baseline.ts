@@ -8,8 +8,8 @@ import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from 
 import { isBundled } from "../config/spec.js";
 import { SUMMARY_KEYS } from "../core/aggregate.js";
 import type { SimResult } from "../core/result.js";
-import { parseJson } from "../data/json.js";
-import { readText } from "../data/read.js";
+import { parseJsonBytes } from "../data/json-steps.js";
+import { readUtf8 } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
 
 /** Far more than any model reports; bounds what a report (and a message) lists. */
@@ -31,16 +31,19 @@ export async function readBaseline(path: string): Promise<Baseline> {
   return { path, result: validateResult(await readBaselineJson(path), path) };
 }
 
-/** A baseline file's JSON, read like any input: size-limited while reading, strict UTF-8, a FIFO or slow pipe waited on. */
+/**
+ * A baseline file's JSON, read like any input: size-limited while reading, strict UTF-8, a FIFO or
+ * slow pipe waited on; parsed in steps when large, so that a signal is answered meanwhile.
+ */
 export async function readBaselineJson(path: string): Promise<unknown> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = (await readText(path, `write one with collapse sim --save-baseline ${path}`)).text;
+    bytes = (await readUtf8(path, `write one with collapse sim --save-baseline ${path}`)).bytes;
   } catch (e) {
     if (e instanceof InputError) throw new InputError(e.message.replace(/^cannot read /, "cannot read baseline "));
     throw e;
   }
-  return parseJson(text, { name: path, invalid: (where, reason) => `${where}: baseline is not valid JSON (${reason}); ${REGENERATE}` });
+  return parseJsonBytes(bytes, { name: path, invalid: (where, reason) => `${where}: baseline is not valid JSON (${reason}); ${REGENERATE}` });
 }
 
 /** Whether `tool` is {"name": "collapse", "version": V} with a version that can be echoed in messages. */

@@ -8,11 +8,12 @@
  * included, which takes seconds for a 20-dimensional mixture — happens on a coordinator worker
  * that runs the replicates itself (one job) or spreads them over replicate workers of its own.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Worker } from "node:worker_threads";
 import { workerThreads } from "../builtins.js";
 import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import type { SimResult } from "../core/result.js";
-import { type ResultColumns, resultFromColumns } from "../core/result-columns.js";
+import { type ResultColumns, resultFromColumnsInSteps } from "../core/result-columns.js";
 import { prepare } from "../core/run.js";
 import { decodeSeed, type LoadedSeed } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
@@ -90,7 +91,7 @@ export async function startSession(
     prepared.describes = describes;
     return {
       view: { config: prepared.config, metricNames: prepared.metricNames, notes },
-      run: async (onGeneration) => resultFromColumns(await runParallel(prepared, jobs, onGeneration)),
+      run: async (onGeneration) => resultFromColumnsInSteps(await runParallel(prepared, jobs, onGeneration), nextTurn),
       close: () => {},
     };
   }
@@ -140,7 +141,8 @@ function coordinatorSession(worker: Worker): { session: Promise<Session>; close:
           break;
         case "result":
           close();
-          settleRun?.resolve(resultFromColumns(msg.result));
+          // Made in steps, with turns of the event loop between them: a signal is answered meanwhile.
+          if (settleRun) void resultFromColumnsInSteps(msg.result, nextTurn).then(settleRun.resolve, settleRun.reject);
           break;
         case "error":
           fail(fromThreadError(msg.error));

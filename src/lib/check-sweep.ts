@@ -6,7 +6,7 @@
  */
 import { type Assertion, compileAssertions, evaluateAssertions } from "../check/assert.js";
 import { baselineDataPath } from "../check/baseline.js";
-import { compareResults, mergeComparisons, metricNamesOf, selectSweepMetrics } from "../check/compare.js";
+import { compareResultsInSteps, mergeComparisons, metricNamesOf, selectSweepMetrics } from "../check/compare.js";
 import type { PointCheck, SweepCheckReport } from "../check/report.js";
 import { configChanges, rerunOptions } from "../check/rerun.js";
 import { type SweepBaseline, type SweepDocument, sweepPointLabel } from "../check/sweep-baseline.js";
@@ -91,17 +91,18 @@ export async function checkSweep(baseline: SweepBaseline, options: CheckOptions,
     "completion",
   );
 
-  const points = results.map((now, i): PointCheck => {
+  const points: PointCheck[] = [];
+  for (const [i, now] of results.entries()) {
     const changes = configChanges(recordedConfigs[i]!, now.config);
     if (changes.length > 0) warn(`${label(i)}: the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
-    return {
+    points.push({
       index: i,
       label: label(i),
       params: sweep.points[i]!.params,
-      comparison: compareResults(recorded[i]!, now, tolerance, metrics[i]!),
+      comparison: await compareResultsInSteps(recorded[i]!, now, tolerance, metrics[i]!),
       assertions: evaluateAssertions(assertions[i]!, now).map((a) => ({ ...a, point: i })),
-    };
-  });
+    });
+  }
   const comparison = mergeComparisons(points);
   if (comparison.newMetrics.length > 0) warn(`not in the baseline, so not compared: ${comparison.newMetrics.join(", ")}`);
   return {

@@ -4,7 +4,7 @@
  */
 import { compileAssertions, evaluateAssertions } from "../check/assert.js";
 import { baselineDataPath } from "../check/baseline.js";
-import { compareResults, selectMetrics } from "../check/compare.js";
+import { compareResultsInSteps, selectMetrics } from "../check/compare.js";
 import type { CheckReport } from "../check/report.js";
 import { configChanges, rerunOptions } from "../check/rerun.js";
 import { readCheckBaseline } from "../check/sweep-baseline.js";
@@ -80,7 +80,7 @@ export async function check(path: string, options: CheckOptions = {}): Promise<C
       baselineVersion: recorded.tool.version,
       version: VERSION,
       tolerance,
-      comparison: compareResults(recorded, now, tolerance, metrics),
+      comparison: await compareResultsInSteps(recorded, now, tolerance, metrics),
       assertions: evaluateAssertions(assertions, now),
       seconds: (performance.now() - started) / 1000,
     };

@@ -9,7 +9,14 @@ import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
 import { summarize } from "../../src/core/aggregate.js";
 import { runReplicates } from "../../src/core/loop.js";
-import { columnBuffers, type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "../../src/core/result-columns.js";
+import {
+  columnBuffers,
+  GENERATIONS_PER_STEP,
+  type ResultColumns,
+  resultFromColumns,
+  resultFromColumnsInSteps,
+  TheoryColumnsBuilder,
+} from "../../src/core/result-columns.js";
 import { assembleColumns } from "../../src/core/run.js";
 import { flags } from "../helpers.js";
 import { prepare } from "../run.js";
@@ -114,5 +121,18 @@ describe("resultFromColumns", () => {
     });
     expect(Object.keys(result)).toEqual(["tool", "config", "seed", "generations"]);
     expect(Object.keys(result.generations[0]!)).toEqual(["generation", "metrics", "training"]);
+  });
+});
+
+describe("resultFromColumnsInSteps", () => {
+  it("makes the same document as resultFromColumns, pausing after every GENERATIONS_PER_STEP generations", async () => {
+    // 2.5 steps' worth of generations, with theory: the theory values' running index crosses steps.
+    const generations = Math.floor(2.5 * GENERATIONS_PER_STEP);
+    const { columns } = runColumns({ generations, replicates: 2, sampleSize: 5, theory: true });
+    let pauses = 0;
+    const stepped = await resultFromColumnsInSteps(columns, async () => pauses++);
+    expect(JSON.stringify(stepped)).toBe(JSON.stringify(resultFromColumns(columns)));
+    expect(stepped.generations[generations]!.theory).toBeDefined();
+    expect(pauses).toBe(Math.floor(generations / GENERATIONS_PER_STEP));
   });
 });
