@@ -1,16 +1,17 @@
 /** `collapse plot`: a results file drawn as SVG, a self-contained HTML page, or PNG. */
 
 import { Command, Option } from "commander";
-import { readText, type TextInput } from "../data/read.js";
+import { readUtf8, type Utf8Bytes } from "../data/read.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { chooseFormat, type ExtensionTable } from "../output/format-by-extension.js";
-import { checkOutput, type Payload, writeOutputs } from "../output/write.js";
+import { checkOutput, writeOutputs } from "../output/write.js";
 import { DEFAULT_PANELS, MAX_BANDS } from "../plot/defaults.js";
+import type { DrawnPlot, PlotFormat, PlotTask } from "../plot/draw.js";
 import type { ScaleChoice } from "../plot/spec.js";
 
-const PLOT_FORMATS = ["svg", "html", "png"] as const;
-type PlotFormat = (typeof PLOT_FORMATS)[number];
+/** The formats of plot/draw.ts (written out here: the plotting modules load only when a plot is drawn). */
+const PLOT_FORMATS = ["svg", "html", "png"] as const satisfies readonly PlotFormat[];
 
 const PLOT_EXTENSIONS: ExtensionTable<PlotFormat> = { ".svg": "svg", ".html": "html", ".htm": "html", ".png": "png" };
 
@@ -34,8 +35,32 @@ function heading(value: unknown): string | undefined {
   return s.trim();
 }
 
-function readResults(path: string): Promise<TextInput> {
-  return readText(path, "give a results file from collapse sim --format json (or - for stdin)");
+function readResults(path: string): Promise<Utf8Bytes> {
+  return readUtf8(path, "give a results file from collapse sim --format json (or - for stdin)");
+}
+
+/**
+ * A file from this size is drawn on a worker thread: Vega renders in one synchronous call (5 s for
+ * a 10⁵-generation run), which would keep a signal waiting. Smaller ones draw here in under 0.5 s,
+ * without a worker's start-up.
+ */
+const WORKER_BYTES = 1 << 20;
+
+/** The plot, drawn here or on a worker (the plotting code, and through it Vega, loads only then). */
+async function draw(task: PlotTask): Promise<DrawnPlot> {
+  if (task.bytes.length < WORKER_BYTES) return (await import("../plot/draw.js")).drawPlot(task);
+  const { poolResults } = await import("../engine/pool.js");
+  const { bytes } = task;
+  // The bytes move to the worker when they are a buffer of their own (this thread is done with them).
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const [drawn] = await poolResults<PlotTask, DrawnPlot>({
+    script: new URL("../plot/worker.js", import.meta.url),
+    tasks: [task],
+    jobs: 1,
+    name: "the plotting thread",
+    transfer: () => (own ? [bytes.buffer as ArrayBuffer] : []),
+  });
+  return drawn!;
 }
 
 export function plotCommand(): Command {
@@ -115,32 +140,22 @@ Examples:
               .map((s) => s.trim())
               .filter((s) => s !== "");
       if (o.metrics !== undefined && metrics.length === 0) throw new UsageError("--metrics is empty; give names such as var_ratio,kl");
-      // The plotting code (and through it Vega) loads only when a plot is drawn: other commands start fast.
-      const [{ loadPlotInput }, { buildPlotSpec }, { htmlPage, renderPlot, withTitle }] = await Promise.all([
-        import("../plot/load.js"),
-        import("../plot/spec.js"),
-        import("../plot/render.js"),
-      ]);
-      const input = loadPlotInput(await readResults(path));
-      const plot = buildPlotSpec(input, {
-        metrics,
-        band: o.band as boolean | undefined,
-        scale: o.scale as ScaleChoice,
-        title,
-        color: o.color as string | undefined,
-        facet: o.facet as string | undefined,
-      });
-      const rendered = await renderPlot(plot, size);
-      const svg = withTitle(rendered.svg, plot.title);
-      const warnings = [...plot.notes, ...rendered.warnings];
-      let payload: Payload;
-      if (format === "png") {
-        // resvg loads only for PNG output.
-        const { svgToPng } = await import("../plot/png.js");
-        const image = await svgToPng(svg, { title: plot.title.title, description: plot.title.caption });
-        warnings.push(...image.warnings);
-        payload = image.png;
-      } else payload = format === "html" ? htmlPage(svg, plot.title) : svg;
+      const { bytes, name } = await readResults(path);
+      const task: PlotTask = {
+        name,
+        bytes,
+        options: {
+          metrics,
+          band: o.band as boolean | undefined,
+          scale: o.scale as ScaleChoice,
+          title,
+          color: o.color as string | undefined,
+          facet: o.facet as string | undefined,
+        },
+        size,
+        format,
+      };
+      const { payload, warnings } = await draw(task);
       await writeOutputs([{ output: destination, text: payload }]);
       // Said once the output is written, so that a failed write stays the one line on stderr.
       if (!quiet) {

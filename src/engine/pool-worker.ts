@@ -7,20 +7,26 @@ import type { PoolMessage } from "./pool.js";
 import { toThreadError } from "./thread-error.js";
 
 /**
- * Serves the pool from this worker thread. `transfer` lists a result's buffers to move to the
- * pool rather than copy.
+ * Serves the pool from this worker thread. `run` may return a promise (the answer is posted once it
+ * settles). `transfer` lists a result's buffers to move to the pool rather than copy.
  */
-export function serveTasks<T, R, P = never>(run: (task: T, progress: (p: P) => void) => R, transfer: (result: R) => ArrayBuffer[] = () => []): void {
+export function serveTasks<T, R, P = never>(
+  run: (task: T, progress: (p: P) => void) => R | Promise<R>,
+  transfer: (result: R) => ArrayBuffer[] = () => [],
+): void {
   const port = parentPort!;
   const post = (m: PoolMessage<R, P>, list: ArrayBuffer[] = []) => port.postMessage(m, list);
+  const answer = (result: R) => post({ type: "result", result }, transfer(result));
+  const fail = (e: unknown) => post({ type: "error", error: toThreadError(e) });
   port.on("message", (task: T) => {
-    let result: R;
+    let result: R | Promise<R>;
     try {
       result = run(task, (progress) => post({ type: "progress", progress }));
     } catch (e) {
-      post({ type: "error", error: toThreadError(e) });
+      fail(e);
       return;
     }
-    post({ type: "result", result }, transfer(result));
+    if (result instanceof Promise) result.then(answer, fail);
+    else answer(result);
   });
 }

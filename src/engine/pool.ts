@@ -65,6 +65,8 @@ export interface PoolOptions<T, R, P = never> {
   readonly context?: (index: number) => string;
   /** What a worker is called in the error for one that stops unexpectedly, e.g. "a sweep worker". */
   readonly name?: string;
+  /** A task's buffers to move to its worker rather than copy (the caller no longer uses them). */
+  readonly transfer?: (task: T) => ArrayBuffer[];
 }
 
 /** Runs every task; resolves once each result has been delivered and every worker has stopped. */
@@ -105,7 +107,7 @@ export function runPool<T, R, P = never>(options: PoolOptions<T, R, P>): Promise
 
     const give = (w: Worker, [task, index]: [T, number]) => {
       running.set(w, index);
-      w.postMessage(task);
+      w.postMessage(task, options.transfer?.(task) ?? []);
     };
     const feed = (w: Worker) => {
       const next = take();

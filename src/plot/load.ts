@@ -19,7 +19,8 @@ import type { ResolvedConfig } from "../config/config.js";
 import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
 import { jsonDepthOffset, parseJson } from "../data/json.js";
-import type { NamedText as TextInput } from "../data/read.js";
+import { parseJsonBytes, STEPPED_BYTES } from "../data/json-steps.js";
+import { decodeCheckedUtf8, type NamedText as TextInput } from "../data/read.js";
 import { type Cell, columnByName, looksNumeric, readTable, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
@@ -85,7 +86,32 @@ function isObject(v: unknown): v is Record<string, Json> {
 }
 
 function fromDocument(input: TextInput): PlotInput {
-  const doc = parseJson(input.text, { name: input.name });
+  return fromParsed({ name: input.name }, parseJson(input.text, { name: input.name }));
+}
+
+/**
+ * loadPlotInput of a file's bytes (checked UTF-8): a JSON document is parsed from the bytes in
+ * steps (src/data/json-steps.ts), so that a large one neither holds the thread in one call nor is
+ * held as one string; anything else is decoded and read as loadPlotInput reads it.
+ */
+export async function loadPlotBytes(name: string, bytes: Uint8Array): Promise<PlotInput> {
+  const ext = extname(name).toLowerCase();
+  let first = 0;
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
+  // A document loadPlotInput would read as one (below it gives the message of one that is not).
+  if (bytes.length >= STEPPED_BYTES && (ext === ".json" || (bytes[first] === 0x7b && ext !== ".ndjson" && ext !== ".jsonl"))) {
+    let doc: unknown;
+    try {
+      doc = await parseJsonBytes(bytes, { name });
+    } catch {
+      doc = undefined;
+    }
+    if (doc !== undefined) return fromParsed({ name }, doc);
+  }
+  return loadPlotInput({ name, text: decodeCheckedUtf8(bytes) });
+}
+
+function fromParsed(input: { readonly name: string }, doc: unknown): PlotInput {
   if (!isObject(doc)) throw new InputError(`${input.name}: expected a JSON object (a result document); ${HINT}`);
   const config = isObject(doc.config) ? (doc.config as Partial<ResolvedConfig>) : null;
   const seed = typeof doc.seed === "string" || typeof doc.seed === "number" ? String(doc.seed) : null;

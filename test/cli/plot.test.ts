@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../src/errors.js";
+import { drawPlot } from "../../src/plot/draw.js";
 import { loadPlotInput } from "../../src/plot/load.js";
 import { htmlPage, renderSvg, withTitle } from "../../src/plot/render.js";
 import { buildPlotSpec, type PlotOptions } from "../../src/plot/spec.js";
@@ -324,5 +325,26 @@ describe("collapse plot (the built binary)", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^collapse: cannot read .*absent\.json: no such file; .*\n$/);
     expect(missing.stderr.split("\n")).toHaveLength(2);
+  });
+});
+
+describe("collapse plot of a file of 1 MB or more (drawn on a worker thread)", () => {
+  it("gives the bytes this thread draws, in every format, and the same one-line errors", async () => {
+    const dir = tempDir();
+    const input = join(dir, "long.json");
+    expect((await cli(["sim", "-g", "600", "--format", "json", "-o", input])).status).toBe(0);
+    const bytes = readFileSync(input);
+    expect(bytes.length).toBeGreaterThan(1 << 20);
+    const options: PlotOptions = { metrics: [], band: undefined, scale: "auto" };
+    for (const format of ["svg", "html", "png"] as const) {
+      const out = join(dir, `long.${format}`);
+      const r = await cli(["plot", input, "-o", out]);
+      expect(r.status, r.stderr).toBe(0);
+      const here = await drawPlot({ name: input, bytes: new Uint8Array(bytes), options, size: {}, format });
+      expect(Buffer.from(readFileSync(out)).equals(Buffer.from(here.payload)), format).toBe(true);
+    }
+    const log = await cli(["plot", input, "--scale", "log", "--metrics", "mean_drift"]);
+    expect(log.status).toBe(2);
+    expect(log.stderr).toBe("collapse: --scale log: mean_drift has values ≤ 0, which a log scale cannot show; use --scale linear or leave --metrics out\n");
   });
 });
