@@ -1,15 +1,20 @@
 /**
- * Numeric seed tables, read as a stream. CSV, TSV and plain text are parsed line by line as the
- * bytes arrive, straight into growing Float64Arrays: no per-cell object or string is kept, so a
- * column of 10⁷ rows costs its 8 bytes a value (up to twice that while an array grows) instead of
- * the ~250 bytes a cell object with its position string took. JSON and NDJSON must be parsed
- * whole, so they go through readTable and are converted.
+ * Numeric seed tables, read as a stream. CSV, TSV, plain text and NDJSON are parsed line by line as
+ * the bytes arrive, straight into growing Float64Arrays: no per-cell object or string is kept, so
+ * a column of 10⁷ rows costs its 8 bytes a value (up to twice that while an array grows) instead of
+ * the ~250 bytes a cell object with its position string took. A JSON document is kept as its bytes
+ * and parsed in steps (src/data/json-steps.ts), its elements then taken as NDJSON's records are.
+ * Either way the values and the errors are readTable's (test/property/streams.test.ts).
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { InputError } from "../errors.js";
+import { quote } from "../excerpt.js";
+import { parseJson } from "./json.js";
+import { parseJsonBytes } from "./json-steps.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
 import { inputName } from "./read.js";
 import { type Cell, looksNumeric, numberOf, readTable, splitLine, type Table } from "./table.js";
-import { type LineFormat, streamText } from "./text-stream.js";
+import { type LineFormat, streamRecords } from "./text-stream.js";
 
 export interface NumericColumn {
   /** One value per data row; NaN where a cell is not a finite number. */
@@ -30,7 +35,11 @@ export interface NumericTable {
 
 /** A cell's number, or NaN when numberOf would refuse it. */
 function cellNumber(cell: Cell): number {
-  const v = cell.value;
+  return valueNumber(cell.value);
+}
+
+/** A JSON value's or a text field's number, or NaN when numberOf would refuse it. */
+function valueNumber(v: unknown): number {
   if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
   if (typeof v !== "string") return NaN;
   return finiteOrNaN(v);
@@ -144,20 +153,126 @@ class DelimitedNumbers {
 }
 
 /**
- * Reads a numeric table from `path` (or stdin for "-") as a stream. Text formats never hold the
- * whole file; JSON formats are gathered and parsed whole.
+ * Records — NDJSON lines, or a JSON array's elements — one at a time into numeric columns, with
+ * readTable's rules (fromRecords): all objects (columns by the first record's keys), all arrays
+ * (columns by position), or scalars (one column); no cell is kept but each column's first bad one.
+ */
+class RecordNumbers {
+  private kind: "object" | "array" | "scalar" | null = null;
+  private keys: string[] = [];
+  private columns: GrowingColumn[] = [];
+  private count = 0;
+
+  constructor(private readonly name: string) {}
+
+  /** The next record; `where` names it in messages ("file:line", "file: element N"). */
+  add(record: unknown, where: () => string): void {
+    if (this.kind === null) {
+      this.kind = isRecordObject(record) ? "object" : Array.isArray(record) ? "array" : "scalar";
+      this.keys = this.kind === "object" ? Object.keys(record as object) : [];
+      const width = this.kind === "object" ? this.keys.length : this.kind === "array" ? (record as unknown[]).length : 1;
+      this.columns = Array.from({ length: width }, () => new GrowingColumn());
+    }
+    this.count++;
+    if (this.kind === "object") {
+      if (!isRecordObject(record)) throw new InputError(`${where()}: expected an object like the first record, got ${quote(record)}`);
+      for (let c = 0; c < this.keys.length; c++) {
+        const key = this.keys[c]!;
+        // Own properties only: a record without "constructor" must not read Object.prototype's.
+        if (!Object.hasOwn(record, key)) throw new InputError(`${where()}: field ${quote(key)} is missing; every record needs the fields of the first`);
+        this.push(c, (record as Record<string, unknown>)[key], where);
+      }
+    } else if (this.kind === "array") {
+      if (!Array.isArray(record) || record.length !== this.columns.length) {
+        throw new InputError(`${where()}: expected an array of ${this.columns.length} values like the first record`);
+      }
+      for (let c = 0; c < record.length; c++) this.push(c, record[c], where);
+    } else this.push(0, record, where);
+  }
+
+  private push(c: number, value: unknown, where: () => string): void {
+    const x = valueNumber(value);
+    const column = this.columns[c]!;
+    if (Number.isNaN(x) && column.bad === null) column.bad = { value, where: where() };
+    column.push(x);
+  }
+
+  finish(sha256: string): NumericTable {
+    if (this.count === 0) throw new InputError(`${this.name} holds no values; give at least two`);
+    const columns = this.columns.map((c) => c.done());
+    const names = this.kind === "object" ? this.keys : columns.map((_, c) => String(c + 1));
+    return { name: this.name, names, hasHeader: this.kind === "object", columns, sha256 };
+  }
+}
+
+function isRecordObject(x: unknown): x is object {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+/** Elements taken between two turns of the event loop (a JSON array of 10⁷ numbers: about 0.5 s in all). */
+const ELEMENTS_PER_TURN = 1 << 20;
+
+/**
+ * Reads a numeric table from `path` (or stdin for "-") as a stream. Text formats and NDJSON never
+ * hold the whole file; a JSON document is held as its bytes and parsed in steps.
  */
 export async function readNumericTable(path: string, fix?: string): Promise<NumericTable> {
+  const name = inputName(path);
   let parser: DelimitedNumbers | null = null;
-  const read = await streamText(
+  let records: RecordNumbers | null = null;
+  let misshapen: InputError | null = null;
+  const read = await streamRecords(
     path,
     (format) => {
-      parser = new DelimitedNumbers(inputName(path), format);
+      if (format === "ndjson") {
+        const ndjson = (records = new RecordNumbers(name));
+        return (raw, ln) => {
+          const line = raw.trim();
+          if (line === "") return;
+          const column = raw.length - raw.trimStart().length + 1;
+          const site = {
+            name,
+            line: ln,
+            column,
+            invalid: (where: string, reason: string) => `${where}: invalid JSON line (${reason}); each line must be one JSON value`,
+          };
+          const record = parseJson(line, site);
+          // As readTable: every line is parsed before the records' shapes are checked, so a later
+          // line's syntax error is the one reported; the first shape error waits for the end.
+          if (misshapen !== null) return;
+          try {
+            ndjson.add(record, () => `${name}:${ln}`);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            misshapen = e;
+          }
+        };
+      }
+      parser = new DelimitedNumbers(name, format);
       return (line, ln) => parser!.line(line, ln);
     },
     fix,
   );
   if (read.blank) throw new InputError(`${read.name} is empty; give a file with at least two values`);
+  if (read.wholeBytes !== null) return fromJsonBytes(read.name, read.wholeBytes, read.sha256);
   if (read.whole !== null) return { ...numericTableOf(readTable({ name: read.name, text: read.whole })), sha256: read.sha256 };
+  if (misshapen !== null) throw misshapen;
+  if (records !== null) return (records as RecordNumbers).finish(read.sha256);
   return (parser as DelimitedNumbers | null)!.finish(read.sha256);
+}
+
+/** A JSON document's numeric table: an array of records (see RecordNumbers), parsed in steps. */
+async function fromJsonBytes(name: string, bytes: Uint8Array, sha256: string): Promise<NumericTable> {
+  const doc = await parseJsonBytes(bytes, { name });
+  if (!Array.isArray(doc)) {
+    throw new InputError(
+      `${name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`,
+    );
+  }
+  const records = new RecordNumbers(name);
+  for (let i = 0; i < doc.length; i++) {
+    if (i > 0 && i % ELEMENTS_PER_TURN === 0) await nextTurn();
+    records.add(doc[i], () => `${name}: element ${i + 1}`);
+  }
+  return records.finish(sha256);
 }

@@ -52,8 +52,10 @@ class Sniffer {
 export interface StreamedText {
   readonly name: string;
   readonly format: FileFormat;
-  /** The whole text for JSON formats; null for line formats (their lines went to the handler). */
+  /** The whole text for JSON formats; null for line formats (their lines went to the handler), and with `records`. */
   readonly whole: string | null;
+  /** With `records`: a JSON document's bytes (checked UTF-8), for a parser that reads bytes; else null. */
+  readonly wholeBytes: Uint8Array | null;
   /** True when the input held nothing but white space. */
   readonly blank: boolean;
   readonly sha256: string;
@@ -63,13 +65,32 @@ export interface StreamedText {
  * Reads `path` (or stdin for "-"). For a line format, `lines(format)` is asked once for a handler,
  * which then receives every line (without "\n") and its 1-based number.
  */
-export async function streamText(path: string, lines: (format: LineFormat) => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
+export function streamText(path: string, lines: (format: LineFormat) => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
+  return streamInput(path, lines as (format: LineFormat | "ndjson") => (line: string, ln: number) => void, fix, false);
+}
+
+/**
+ * streamText for readers of records: NDJSON is a line format too (a record a line), and a JSON
+ * document is kept as its bytes (`wholeBytes`), for the parser that reads bytes in steps.
+ */
+export function streamRecords(path: string, lines: (format: LineFormat | "ndjson") => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
+  return streamInput(path, lines, fix, true);
+}
+
+async function streamInput(
+  path: string,
+  lines: (format: LineFormat | "ndjson") => (line: string, ln: number) => void,
+  fix: string | undefined,
+  records: boolean,
+): Promise<StreamedText> {
   const name = inputName(path);
   const decoder = new Utf8Stream(name);
   let format: FileFormat | null = extensionFormat(name);
   let onLine: ((line: string, ln: number) => void) | null = null;
   const sniffer = new Sniffer();
   const held: string[] = []; // JSON formats, and text before the format is known
+  // With records: the bytes, while they may be a JSON document's (the format unknown, or JSON).
+  const raw: Uint8Array[] = [];
   let heldChars = 0;
   let pending = "";
   let ln = 0;
@@ -91,8 +112,9 @@ export async function streamText(path: string, lines: (format: LineFormat) => (l
       text = held.join("");
       held.length = 0;
     }
-    if (format === "json" || format === "ndjson") {
-      held.push(text);
+    if (format !== "json") raw.length = 0;
+    if (format === "json" || (format === "ndjson" && !records)) {
+      if (!records) held.push(text);
       return;
     }
     onLine ??= lines(format);
@@ -112,9 +134,18 @@ export async function streamText(path: string, lines: (format: LineFormat) => (l
     }
   };
 
-  const { sha256 } = await streamBytes(path, (chunk) => feed(decoder.push(chunk), false), fix);
+  const { sha256 } = await streamBytes(
+    path,
+    (chunk) => {
+      const text = decoder.push(chunk);
+      if (records && format !== "csv" && format !== "tsv" && format !== "txt" && format !== "ndjson") raw.push(chunk);
+      feed(text, false);
+    },
+    fix,
+  );
   decoder.end();
   feed("", true);
-  const whole = format === "json" || format === "ndjson" ? held.join("") : null;
-  return { name, format: format!, whole, blank, sha256 };
+  const whole = !records && (format === "json" || format === "ndjson") ? held.join("") : null;
+  const wholeBytes = records && format === "json" ? (raw.length === 1 ? raw[0]! : Buffer.concat(raw)) : null;
+  return { name, format: format!, whole, wholeBytes, blank, sha256 };
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readLabels, readLabelsStream } from "../../src/data/labels.js";
-import { numericColumns } from "../../src/data/numbers.js";
+import { numericColumns, singleColumn } from "../../src/data/numbers.js";
 import { readNumericTable } from "../../src/data/numeric-table.js";
 import { decodeUtf8 } from "../../src/data/read.js";
 import { readTable } from "../../src/data/table.js";
@@ -74,6 +74,59 @@ describe("property: streamed readers agree with the whole-text readers", () => {
         expect(streamed).toEqual(whole);
       }),
       { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  // Records as people write them — numbers, numbers in strings, nulls, words, nested values, a
+  // missing or extra field, blank and CRLF lines, now and then a broken line — so that most files
+  // are tables and the rest fail on a rule of fromRecords (which the random bytes above rarely reach).
+  const value = fc.oneof(fc.double({ noNaN: true }), fc.integer(), fc.constantFrom("1.5", " 2 ", "abc", "", "NaN", "1e400", null, true, [1], { a: 1 }));
+  const record = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ x: value, y: value }, { requiredKeys: ["x"] }) },
+    { weight: 1, arbitrary: fc.tuple(value, value) },
+    { weight: 1, arbitrary: value },
+  );
+  const line = fc.oneof(
+    { weight: 8, arbitrary: record.map((r) => JSON.stringify(r)) },
+    { weight: 1, arbitrary: fc.constantFrom("", "  ", "{", '{"x": 1,}', "1 2") },
+  );
+  it("numeric tables of JSON and NDJSON records: the same columns or the same error, element by element", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.constantFrom("\n", "\r\n"),
+        fc.constantFrom("d.ndjson", "d.json", "d"),
+        async (lines, eol, name) => {
+          const text = name === "d.json" ? `[${lines.filter((l) => l.trim() !== "").join(`,${eol}`)}]` : lines.join(eol);
+          const path = join(dir, name);
+          writeFileSync(path, text);
+          // Each column chosen alone as well: its first bad cell's message names the line or element.
+          const each = async (t: Parameters<typeof numericColumns>[0]) => ({
+            all: await outcome(
+              () => columns(t),
+              (c) => c,
+            ),
+            alone: await Promise.all(
+              t.names.map((n) =>
+                outcome(
+                  () => Array.from(singleColumn(t, n).values),
+                  (v) => v,
+                ),
+              ),
+            ),
+          });
+          const streamed = await outcome(
+            async () => each(await readNumericTable(path)),
+            (c) => c,
+          );
+          const whole = await outcome(
+            () => each(readTable({ name: path, text })),
+            (c) => c,
+          );
+          expect(streamed).toEqual(whole);
+        },
+      ),
+      { seed: SEED, numRuns: 400 },
     );
   });
 });
