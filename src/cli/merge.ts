@@ -1,11 +1,11 @@
 /** `collapse merge`: reassemble a sharded sweep, checking that every shard of one sweep is there once. */
 import { extname } from "node:path";
 import { Command, Option } from "commander";
-import { readText } from "../data/read.js";
+import { readUtf8 } from "../data/read.js";
 import { InputError, UsageError } from "../errors.js";
 import { readExtension, SWEEP_EXTENSIONS, shownPath } from "../output/format-by-extension.js";
 import { checkOutput, writeOutputs } from "../output/write.js";
-import { mergeShardFiles } from "../sweep/merge.js";
+import { mergeShardBytes } from "../sweep/merge.js";
 
 export function mergeCommand(): Command {
   const cmd = new Command("merge")
@@ -36,9 +36,9 @@ Examples:
     const shards = [];
     for (const file of files) {
       if (file === "-") throw new InputError("collapse merge reads shard files, not stdin; give their paths");
-      shards.push(await readText(file, "check the shard paths"));
+      shards.push(await readUtf8(file, "check the shard paths"));
     }
-    const merged = mergeShardFiles(shards);
+    const merged = await mergeShardBytes(shards);
     // The shards fix the format: an -o name promising another would be a file that lies.
     const verdict = readExtension(path, SWEEP_EXTENSIONS);
     if (verdict.kind === "named" && verdict.format !== merged.format) {

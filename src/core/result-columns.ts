@@ -7,6 +7,7 @@
  * the main thread (measured with v8.serialize: 1.2 s and 3.4–4 s). As columns its numbers are a few
  * typed arrays that move without being copied, and the objects are made once, where they are read.
  */
+import { runSteps, runStepsAsync, type Steps } from "../steps.js";
 import { SUMMARY_KEYS, type Summary } from "./aggregate.js";
 import type { GenerationResult, SimResult, TrainingMix } from "./result.js";
 
@@ -76,10 +77,7 @@ export function columnBuffers(c: ResultColumns): ArrayBuffer[] {
 
 /** The result document the columns hold: the same keys, in the same order, and the same numbers. */
 export function resultFromColumns(c: ResultColumns): SimResult {
-  const steps = documentSteps(c);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
+  return runSteps(documentSteps(c));
 }
 
 /** Generations made between two calls of `between` in resultFromColumnsInSteps. */
@@ -90,18 +88,12 @@ export const GENERATIONS_PER_STEP = 4096;
  * step: at 10⁵ generations the document's 1.5 million objects take 0.2 s to make and as much again
  * to collect, which a thread that must answer a signal cannot spend in one go.
  */
-export async function resultFromColumnsInSteps(c: ResultColumns, between: () => Promise<unknown>): Promise<SimResult> {
-  const steps = documentSteps(c);
-  let step = steps.next();
-  while (!step.done) {
-    await between();
-    step = steps.next();
-  }
-  return step.value;
+export function resultFromColumnsInSteps(c: ResultColumns, between: () => Promise<unknown>): Promise<SimResult> {
+  return runStepsAsync(documentSteps(c), between);
 }
 
 /** Makes the document, pausing (yield) after every GENERATIONS_PER_STEP generations. */
-function* documentSteps(c: ResultColumns): Generator<undefined, SimResult> {
+function* documentSteps(c: ResultColumns): Steps<SimResult> {
   const { summaries, training, samples, metricNames } = c;
   const metricCount = metricNames.length;
   const count = training.length / 3;

@@ -10,10 +10,14 @@
  * the points actually present before anything is allocated for them; and no message echoes more
  * than a short, quoted piece of the file.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { sha256 } from "../builtins.js";
-import { parseJson } from "../data/json.js";
+import { type JsonSite, parseJson } from "../data/json.js";
+import { parseJsonBytes } from "../data/json-steps.js";
+import { decodeCheckedUtf8 } from "../data/read.js";
 import { InputError } from "../errors.js";
 import { csvHeader } from "../output/tidy.js";
+import { runSteps, runStepsAsync, type Steps } from "../steps.js";
 import { MAX_POINTS, sweepHash } from "./plan.js";
 import { END_LINE, jsonPoint, POINT_LINE, SHA_MARK, SHARD_LINE, type SweepFormat, SweepFramer, type SweepHead, sha256Hex } from "./render.js";
 import { MAX_SHARDS, type ShardMeta, shardPoints, shardSize } from "./shard.js";
@@ -81,12 +85,18 @@ function unsealed(name: string, shard: ShardMeta, where: string): InputError {
   );
 }
 
-/** Each point's rows against the SHA-256 recorded for them: names the first point that differs. */
-function verifyPoints(name: string, shard: ShardMeta, bodies: ReadonlyMap<number, string>, hashes: ReadonlyMap<number, string>): void {
+/** Each point's rows against the SHA-256 recorded for them: names the first point that differs. A step a point. */
+function* verifyPoints(name: string, shard: ShardMeta, bodies: ReadonlyMap<number, string>, hashes: ReadonlyMap<number, string>): Steps<void> {
   for (const [p, body] of bodies) {
     if (sha256Hex(body) !== hashes.get(p)) throw damaged(name, shard, `point ${p} of shard ${shard.index}/${shard.count}`);
+    yield;
   }
 }
+
+/** Lines of a text shard read between two steps. */
+const LINES_PER_STEP = 1 << 16;
+/** Characters of a text shard hashed between two steps (cut at line ends). */
+const HASHED_PER_STEP = 8 << 20;
 
 const isGrid = (g: unknown): g is string[] => Array.isArray(g) && g.every((k) => typeof k === "string");
 
@@ -99,7 +109,7 @@ function incomplete(name: string, shard: ShardMeta, why: string): InputError {
 }
 
 /** Parses a csv or ndjson shard: `#` lines frame the points' rows. */
-function parseTextShard(file: ShardFile): ParsedShard {
+function* textShardSteps(file: ShardFile): Steps<ParsedShard> {
   const { name, text } = file;
   const firstEnd = text.indexOf("\n");
   let meta: unknown;
@@ -115,12 +125,18 @@ function parseTextShard(file: ShardFile): ParsedShard {
   const format = m.format;
   const shard = m.shard;
   checkClaim(name, shard);
-  const lines = text.slice(firstEnd + 1).split("\n");
-  let at = 0;
+  // The lines after the header, one at a time (as split("\n") gives them: the last may be "").
+  let from = firstEnd + 1;
+  const nextLine = (): string | null => {
+    if (from > text.length) return null;
+    const end = text.indexOf("\n", from);
+    const line = text.slice(from, end < 0 ? text.length : end);
+    from = end < 0 ? text.length + 1 : end + 1;
+    return line;
+  };
   if (format === "csv") {
-    if (lines[0] + "\n" !== csvHeader(m.grid))
+    if (nextLine() + "\n" !== csvHeader(m.grid))
       throw new InputError(`${name}:2: the csv header does not match the shard's grid; the file was edited, run the shard again`);
-    at = 1;
   }
   const bodies = new Map<number, string>();
   const hashes = new Map<number, string>();
@@ -131,9 +147,10 @@ function parseTextShard(file: ShardFile): ParsedShard {
   };
   let recorded: string | null = null;
   const pointLine = /^# point (\d{1,9})(?: sha256=([0-9a-f]{64}))?$/;
-  for (; at < lines.length; at++) {
-    const line = lines[at]!;
-    if (at === lines.length - 1 && line === "") break;
+  // The file's line number of the next line: the header line, then the lines after it.
+  let lineNumber = format === "csv" ? 3 : 2;
+  for (let line = nextLine(); line !== null; line = nextLine(), lineNumber++) {
+    if (from > text.length && line === "") break;
     if (recorded !== null) throw new InputError(`${name}: text after the end line of the shard; the file was edited or two files were joined`);
     if (line.startsWith(END_LINE)) {
       close();
@@ -143,29 +160,38 @@ function parseTextShard(file: ShardFile): ParsedShard {
       close();
       const pm = pointLine.exec(line);
       index = pm ? Number(pm[1]) : NaN;
-      // The file's line number: the header line, then `at` lines after it.
       if (!pm || bodies.has(index))
-        throw new InputError(`${name}:${at + 2}: bad or repeated point line ${quote(line)}; the file was edited, run the shard again`);
-      if (pm[2] === undefined) throw unsealed(name, shard, `line ${at + 2} (${quote(line)})`);
+        throw new InputError(`${name}:${lineNumber}: bad or repeated point line ${quote(line)}; the file was edited, run the shard again`);
+      if (pm[2] === undefined) throw unsealed(name, shard, `line ${lineNumber} (${quote(line)})`);
       hashes.set(index, pm[2]);
       current = [];
     } else if (current) current.push(line + "\n");
     else throw notAShard(name);
+    if (lineNumber % LINES_PER_STEP === 0) yield;
   }
   if (recorded === null) throw incomplete(name, shard, "it has no end line");
-  verifyPoints(name, shard, bodies, hashes);
-  // The end line is the file's last line (nothing may follow it): the checksum covers all before it.
-  const actual = sha256Hex(text.slice(0, text.lastIndexOf(END_LINE)));
-  return { name, format, shard, head: { grid: m.grid }, bodies, checksum: { recorded, actual } };
+  yield* verifyPoints(name, shard, bodies, hashes);
+  // The end line is the file's last line (nothing may follow it): the checksum covers all before
+  // it, hashed in pieces cut at line ends (a cut inside a surrogate pair would change the bytes).
+  const end = text.lastIndexOf(END_LINE);
+  const all = sha256();
+  for (let at = 0; at < end; ) {
+    const cut = at + HASHED_PER_STEP >= end ? end : text.indexOf("\n", at + HASHED_PER_STEP) + 1 || end;
+    all.update(text.slice(at, cut));
+    at = cut;
+    yield;
+  }
+  return { name, format, shard, head: { grid: m.grid }, bodies, checksum: { recorded, actual: all.digest("hex") } };
 }
 
-/** Parses a json shard: the sweep document with a "shard" object. */
-function parseJsonShard(file: ShardFile): ParsedShard {
-  const { name, text } = file;
-  const doc = parseJson(text, {
-    name,
-    invalid: (where, reason) => `${where}: not valid JSON (${reason}); a shard cut short is incomplete, run it again`,
-  }) as Record<string, unknown>;
+/** How a json shard's syntax errors read. */
+function shardSite(name: string): JsonSite {
+  return { name, invalid: (where, reason) => `${where}: not valid JSON (${reason}); a shard cut short is incomplete, run it again` };
+}
+
+/** Reads a json shard, once parsed: the sweep document with a "shard" object. A step a point. */
+function* jsonShardSteps(name: string, parsed: unknown): Steps<ParsedShard> {
+  const doc = parsed as Record<string, unknown>;
   if (doc === null || typeof doc !== "object" || !isShardMeta(doc.shard) || !isGrid(doc.grid) || !Array.isArray(doc.points) || typeof doc.seed !== "string") {
     throw notAShard(name);
   }
@@ -195,41 +221,81 @@ function parseJsonShard(file: ShardFile): ParsedShard {
   const expected = shardPoints(shard.points, shard);
   const points = doc.points;
   const bodies = new Map<number, string>();
-  const hashes = new Map<number, string>();
-  expected.forEach((p, i) => {
-    bodies.set(p, jsonPoint(points[i]));
-    hashes.set(p, (sums.points as string[])[i]!);
-  });
-  verifyPoints(name, shard, bodies, hashes);
-  // The checksum covers the document as written up to its last point: rebuild that text.
-  const head: SweepHead = { tool, config: doc.config, seed: doc.seed, grid: doc.grid };
+  // The checksum covers the document as written up to its last point: that text is rebuilt, and
+  // the framer's hash of each point's text is checked against the one recorded for it.
+  const head: SweepHead = { tool, config: doc.config, seed: doc.seed as string, grid: doc.grid };
   const framer = new SweepFramer("json", head, shard);
   const all = sha256().update(framer.opening());
-  for (const [p, body] of bodies) all.update(framer.point(p, body));
+  for (const [i, p] of expected.entries()) {
+    const body = jsonPoint(points[i]);
+    bodies.set(p, body);
+    all.update(framer.point(p, body));
+    if (framer.lastPointHash() !== (sums.points as string[])[i]) throw damaged(name, shard, `point ${p} of shard ${shard.index}/${shard.count}`);
+    yield;
+  }
   return { name, format: "json", shard, head, bodies, checksum: { recorded: sums.all, actual: all.digest("hex") } };
 }
 
 function parseShardFile(file: ShardFile): ParsedShard {
-  if (file.text.startsWith(SHARD_LINE)) return parseTextShard(file);
-  if (file.text.trimStart().startsWith("{")) return parseJsonShard(file);
+  if (file.text.startsWith(SHARD_LINE)) return runSteps(textShardSteps(file));
+  if (file.text.trimStart().startsWith("{")) return runSteps(jsonShardSteps(file.name, parseJson(file.text, shardSite(file.name))));
   throw notAShard(file.name);
+}
+
+/** A shard file as its bytes (checked UTF-8), as the command line reads it. */
+export interface ShardBytes {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * parseShardFile of a shard's bytes, with turns of the event loop between steps: a json shard is
+ * parsed from its bytes in pieces (src/data/json-steps.ts), then read a point at a time; a text
+ * shard is read 65,536 lines at a time.
+ */
+async function parseShardBytes({ name, bytes }: ShardBytes): Promise<ParsedShard> {
+  // What the text starts with, from its first bytes (the two markers are ASCII).
+  const head = decodeCheckedUtf8(bytes.subarray(0, 4096));
+  if (head.startsWith(SHARD_LINE)) return runStepsAsync(textShardSteps({ name, text: decodeCheckedUtf8(bytes) }), nextTurn);
+  if (head.trimStart().startsWith("{")) return runStepsAsync(jsonShardSteps(name, await parseJsonBytes(bytes, shardSite(name))), nextTurn);
+  // Only white space in the first 4 KB: decided on the whole text, as parseShardFile does.
+  if (bytes.length > 4096 && head.trim() === "") return parseShardFile({ name, text: decodeCheckedUtf8(bytes) });
+  throw notAShard(name);
 }
 
 /** Checks that `files` are the complete set of shards of one sweep and returns the sweep's output. */
 export function mergeShards(files: readonly ShardFile[]): string {
-  return mergeShardFiles(files).text;
+  return [...mergeShardFiles(files).text].join("");
 }
 
-/** A merged sweep: its text, and the format its shards (and so it) are in. */
+/** A merged sweep: its text, made a point at a time as it is written, and the format its shards (and so it) are in. */
 export interface MergedSweep {
   readonly format: SweepFormat;
-  readonly text: string;
+  readonly text: Iterable<string>;
 }
 
 /** As mergeShards, also saying which format the shards were in. */
 export function mergeShardFiles(files: readonly ShardFile[]): MergedSweep {
-  if (files.length === 0) throw new InputError("collapse merge needs the shard files, e.g. collapse merge part-*.csv");
-  const shards = files.map(parseShardFile);
+  if (files.length === 0) throw new InputError(NO_SHARDS);
+  return mergeParsed(files.map(parseShardFile));
+}
+
+/**
+ * mergeShardFiles of the shards' bytes, as the command line reads them, with turns of the event
+ * loop between steps (a point, or 65,536 lines), so that a signal is answered while large shards
+ * are checked; the text is made a point at a time as it is written.
+ */
+export async function mergeShardBytes(files: readonly ShardBytes[]): Promise<MergedSweep> {
+  if (files.length === 0) throw new InputError(NO_SHARDS);
+  const shards: ParsedShard[] = [];
+  for (const file of files) shards.push(await parseShardBytes(file));
+  return mergeParsed(shards);
+}
+
+const NO_SHARDS = "collapse merge needs the shard files, e.g. collapse merge part-*.csv";
+
+/** The checks across shards (one sweep, one split, each shard once, each whole), then the output's pieces. */
+function mergeParsed(shards: readonly ParsedShard[]): MergedSweep {
   const first = shards[0]!;
   const byIndex = new Map<number, ParsedShard>();
   for (const s of shards) {
@@ -279,9 +345,11 @@ export function mergeShardFiles(files: readonly ShardFile[]): MergedSweep {
 
   // The csv and ndjson framing needs only the grid; json shards carry the whole head.
   const head: SweepHead = "tool" in first.head ? first.head : { tool: { name: "", version: "" }, config: null, seed: "", grid: first.head.grid };
-  const framer = new SweepFramer(first.format, head, null);
-  const parts = [framer.opening()];
-  for (let p = 0; p < points; p++) parts.push(framer.point(p, byIndex.get((p % count) + 1)!.bodies.get(p)!));
-  parts.push(framer.closing());
-  return { format: first.format, text: parts.join("") };
+  function* pieces(): Generator<string> {
+    const framer = new SweepFramer(first.format, head, null);
+    yield framer.opening();
+    for (let p = 0; p < points; p++) yield framer.point(p, byIndex.get((p % count) + 1)!.bodies.get(p)!);
+    yield framer.closing();
+  }
+  return { format: first.format, text: pieces() };
 }

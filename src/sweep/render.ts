@@ -68,6 +68,11 @@ export function jsonPoint(point: unknown): string {
 /** Frames point bodies into the output of a sweep or of one shard of it. */
 export class SweepFramer {
   private count = 0;
+  /** Shards only: the SHA-256 of the last point's body. */
+  lastPointHash(): string | undefined {
+    return this.pointHashes.at(-1);
+  }
+
   /** Shards only: the running SHA-256 of what has been framed, and each point's own. */
   private readonly all: Hash | null;
   private readonly pointHashes: string[] = [];

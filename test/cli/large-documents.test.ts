@@ -78,3 +78,45 @@ describe("a 10⁵-generation document", () => {
     expect(answered, `answered after ${Math.round(answered)} ms`).toBeLessThan(ANSWER_MS);
   });
 });
+
+// `collapse merge` parsed each JSON shard in one call, re-made and hashed every point and joined the
+// sweep into one string before writing it: 2 × 71 MB of shards (20 points of 2,000 generations)
+// took 4 s of one synchronous go, and a signal during it went unheard (the merge finished and
+// exited 0). Now a shard is parsed in pieces and read a point at a time, and the sweep written a
+// point at a time, with turns between.
+describe("merge of two 71 MB JSON shards", () => {
+  it("interrupted while it checks the shards: exit 130 within a second, writing nothing", async () => {
+    const dir = tempDir();
+    const parts = [1, 2].map((i) => join(dir, `part-${i}.json`));
+    for (const [i, part] of parts.entries()) {
+      const r = await collapseAsync([
+        "sweep",
+        "--grid",
+        "sample-size=10:200:10",
+        "-g",
+        "2000",
+        "-r",
+        "1",
+        "--format",
+        "json",
+        "--shard",
+        `${i + 1}/2`,
+        "-o",
+        part,
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const out = join(dir, "sweep.json");
+    const run = start(["merge", ...parts, "-o", out]);
+    // One CPU second in: reading done, parsing and checking (about 4 s in all).
+    await waitUntil(() => cpuSeconds(run.pid) >= 1, "merge to check the shards");
+    const sent = performance.now();
+    run.child.kill("SIGINT");
+    const r = await exitOf(run, "SIGINT");
+    const answered = performance.now() - sent;
+    expect(r.status).toBe(130);
+    expect(r.stderr).toBe("collapse: interrupted\n");
+    expect(readdirSync(dir).sort()).toEqual(["part-1.json", "part-2.json"]);
+    expect(answered, `answered after ${Math.round(answered)} ms`).toBeLessThan(ANSWER_MS);
+  });
+});

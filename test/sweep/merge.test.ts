@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { decodeCheckedUtf8 } from "../../src/data/read.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
-import { mergeShards } from "../../src/sweep/merge.js";
+import { mergeShardBytes, mergeShards, type ShardBytes, type ShardFile } from "../../src/sweep/merge.js";
 import { planSweep, type SweepPlan } from "../../src/sweep/plan.js";
 import { inputError } from "../expect-error.js";
 import { flags } from "../helpers.js";
@@ -91,5 +92,59 @@ describe("mergeShards", () => {
     expect(inputError(() => mergeShards([{ name: "short.json", text: JSON.stringify(doc) }, json[1]!]))).toMatch(
       /^short\.json: shard 1\/2 is incomplete \(it holds 2 of its 3 points\)/,
     );
+  });
+});
+
+describe("mergeShardBytes (the command line's path: bytes, in steps)", () => {
+  const bytesOf = (files: ShardFile[]): ShardBytes[] => files.map((f) => ({ name: f.name, bytes: new TextEncoder().encode(f.text) }));
+  /** What a merge gives: the text, or the error's message. */
+  const outcome = async (f: () => string | Promise<string>) => {
+    try {
+      return { text: await f() };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  // The reference: mergeShards of each file's text as the command line read it before (decoded, a
+  // byte-order mark dropped).
+  const both = async (files: ShardFile[]) => {
+    const sync = await outcome(() => mergeShards(bytesOf(files).map(({ name, bytes }) => ({ name, text: decodeCheckedUtf8(bytes) }))));
+    const stepped = await outcome(async () => [...(await mergeShardBytes(bytesOf(files))).text].join(""));
+    return { sync, stepped };
+  };
+
+  it("gives mergeShards' text or message, for whole, broken and oddly written shards of every format", async () => {
+    for (const format of ["csv", "ndjson", "json"] as const) {
+      const parts = shards(plan, format, 3);
+      const edit = (k: number, f: (t: string) => string, name = `edited.${format}`): ShardFile[] =>
+        parts.map((p, i) => (i === k ? { name, text: f(p.text) } : p));
+      const cases: ShardFile[][] = [
+        [parts[2]!, parts[0]!, parts[1]!],
+        [parts[0]!, parts[1]!],
+        edit(1, (t) => t.replace(/(\d)(\d)/, "$2$1")),
+        edit(1, (t) => t.replace(/[0-9]\.[0-9]/, (m) => `${m}1`)),
+        edit(2, (t) => t.slice(0, Math.floor(t.length * 0.6))),
+        edit(0, (t) => `\ufeff${t}`),
+        edit(0, (t) => `${" ".repeat(5000)}${t}`),
+        edit(0, () => " ".repeat(5000)),
+        edit(0, (t) => t.replaceAll("\n", "\r\n")),
+        edit(2, (t) => `${t}\n`),
+      ];
+      for (const [k, files] of cases.entries()) {
+        const { sync, stepped } = await both(files);
+        expect(stepped, `${format} case ${k}`).toEqual(sync);
+      }
+    }
+  });
+
+  it("a text shard read and hashed in steps: 65,536 lines and 8 MB at a time give the same merge", async () => {
+    // About 140,000 rows and 11 MB a shard: both steps are crossed.
+    const long = makePlan(2000, "sample-size=10:100:10");
+    const parts = shards(long, "csv", 2);
+    expect(parts[0]!.text.length).toBeGreaterThan(8 << 20);
+    expect(parts[0]!.text.split("\n").length).toBeGreaterThan(2 << 16);
+    const { sync, stepped } = await both(parts);
+    expect(sync).toEqual({ text: output(long, "csv") });
+    expect(stepped).toEqual(sync);
   });
 });
