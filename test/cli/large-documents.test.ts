@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collapseAsync, ROOT, tempDir } from "./cli.js";
-import { cpuSeconds, exitOf, start, waitUntil } from "./process.js";
+import { interruptWhenBusy, start } from "./process.js";
 
 const ANSWER_MS = 1000;
 
@@ -65,17 +65,12 @@ describe("a 10⁵-generation document", () => {
   it("plot, interrupted while it draws, exits 130 within a second, writing nothing", async () => {
     const dir = tempDir();
     const out = join(dir, "long.svg");
-    const run = start(["plot", baseline, "-o", out]);
     // Four CPU seconds in: past reading and parsing, into the specification and the rendering.
-    await waitUntil(() => cpuSeconds(run.pid) >= 4, "plot to draw");
-    const sent = performance.now();
-    run.child.kill("SIGINT");
-    const r = await exitOf(run, "SIGINT");
-    const answered = performance.now() - sent;
+    const r = await interruptWhenBusy(start(["plot", baseline, "-o", out]), 4, "plot to draw");
     expect(r.status).toBe(130);
     expect(r.stderr).toBe("collapse: interrupted\n");
     expect(readdirSync(dir)).toEqual([]);
-    expect(answered, `answered after ${Math.round(answered)} ms`).toBeLessThan(ANSWER_MS);
+    expect(r.answeredMs, `answered after ${Math.round(r.answeredMs)} ms`).toBeLessThan(ANSWER_MS);
   });
 });
 
@@ -107,16 +102,11 @@ describe("merge of two 71 MB JSON shards", () => {
       expect(r.status, r.stderr).toBe(0);
     }
     const out = join(dir, "sweep.json");
-    const run = start(["merge", ...parts, "-o", out]);
     // One CPU second in: reading done, parsing and checking (about 4 s in all).
-    await waitUntil(() => cpuSeconds(run.pid) >= 1, "merge to check the shards");
-    const sent = performance.now();
-    run.child.kill("SIGINT");
-    const r = await exitOf(run, "SIGINT");
-    const answered = performance.now() - sent;
+    const r = await interruptWhenBusy(start(["merge", ...parts, "-o", out]), 1, "merge to check the shards");
     expect(r.status).toBe(130);
     expect(r.stderr).toBe("collapse: interrupted\n");
     expect(readdirSync(dir).sort()).toEqual(["part-1.json", "part-2.json"]);
-    expect(answered, `answered after ${Math.round(answered)} ms`).toBeLessThan(ANSWER_MS);
+    expect(r.answeredMs, `answered after ${Math.round(r.answeredMs)} ms`).toBeLessThan(ANSWER_MS);
   });
 });

@@ -151,3 +151,21 @@ export function signalAndWait(
   run.child.kill(signal);
   return exitOf(run, signal);
 }
+
+/**
+ * Waits until the process has spent `cpu` seconds of CPU (busy with the work a test means to
+ * interrupt), sends `signal`, and resolves with its exit and the milliseconds from the signal to
+ * the exit: for tests of README's promise that a signal is answered within a second.
+ */
+export async function interruptWhenBusy(
+  run: Running,
+  cpu: number,
+  what: string,
+  signal: NodeJS.Signals = "SIGINT",
+): Promise<{ status: number; signal: NodeJS.Signals | null; stdout: string; stderr: string; answeredMs: number }> {
+  await waitUntil(() => handlesSignals(run.pid) && cpuSeconds(run.pid) >= cpu, what);
+  const sent = performance.now();
+  run.child.kill(signal);
+  const r = await exitOf(run, signal);
+  return { ...r, answeredMs: performance.now() - sent };
+}

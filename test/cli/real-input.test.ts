@@ -24,7 +24,7 @@ import { describe, expect, it } from "vitest";
 import { peakMemory } from "../peak-memory.js";
 import { BIN, collapseAsync, ROOT, tempDir } from "./cli.js";
 import { cli } from "./in-process.js";
-import { blockedOpeningFifo, cpuSeconds, handlesSignals, hasOpen, signalAndWait, start, waitUntil } from "./process.js";
+import { blockedOpeningFifo, cpuSeconds, handlesSignals, hasOpen, interruptWhenBusy, signalAndWait, start, waitUntil } from "./process.js";
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `${(i % 997) / 10}\n`).join("");
 
@@ -321,15 +321,11 @@ describe("signals while reading JSON seed data", () => {
     const file = join(tempDir(), name);
     const block = Array.from({ length: 1000 }, (_, i) => record(`${(i * 7919) % 1000}.${i % 97}`)).join("");
     writeFileSync(file, (name.endsWith(".json") ? "[" : "") + block.repeat(4000) + end);
-    const run = start(["sim", "--data", file, "-g", "1", "-r", "1", "-m", "100"]);
     // Busy past start-up (about 0.15 s of CPU): reading and parsing.
-    await waitUntil(() => handlesSignals(run.pid) && cpuSeconds(run.pid) > 0.6, "collapse is parsing");
-    const sent = performance.now();
-    const r = await signalAndWait(run, "SIGINT");
-    const answered = performance.now() - sent;
+    const r = await interruptWhenBusy(start(["sim", "--data", file, "-g", "1", "-r", "1", "-m", "100"]), 0.6, "collapse is parsing");
     expect(r.status).toBe(130);
     expect(r.stderr).toBe("collapse: interrupted\n");
-    expect(answered, `answered after ${Math.round(answered)} ms`).toBeLessThan(1000);
+    expect(r.answeredMs, `answered after ${Math.round(r.answeredMs)} ms`).toBeLessThan(1000);
   });
 });
 
