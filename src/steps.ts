@@ -2,7 +2,8 @@
  * Work written as a generator that pauses (`yield`) between steps, run to its end either at once
  * or with an await between steps. The same code then serves callers that cannot wait (tests, the
  * library's synchronous functions) and the main thread, which must take a turn of its event loop
- * every so often to answer a signal (a long document made, a large sweep merged).
+ * every so often to answer a signal (a large sweep merged: src/sweep/merge.ts). Not for code that
+ * worker threads run too: a generator takes V8 about twice as long to compile as a plain loop.
  */
 export type Steps<T> = Generator<undefined, T>;
 

@@ -7,7 +7,6 @@
  * the main thread (measured with v8.serialize: 1.2 s and 3.4–4 s). As columns its numbers are a few
  * typed arrays that move without being copied, and the objects are made once, where they are read.
  */
-import { runSteps, runStepsAsync, type Steps } from "../steps.js";
 import { SUMMARY_KEYS, type Summary } from "./aggregate.js";
 import type { GenerationResult, SimResult, TrainingMix } from "./result.js";
 
@@ -77,7 +76,9 @@ export function columnBuffers(c: ResultColumns): ArrayBuffer[] {
 
 /** The result document the columns hold: the same keys, in the same order, and the same numbers. */
 export function resultFromColumns(c: ResultColumns): SimResult {
-  return runSteps(documentSteps(c));
+  const document = new DocumentMaker(c);
+  document.makeUpTo(document.count);
+  return document.result();
 }
 
 /** Generations made between two calls of `between` in resultFromColumnsInSteps. */
@@ -88,46 +89,66 @@ export const GENERATIONS_PER_STEP = 4096;
  * step: at 10⁵ generations the document's 1.5 million objects take 0.2 s to make and as much again
  * to collect, which a thread that must answer a signal cannot spend in one go.
  */
-export function resultFromColumnsInSteps(c: ResultColumns, between: () => Promise<unknown>): Promise<SimResult> {
-  return runStepsAsync(documentSteps(c), between);
+export async function resultFromColumnsInSteps(c: ResultColumns, between: () => Promise<unknown>): Promise<SimResult> {
+  const document = new DocumentMaker(c);
+  for (let to = GENERATIONS_PER_STEP; to < document.count; to += GENERATIONS_PER_STEP) {
+    document.makeUpTo(to);
+    await between();
+  }
+  document.makeUpTo(document.count);
+  return document.result();
 }
 
-/** Makes the document, pausing (yield) after every GENERATIONS_PER_STEP generations. */
-function* documentSteps(c: ResultColumns): Steps<SimResult> {
-  const { summaries, training, samples, metricNames } = c;
-  const metricCount = metricNames.length;
-  const count = training.length / 3;
-  const theory = c.theory;
-  let theoryAt = 0;
-  const generations: GenerationResult[] = [];
-  for (let g = 0; g < count; g++) {
-    const metrics: Record<string, Summary> = {};
-    for (let m = 0; m < metricCount; m++) {
-      const at = (g * metricCount + m) * SUMMARY_SIZE;
-      metrics[metricNames[m]!] = {
-        mean: summaries[at]!,
-        sd: summaries[at + 1]!,
-        se: summaries[at + 2]!,
-        median: summaries[at + 3]!,
-        p025: summaries[at + 4]!,
-        p975: summaries[at + 5]!,
-      };
-    }
-    const out: GenerationResult = { generation: g, metrics };
-    const list = theory === null ? -1 : theory.lists[g]!;
-    if (list >= 0) {
-      const values: Record<string, number> = {};
-      for (const key of theory!.keyLists[list]!) values[key] = theory!.values[theoryAt++]!;
-      out.theory = values;
-    }
-    if (samples) out.sample = samples[g]!;
-    const mix: TrainingMix = { real: training[3 * g]!, synthetic: training[3 * g + 1]!, real_share: training[3 * g + 2]! };
-    out.training = mix;
-    generations.push(out);
-    if ((g + 1) % GENERATIONS_PER_STEP === 0 && g + 1 < count) yield;
+/**
+ * Makes the document's generations in order, as far as asked each time. (A plain loop, not a
+ * generator: each sweep worker compiles it, and the generator took twice as long to compile.)
+ */
+class DocumentMaker {
+  readonly count: number;
+  private readonly generations: GenerationResult[] = [];
+  /** The next theory value's index: each generation's theory takes as many as its key list has. */
+  private theoryAt = 0;
+
+  constructor(private readonly c: ResultColumns) {
+    this.count = c.training.length / 3;
   }
-  const { tool, config, seed, seed_fit, extinctions } = c.head;
-  const result: SimResult = { tool, config, seed, ...(seed_fit ? { seed_fit } : {}), generations };
-  if (extinctions) result.extinctions = extinctions;
-  return result;
+
+  /** Makes generations up to `to` (exclusive). */
+  makeUpTo(to: number): void {
+    const { summaries, training, samples, metricNames, theory } = this.c;
+    const metricCount = metricNames.length;
+    const generations = this.generations;
+    for (let g = generations.length; g < to; g++) {
+      const metrics: Record<string, Summary> = {};
+      for (let m = 0; m < metricCount; m++) {
+        const at = (g * metricCount + m) * SUMMARY_SIZE;
+        metrics[metricNames[m]!] = {
+          mean: summaries[at]!,
+          sd: summaries[at + 1]!,
+          se: summaries[at + 2]!,
+          median: summaries[at + 3]!,
+          p025: summaries[at + 4]!,
+          p975: summaries[at + 5]!,
+        };
+      }
+      const out: GenerationResult = { generation: g, metrics };
+      const list = theory === null ? -1 : theory.lists[g]!;
+      if (list >= 0) {
+        const values: Record<string, number> = {};
+        for (const key of theory!.keyLists[list]!) values[key] = theory!.values[this.theoryAt++]!;
+        out.theory = values;
+      }
+      if (samples) out.sample = samples[g]!;
+      const mix: TrainingMix = { real: training[3 * g]!, synthetic: training[3 * g + 1]!, real_share: training[3 * g + 2]! };
+      out.training = mix;
+      generations.push(out);
+    }
+  }
+
+  result(): SimResult {
+    const { tool, config, seed, seed_fit, extinctions } = this.c.head;
+    const result: SimResult = { tool, config, seed, ...(seed_fit ? { seed_fit } : {}), generations: this.generations };
+    if (extinctions) result.extinctions = extinctions;
+    return result;
+  }
 }
