@@ -26,10 +26,15 @@ export interface ComparisonRow {
 /** All the generations of one metric. */
 export interface MetricVerdict {
   readonly metric: string;
+  /** Every generation's row (made on first use: at 10⁵ generations they are 1.4 million objects). */
   readonly rows: readonly ComparisonRow[];
   readonly failures: readonly ComparisonRow[];
   /** The row closest to (or furthest beyond) its allowed difference: largest |diff| / allowed. */
   readonly worst: ComparisonRow;
+  /** How many generations were compared (rows.length). */
+  readonly compared: number;
+  /** Whether every mean is the baseline's exactly (a NaN against a NaN counts as equal). */
+  readonly identical: boolean;
 }
 
 export interface Comparison {
@@ -94,43 +99,84 @@ export async function compareResultsInSteps(baseline: SimResult, now: SimResult,
   return comparisonOf(baseline, now, verdicts);
 }
 
-/** Every generation of one metric. */
+/**
+ * Every generation of one metric, into columns: a row object is made for the failures and the
+ * worst row only, and for all of them when `rows` is first read (the reports read the counts).
+ */
 function compareMetric(baseline: SimResult, now: SimResult, tolerance: Tolerance, metric: string): MetricVerdict {
-  const rows = baseline.generations.map((b): ComparisonRow => {
+  const generations = baseline.generations;
+  const n = generations.length;
+  const base = new Float64Array(n);
+  const current = new Float64Array(n);
+  const allowed = new Float64Array(n);
+  const ok = new Uint8Array(n);
+  const missing = new Uint8Array(n);
+  let worst = 0;
+  let worstSeverity = -1;
+  let identical = true;
+  const failing: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const b = generations[k]!;
     const bs = b.metrics[metric]!;
     const ns = now.generations[b.generation]?.metrics[metric];
+    base[k] = bs.mean;
     if (ns === undefined) {
-      return {
-        generation: b.generation,
-        metric,
-        baseline: bs.mean,
-        now: NaN,
-        diff: NaN,
-        allowed: allowedDifference(tolerance, bs.mean, bs.se, 0),
-        ok: false,
-        missing: true,
-      };
+      current[k] = NaN;
+      allowed[k] = allowedDifference(tolerance, bs.mean, bs.se, 0);
+      missing[k] = 1;
+    } else {
+      current[k] = ns.mean;
+      allowed[k] = allowedDifference(tolerance, bs.mean, bs.se, ns.se);
+      ok[k] = holds(bs.mean, ns.mean, allowed[k]!) ? 1 : 0;
     }
-    const allowed = allowedDifference(tolerance, bs.mean, bs.se, ns.se);
-    return {
-      generation: b.generation,
-      metric,
-      baseline: bs.mean,
-      now: ns.mean,
-      diff: ns.mean - bs.mean,
-      allowed,
-      ok: holds(bs.mean, ns.mean, allowed),
-      missing: false,
-    };
+    const diff = current[k]! - base[k]!;
+    if (!(diff === 0 || (Number.isNaN(base[k]) && Number.isNaN(current[k])))) identical = false;
+    if (ok[k] === 0) failing.push(k);
+    const s = severityOf(ok[k] === 1, diff, allowed[k]!);
+    if (s > worstSeverity) {
+      worst = k;
+      worstSeverity = s;
+    }
+  }
+  const row = (k: number): ComparisonRow => ({
+    generation: generations[k]!.generation,
+    metric,
+    baseline: base[k]!,
+    now: current[k]!,
+    diff: current[k]! - base[k]!,
+    allowed: allowed[k]!,
+    ok: ok[k] === 1,
+    missing: missing[k] === 1,
   });
-  const bad = rows.filter((r) => !r.ok);
-  return { metric, rows, failures: bad, worst: rows.reduce((w, r) => (severity(r) > severity(w) ? r : w)) };
+  const failures = failing.map(row);
+  let rows: ComparisonRow[] | null = null;
+  return {
+    metric,
+    get rows() {
+      rows ??= Array.from({ length: n }, (_, k) => row(k));
+      return rows;
+    },
+    failures,
+    worst: row(worst),
+    compared: n,
+    identical,
+  };
 }
 
 /** The comparison made of the metrics' verdicts (in the order compared). */
 function comparisonOf(baseline: SimResult, now: SimResult, verdicts: readonly MetricVerdict[]): Comparison {
+  // Every failure, by generation then metric: each verdict's failures are in generation order.
   const failures: ComparisonRow[] = [];
-  for (let g = 0; g < baseline.generations.length; g++) for (const v of verdicts) if (!v.rows[g]!.ok) failures.push(v.rows[g]!);
+  const next = verdicts.map(() => 0);
+  for (const b of baseline.generations) {
+    verdicts.forEach((v, i) => {
+      const f = v.failures[next[i]!];
+      if (f !== undefined && f.generation === b.generation) {
+        failures.push(f);
+        next[i]!++;
+      }
+    });
+  }
   const known = new Set(metricNamesOf(baseline));
   return {
     metrics: verdicts,
@@ -143,9 +189,13 @@ function comparisonOf(baseline: SimResult, now: SimResult, verdicts: readonly Me
 
 /** |diff| / allowed; a failure outranks every success. */
 export function severity(r: ComparisonRow): number {
-  if (!r.ok) return Number.isFinite(r.diff) && r.allowed > 0 ? Math.max(1 + Number.EPSILON, Math.abs(r.diff) / r.allowed) : Infinity;
-  if (r.diff === 0 || Number.isNaN(r.diff)) return 0;
-  return r.allowed > 0 ? Math.abs(r.diff) / r.allowed : 0;
+  return severityOf(r.ok, r.diff, r.allowed);
+}
+
+function severityOf(ok: boolean, diff: number, allowed: number): number {
+  if (!ok) return Number.isFinite(diff) && allowed > 0 ? Math.max(1 + Number.EPSILON, Math.abs(diff) / allowed) : Infinity;
+  if (diff === 0 || Number.isNaN(diff)) return 0;
+  return allowed > 0 ? Math.abs(diff) / allowed : 0;
 }
 
 /**
@@ -183,7 +233,9 @@ export function mergeComparisons(points: readonly { readonly index: number; read
   }
   const metrics = [...rowsByMetric].map(([metric, rows]): MetricVerdict => {
     const bad = rows.filter((r) => !r.ok);
-    return { metric, rows, failures: bad, worst: rows.reduce((w, r) => (severity(r) > severity(w) ? r : w)) };
+    const worst = rows.reduce((w, r) => (severity(r) > severity(w) ? r : w));
+    const identical = rows.every((x) => x.diff === 0 || (Number.isNaN(x.baseline) && Number.isNaN(x.now)));
+    return { metric, rows, failures: bad, worst, compared: rows.length, identical };
   });
   return { metrics, failures, compared, generations, newMetrics: [...newMetrics] };
 }

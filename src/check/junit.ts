@@ -11,7 +11,7 @@ export function renderJunit(r: CheckReport): string {
       m.failures.length === 0
         ? undefined
         : {
-            message: `${m.failures.length} of ${m.rows.length} generations moved beyond the allowed difference (first: generation ${m.failures[0]!.generation})`,
+            message: `${m.failures.length} of ${m.compared} generations moved beyond the allowed difference (first: generation ${m.failures[0]!.generation})`,
             type: "regression",
             body: diffTable(m.failures).join("\n"),
           };

@@ -36,8 +36,7 @@ export function renderSummary(r: CheckReport): string {
   );
   for (const m of r.comparison.metrics) {
     const [generation, , baseline, now, diff, allowed] = rowCells(m.worst);
-    const identical = m.rows.every((x) => x.diff === 0 || (Number.isNaN(x.baseline) && Number.isNaN(x.now)));
-    const status = m.failures.length > 0 ? `❌ ${m.failures.length} of ${m.rows.length}` : identical ? "✅ identical" : "✅";
+    const status = m.failures.length > 0 ? `❌ ${m.failures.length} of ${m.compared}` : m.identical ? "✅ identical" : "✅";
     out.push(row([`\`${m.metric}\``, status, generation!, baseline!, now!, diff!, allowed!]));
   }
   out.push("", "</details>", "");

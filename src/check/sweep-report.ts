@@ -154,7 +154,7 @@ export function renderSweepSummary(r: SweepCheckReport): string {
   );
   for (const p of r.points) {
     const { metrics, failures, compared } = p.comparison;
-    const status = failures.length > 0 ? `❌ ${failures.length} of ${compared}` : metrics.every(identical) ? "✅ identical" : "✅";
+    const status = failures.length > 0 ? `❌ ${failures.length} of ${compared}` : metrics.every((m) => m.identical) ? "✅ identical" : "✅";
     if (metrics.length === 0) {
       out.push(row([cell(p.label), status, "0", "", "", "", "", "", ""]));
       continue;
@@ -165,10 +165,6 @@ export function renderSweepSummary(r: SweepCheckReport): string {
   }
   out.push("", "</details>", "");
   return out.join("\n");
-}
-
-function identical(m: { rows: readonly { diff: number; baseline: number; now: number }[] }): boolean {
-  return m.rows.every((x) => x.diff === 0 || (Number.isNaN(x.baseline) && Number.isNaN(x.now)));
 }
 
 /** The distinct assertion texts, in the order given. */

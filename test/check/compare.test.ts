@@ -99,6 +99,27 @@ describe("compareResults", () => {
     expect(() => selectMetrics(base, ",")).toThrow(/at least one metric/);
   });
 
+  it("a verdict's counts, failures and worst row are those of its rows, made only when read", () => {
+    const now = fakeResult({ a: [1, 2.5, 9], b: [0, 0, 0] }, { a: [0, 3, 3], b: [0, 1, 1] });
+    for (const [c, same] of [
+      [compareResults(base, base, DEFAULT_TOLERANCE, ["a", "b"]), true],
+      [compareResults(base, now, DEFAULT_TOLERANCE, ["a", "b"]), false],
+      [compareResults(base, fakeResult({ a: [1, 2, 3] }), DEFAULT_TOLERANCE, ["a", "b"]), false],
+      // A NaN (a baseline's null) against a NaN is no difference.
+      [compareResults(fakeResult({ a: [NaN, 2, 3] }), fakeResult({ a: [NaN, 2, 3] }), DEFAULT_TOLERANCE, ["a"]), true],
+    ] as const) {
+      for (const m of c.metrics) {
+        expect(m.compared).toBe(m.rows.length);
+        expect(m.failures).toEqual(m.rows.filter((r) => !r.ok));
+        expect(m.worst).toEqual(m.rows.reduce((w, r) => (severity(r) > severity(w) ? r : w)));
+        expect(m.identical).toBe(m.rows.every((r) => r.diff === 0 || (Number.isNaN(r.baseline) && Number.isNaN(r.now))));
+        expect(Object.keys(m.rows[0]!)).toEqual(["generation", "metric", "baseline", "now", "diff", "allowed", "ok", "missing"]);
+        expect(m.rows).toBe(m.rows); // made once
+      }
+      expect(c.metrics.every((m) => m.identical)).toBe(same);
+    }
+  });
+
   it("severity ranks failures above every success", () => {
     const rows = compareResults(base, fakeResult({ a: [1, 2.5, 3], b: [0, 0, 0] }, { a: [0, 3, 3], b: [0, 1, 1] }), DEFAULT_TOLERANCE, ["a"]).metrics[0]!.rows;
     expect(severity(rows[0]!)).toBe(0);
