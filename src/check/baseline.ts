@@ -6,7 +6,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
 import { isBundled } from "../config/spec.js";
-import { SUMMARY_KEYS } from "../core/aggregate.js";
+import { holdSummaryShape, SUMMARY_KEYS } from "../core/aggregate.js";
 import type { SimResult } from "../core/result.js";
 import { parseJsonBytes } from "../data/json-steps.js";
 import { readUtf8 } from "../data/read.js";
@@ -36,6 +36,7 @@ export async function readBaseline(path: string): Promise<Baseline> {
  * slow pipe waited on; parsed in steps when large, so that a signal is answered meanwhile.
  */
 export async function readBaselineJson(path: string): Promise<unknown> {
+  holdSummaryShape();
   let bytes: Uint8Array;
   try {
     bytes = (await readUtf8(path, `write one with collapse sim --save-baseline ${path}`)).bytes;

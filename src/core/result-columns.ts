@@ -7,7 +7,7 @@
  * the main thread (measured with v8.serialize: 1.2 s and 3.4–4 s). As columns its numbers are a few
  * typed arrays that move without being copied, and the objects are made once, where they are read.
  */
-import { SUMMARY_KEYS, type Summary } from "./aggregate.js";
+import { holdSummaryShape, SUMMARY_KEYS, type Summary } from "./aggregate.js";
 import type { GenerationResult, SimResult, TrainingMix } from "./result.js";
 
 /** Numbers per summary: SUMMARY_KEYS in their order. */
@@ -111,6 +111,7 @@ class DocumentMaker {
 
   constructor(private readonly c: ResultColumns) {
     this.count = c.training.length / 3;
+    holdSummaryShape();
   }
 
   /** Makes generations up to `to` (exclusive). */

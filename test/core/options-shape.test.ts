@@ -6,10 +6,11 @@
  * %HaveSameMap in a child process (it needs --allow-natives-syntax); no timing involved.
  */
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../cli/cli.js";
+import { ROOT, tempDir } from "../cli/cli.js";
 
 const url = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
 
@@ -98,5 +99,33 @@ describe("arrays that hot code reads", () => {
     expect(r.status, r.stderr).toBe(0);
     // loopOptimised: the comparison means something only if TurboFan did compile runReplicates.
     expect(JSON.parse(r.stdout)).toEqual({ columns: true, rows: true, loopOptimised: true });
+  });
+});
+
+describe("summaries that check reads and makes", () => {
+  it("a baseline's parsed summaries and the re-run's share one hidden class, whose fields hold doubles", () => {
+    // With one replicate, sd and se are 0 in every generation: parsed first, they made the summaries'
+    // fields small integers, the re-run's first fraction there retired that class, and each of the
+    // baseline's summaries was converted on its next read (src/core/aggregate.ts holdSummaryShape).
+    const dir = tempDir();
+    const baseline = join(dir, "one.json");
+    const made = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin", "collapse.js"), "sim", "-g", "50", "-r", "1", "--quiet", "--save-baseline", baseline, "-o", "/dev/null"],
+      { encoding: "utf8" },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    const script = `
+      const { readBaseline } = await import(${url("dist/check/baseline.js")});
+      const { simulate } = await import(${url("dist/lib/simulate.js")});
+      const { result } = await readBaseline(${JSON.stringify(baseline)});
+      const now = await simulate({ generations: 50, replicates: 1 }, { jobs: 1 });
+      const b = result.generations[7].metrics.var_ratio;
+      console.log(JSON.stringify({ same: %HaveSameMap(b, now.generations[7].metrics.var_ratio), across: %HaveSameMap(b, result.generations[40].metrics.kl) }));`;
+    const file = join(dir, "shape.mjs");
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", file], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ same: true, across: true });
   });
 });
