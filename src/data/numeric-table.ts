@@ -8,12 +8,11 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { InputError } from "../errors.js";
-import { quote } from "../excerpt.js";
 import { parseJson } from "./json.js";
 import { parseJsonBytes } from "./json-steps.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
 import { inputName } from "./read.js";
-import { type Cell, looksNumeric, numberOf, readTable, splitLine, type Table } from "./table.js";
+import { type Cell, jsonRecords, looksNumeric, noRecords, numberOf, RecordShape, readTable, splitLine, type Table } from "./table.js";
 import { type LineFormat, streamRecords } from "./text-stream.js";
 
 export interface NumericColumn {
@@ -154,59 +153,37 @@ class DelimitedNumbers {
 
 /**
  * Records — NDJSON lines, or a JSON array's elements — one at a time into numeric columns, with
- * readTable's rules (fromRecords): all objects (columns by the first record's keys), all arrays
- * (columns by position), or scalars (one column); no cell is kept but each column's first bad one.
+ * readTable's rules (RecordShape); no cell is kept but each column's first bad one.
  */
 class RecordNumbers {
-  private kind: "object" | "array" | "scalar" | null = null;
-  private keys: string[] = [];
+  private shape: RecordShape | null = null;
   private columns: GrowingColumn[] = [];
-  private count = 0;
+  /** Where the record being taken is, for a bad value's cell. */
+  private where: () => string = () => "";
+  private readonly take = (c: number, value: unknown) => {
+    const x = valueNumber(value);
+    const column = this.columns[c]!;
+    if (Number.isNaN(x) && column.bad === null) column.bad = { value, where: this.where() };
+    column.push(x);
+  };
 
   constructor(private readonly name: string) {}
 
   /** The next record; `where` names it in messages ("file:line", "file: element N"). */
   add(record: unknown, where: () => string): void {
-    if (this.kind === null) {
-      this.kind = isRecordObject(record) ? "object" : Array.isArray(record) ? "array" : "scalar";
-      this.keys = this.kind === "object" ? Object.keys(record as object) : [];
-      const width = this.kind === "object" ? this.keys.length : this.kind === "array" ? (record as unknown[]).length : 1;
-      this.columns = Array.from({ length: width }, () => new GrowingColumn());
+    if (this.shape === null) {
+      this.shape = new RecordShape(record);
+      this.columns = this.shape.names.map(() => new GrowingColumn());
     }
-    this.count++;
-    if (this.kind === "object") {
-      if (!isRecordObject(record)) throw new InputError(`${where()}: expected an object like the first record, got ${quote(record)}`);
-      for (let c = 0; c < this.keys.length; c++) {
-        const key = this.keys[c]!;
-        // Own properties only: a record without "constructor" must not read Object.prototype's.
-        if (!Object.hasOwn(record, key)) throw new InputError(`${where()}: field ${quote(key)} is missing; every record needs the fields of the first`);
-        this.push(c, (record as Record<string, unknown>)[key], where);
-      }
-    } else if (this.kind === "array") {
-      if (!Array.isArray(record) || record.length !== this.columns.length) {
-        throw new InputError(`${where()}: expected an array of ${this.columns.length} values like the first record`);
-      }
-      for (let c = 0; c < record.length; c++) this.push(c, record[c], where);
-    } else this.push(0, record, where);
-  }
-
-  private push(c: number, value: unknown, where: () => string): void {
-    const x = valueNumber(value);
-    const column = this.columns[c]!;
-    if (Number.isNaN(x) && column.bad === null) column.bad = { value, where: where() };
-    column.push(x);
+    this.where = where;
+    this.shape.each(record, where, this.take);
   }
 
   finish(sha256: string): NumericTable {
-    if (this.count === 0) throw new InputError(`${this.name} holds no values; give at least two`);
+    if (this.shape === null) throw noRecords(this.name);
     const columns = this.columns.map((c) => c.done());
-    const names = this.kind === "object" ? this.keys : columns.map((_, c) => String(c + 1));
-    return { name: this.name, names, hasHeader: this.kind === "object", columns, sha256 };
+    return { name: this.name, names: this.shape.names, hasHeader: this.shape.hasHeader, columns, sha256 };
   }
-}
-
-function isRecordObject(x: unknown): x is object {
-  return x !== null && typeof x === "object" && !Array.isArray(x);
 }
 
 /** Elements taken between two turns of the event loop (a JSON array of 10⁷ numbers: about 0.5 s in all). */
@@ -263,12 +240,7 @@ export async function readNumericTable(path: string, fix?: string): Promise<Nume
 
 /** A JSON document's numeric table: an array of records (see RecordNumbers), parsed in steps. */
 async function fromJsonBytes(name: string, bytes: Uint8Array, sha256: string): Promise<NumericTable> {
-  const doc = await parseJsonBytes(bytes, { name });
-  if (!Array.isArray(doc)) {
-    throw new InputError(
-      `${name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`,
-    );
-  }
+  const doc = jsonRecords(name, await parseJsonBytes(bytes, { name }));
   const records = new RecordNumbers(name);
   for (let i = 0; i < doc.length; i++) {
     if (i > 0 && i % ELEMENTS_PER_TURN === 0) await nextTurn();

@@ -153,10 +153,14 @@ function fromDelimited(input: TextInput, format: FileFormat): Table {
 }
 
 function jsonArray(input: TextInput): unknown[] {
-  const doc = parseJson(input.text, { name: input.name });
+  return jsonRecords(input.name, parseJson(input.text, { name: input.name }));
+}
+
+/** A parsed JSON document as a table's records: it must be an array. */
+export function jsonRecords(name: string, doc: unknown): unknown[] {
   if (!Array.isArray(doc)) {
     throw new InputError(
-      `${input.name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`,
+      `${name}: expected a JSON array of values (or of objects with named fields), got ${typeof doc === "object" ? "an object" : typeof doc}`,
     );
   }
   return doc;
@@ -185,36 +189,64 @@ function fromNdjson(input: TextInput): Table {
 
 /** Records are all scalars (one column), all arrays (columns by position) or all objects (columns by key). */
 function fromRecords(input: TextInput, format: FileFormat, records: unknown[], where: (i: number) => string): Table {
-  if (records.length === 0) throw new InputError(`${input.name} holds no values; give at least two`);
-  const first = records[0];
-  if (first !== null && typeof first === "object" && !Array.isArray(first)) {
-    const names = Object.keys(first);
-    const columns: Cell[][] = names.map(() => []);
-    records.forEach((rec, i) => {
-      if (rec === null || typeof rec !== "object" || Array.isArray(rec)) {
-        throw new InputError(`${where(i)}: expected an object like the first record, got ${quote(rec)}`);
-      }
-      names.forEach((k, c) => {
+  if (records.length === 0) throw noRecords(input.name);
+  const shape = new RecordShape(records[0]);
+  const columns: Cell[][] = shape.names.map(() => []);
+  records.forEach((record, i) =>
+    shape.each(
+      record,
+      () => where(i),
+      (c, value) => columns[c]!.push({ value, where: where(i) }),
+    ),
+  );
+  return { name: input.name, format, names: shape.names, hasHeader: shape.hasHeader, columns };
+}
+
+/** The error for a JSON or NDJSON table without a record. */
+export function noRecords(name: string): InputError {
+  return new InputError(`${name} holds no values; give at least two`);
+}
+
+/**
+ * The columns of a table of records, set by its first: all objects (columns by the first's keys,
+ * a header), all arrays (columns by position) or scalars (one column). Records are checked one at
+ * a time, so that a reader may take them as they arrive (src/data/numeric-table.ts).
+ */
+export class RecordShape {
+  readonly names: string[];
+  readonly hasHeader: boolean;
+  private readonly kind: "object" | "array" | "scalar";
+
+  constructor(first: unknown) {
+    this.kind = isRecordObject(first) ? "object" : Array.isArray(first) ? "array" : "scalar";
+    this.hasHeader = this.kind === "object";
+    this.names =
+      this.kind === "object"
+        ? Object.keys(first as object)
+        : Array.from({ length: this.kind === "array" ? (first as unknown[]).length : 1 }, (_, c) => String(c + 1));
+  }
+
+  /** Hands each of the record's values to `take`, in column order; an InputError naming `where()` when the record does not fit. */
+  each(record: unknown, where: () => string, take: (column: number, value: unknown) => void): void {
+    if (this.kind === "object") {
+      if (!isRecordObject(record)) throw new InputError(`${where()}: expected an object like the first record, got ${quote(record)}`);
+      for (let c = 0; c < this.names.length; c++) {
+        const k = this.names[c]!;
         // Own properties only: a record without "constructor" must not read Object.prototype's.
-        if (!Object.hasOwn(rec, k)) throw new InputError(`${where(i)}: field ${quote(k)} is missing; every record needs the fields of the first`);
-        columns[c]!.push({ value: (rec as Record<string, unknown>)[k], where: where(i) });
-      });
-    });
-    return { name: input.name, format, names, hasHeader: true, columns };
-  }
-  if (Array.isArray(first)) {
-    const width = first.length;
-    const columns: Cell[][] = Array.from({ length: width }, () => []);
-    records.forEach((rec, i) => {
-      if (!Array.isArray(rec) || rec.length !== width) {
-        throw new InputError(`${where(i)}: expected an array of ${width} values like the first record`);
+        if (!Object.hasOwn(record, k)) throw new InputError(`${where()}: field ${quote(k)} is missing; every record needs the fields of the first`);
+        take(c, (record as Record<string, unknown>)[k]);
       }
-      rec.forEach((v, c) => columns[c]!.push({ value: v, where: where(i) }));
-    });
-    return { name: input.name, format, names: columns.map((_, c) => String(c + 1)), hasHeader: false, columns };
+    } else if (this.kind === "array") {
+      if (!Array.isArray(record) || record.length !== this.names.length) {
+        throw new InputError(`${where()}: expected an array of ${this.names.length} values like the first record`);
+      }
+      for (let c = 0; c < record.length; c++) take(c, record[c]);
+    } else take(0, record);
   }
-  const column = records.map((v, i) => ({ value: v, where: where(i) }));
-  return { name: input.name, format, names: ["1"], hasHeader: false, columns: [column] };
+}
+
+function isRecordObject(x: unknown): x is object {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
 }
 
 /**
