@@ -215,7 +215,7 @@ export function selectSweepMetrics(points: readonly SimResult[], list: string | 
  * point's.
  */
 export function mergeComparisons(points: readonly { readonly index: number; readonly comparison: Comparison }[]): Comparison {
-  const rowsByMetric = new Map<string, ComparisonRow[]>();
+  const byMetric = new Map<string, { rows: ComparisonRow[]; identical: boolean }>();
   const failures: ComparisonRow[] = [];
   const newMetrics = new Set<string>();
   let compared = 0;
@@ -225,16 +225,16 @@ export function mergeComparisons(points: readonly { readonly index: number; read
     generations = Math.max(generations, comparison.generations);
     for (const name of comparison.newMetrics) newMetrics.add(name);
     for (const verdict of comparison.metrics) {
-      const rows = rowsByMetric.get(verdict.metric) ?? [];
-      rowsByMetric.set(verdict.metric, rows);
-      for (const row of verdict.rows) rows.push({ ...row, point: index });
+      const merged = byMetric.get(verdict.metric) ?? { rows: [], identical: true };
+      byMetric.set(verdict.metric, merged);
+      for (const row of verdict.rows) merged.rows.push({ ...row, point: index });
+      merged.identical &&= verdict.identical;
     }
     for (const row of comparison.failures) failures.push({ ...row, point: index });
   }
-  const metrics = [...rowsByMetric].map(([metric, rows]): MetricVerdict => {
+  const metrics = [...byMetric].map(([metric, { rows, identical }]): MetricVerdict => {
     const bad = rows.filter((r) => !r.ok);
     const worst = rows.reduce((w, r) => (severity(r) > severity(w) ? r : w));
-    const identical = rows.every((x) => x.diff === 0 || (Number.isNaN(x.baseline) && Number.isNaN(x.now)));
     return { metric, rows, failures: bad, worst, compared: rows.length, identical };
   });
   return { metrics, failures, compared, generations, newMetrics: [...newMetrics] };
