@@ -26,14 +26,14 @@ export const PIECE_BYTES = 1 << 20;
 export const SCAN_BYTES = 2 << 20;
 
 /** The sizes above and the wait between steps; tests make them small, or count the turns. */
-export interface Steps {
+export interface StepSizes {
   readonly stepped: number;
   readonly piece: number;
   readonly scan: number;
   readonly turn: () => Promise<unknown>;
 }
 
-const STEPS: Steps = { stepped: STEPPED_BYTES, piece: PIECE_BYTES, scan: SCAN_BYTES, turn: () => nextTurn() };
+const STEPS: StepSizes = { stepped: STEPPED_BYTES, piece: PIECE_BYTES, scan: SCAN_BYTES, turn: () => nextTurn() };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -75,7 +75,7 @@ class NotAccepted extends Error {}
  * parseJson(decodeCheckedUtf8(bytes), site) gives it, with the same errors; a large document is
  * parsed in steps with turns of the event loop between them (see the top of this file).
  */
-export async function parseJsonBytes(bytes: Uint8Array, site: JsonSite, steps: Partial<Steps> = {}): Promise<unknown> {
+export async function parseJsonBytes(bytes: Uint8Array, site: JsonSite, steps: Partial<StepSizes> = {}): Promise<unknown> {
   const s = { ...STEPS, ...steps };
   if (bytes.length >= s.stepped) {
     try {
@@ -87,7 +87,7 @@ export async function parseJsonBytes(bytes: Uint8Array, site: JsonSite, steps: P
   return parseJson(decodeCheckedUtf8(bytes), site);
 }
 
-async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: Steps): Promise<unknown> {
+async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: StepSizes): Promise<unknown> {
   // ignoreBOM keeps a U+FEFF where a piece starts: JSON.parse must see (and refuse) it there.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const text = (from: number, to: number) => decoder.decode(bytes.subarray(from, to));
@@ -199,11 +199,14 @@ async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: Steps): Pr
 
 /** Whether bytes [from, to) are all JSON white space. */
 function blank(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = bytes[k];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
-  }
-  return true;
+  return skipBlank(bytes, from) >= to;
+}
+
+/** The offset of the first byte from `from` on that is not JSON white space (bytes.length if none). */
+export function skipBlank(bytes: Uint8Array, from = 0): number {
+  let k = from;
+  while (k < bytes.length && (bytes[k] === 0x20 || bytes[k] === 0x0a || bytes[k] === 0x0d || bytes[k] === 0x09)) k++;
+  return k;
 }
 
 /** obj[key] = value as JSON.parse sets it: an own data property, even for "__proto__". */

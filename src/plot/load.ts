@@ -19,7 +19,7 @@ import type { ResolvedConfig } from "../config/config.js";
 import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
 import { jsonDepthOffset, parseJson } from "../data/json.js";
-import { parseJsonBytes, STEPPED_BYTES } from "../data/json-steps.js";
+import { parseJsonBytes, STEPPED_BYTES, skipBlank } from "../data/json-steps.js";
 import { decodeCheckedUtf8, type NamedText as TextInput } from "../data/read.js";
 import { type Cell, columnByName, looksNumeric, readTable, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
@@ -96,15 +96,13 @@ function fromDocument(input: TextInput): PlotInput {
  */
 export async function loadPlotBytes(name: string, bytes: Uint8Array): Promise<PlotInput> {
   const ext = extname(name).toLowerCase();
-  let first = 0;
-  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
   // A document loadPlotInput would read as one (below it gives the message of one that is not).
-  if (bytes.length >= STEPPED_BYTES && (ext === ".json" || (bytes[first] === 0x7b && ext !== ".ndjson" && ext !== ".jsonl"))) {
+  if (bytes.length >= STEPPED_BYTES && (ext === ".json" || (bytes[skipBlank(bytes)] === 0x7b && ext !== ".ndjson" && ext !== ".jsonl"))) {
     let doc: unknown;
     try {
       doc = await parseJsonBytes(bytes, { name });
-    } catch {
-      doc = undefined;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
     }
     if (doc !== undefined) return fromParsed({ name }, doc);
   }

@@ -8,12 +8,12 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseJson } from "../../src/data/json.js";
-import { PIECE_BYTES, parseJsonBytes, SCAN_BYTES, STEPPED_BYTES, type Steps } from "../../src/data/json-steps.js";
+import { PIECE_BYTES, parseJsonBytes, SCAN_BYTES, STEPPED_BYTES, type StepSizes } from "../../src/data/json-steps.js";
 
 const site = { name: "doc.json" };
 const utf8 = (text: string) => new TextEncoder().encode(text);
 /** Every document stepped, in pieces of a few bytes, scanned a few bytes between turns. */
-const tiny = (piece: number): Partial<Steps> => ({ stepped: 0, piece, scan: 7, turn: async () => {} });
+const tiny = (piece: number): Partial<StepSizes> => ({ stepped: 0, piece, scan: 7, turn: async () => {} });
 
 /** A value written out with what JSON.stringify loses: key order, −0, own keys only. */
 function canonical(v: unknown): string {
@@ -37,7 +37,7 @@ function oneCall(text: string): string {
   }
 }
 
-async function stepped(text: string, steps: Partial<Steps>): Promise<string> {
+async function stepped(text: string, steps: Partial<StepSizes>): Promise<string> {
   try {
     return canonical(await parseJsonBytes(utf8(text), site, steps));
   } catch (e) {
