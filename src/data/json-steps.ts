@@ -76,18 +76,43 @@ class NotAccepted extends Error {}
  * parsed in steps with turns of the event loop between them (see the top of this file).
  */
 export async function parseJsonBytes(bytes: Uint8Array, site: JsonSite, steps: Partial<StepSizes> = {}): Promise<unknown> {
+  return (await parseJsonDocument(bytes, site, steps)).value;
+}
+
+/**
+ * parseJsonBytes, and how many members the document's array or object has as written: a key
+ * written twice counts twice (the value has it once), which tells a reader that must know of
+ * repeats whether there were any. `members` is null when the document was parsed whole (below
+ * `stepped`, or not an array or object that the scan accepts), and then only.
+ *
+ * With `take`, the elements of a document that is an array go to `take` as they are parsed, a
+ * piece at a time and in order, and are not kept: the value is then an empty array, and no
+ * array of them all is ever made. `take` has been given elements that count only when
+ * `members` is not null: a document the scan refuses after some pieces is parsed whole (or
+ * rejected with parseJson's error).
+ */
+export async function parseJsonDocument(
+  bytes: Uint8Array,
+  site: JsonSite,
+  steps: Partial<StepSizes> = {},
+  take?: (elements: unknown[]) => void,
+): Promise<{ readonly value: unknown; readonly members: number | null }> {
   const s = { ...STEPS, ...steps };
   if (bytes.length >= s.stepped) {
     try {
-      return await parseInSteps(bytes, s);
+      return await parseInSteps(bytes, s, take);
     } catch (e) {
       if (!(e instanceof NotAccepted || e instanceof SyntaxError)) throw e;
     }
   }
-  return parseJson(decodeCheckedUtf8(bytes), site);
+  return { value: parseJson(decodeCheckedUtf8(bytes), site), members: null };
 }
 
-async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: StepSizes): Promise<unknown> {
+async function parseInSteps(
+  bytes: Uint8Array,
+  { piece, scan, turn }: StepSizes,
+  take: ((elements: unknown[]) => void) | undefined,
+): Promise<{ value: Container; members: number }> {
   // ignoreBOM keeps a U+FEFF where a piece starts: JSON.parse must see (and refuse) it there.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const text = (from: number, to: number) => decoder.decode(bytes.subarray(from, to));
@@ -96,17 +121,22 @@ async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: StepSizes)
   // Up to three byte-order marks, as the whole-text path drops: the decoder's, decodeCheckedUtf8's and parseJson's.
   for (let k = 0; k < 3 && bytes[i] === 0xef && bytes[i + 1] === 0xbb && bytes[i + 2] === 0xbf; k++) i += 3;
   const stack: Open[] = [];
+  /** The document's own array or object, once open. */
+  let root: Open | null = null;
+  /** Whether the members of `o` go to `take` rather than into its value. */
+  const taken = (o: Open) => take !== undefined && o === root && o.array;
   let top: Open | null = null;
-  let document: { value: Container } | null = null;
+  let document: { value: Container; members: number } | null = null;
   let started = false;
 
-  /** Parses the pending run of small members of `o` and adds them to its value. */
+  /** Parses the pending run of small members of `o` and adds them to its value (or hands them to `take`). */
   const flush = (o: Open) => {
     if (o.pieceStart < 0) return;
     const body = text(o.pieceStart, o.pieceEnd);
     o.pieceStart = -1;
     const piece = JSON.parse(o.array ? `[${body}]` : `{${body}}`) as Container;
-    if (o.value === null) o.value = piece;
+    if (taken(o)) take!(piece as unknown[]);
+    else if (o.value === null) o.value = piece;
     else if (o.array) for (const v of piece as unknown[]) (o.value as unknown[]).push(v);
     else for (const key of Object.keys(piece)) setMember(o.value as Record<string, unknown>, key, (piece as Record<string, unknown>)[key]);
   };
@@ -125,7 +155,8 @@ async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: StepSizes)
       if (!blank(bytes, o.array ? o.member : o.colon + 1, start)) throw new NotAccepted();
       flush(o);
       if (o.value === null) o.value = o.array ? [] : {};
-      if (o.array) (o.value as unknown[]).push(value);
+      if (taken(o)) take!([value]);
+      else if (o.array) (o.value as unknown[]).push(value);
       else {
         const key = JSON.parse(text(o.member, o.colon)) as unknown;
         if (typeof key !== "string" || bytes[o.member] !== QUOTE) throw new NotAccepted();
@@ -160,7 +191,7 @@ async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: StepSizes)
           // Large (or the document itself): put together now, handed to its parent as one value.
           flush(closed);
           const value = closed.value ?? (closed.array ? [] : {});
-          if (parent === null) document = { value };
+          if (parent === null) document = { value, members: closed.members };
           else parent.large = { value, start: closed.start };
         }
         top = parent;
@@ -189,12 +220,13 @@ async function parseInSteps(bytes: Uint8Array, { piece, scan, turn }: StepSizes)
         if (stack.length >= MAX_JSON_DEPTH) throw new NotAccepted();
         top = { array: c === OPEN_ARRAY, start: i, value: null, pieceStart: -1, pieceEnd: -1, member: -1, colon: -1, large: null, members: 0 };
         stack.push(top);
+        root ??= top;
       }
     }
     if (i < n) await turn();
   }
   if (top !== null || document === null) throw new NotAccepted();
-  return (document as { value: Container }).value;
+  return document as { value: Container; members: number };
 }
 
 /** Whether bytes [from, to) are all JSON white space. */

@@ -16,11 +16,14 @@
  * error. Labels are trimmed; an empty label is an error. Errors say where: file:line for line
  * formats, file:line:column for JSON.
  */
+
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
 import { parseJsonWithPositions } from "./json.js";
+import { parseJsonDocument, STEPPED_BYTES, type StepSizes } from "./json-steps.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
-import { inputName, type NamedText as TextInput } from "./read.js";
+import { decodeCheckedUtf8, inputName, type NamedText as TextInput } from "./read.js";
 import { columnIndex, extensionFormat, sniffFormat, splitLine } from "./table.js";
 import { streamText } from "./text-stream.js";
 
@@ -239,7 +242,8 @@ class LabelLines {
 
 /**
  * Reads category data from `path` (or stdin for "-") as a stream: line formats are counted as
- * they arrive (memory grows with the distinct labels, not the rows); JSON is parsed whole.
+ * they arrive (memory grows with the distinct labels, not the rows); JSON is read whole, and a
+ * large document parsed and tallied in steps (labelsFromJsonBytes).
  */
 export async function readLabelsStream(path: string, options: LabelOptions = DEFAULT_LABEL_OPTIONS): Promise<LabelCounts & { sha256: string }> {
   let lines: LabelLines | null = null;
@@ -248,8 +252,60 @@ export async function readLabelsStream(path: string, options: LabelOptions = DEF
     return (line, ln) => lines!.line(line, ln);
   });
   if (read.blank) throw new InputError(`${read.name} is empty; give one label per line, label,count rows or a JSON array`);
-  if (read.whole !== null) return { ...readLabels({ name: read.name, text: read.whole }, options), sha256: read.sha256 };
+  if (read.wholeBytes !== null) return { ...(await labelsFromJsonBytes(read.name, read.wholeBytes, options)), sha256: read.sha256 };
   return { ...(lines as LabelLines | null)!.finish(), sha256: read.sha256 };
+}
+
+/** Labels of a counts object tallied between two turns of the event loop (a few ms of Map look-ups). */
+const LABELS_PER_TURN = 1 << 16;
+
+/**
+ * readLabels of a JSON document held as its bytes (UTF-8, already checked), with the same labels,
+ * counts and errors, but without holding the thread: a document from STEPPED_BYTES on is parsed in
+ * pieces (json-steps.ts), an array's labels tallied piece by piece as they are parsed (no array
+ * of them all is made) and an object's LABELS_PER_TURN at a time, with turns of the event loop
+ * between. Its messages need positions (file:line:column) that only a scan of the whole text
+ * gives, so whatever would be an error — a bad label or count, a label listed twice, a document
+ * that is neither an array nor an object, a flag JSON has no use for — and an object with a key
+ * written twice (its earlier values, which JSON.parse drops, count too) send the document to
+ * readLabels, whole: a document that reads cleanly never goes there.
+ */
+export async function labelsFromJsonBytes(name: string, bytes: Uint8Array, options: LabelOptions, steps: Partial<StepSizes> = {}): Promise<LabelCounts> {
+  const whole = () => readLabels({ name, text: decodeCheckedUtf8(bytes) }, options);
+  if (bytes.length < (steps.stepped ?? STEPPED_BYTES) || extensionFormat(name) === "ndjson" || options.column !== null || options.countColumn !== null) {
+    return whole();
+  }
+  const tally = new Tally("entries");
+  // An array's labels, as they are parsed; a bad one ends the tally (readLabels then says where).
+  let bad = false;
+  const take = (elements: unknown[]) => {
+    for (let i = 0; i < elements.length && !bad; i++) {
+      const v = elements[i];
+      const label = typeof v === "string" || (typeof v === "number" && Number.isFinite(v)) ? String(v).trim() : "";
+      if (label === "") bad = true;
+      else tally.add(label, 1, name, "sum");
+    }
+  };
+  const { value: doc, members } = await parseJsonDocument(bytes, { name }, steps, take);
+  if (members === null || bad) return whole();
+  const turn = steps.turn ?? (() => nextTurn());
+  try {
+    if (Array.isArray(doc)) return tally.done(name);
+    const record = doc as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (members !== keys.length) return whole();
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0 && i % LABELS_PER_TURN === 0) await turn();
+      const label = keys[i]!.trim();
+      if (label === "") return whole();
+      tally.add(label, parseCount(record[keys[i]!], name), name, options.duplicates);
+    }
+    return tally.done(name);
+  } catch (e) {
+    // The same error, with its place.
+    if (e instanceof InputError) return whole();
+    throw e;
+  }
 }
 
 function fromJson(input: TextInput, options: LabelOptions): LabelCounts {

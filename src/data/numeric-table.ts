@@ -12,7 +12,7 @@ import { parseJson } from "./json.js";
 import { parseJsonBytes } from "./json-steps.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
 import { inputName } from "./read.js";
-import { type Cell, jsonRecords, looksNumeric, noRecords, numberOf, RecordShape, readTable, splitLine, type Table } from "./table.js";
+import { type Cell, jsonRecords, looksNumeric, noRecords, numberOf, RecordShape, splitLine, type Table } from "./table.js";
 import { type LineFormat, streamRecords } from "./text-stream.js";
 
 export interface NumericColumn {
@@ -232,7 +232,6 @@ export async function readNumericTable(path: string, fix?: string): Promise<Nume
   );
   if (read.blank) throw new InputError(`${read.name} is empty; give a file with at least two values`);
   if (read.wholeBytes !== null) return fromJsonBytes(read.name, read.wholeBytes, read.sha256);
-  if (read.whole !== null) return { ...numericTableOf(readTable({ name: read.name, text: read.whole })), sha256: read.sha256 };
   if (misshapen !== null) throw misshapen;
   if (records !== null) return (records as RecordNumbers).finish(read.sha256);
   return (parser as DelimitedNumbers | null)!.finish(read.sha256);

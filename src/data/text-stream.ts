@@ -1,8 +1,9 @@
 /**
  * Text inputs read as a stream: the format from the file's extension or sniffed from its start
- * (as readTable's formatOf does), text formats handed over line by line as the bytes arrive, JSON
- * formats gathered whole (they must be parsed whole). The numeric-table and label readers build on
- * it, so neither ever holds a text file and its split lines at once.
+ * (as readTable's formatOf does), text formats handed over line by line as the bytes arrive, a
+ * JSON document gathered whole as its bytes (for json-steps.ts, which parses them in steps). The
+ * numeric-table and label readers build on it, so neither ever holds a text file and its split
+ * lines at once.
  */
 import { InputError } from "../errors.js";
 import { inputName, streamBytes, Utf8Stream } from "./read.js";
@@ -52,9 +53,10 @@ class Sniffer {
 export interface StreamedText {
   readonly name: string;
   readonly format: FileFormat;
-  /** The whole text for JSON formats; null for line formats (their lines went to the handler), and with `records`. */
-  readonly whole: string | null;
-  /** With `records`: a JSON document's bytes (checked UTF-8), for a parser that reads bytes; else null. */
+  /**
+   * A JSON document's bytes (checked UTF-8), for a parser that reads bytes; null for line formats,
+   * whose lines went to the handler (NDJSON among them with `streamRecords`).
+   */
   readonly wholeBytes: Uint8Array | null;
   /** True when the input held nothing but white space. */
   readonly blank: boolean;
@@ -63,15 +65,15 @@ export interface StreamedText {
 
 /**
  * Reads `path` (or stdin for "-"). For a line format, `lines(format)` is asked once for a handler,
- * which then receives every line (without "\n") and its 1-based number.
+ * which then receives every line (without "\n") and its 1-based number. Text sniffed as NDJSON (it
+ * starts with "{") is one JSON document here, like JSON.
  */
 export function streamText(path: string, lines: (format: LineFormat) => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
   return streamInput(path, lines as (format: LineFormat | "ndjson") => (line: string, ln: number) => void, fix, false);
 }
 
 /**
- * streamText for readers of records: NDJSON is a line format too (a record a line), and a JSON
- * document is kept as its bytes (`wholeBytes`), for the parser that reads bytes in steps.
+ * streamText for readers of records: NDJSON is a line format too (a record a line).
  */
 export function streamRecords(path: string, lines: (format: LineFormat | "ndjson") => (line: string, ln: number) => void, fix?: string): Promise<StreamedText> {
   return streamInput(path, lines, fix, true);
@@ -88,9 +90,10 @@ async function streamInput(
   let format: FileFormat | null = extensionFormat(name);
   let onLine: ((line: string, ln: number) => void) | null = null;
   const sniffer = new Sniffer();
-  const held: string[] = []; // JSON formats, and text before the format is known
-  // With records: the bytes, while they may be a JSON document's (the format unknown, or JSON).
+  const held: string[] = []; // text before the format is known
+  // The bytes, while they may be a JSON document's (the format unknown, or one read whole).
   const raw: Uint8Array[] = [];
+  const wholeDocument = (f: FileFormat | null) => f === "json" || (f === "ndjson" && !records);
   let heldChars = 0;
   let pending = "";
   let ln = 0;
@@ -112,12 +115,10 @@ async function streamInput(
       text = held.join("");
       held.length = 0;
     }
-    if (format !== "json") raw.length = 0;
-    if (format === "json" || (format === "ndjson" && !records)) {
-      if (!records) held.push(text);
-      return;
-    }
-    onLine ??= lines(format);
+    if (wholeDocument(format)) return;
+    raw.length = 0;
+    // Not a whole document: a line format, or NDJSON read a record a line.
+    onLine ??= lines(format as LineFormat | "ndjson");
     // Only the new text is searched for line ends: a long line arriving in many chunks is
     // gathered in `pending` and split once.
     let start = 0;
@@ -138,14 +139,13 @@ async function streamInput(
     path,
     (chunk) => {
       const text = decoder.push(chunk);
-      if (records && format !== "csv" && format !== "tsv" && format !== "txt" && format !== "ndjson") raw.push(chunk);
+      if (format === null || wholeDocument(format)) raw.push(chunk);
       feed(text, false);
     },
     fix,
   );
   decoder.end();
   feed("", true);
-  const whole = !records && (format === "json" || format === "ndjson") ? held.join("") : null;
-  const wholeBytes = records && format === "json" ? (raw.length === 1 ? raw[0]! : Buffer.concat(raw)) : null;
-  return { name, format: format!, whole, wholeBytes, blank, sha256 };
+  const wholeBytes = wholeDocument(format) ? (raw.length === 1 ? raw[0]! : Buffer.concat(raw)) : null;
+  return { name, format: format!, wholeBytes, blank, sha256 };
 }

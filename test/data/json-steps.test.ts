@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseJson } from "../../src/data/json.js";
-import { PIECE_BYTES, parseJsonBytes, SCAN_BYTES, STEPPED_BYTES, type StepSizes } from "../../src/data/json-steps.js";
+import { PIECE_BYTES, parseJsonBytes, parseJsonDocument, SCAN_BYTES, STEPPED_BYTES, type StepSizes } from "../../src/data/json-steps.js";
 
 const site = { name: "doc.json" };
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -126,6 +126,32 @@ describe("parseJsonBytes", () => {
       ),
       { numRuns: 600 },
     );
+  });
+});
+
+describe("parseJsonDocument", () => {
+  /** The value, the members counted, and what `take` was given (elements in order), written out. */
+  async function taken(text: string, piece: number): Promise<string> {
+    const elements: unknown[] = [];
+    const { value, members } = await parseJsonDocument(utf8(text), site, tiny(piece), (some) => elements.push(...some));
+    return `${canonical(value)} / ${members} / ${canonical(elements)}`;
+  }
+
+  it("hands a document array's elements, and only its own, to take in order, and counts the members as written", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.integer({ min: 1, max: 48 }), async (value, piece) => {
+        const text = JSON.stringify(value, null, 1);
+        const expected = Array.isArray(value)
+          ? `[] / ${value.length} / ${canonical(JSON.parse(text))}`
+          : value !== null && typeof value === "object"
+            ? `${canonical(JSON.parse(text))} / ${Object.keys(value).length} / []`
+            : `${canonical(JSON.parse(text))} / null / []`;
+        expect(await taken(text, piece)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+    // A key written twice is two members, one key.
+    expect(await taken('{"a": [1, 2, 3], "b": 2, "a": 4}', 2)).toBe('{"a":4,"b":2} / 3 / []');
   });
 });
 
