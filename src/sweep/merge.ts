@@ -3,7 +3,8 @@
  * come from one sweep (equal config hash, format and shard count), each must be complete, and
  * together they must hold every shard 1…n exactly once. The result is the unsharded sweep's output,
  * byte for byte: the points' bodies are copied (csv, ndjson) or re-rendered from the parsed
- * document with the same code (json), in point order, inside the unsharded framing.
+ * document as the sweep renders them (json, in pieces: jsonPointSteps), in point order, inside the
+ * unsharded framing.
  *
  * A shard is untrusted input: every point's rows must match their SHA-256 and the shard its own
  * (render.ts), so an edited number cannot merge silently; the header's counts are checked against
@@ -19,7 +20,7 @@ import { InputError } from "../errors.js";
 import { csvHeader } from "../output/tidy.js";
 import { runSteps, runStepsAsync, type Steps } from "../steps.js";
 import { MAX_POINTS, sweepHash } from "./plan.js";
-import { END_LINE, jsonPoint, POINT_LINE, SHA_MARK, SHARD_LINE, type SweepFormat, SweepFramer, type SweepHead, sha256Hex } from "./render.js";
+import { END_LINE, jsonPointSteps, POINT_LINE, SHA_MARK, SHARD_LINE, type SweepFormat, SweepFramer, type SweepHead, sha256Hex } from "./render.js";
 import { MAX_SHARDS, type ShardMeta, shardPoints, shardSize } from "./shard.js";
 
 export interface ShardFile {
@@ -34,8 +35,8 @@ interface ParsedShard {
   readonly shard: ShardMeta;
   /** The head of the sweep; json shards carry it whole, csv and ndjson only the grid. */
   readonly head: SweepHead | { grid: readonly string[] };
-  /** Point bodies by point index, in order. */
-  readonly bodies: Map<number, string>;
+  /** Point bodies by point index, in order: text, or (json) text in pieces. */
+  readonly bodies: Map<number, string | readonly string[]>;
   /** The shard's SHA-256 as recorded, and as computed from what was read. */
   readonly checksum: { readonly recorded: string; readonly actual: string };
 }
@@ -220,20 +221,24 @@ function* jsonShardSteps(name: string, parsed: unknown): Steps<ParsedShard> {
   // Allocations follow the points present (their count was just checked against the header).
   const expected = shardPoints(shard.points, shard);
   const points = doc.points;
-  const bodies = new Map<number, string>();
+  const bodies = new Map<number, readonly string[]>();
   // The checksum covers the document as written up to its last point: that text is rebuilt, and
-  // the framer's hash of each point's text is checked against the one recorded for it.
+  // the framer's hash of each point's text is checked against the one recorded for it. A point's
+  // text is made and hashed in pieces, with steps between (a point may be tens of MB).
   const head: SweepHead = { tool, config: doc.config, seed: doc.seed as string, grid: doc.grid };
   const framer = new SweepFramer("json", head, shard);
-  const all = sha256().update(framer.opening());
+  framer.opening();
   for (const [i, p] of expected.entries()) {
-    const body = jsonPoint(points[i]);
+    const body: string[] = [];
+    yield* jsonPointSteps(points[i], body);
+    // Only its text is needed from now on: the parsed point, several times its size, can go.
+    points[i] = null;
+    yield* framer.framePieces(p, body);
     bodies.set(p, body);
-    all.update(framer.point(p, body));
     if (framer.lastPointHash() !== (sums.points as string[])[i]) throw damaged(name, shard, `point ${p} of shard ${shard.index}/${shard.count}`);
     yield;
   }
-  return { name, format: "json", shard, head, bodies, checksum: { recorded: sums.all, actual: all.digest("hex") } };
+  return { name, format: "json", shard, head, bodies, checksum: { recorded: sums.all, actual: framer.checksum() } };
 }
 
 function parseShardFile(file: ShardFile): ParsedShard {
@@ -348,7 +353,11 @@ function mergeParsed(shards: readonly ParsedShard[]): MergedSweep {
   function* pieces(): Generator<string> {
     const framer = new SweepFramer(first.format, head, null);
     yield framer.opening();
-    for (let p = 0; p < points; p++) yield framer.point(p, byIndex.get((p % count) + 1)!.bodies.get(p)!);
+    for (let p = 0; p < points; p++) {
+      const body = byIndex.get((p % count) + 1)!.bodies.get(p)!;
+      if (typeof body === "string") yield framer.point(p, body);
+      else yield* runSteps(framer.framePieces(p, body));
+    }
     yield framer.closing();
   }
   return { format: first.format, text: pieces() };

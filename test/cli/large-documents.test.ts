@@ -16,7 +16,8 @@
  * README's 1 s.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -108,5 +109,55 @@ describe("merge of two 71 MB JSON shards", () => {
     expect(r.stderr).toBe("collapse: interrupted\n");
     expect(readdirSync(dir).sort()).toEqual(["part-1.json", "part-2.json"]);
     expect(r.answeredMs, `answered after ${Math.round(r.answeredMs)} ms`).toBeLessThan(ANSWER_MS);
+  });
+});
+
+// One point of 30,000 generations is 97 MB of JSON. merge re-made a point's text in one
+// JSON.stringify and hashed it three times in one step: its thread went 2 s without a turn, and a
+// signal waited that long. Now a point's text is made 1,024 generations at a time and hashed a
+// piece at a time (src/sweep/render.ts jsonPointSteps, SweepFramer.framePieces), with turns between.
+describe("merge of a shard of one 97 MB point", () => {
+  it("never holds its thread for a second, and writes the unsharded sweep's bytes", async () => {
+    const dir = tempDir();
+    const shard = join(dir, "part-1.json");
+    const sweep = ["sweep", "--grid", "sample-size=10", "-g", "30000", "-r", "1", "--format", "json", "--quiet"];
+    const made = await collapseAsync([...sweep, "--shard", "1/1", "-o", shard]);
+    expect(made.status, made.stderr).toBe(0);
+    const whole = await collapseAsync([...sweep, "-o", join(dir, "whole.json")]);
+    expect(whole.status, whole.stderr).toBe(0);
+    // The command line's path, in a process of its own: the shard's bytes merged in steps, and the
+    // sweep's text taken a piece at a time with a turn between, as the writer does.
+    const script = `
+      import { createHash } from "node:crypto";
+      import { readFileSync } from "node:fs";
+      import { setImmediate as nextTurn } from "node:timers/promises";
+      const { mergeShardBytes } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/sweep/merge.js")).href)});
+      const bytes = readFileSync(${JSON.stringify(shard)});
+      let last = performance.now();
+      let longest = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }, 5);
+      const merged = await mergeShardBytes([{ name: "part-1.json", bytes }]);
+      const hash = createHash("sha256");
+      for (const piece of merged.text) {
+        hash.update(piece);
+        await nextTurn();
+      }
+      clearInterval(timer);
+      console.log(JSON.stringify({ sha256: hash.digest("hex"), longest: Math.round(longest) }));`;
+    const file = join(dir, "lag.mjs");
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const { sha256, longest } = JSON.parse(r.stdout) as { sha256: string; longest: number };
+    expect(sha256).toBe(
+      createHash("sha256")
+        .update(readFileSync(join(dir, "whole.json")))
+        .digest("hex"),
+    );
+    expect(longest, `the thread was held for ${longest} ms`).toBeLessThan(ANSWER_MS);
   });
 });
