@@ -26,6 +26,32 @@ import { interruptWhenBusy, start } from "./process.js";
 
 const ANSWER_MS = 1000;
 
+/**
+ * Runs `work` (module code that awaits what is measured and sets `result`) in a node process of
+ * its own, with no test runner sharing its heap, and returns `result` with `longest`: the longest
+ * gap, in ms, between two calls of a 5 ms interval timer, the longest a signal would have waited.
+ * A file, not -e: worker threads inherit the process's options, and --input-type is not theirs.
+ */
+function longestHold(work: string): Record<string, unknown> {
+  const script = `
+    let last = performance.now();
+    let longest = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    let result = {};
+    ${work}
+    clearInterval(timer);
+    console.log(JSON.stringify({ ...result, longest: Math.round(longest) }));`;
+  const file = join(tempDir(), "lag.mjs");
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
 describe("a 10⁵-generation document", () => {
   let baseline = "";
   beforeAll(async () => {
@@ -36,25 +62,11 @@ describe("a 10⁵-generation document", () => {
   });
 
   it("check passes against its own re-run, never holding its thread for a second", () => {
-    const script = `
+    const { passed, compared, longest } = longestHold(`
       const { check } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/lib/check.js")).href)});
       const { passed } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/check/report.js")).href)});
-      let last = performance.now();
-      let longest = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-      }, 5);
       const report = await check(${JSON.stringify(baseline)}, { jobs: 2 });
-      clearInterval(timer);
-      console.log(JSON.stringify({ passed: passed(report), compared: report.comparison.compared, longest: Math.round(longest) }));`;
-    // A file, not -e: the check's worker threads inherit the process's options, and --input-type is not theirs.
-    const file = join(tempDir(), "lag.mjs");
-    writeFileSync(file, script);
-    const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
-    const { passed, compared, longest } = JSON.parse(r.stdout) as { passed: boolean; compared: number; longest: number };
+      result = { passed: passed(report), compared: report.comparison.compared };`) as { passed: boolean; compared: number; longest: number };
     expect(passed).toBe(true);
     expect(compared).toBe(100_001 * 14);
     expect(longest, `the thread was held for ${longest} ms`).toBeLessThan(ANSWER_MS);
@@ -125,34 +137,20 @@ describe("merge of a shard of one 97 MB point", () => {
     expect(made.status, made.stderr).toBe(0);
     const whole = await collapseAsync([...sweep, "-o", join(dir, "whole.json")]);
     expect(whole.status, whole.stderr).toBe(0);
-    // The command line's path, in a process of its own: the shard's bytes merged in steps, and the
-    // sweep's text taken a piece at a time with a turn between, as the writer does.
-    const script = `
-      import { createHash } from "node:crypto";
-      import { readFileSync } from "node:fs";
-      import { setImmediate as nextTurn } from "node:timers/promises";
+    // The command line's path: the shard's bytes merged in steps, and the sweep's text taken a
+    // piece at a time with a turn between, as the writer does.
+    const { sha256, longest } = longestHold(`
+      const { createHash } = await import("node:crypto");
+      const { readFileSync } = await import("node:fs");
+      const { setImmediate: nextTurn } = await import("node:timers/promises");
       const { mergeShardBytes } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/sweep/merge.js")).href)});
-      const bytes = readFileSync(${JSON.stringify(shard)});
-      let last = performance.now();
-      let longest = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-      }, 5);
-      const merged = await mergeShardBytes([{ name: "part-1.json", bytes }]);
+      const merged = await mergeShardBytes([{ name: "part-1.json", bytes: readFileSync(${JSON.stringify(shard)}) }]);
       const hash = createHash("sha256");
       for (const piece of merged.text) {
         hash.update(piece);
         await nextTurn();
       }
-      clearInterval(timer);
-      console.log(JSON.stringify({ sha256: hash.digest("hex"), longest: Math.round(longest) }));`;
-    const file = join(dir, "lag.mjs");
-    writeFileSync(file, script);
-    const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
-    const { sha256, longest } = JSON.parse(r.stdout) as { sha256: string; longest: number };
+      result = { sha256: hash.digest("hex") };`) as { sha256: string; longest: number };
     expect(sha256).toBe(
       createHash("sha256")
         .update(readFileSync(join(dir, "whole.json")))
