@@ -4,7 +4,7 @@
  * naming the bad field rather than comparing against garbage.
  */
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, posix, relative, resolve, sep, win32 } from "node:path";
+import { dirname, isAbsolute, join, posix, relative, sep, win32 } from "node:path";
 import { isBundled } from "../config/spec.js";
 import { holdSummaryShape, SUMMARY_KEYS } from "../core/aggregate.js";
 import type { SimResult } from "../core/result.js";
@@ -157,28 +157,8 @@ export function baselineDataPath(baseline: Baseline, override: string | undefine
   return resolved;
 }
 
-/**
- * The document `--save-baseline FILE` writes: the run's results document, its data path rewritten
- * relative to FILE's folder (where collapse check will look for it), with `/` separators so the
- * baseline works on every system. A path that then climbs out of the folder is kept as such:
- * collapse check will ask for --data. Stdin and the bundled corpus are left as they are.
- */
-export function baselineDocument(result: SimResult, baselinePath: string): SimResult {
-  const data = result.config.data;
-  if (data === null) return result;
-  const portable = dataPathFor(data, baselinePath);
-  return portable === data ? result : { ...result, config: { ...result.config, data: portable } };
-}
-
-/**
- * A --data path (relative to the working directory) as a baseline at `baselinePath` records it:
- * relative to the baseline's folder, with `/` separators. Stdin and the bundled corpus are kept.
- */
-export function dataPathFor(data: string, baselinePath: string): string {
-  if (data === "-" || (isBundled(data) && !existsSync(data))) return data;
-  const rel = relative(dirname(resolve(baselinePath)), resolve(data));
-  return isAbsolute(rel) ? rel : rel.split(sep).join("/");
-}
+// The document --save-baseline writes, and its data paths: baseline-data.ts (a sweep worker renders it).
+export { baselineDocument, dataPathFor } from "./baseline-data.js";
 
 export function isObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === "object" && !Array.isArray(x);

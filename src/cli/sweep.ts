@@ -1,18 +1,19 @@
 /** `collapse sweep`: a grid of simulations on worker threads, in a deterministic order; shardable. */
 import { Command, Option } from "commander";
 import type { RawOption } from "../config/resolve.js";
-import type { SimResult } from "../core/result.js";
 import { UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
 import { planWithData, readySweep } from "../lib/sweep.js";
 import { chooseFormat, SWEEP_EXTENSIONS } from "../output/format-by-extension.js";
 import { checkOutputs, openSink, type Sink, writeOutputs } from "../output/write.js";
 import { combineAxes, type GridAxis, parseGridConfig, parseGridFlag } from "../sweep/grid.js";
+import type { PointText } from "../sweep/point.js";
 import { runPoints } from "../sweep/pool.js";
-import { renderPointBody, SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
+import { SWEEP_FORMATS, type SweepFormat, SweepFramer } from "../sweep/render.js";
 import { parseShard, type Shard } from "../sweep/shard.js";
 import { TOOL } from "../version.js";
 import { addSimOptions, gatherSimOptions, readConfigFile } from "./options.js";
+import { PointWriter } from "./point-writer.js";
 import { Progress } from "./progress.js";
 import { progressOption, readRunOptions } from "./run-options.js";
 
@@ -116,48 +117,49 @@ Examples:
       await writeOutputs([{ output, text: JSON.stringify(plan.config, null, 2) + "\n" }]);
       return;
     }
-    // With a baseline to save, workers send each point's document and both texts are rendered here.
-    const { tasks, notes, label } = await readySweep(plan, baselineOutput ? "document" : format, shard);
+    // With a baseline to save, workers render each point's part of it too.
+    const ready = await readySweep(plan, format, shard);
+    const { notes, label } = ready;
+    const tasks = baselinePath === undefined ? ready.tasks : ready.tasks.map((task) => ({ ...task, baselinePath }));
     if (!runOptions.quiet) for (const note of notes) process.stderr.write(`collapse: ${note}\n`);
 
     const head = { tool: { ...TOOL }, config: plan.config, seed: plan.seed, grid: plan.axes.map((a) => a.spec.key) };
     const framer = new SweepFramer(format, head, shard ? { ...shard, points: plan.points.length, hash: plan.hash } : null);
     // The baseline: the whole sweep's JSON document, its data paths relative to its folder (check/sweep-baseline.ts).
-    const saving = baselineOutput
-      ? await Promise.all([import("../check/sweep-baseline.js"), import("../check/baseline.js")]).then(([{ sweepBaselineConfig }, { baselineDocument }]) => ({
-          output: baselineOutput,
-          framer: new SweepFramer("json", { ...head, config: sweepBaselineConfig(plan.config, baselinePath!) }, null),
-          document: (r: SimResult) => baselineDocument(r, baselinePath!),
-        }))
+    const baselineFramer = baselineOutput
+      ? await import("../check/sweep-baseline.js").then(
+          ({ sweepBaselineConfig }) => new SweepFramer("json", { ...head, config: sweepBaselineConfig(plan.config, baselinePath!) }, null),
+        )
       : null;
-    let baseline: { sink: Sink; framer: SweepFramer; document: (r: SimResult) => SimResult } | null = null;
+    let baselineSink: Sink | null = null;
     const sink = openSink(output);
     const toTerminal = output.kind === "stdout" && process.stdout.isTTY === true;
     const progress = new Progress(tasks.length, { wanted: !runOptions.quiet, plain: runOptions.progress, label: "points" });
+    // Points are written in order, a slice at a time with turns between, while the workers go on.
+    const writer = new PointWriter();
     try {
-      if (saving) baseline = { ...saving, sink: openSink(saving.output) };
+      if (baselineOutput) baselineSink = openSink(baselineOutput);
       sink.write(framer.opening());
-      baseline?.sink.write(baseline.framer.opening());
+      if (baselineFramer) baselineSink!.write(baselineFramer.opening());
       await runPoints(
         tasks,
         runOptions.jobs,
         (task, body) => {
           // Rows printed to the same terminal as the bar would land on its line: clear it first.
           if (toTerminal) progress.done();
-          if (baseline) {
-            const result = body as SimResult;
-            sink.write(framer.point(task.index, renderPointBody(format, task.params, result)));
-            baseline.sink.write(baseline.framer.point(task.index, renderPointBody("json", task.params, baseline.document(result))));
-          } else sink.write(framer.point(task.index, body as string));
+          const { rows, baseline } = body as PointText;
+          writer.add(sink, framer, task.index, rows);
+          if (baselineFramer) writer.add(baselineSink!, baselineFramer, task.index, baseline!);
           progress.tick();
         },
         label,
       );
+      await writer.drain();
       sink.write(framer.closing());
-      baseline?.sink.write(baseline.framer.closing());
+      if (baselineFramer) baselineSink!.write(baselineFramer.closing());
       progress.finish();
       // The baseline first: if it cannot be written, the output file is not replaced either.
-      await baseline?.sink.commit();
+      await baselineSink?.commit();
       await sink.commit();
       // Said once the output is written, so that a failed write stays the one line on stderr.
       if (!runOptions.quiet && formatNote !== null) process.stderr.write(`collapse: ${formatNote}\n`);
@@ -165,7 +167,7 @@ Examples:
     } catch (e) {
       progress.done();
       sink.abort();
-      baseline?.sink.abort();
+      baselineSink?.abort();
       throw e;
     }
   });

@@ -414,8 +414,8 @@ export async function writeOutputs(parts: ReadonlyArray<{ output: Output; text: 
 
 /** Output written piece by piece, visible only once committed. */
 export interface Sink {
-  /** Appends text; throws the one-line error of a failed write (possibly an earlier one). */
-  write(text: string): void;
+  /** Appends text (or its UTF-8 bytes, not to be changed after); throws the one-line error of a failed write (possibly an earlier one). */
+  write(text: string | Uint8Array): void;
   /** The output is complete: make it visible. */
   commit(): Promise<void>;
   /** The output is not wanted: remove every trace of it. */
@@ -440,7 +440,7 @@ export function openSink(output: Output): Sink {
     write(text) {
       if (!live) return;
       try {
-        writeFully(fd, Buffer.from(text));
+        writeFully(fd, typeof text === "string" ? Buffer.from(text) : text);
       } catch (e) {
         discard();
         throw cannotWrite(output.shown, output.flag, e);
@@ -478,7 +478,7 @@ function directSink(output: Extract<Output, { kind: "direct" }>): Sink {
   return {
     write(text) {
       if (failure !== undefined) throw failure;
-      const bytes = Buffer.from(text);
+      const bytes = typeof text === "string" ? Buffer.from(text) : text;
       chain = chain.then(async (fd) => {
         if (fd === undefined || failure !== undefined) return fd;
         try {

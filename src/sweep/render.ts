@@ -141,10 +141,11 @@ export class SweepFramer {
   }
 
   /**
-   * point() of a body in pieces: the same text, as pieces, hashed a piece at a time with a pause
-   * after each (a point of tens of MB is hashed twice in a shard: its own SHA-256 and the document's).
+   * point() of a body in pieces (text, or its UTF-8 bytes): the same text, as pieces, hashed a
+   * piece at a time with a pause after each (a point of tens of MB is hashed twice in a shard: its
+   * own SHA-256 and the document's).
    */
-  *framePieces(index: number, body: readonly string[]): Steps<string[]> {
+  *framePieces<T extends string | Uint8Array>(index: number, body: readonly T[]): Steps<(T | string)[]> {
     const first = this.count++ === 0;
     let hash = "";
     if (this.shard) {
@@ -157,7 +158,7 @@ export class SweepFramer {
       this.pointHashes.push(hash);
     }
     const head = this.format === "json" ? (first ? "\n" : ",\n") : this.shard ? `${POINT_LINE}${index}${SHA_MARK}${hash}\n` : "";
-    const framed = [head, ...body];
+    const framed: (T | string)[] = [head, ...body];
     if (this.all) {
       for (const piece of framed) {
         this.all.update(piece);

@@ -12,6 +12,7 @@ import { CollapseError } from "../../src/errors.js";
 import type { SeedInput } from "../../src/models/model.js";
 import { parseGridFlag } from "../../src/sweep/grid.js";
 import { planSweep } from "../../src/sweep/plan.js";
+import type { PointText } from "../../src/sweep/point.js";
 import { type PointBody, type PointTask, runPoints } from "../../src/sweep/pool.js";
 import { renderPointBody } from "../../src/sweep/render.js";
 import { SHARE_MIN_NS } from "../../src/sweep/shared-point.js";
@@ -51,12 +52,19 @@ function stopped(): void {
   for (const w of redirect.made) expect(w.threadId).toBe(-1);
 }
 
+/** A point's rows as text: this thread's string, or the UTF-8 bytes a worker moved here. */
+function rowsOf(body: PointBody): string {
+  const { rows, baseline } = body as PointText;
+  expect(baseline).toBeNull();
+  return typeof rows === "string" ? rows : new TextDecoder().decode(rows);
+}
+
 describe("runPoints", () => {
   it("runs a sweep estimated under the in-thread limit in this thread, with the bodies workers give", async () => {
     expect(fitsInThread(work(tiny))).toBe(true);
     const expected = tiny.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
-    const got: [number, PointBody][] = [];
-    await runPoints(tiny, 2, (task, body) => got.push([task.index, body]), label);
+    const got: [number, string][] = [];
+    await runPoints(tiny, 2, (task, body) => got.push([task.index, rowsOf(body)]), label);
     expect(got).toEqual(expected);
     expect(redirect.made).toHaveLength(0);
   });
@@ -90,9 +98,20 @@ describe("runPoints", () => {
     expect(fitsInThread(work(tasks))).toBe(false);
     const expected = tasks.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
     for (const jobs of [1, 8]) {
-      const got: [number, PointBody][] = [];
-      await runPoints(tasks, jobs, (task, body) => got.push([task.index, body]), label);
+      const got: [number, string][] = [];
+      const bytes: boolean[] = [];
+      await runPoints(
+        tasks,
+        jobs,
+        (task, body) => {
+          got.push([task.index, rowsOf(body)]);
+          bytes.push((body as PointText).rows instanceof Uint8Array);
+        },
+        label,
+      );
       expect(got).toEqual(expected);
+      // Sent by workers: bytes, moved rather than copied as a string would be.
+      expect(bytes.every(Boolean)).toBe(true);
       expect(redirect.made).toHaveLength(Math.min(jobs, tasks.length));
       stopped();
       redirect.made = [];
@@ -106,8 +125,8 @@ describe("runPoints", () => {
     expect(uneven.map((t) => t.config.replicates)).toEqual([6, 40]);
     expect(estimateWork(uneven[1]!.config, null).total).toBeGreaterThan(SHARE_MIN_NS);
     const expected = uneven.map((t) => [t.index, renderPointBody("csv", t.params, simulate(t.config).result)]);
-    const got: [number, PointBody][] = [];
-    await runPoints(uneven, 3, (task, body) => got.push([task.index, body]), label);
+    const got: [number, string][] = [];
+    await runPoints(uneven, 3, (task, body) => got.push([task.index, rowsOf(body)]), label);
     expect(got).toEqual(expected);
     // Two workers for the points, and at least one helper started once the long one was offered.
     expect(redirect.made.length).toBeGreaterThan(2);

@@ -1,0 +1,50 @@
+/**
+ * A sweep's points written to their outputs in point order, each framed, hashed and written a
+ * slice at a time with a turn of the event loop between, while the workers go on: a point can be
+ * 160 MB (50,000 generations of JSON), which framed and written in one go held the main thread for
+ * 2 s, and a signal waited that long. A failed write is kept: the next point's add() throws it
+ * (which stops the pool, as a failed write did when points were written as they came), and so
+ * does drain().
+ */
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { Sink } from "../output/write.js";
+import { runStepsAsync } from "../steps.js";
+import type { SweepFramer } from "../sweep/render.js";
+
+/** Bytes of a point hashed or written between two turns. */
+const SLICE_BYTES = 8 << 20;
+
+export class PointWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { readonly error: unknown } | null = null;
+
+  /** `sliceBytes`: tests make it small. */
+  constructor(private readonly sliceBytes = SLICE_BYTES) {}
+
+  /** Queues point `index`'s body (text, or its UTF-8 bytes), framed by `framer`, for `sink`. */
+  add(sink: Sink, framer: SweepFramer, index: number, body: string | Uint8Array): void {
+    if (this.failure !== null) throw this.failure.error;
+    this.chain = this.chain
+      .then(() => (this.failure === null ? writePoint(sink, framer, index, body, this.sliceBytes) : undefined))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  /** Resolves once every queued point is written; rejects with the first failed write. */
+  async drain(): Promise<void> {
+    await this.chain;
+    if (this.failure !== null) throw this.failure.error;
+  }
+}
+
+async function writePoint(sink: Sink, framer: SweepFramer, index: number, body: string | Uint8Array, sliceBytes: number): Promise<void> {
+  const slices: (string | Uint8Array)[] = [];
+  if (typeof body === "string") slices.push(body);
+  else for (let at = 0; at < body.length; at += sliceBytes) slices.push(body.subarray(at, at + sliceBytes));
+  for (const piece of await runStepsAsync(framer.framePieces(index, slices), nextTurn)) {
+    if (piece.length === 0) continue;
+    sink.write(piece);
+    await nextTurn();
+  }
+}
