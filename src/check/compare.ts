@@ -163,6 +163,29 @@ function compareMetric(baseline: SimResult, now: SimResult, tolerance: Tolerance
   };
 }
 
+/**
+ * One metric's verdicts at several points as one, each row marked with its point: the counts,
+ * failures and worst row from the points' own (the first of the largest severity, as each point's
+ * is), and every row only when `rows` is first read (a point of 10⁵ generations has 10⁵ of them).
+ */
+function mergedVerdict(metric: string, parts: readonly { readonly index: number; readonly verdict: MetricVerdict }[]): MetricVerdict {
+  const marked = (row: ComparisonRow, point: number): ComparisonRow => ({ ...row, point });
+  let worst = parts[0]!;
+  for (const part of parts) if (severity(part.verdict.worst) > severity(worst.verdict.worst)) worst = part;
+  let rows: ComparisonRow[] | null = null;
+  return {
+    metric,
+    get rows() {
+      rows ??= parts.flatMap(({ index, verdict }) => verdict.rows.map((row) => marked(row, index)));
+      return rows;
+    },
+    failures: parts.flatMap(({ index, verdict }) => verdict.failures.map((row) => marked(row, index))),
+    worst: marked(worst.verdict.worst, worst.index),
+    compared: parts.reduce((sum, { verdict }) => sum + verdict.compared, 0),
+    identical: parts.every(({ verdict }) => verdict.identical),
+  };
+}
+
 /** The comparison made of the metrics' verdicts (in the order compared). */
 function comparisonOf(baseline: SimResult, now: SimResult, verdicts: readonly MetricVerdict[]): Comparison {
   // Every failure, by generation then metric: each verdict's failures are in generation order.
@@ -215,7 +238,7 @@ export function selectSweepMetrics(points: readonly SimResult[], list: string | 
  * point's.
  */
 export function mergeComparisons(points: readonly { readonly index: number; readonly comparison: Comparison }[]): Comparison {
-  const byMetric = new Map<string, { rows: ComparisonRow[]; identical: boolean }>();
+  const byMetric = new Map<string, { index: number; verdict: MetricVerdict }[]>();
   const failures: ComparisonRow[] = [];
   const newMetrics = new Set<string>();
   let compared = 0;
@@ -225,17 +248,12 @@ export function mergeComparisons(points: readonly { readonly index: number; read
     generations = Math.max(generations, comparison.generations);
     for (const name of comparison.newMetrics) newMetrics.add(name);
     for (const verdict of comparison.metrics) {
-      const merged = byMetric.get(verdict.metric) ?? { rows: [], identical: true };
-      byMetric.set(verdict.metric, merged);
-      for (const row of verdict.rows) merged.rows.push({ ...row, point: index });
-      merged.identical &&= verdict.identical;
+      const at = byMetric.get(verdict.metric);
+      if (at) at.push({ index, verdict });
+      else byMetric.set(verdict.metric, [{ index, verdict }]);
     }
     for (const row of comparison.failures) failures.push({ ...row, point: index });
   }
-  const metrics = [...byMetric].map(([metric, { rows, identical }]): MetricVerdict => {
-    const bad = rows.filter((r) => !r.ok);
-    const worst = rows.reduce((w, r) => (severity(r) > severity(w) ? r : w));
-    return { metric, rows, failures: bad, worst, compared: rows.length, identical };
-  });
+  const metrics = [...byMetric].map(([metric, parts]) => mergedVerdict(metric, parts));
   return { metrics, failures, compared, generations, newMetrics: [...newMetrics] };
 }

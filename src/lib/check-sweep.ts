@@ -4,6 +4,7 @@
  * tolerance.ts), and every assertion evaluated at every point. Nothing runs before every point's
  * data path, data hash, re-run config and assertions are checked, and every point prepared.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { type Assertion, compileAssertions, evaluateAssertions } from "../check/assert.js";
 import { baselineDataPath } from "../check/baseline.js";
 import { compareResultsInSteps, mergeComparisons, metricNamesOf, selectSweepMetrics } from "../check/compare.js";
@@ -15,6 +16,7 @@ import type { ResolvedConfig, SimConfig } from "../config/config.js";
 import { resolveSimConfig } from "../config/resolve.js";
 import { findOption } from "../config/spec.js";
 import type { SimResult } from "../core/result.js";
+import { type ResultColumns, resultFromColumnsInSteps } from "../core/result-columns.js";
 import { sha256OfSeedFile } from "../data/seed-file.js";
 import { CollapseError, InputError, UsageError } from "../errors.js";
 import { quote } from "../excerpt.js";
@@ -77,13 +79,13 @@ export async function checkSweep(baseline: SweepBaseline, options: CheckOptions,
     format: "document" as const,
     seed: ready.seeds.get(index),
   }));
-  const results = new Array<SimResult>(tasks.length);
+  const results = new Array<ResultColumns>(tasks.length);
   let done = 0;
   await runPoints(
     tasks,
     jobsOf(options),
     (task, body) => {
-      results[task.index] = body as SimResult;
+      results[task.index] = body as ResultColumns;
       // Points, as a sweep counts them: no replicates.
       options.onProgress?.(++done, tasks.length);
     },
@@ -92,7 +94,9 @@ export async function checkSweep(baseline: SweepBaseline, options: CheckOptions,
   );
 
   const points: PointCheck[] = [];
-  for (const [i, now] of results.entries()) {
+  for (const [i, columns] of results.entries()) {
+    // The document's objects made a few thousand generations at a time, with turns between.
+    const now = await resultFromColumnsInSteps(columns, nextTurn);
     const changes = configChanges(recordedConfigs[i]!, now.config);
     if (changes.length > 0) warn(`${label(i)}: the re-run's config differs from ${path}'s (${changes.join("; ")}); did the seed data change?`);
     points.push({

@@ -3,9 +3,11 @@
  * resolved into points, every --data file hashed, every point checked before any runs.
  */
 
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { rawOptions } from "../config/raw.js";
 import type { RawOption } from "../config/resolve.js";
 import type { SimResult } from "../core/result.js";
+import { type ResultColumns, resultFromColumnsInSteps } from "../core/result-columns.js";
 import { sha256OfSeedFile } from "../data/seed-file.js";
 import type { Scalar } from "../output/tidy.js";
 import { type GridAxis, parseGridConfig } from "../sweep/grid.js";
@@ -111,7 +113,7 @@ export async function* sweep(options: SweepOptions, settings: SweepSettings = {}
   const ready = await readySweep(plan, "document", settings.shard ?? null);
   for (const note of ready.notes) settings.onNote?.(note);
 
-  const queue: SweepPointResult[] = [];
+  const queue: { index: number; params: SweepPointResult["params"]; columns: ResultColumns }[] = [];
   let wake: (() => void) | null = null;
   let stopped = false;
   let done = 0;
@@ -121,7 +123,7 @@ export async function* sweep(options: SweepOptions, settings: SweepSettings = {}
     (task, body) => {
       // A consumer that left the loop stops the pool at the next delivery.
       if (stopped) throw new SweepStopped();
-      queue.push({ index: task.index, params: task.params, result: body as SimResult });
+      queue.push({ index: task.index, params: task.params, columns: body as ResultColumns });
       settings.onProgress?.(++done, ready.tasks.length);
       wake?.();
     },
@@ -141,7 +143,11 @@ export async function* sweep(options: SweepOptions, settings: SweepSettings = {}
     .finally(() => wake?.());
   try {
     while (true) {
-      while (queue.length > 0) yield queue.shift()!;
+      while (queue.length > 0) {
+        const { index, params, columns } = queue.shift()!;
+        // The document's objects made a few thousand generations at a time, with turns between.
+        yield { index, params, result: await resultFromColumnsInSteps(columns, nextTurn) };
+      }
       if (failure) throw (failure as { error: unknown }).error;
       if (over) return;
       await new Promise<void>((resolve) => (wake = resolve));

@@ -8,8 +8,8 @@
 import { baselineDocument } from "../check/baseline-data.js";
 import type { SimConfig } from "../config/config.js";
 import { runReplicates } from "../core/loop.js";
-import type { SimResult } from "../core/result.js";
-import { assemble, prepare } from "../core/run.js";
+import type { ResultColumns } from "../core/result-columns.js";
+import { assemble, assembleColumns, prepare } from "../core/run.js";
 import type { SeedResult } from "../core/seed.js";
 import { estimateWork } from "../engine/work.js";
 import { machineMemory } from "../machine.js";
@@ -22,7 +22,11 @@ export interface PointTask {
   readonly index: number;
   readonly config: SimConfig;
   readonly params: Record<string, Scalar>;
-  /** The point's rows in a sweep format, or (for the library) "document": its results document as JSON. */
+  /**
+   * The point's rows in a sweep format, or (for the library) "document": its results document, as
+   * columns (core/result-columns.ts: numbers in typed arrays, quick to send; the receiver makes the
+   * document's objects, in steps if it must answer signals).
+   */
   readonly format: SweepFormat | "document";
   /** Also render the point's part of the sweep's baseline saved at this path (`--save-baseline`). */
   readonly baselinePath?: string;
@@ -44,8 +48,8 @@ export interface PointText {
   readonly baseline: string | Uint8Array | null;
 }
 
-/** A point's output: its text, or its results document (format "document"). */
-export type PointBody = PointText | SimResult;
+/** A point's output: its text, or its results document as columns (format "document"). */
+export type PointBody = PointText | ResultColumns;
 
 /**
  * Runs a point; `announce` (on a worker) offers its replicates to idle workers once it is under
@@ -60,8 +64,8 @@ export function runPoint(task: PointTask, announce?: (shared: SharedPoint) => vo
   const jobs = task.jobs ?? 1;
   const share = announce !== undefined && worthSharing(R, jobs, estimateWork(task.config, task.seed?.input ?? null).total);
   const block = share ? runSharedPoint(prepared, jobs, announce) : runReplicates(prepared, 0, R);
+  if (task.format === "document") return assembleColumns(prepared, [block]);
   const result = assemble(prepared, [block]);
-  if (task.format === "document") return result;
   const rows = encode(renderPointBody(task.format, task.params, result));
   if (task.baselinePath === undefined) return { rows, baseline: null };
   const document = baselineDocument(result, task.baselinePath);

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ResultColumns, resultFromColumns } from "../../src/core/result-columns.js";
 import { estimateWork, fitsInThread } from "../../src/engine/work.js";
 import { liveWorkers } from "../../src/engine/workers.js";
 import { CollapseError } from "../../src/errors.js";
@@ -157,11 +158,12 @@ await import(${JSON.stringify(real)});
     stopped();
   });
 
-  it('format "document" delivers each point\'s results document', async () => {
+  it('format "document" delivers each point\'s results document, as columns', async () => {
     const documents = tasks.map((t) => ({ ...t, format: "document" as const }));
     const got: PointBody[] = [];
     await runPoints(documents, 2, (_, body) => got.push(body), label);
-    expect(JSON.stringify(got)).toBe(JSON.stringify(documents.map((t) => simulate(t.config).result)));
+    const made = got.map((columns) => resultFromColumns(columns as ResultColumns));
+    expect(JSON.stringify(made)).toBe(JSON.stringify(documents.map((t) => simulate(t.config).result)));
     stopped();
   });
 
