@@ -5,9 +5,9 @@
 import type { SimResult } from "../core/result.js";
 import type { Format } from "./format-names.js";
 import { jsonParts } from "./json-parts.js";
-import { renderMarkdown } from "./markdown.js";
+import { markdownParts } from "./markdown.js";
 import type { RenderOptions } from "./render-options.js";
-import { renderTable } from "./table.js";
+import { tableParts } from "./table.js";
 import { csvHeader, csvRow, ndjsonRow, rowParts, tidyRows } from "./tidy.js";
 
 export { FORMATS, type Format } from "./format-names.js";
@@ -23,14 +23,9 @@ function inParts(parts: Formatter["parts"]): Formatter {
   return { parts, render: (r, o) => [...parts(r, o)].join("") };
 }
 
-/** A formatter whose text is one string: the table and markdown, a line per generation (6 MB at 10⁵ generations). */
-function whole(render: Formatter["render"]): Formatter {
-  return { render, parts: (r, o) => [render(r, o)] };
-}
-
 export const formatters: Record<Format, Formatter> = {
-  table: whole(renderTable),
-  markdown: whole((r, o) => renderMarkdown(r, o)),
+  table: inParts(tableParts),
+  markdown: inParts(markdownParts),
   json: inParts((r) => jsonParts(r)),
   csv: inParts((r) => rowParts(tidyRows(r), csvRow, csvHeader([]))),
   ndjson: inParts((r) => rowParts(tidyRows(r), ndjsonRow)),

@@ -1,5 +1,5 @@
 /** A GitHub-flavoured Markdown table of the headline metrics, for READMEs and CI job summaries. */
-import type { SimResult } from "../core/result.js";
+import type { GenerationResult, SimResult } from "../core/result.js";
 import { bandCell, bandFormatter, formatShare, meanFormatter } from "./cells.js";
 import { describeRun } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
@@ -9,17 +9,33 @@ import { poorSeedFitLine } from "./seed-fit.js";
 
 const MAX_METRICS = 6;
 
+/** Lines of generations per piece of markdownParts. */
+const ROWS_PER_PIECE = 4096;
+
 export function renderMarkdown(result: SimResult, options: RenderOptions): string {
+  return [...markdownParts(result, options)].join("");
+}
+
+/** renderMarkdown's text in pieces, an empty piece being a pause (see table.ts tableParts). */
+export function* markdownParts(result: SimResult, options: RenderOptions): Generator<string> {
   const gens = result.generations;
   const names = headlineMetrics(Object.keys(gens[0]!.metrics), MAX_METRICS);
   const withTheory = names.filter((n) => gens.some((g) => g.theory?.[n] !== undefined));
   // The real share of the training sets, as in the terminal table: every regime but replace.
   const real = result.config.regime !== "replace" && gens.every((g) => g.training !== undefined);
   const header = ["generation", ...(real ? ["real"] : []), ...names.map((n) => `\`${n}\``), ...withTheory.map((n) => `\`${n}\` mean (theory)`)];
-  // One number style per column, as in the terminal table.
-  const band = new Map(names.map((n) => [n, bandFormatter(result, n)]));
-  const mean = new Map(withTheory.map((n) => [n, meanFormatter(result, n)]));
-  const rows = gens.map((g) => [
+  // One number style per column, as in the terminal table: each a pass over the generations.
+  const band = new Map<string, ReturnType<typeof bandFormatter>>();
+  for (const n of names) {
+    band.set(n, bandFormatter(result, n));
+    yield "";
+  }
+  const mean = new Map<string, ReturnType<typeof meanFormatter>>();
+  for (const n of withTheory) {
+    mean.set(n, meanFormatter(result, n));
+    yield "";
+  }
+  const cells = (g: GenerationResult) => [
     String(g.generation),
     ...(real ? [formatShare(g.training!.real_share)] : []),
     ...names.map((n) => {
@@ -30,16 +46,21 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
       const f = mean.get(n)!;
       return `${f(g.metrics[n]!.mean)} (${g.theory?.[n] === undefined ? "–" : f(g.theory[n]!)})`;
     }),
-  ]);
+  ];
   const out = [
     `**collapse sim** · ${describeRun(result.config)}`,
     "",
     `| ${header.join(" | ")} |`,
     `|${header.map((_, i) => (i === 0 ? " ---: " : " --- ")).join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-    "",
-    `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`,
   ];
+  for (let row = 0; row < gens.length; row++) {
+    out.push(`| ${cells(gens[row]!).join(" | ")} |`);
+    if ((row + 1) % ROWS_PER_PIECE === 0) {
+      yield `${out.join("\n")}\n`;
+      out.length = 0;
+    }
+  }
+  out.push("", `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`);
   const seedFit = poorSeedFitLine(result);
   if (seedFit !== null) out.push("", `**${seedFit.replace(/^seed fit poor/, "Seed fit poor")}.**`);
   if (result.extinctions && result.extinctions.length > 0) {
@@ -47,7 +68,14 @@ export function renderMarkdown(result: SimResult, options: RenderOptions): strin
   }
   if (options.showSamples) {
     out.push("");
-    for (const g of gens) if (g.sample !== undefined) out.push(`- generation ${g.generation}: ${g.sample}`);
+    for (const g of gens) {
+      if (g.sample !== undefined) out.push(`- generation ${g.generation}: ${g.sample}`);
+      if (out.length >= ROWS_PER_PIECE) {
+        yield `${out.join("\n")}\n`;
+        out.length = 0;
+      }
+    }
   }
-  return out.join("\n") + "\n";
+  // Empty when the last piece ended with the last line.
+  if (out.length > 0) yield `${out.join("\n")}\n`;
 }

@@ -77,7 +77,19 @@ function widthOf(col: Column): number {
   return Math.max(col.title.length, ...col.cells.map((s) => s.length));
 }
 
+/** Lines of generations per piece of tableParts. */
+const ROWS_PER_PIECE = 4096;
+
 export function renderTable(result: SimResult, options: RenderOptions): string {
+  return [...tableParts(result, options)].join("");
+}
+
+/**
+ * renderTable's text in pieces, an empty piece being a pause: whoever writes the pieces takes a
+ * turn of its event loop at each (src/output/write.ts). At 10⁵ generations a metric's cells take
+ * about 0.1 s to make and the lines 0.3 s: made in one go they held the main thread for a second.
+ */
+export function* tableParts(result: SimResult, options: RenderOptions): Generator<string> {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const gens = result.generations;
   const available = Object.keys(gens[0]!.metrics);
@@ -91,6 +103,7 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   const fixed = columns.length;
   for (const name of headlineMetrics(available, available.length)) {
     const cols = metricColumns(result, name, c);
+    yield "";
     const need = cols.reduce((s, col) => s + GAP + widthOf(col), 0);
     if (columns.length > fixed + 1 && used + need > options.width) break;
     columns.push(...cols);
@@ -107,9 +120,13 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
     ),
   );
   out.push(line(columns.map((col, i) => c.bold(pad(col.title, widths[i]!, i === 0)))));
-  gens.forEach((_, row) => {
+  for (let row = 0; row < gens.length; row++) {
     out.push(line(columns.map((col, i) => col.paint(pad(col.cells[row]!, widths[i]!, i === 0), row))));
-  });
+    if ((row + 1) % ROWS_PER_PIECE === 0) {
+      yield `${out.join("\n")}\n`;
+      out.length = 0;
+    }
+  }
   out.push(c.dim(`median [2.5%, 97.5%] over ${result.config.replicates} replicates; all metrics: --format json|csv|ndjson`));
   const seedFit = poorSeedFitLine(result);
   if (seedFit !== null) out.push(c.yellow(seedFit));
@@ -122,10 +139,17 @@ export function renderTable(result: SimResult, options: RenderOptions): string {
   // The chart goes under the table (and its notes), before the text samples; machine formats never get it.
   out.push(...renderChart(result, { color: options.color, width: options.width }));
   if (options.showSamples) {
-    for (const g of gens) if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
+    for (const g of gens) {
+      if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
+      if (out.length >= ROWS_PER_PIECE) {
+        yield `${out.join("\n")}\n`;
+        out.length = 0;
+      }
+    }
   }
   if (options.elapsedSeconds !== undefined) out.push(c.dim(`elapsed ${formatDuration(options.elapsedSeconds)}`));
-  return out.join("\n") + "\n";
+  // Empty when the last piece ended with the last line.
+  if (out.length > 0) yield `${out.join("\n")}\n`;
 }
 
 /** Joins parts with " · ", starting a new line before a part that would pass the width. */

@@ -41,15 +41,14 @@ export type Payload = string | Uint8Array | Iterable<string>;
 const inPieces = (payload: Payload): payload is Iterable<string> => typeof payload !== "string" && !(payload instanceof Uint8Array);
 
 /**
- * Writes the payload's bytes a piece at a time (empty pieces skipped). Between pieces this thread
- * takes a turn of its event loop, so that a signal is answered while a long run's text is still
- * being made (10⁵ generations of JSON take seconds to make).
+ * Writes the payload's bytes a piece at a time. After each piece, an empty one too (a pause its
+ * maker asks for), this thread takes a turn of its event loop, so that a signal is answered while
+ * a long run's text is still being made (10⁵ generations of JSON take seconds to make).
  */
 async function eachPiece(payload: Payload, write: (bytes: Uint8Array) => void | Promise<void>): Promise<void> {
   if (!inPieces(payload)) return write(typeof payload === "string" ? Buffer.from(payload) : payload);
   for (const piece of payload) {
-    if (piece.length === 0) continue;
-    await write(Buffer.from(piece));
+    if (piece.length > 0) await write(Buffer.from(piece));
     await nextTurn();
   }
 }

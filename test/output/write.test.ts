@@ -181,6 +181,28 @@ describe("writeOutputs: text in pieces", () => {
     expect(made).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("takes a turn of the event loop after every piece, an empty one (a pause) too", async () => {
+    const target = join(dir(), "pauses.txt");
+    let turns = 0;
+    const seen: number[] = [];
+    const count = () => {
+      turns++;
+      timer = setImmediate(count);
+    };
+    let timer = setImmediate(count);
+    function* pieces() {
+      for (let i = 0; i < 4; i++) {
+        seen.push(turns);
+        yield i === 3 ? "end\n" : "";
+      }
+    }
+    await writeOutputs([{ output: checkOutput(target), text: pieces() }]);
+    clearImmediate(timer);
+    expect(readFileSync(target, "utf8")).toBe("end\n");
+    // Each piece made after at least one more turn than the one before it.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!, `piece ${i}`).toBeGreaterThan(seen[i - 1]!);
+  });
+
   // A slow reader of a pipe: process.stdout queues what the pipe cannot take, so pieces made ahead of
   // the reader would all be held (1.8 GB for a 290 MB JSON document). The next piece must wait.
   it("on a pipe, makes the next piece only once the reader has taken the last", async () => {
