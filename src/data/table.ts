@@ -118,32 +118,50 @@ export function splitLine(line: string, delimiter: string): { fields: string[]; 
   }
 }
 
-function fromDelimited(input: TextInput, format: FileFormat): Table {
-  const delimiter = format === "tsv" ? "\t" : format === "csv" ? "," : null;
-  const lines = input.text.split("\n");
-  let header: string[] | null = null;
-  let width = -1;
-  let columns: Cell[][] = [];
+/**
+ * The rows of delimited text as readTable reads them: each line that is not blank or a `#`
+ * comment, split into fields (a trailing "\r" dropped), with its 1-based line number; an
+ * InputError for a quoted field left open. A delimiter of null makes the whole line one field.
+ */
+export function* delimitedLines(text: string, name: string, delimiter: string | null): Generator<{ fields: string[]; starts: number[]; line: number }> {
+  const lines = text.split("\n");
   for (let ln = 0; ln < lines.length; ln++) {
     const line = lines[ln]!.endsWith("\r") ? lines[ln]!.slice(0, -1) : lines[ln]!;
     // Blank lines and # comments are skipped: seed files are often hand-edited notebooks.
     if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
     const split = delimiter ? splitLine(line, delimiter) : { fields: [line], starts: [1] };
-    if (!split) throw new InputError(`${input.name}:${ln + 1}: unbalanced double quote; close the quoted field`);
-    const { fields, starts } = split;
+    if (!split) throw new InputError(`${name}:${ln + 1}: unbalanced double quote; close the quoted field`);
+    yield { ...split, line: ln + 1 };
+  }
+}
+
+/** A first row with anything that is not a number is a header (.txt files have none). */
+export function isHeaderRow(fields: readonly string[], format: FileFormat): boolean {
+  return format !== "txt" && fields.some((f) => !looksNumeric(f));
+}
+
+/** The delimiter of a delimited format: null for .txt (one value a line). */
+export function delimiterOf(format: FileFormat): string | null {
+  return format === "tsv" ? "\t" : format === "csv" ? "," : null;
+}
+
+function fromDelimited(input: TextInput, format: FileFormat): Table {
+  let header: string[] | null = null;
+  let width = -1;
+  let columns: Cell[][] = [];
+  for (const { fields, starts, line } of delimitedLines(input.text, input.name, delimiterOf(format))) {
     if (width === -1) {
       width = fields.length;
       columns = fields.map(() => []);
-      // A first row with anything that is not a number is a header (.txt files have none).
-      if (format !== "txt" && fields.some((f) => !looksNumeric(f))) {
+      if (isHeaderRow(fields, format)) {
         header = fields.map((f) => f.trim());
         continue;
       }
     }
     if (fields.length !== width) {
-      throw new InputError(`${input.name}:${ln + 1}: ${fields.length} field(s) where the ${header ? "header has" : "first row has"} ${width}; fix the row`);
+      throw new InputError(`${input.name}:${line}: ${fields.length} field(s) where the ${header ? "header has" : "first row has"} ${width}; fix the row`);
     }
-    for (let c = 0; c < width; c++) columns[c]!.push({ value: fields[c], where: `${input.name}:${ln + 1}:${starts[c]}` });
+    for (let c = 0; c < width; c++) columns[c]!.push({ value: fields[c], where: `${input.name}:${line}:${starts[c]}` });
   }
   if (width === -1 || columns[0]!.length === 0) {
     throw new InputError(`${input.name} has no data rows${header ? " after its header" : ""}; give at least two values`);
