@@ -24,7 +24,7 @@ import { parseJsonWithPositions } from "./json.js";
 import { parseJsonDocument, STEPPED_BYTES, type StepSizes } from "./json-steps.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
 import { decodeCheckedUtf8, inputName, type NamedText as TextInput } from "./read.js";
-import { columnIndex, extensionFormat, sniffFormat, splitLine } from "./table.js";
+import { columnIndex, delimiterOf, extensionFormat, sniffFormat, splitLine } from "./table.js";
 import { streamText } from "./text-stream.js";
 
 export interface LabelCounts {
@@ -69,8 +69,6 @@ export function readLabels(input: TextInput, options: LabelOptions = DEFAULT_LAB
       return fromLines(input, delimiterOf(format), options);
   }
 }
-
-const delimiterOf = (format: "csv" | "tsv" | "txt"): string | null => (format === "tsv" ? "\t" : format === "csv" ? "," : null);
 
 /**
  * Where a label or count sits, for messages: "file:line", or a function that works out
