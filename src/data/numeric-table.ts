@@ -12,7 +12,7 @@ import { parseJson } from "./json.js";
 import { parseJsonBytes } from "./json-steps.js";
 import { NUMBER_LITERAL } from "./number-literal.js";
 import { inputName } from "./read.js";
-import { type Cell, jsonRecords, looksNumeric, noRecords, numberOf, RecordShape, splitLine, type Table } from "./table.js";
+import { type Cell, delimiterOf, isHeaderRow, jsonRecords, noRecords, numberOf, RecordShape, type Table, tableLine } from "./table.js";
 import { type LineFormat, streamRecords } from "./text-stream.js";
 
 export interface NumericColumn {
@@ -111,19 +111,13 @@ class DelimitedNumbers {
 
   /** One line, without its "\n"; `ln` is its 1-based number. */
   line(raw: string, ln: number): void {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    // Blank lines and # comments are skipped: seed files are often hand-edited notebooks.
-    const trimmed = line.trimStart();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
-    const delimiter = this.format === "tsv" ? "\t" : this.format === "csv" ? "," : null;
-    const split = delimiter === null ? { fields: [line], starts: [1] } : splitLine(line, delimiter);
-    if (!split) throw new InputError(`${this.name}:${ln}: unbalanced double quote; close the quoted field`);
+    const split = tableLine(raw, ln, this.name, delimiterOf(this.format));
+    if (split === null) return;
     const { fields, starts } = split;
     if (this.width === -1) {
       this.width = fields.length;
       this.columns = fields.map(() => new GrowingColumn());
-      // A first row with anything that is not a number is a header (.txt files have none).
-      if (this.format !== "txt" && fields.some((f) => !looksNumeric(f))) {
+      if (isHeaderRow(fields, this.format)) {
         this.header = fields.map((f) => f.trim());
         return;
       }

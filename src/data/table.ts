@@ -126,13 +126,24 @@ export function splitLine(line: string, delimiter: string): { fields: string[]; 
 export function* delimitedLines(text: string, name: string, delimiter: string | null): Generator<{ fields: string[]; starts: number[]; line: number }> {
   const lines = text.split("\n");
   for (let ln = 0; ln < lines.length; ln++) {
-    const line = lines[ln]!.endsWith("\r") ? lines[ln]!.slice(0, -1) : lines[ln]!;
-    // Blank lines and # comments are skipped: seed files are often hand-edited notebooks.
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
-    const split = delimiter ? splitLine(line, delimiter) : { fields: [line], starts: [1] };
-    if (!split) throw new InputError(`${name}:${ln + 1}: unbalanced double quote; close the quoted field`);
-    yield { ...split, line: ln + 1 };
+    const split = tableLine(lines[ln]!, ln + 1, name, delimiter);
+    if (split !== null) yield { ...split, line: ln + 1 };
   }
+}
+
+/**
+ * One line of delimited text (without its "\n"; `ln` its 1-based number) as readTable reads it:
+ * null for a blank line or a `#` comment, else its fields (a trailing "\r" dropped); an InputError
+ * for a quoted field left open.
+ */
+export function tableLine(raw: string, ln: number, name: string, delimiter: string | null): { fields: string[]; starts: number[] } | null {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  // Blank lines and # comments are skipped: seed files are often hand-edited notebooks.
+  const trimmed = line.trimStart();
+  if (trimmed === "" || trimmed.startsWith("#")) return null;
+  const split = delimiter === null ? { fields: [line], starts: [1] } : splitLine(line, delimiter);
+  if (!split) throw new InputError(`${name}:${ln}: unbalanced double quote; close the quoted field`);
+  return split;
 }
 
 /** A first row with anything that is not a number is a header (.txt files have none). */
