@@ -40,8 +40,8 @@ export interface PointTask {
 
 /**
  * A point's output in a sweep format: its rows and, when asked (PointTask.baselinePath), its part
- * of the sweep's baseline document; each as text, or as the text's UTF-8 bytes once a worker has
- * sent it (moved, not copied: see worker.ts).
+ * of the sweep's baseline document; each as text, or as the text's UTF-8 bytes in shared memory
+ * when a worker sent it (neither copied nor moved: see worker.ts).
  */
 export interface PointText {
   readonly rows: string | Uint8Array;
