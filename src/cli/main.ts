@@ -2,6 +2,7 @@
  * The entry point: declares the commands and is the one place where errors become exit codes
  * (0 ok · 1 check failed · 2 usage, input or output error · 70 internal error · 129/130/143 signals).
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { Command, CommanderError } from "commander";
 import { terminateWorkers } from "../engine/workers.js";
 import { CollapseError } from "../errors.js";
@@ -139,4 +140,7 @@ export async function main(argv: string[]): Promise<void> {
       fail(`internal error: ${(e as Error).message ?? String(e)}; please report it with the command line (COLLAPSE_DEBUG=1 shows the trace)`, 70);
     }
   }
+  // A signal is handled on a turn of the event loop: one that came while the last stretch held the
+  // thread (writing and committing the output) is answered on this one, not lost to the exit.
+  await nextTurn();
 }

@@ -20,6 +20,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { peakMemory } from "../peak-memory.js";
 import { BIN, collapseAsync, ROOT, tempDir } from "./cli.js";
@@ -305,6 +306,36 @@ describe("signals while busy", () => {
     } finally {
       producer.kill();
     }
+  });
+});
+
+describe("a signal in the last synchronous stretch", () => {
+  // A signal is handled on a turn of the event loop. One that came while the run's last stretch
+  // held the thread (writing and committing the output, say) found no turn left: the process
+  // ended with exit 0, as if it had never come. Here the run sends itself SIGINT while it renames
+  // its finished output into place, and holds the thread 50 ms more.
+  it("is still answered: exit 130, the word on stderr, the finished output kept", () => {
+    const dir = tempDir();
+    const out = join(dir, "out.csv");
+    const script = `
+      import fs from "node:fs";
+      import { syncBuiltinESMExports } from "node:module";
+      const rename = fs.renameSync;
+      fs.renameSync = (from, to) => {
+        rename(from, to);
+        process.kill(process.pid, "SIGINT");
+        const until = Date.now() + 50;
+        while (Date.now() < until);
+      };
+      syncBuiltinESMExports();
+      const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/cli/main.js")).href)});
+      await main(${JSON.stringify([process.execPath, "collapse", "sim", "-g", "3", "--format", "csv", "--quiet", "-o", out])});`;
+    const file = join(dir, "last.mjs");
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).toBe("collapse: interrupted\n");
+    expect(r.status).toBe(130);
+    expect(readFileSync(out, "utf8")).toMatch(/^generation,metric,/);
   });
 });
 
