@@ -21,8 +21,8 @@ export class PointWriter {
   /** `sliceBytes`: tests make it small. */
   constructor(private readonly sliceBytes = SLICE_BYTES) {}
 
-  /** Queues point `index`'s body (text, or its UTF-8 bytes), framed by `framer`, for `sink`. */
-  add(sink: Sink, framer: SweepFramer, index: number, body: string | Uint8Array): void {
+  /** Queues point `index`'s body (text, or its UTF-8 bytes in pieces), framed by `framer`, for `sink`. */
+  add(sink: Sink, framer: SweepFramer, index: number, body: string | readonly Uint8Array[]): void {
     if (this.failure !== null) throw this.failure.error;
     this.chain = this.chain
       .then(() => (this.failure === null ? writePoint(sink, framer, index, body, this.sliceBytes) : undefined))
@@ -38,10 +38,10 @@ export class PointWriter {
   }
 }
 
-async function writePoint(sink: Sink, framer: SweepFramer, index: number, body: string | Uint8Array, sliceBytes: number): Promise<void> {
+async function writePoint(sink: Sink, framer: SweepFramer, index: number, body: string | readonly Uint8Array[], sliceBytes: number): Promise<void> {
   const slices: (string | Uint8Array)[] = [];
   if (typeof body === "string") slices.push(body);
-  else for (let at = 0; at < body.length; at += sliceBytes) slices.push(body.subarray(at, at + sliceBytes));
+  else for (const piece of body) for (let at = 0; at < piece.length; at += sliceBytes) slices.push(piece.subarray(at, at + sliceBytes));
   for (const piece of await runStepsAsync(framer.framePieces(index, slices), nextTurn)) {
     if (piece.length === 0) continue;
     sink.write(piece);

@@ -53,12 +53,16 @@ export function renderPointBody(format: SweepFormat, params: Record<string, Scal
       return renderRows(tidyRows(result, params), csvRow);
     case "ndjson":
       return renderRows(tidyRows(result, params), ndjsonRow);
-    case "json": {
-      const point: Record<string, unknown> = { params, config: result.config, generations: result.generations };
-      if (result.extinctions) point.extinctions = result.extinctions;
-      return jsonPoint(point);
-    }
+    case "json":
+      return jsonPoint(pointObject(params, result));
   }
+}
+
+/** A point as it sits in a JSON sweep's "points" array: its parameters and its results. */
+export function pointObject(params: Record<string, Scalar>, result: SimResult): Record<string, unknown> {
+  const point: Record<string, unknown> = { params, config: result.config, generations: result.generations };
+  if (result.extinctions) point.extinctions = result.extinctions;
+  return point;
 }
 
 /** A point object as it sits in the document's "points" array (indented four spaces). */

@@ -40,7 +40,9 @@ describe("PointWriter", () => {
       // Slices of 7 bytes: "é" is two, so some slices end inside a character.
       const writer = new PointWriter(7);
       sink.write(framer.opening());
-      bodies.forEach((b, i) => writer.add(sink, framer, i, i === 1 ? new TextEncoder().encode(b) : b));
+      // Point 1 as bytes in two pieces, cut inside a character too.
+      const bytes = new TextEncoder().encode(bodies[1]!);
+      bodies.forEach((b, i) => writer.add(sink, framer, i, i === 1 ? [bytes.subarray(0, 3), bytes.subarray(3)] : b));
       await writer.drain();
       sink.write(framer.closing());
       expect(sink.text()).toBe(expected);

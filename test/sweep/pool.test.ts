@@ -53,11 +53,11 @@ function stopped(): void {
   for (const w of redirect.made) expect(w.threadId).toBe(-1);
 }
 
-/** A point's rows as text: this thread's string, or the UTF-8 bytes a worker moved here. */
+/** A point's rows as text: this thread's string, or the UTF-8 bytes a worker shared, in pieces. */
 function rowsOf(body: PointBody): string {
   const { rows, baseline } = body as PointText;
   expect(baseline).toBeNull();
-  return typeof rows === "string" ? rows : new TextDecoder().decode(rows);
+  return typeof rows === "string" ? rows : Buffer.concat(rows).toString("utf8");
 }
 
 describe("runPoints", () => {
@@ -109,7 +109,7 @@ describe("runPoints", () => {
           // Sent by workers as bytes in shared memory: not a string (copied, slow to receive), and
           // not a moved buffer (after a move, V8 slows every typed-array access of that worker).
           const { rows } = body as PointText;
-          bytes.push(rows instanceof Uint8Array && rows.buffer instanceof SharedArrayBuffer);
+          bytes.push(typeof rows !== "string" && rows.every((piece) => piece.buffer instanceof SharedArrayBuffer));
         },
         label,
       );
