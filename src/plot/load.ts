@@ -321,6 +321,7 @@ function fromTidyText(input: TextInput): PlotInput {
   const format = formatOf(input);
   const nowhere = () => "";
   let rows: TidySeries | null = null;
+  let added = 0;
   if (format === "csv" || format === "tsv") {
     let width = -1;
     for (const { fields } of delimitedLines(input.text, input.name, delimiterOf(format))) {
@@ -335,6 +336,7 @@ function fromTidyText(input: TextInput): PlotInput {
       }
       if (fields.length !== width) throw new NotTidy();
       rows.add((c) => fields[c], nowhere);
+      added++;
     }
   } else if (format === "ndjson") {
     let shape: RecordShape | null = null;
@@ -352,8 +354,10 @@ function fromTidyText(input: TextInput): PlotInput {
       }
       shape.each(record, nowhere, take);
       rows!.add((c) => values[c], nowhere);
+      added++;
     }
   }
-  if (rows === null) throw new NotTidy();
+  // No rows (a header alone): readTable says so.
+  if (rows === null || added === 0) throw new NotTidy();
   return rows.result();
 }

@@ -82,4 +82,10 @@ describe("tidy rows for a plot", () => {
       { numRuns: 400 },
     );
   });
+
+  it.each(["rows.csv", "rows.ndjson"])("%s: a header and comments but no row is refused as readTable refuses it", (name) => {
+    const header = name.endsWith(".csv") ? "generation,metric,median,p025,p975\n# a comment\n" : "# collapse-sweep {}\n\n";
+    expect(outcome(() => loadPlotInput({ name, text: header }))).toBe(outcome(() => loadRowsWhole({ name, text: header })));
+    expect(outcome(() => loadPlotInput({ name, text: header }))).toMatch(/^InputError: /);
+  });
 });
