@@ -21,11 +21,15 @@ export class PointWriter {
   /** `sliceBytes`: tests make it small. */
   constructor(private readonly sliceBytes = SLICE_BYTES) {}
 
-  /** Queues point `index`'s body (text, or its UTF-8 bytes in pieces), framed by `framer`, for `sink`. */
-  add(sink: Sink, framer: SweepFramer, index: number, body: string | readonly Uint8Array[]): void {
+  /**
+   * Queues point `index`'s body (text, or its UTF-8 bytes in pieces), framed by `framer`, for
+   * `sink`; `around` runs just before its first byte is written and just after its last (a
+   * progress bar cleared and redrawn around rows written to the same terminal).
+   */
+  add(sink: Sink, framer: SweepFramer, index: number, body: string | readonly Uint8Array[], around: Around = {}): void {
     if (this.failure !== null) throw this.failure.error;
     this.chain = this.chain
-      .then(() => (this.failure === null ? writePoint(sink, framer, index, body, this.sliceBytes) : undefined))
+      .then(() => (this.failure === null ? writePoint(sink, framer, index, body, this.sliceBytes, around) : undefined))
       .catch((error: unknown) => {
         this.failure ??= { error };
       });
@@ -38,13 +42,29 @@ export class PointWriter {
   }
 }
 
-async function writePoint(sink: Sink, framer: SweepFramer, index: number, body: string | readonly Uint8Array[], sliceBytes: number): Promise<void> {
+/** What runs around a point's writing. */
+export interface Around {
+  readonly before?: () => void;
+  readonly after?: () => void;
+}
+
+async function writePoint(
+  sink: Sink,
+  framer: SweepFramer,
+  index: number,
+  body: string | readonly Uint8Array[],
+  sliceBytes: number,
+  around: Around,
+): Promise<void> {
   const slices: (string | Uint8Array)[] = [];
   if (typeof body === "string") slices.push(body);
   else for (const piece of body) for (let at = 0; at < piece.length; at += sliceBytes) slices.push(piece.subarray(at, at + sliceBytes));
-  for (const piece of await runStepsAsync(framer.framePieces(index, slices), nextTurn)) {
-    if (piece.length === 0) continue;
-    sink.write(piece);
-    await nextTurn();
+  const framed = await runStepsAsync(framer.framePieces(index, slices), nextTurn);
+  around.before?.();
+  for (const [k, piece] of framed.entries()) {
+    if (piece.length > 0) sink.write(piece);
+    // No turn after the last piece: `after` follows it at once.
+    if (k < framed.length - 1) await nextTurn();
   }
+  around.after?.();
 }

@@ -145,12 +145,11 @@ Examples:
         tasks,
         runOptions.jobs,
         (task, body) => {
-          // Rows printed to the same terminal as the bar would land on its line: clear it first.
-          if (toTerminal) progress.done();
           const { rows, baseline } = body as PointText;
-          writer.add(sink, framer, task.index, rows);
+          // Rows printed to the same terminal as the bar would land on its line: it is cleared
+          // just before they are written, and drawn again once they are.
+          writer.add(sink, framer, task.index, rows, { before: () => toTerminal && progress.done(), after: () => progress.tick() });
           if (baselineFramer) writer.add(baselineSink!, baselineFramer, task.index, baseline!);
-          progress.tick();
         },
         label,
       );

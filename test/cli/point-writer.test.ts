@@ -49,6 +49,17 @@ describe("PointWriter", () => {
     }
   });
 
+  it("runs `before` just before a point's first write and `after` just after its last (a bar cleared around rows)", async () => {
+    const framer = new SweepFramer("csv", head, null);
+    const events: string[] = [];
+    const sink: Sink = { write: (piece) => void events.push(`write ${Buffer.from(piece).toString()}`), commit: async () => {}, abort: () => {} };
+    const writer = new PointWriter(2);
+    const bytes = new TextEncoder().encode("a,1\n");
+    for (const i of [0, 1]) writer.add(sink, framer, i, [bytes], { before: () => events.push(`before ${i}`), after: () => events.push(`after ${i}`) });
+    await writer.drain();
+    expect(events).toEqual(["before 0", "write a,", "write 1\n", "after 0", "before 1", "write a,", "write 1\n", "after 1"]);
+  });
+
   it("keeps a failed write: nothing is written after it, the next add and drain throw it", async () => {
     const framer = new SweepFramer("csv", head, null);
     const sink = memorySink(2);
