@@ -20,7 +20,7 @@ import type { Hash } from "node:crypto";
 import { sha256 } from "../builtins.js";
 import type { SimResult } from "../core/result.js";
 import { csvHeader, csvRow, ndjsonRow, renderRows, type Scalar, tidyRows } from "../output/tidy.js";
-import type { Steps } from "../steps.js";
+import { runSteps, type Steps } from "../steps.js";
 import type { ShardMeta } from "./shard.js";
 
 export const SWEEP_FORMATS = ["csv", "ndjson", "json"] as const;
@@ -141,12 +141,13 @@ export class SweepFramer {
   }
 
   point(index: number, body: string): string {
-    return this.hashed(this.framePoint(index, body));
+    const [head] = runSteps(this.framePieces(index, [body]));
+    return head + body;
   }
 
   /**
-   * point() of a body in pieces (text, or its UTF-8 bytes): the same text, as pieces, hashed a
-   * piece at a time with a pause after each (a point of tens of MB is hashed twice in a shard: its
+   * A point's body framed (and, in a shard, hashed), as pieces: the body's own pieces (text, or its
+   * UTF-8 bytes) after a head, hashed a piece at a time with a pause after each (a point of tens of MB is hashed twice in a shard: its
    * own SHA-256 and the document's).
    */
   *framePieces<T extends string | Uint8Array>(index: number, body: readonly T[]): Steps<(T | string)[]> {
@@ -207,14 +208,5 @@ export class SweepFramer {
     }
     const meta = shard ? `${SHARD_LINE}${JSON.stringify({ format, grid: head.grid, shard })}\n` : "";
     return format === "csv" ? meta + csvHeader(head.grid) : meta;
-  }
-
-  private framePoint(index: number, body: string): string {
-    const first = this.count++ === 0;
-    if (!this.shard) return this.format === "json" ? (first ? "\n" : ",\n") + body : body;
-    const hash = sha256Hex(body);
-    this.pointHashes.push(hash);
-    if (this.format === "json") return (first ? "\n" : ",\n") + body;
-    return `${POINT_LINE}${index}${SHA_MARK}${hash}\n${body}`;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * A json point's text made in pieces (jsonPointSteps) and framed in pieces (SweepFramer.framePieces),
- * as collapse merge makes them, against the one-call versions the sweep writes with (jsonPoint,
- * SweepFramer.point): the same text, the same point hashes and the same shard checksum, for any
- * JSON value, with arrays long enough to be cut at every element.
+ * A json point's text made in pieces (jsonPointSteps), as collapse merge and the sweep's workers
+ * make it, against the one call it stands in for (jsonPoint), for any JSON value, with arrays long
+ * enough to be cut at every element; and a body framed in any pieces (SweepFramer.framePieces) as
+ * it is framed whole: the same text, point hashes and shard checksum. (The framing's own bytes are
+ * checked against the shard format in test/sweep/integrity.test.ts and merge.test.ts.)
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -50,7 +51,7 @@ describe("jsonPointSteps", () => {
 });
 
 describe("SweepFramer.framePieces", () => {
-  it("frames, hashes and checksums a body in pieces as point() does the body whole", () => {
+  it("frames, hashes and checksums a body in pieces as it does the body whole", () => {
     fc.assert(
       fc.property(
         fc.constantFrom<SweepFormat>("json", "csv", "ndjson"),
