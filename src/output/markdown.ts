@@ -4,13 +4,11 @@ import { bandCell, bandFormatter, formatShare, meanFormatter } from "./cells.js"
 import { describeRun } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
+import { rest, whenFull } from "./line-pieces.js";
 import type { RenderOptions } from "./render-options.js";
 import { poorSeedFitLine } from "./seed-fit.js";
 
 const MAX_METRICS = 6;
-
-/** Lines of generations per piece of markdownParts. */
-const ROWS_PER_PIECE = 4096;
 
 export function renderMarkdown(result: SimResult, options: RenderOptions): string {
   return [...markdownParts(result, options)].join("");
@@ -55,10 +53,7 @@ export function* markdownParts(result: SimResult, options: RenderOptions): Gener
   ];
   for (let row = 0; row < gens.length; row++) {
     out.push(`| ${cells(gens[row]!).join(" | ")} |`);
-    if ((row + 1) % ROWS_PER_PIECE === 0) {
-      yield `${out.join("\n")}\n`;
-      out.length = 0;
-    }
+    yield* whenFull(out);
   }
   out.push("", `Cells: median [2.5%, 97.5%] over ${result.config.replicates} replicates.`);
   const seedFit = poorSeedFitLine(result);
@@ -70,12 +65,8 @@ export function* markdownParts(result: SimResult, options: RenderOptions): Gener
     out.push("");
     for (const g of gens) {
       if (g.sample !== undefined) out.push(`- generation ${g.generation}: ${g.sample}`);
-      if (out.length >= ROWS_PER_PIECE) {
-        yield `${out.join("\n")}\n`;
-        out.length = 0;
-      }
+      yield* whenFull(out);
     }
   }
-  // Empty when the last piece ended with the last line.
-  if (out.length > 0) yield `${out.join("\n")}\n`;
+  yield* rest(out);
 }

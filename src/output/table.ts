@@ -11,6 +11,7 @@ import { renderChart } from "./chart.js";
 import { describeRunParts } from "./describe.js";
 import { describeExtinction } from "./extinctions.js";
 import { headlineMetrics } from "./headline.js";
+import { rest, whenFull } from "./line-pieces.js";
 import { formatDuration } from "./numbers.js";
 import type { RenderOptions } from "./render-options.js";
 import { poorSeedFitLine } from "./seed-fit.js";
@@ -77,9 +78,6 @@ function widthOf(col: Column): number {
   return Math.max(col.title.length, ...col.cells.map((s) => s.length));
 }
 
-/** Lines of generations per piece of tableParts. */
-const ROWS_PER_PIECE = 4096;
-
 export function renderTable(result: SimResult, options: RenderOptions): string {
   return [...tableParts(result, options)].join("");
 }
@@ -122,10 +120,7 @@ export function* tableParts(result: SimResult, options: RenderOptions): Generato
   out.push(line(columns.map((col, i) => c.bold(pad(col.title, widths[i]!, i === 0)))));
   for (let row = 0; row < gens.length; row++) {
     out.push(line(columns.map((col, i) => col.paint(pad(col.cells[row]!, widths[i]!, i === 0), row))));
-    if ((row + 1) % ROWS_PER_PIECE === 0) {
-      yield `${out.join("\n")}\n`;
-      out.length = 0;
-    }
+    yield* whenFull(out);
   }
   out.push(c.dim(`median [2.5%, 97.5%] over ${result.config.replicates} replicates; all metrics: --format json|csv|ndjson`));
   const seedFit = poorSeedFitLine(result);
@@ -141,15 +136,11 @@ export function* tableParts(result: SimResult, options: RenderOptions): Generato
   if (options.showSamples) {
     for (const g of gens) {
       if (g.sample !== undefined) out.push(`${c.bold(`gen ${g.generation}:`)} ${g.sample}`);
-      if (out.length >= ROWS_PER_PIECE) {
-        yield `${out.join("\n")}\n`;
-        out.length = 0;
-      }
+      yield* whenFull(out);
     }
   }
   if (options.elapsedSeconds !== undefined) out.push(c.dim(`elapsed ${formatDuration(options.elapsedSeconds)}`));
-  // Empty when the last piece ended with the last line.
-  if (out.length > 0) yield `${out.join("\n")}\n`;
+  yield* rest(out);
 }
 
 /** Joins parts with " · ", starting a new line before a part that would pass the width. */
