@@ -256,24 +256,24 @@ class TidySeries {
     return c;
   }
 
-  /** One row: `cell(c)` is column c's value and `where(c)` its place, for messages. */
-  add(cell: (c: number) => unknown, where: (c: number) => string): void {
+  /** One row: `row[c]` is column c's value and `where(c)` its place, for messages. */
+  add(row: ArrayLike<unknown>, where: (c: number) => string): void {
     const params: Record<string, Scalar> = {};
-    for (const p of this.grid) setOwn(params, p, scalarOf(cell(this.index(p))));
+    for (const p of this.grid) setOwn(params, p, scalarOf(row[this.index(p)]));
     const key = JSON.stringify(this.grid.map((p) => params[p]));
     let series = this.bySeries.get(key);
     if (!series) this.bySeries.set(key, (series = { params, gens: new Map() }));
     const g = this.index("generation");
-    const generation = numberIn(cell(g), () => where(g), "generation");
+    const generation = numberIn(row[g], () => where(g), "generation");
     if (!Number.isInteger(generation) || generation < 0) {
-      throw new InputError(`${where(g)}: generation ${quote(cell(g))} is not a whole number ≥ 0; ${HINT}`);
+      throw new InputError(`${where(g)}: generation ${quote(row[g])} is not a whole number ≥ 0; ${HINT}`);
     }
     let gen = series.gens.get(generation);
     if (!gen) series.gens.set(generation, (gen = { generation, metrics: {} }));
-    const metric = String(cell(this.index("metric")));
+    const metric = String(row[this.index("metric")]);
     const num = (column: string) => {
       const c = this.index(column);
-      return c < 0 ? NaN : numberIn(cell(c), () => where(c), column);
+      return c < 0 ? NaN : numberIn(row[c], () => where(c), column);
     };
     setOwn(gen.metrics, metric, { mean: num("mean"), sd: num("sd"), se: num("se"), median: num("median"), p025: num("p025"), p975: num("p975") });
     const theory = num("theory");
@@ -301,7 +301,7 @@ function fromRows(input: TextInput, table: Table): PlotInput {
   const count = table.columns[0]!.length;
   for (let r = 0; r < count; r++) {
     rows.add(
-      (c) => table.columns[c]![r]!.value,
+      table.columns.map((column) => column[r]!.value),
       (c) => table.columns[c]![r]!.where,
     );
   }
@@ -335,7 +335,7 @@ function fromTidyText(input: TextInput): PlotInput {
         continue;
       }
       if (fields.length !== width) throw new NotTidy();
-      rows.add((c) => fields[c], nowhere);
+      rows.add(fields, nowhere);
       added++;
     }
   } else if (format === "ndjson") {
@@ -353,7 +353,7 @@ function fromTidyText(input: TextInput): PlotInput {
         rows = new TidySeries(input.name, shape.names);
       }
       shape.each(record, nowhere, take);
-      rows!.add((c) => values[c], nowhere);
+      rows!.add(values, nowhere);
       added++;
     }
   }
