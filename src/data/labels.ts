@@ -278,9 +278,8 @@ export async function labelsFromJsonBytes(name: string, bytes: Uint8Array, optio
   let bad = false;
   const take = (elements: unknown[]) => {
     for (let i = 0; i < elements.length && !bad; i++) {
-      const v = elements[i];
-      const label = typeof v === "string" || (typeof v === "number" && Number.isFinite(v)) ? String(v).trim() : "";
-      if (label === "") bad = true;
+      const label = jsonLabel(elements[i]);
+      if (!label) bad = true;
       else tally.add(label, 1, name, "sum");
     }
   };
@@ -306,6 +305,11 @@ export async function labelsFromJsonBytes(name: string, bytes: Uint8Array, optio
   }
 }
 
+/** An element of a JSON array of labels as its label (trimmed, maybe empty): a string or a finite number; null for anything else. */
+function jsonLabel(v: unknown): string | null {
+  return typeof v === "string" || (typeof v === "number" && Number.isFinite(v)) ? String(v).trim() : null;
+}
+
 function fromJson(input: TextInput, options: LabelOptions): LabelCounts {
   for (const [flag, choice] of [
     ["--column", options.column],
@@ -323,10 +327,10 @@ function fromJson(input: TextInput, options: LabelOptions): LabelCounts {
   if (Array.isArray(doc)) {
     doc.forEach((v, i) => {
       const where = () => `${json.memberWhere(i)}: element ${i + 1}`;
-      if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+      const label = jsonLabel(v);
+      if (label === null) {
         throw new InputError(`${where()}: ${quote(v)} is not a label; a JSON array holds labels (strings), e.g. ["a", "b", "a"]`);
       }
-      const label = String(v).trim();
       if (label === "") throw new InputError(`${where()}: empty label; name the category or remove it`);
       tally.add(label, 1, where, "sum");
     });
