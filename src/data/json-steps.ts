@@ -105,7 +105,7 @@ export async function parseJsonDocument(
       if (!(e instanceof NotAccepted || e instanceof SyntaxError)) throw e;
     }
   }
-  return { value: parseJson(decodeCheckedUtf8(bytes), site), members: null };
+  return { value: parseJson(decodeCheckedUtf8(bytes, site.name), site), members: null };
 }
 
 async function parseInSteps(

@@ -269,7 +269,7 @@ const LABELS_PER_TURN = 1 << 16;
  * readLabels, whole: a document that reads cleanly never goes there.
  */
 export async function labelsFromJsonBytes(name: string, bytes: Uint8Array, options: LabelOptions, steps: Partial<StepSizes> = {}): Promise<LabelCounts> {
-  const whole = () => readLabels({ name, text: decodeCheckedUtf8(bytes) }, options);
+  const whole = () => readLabels({ name, text: decodeCheckedUtf8(bytes, name) }, options);
   if (bytes.length < (steps.stepped ?? STEPPED_BYTES) || extensionFormat(name) === "ndjson" || options.column !== null || options.countColumn !== null) {
     return whole();
   }

@@ -159,7 +159,7 @@ export async function sha256OfFile(path: string, fix = "check the path given to 
 /** Reads all of `path` (or stdin for "-") as UTF-8 text; invalid bytes are an InputError naming the position. */
 export async function readText(path: string, fix = "check the path given to --data", limit = maxInputBytes()): Promise<TextInput> {
   const { name, bytes, sha256 } = await readUtf8(path, fix, limit);
-  return { name, text: decodeCheckedUtf8(bytes), sha256 };
+  return { name, text: decodeCheckedUtf8(bytes, name), sha256 };
 }
 
 /** A file's bytes, checked to be UTF-8 and not decoded yet. */
@@ -189,6 +189,12 @@ export async function readUtf8(path: string, fix = "check the path given to --da
  * only when `devices` is set (a --config from process substitution, `<(…)`).
  */
 export function readTextSync(path: string, fix = "check the path given to --data", limit = maxInputBytes(), devices = false): TextInput {
+  const { name, bytes, sha256 } = readUtf8Sync(path, fix, limit, devices);
+  return { name, text: decodeCheckedUtf8(bytes, name), sha256 };
+}
+
+/** readTextSync without the decoding: the bytes, checked to be UTF-8 (as readUtf8). */
+export function readUtf8Sync(path: string, fix = "check the path given to --data", limit = maxInputBytes(), devices = false): Utf8Bytes {
   const name = inputName(path);
   let fd: number;
   try {
@@ -213,8 +219,9 @@ export function readTextSync(path: string, fix = "check the path given to --data
       if (total > limit) throw tooBig(name, limit);
       chunks.push(chunk.subarray(0, n));
     }
-    const used = Buffer.concat(chunks);
-    return { name, text: decodeUtf8(used, name), sha256: sha256().update(used).digest("hex") };
+    const bytes = Buffer.concat(chunks);
+    checkUtf8(bytes, name);
+    return { name, bytes, sha256: sha256().update(bytes).digest("hex") };
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw cannotRead(name, e, fix);
@@ -226,7 +233,7 @@ export function readTextSync(path: string, fix = "check the path given to --data
 /** Decodes UTF-8 strictly; a leading byte-order mark is dropped. */
 export function decodeUtf8(bytes: Uint8Array, name: string): string {
   checkUtf8(bytes, name);
-  return decodeCheckedUtf8(bytes);
+  return decodeCheckedUtf8(bytes, name);
 }
 
 /** Throws an InputError naming the first invalid UTF-8 byte's line and column in `name`, if any. */
@@ -236,11 +243,49 @@ export function checkUtf8(bytes: Uint8Array, name: string): void {
   if (bad >= 0) throw invalidUtf8(name, bytes, bad, positionOfByte(bytes, bad));
 }
 
-/** The text of bytes checkUtf8 passed; a leading byte-order mark is dropped. */
-export function decodeCheckedUtf8(bytes: Uint8Array): string {
-  const text = new TextDecoder("utf-8").decode(bytes);
+/**
+ * Bytes decoded at a time by decodePieces: a text of more is several strings. One string holds at
+ * most 512 Mi UTF-16 units, and a text file up to the input limit (1 GiB) may hold more.
+ */
+export const TEXT_PIECE_BYTES = 64 << 20;
+
+/**
+ * The text of bytes checkUtf8 passed, as decodeCheckedUtf8 gives it, in pieces of about
+ * `pieceBytes` bytes each, cut anywhere between two characters: their concatenation is
+ * decodeCheckedUtf8(bytes). For a text model, whose tokenizer reads a text in pieces.
+ */
+export function decodePieces(bytes: Uint8Array, pieceBytes = TEXT_PIECE_BYTES): string[] {
+  // In stream mode the decoder keeps a character cut between two slices for the next one.
+  const decoder = new TextDecoder("utf-8");
+  const pieces: string[] = [];
+  for (let from = 0; from < bytes.length; from += pieceBytes) {
+    const to = Math.min(bytes.length, from + pieceBytes);
+    const piece = decoder.decode(bytes.subarray(from, to), { stream: to < bytes.length });
+    if (piece !== "") pieces.push(piece);
+  }
+  // A second byte-order mark, after the one the decoder drops, as decodeCheckedUtf8 drops it.
+  if (pieces.length > 0 && pieces[0]!.charCodeAt(0) === 0xfeff) pieces[0] = pieces[0]!.slice(1);
+  return pieces;
+}
+
+/**
+ * The text of bytes checkUtf8 passed, read from `name`; a leading byte-order mark is dropped. A
+ * text longer than one string can hold (512 Mi UTF-16 units: a file of 512 MiB or more, well
+ * within the input limit) is an InputError that says so, with `fix`.
+ */
+export function decodeCheckedUtf8(bytes: Uint8Array, name: string, fix = TOO_LONG_FIX): string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8").decode(bytes);
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== "ERR_STRING_TOO_LONG") throw e;
+    throw new InputError(`${name} is ${formatBytes(bytes.length)} of text, more than this command can read as one text (512 Mi characters); ${fix}`);
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** What a decodeCheckedUtf8 error suggests unless its caller knows better. */
+const TOO_LONG_FIX = "split it into smaller files";
 
 function invalidUtf8(name: string, bytes: Uint8Array, at: number, where: { line: number; column: number }, base = 0): InputError {
   const byte = bytes[at]!.toString(16).padStart(2, "0");

@@ -12,7 +12,7 @@ import type { AnyModel, SeedInput } from "../models/model.js";
 import { type LabelCounts, type LabelOptions, readLabels, readLabelsStream } from "./labels.js";
 import { numericColumns, singleColumn } from "./numbers.js";
 import { type NumericTable, readNumericTable } from "./numeric-table.js";
-import { decodeCheckedUtf8, inputName, readText, readTextSync, readUtf8, sha256OfFile, type TextInput } from "./read.js";
+import { decodeCheckedUtf8, decodePieces, inputName, readUtf8, readUtf8Sync, sha256OfFile } from "./read.js";
 import { readTable, type Table } from "./table.js";
 
 /**
@@ -62,7 +62,7 @@ export async function loadSeedAsync(model: AnyModel, config: SimConfig): Promise
       ? await readNumericTable(path).then((table) => ({ kind: "numeric" as const, table: named(table), sha256: table.sha256! }))
       : model.input === "labels"
         ? await readLabelsStream(path, labelOptions(config)).then((counts) => ({ kind: "labels" as const, counts, sha256: counts.sha256 }))
-        : await readText(path).then((input) => ({ kind: "text" as const, input: named(input), sha256: input.sha256 }));
+        : await readUtf8(path).then(({ bytes, sha256 }) => ({ kind: "text" as const, input: { name, text: decodePieces(bytes) }, sha256 }));
   return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
 }
 
@@ -95,7 +95,7 @@ export async function loadSessionSeed(model: AnyModel, config: SimConfig): Promi
 export function decodeSeed(seed: LoadedSeed): SeedResult {
   const input = seed.input;
   if (input.kind !== "utf8") return seed as SeedResult;
-  return { ...seed, input: { kind: "text", text: decodeCheckedUtf8(input.bytes), name: input.name } };
+  return { ...seed, input: { kind: "text", text: decodePieces(input.bytes), name: input.name } };
 }
 
 /** How a label file is read: the label column (--column), the count column and repeated labels (categorical's own options). */
@@ -113,8 +113,11 @@ export function seedFileKey(model: AnyModel, config: SimConfig): string {
   return JSON.stringify([model.input, config.data, read]);
 }
 
-/** A seed file as read: numeric tables for the numeric models, the text for the others; the SHA-256 of its bytes. */
-type SeedFile = ({ kind: "numeric"; table: NumericTable | Table } | { kind: "labels"; counts: LabelCounts } | { kind: "text"; input: TextInput }) & {
+/**
+ * A seed file as read: numeric tables for the numeric models, labels for categorical, the text (in
+ * pieces for a text model: read.ts decodePieces) for the others; the SHA-256 of its bytes.
+ */
+type SeedFile = ({ kind: "numeric"; table: NumericTable | Table } | { kind: "labels"; counts: LabelCounts } | { kind: "text"; input: SeedText }) & {
   sha256: string;
 };
 
@@ -124,16 +127,23 @@ type SeedFile = ({ kind: "numeric"; table: NumericTable | Table } | { kind: "lab
  */
 export function loadSeedSync(model: AnyModel, config: SimConfig): SeedResult {
   if (config.data === null) return loadSeed(model, config);
-  const file = readSeedFileSync(model, config.data);
+  const file = readSeedFileSync(model, config, config.data);
   return { ...fromFile(model, config, file), source: null, sha256: file.sha256 };
 }
 
-function readSeedFileSync(model: AnyModel, path: string): SeedFile {
+/** A seed file's text and the name messages give it. */
+interface SeedText {
+  readonly name: string;
+  readonly text: string | readonly string[];
+}
+
+function readSeedFileSync(model: AnyModel, config: SimConfig, path: string): SeedFile {
   const file = seedFile(path);
-  const input = { ...readTextSync(file.path), name: file.name };
-  return model.input === "numbers" || model.input === "table"
-    ? { kind: "numeric", table: readTable(input), sha256: input.sha256 }
-    : { kind: "text", input, sha256: input.sha256 };
+  const { bytes, sha256 } = readUtf8Sync(file.path);
+  if (model.input === "text") return { kind: "text", input: { name: file.name, text: decodePieces(bytes) }, sha256 };
+  const input = { name: file.name, text: decodeCheckedUtf8(bytes, file.name) };
+  if (model.input === "labels") return { kind: "labels", counts: readLabels(input, labelOptions(config)), sha256 };
+  return { kind: "numeric", table: readTable(input), sha256 };
 }
 
 function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: SeedInput; notes: string[] } {
@@ -148,8 +158,5 @@ function fromFile(model: AnyModel, config: SimConfig, file: SeedFile): { input: 
     return { input: { kind: "table", columns, names }, notes };
   }
   if (file.kind === "labels") return { input: { kind: "labels", labels: file.counts.labels, counts: file.counts.counts }, notes: [] };
-  const input = file.input;
-  if (model.input === "text") return { input: { kind: "text", text: input.text, name: input.name }, notes: [] };
-  const { labels, counts } = readLabels(input, labelOptions(config));
-  return { input: { kind: "labels", labels, counts }, notes: [] };
+  return { input: { kind: "text", text: file.input.text, name: file.input.name }, notes: [] };
 }

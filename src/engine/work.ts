@@ -10,6 +10,7 @@ import { modelOptions } from "../core/run.js";
 import type { EncodedText } from "../data/seed-file.js";
 import { getModel } from "../models/index.js";
 import type { SeedInput, SeedSize } from "../models/model.js";
+import { textLength } from "../models/ngram/tokenize.js";
 
 /**
  * A run estimated under this many nanoseconds stays in the calling thread. The estimates are
@@ -43,7 +44,7 @@ export function seedSize(config: SimConfig, input: SeedInput | EncodedText | nul
     case "labels":
       return { rows: input.counts.length, dims: 1 };
     case "text":
-      return { rows: input.text.length, dims: 1 };
+      return { rows: textLength(input.text), dims: 1 };
     case "utf8":
       return { rows: input.bytes.length, dims: 1 };
   }

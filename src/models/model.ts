@@ -14,13 +14,15 @@ export type SeedFit = Record<string, number | string>;
 
 /**
  * Seed data as read from a file or drawn from a built-in source, before a model shapes it.
- * `numbers`: one column; `table`: several numeric columns; `labels`: category → count; `text`: UTF-8 text.
+ * `numbers`: one column; `table`: several numeric columns; `labels`: category → count; `text`: UTF-8 text,
+ * one string or its pieces in order (a file is decoded a piece at a time: a string holds at most
+ * 512 Mi characters).
  */
 export type SeedInput =
   | { kind: "numbers"; values: Float64Array; name: string }
   | { kind: "table"; columns: Float64Array[]; names: string[] }
   | { kind: "labels"; labels: string[]; counts: Float64Array }
-  | { kind: "text"; text: string; name: string };
+  | { kind: "text"; text: string | readonly string[]; name: string };
 
 /**
  * What the regimes need to do with a model's training data, whatever its shape

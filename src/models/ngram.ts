@@ -39,7 +39,7 @@ import {
 import { buildSampler, type MarkovChainSampler, SAMPLER_BYTES_PER_ENTRY, samplerArrays, walkMarkovChain } from "./ngram/markov-chain.js";
 import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
-import { joinerOf, TOKENIZERS, type Tokens, tokenIds } from "./ngram/tokenize.js";
+import { joinerOf, TextTooLong, TOKENIZERS, type TokenIds, type Tokens, tokenIds } from "./ngram/tokenize.js";
 import type { OptionSpec } from "./option.js";
 
 export interface NgramOptions extends DiscreteOptions {
@@ -144,6 +144,16 @@ export function bytesPerToken(order: number): number {
   return 4 + 4 + levels + growth + SAMPLER_BYTES_PER_ENTRY + 4 + 4 + 32 + 4 * order + 8;
 }
 
+/** The text's tokens; a word run too long for one string (no space or line break in 512 Mi characters) is an InputError. */
+function tokensOf(input: { text: string | readonly string[]; name: string }, kind: Tokens): TokenIds {
+  try {
+    return tokenIds(input.text, kind);
+  } catch (e) {
+    if (!(e instanceof TextTooLong)) throw e;
+    throw new InputError(`${input.name}: ${e.message}, more than one string can hold; the word tokenizer needs breaks (or use --tokens char)`);
+  }
+}
+
 /**
  * `view` as the seed's token array: the view itself when its buffer is not much longer (a copy
  * would leave the tokenizer's buffer to the garbage collector, which an idle coordinator thread
@@ -207,7 +217,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
 
   seed(input: SeedInput, o) {
     if (input.kind !== "text") throw new Error("ngram reads text");
-    const all = tokenIds(input.text, o.tokens);
+    const all = tokensOf(input, o.tokens);
     const what = o.tokens === "word" ? "word" : "character";
     const n = all.ids.length;
     const held = heldCount(o.holdout, n);

@@ -112,7 +112,7 @@ export async function loadPlotBytes(name: string, bytes: Uint8Array): Promise<Pl
     }
     if (doc !== undefined) return fromParsed({ name }, doc);
   }
-  return loadPlotInput({ name, text: decodeCheckedUtf8(bytes) });
+  return loadPlotInput({ name, text: decodeCheckedUtf8(bytes, name, "plot fewer rows (a shorter run, or every tenth generation)") });
 }
 
 function fromParsed(input: { readonly name: string }, doc: unknown): PlotInput {

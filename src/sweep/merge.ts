@@ -15,7 +15,8 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { sha256 } from "../builtins.js";
 import { type JsonSite, parseJson } from "../data/json.js";
 import { parseJsonBytes } from "../data/json-steps.js";
-import { decodeCheckedUtf8 } from "../data/read.js";
+import { PieceLines, type PiecePosition } from "../data/piece-lines.js";
+import { decodeCheckedUtf8, decodePieces, TEXT_PIECE_BYTES } from "../data/read.js";
 import { InputError } from "../errors.js";
 import { csvHeader } from "../output/tidy.js";
 import { runSteps, runStepsAsync, type Steps } from "../steps.js";
@@ -110,12 +111,15 @@ function incomplete(name: string, shard: ShardMeta, why: string): InputError {
 }
 
 /** Parses a csv or ndjson shard: `#` lines frame the points' rows. */
-function* textShardSteps(file: ShardFile): Steps<ParsedShard> {
-  const { name, text } = file;
-  const firstEnd = text.indexOf("\n");
+function* textShardSteps(name: string, pieces: readonly string[]): Steps<ParsedShard> {
+  // The lines as split("\n") gives them (the last may be ""), from the text in pieces (a file of
+  // 512 MiB or more is more than one string: read.ts decodePieces).
+  const lines = new PieceLines(pieces);
+  const first = lines.next()!;
+  if (lines.done) throw notAShard(name);
   let meta: unknown;
   try {
-    meta = parseJson(text.slice(SHARD_LINE.length, firstEnd), { name, line: 1, column: SHARD_LINE.length + 1 });
+    meta = parseJson(first.slice(SHARD_LINE.length), { name, line: 1, column: SHARD_LINE.length + 1 });
   } catch {
     throw notAShard(name);
   }
@@ -126,17 +130,8 @@ function* textShardSteps(file: ShardFile): Steps<ParsedShard> {
   const format = m.format;
   const shard = m.shard;
   checkClaim(name, shard);
-  // The lines after the header, one at a time (as split("\n") gives them: the last may be "").
-  let from = firstEnd + 1;
-  const nextLine = (): string | null => {
-    if (from > text.length) return null;
-    const end = text.indexOf("\n", from);
-    const line = text.slice(from, end < 0 ? text.length : end);
-    from = end < 0 ? text.length + 1 : end + 1;
-    return line;
-  };
   if (format === "csv") {
-    if (nextLine() + "\n" !== csvHeader(m.grid))
+    if (lines.next() + "\n" !== csvHeader(m.grid))
       throw new InputError(`${name}:2: the csv header does not match the shard's grid; the file was edited, run the shard again`);
   }
   const bodies = new Map<number, string>();
@@ -150,13 +145,16 @@ function* textShardSteps(file: ShardFile): Steps<ParsedShard> {
   const pointLine = /^# point (\d{1,9})(?: sha256=([0-9a-f]{64}))?$/;
   // The file's line number of the next line: the header line, then the lines after it.
   let lineNumber = format === "csv" ? 3 : 2;
-  for (let line = nextLine(); line !== null; line = nextLine(), lineNumber++) {
-    if (from > text.length && line === "") break;
+  // Where the end line starts: the checksum covers the text before it.
+  let end: PiecePosition | null = null;
+  for (let line = lines.next(); line !== null; line = lines.next(), lineNumber++) {
+    if (lines.done && line === "") break;
     if (recorded !== null) throw new InputError(`${name}: text after the end line of the shard; the file was edited or two files were joined`);
     if (line.startsWith(END_LINE)) {
       close();
       if (!line.startsWith(END_LINE + SHA_MARK) || !SHA256.test(line.slice(END_LINE.length + SHA_MARK.length))) throw unsealed(name, shard, "its end line");
       recorded = line.slice(END_LINE.length + SHA_MARK.length);
+      end = lines.start;
     } else if (line.startsWith(POINT_LINE)) {
       close();
       const pm = pointLine.exec(line);
@@ -170,16 +168,12 @@ function* textShardSteps(file: ShardFile): Steps<ParsedShard> {
     else throw notAShard(name);
     if (lineNumber % LINES_PER_STEP === 0) yield;
   }
-  if (recorded === null) throw incomplete(name, shard, "it has no end line");
+  if (recorded === null || end === null) throw incomplete(name, shard, "it has no end line");
   yield* verifyPoints(name, shard, bodies, hashes);
-  // The end line is the file's last line (nothing may follow it): the checksum covers all before
-  // it, hashed in pieces cut at line ends (a cut inside a surrogate pair would change the bytes).
-  const end = text.lastIndexOf(END_LINE);
+  // The end line is the file's last line (nothing may follow it): the checksum covers all before it.
   const all = sha256();
-  for (let at = 0; at < end; ) {
-    const cut = at + HASHED_PER_STEP >= end ? end : text.indexOf("\n", at + HASHED_PER_STEP) + 1 || end;
-    all.update(text.slice(at, cut));
-    at = cut;
+  for (const piece of lines.before(end, HASHED_PER_STEP)) {
+    all.update(piece);
     yield;
   }
   return { name, format, shard, head: { grid: m.grid }, bodies, checksum: { recorded, actual: all.digest("hex") } };
@@ -242,7 +236,7 @@ function* jsonShardSteps(name: string, parsed: unknown): Steps<ParsedShard> {
 }
 
 function parseShardFile(file: ShardFile): ParsedShard {
-  if (file.text.startsWith(SHARD_LINE)) return runSteps(textShardSteps(file));
+  if (file.text.startsWith(SHARD_LINE)) return runSteps(textShardSteps(file.name, [file.text]));
   if (file.text.trimStart().startsWith("{")) return runSteps(jsonShardSteps(file.name, parseJson(file.text, shardSite(file.name))));
   throw notAShard(file.name);
 }
@@ -256,15 +250,16 @@ export interface ShardBytes {
 /**
  * parseShardFile of a shard's bytes, with turns of the event loop between steps: a json shard is
  * parsed from its bytes in pieces (src/data/json-steps.ts), then read a point at a time; a text
- * shard is read 65,536 lines at a time.
+ * shard is decoded in pieces of `pieceBytes` (one string holds at most 512 Mi characters, and a
+ * shard of 512 MiB or more merged with an internal error) and read 65,536 lines at a time.
  */
-async function parseShardBytes({ name, bytes }: ShardBytes): Promise<ParsedShard> {
+async function parseShardBytes({ name, bytes }: ShardBytes, pieceBytes: number): Promise<ParsedShard> {
   // What the text starts with, from its first bytes (the two markers are ASCII).
-  const head = decodeCheckedUtf8(bytes.subarray(0, 4096));
-  if (head.startsWith(SHARD_LINE)) return runStepsAsync(textShardSteps({ name, text: decodeCheckedUtf8(bytes) }), nextTurn);
+  const head = decodeCheckedUtf8(bytes.subarray(0, 4096), name);
+  if (head.startsWith(SHARD_LINE)) return runStepsAsync(textShardSteps(name, decodePieces(bytes, pieceBytes)), nextTurn);
   if (head.trimStart().startsWith("{")) return runStepsAsync(jsonShardSteps(name, await parseJsonBytes(bytes, shardSite(name))), nextTurn);
   // Only white space in the first 4 KB: decided on the whole text, as parseShardFile does.
-  if (bytes.length > 4096 && head.trim() === "") return parseShardFile({ name, text: decodeCheckedUtf8(bytes) });
+  if (bytes.length > 4096 && head.trim() === "") return parseShardFile({ name, text: decodeCheckedUtf8(bytes, name) });
   throw notAShard(name);
 }
 
@@ -288,12 +283,13 @@ export function mergeShardFiles(files: readonly ShardFile[]): MergedSweep {
 /**
  * mergeShardFiles of the shards' bytes, as the command line reads them, with turns of the event
  * loop between steps (a point, or 65,536 lines), so that a signal is answered while large shards
- * are checked; the text is made a point at a time as it is written.
+ * are checked; the text is made a point at a time as it is written. A text shard is decoded in
+ * pieces of `pieceBytes` (parseShardBytes; tests cut it finer).
  */
-export async function mergeShardBytes(files: readonly ShardBytes[]): Promise<MergedSweep> {
+export async function mergeShardBytes(files: readonly ShardBytes[], pieceBytes = TEXT_PIECE_BYTES): Promise<MergedSweep> {
   if (files.length === 0) throw new InputError(NO_SHARDS);
   const shards: ParsedShard[] = [];
-  for (const file of files) shards.push(await parseShardBytes(file));
+  for (const file of files) shards.push(await parseShardBytes(file, pieceBytes));
   return mergeParsed(shards);
 }
 

@@ -67,7 +67,7 @@ describe("a text read as bytes, decoded later (readUtf8, loadSessionSeed)", () =
   it("gives readText's text and hash", async () => {
     const bytes = await readUtf8(file);
     const whole = await readText(file);
-    expect(decodeCheckedUtf8(bytes.bytes)).toBe(whole.text);
+    expect(decodeCheckedUtf8(bytes.bytes, "t.txt")).toBe(whole.text);
     expect(bytes.sha256).toBe(whole.sha256);
     expect(bytes.name).toBe(whole.name);
   });

@@ -107,9 +107,14 @@ describe("mergeShardBytes (the command line's path: bytes, in steps)", () => {
   };
   // The reference: mergeShards of each file's text as the command line read it before (decoded, a
   // byte-order mark dropped).
-  const both = async (files: ShardFile[]) => {
-    const sync = await outcome(() => mergeShards(bytesOf(files).map(({ name, bytes }) => ({ name, text: decodeCheckedUtf8(bytes) }))));
+  const both = async (files: ShardFile[], pieceSizes = [1, 7, 200]) => {
+    const sync = await outcome(() => mergeShards(bytesOf(files).map(({ name, bytes }) => ({ name, text: decodeCheckedUtf8(bytes, name) }))));
     const stepped = await outcome(async () => [...(await mergeShardBytes(bytesOf(files))).text].join(""));
+    // A text shard decoded in pieces as small as a byte (a shard of 512 MiB or more is more than one string).
+    for (const pieceBytes of pieceSizes) {
+      const cut = await outcome(async () => [...(await mergeShardBytes(bytesOf(files), pieceBytes)).text].join(""));
+      expect(cut, `pieces of ${pieceBytes} bytes`).toEqual(stepped);
+    }
     return { sync, stepped };
   };
 
@@ -143,7 +148,8 @@ describe("mergeShardBytes (the command line's path: bytes, in steps)", () => {
     const parts = shards(long, "csv", 2);
     expect(parts[0]!.text.length).toBeGreaterThan(8 << 20);
     expect(parts[0]!.text.split("\n").length).toBeGreaterThan(2 << 16);
-    const { sync, stepped } = await both(parts);
+    // Pieces of 3 MB: lines and 8 MB hashing steps cross the cuts.
+    const { sync, stepped } = await both(parts, [3e6 + 1]);
     expect(sync).toEqual({ text: output(long, "csv") });
     expect(stepped).toEqual(sync);
   });

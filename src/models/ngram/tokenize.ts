@@ -16,6 +16,9 @@
 
 const WORD = /[\p{L}\p{N}']+/gu;
 
+/** The most UTF-16 units a string may hold: V8's limit on 64-bit machines (node:buffer's constants.MAX_STRING_LENGTH). */
+export const MAX_STRING_LENGTH = 2 ** 29 - 24;
+
 export const TOKENIZERS = ["word", "char"] as const;
 export type Tokens = (typeof TOKENIZERS)[number];
 
@@ -96,9 +99,25 @@ class IdBuffer {
   }
 }
 
+/**
+ * A text as the tokenizers read it: one string, or its pieces in order, cut anywhere (a text file
+ * is decoded a piece at a time: one string holds at most 512 Mi characters, and a larger file
+ * would otherwise stop the run; src/data/read.ts decodePieces).
+ */
+export type TextPieces = string | readonly string[];
+
+/** The length of a text in UTF-16 units, however it is cut. */
+export function textLength(text: TextPieces): number {
+  if (typeof text === "string") return text.length;
+  let n = 0;
+  for (const piece of text) n += piece.length;
+  return n;
+}
+
 /** tokenize + encode in one pass: the same ids and vocabulary, without the token strings in between. */
-export function tokenIds(text: string, kind: Tokens): TokenIds {
-  return kind === "word" ? wordIds(text) : charIds(text);
+export function tokenIds(text: TextPieces, kind: Tokens): TokenIds {
+  const pieces = typeof text === "string" ? [text] : text;
+  return kind === "word" ? wordIds(pieces) : charIds(pieces);
 }
 
 /** Chunks of about this many UTF-16 units are lower-cased and tokenized at a time. */
@@ -109,25 +128,74 @@ function flat(t: string): string {
   return t.length < 13 ? t : (JSON.parse(JSON.stringify(t)) as string);
 }
 
-function wordIds(text: string): TokenIds {
+const SPACE = 32;
+const NEWLINE = 10;
+
+/**
+ * Where a text may be cut for lower-casing and tokenizing apart: after a space or a line break.
+ * No token holds either, and lower-casing depends on context only for a final sigma, whose
+ * context either ends (a full stop would not: it is case-ignorable).
+ */
+function isBreak(c: number): boolean {
+  return c === SPACE || c === NEWLINE;
+}
+
+function wordIds(pieces: readonly string[]): TokenIds {
   const vocabulary = new WordTable();
   const out = new IdBuffer();
-  // Lower-cased chunk by chunk, each ending at a space or newline: lower-casing depends on context
-  // only for a final sigma, whose context a space or newline ends, and no token holds either.
-  for (let from = 0; from < text.length; ) {
-    let to = Math.min(text.length, from + CHUNK_UNITS);
-    while (to < text.length && text.charCodeAt(to - 1) !== 32 && text.charCodeAt(to - 1) !== 10) to++;
+  // What follows a piece's last break may be the start of a word the next piece ends: carried over.
+  let carry = "";
+  for (const piece of pieces) {
+    const first = firstBreak(piece);
+    if (first < 0) {
+      carry = joined(carry, piece);
+      continue;
+    }
+    const head = carry + piece.slice(0, first + 1);
+    scanRange(head, 0, head.length, vocabulary, out);
+    const last = Math.max(piece.lastIndexOf(" "), piece.lastIndexOf("\n"));
+    scanRange(piece, first + 1, last + 1, vocabulary, out);
+    carry = piece.slice(last + 1);
+  }
+  scanRange(carry, 0, carry.length, vocabulary, out);
+  return { ids: out.done(), words: vocabulary.words };
+}
+
+/** The index of the first space or line break in `s`, −1 if there is none. */
+function firstBreak(s: string): number {
+  const space = s.indexOf(" ");
+  const newline = s.indexOf("\n", 0);
+  return space < 0 ? newline : newline < 0 ? space : Math.min(space, newline);
+}
+
+/** a + b, or a TextTooLong error where one string cannot hold them. */
+function joined(a: string, b: string): string {
+  if (a.length + b.length > MAX_STRING_LENGTH) throw new TextTooLong();
+  return a + b;
+}
+
+/** A run of text with no space or line break longer than a string can hold: it cannot be lower-cased. */
+export class TextTooLong extends Error {
+  constructor() {
+    super(`a run of more than ${MAX_STRING_LENGTH} characters with no space or line break`);
+  }
+}
+
+/** The words of text[from, to), which ends at a break or at the text's end, lower-cased a chunk at a time. */
+function scanRange(text: string, from: number, to: number, vocabulary: WordTable, out: IdBuffer): void {
+  while (from < to) {
+    let end = Math.min(to, from + CHUNK_UNITS);
+    while (end < to && !isBreak(text.charCodeAt(end - 1))) end++;
     scanWords(
       text
-        .slice(from, to)
+        .slice(from, end)
         .toLowerCase()
         .replace(/\u2019/g, "'"),
       vocabulary,
       out,
     );
-    from = to;
+    from = end;
   }
-  return { ids: out.done(), words: vocabulary.words };
 }
 
 /**
@@ -257,7 +325,7 @@ function isSpace(c: number): boolean {
   return whitespace[c] === 1;
 }
 
-function charIds(text: string): TokenIds {
+function charIds(pieces: readonly string[]): TokenIds {
   // Ids of the basic plane's characters in an array, of the others in a map.
   const bmp = new Int32Array(65536).fill(-1);
   const astral = new Map<number, number>();
@@ -265,45 +333,56 @@ function charIds(text: string): TokenIds {
   // A character is at least one UTF-16 unit, a whitespace run one space: at most text.length ids,
   // a bound close to the count for prose, so the ids are never copied (a novel's 1.2M ids were
   // written to 2M slots after three copies).
-  const out = new IdBuffer(text.length);
+  const out = new IdBuffer(textLength(pieces));
   let space = false;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (isSpace(c)) {
-      // A run of whitespace is one space, and only between two other characters.
-      space = out.length > 0;
-      continue;
+  // A surrogate pair cut between two pieces: the first half, put before the next piece.
+  let high = "";
+  for (let p = 0; p < pieces.length; p++) {
+    let text = high === "" ? pieces[p]! : high + pieces[p]!;
+    high = "";
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff && p + 1 < pieces.length) {
+      high = text.slice(-1);
+      text = text.slice(0, -1);
     }
-    if (space) {
-      space = false;
-      let id = bmp[32]!;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (isSpace(c)) {
+        // A run of whitespace is one space, and only between two other characters.
+        space = out.length > 0;
+        continue;
+      }
+      if (space) {
+        space = false;
+        let id = bmp[32]!;
+        if (id < 0) {
+          id = bmp[32] = words.length;
+          words.push(" ");
+        }
+        out.push(id);
+      }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+          let id = astral.get(c);
+          if (id === undefined) {
+            id = words.length;
+            astral.set(c, id);
+            words.push(String.fromCodePoint(c));
+          }
+          out.push(id);
+          continue;
+        }
+      }
+      let id = bmp[c]!;
       if (id < 0) {
-        id = bmp[32] = words.length;
-        words.push(" ");
+        id = bmp[c] = words.length;
+        words.push(String.fromCharCode(c));
       }
       out.push(id);
     }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-        i++;
-        let id = astral.get(c);
-        if (id === undefined) {
-          id = words.length;
-          astral.set(c, id);
-          words.push(String.fromCodePoint(c));
-        }
-        out.push(id);
-        continue;
-      }
-    }
-    let id = bmp[c]!;
-    if (id < 0) {
-      id = bmp[c] = words.length;
-      words.push(String.fromCharCode(c));
-    }
-    out.push(id);
   }
   return { ids: out.done(), words };
 }
