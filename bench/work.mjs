@@ -27,6 +27,9 @@ const CONFIGS = [
   { model: "linreg", generations: 9 },
   { model: "linreg", generations: 9, sampleSize: 5000, replicates: 20 },
   { model: "ngram", generations: 3, replicates: 1 },
+  { model: "ngram", generations: 9 },
+  { model: "ngram", generations: 9, order: 3 },
+  { model: "ngram", generations: 9, tokens: "char", order: 3 },
   { model: "ngram", generations: 3, replicates: 1, tokens: "char", order: 5 },
 ];
 

@@ -56,14 +56,17 @@ export function seedSize(config: SimConfig, input: SeedInput | EncodedText | nul
  * otherwise. A file's rows are taken as most files have them: a character a byte of text, a value
  * every 8 bytes of numbers or labels ("12.3456\n"); and the run must come to twice the in-thread
  * limit, so that a file near it stays on the old path (a coordinator started for nothing cost a
- * 31 kB file's run 18 ms of its 177, measured). Null bytes (standard input, a pipe): no.
+ * 31 kB file's run 18 ms of its 177, measured). A text's characters are known closer (as many as
+ * its bytes, or fewer), so a quarter more will do: a novel's word bigram, -g 9 -r 1, estimated
+ * at 0.8 s, has its coordinator started while the file is read. Null bytes (standard input, a pipe): no.
  */
 export function likelyOffThread(config: SimConfig, fileBytes: number | null): boolean {
   if (config.data === null) return !fitsInThread(estimateWork(config, null).total);
   if (fileBytes === null) return false;
   const model = getModel(config.model);
-  const rows = model.input === "text" ? fileBytes : Math.ceil(fileBytes / 8);
-  return estimateWork({ ...config, data: null, seedSize: rows }, null).total >= 2 * IN_THREAD_LIMIT_NS;
+  const text = model.input === "text";
+  const rows = text ? fileBytes : Math.ceil(fileBytes / 8);
+  return estimateWork({ ...config, data: null, seedSize: rows }, null).total >= (text ? 1.25 : 2) * IN_THREAD_LIMIT_NS;
 }
 
 /** A run's estimated cost in nanoseconds: generation 0's fit alone, and the whole run. */
@@ -76,12 +79,17 @@ export interface RunWork {
 export function estimateWork(config: SimConfig, input: SeedInput | EncodedText | null): RunWork {
   const model = getModel(config.model);
   const seed = seedSize(config, input);
-  const M = config.sampleSize ?? seed.rows;
-  const { perGeneration, perRow } = model.work(modelOptions(model, { ...config, sampleSize: M }), seed);
-  const fit = perGeneration + (perRow + SEED_FIT_NS_PER_ROW) * seed.rows;
+  const {
+    perGeneration,
+    perRow,
+    seedRows = seed.rows,
+    perSeedRow = perRow + SEED_FIT_NS_PER_ROW,
+  } = model.work(modelOptions(model, { ...config, sampleSize: config.sampleSize ?? seed.rows }), seed);
+  const M = config.sampleSize ?? seedRows;
+  const fit = perGeneration + perSeedRow * seed.rows;
   const G = config.generations;
   // The mean training set: accumulate keeps the seed and every generation's sample.
-  const training = config.regime === "accumulate" ? seed.rows + (M * (G + 1)) / 2 : M;
+  const training = config.regime === "accumulate" ? seedRows + (M * (G + 1)) / 2 : M;
   // Under --reference source every replicate fits a seed sample of its own.
   const starts = config.reference === "source" ? config.replicates : 1;
   return { fit, total: starts * fit + config.replicates * G * (perGeneration + perRow * training) };

@@ -113,6 +113,16 @@ export interface SeedSize {
 export interface Work {
   readonly perGeneration: number;
   readonly perRow: number;
+  /**
+   * The training observations the seed gives, when they are not its rows: a text's tokens,
+   * estimated from its characters. The sample size's default, as the run's is.
+   */
+  readonly seedRows?: number;
+  /**
+   * What generation 0 costs per seed row (reading the seed into training data, fitting it and
+   * summarising the fit), when it is not perRow and a sort of the seed for its quantiles.
+   */
+  readonly perSeedRow?: number;
 }
 
 /**
@@ -146,7 +156,7 @@ export interface Model<D, P, R, O extends object = object> {
    * optimised by the JIT). It decides which runs are small enough for the calling thread, which
    * must stay free to answer a signal within a second, and nothing else (src/engine/work.ts).
    * `seed` is the seed data's size: its rows (a text's characters; a count vector's categories)
-   * and its columns.
+   * and its columns. The estimate must not depend on the sample size (`o.sampleSize`).
    */
   work(o: O & RunContext, seed: SeedSize): Work;
   /**

@@ -198,7 +198,18 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   counts: ["support", "extinct", "vocab", "distinct_ngrams"],
   // Measured: 145–175 ns a token to count, sample and measure warm, twice that in a fresh process.
   // The seed's size is counted in characters, which bounds its tokens.
-  work: () => ({ perGeneration: 100_000, perRow: 400 }),
+  // Measured in a fresh process per token and generation (counting every order, sampling, every
+  // metric) and per character for generation 0 (tokenizing and counting the seed), on the bundled
+  // corpus and a novel-length text, then rounded up: a word bigram took 151–184 ns a token, a word
+  // trigram 482 and 6-gram 473 in short runs (the JIT still at work), a char 5-gram 153–253; a
+  // word trigram's generation 0 took 197 ns a character, a char 5-gram's 224.
+  work: (o, seed) => ({
+    perGeneration: 100_000,
+    perRow: o.tokens === "word" ? 150 + 60 * o.order : 40 + 35 * o.order,
+    // Word tokens: one per 6.1 characters of the bundled corpus, 6.8 of a novel; counted as one per 5.
+    seedRows: o.tokens === "word" ? Math.ceil(seed.rows / 5) : seed.rows,
+    perSeedRow: 80 + 45 * o.order,
+  }),
   // Generation 0's counts are typed arrays: a replicate worker receives them rather than counting
   // the seed text again (time, and a second set of counting buffers in every worker).
   shareFit: true,

@@ -50,7 +50,7 @@ function wordsFile(words: readonly string[]): string {
 describe("a coordinator started while the seed data is read", () => {
   it("runs a long text run, the same bytes as one started after the reading", { timeout: 30_000 }, async () => {
     const file = wordsFile(["the", "tower", "of", "a", "church", "rose", "over", "old", "stone", "bells"]);
-    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "2", seed: "early" }));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "10", replicates: "4", seed: "early" }));
     expect(likelyOffThread(config, seedFileBytes(config))).toBe(true);
     const run = await bothWays(config);
     expect(run.stayed).toBe(false);
@@ -129,7 +129,7 @@ describe("a text on its way to the coordinator", () => {
   it("moves there as its bytes, decoded there: this thread keeps no copy, and the run gives the decoded text's bytes", { timeout: 30_000 }, async () => {
     // Non-ASCII words: the text is two bytes a character as a string, its bytes fewer.
     const file = wordsFile(["the", "tower’s", "of", "a", "château", "rose", "over", "old", "stone", "bells"]);
-    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "2", seed: "bytes" }));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "10", replicates: "4", seed: "bytes" }));
     const seed = await loadSessionSeed(getModel("ngram"), config);
     if (seed.input.kind !== "utf8") throw new Error("expected the text as bytes");
     const bytes = seed.input.bytes;

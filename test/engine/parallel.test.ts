@@ -57,7 +57,7 @@ describe("a model that shares its shaped seed data (Model.shareSeed)", () => {
     const file = join(tempDir(), "text.txt");
     const words = ["the", "tower’s", "of", "a", "château", "rose", "over", "old", "stone", "bells", "and"];
     writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => words[(i * 7 + (i >> 3)) % words.length]).join(" "));
-    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "3", replicates: "4", seed: "shaped" }));
+    const config = resolveSimConfig(flags({ model: "ngram", data: file, generations: "10", replicates: "4", seed: "shaped" }));
     const seed = loadSeedSync(getModel("ngram"), config);
     const { prepared: p } = prepare(config, seed);
     expect(staysInThread(p)).toBe(false);

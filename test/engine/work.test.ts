@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
+import { loadSeedSync } from "../../src/data/seed-file.js";
 import { estimateWork, fitsInThread, IN_THREAD_LIMIT_NS, seedSize } from "../../src/engine/work.js";
+import { getModel } from "../../src/models/index.js";
 import type { SeedInput } from "../../src/models/model.js";
 import { flags } from "../helpers.js";
 
@@ -51,6 +53,36 @@ describe("estimateWork", () => {
     // Without --sample-size, M is the seed's size: a longer text is a longer run.
     const text = (n: number): SeedInput => ({ kind: "text", text: "a ".repeat(n), name: "t" });
     expect(total({ model: "ngram", generations: 3 }, text(2000))).toBeGreaterThan(total({ model: "ngram", generations: 3 }, text(1000)));
+  });
+});
+
+describe("estimateWork of a text (ngram)", () => {
+  // Prose of 10,000 characters: about 1,700 word tokens (the estimate counts 2,000) or 10,000 characters.
+  const prose: SeedInput = { kind: "text", text: "stone towers rose over the old town. ".repeat(300).slice(0, 10_000), name: "t" };
+  const ngram = (o: Record<string, unknown>) => total({ model: "ngram", generations: 9, replicates: 5, ...o }, prose);
+
+  it("counts a word token a fifth of the characters: the default sample size is that many tokens", () => {
+    expect(ngram({ sampleSize: 2000 })).toBe(ngram({}));
+    expect(ngram({ sampleSize: 4000 })).toBeGreaterThan(ngram({}));
+    // Characters are tokens one for one: five times the tokens, each cheaper.
+    expect(ngram({ tokens: "char" })).toBeGreaterThan(ngram({}));
+    expect(ngram({ tokens: "char", sampleSize: 2000 })).toBeLessThan(ngram({}));
+  });
+
+  it("grows with the order", () => {
+    for (const tokens of ["word", "char"]) {
+      expect(ngram({ tokens, order: 3 })).toBeGreaterThan(ngram({ tokens, order: 2 }));
+      expect(ngram({ tokens, order: 6 })).toBeGreaterThan(ngram({ tokens, order: 3 }));
+    }
+  });
+
+  it("keeps the README's word bigram on the bundled corpus (-g 9) here, and its 6-gram on workers", () => {
+    const onCorpus = (o: Record<string, unknown>) => {
+      const c = config({ model: "ngram", generations: 9, ...o });
+      return estimateWork(c, loadSeedSync(getModel("ngram"), c).input).total;
+    };
+    expect(fitsInThread(onCorpus({}))).toBe(true);
+    expect(fitsInThread(onCorpus({ order: 6 }))).toBe(false);
   });
 });
 
