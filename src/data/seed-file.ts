@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { SimConfig } from "../config/config.js";
 import { isBundled } from "../config/spec.js";
 import { loadSeed, type SeedResult, seedColumnChoices } from "../core/seed.js";
-import type { AnyModel, SeedInput } from "../models/model.js";
+import type { AnyModel, SeedInput, TextPieces } from "../models/model.js";
 import { type LabelCounts, type LabelOptions, readLabels, readLabelsStream } from "./labels.js";
 import { numericColumns, singleColumn } from "./numbers.js";
 import { type NumericTable, readNumericTable } from "./numeric-table.js";
@@ -134,7 +134,7 @@ export function loadSeedSync(model: AnyModel, config: SimConfig): SeedResult {
 /** A seed file's text and the name messages give it. */
 interface SeedText {
   readonly name: string;
-  readonly text: string | readonly string[];
+  readonly text: TextPieces;
 }
 
 function readSeedFileSync(model: AnyModel, config: SimConfig, path: string): SeedFile {

@@ -9,14 +9,15 @@ import type { SimConfig } from "../config/config.js";
 import { modelOptions } from "../core/run.js";
 import type { EncodedText } from "../data/seed-file.js";
 import { getModel } from "../models/index.js";
-import type { SeedInput, SeedSize } from "../models/model.js";
-import { textLength } from "../models/ngram/tokenize.js";
+import { type SeedInput, type SeedSize, textLength } from "../models/model.js";
 
 /**
  * A run estimated under this many nanoseconds stays in the calling thread. The estimates are
  * measured in a fresh process and rounded up (Model.work); they leave out the first run's JIT
- * compilation (tens of milliseconds) and fall short by at most 1.4× on the runs `npm run bench --
- * work` tries, so a run that stays takes well under the second a signal may wait.
+ * compilation (tens of milliseconds), which is most of a small run's time (a run estimated at
+ * 40 ms may take 110), and fall short by at most 1.2× on the runs `npm run bench -- work` tries
+ * from 200 ms on, so a run that stays takes well under the second a signal may wait (the longest
+ * there, 0.32 s).
  */
 export const IN_THREAD_LIMIT_NS = 400e6;
 

@@ -14,15 +14,28 @@ export type SeedFit = Record<string, number | string>;
 
 /**
  * Seed data as read from a file or drawn from a built-in source, before a model shapes it.
- * `numbers`: one column; `table`: several numeric columns; `labels`: category → count; `text`: UTF-8 text,
- * one string or its pieces in order (a file is decoded a piece at a time: a string holds at most
- * 512 Mi characters).
+ * `numbers`: one column; `table`: several numeric columns; `labels`: category → count; `text`: UTF-8 text.
  */
 export type SeedInput =
   | { kind: "numbers"; values: Float64Array; name: string }
   | { kind: "table"; columns: Float64Array[]; names: string[] }
   | { kind: "labels"; labels: string[]; counts: Float64Array }
-  | { kind: "text"; text: string | readonly string[]; name: string };
+  | { kind: "text"; text: TextPieces; name: string };
+
+/**
+ * A text as models read it: one string, or its pieces in order, cut anywhere between two
+ * characters (a text file is decoded a piece at a time: one string holds at most 512 Mi
+ * characters, and a larger file would otherwise stop the run; src/data/read.ts decodePieces).
+ */
+export type TextPieces = string | readonly string[];
+
+/** The length of a text in UTF-16 units, however it is cut. */
+export function textLength(text: TextPieces): number {
+  if (typeof text === "string") return text.length;
+  let n = 0;
+  for (const piece of text) n += piece.length;
+  return n;
+}
 
 /**
  * What the regimes need to do with a model's training data, whatever its shape

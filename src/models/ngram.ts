@@ -23,7 +23,7 @@ import {
   discreteSeedFit,
 } from "./discrete.js";
 import { heldCount, holdoutOption } from "./holdout.js";
-import type { Metrics, Model, SeedInput } from "./model.js";
+import type { Metrics, Model, SeedInput, TextPieces } from "./model.js";
 import {
   BYTES_PER_ENTRY,
   countNgrams,
@@ -145,7 +145,7 @@ export function bytesPerToken(order: number): number {
 }
 
 /** The text's tokens; a word run too long for one string (no space or line break in 512 Mi characters) is an InputError. */
-function tokensOf(input: { text: string | readonly string[]; name: string }, kind: Tokens): TokenIds {
+function tokensOf(input: { text: TextPieces; name: string }, kind: Tokens): TokenIds {
   try {
     return tokenIds(input.text, kind);
   } catch (e) {

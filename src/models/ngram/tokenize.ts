@@ -14,6 +14,8 @@
  * strings on the heap. `tokenize` and `encode` spell out the same definition for tests.
  */
 
+import { type TextPieces, textLength } from "../model.js";
+
 const WORD = /[\p{L}\p{N}']+/gu;
 
 /** The most UTF-16 units a string may hold: V8's limit on 64-bit machines (node:buffer's constants.MAX_STRING_LENGTH). */
@@ -97,21 +99,6 @@ class IdBuffer {
   done(): Int32Array {
     return this.ids.subarray(0, this.length);
   }
-}
-
-/**
- * A text as the tokenizers read it: one string, or its pieces in order, cut anywhere (a text file
- * is decoded a piece at a time: one string holds at most 512 Mi characters, and a larger file
- * would otherwise stop the run; src/data/read.ts decodePieces).
- */
-export type TextPieces = string | readonly string[];
-
-/** The length of a text in UTF-16 units, however it is cut. */
-export function textLength(text: TextPieces): number {
-  if (typeof text === "string") return text.length;
-  let n = 0;
-  for (const piece of text) n += piece.length;
-  return n;
 }
 
 /** tokenize + encode in one pass: the same ids and vocabulary, without the token strings in between. */
