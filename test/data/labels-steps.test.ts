@@ -57,6 +57,8 @@ const options = fc.record({
   column: fc.constantFrom(null, null, null, "label"),
   countColumn: fc.constantFrom(null, null, null, "2"),
   duplicates: fc.constantFrom("error" as const, "sum" as const),
+  // At times a limit of distinct labels the documents may pass.
+  maxLabels: fc.constantFrom(undefined, undefined, 2, 4),
 });
 const name = fc.constantFrom("labels.json", "stdin", "labels.ndjson");
 

@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type LabelOptions, readLabels } from "../../src/data/labels.js";
+import { type LabelOptions, MAX_DISTINCT_LABELS, readLabels, readLabelsStream } from "../../src/data/labels.js";
 import { readTextSync as readText } from "../../src/data/read.js";
 import { InputError } from "../../src/errors.js";
+import { tempDir } from "../cli/cli.js";
 import { inputError } from "../expect-error.js";
 
 const read = (name: string, text: string, options: Partial<LabelOptions> = {}) => {
@@ -252,6 +254,29 @@ describe("JSON label errors name file:line:column, like JSON syntax errors", () 
     expect(inputError(() => read("q.json", '{"[a, \\"b\\"]": 1, "}": 2, "c": -1}'))).toMatch(/^q\.json:1:32: "c": count -1 is negative/);
     expect(inputError(() => read("q.json", '\ufeff{"a": 1, "b": -1}'))).toMatch(/^q\.json:1:15: "b": count -1 is negative/);
     expect(inputError(() => read("stdin", '["a", "b", false]'))).toMatch(/^stdin:1:12: element 3: false is not a label/);
+  });
+});
+
+describe("the most distinct labels (MAX_DISTINCT_LABELS: a Map holds at most 2²⁴ entries)", () => {
+  const limited = { column: null, countColumn: null, duplicates: "error" as const, maxLabels: 3 };
+
+  it("is V8's Map limit, and refuses the label past it with its place, in every format", () => {
+    expect(MAX_DISTINCT_LABELS).toBe(2 ** 24);
+    const past = "more than 3 distinct labels, the most a file may hold; merge rare labels into one";
+    // Repeats of the first three are counted; the fourth distinct label is refused where it is.
+    expect(inputError(() => readLabels({ name: "a.txt", text: "a\nb\na\nc\nb\nd\n" }, limited))).toMatch(`a.txt:6: ${past}`);
+    expect(inputError(() => readLabels({ name: "a.csv", text: "label,count\na,1\nb,2\nc,3\nd,4\n" }, limited))).toMatch(`a.csv:5: ${past}`);
+    expect(inputError(() => readLabels({ name: "a.json", text: '["a", "b", "c",\n "a", "d"]' }, limited))).toMatch(`a.json:2:7: element 5: ${past}`);
+    expect(inputError(() => readLabels({ name: "a.json", text: '{"a": 1, "b": 2,\n "c": 3, "d": 4}' }, limited))).toMatch(
+      new RegExp(`^a\\.json:2:10: ${past}`),
+    );
+    expect(read("a.txt", "a\nb\na\nc\nb\n", { maxLabels: 3 })).toEqual({ a: 2, b: 2, c: 1 });
+  });
+
+  it("holds when the file is streamed", async () => {
+    const file = join(tempDir(), "labels.txt");
+    writeFileSync(file, "x\ny\nz\nx\nw\n");
+    await expect(readLabelsStream(file, limited)).rejects.toThrow(`${file}:5: more than 3 distinct labels`);
   });
 });
 
