@@ -8,7 +8,7 @@
  * typed arrays that move without being copied, and the objects are made once, where they are read.
  */
 import { holdSummaryShape, SUMMARY_KEYS, type Summary } from "./aggregate.js";
-import type { GenerationResult, SimResult, TrainingMix } from "./result.js";
+import type { ExtinctionRecord, GenerationResult, SimResult, TrainingMix } from "./result.js";
 
 /** Numbers per summary: SUMMARY_KEYS in their order. */
 const SUMMARY_SIZE = SUMMARY_KEYS.length;
@@ -23,9 +23,53 @@ export interface TheoryColumns {
   readonly values: Float64Array;
 }
 
+/**
+ * The document's extinction records, in its order, as columns: a categorical run over millions of
+ * categories loses most of them, and 1.7 million records sent as objects held the main thread 2 s
+ * to read (a signal unanswered), after the coordinator spent as long writing them.
+ */
+export interface ExtinctionColumns {
+  /** The categories' names end to end, in pieces of at most NAME_PIECE_UNITS (a name is never cut; one longer has a piece of its own). */
+  readonly names: readonly string[];
+  /** Per record: the piece its name is in, and where the name ends there (it starts where the record before it ends, in the same piece, or at 0). */
+  readonly piece: Int32Array;
+  readonly ends: Int32Array;
+  readonly generation: Float64Array;
+  readonly replicates: Float64Array;
+}
+
+/** UTF-16 units of category names a piece of ExtinctionColumns.names holds: far below a string's limit (512 Mi). */
+const NAME_PIECE_UNITS = 1 << 26;
+
+/** Records (category, generation, replicates) as ExtinctionColumns. */
+export function extinctionColumns(categories: readonly string[], generation: ArrayLike<number>, replicates: ArrayLike<number>): ExtinctionColumns {
+  const n = categories.length;
+  const names: string[] = [];
+  const piece = new Int32Array(n);
+  const ends = new Int32Array(n);
+  let parts: string[] = [];
+  let length = 0;
+  for (let i = 0; i < n; i++) {
+    const name = categories[i]!;
+    if (length > 0 && length + name.length > NAME_PIECE_UNITS) {
+      names.push(parts.join(""));
+      parts = [];
+      length = 0;
+    }
+    parts.push(name);
+    length += name.length;
+    piece[i] = names.length;
+    ends[i] = length;
+  }
+  if (parts.length > 0) names.push(parts.join(""));
+  return { names, piece, ends, generation: Float64Array.from(generation), replicates: Float64Array.from(replicates) };
+}
+
 export interface ResultColumns {
-  /** The document but its generations, in the document's key order. */
-  readonly head: Omit<SimResult, "generations">;
+  /** The document but its generations and extinctions, in the document's key order. */
+  readonly head: Omit<SimResult, "generations" | "extinctions">;
+  /** The extinction records (models that track categories), or null. */
+  readonly extinctions: ExtinctionColumns | null;
   readonly metricNames: readonly string[];
   /** Generation g's summary of metric m: SUMMARY_KEYS' values from (g × metrics + m) × 6. */
   readonly summaries: Float64Array;
@@ -71,6 +115,7 @@ export class TheoryColumnsBuilder {
 export function columnBuffers(c: ResultColumns): ArrayBuffer[] {
   const arrays: ArrayBufferView[] = [c.summaries, c.training];
   if (c.theory) arrays.push(c.theory.lists, c.theory.values);
+  if (c.extinctions) arrays.push(c.extinctions.piece, c.extinctions.ends, c.extinctions.generation, c.extinctions.replicates);
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -78,11 +123,14 @@ export function columnBuffers(c: ResultColumns): ArrayBuffer[] {
 export function resultFromColumns(c: ResultColumns): SimResult {
   const document = new DocumentMaker(c);
   document.makeUpTo(document.count);
+  document.makeExtinctionsUpTo(document.extinctionCount);
   return document.result();
 }
 
 /** Generations made between two calls of `between` in resultFromColumnsInSteps. */
 export const GENERATIONS_PER_STEP = 4096;
+/** Extinction records made between two calls of `between` in resultFromColumnsInSteps: a few ms. */
+export const EXTINCTIONS_PER_STEP = 1 << 16;
 
 /**
  * resultFromColumns, GENERATIONS_PER_STEP generations at a time, awaiting `between` after each
@@ -96,6 +144,11 @@ export async function resultFromColumnsInSteps(c: ResultColumns, between: () => 
     await between();
   }
   document.makeUpTo(document.count);
+  for (let to = EXTINCTIONS_PER_STEP; to < document.extinctionCount; to += EXTINCTIONS_PER_STEP) {
+    document.makeExtinctionsUpTo(to);
+    await between();
+  }
+  document.makeExtinctionsUpTo(document.extinctionCount);
   return document.result();
 }
 
@@ -105,13 +158,27 @@ export async function resultFromColumnsInSteps(c: ResultColumns, between: () => 
  */
 class DocumentMaker {
   readonly count: number;
+  readonly extinctionCount: number;
   private readonly generations: GenerationResult[] = [];
+  private readonly extinctions: ExtinctionRecord[] = [];
   /** The next theory value's index: each generation's theory takes as many as its key list has. */
   private theoryAt = 0;
 
   constructor(private readonly c: ResultColumns) {
     this.count = c.training.length / 3;
+    this.extinctionCount = c.extinctions?.generation.length ?? 0;
     holdSummaryShape();
+  }
+
+  /** Makes extinction records up to `to` (exclusive). */
+  makeExtinctionsUpTo(to: number): void {
+    if (this.c.extinctions === null) return;
+    const { names, piece, ends, generation, replicates } = this.c.extinctions;
+    const records = this.extinctions;
+    for (let i = records.length; i < to; i++) {
+      const start = i > 0 && piece[i - 1] === piece[i] ? ends[i - 1]! : 0;
+      records.push({ category: names[piece[i]!]!.slice(start, ends[i]!), generation: generation[i]!, replicates: replicates[i]! });
+    }
   }
 
   /** Makes generations up to `to` (exclusive). */
@@ -147,9 +214,9 @@ class DocumentMaker {
   }
 
   result(): SimResult {
-    const { tool, config, seed, seed_fit, extinctions } = this.c.head;
+    const { tool, config, seed, seed_fit } = this.c.head;
     const result: SimResult = { tool, config, seed, ...(seed_fit ? { seed_fit } : {}), generations: this.generations };
-    if (extinctions) result.extinctions = extinctions;
+    if (this.c.extinctions) result.extinctions = this.extinctions;
     return result;
   }
 }

@@ -12,8 +12,8 @@ import { TOOL } from "../version.js";
 import { replicateValues, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
-import type { ExtinctionRecord, SimResult, TrainingMix } from "./result.js";
-import { type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "./result-columns.js";
+import type { SimResult, TrainingMix } from "./result.js";
+import { type ExtinctionColumns, extinctionColumns, type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "./result-columns.js";
 import { scheduleValues, varies } from "./schedule.js";
 import { fromSource, loadSeed, type SeedResult, type SeedShell } from "./seed.js";
 
@@ -266,8 +266,8 @@ export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]):
   // It describes generation 0's fit, so it reads the fit's reference whatever --reference says.
   const seedFit = model.seedFit?.(p.data0, p.params0, p.fitted, p.options);
   const head: ResultColumns["head"] = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}) };
-  if (model.extinctions) head.extinctions = extinctionTimeline(p, blocks);
-  return { head, metricNames, summaries, theory: theory?.build() ?? null, samples, training };
+  const extinctions = model.extinctions ? extinctionTimeline(p, blocks) : null;
+  return { head, extinctions, metricNames, summaries, theory: theory?.build() ?? null, samples, training };
 }
 
 /**
@@ -310,27 +310,34 @@ function meanOf(x: Float64Array): number {
 /**
  * Per category that died in at least one replicate: the (lower) median generation of death among
  * those replicates, and the share of replicates in which it died. Most often lost first: a
- * category lost in 2 chains of 100 is no headline, however early it went.
+ * category lost in 2 chains of 100 is no headline, however early it went. As columns: there may be
+ * millions (ExtinctionColumns).
  */
-function extinctionTimeline(p: Prepared, blocks: readonly ReplicateBlock[]): ExtinctionRecord[] {
+function extinctionTimeline(p: Prepared, blocks: readonly ReplicateBlock[]): ExtinctionColumns {
   const categories = p.model.extinctions!.categories(p.reference);
   const R = p.config.replicates;
-  const records: ExtinctionRecord[] = [];
+  const died: number[] = [];
+  const generation: number[] = [];
+  const share: number[] = [];
   const gens: number[] = [];
   for (let c = 0; c < categories.length; c++) {
     gens.length = 0;
-    for (const block of blocks) for (const died of block.deaths!) if (died[c]! >= 0) gens.push(died[c]!);
+    for (const block of blocks) for (const when of block.deaths!) if (when[c]! >= 0) gens.push(when[c]!);
     if (gens.length === 0) continue;
     gens.sort((a, b) => a - b);
-    records.push({ category: categories[c]!, generation: gens[(gens.length - 1) >> 1]!, replicates: gens.length / R });
+    died.push(c);
+    generation.push(gens[(gens.length - 1) >> 1]!);
+    share.push(gens.length / R);
   }
   // Stable order: by the share of replicates (most first), then the median generation (earliest
   // first), then the category's generation-0 order. Shares are counts over the same R, so equal
   // counts compare equal.
-  return records
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => b.r.replicates - a.r.replicates || a.r.generation - b.r.generation || a.i - b.i)
-    .map(({ r }) => r);
+  const order = Array.from(died, (_, i) => i).sort((a, b) => share[b]! - share[a]! || generation[a]! - generation[b]! || a - b);
+  return extinctionColumns(
+    order.map((i) => categories[died[i]!]!),
+    order.map((i) => generation[i]!),
+    order.map((i) => share[i]!),
+  );
 }
 
 /** Runs all replicates in this thread (a seed from --data must be passed in: see prepare). */

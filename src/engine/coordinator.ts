@@ -33,8 +33,9 @@ port.on("message", (msg: CoordinatorTask | "run") => {
       // it does not need as soon as its pool has started, and a failed preparation of them all.
       const others = Math.min(jobs, msg.config.replicates) - 1;
       if (others > 0) startSpares(REPLICATE_WORKER, others);
-      // A text arrives as its bytes, decoded here (src/data/seed-file.ts EncodedText).
-      const outcome = prepare(msg.config, decodeSeed(msg.seed), machineMemory());
+      // A text arrives as its bytes, decoded here (src/data/seed-file.ts EncodedText); a seed from
+      // a source, as null, is drawn here.
+      const outcome = prepare(msg.config, msg.seed === null ? null : decodeSeed(msg.seed), machineMemory());
       prepared = outcome.prepared;
       prepared.describes = msg.describes;
       post({ type: "prepared", view: { config: prepared.config, metricNames: prepared.metricNames, notes: outcome.notes } });

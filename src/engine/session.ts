@@ -46,8 +46,8 @@ export type CoordinatorMessage =
 
 export interface CoordinatorTask {
   readonly config: SimConfig;
-  /** A text still as bytes: the coordinator decodes it (see EncodedText). */
-  readonly seed: LoadedSeed;
+  /** A text still as bytes: the coordinator decodes it (see EncodedText); null: the coordinator draws it from the config's source. */
+  readonly seed: LoadedSeed | null;
   readonly jobs: number;
   /** Whether the output shows each generation's samples (Prepared.describes). */
   readonly describes: boolean;
@@ -74,20 +74,21 @@ export function startCoordinator(): EarlyCoordinator {
 }
 
 /**
- * Prepares a simulation from its config and seed data, in this thread only when the whole run is
- * short; `early`, a coordinator started while the seed data was read, does the rest otherwise.
- * `describes`: whether the result is to carry each generation's samples (Prepared.describes).
+ * Prepares a simulation from its config and seed data (null: drawn from the config's source by
+ * whichever thread prepares it), in this thread only when the whole run is short; `early`, a
+ * coordinator started while the seed data was read, does the rest otherwise. `describes`:
+ * whether the result is to carry each generation's samples (Prepared.describes).
  */
 export async function startSession(
   config: SimConfig,
-  seed: LoadedSeed,
+  seed: LoadedSeed | null,
   jobs: number,
   early: EarlyCoordinator | null = null,
   describes = true,
 ): Promise<Session> {
-  if (fitsInThread(estimateWork(config, seed.input).total)) {
+  if (fitsInThread(estimateWork(config, seed?.input ?? null).total)) {
     early?.close();
-    const { prepared, notes } = prepare(config, decodeSeed(seed), machineMemory());
+    const { prepared, notes } = prepare(config, seed === null ? null : decodeSeed(seed), machineMemory());
     prepared.describes = describes;
     return {
       view: { config: prepared.config, metricNames: prepared.metricNames, notes },
@@ -159,8 +160,8 @@ function coordinatorSession(worker: Worker): { session: Promise<Session>; close:
 }
 
 /** The distinct buffers of a seed's typed arrays, for a zero-copy transfer. */
-function seedBuffers(seed: LoadedSeed): ArrayBuffer[] {
-  return [...new Set(seedArrays(seed).map((a) => a.buffer as ArrayBuffer))];
+function seedBuffers(seed: LoadedSeed | null): ArrayBuffer[] {
+  return seed === null ? [] : [...new Set(seedArrays(seed).map((a) => a.buffer as ArrayBuffer))];
 }
 
 function seedArrays(seed: LoadedSeed): readonly ArrayBufferView[] {

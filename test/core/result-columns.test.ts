@@ -11,6 +11,8 @@ import { summarize } from "../../src/core/aggregate.js";
 import { runReplicates } from "../../src/core/loop.js";
 import {
   columnBuffers,
+  EXTINCTIONS_PER_STEP,
+  extinctionColumns,
   GENERATIONS_PER_STEP,
   type ResultColumns,
   resultFromColumns,
@@ -78,7 +80,8 @@ describe("resultFromColumns", () => {
     const summaries = new Float64Array(6 * 2 * 6).map((_, i) => [-0, Number.NaN, i / 7, -Infinity][i % 4]!);
     const training = new Float64Array(6 * 3).map((_, i) => (i % 3 === 2 ? -0 : i));
     const columns: ResultColumns = {
-      head: { tool: { name: "collapse", version: "x" }, config: {} as never, seed: "s", seed_fit: { ks: 0.5 }, extinctions: [] },
+      head: { tool: { name: "collapse", version: "x" }, config: {} as never, seed: "s", seed_fit: { ks: 0.5 } },
+      extinctions: extinctionColumns([], [], []),
       metricNames: ["x", "y"],
       summaries,
       theory: theory.build(),
@@ -113,6 +116,7 @@ describe("resultFromColumns", () => {
   it("leaves out seed_fit, samples and extinctions a document does not have", () => {
     const result = resultFromColumns({
       head: { tool: { name: "collapse", version: "x" }, config: {} as never, seed: "s" },
+      extinctions: null,
       metricNames: ["x"],
       summaries: new Float64Array(6),
       theory: null,
@@ -134,5 +138,41 @@ describe("resultFromColumnsInSteps", () => {
     expect(JSON.stringify(stepped)).toBe(JSON.stringify(resultFromColumns(columns)));
     expect(stepped.generations[generations]!.theory).toBeDefined();
     expect(pauses).toBe(Math.floor(generations / GENERATIONS_PER_STEP));
+  });
+
+  it("makes the extinction records in steps too, after the generations", async () => {
+    // A categorical run whose 2.5 steps' worth of categories mostly die.
+    const { columns } = runColumns({ model: "categorical", source: "zipf(0.2,300000)", seedSize: 600_000, sampleSize: 100, generations: 1, replicates: 1 });
+    const count = columns.extinctions!.generation.length;
+    expect(count).toBeGreaterThan(2 * EXTINCTIONS_PER_STEP);
+    let pauses = 0;
+    const stepped = await resultFromColumnsInSteps(columns, async () => pauses++);
+    expect(JSON.stringify(stepped)).toBe(JSON.stringify(resultFromColumns(columns)));
+    expect(stepped.extinctions).toHaveLength(count);
+    expect(pauses).toBe(Math.floor(count / EXTINCTIONS_PER_STEP));
+  });
+});
+
+describe("extinctionColumns", () => {
+  it("gives back each record's category, generation and share, over pieces of names (names of every length, empty too)", async () => {
+    const names = ["a", "", "ΟΔΟΣ 😀", "b".repeat(70), "c", "d".repeat(2 ** 26), "e", "f".repeat(2 ** 26 + 3), "", "g"];
+    const generation = names.map((_, i) => i * 3);
+    const share = names.map((_, i) => 1 / (i + 1));
+    const columns = extinctionColumns(names, generation, share);
+    // A name never cut: the long ones sit in pieces of their own.
+    expect(columns.names.length).toBeGreaterThan(2);
+    for (const piece of columns.names) expect(piece.length <= 2 ** 26 || names.includes(piece)).toBe(true);
+    const result = resultFromColumns(
+      await sentThroughPort({
+        head: { tool: { name: "collapse", version: "x" }, config: {} as never, seed: "s" },
+        extinctions: columns,
+        metricNames: [],
+        summaries: new Float64Array(0),
+        theory: null,
+        samples: null,
+        training: new Float64Array(3),
+      }),
+    );
+    expect(result.extinctions).toEqual(names.map((category, i) => ({ category, generation: generation[i], replicates: share[i] })));
   });
 });

@@ -30,7 +30,24 @@ describe("jsonParts", () => {
     if (r.generations.length > 64) expect(parts.length).toBeGreaterThan(3);
   });
 
+  it("a categorical run with 5,000 lost categories: its extinctions too are in pieces, no piece of them over 2,048 records", () => {
+    const r = run({ model: "categorical", source: "zipf(0.3,6000)", seedSize: 30000, sampleSize: 50, generations: 3 });
+    expect(r.extinctions!.length).toBeGreaterThan(4096);
+    const parts = [...jsonParts(r)];
+    expect(parts.join("")).toBe(whole(r));
+    for (const part of parts) expect(part.split('"category"').length - 1).toBeLessThanOrEqual(2048);
+    // A document with no extinctions (none died) keeps its empty list.
+    const none = { ...r, extinctions: [] };
+    expect([...jsonParts(none)].join("")).toBe(whole(none));
+  });
+
   it("a seed that spells the cut, quotes and line breaks in it, is written as JSON.stringify writes it", () => {
+    const seed = 'x\n  "extinctions": []\n  "generations": []\n"\\';
+    const r = run({ model: "categorical", generations: 5, seed });
+    expect([...jsonParts(r)].join("")).toBe(whole(r));
+  });
+
+  it("a seed that spells the cut, quotes and line breaks in it, is written as JSON.stringify writes it (gaussian)", () => {
     const seed = 'x\n  "generations": []\n"\\';
     const r = run({ generations: 5, seed });
     expect(r.seed).toBe(seed);
