@@ -22,6 +22,8 @@ const CONFIGS = [
   { model: "gmm", generations: 9, replicates: 10 },
   { model: "gmm", generations: 9, sampleSize: 20, replicates: 100 },
   { model: "gmm", generations: 3, sampleSize: 500, replicates: 3, dims: 3, components: 3 },
+  { model: "gmm", generations: 3, replicates: 1, components: 10 },
+  { model: "gmm", generations: 1, replicates: 1, components: 30 },
   { model: "kde", generations: 9 },
   { model: "kde", generations: 9, sampleSize: 2000, replicates: 20 },
   { model: "linreg", generations: 9 },

@@ -378,9 +378,13 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
   defaults: { replicates: 50, seedSize: 500, dims: 1 },
   headline: ["var_ratio", "modes", "mean_drift", "tail_loss_", "kl", "w2"],
   counts: ["modes"],
-  // EM: O(K·d²) a row and iteration. Measured 650–2,100 ns × K·d² a row and 150–250 µs × K·d² a
-  // generation (the k-means++ start, convergence); raised, as EM may run to its last iteration.
-  work: (o) => ({ perGeneration: 500_000 * o.components * o.dims ** 2, perRow: 1_500 * o.components * o.dims ** 2 }),
+  // EM: O(k·d²) a row and iteration for each k = 1…K that BIC chooses from, and more iterations as
+  // k grows: a row of a generation took 2.6 µs at K = 2, 117–134 µs at K = 10, 552 µs at 20,
+  // 1.44 ms at 30 and 2.65 ms at 50 (d = 1, M = 500), about K^2.3, and 131 µs at K = 3, d = 10
+  // (about d^1.2); 150–250 µs × K·d² a generation (the k-means++ start, convergence). Raised, as
+  // EM may run to its last iteration. (Linear in K, it put --components 50 on the main thread at
+  // 0.1 s, which took 2.2 s there.)
+  work: (o) => ({ perGeneration: 500_000 * o.components * o.dims ** 2, perRow: 700 * o.components ** 2.4 * o.dims ** 1.5 }),
   shareFit: true,
   // A row, EM's responsibilities (one per component) and k-means++ distances.
   footprint: (o, d) => ({ perRow: 8 * d + 8 * o.components + 8, perSeedRow: 8 * d, perCategory: 0, countsOnly: false, onHeap: false }),

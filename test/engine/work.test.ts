@@ -91,6 +91,8 @@ describe("fitsInThread", () => {
     expect(fitsInThread(total({ generations: 9 }))).toBe(true);
     expect(fitsInThread(total({ model: "categorical", generations: 9 }))).toBe(true);
     expect(fitsInThread(total({ generations: 100, sampleSize: 1_000_000 }))).toBe(false);
+    // A mixture of up to 50 components fits 50 models a generation: 2.2 s for one generation.
+    expect(fitsInThread(total({ model: "gmm", components: 50, generations: 1, replicates: 1 }))).toBe(false);
     // A 20-dimensional mixture's generation 0 alone takes seconds.
     expect(fitsInThread(estimateWork(config({ model: "gmm", dims: 20, components: 3 }), null).fit)).toBe(false);
     // A large seed is fitted and summarised (a sort) however short the run.

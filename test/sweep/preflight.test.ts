@@ -21,7 +21,7 @@ afterEach(resetRedirect);
 
 const point = (index: number, o: Record<string, string>) => ({ index, config: resolveSimConfig(flags({ model: "gmm", ...o })) });
 /** A mixture so wide that even a tiny seed's fit is estimated too long for this thread (src/engine/work.ts). */
-const WIDE = { dims: "16" };
+const WIDE = { dims: "24" };
 const label = (index: number) => `point ${index + 1} of 3`;
 
 function stopped(): void {
