@@ -8,6 +8,7 @@
 import type { SimConfig } from "../config/config.js";
 import { modelOptions } from "../core/run.js";
 import type { EncodedText } from "../data/seed-file.js";
+import { parseSource } from "../data/source.js";
 import { getModel } from "../models/index.js";
 import { type SeedInput, type SeedSize, textLength } from "../models/model.js";
 
@@ -33,8 +34,12 @@ const SEED_FIT_NS_PER_ROW = 150;
  */
 export function seedSize(config: SimConfig, input: SeedInput | EncodedText | null): SeedSize {
   if (input === null) {
+    const model = getModel(config.model);
+    // A drawn count vector has the source's K categories, drawn or not (core/seed.ts): a seed of
+    // 100 draws of zipf(1.5,10000000) is ten million categories, each costing every generation.
+    if (model.input === "labels") return { rows: drawnCategories(config) ?? config.seedSize ?? 0, dims: 1, observations: config.seedSize ?? 0 };
     // A drawn seed has --dims columns for the models that take --dims (mvn, gmm), one otherwise.
-    const takesDims = getModel(config.model).options.some((o) => o.key === "dims");
+    const takesDims = model.options.some((o) => o.key === "dims");
     return { rows: config.seedSize ?? 0, dims: takesDims ? config.dims : 1 };
   }
   switch (input.kind) {
@@ -42,12 +47,28 @@ export function seedSize(config: SimConfig, input: SeedInput | EncodedText | nul
       return { rows: input.values.length, dims: 1 };
     case "table":
       return { rows: input.columns[0]?.length ?? 0, dims: input.columns.length };
-    case "labels":
-      return { rows: input.counts.length, dims: 1 };
+    case "labels": {
+      let observations = 0;
+      for (let i = 0; i < input.counts.length; i++) observations += input.counts[i]!;
+      return { rows: input.counts.length, dims: 1, observations };
+    }
     case "text":
       return { rows: textLength(input.text), dims: 1 };
     case "utf8":
       return { rows: input.bytes.length, dims: 1 };
+  }
+}
+
+/** The categories of the count vector `config` draws: its zipf(s,K) source's K; null for another source. */
+function drawnCategories(config: SimConfig): number | null {
+  const text = config.source ?? getModel(config.model).defaultSource;
+  if (text === null) return null;
+  try {
+    const spec = parseSource(text);
+    return spec.kind === "zipf" ? spec.k : null;
+  } catch {
+    // The draw says what is wrong with it.
+    return null;
   }
 }
 

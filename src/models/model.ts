@@ -120,6 +120,8 @@ export interface SeedSize {
   readonly rows: number;
   /** Columns of a row (1 for a column of numbers, a text or counts). */
   readonly dims: number;
+  /** A count vector's draws (the sum of its counts), of which `rows` are the categories. */
+  readonly observations?: number;
 }
 
 /** A generation's cost in nanoseconds: `perGeneration + perRow × n` for n training observations. */

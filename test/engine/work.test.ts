@@ -48,7 +48,7 @@ describe("estimateWork", () => {
       rows: 4,
       dims: 3,
     });
-    expect(seedSize(c, { kind: "labels", labels: ["a", "b"], counts: new Float64Array([3, 9]) })).toEqual({ rows: 2, dims: 1 });
+    expect(seedSize(c, { kind: "labels", labels: ["a", "b"], counts: new Float64Array([3, 9]) })).toEqual({ rows: 2, dims: 1, observations: 12 });
     expect(seedSize(c, { kind: "text", text: "the cat sat", name: "t" })).toEqual({ rows: 11, dims: 1 });
     // Without --sample-size, M is the seed's size: a longer text is a longer run.
     const text = (n: number): SeedInput => ({ kind: "text", text: "a ".repeat(n), name: "t" });
@@ -83,6 +83,25 @@ describe("estimateWork of a text (ngram)", () => {
     };
     expect(fitsInThread(onCorpus({}))).toBe(true);
     expect(fitsInThread(onCorpus({ order: 6 }))).toBe(false);
+  });
+});
+
+describe("estimateWork of a count vector drawn from zipf(s,K) (categorical)", () => {
+  it("counts the source's K categories, drawn or not, and the draws as the sample size's default", () => {
+    const c = config({ model: "categorical", source: "zipf(1.5,10000000)", seedSize: 100 });
+    expect(seedSize(c, null)).toEqual({ rows: 10_000_000, dims: 1, observations: 100 });
+    // Ten million categories cost every generation: 100 draws or not, this is no run for the main thread.
+    expect(fitsInThread(total({ model: "categorical", source: "zipf(1.5,10000000)", seedSize: 100, sampleSize: 100, generations: 1, replicates: 1 }))).toBe(
+      false,
+    );
+    // The default sample size is the seed's draws: as -m 100000 on 100,000 draws.
+    const drawn = { model: "categorical", source: "zipf(1.1,1000)", seedSize: 100_000, generations: 5, replicates: 5 };
+    expect(total(drawn)).toBe(total({ ...drawn, sampleSize: 100_000 }));
+    // A file's counts give the same: their sum is the draws.
+    const counts: SeedInput = { kind: "labels", labels: ["a", "b"], counts: new Float64Array([40_000, 60_000]) };
+    expect(total({ model: "categorical", generations: 5, replicates: 5 }, counts)).toBe(
+      total({ model: "categorical", generations: 5, replicates: 5, sampleSize: 100_000 }, counts),
+    );
   });
 });
 
