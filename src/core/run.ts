@@ -231,7 +231,7 @@ export function checkBeforeDraw(config: SimConfig, machine: MachineMemory | null
 }
 
 /** The columns a table model's seed draw has: a table source's own (linear(d,sigma): d + 1), else --dims. */
-function tableWidth(source: string | null, dims: number): number {
+export function tableWidth(source: string | null, dims: number): number {
   const spec = source === null ? null : parseSource(source);
   return spec !== null && isTableSource(spec) ? tableSourceNames(spec).length : dims;
 }

@@ -6,7 +6,7 @@
  * 60 ms of CPU to start and load its script, more than a small run takes (ARCHITECTURE §1, Threads).
  */
 import type { SimConfig } from "../config/config.js";
-import { modelOptions } from "../core/run.js";
+import { modelOptions, tableWidth } from "../core/run.js";
 import type { EncodedText } from "../data/seed-file.js";
 import { parseSource } from "../data/source.js";
 import { getModel } from "../models/index.js";
@@ -38,9 +38,8 @@ export function seedSize(config: SimConfig, input: SeedInput | EncodedText | nul
     // A drawn count vector has the source's K categories, drawn or not (core/seed.ts): a seed of
     // 100 draws of zipf(1.5,10000000) is ten million categories, each costing every generation.
     if (model.input === "labels") return { rows: drawnCategories(config) ?? config.seedSize ?? 0, dims: 1, observations: config.seedSize ?? 0 };
-    // A drawn seed has --dims columns for the models that take --dims (mvn, gmm), one otherwise.
-    const takesDims = model.options.some((o) => o.key === "dims");
-    return { rows: config.seedSize ?? 0, dims: takesDims ? config.dims : 1 };
+    // A drawn table has its source's columns (linear(5,1): six, for linreg) or --dims (mvn, gmm).
+    return { rows: config.seedSize ?? 0, dims: model.input === "table" ? drawnWidth(config) : 1 };
   }
   switch (input.kind) {
     case "numbers":
@@ -56,6 +55,15 @@ export function seedSize(config: SimConfig, input: SeedInput | EncodedText | nul
       return { rows: textLength(input.text), dims: 1 };
     case "utf8":
       return { rows: input.bytes.length, dims: 1 };
+  }
+}
+
+/** The columns of the table `config` draws (tableWidth); --dims when its source does not parse (the draw says why). */
+function drawnWidth(config: SimConfig): number {
+  try {
+    return tableWidth(config.source ?? getModel(config.model).defaultSource, config.dims);
+  } catch {
+    return config.dims;
   }
 }
 
