@@ -22,6 +22,10 @@ describe("estimateWork", () => {
     expect(total({ ...base, generations: 20 })).toBeGreaterThan(at);
     expect(total({ ...base, sampleSize: 2000 })).toBeGreaterThan(at);
     expect(total({ ...base, regime: "accumulate" })).toBeGreaterThan(at);
+    // accumulate-subsample fits M rows, from a pool that grows: 38 × 37 generations of M = 10⁴
+    // took 1.07 s, estimated at 0.37 s as replace.
+    expect(total({ ...base, regime: "accumulate-subsample" })).toBeGreaterThan(at);
+    expect(fitsInThread(total({ sampleSize: 10_000, generations: 38, replicates: 37, regime: "accumulate-subsample" }))).toBe(false);
     // Twice the replicates is nearly twice the work (only generation 0's fit is shared).
     expect(total({ ...base, replicates: 20 }) / at).toBeCloseTo(2, 1);
   });
