@@ -154,10 +154,13 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
   defaults: { replicates: 100, seedSize: 1000 },
   headline: ["extinct", "tail_support", "entropy", "gini_simpson", "tv"],
   counts: ["support", "extinct"],
-  // Multinomial counts by conditional binomials: O(K) a generation whatever M (24 µs for K ≈ 700;
-  // 42–60 ns a category for K = 10⁶), and a draw 18 ns (M = 10⁶). The sample size's default is
-  // the seed's draws, not its categories.
-  work: (_o, seed) => ({ perGeneration: 5_000 + 60 * seed.rows, perRow: 20, seedRows: seed.observations ?? seed.rows }),
+  // Multinomial counts by conditional binomials, each O(1) whatever its n: O(K) a generation
+  // whatever M (45 µs for K = 190 and M = 2·10⁵; 16–60 ns a category for K = 10⁵–10⁶, 190 at
+  // M = 10⁶), a draw next to nothing. Once a run, a category costs about 1 µs: its label, the
+  // reference's rare set, the seed fit, and its extinction record (a run over 10⁶ categories spent
+  // 1.2 s so, its generation 0.06 s). The sample size's default is the seed's draws, not its
+  // categories.
+  work: (_o, seed) => ({ perGeneration: 40_000 + 150 * seed.rows, perRow: 0.1, seedRows: seed.observations ?? seed.rows, perSeedRow: 1_200 }),
   // Counts, probabilities and an alias table per category; no rows.
   footprint: () => ({ perRow: 0, perSeedRow: 0, perCategory: 48, countsOnly: true, onHeap: false }),
 

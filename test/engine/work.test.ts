@@ -109,6 +109,15 @@ describe("estimateWork of a count vector drawn from zipf(s,K) (categorical)", ()
     expect(fitsInThread(total({ model: "categorical", source: "zipf(1.5,10000000)", seedSize: 100, sampleSize: 100, generations: 1, replicates: 1 }))).toBe(
       false,
     );
+    // A million categories are a second of work once a run (labels, rare set, seed fit, extinctions).
+    expect(
+      fitsInThread(total({ model: "categorical", source: "zipf(0.2,1000000)", seedSize: 2_000_000, sampleSize: 1000, generations: 1, replicates: 1 })),
+    ).toBe(false);
+    // fresh draws real data over all K categories again each generation: 36 generations over 10⁵
+    // categories took 1.1 s, estimated at 0.35 s as replace.
+    const K5 = { model: "categorical", source: "zipf(0.5,100000)", seedSize: 100_000, sampleSize: 1_000_000, generations: 6, replicates: 6 };
+    expect(fitsInThread(total({ ...K5, regime: "fresh" }))).toBe(false);
+    expect(total({ ...K5, regime: "mix", realFraction: 0.5 })).toBeGreaterThan(total(K5));
     // The default sample size is the seed's draws: as -m 100000 on 100,000 draws.
     const drawn = { model: "categorical", source: "zipf(1.1,1000)", seedSize: 100_000, generations: 5, replicates: 5 };
     expect(total(drawn)).toBe(total({ ...drawn, sampleSize: 100_000 }));
