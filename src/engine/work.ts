@@ -111,7 +111,10 @@ export function likelyOffThread(config: SimConfig, fileBytes: number | null): bo
   const model = getModel(config.model);
   const text = model.input === "text";
   const rows = text ? fileBytes : Math.ceil(fileBytes / 8);
-  return estimateWork({ ...config, data: null, seedSize: rows }, null).total >= (text ? 1.25 : 2) * IN_THREAD_LIMIT_NS;
+  // A table's columns as --dims says, for the models that take it (its header is not read yet).
+  const takesDims = model.options.some((o) => o.key === "dims");
+  const size: SeedSize = { rows, dims: takesDims ? config.dims : 1, observations: rows };
+  return estimateWork(config, size).total >= (text ? 1.25 : 2) * IN_THREAD_LIMIT_NS;
 }
 
 /** A run's estimated cost in nanoseconds: generation 0's fit alone, and the whole run. */
@@ -120,10 +123,13 @@ export interface RunWork {
   readonly total: number;
 }
 
-/** The estimated cost of the run `config` on seed data `input` (null: drawn from its source, of config.seedSize). */
-export function estimateWork(config: SimConfig, input: SeedInput | EncodedText | null): RunWork {
+/**
+ * The estimated cost of the run `config` on seed data `input` (null: drawn from its source, of
+ * config.seedSize; or only the seed's size, known or guessed).
+ */
+export function estimateWork(config: SimConfig, input: SeedInput | EncodedText | SeedSize | null): RunWork {
   const model = getModel(config.model);
-  const seed = seedSize(config, input);
+  const seed = input !== null && !("kind" in input) ? input : seedSize(config, input);
   const {
     perGeneration,
     perRow,
