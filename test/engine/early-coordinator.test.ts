@@ -113,11 +113,11 @@ describe("likelyOffThread", () => {
     const justOver = 8 * 9_000;
     expect(fitsInThread(estimateWork(config({ seedSize: String(justOver / 8), generations: "9", replicates: "200" }), null).total)).toBe(false);
     expect(likelyOffThread(numbers, justOver)).toBe(false);
-    // A label file's categories are guessed from its size too, not from the model's default source
-    // (zipf(1.1,1000): a thousand, however large the file).
+    // A label file's size tells its rows, not its categories (which cost): no coordinator is
+    // started for it however large, unless the run itself is long.
     const labels = config({ model: "categorical", data: "any.txt", generations: "9", replicates: "1" });
-    expect(likelyOffThread(labels, 10_000)).toBe(false);
-    expect(likelyOffThread(labels, 100_000_000)).toBe(true);
+    expect(likelyOffThread(labels, 100_000_000)).toBe(false);
+    expect(likelyOffThread({ ...labels, generations: 100_000, replicates: 100 }, 10_000)).toBe(true);
   });
 
   it("sizes regular files only: not standard input, a missing path or a directory", () => {
