@@ -196,8 +196,6 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   defaults: { replicates: 5, seedSize: null },
   headline: ["perplexity", "ppl_gen0", "extinct", "tail_support", "entropy", "gini_simpson", "vocab", "distinct_2", "tv"],
   counts: ["support", "extinct", "vocab", "distinct_ngrams"],
-  // Measured: 145–175 ns a token to count, sample and measure warm, twice that in a fresh process.
-  // The seed's size is counted in characters, which bounds its tokens.
   // Measured in a fresh process per token and generation (counting every order, sampling, every
   // metric) and per character for generation 0 (tokenizing and counting the seed), on the bundled
   // corpus and a novel-length text, then rounded up: a word bigram took 151–184 ns a token, a word

@@ -140,7 +140,7 @@ function wordIds(pieces: readonly string[]): TokenIds {
     }
     const head = carry + piece.slice(0, first + 1);
     scanRange(head, 0, head.length, vocabulary, out);
-    const last = Math.max(piece.lastIndexOf(" "), piece.lastIndexOf("\n"));
+    const last = lastBreak(piece);
     scanRange(piece, first + 1, last + 1, vocabulary, out);
     carry = piece.slice(last + 1);
   }
@@ -151,8 +151,13 @@ function wordIds(pieces: readonly string[]): TokenIds {
 /** The index of the first space or line break in `s`, −1 if there is none. */
 function firstBreak(s: string): number {
   const space = s.indexOf(" ");
-  const newline = s.indexOf("\n", 0);
+  const newline = s.indexOf("\n");
   return space < 0 ? newline : newline < 0 ? space : Math.min(space, newline);
+}
+
+/** The index of the last space or line break in `s`, −1 if there is none. */
+function lastBreak(s: string): number {
+  return Math.max(s.lastIndexOf(" "), s.lastIndexOf("\n"));
 }
 
 /** a + b, or a TextTooLong error where one string cannot hold them. */
