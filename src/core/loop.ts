@@ -36,6 +36,11 @@ export interface Prepared {
    */
   readonly replicateStart: ((replicate: number) => ReplicateStart) | null;
   readonly metricNames: readonly string[];
+  /**
+   * Generation 0's categories (Model.extinctions), made once: a model's list is new at each call,
+   * and there may be millions. Null for a model without categories.
+   */
+  readonly categories: readonly string[] | null;
   /** The data's shape, for the memory estimate (how many worker threads fit). */
   readonly shape: DataShape;
   readonly metrics0: Metrics;
@@ -105,7 +110,7 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
   // bench's 8-point sweep, each followed by a compilation of 12–25 ms).
   const values: Float64Array[] = [];
   for (let m = 0; m < p.metricNames.length; m++) values.push(new Float64Array((G + 1) * count));
-  const categories = model.extinctions ? model.extinctions.categories(p.reference) : null;
+  const categories = p.categories;
   const deaths: Int32Array[] | null = categories ? [] : null;
   let samples: string[] | null = null;
   const real = new Float64Array((G + 1) * count);

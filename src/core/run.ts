@@ -10,10 +10,11 @@ import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
 import { replicateValues, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
+import { extinctionTimeline } from "./extinction-timeline.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
 import type { SimResult, TrainingMix } from "./result.js";
-import { type ExtinctionColumns, extinctionColumns, type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "./result-columns.js";
+import { type ResultColumns, resultFromColumns, TheoryColumnsBuilder } from "./result-columns.js";
 import { scheduleValues, varies } from "./schedule.js";
 import { fromSource, loadSeed, type SeedResult, type SeedShell } from "./seed.js";
 
@@ -88,7 +89,8 @@ export function prepare(
       ? (n: number, rng: Rng) => model.seed(fromSource(model, resolved, source, n, rng), options, "fresh").data
       : (n: number, rng: Rng) => model.ops.resample(data0, n, rng);
   const metricNames = model.metricNames(options, reference);
-  const shape = dataShape(data0, size0, model.extinctions?.categories(reference).length ?? 0, metricNames.length);
+  const categories = model.extinctions ? model.extinctions.categories(reference) : null;
+  const shape = dataShape(data0, size0, categories?.length ?? 0, metricNames.length);
   checkMemory(estimateMemory(resolved, footprint, shape), machine);
   const prepared: Prepared = {
     model,
@@ -102,6 +104,7 @@ export function prepare(
     fitted,
     replicateStart,
     metricNames,
+    categories,
     shape,
     metrics0: model.measure(params0, data0, reference, options),
     freshReal,
@@ -266,7 +269,13 @@ export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]):
   // It describes generation 0's fit, so it reads the fit's reference whatever --reference says.
   const seedFit = model.seedFit?.(p.data0, p.params0, p.fitted, p.options);
   const head: ResultColumns["head"] = { tool: { ...TOOL }, config, seed: config.seed, ...(seedFit ? { seed_fit: seedFit } : {}) };
-  const extinctions = model.extinctions ? extinctionTimeline(p, blocks) : null;
+  const extinctions = p.categories
+    ? extinctionTimeline(
+        p.categories,
+        blocks.flatMap((b) => b.deaths!),
+        p.config.generations,
+      )
+    : null;
   return { head, extinctions, metricNames, summaries, theory: theory?.build() ?? null, samples, training };
 }
 
@@ -305,39 +314,6 @@ function meanOf(x: Float64Array): number {
     if (x[i] !== x[0]) same = false;
   }
   return same ? x[0]! : sum / x.length;
-}
-
-/**
- * Per category that died in at least one replicate: the (lower) median generation of death among
- * those replicates, and the share of replicates in which it died. Most often lost first: a
- * category lost in 2 chains of 100 is no headline, however early it went. As columns: there may be
- * millions (ExtinctionColumns).
- */
-function extinctionTimeline(p: Prepared, blocks: readonly ReplicateBlock[]): ExtinctionColumns {
-  const categories = p.model.extinctions!.categories(p.reference);
-  const R = p.config.replicates;
-  const died: number[] = [];
-  const generation: number[] = [];
-  const share: number[] = [];
-  const gens: number[] = [];
-  for (let c = 0; c < categories.length; c++) {
-    gens.length = 0;
-    for (const block of blocks) for (const when of block.deaths!) if (when[c]! >= 0) gens.push(when[c]!);
-    if (gens.length === 0) continue;
-    gens.sort((a, b) => a - b);
-    died.push(c);
-    generation.push(gens[(gens.length - 1) >> 1]!);
-    share.push(gens.length / R);
-  }
-  // Stable order: by the share of replicates (most first), then the median generation (earliest
-  // first), then the category's generation-0 order. Shares are counts over the same R, so equal
-  // counts compare equal.
-  const order = Array.from(died, (_, i) => i).sort((a, b) => share[b]! - share[a]! || generation[a]! - generation[b]! || a - b);
-  return extinctionColumns(
-    order.map((i) => categories[died[i]!]!),
-    order.map((i) => generation[i]!),
-    order.map((i) => share[i]!),
-  );
 }
 
 /** Runs all replicates in this thread (a seed from --data must be passed in: see prepare). */

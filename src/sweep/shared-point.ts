@@ -66,7 +66,7 @@ export function helpWithPoint(p: Prepared, shared: SharedPoint): void {
 
 function newStore(p: Prepared, queue: QueueHandle): SharedPoint {
   const R = p.config.replicates;
-  const categories = p.model.extinctions ? p.model.extinctions.categories(p.reference).length : 0;
+  const categories = p.categories?.length ?? 0;
   const cells = (p.metricNames.length + 2) * (p.config.generations + 1) * R;
   return {
     queue,
