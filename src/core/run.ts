@@ -9,7 +9,7 @@ import { getModel } from "../models/index.js";
 import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
-import { replicateValues, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
+import { replicateColumn, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
 import { extinctionTimeline } from "./extinction-timeline.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
@@ -254,11 +254,14 @@ export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]):
   const summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
   const training = new Float64Array(count * 3);
   const theory = config.theory ? new TheoryColumnsBuilder() : null;
-  const values = new Float64Array(config.replicates);
+  const R = config.replicates;
+  // One metric at a time, its replicates side by side per generation (aggregate.ts replicateColumn).
+  const gathered = blocks.length === 1 ? new Float64Array(0) : new Float64Array(count * R);
+  for (let m = 0; m < metricCount; m++) {
+    const values = replicateColumn(blocks, (b) => b.values[m]!, count, gathered);
+    for (let g = 0; g < count; g++) summarizeInto(values.subarray(g * R, (g + 1) * R), summaries, (g * metricCount + m) * SUMMARY_KEYS.length);
+  }
   for (let g = 0; g < count; g++) {
-    for (let m = 0; m < metricCount; m++) {
-      summarizeInto(replicateValues(blocks, m, g, values), summaries, (g * metricCount + m) * SUMMARY_KEYS.length);
-    }
     theory?.add(theoryAt(p, g));
     const mix = mixes[g]!;
     training[3 * g] = mix.real;
@@ -285,22 +288,17 @@ export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]):
  * replicate's training set. Equal values are kept exactly (a count, not a sum divided back).
  */
 export function trainingMix(blocks: readonly ReplicateBlock[], generations: number, replicates: number): TrainingMix[] {
+  const R = replicates;
+  const rows = generations + 1;
+  const room = () => (blocks.length === 1 ? new Float64Array(0) : new Float64Array(rows * R));
+  const real = replicateColumn(blocks, (b) => b.real, rows, room());
+  const synthetic = replicateColumn(blocks, (b) => b.synthetic, rows, room());
+  const share = new Float64Array(R);
   const out: TrainingMix[] = [];
-  for (let g = 0; g <= generations; g++) {
-    const real = new Float64Array(replicates);
-    const synthetic = new Float64Array(replicates);
-    const share = new Float64Array(replicates);
-    for (const block of blocks) {
-      const count = block.to - block.from;
-      for (let i = 0; i < count; i++) {
-        const r = block.real[g * count + i]!;
-        const s = block.synthetic[g * count + i]!;
-        real[block.from + i] = r;
-        synthetic[block.from + i] = s;
-        share[block.from + i] = r / (r + s);
-      }
-    }
-    out.push({ real: meanOf(real), synthetic: meanOf(synthetic), real_share: meanOf(share) });
+  for (let g = 0; g < rows; g++) {
+    const at = g * R;
+    for (let r = 0; r < R; r++) share[r] = real[at + r]! / (real[at + r]! + synthetic[at + r]!);
+    out.push({ real: meanOf(real.subarray(at, at + R)), synthetic: meanOf(synthetic.subarray(at, at + R)), real_share: meanOf(share) });
   }
   return out;
 }

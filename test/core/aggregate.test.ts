@@ -1,9 +1,9 @@
 /**
- * replicateValues: replicate blocks (as threads return them: contiguous ranges, a coordinator's one
- * replicate at a time, in any order) into one generation's and metric's values in replicate order.
+ * replicateColumn: replicate blocks (as threads return them: contiguous ranges, a coordinator's one
+ * replicate at a time, in any order) into one metric's values, each generation's in replicate order.
  */
 import { describe, expect, it } from "vitest";
-import { replicateValues, summarize } from "../../src/core/aggregate.js";
+import { replicateColumn, summarize } from "../../src/core/aggregate.js";
 import type { ReplicateBlock } from "../../src/core/loop.js";
 
 /** A block whose value for (generation g, metric m, replicate r) is r + 1000·g + 0.5·m. */
@@ -18,17 +18,21 @@ function block(from: number, to: number, metrics: number, generations: number): 
 }
 
 /**
- * Every (generation, metric)'s values, gathered into one reused array as assembleColumns does
- * (each copied out before the next gather), which must leave nothing of the previous one behind.
+ * Every (generation, metric)'s values, gathered one metric at a time into one reused array as
+ * assembleColumns does (each copied out before the next gather), which must leave nothing of the
+ * previous metric behind.
  */
 function collect(blocks: readonly ReplicateBlock[], metrics: number, generations: number, replicates: number): Float64Array[][] {
-  const into = new Float64Array(replicates).fill(Number.NaN);
-  const out: Float64Array[][] = [];
-  for (let g = 0; g <= generations; g++) out.push(Array.from({ length: metrics }, (_, m) => replicateValues(blocks, m, g, into).slice()));
+  const into = new Float64Array((generations + 1) * replicates).fill(Number.NaN);
+  const out: Float64Array[][] = Array.from({ length: generations + 1 }, () => []);
+  for (let m = 0; m < metrics; m++) {
+    const column = replicateColumn(blocks, (b) => b.values[m]!, generations + 1, into);
+    for (let g = 0; g <= generations; g++) out[g]!.push(column.slice(g * replicates, (g + 1) * replicates));
+  }
   return out;
 }
 
-describe("replicateValues", () => {
+describe("replicateColumn", () => {
   it("puts every block's values at its replicates, whatever the blocks' order and sizes", () => {
     const [M, G, R] = [3, 4, 9];
     // One-replicate blocks (a coordinator's share) and ranges (a worker's chunks), shuffled.
