@@ -192,9 +192,10 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
     return { p, weights: null };
   },
 
-  sample(params, n, rng, o) {
+  sample(params, n, rng, o, spare) {
     const w = samplingWeights(params, o);
-    return multinomialCounts(rng, n, w, new Float64Array(w.length));
+    // Into the previous counts when the loop offers them: every category's count is written.
+    return multinomialCounts(rng, n, w, spare !== undefined && spare.length === w.length ? spare : new Float64Array(w.length));
   },
 
   reference(data0, params0, o) {

@@ -407,9 +407,10 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
 
   fit: fitGmm,
 
-  sample(p, n, rng, o) {
+  sample(p, n, rng, o, spare) {
     const d = p.dims;
-    const out = new Float64Array(n * d);
+    // Into the previous sample when the loop offers it: the components' rows fill all n.
+    const out = spare !== undefined && spare.values.length === n * d ? spare.values : new Float64Array(n * d);
     const counts = multinomialCounts(rng, n, p.weights, new Float64Array(p.k));
     const radius = o.truncate === null ? Infinity : radiusFor(o.truncate, d);
     let at = 0;

@@ -517,11 +517,12 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
 
   fit: fitLinreg,
 
-  sample(params, n, rng) {
+  sample(params, n, rng, _o, spare) {
     const { design, beta } = params;
     const { rows, n0, d } = design;
     const w = d + 1;
-    const out = new Float64Array(n * w);
+    // Into the previous sample when the loop offers it: every value is written below.
+    const out = spare !== undefined && spare.values.length === n * w ? spare.values : new Float64Array(n * w);
     fillNormal(out, rng, 0, Math.sqrt(params.sigma2), n);
     // The noise was drawn into out[0..n); each row's goes to its label, last to first so that
     // none is overwritten before it is read (row i's label sits at i·w + d ≥ i).

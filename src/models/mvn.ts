@@ -235,9 +235,10 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
 
   fitDraws,
 
-  sample(p, n, rng, o) {
+  sample(p, n, rng, o, spare) {
     const d = p.dims;
-    const out = new Float64Array(n * d);
+    // Into the previous sample when the loop offers it: every row is drawn anew.
+    const out = spare !== undefined && spare.values.length === n * d ? spare.values : new Float64Array(n * d);
     const radius = o.truncate === null ? Infinity : radiusFor(o.truncate, d);
     fillGaussianRows(out, 0, n, p.mu, p.chol, d, radius, rng);
     return { dims: d, values: out };
