@@ -1,5 +1,5 @@
 // Speed-up of --jobs 2 over --jobs 1 (target >= 1.7x on 2 cores): a sweep of 8 points of similar
-// cost, and a gmm sim whose replicates each run EM. Each setting's median wall time (start-up
+// cost, a gmm sim whose replicates each run EM, and a run of every other model family. Each setting's median wall time (start-up
 // included) is compared, beside what two cores give the same work at best on this machine.
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -53,6 +53,26 @@ writeFileSync(file, `${column.map((x) => x.toFixed(6)).join("\n")}\n`);
 const gmm = await speedUp(["sim", "--model", "gmm", "--components", "3", "-g", "3", "--data", file, "--format", "csv", "--quiet"]);
 const gmmRatio = report("gmm", "--components 3 -g 3, 5000 rows", gmm);
 row("gmm `--components 3 -g 3` on 5,000 rows, `--jobs 2` vs `--jobs 1`", fmt(gmm.t2), `--jobs 1: ${fmt(gmm.t1)}`, gmmRatio, "≥ 1.7×");
+
+// Every other model family on a run of 2 s or more with --jobs 1 (the issue asks ≥ 1.7× of any
+// such run), at its defaults but for the generations and replicates; BENCH_MODELS=0 skips them.
+// Replicates are the unit of work: the n-gram's default of 5 splits 3 + 2 over two threads, at
+// best 5/3 = 1.67×.
+const MODELS = [
+  ["categorical", ["--model", "categorical", "-g", "1000"]],
+  ["mvn", ["--model", "mvn", "-g", "400", "-r", "400"]],
+  ["kde", ["--model", "kde", "-g", "600"]],
+  ["linreg", ["--model", "linreg", "-g", "1500", "-r", "300"]],
+  ["ngram", ["--model", "ngram", "-g", "400"]],
+  ["gaussian", ["-g", "1000", "-r", "1000"]],
+];
+if (process.env.BENCH_MODELS !== "0") {
+  for (const [name, args] of MODELS) {
+    const r = await speedUp(["sim", ...args, "--format", "csv", "--quiet"]);
+    const label = `\`sim ${args.join(" ")}\``;
+    row(`${name}: ${label}, \`--jobs 2\` vs \`--jobs 1\``, fmt(r.t2), `--jobs 1: ${fmt(r.t1)}`, report(name, label, r), "≥ 1.7×");
+  }
+}
 
 /** erf⁻¹ by Newton's method on erf (Abramowitz–Stegun 7.1.26 start), enough for a fixture. */
 function inverseErf(y) {
