@@ -1,6 +1,7 @@
 // Speed-up of --jobs 2 over --jobs 1 (target >= 1.7x on 2 cores): a sweep of 8 points of similar
-// cost, a gmm sim whose replicates each run EM, and a run of every other model family. Each setting's median wall time (start-up
-// included) is compared, beside what two cores give the same work at best on this machine.
+// cost, a gmm sim whose replicates each run EM, and a run of every other model family. Each
+// setting's median wall time (start-up included) is compared, beside what two cores give the same
+// work at best on this machine.
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
