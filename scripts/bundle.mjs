@@ -54,7 +54,14 @@ const common = {
 // The worker scripts, each replaced by its bundle (same path, same folder depth).
 await build({
   ...common,
-  entryPoints: ["dist/engine/worker.js", "dist/engine/coordinator.js", "dist/sweep/worker.js", "dist/sweep/preflight-worker.js", "dist/plot/worker.js"],
+  entryPoints: [
+    "dist/engine/worker.js",
+    "dist/engine/summary-worker.js",
+    "dist/engine/coordinator.js",
+    "dist/sweep/worker.js",
+    "dist/sweep/preflight-worker.js",
+    "dist/plot/worker.js",
+  ],
   outdir: "dist",
   outbase: "dist",
   allowOverwrite: true,

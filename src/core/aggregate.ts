@@ -96,9 +96,9 @@ const SET_MIN = 32;
  * in a serial tail of the run; before that, a subarray per block, generation and metric was 864 ms
  * of garbage.
  */
-export function replicateColumn(
-  blocks: readonly ReplicateBlock[],
-  column: (block: ReplicateBlock) => Float64Array,
+export function replicateColumn<B extends Pick<ReplicateBlock, "from" | "to">>(
+  blocks: readonly B[],
+  column: (block: B) => Float64Array,
   generations: number,
   into: Float64Array,
 ): Float64Array {
@@ -113,4 +113,28 @@ export function replicateColumn(
     else for (let g = 0; g < generations; g++) for (let i = 0; i < count; i++) into[g * R + block.from + i] = from[g * count + i]!;
   }
   return into;
+}
+
+/**
+ * The summaries of the metrics `metrics` (indices among `metricCount`) over blocks that cover
+ * replicates 0…R−1, for `count` generations: generation g's of metric m at (g · metricCount + m) ·
+ * SUMMARY_KEYS.length of `out`. `column(block, j)` is a block's values of metrics[j]. A metric's
+ * summaries depend on its values alone, so two threads may each make some of a run's
+ * (src/engine/summaries.ts).
+ */
+export function summarizeMetrics<B extends Pick<ReplicateBlock, "from" | "to">>(
+  blocks: readonly B[],
+  metrics: readonly number[],
+  column: (block: B, j: number) => Float64Array,
+  shape: { readonly count: number; readonly replicates: number; readonly metricCount: number },
+  out: Float64Array,
+): void {
+  const { count, replicates: R, metricCount } = shape;
+  // One metric at a time, its replicates side by side per generation (replicateColumn).
+  const gathered = blocks.length === 1 ? new Float64Array(0) : new Float64Array(count * R);
+  for (let j = 0; j < metrics.length; j++) {
+    const values = replicateColumn(blocks, (b) => column(b, j), count, gathered);
+    const m = metrics[j]!;
+    for (let g = 0; g < count; g++) summarizeInto(values.subarray(g * R, (g + 1) * R), out, (g * metricCount + m) * SUMMARY_KEYS.length);
+  }
 }

@@ -9,7 +9,7 @@ import { getModel } from "../models/index.js";
 import type { AnyModel, LoopSettings, RunContext } from "../models/model.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import { TOOL } from "../version.js";
-import { replicateColumn, SUMMARY_KEYS, summarizeInto } from "./aggregate.js";
+import { replicateColumn, SUMMARY_KEYS, summarizeMetrics } from "./aggregate.js";
 import { extinctionTimeline } from "./extinction-timeline.js";
 import { type Prepared, type ReplicateBlock, type ReplicateStart, runReplicates } from "./loop.js";
 import { checkMemory, type DataShape, estimateMemory, type MachineMemory } from "./memory.js";
@@ -244,22 +244,23 @@ export function assemble(p: Prepared, blocks: readonly ReplicateBlock[]): SimRes
   return resultFromColumns(assembleColumns(p, blocks));
 }
 
-/** The result document of replicate blocks covering 0…R−1, its generations as columns (result-columns.ts). */
-export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[]): ResultColumns {
+/**
+ * The result document of replicate blocks covering 0…R−1, its generations as columns
+ * (result-columns.ts). `summaries`, when given, are every metric's already (summarizeMetrics, made
+ * by two threads: src/engine/summaries.ts), and the blocks' values are not read.
+ */
+export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[], summaries?: Float64Array): ResultColumns {
   const { config, model, metricNames } = p;
   const count = config.generations + 1;
   const samples = blocks.find((b) => b.samples !== null)?.samples ?? null;
   const mixes = trainingMix(blocks, config.generations, config.replicates);
   const metricCount = metricNames.length;
-  const summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
   const training = new Float64Array(count * 3);
   const theory = config.theory ? new TheoryColumnsBuilder() : null;
-  const R = config.replicates;
-  // One metric at a time, its replicates side by side per generation (aggregate.ts replicateColumn).
-  const gathered = blocks.length === 1 ? new Float64Array(0) : new Float64Array(count * R);
-  for (let m = 0; m < metricCount; m++) {
-    const values = replicateColumn(blocks, (b) => b.values[m]!, count, gathered);
-    for (let g = 0; g < count; g++) summarizeInto(values.subarray(g * R, (g + 1) * R), summaries, (g * metricCount + m) * SUMMARY_KEYS.length);
+  if (summaries === undefined) {
+    summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
+    const every = Array.from({ length: metricCount }, (_, m) => m);
+    summarizeMetrics(blocks, every, (b, m) => b.values[m]!, { count, replicates: config.replicates, metricCount }, summaries);
   }
   for (let g = 0; g < count; g++) {
     theory?.add(theoryAt(p, g));

@@ -13,6 +13,7 @@ import type { SeedResult, SeedShell } from "../core/seed.js";
 import { poolResults } from "./pool.js";
 import { type QueueHandle, ReplicateQueue } from "./replicate-queue.js";
 import { releaseSpares } from "./spare-workers.js";
+import { splitsSummaries, startSummaryWorker, summariesOnTwoThreads } from "./summaries.js";
 import { estimateWork, fitsInThread } from "./work.js";
 import { terminateWorkers } from "./workers.js";
 
@@ -64,7 +65,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
   }
   // Fewer workers when each one's copy of the data would not fit (results do not depend on it).
   const workers = threadsThatFit(p.config, p.footprint, p.shape, Math.max(1, Math.min(jobs, replicates)), p.machine);
-  if (options.computesToo) return runHereAndOnWorkers(p, workers, onGeneration);
+  if (options.computesToo) return runHereAndOnWorkers(p, workers, jobs, onGeneration);
   const blocks = runOnWorkers(p, ReplicateQueue.create(0, replicates, workers), workers, onGeneration);
   // The pool took the spare workers it needed as it started: let the rest go now, not hold them
   // through a run that found fewer threads fit in memory.
@@ -77,12 +78,16 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
  * taking from one queue. This thread takes one replicate at a time and yields between them, so
  * that the workers' progress and results are handled meanwhile, and stops at the first replicate
  * boundary after a worker has failed (the pool has stopped the others) rather than finish first.
+ * A large run's summaries are then made by two threads of the `jobs` (summaries.ts).
  */
-async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: () => void): Promise<ResultColumns> {
+async function runHereAndOnWorkers(p: Prepared, threads: number, jobs: number, onGeneration?: () => void): Promise<ResultColumns> {
   const queue = ReplicateQueue.create(0, p.config.replicates, threads);
   const others = threads > 1 ? runOnWorkers(p, queue, threads - 1, onGeneration) : Promise.resolve([]);
   // The pool took the spare workers it needed as it started (spare-workers.ts): let the rest go.
   releaseSpares();
+  // A large run's summaries are made by two threads at its end: that worker loads meanwhile.
+  const split = splitsSummaries(p, jobs);
+  if (split) startSummaryWorker();
   // Awaited below; a failure here first must not leave the workers' rejection unhandled.
   let failed = false;
   others.catch(() => {
@@ -100,11 +105,12 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, onGeneration?: 
       blocks.push(runReplicates(p, r, r + 1, onGeneration));
     }
   } catch (e) {
-    // The only workers this thread started are the replicate workers: stop them.
+    // The only workers this thread started are the replicate workers and the summary worker: stop them.
     void terminateWorkers();
     throw e;
   }
-  return assembleColumns(p, [...blocks, ...(await others)]);
+  const all = [...blocks, ...(await others)];
+  return assembleColumns(p, all, split ? await summariesOnTwoThreads(p, all) : undefined);
 }
 
 /** The queue's replicates on `workers` replicate workers, each taking from it until none is left. */

@@ -40,7 +40,14 @@ describe("the start-up bundle", () => {
 
   it("is ASCII, every bundle, so that V8 holds each source as one byte a character (a single comment's '≤' would make it two)", () => {
     // scripts/bundle.mjs drops the comments (minifyWhitespace), which carried the sources' µ, σ and ≤.
-    const bundles = ["bundle/main.cjs", "engine/worker.js", "engine/coordinator.js", "sweep/worker.js", "sweep/preflight-worker.js"];
+    const bundles = [
+      "bundle/main.cjs",
+      "engine/worker.js",
+      "engine/summary-worker.js",
+      "engine/coordinator.js",
+      "sweep/worker.js",
+      "sweep/preflight-worker.js",
+    ];
     for (const bundle of bundles) {
       const bytes = readFileSync(join(ROOT, "dist", bundle));
       const first = bytes.findIndex((b) => b > 0x7f);

@@ -14,6 +14,7 @@ import { loadSeedSync } from "../../src/data/seed-file.js";
 import { REPLICATE_WORKER, runParallel, staysInThread, type WorkerTask } from "../../src/engine/parallel.js";
 import { startSession } from "../../src/engine/session.js";
 import { releaseSpares, startSpares } from "../../src/engine/spare-workers.js";
+import { SPLIT_MIN_VALUES, type SummaryTask } from "../../src/engine/summaries.js";
 import { liveWorkers } from "../../src/engine/workers.js";
 import { getModel } from "../../src/models/index.js";
 import { tempDir } from "../cli/cli.js";
@@ -219,6 +220,38 @@ describe("spare workers (src/engine/spare-workers.ts), started before their pool
     expect(JSON.stringify(await runParallel(p, 2, undefined, { computesToo: true }))).toBe(expected);
     expect(redirect.made).toHaveLength(2);
     releaseSpares();
+    expect(liveWorkers()).toHaveLength(0);
+  });
+});
+
+describe("a large run's summaries on two threads (src/engine/summaries.ts)", () => {
+  /** A Gaussian run over SPLIT_MIN_VALUES replicate values: (G + 1) × metrics × R. */
+  function large(o: Record<string, string>): Prepared {
+    const { prepared } = prepare(resolveSimConfig(flags({ sampleSize: "10", seed: "halves", ...o })));
+    const { generations, replicates } = prepared.config;
+    expect((generations + 1) * prepared.metricNames.length * replicates).toBeGreaterThanOrEqual(SPLIT_MIN_VALUES);
+    expect(staysInThread(prepared)).toBe(false);
+    return prepared;
+  }
+
+  it("half of the metrics summarised on a worker: the result of one thread, and no thread left", { timeout: 30_000 }, async () => {
+    const p = large({ generations: "300", replicates: "300" });
+    const expected = JSON.stringify(await runParallel(p, 1, undefined, { inThread: true }));
+    const result = await runParallel(p, 2, undefined, { computesToo: true });
+    expect(JSON.stringify(result)).toBe(expected);
+    const tasks = redirect.posted.filter((m): m is SummaryTask => typeof m === "object" && m !== null && "shape" in m);
+    expect(tasks).toHaveLength(1);
+    const M = p.metricNames.length;
+    expect(tasks[0]!.metrics).toEqual(Array.from({ length: M - Math.ceil(M / 2) }, (_, j) => Math.ceil(M / 2) + j));
+    expect(liveWorkers()).toHaveLength(0);
+  });
+
+  it("a summary worker that stops rejects the run, naming its exit code", { timeout: 30_000 }, async () => {
+    // One replicate: no replicate worker, so the only worker is the summary worker.
+    const p = large({ generations: "80000", replicates: "1" });
+    redirect.script = misbehaving("process.exit(3);");
+    await expect(runParallel(p, 2, undefined, { computesToo: true })).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    expect(redirect.made).toHaveLength(1);
     expect(liveWorkers()).toHaveLength(0);
   });
 });

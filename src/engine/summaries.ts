@@ -1,0 +1,78 @@
+/**
+ * A large run's summaries made by two threads. Summarising every (generation, metric) over the
+ * replicates is what a run does alone once its replicates are done: 0.3 s of `sim -g 1000 -r 1000`
+ * (14 million values), a tenth of a run of many small generations, with the other thread idle. A
+ * metric's summaries depend on its values alone, so a worker summarises the second half of the
+ * metrics, whose values are moved to it (not copied), while this thread summarises the first.
+ * The numbers are the same whichever thread makes them.
+ */
+import { SUMMARY_KEYS, summarizeMetrics } from "../core/aggregate.js";
+import type { Prepared, ReplicateBlock } from "../core/loop.js";
+import { poolResults } from "./pool.js";
+import { startSpares } from "./spare-workers.js";
+
+/** The summary worker's script. Out of this folder and back: the same path from dist/ and from the start-up bundle. */
+export const SUMMARY_WORKER = new URL("../engine/summary-worker.js", import.meta.url);
+
+/**
+ * From this many replicate values (generations × metrics × replicates) a run's summaries are split
+ * (about 25 ms of summarising, more than a worker costs to start and to be sent the values).
+ */
+export const SPLIT_MIN_VALUES = 1 << 20;
+
+/** A summary worker's task: the values of `metrics`, per block, in that order. */
+export interface SummaryTask {
+  readonly blocks: readonly { readonly from: number; readonly to: number; readonly values: readonly Float64Array[] }[];
+  readonly metrics: readonly number[];
+  readonly shape: { readonly count: number; readonly replicates: number; readonly metricCount: number };
+}
+
+/** Whether a run on `jobs` threads splits its summaries: two threads, two metrics or more, and values enough. */
+export function splitsSummaries(p: Prepared, jobs: number): boolean {
+  const metrics = p.metricNames.length;
+  return jobs >= 2 && metrics >= 2 && (p.config.generations + 1) * metrics * p.config.replicates >= SPLIT_MIN_VALUES;
+}
+
+/** Starts the summary worker ahead, so that it has loaded its script by the end of the run. */
+export function startSummaryWorker(): void {
+  startSpares(SUMMARY_WORKER, 1);
+}
+
+/**
+ * Every metric's summaries of `blocks` (covering replicates 0…R−1), the second half of the metrics
+ * made on a worker: their values are moved to it, so the blocks' values of those metrics are
+ * detached afterwards.
+ */
+export async function summariesOnTwoThreads(p: Prepared, blocks: readonly ReplicateBlock[]): Promise<Float64Array> {
+  const metricCount = p.metricNames.length;
+  const count = p.config.generations + 1;
+  const shape = { count, replicates: p.config.replicates, metricCount };
+  const half = Math.ceil(metricCount / 2);
+  const theirs = Array.from({ length: metricCount - half }, (_, j) => half + j);
+  const task: SummaryTask = { blocks: blocks.map((b) => ({ from: b.from, to: b.to, values: theirs.map((m) => b.values[m]!) })), metrics: theirs, shape };
+  const elsewhere = poolResults<SummaryTask, Float64Array>({
+    script: SUMMARY_WORKER,
+    tasks: [task],
+    jobs: 1,
+    name: "a summary worker",
+    transfer: (t) => movable(t.blocks.flatMap((b) => b.values)),
+  });
+  // Awaited below; a failure here first must not leave its rejection unhandled.
+  elsewhere.catch(() => {});
+  const summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
+  const ours = Array.from({ length: half }, (_, m) => m);
+  summarizeMetrics(blocks, ours, (b, m) => b.values[m]!, shape, summaries);
+  const [made] = await elsewhere;
+  for (let g = 0; g < count; g++) {
+    const row = g * metricCount * SUMMARY_KEYS.length;
+    summaries.set(made!.subarray(row + half * SUMMARY_KEYS.length, row + metricCount * SUMMARY_KEYS.length), row + half * SUMMARY_KEYS.length);
+  }
+  return summaries;
+}
+
+/** The buffers under `arrays` that can move to another thread: each once, shared memory never (it is shared as it is). */
+function movable(arrays: readonly Float64Array[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  return [...buffers];
+}
