@@ -20,7 +20,11 @@ export const SUMMARY_WORKER = new URL("../engine/summary-worker.js", import.meta
  */
 export const SPLIT_MIN_VALUES = 1 << 20;
 
-/** A summary worker's task: the values of `metrics`, per block, in that order. */
+/**
+ * A summary worker's task: per block, the values of the metrics it summarises, in order; `metrics`
+ * numbers them 0…k−1 and `shape.metricCount` is k, so that its summaries come back as k metrics'
+ * (not the whole run's: at -g 100000 that would be 67 MB, half of it zeros).
+ */
 export interface SummaryTask {
   readonly blocks: readonly { readonly from: number; readonly to: number; readonly values: readonly Float64Array[] }[];
   readonly metrics: readonly number[];
@@ -48,8 +52,12 @@ export async function summariesOnTwoThreads(p: Prepared, blocks: readonly Replic
   const count = p.config.generations + 1;
   const shape = { count, replicates: p.config.replicates, metricCount };
   const half = Math.ceil(metricCount / 2);
-  const theirs = Array.from({ length: metricCount - half }, (_, j) => half + j);
-  const task: SummaryTask = { blocks: blocks.map((b) => ({ from: b.from, to: b.to, values: theirs.map((m) => b.values[m]!) })), metrics: theirs, shape };
+  const k = metricCount - half;
+  const task: SummaryTask = {
+    blocks: blocks.map((b) => ({ from: b.from, to: b.to, values: b.values.slice(half) })),
+    metrics: Array.from({ length: k }, (_, j) => j),
+    shape: { ...shape, metricCount: k },
+  };
   const elsewhere = poolResults<SummaryTask, Float64Array>({
     script: SUMMARY_WORKER,
     tasks: [task],
@@ -63,10 +71,9 @@ export async function summariesOnTwoThreads(p: Prepared, blocks: readonly Replic
   const ours = Array.from({ length: half }, (_, m) => m);
   summarizeMetrics(blocks, ours, (b, m) => b.values[m]!, shape, summaries);
   const [made] = await elsewhere;
-  for (let g = 0; g < count; g++) {
-    const row = g * metricCount * SUMMARY_KEYS.length;
-    summaries.set(made!.subarray(row + half * SUMMARY_KEYS.length, row + metricCount * SUMMARY_KEYS.length), row + half * SUMMARY_KEYS.length);
-  }
+  // Generation g's k metrics, after this thread's `half` of them.
+  const S = SUMMARY_KEYS.length;
+  for (let g = 0; g < count; g++) summaries.set(made!.subarray(g * k * S, (g + 1) * k * S), (g * metricCount + half) * S);
   return summaries;
 }
 
