@@ -412,8 +412,10 @@ describe("memory", () => {
   });
 
   // Measured: 97 MB (17.5 MB of labels), against 140–153 MB when the text was decoded whole and
-  // JSON.parse made an array of every label before any was counted.
-  it("a JSON array of 2·10⁶ labels is read in at most 3× its size plus 60 MB", () => {
+  // JSON.parse made an array of every label before any was counted. Run alone it peaks at 99 or
+  // 106–107 MB (as the collector happens to run), and once at 116.6 MB beside the rest of the
+  // suite: the bound, 126 MB, keeps 8% above that and stays below the 140 it is here to catch.
+  it("a JSON array of 2·10⁶ labels is read in at most 3× its size plus 70 MB", () => {
     const file = join(tempDir(), "labels.json");
     const block = Array.from({ length: 1000 }, (_, i) => `"c${(i * 7919) % 5000}",\n`).join("");
     const text = `[${block.repeat(2000)}"c0"]`;
@@ -421,7 +423,7 @@ describe("memory", () => {
     const r = peakMemory(["sim", "--model", "categorical", "--data", file, "-g", "1", "-r", "1", "--format", "csv"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split("\n")[1]).toMatch(/^0,/); // a table came out
-    expect(r.peak, `peak ${(r.peak / 2 ** 20).toFixed(0)} MiB`).toBeLessThan(3 * text.length + 60 * 2 ** 20);
+    expect(r.peak, `peak ${(r.peak / 2 ** 20).toFixed(0)} MiB`).toBeLessThan(3 * text.length + 70 * 2 ** 20);
   });
 
   // Measured: 446 MB for 17 MB of CSV (20,001 generations × 14 metrics), against 1.19 GB when
