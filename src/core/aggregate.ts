@@ -116,25 +116,23 @@ export function replicateColumn<B extends Pick<ReplicateBlock, "from" | "to">>(
 }
 
 /**
- * The summaries of the metrics `metrics` (indices among `metricCount`) over blocks that cover
- * replicates 0…R−1, for `count` generations: generation g's of metric m at (g · metricCount + m) ·
- * SUMMARY_KEYS.length of `out`. `column(block, j)` is a block's values of metrics[j]. A metric's
- * summaries depend on its values alone, so two threads may each make some of a run's
- * (src/engine/summaries.ts).
+ * The summaries of metrics 0…metrics−1 of `metricCount` over blocks that cover replicates 0…R−1,
+ * for `count` generations: generation g's of metric m at (g · metricCount + m) · SUMMARY_KEYS.length
+ * of `out`; `column(block, m)` is a block's values of metric m. A metric's summaries depend on its
+ * values alone, so two threads may each make some of a run's (src/engine/summaries.ts).
  */
 export function summarizeMetrics<B extends Pick<ReplicateBlock, "from" | "to">>(
   blocks: readonly B[],
-  metrics: readonly number[],
-  column: (block: B, j: number) => Float64Array,
+  metrics: number,
+  column: (block: B, m: number) => Float64Array,
   shape: { readonly count: number; readonly replicates: number; readonly metricCount: number },
   out: Float64Array,
 ): void {
   const { count, replicates: R, metricCount } = shape;
   // One metric at a time, its replicates side by side per generation (replicateColumn).
   const gathered = blocks.length === 1 ? new Float64Array(0) : new Float64Array(count * R);
-  for (let j = 0; j < metrics.length; j++) {
-    const values = replicateColumn(blocks, (b) => column(b, j), count, gathered);
-    const m = metrics[j]!;
+  for (let m = 0; m < metrics; m++) {
+    const values = replicateColumn(blocks, (b) => column(b, m), count, gathered);
     for (let g = 0; g < count; g++) summarizeInto(values.subarray(g * R, (g + 1) * R), out, (g * metricCount + m) * SUMMARY_KEYS.length);
   }
 }

@@ -259,8 +259,7 @@ export function assembleColumns(p: Prepared, blocks: readonly ReplicateBlock[], 
   const theory = config.theory ? new TheoryColumnsBuilder() : null;
   if (summaries === undefined) {
     summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
-    const every = Array.from({ length: metricCount }, (_, m) => m);
-    summarizeMetrics(blocks, every, (b, m) => b.values[m]!, { count, replicates: config.replicates, metricCount }, summaries);
+    summarizeMetrics(blocks, metricCount, (b, m) => b.values[m]!, { count, replicates: config.replicates, metricCount }, summaries);
   }
   for (let g = 0; g < count; g++) {
     theory?.add(theoryAt(p, g));

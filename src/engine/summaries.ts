@@ -21,13 +21,12 @@ export const SUMMARY_WORKER = new URL("../engine/summary-worker.js", import.meta
 export const SPLIT_MIN_VALUES = 1 << 20;
 
 /**
- * A summary worker's task: per block, the values of the metrics it summarises, in order; `metrics`
- * numbers them 0…k−1 and `shape.metricCount` is k, so that its summaries come back as k metrics'
- * (not the whole run's: at -g 100000 that would be 67 MB, half of it zeros).
+ * A summary worker's task: per block, the values of the k metrics it summarises, in order, and
+ * `shape.metricCount` k: its summaries come back as those k metrics' (not the whole run's: at
+ * -g 100000 that would be 67 MB, half of it zeros).
  */
 export interface SummaryTask {
   readonly blocks: readonly { readonly from: number; readonly to: number; readonly values: readonly Float64Array[] }[];
-  readonly metrics: readonly number[];
   readonly shape: { readonly count: number; readonly replicates: number; readonly metricCount: number };
 }
 
@@ -53,33 +52,22 @@ export async function summariesOnTwoThreads(p: Prepared, blocks: readonly Replic
   const shape = { count, replicates: p.config.replicates, metricCount };
   const half = Math.ceil(metricCount / 2);
   const k = metricCount - half;
-  const task: SummaryTask = {
-    blocks: blocks.map((b) => ({ from: b.from, to: b.to, values: b.values.slice(half) })),
-    metrics: Array.from({ length: k }, (_, j) => j),
-    shape: { ...shape, metricCount: k },
-  };
+  const task: SummaryTask = { blocks: blocks.map((b) => ({ from: b.from, to: b.to, values: b.values.slice(half) })), shape: { ...shape, metricCount: k } };
   const elsewhere = poolResults<SummaryTask, Float64Array>({
     script: SUMMARY_WORKER,
     tasks: [task],
     jobs: 1,
     name: "a summary worker",
-    transfer: (t) => movable(t.blocks.flatMap((b) => b.values)),
+    // Each metric's values of a block are an array of their own (runReplicates): each buffer once.
+    transfer: (t) => t.blocks.flatMap((b) => b.values.map((v) => v.buffer as ArrayBuffer)),
   });
   // Awaited below; a failure here first must not leave its rejection unhandled.
   elsewhere.catch(() => {});
   const summaries = new Float64Array(count * metricCount * SUMMARY_KEYS.length);
-  const ours = Array.from({ length: half }, (_, m) => m);
-  summarizeMetrics(blocks, ours, (b, m) => b.values[m]!, shape, summaries);
+  summarizeMetrics(blocks, half, (b, m) => b.values[m]!, shape, summaries);
   const [made] = await elsewhere;
   // Generation g's k metrics, after this thread's `half` of them.
   const S = SUMMARY_KEYS.length;
   for (let g = 0; g < count; g++) summaries.set(made!.subarray(g * k * S, (g + 1) * k * S), (g * metricCount + half) * S);
   return summaries;
-}
-
-/** The buffers under `arrays` that can move to another thread: each once, shared memory never (it is shared as it is). */
-function movable(arrays: readonly Float64Array[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
-  return [...buffers];
 }

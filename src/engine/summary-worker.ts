@@ -4,9 +4,9 @@ import { serveTasks } from "./pool-worker.js";
 import type { SummaryTask } from "./summaries.js";
 
 serveTasks<SummaryTask, Float64Array>(
-  ({ blocks, metrics, shape }) => {
+  ({ blocks, shape }) => {
     const out = new Float64Array(shape.count * shape.metricCount * SUMMARY_KEYS.length);
-    summarizeMetrics(blocks, metrics, (b, j) => b.values[j]!, shape, out);
+    summarizeMetrics(blocks, shape.metricCount, (b, m) => b.values[m]!, shape, out);
     return out;
   },
   (out) => [out.buffer as ArrayBuffer],
