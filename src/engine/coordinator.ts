@@ -10,6 +10,7 @@ import { prepare } from "../core/run.js";
 import { decodeSeed } from "../data/seed-file.js";
 import { machineMemory } from "../machine.js";
 import { REPLICATE_WORKER, runParallel } from "./parallel.js";
+import { progressBatch } from "./progress-batch.js";
 import type { CoordinatorMessage, CoordinatorTask } from "./session.js";
 import { releaseSpares, startSpares } from "./spare-workers.js";
 import { toThreadError } from "./thread-error.js";
@@ -45,24 +46,14 @@ port.on("message", (msg: CoordinatorTask | "run") => {
     }
     return;
   }
-  let pending = 0;
-  let last = Date.now();
-  // Progress is batched: a message per generation would cost more than small generations.
-  const tick = () => {
-    pending++;
-    if (Date.now() - last > 100) {
-      post({ type: "progress", generations: pending });
-      pending = 0;
-      last = Date.now();
-    }
-  };
+  const { tick, flush } = progressBatch((generations) => post({ type: "progress", generations }));
   // This thread computes too: --jobs N means N threads at work, this one and N − 1 workers.
   const running = runParallel(prepared!, jobs, tick, { inThread: jobs === 1, computesToo: true });
   // The workers have what they need of the seed now (its input, or its data as shaped: Model.shareSeed),
   // and this thread sends it nowhere else: let a large text go.
   prepared!.seed = null;
   running.then((result) => {
-    if (pending > 0) post({ type: "progress", generations: pending });
+    flush();
     // The columns' arrays move to the main thread rather than being copied (result-columns.ts).
     port.postMessage({ type: "result", result } satisfies CoordinatorMessage, columnBuffers(result));
   }, report);

@@ -6,6 +6,7 @@ import { prepare } from "../core/run.js";
 import { machineMemory } from "../machine.js";
 import type { WorkerTask } from "./parallel.js";
 import { serveTasks } from "./pool-worker.js";
+import { progressBatch } from "./progress-batch.js";
 import { ReplicateQueue } from "./replicate-queue.js";
 
 serveTasks<WorkerTask, ReplicateBlock[], number>(
@@ -21,19 +22,9 @@ serveTasks<WorkerTask, ReplicateBlock[], number>(
       seed: null,
       describes: task.describes,
     };
-    let pending = 0;
-    let last = Date.now();
-    const tick = () => {
-      pending++;
-      // Progress is batched: a message per generation would cost more than small generations.
-      if (Date.now() - last > 100) {
-        progress(pending);
-        pending = 0;
-        last = Date.now();
-      }
-    };
+    const { tick, flush } = progressBatch(progress);
     for (; range !== null; range = queue.takeChunk()) blocks.push(runReplicates(prepared, range[0], range[1], tick));
-    if (pending > 0) progress(pending);
+    flush();
     return blocks;
   },
   // The blocks' values move to the main thread rather than being copied.
