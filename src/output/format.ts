@@ -8,7 +8,7 @@ import { jsonParts } from "./json-parts.js";
 import { markdownParts } from "./markdown.js";
 import type { RenderOptions } from "./render-options.js";
 import { tableParts } from "./table.js";
-import { csvHeader, csvRow, ndjsonRow, rowParts, tidyRows } from "./tidy.js";
+import { csvHeader, csvParts, ndjsonRow, rowParts, tidyRows } from "./tidy.js";
 
 export { FORMATS, type Format } from "./format-names.js";
 
@@ -27,6 +27,6 @@ export const formatters: Record<Format, Formatter> = {
   table: inParts(tableParts),
   markdown: inParts(markdownParts),
   json: inParts((r) => jsonParts(r)),
-  csv: inParts((r) => rowParts(tidyRows(r), csvRow, csvHeader([]))),
+  csv: inParts((r) => csvParts(r, {}, csvHeader([]))),
   ndjson: inParts((r) => rowParts(tidyRows(r), ndjsonRow)),
 };

@@ -19,7 +19,7 @@
 import type { Hash } from "node:crypto";
 import { sha256 } from "../builtins.js";
 import type { SimResult } from "../core/result.js";
-import { csvHeader, csvRow, ndjsonRow, renderRows, type Scalar, tidyRows } from "../output/tidy.js";
+import { csvHeader, csvParts, ndjsonRow, renderRows, type Scalar, tidyRows } from "../output/tidy.js";
 import { runSteps, type Steps } from "../steps.js";
 import type { ShardMeta } from "./shard.js";
 
@@ -50,7 +50,7 @@ export function sha256Hex(text: string): string {
 export function renderPointBody(format: SweepFormat, params: Record<string, Scalar>, result: SimResult): string {
   switch (format) {
     case "csv":
-      return renderRows(tidyRows(result, params), csvRow);
+      return [...csvParts(result, params)].join("");
     case "ndjson":
       return renderRows(tidyRows(result, params), ndjsonRow);
     case "json":

@@ -1,11 +1,13 @@
 /**
  * Tidy rows as text (src/output/tidy.ts): renderRows joins rows in batches, which must give the same
- * text as appending them one by one whatever the number of rows against the batch size, and
- * csvField's shortcut for numbers must quote exactly what the general rule quotes.
+ * text as appending them one by one whatever the number of rows against the batch size; csvParts
+ * writes a result's tidy rows as CSV without row objects, which must read back, field by field under
+ * its header, as the rows tidyRows makes; and csvField's shortcut for numbers must quote exactly
+ * what the general rule quotes.
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { csvField, csvHeader, csvRow, ndjsonRow, renderRows, type TidyRow, tidyRows } from "../../src/output/tidy.js";
+import { csvField, csvHeader, csvParts, ndjsonRow, renderRows, type Scalar, TIDY_COLUMNS, type TidyRow, tidyRows } from "../../src/output/tidy.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 
@@ -35,7 +37,8 @@ describe("renderRows", () => {
   // 1,024 rows are one batch: below, at, just past, and several batches with a remainder.
   it.each([0, 1, 1023, 1024, 1025, 2048, 3001])("%i rows: the same text as appending them one by one", (count) => {
     const rows = rowsOf(count);
-    expect(renderRows(rows, csvRow, csvHeader(["tag"]))).toBe(appended(rows, csvRow, csvHeader(["tag"])));
+    const tagged = (row: TidyRow) => `${row.params.tag}:${row.generation}\n`;
+    expect(renderRows(rows, tagged, "head\n")).toBe(appended(rows, tagged, "head\n"));
     expect(renderRows(rows, ndjsonRow)).toBe(appended(rows, ndjsonRow));
   });
 
@@ -43,7 +46,70 @@ describe("renderRows", () => {
     const result = simulate(resolveSimConfig(flags({ generations: 150, replicates: 3 }))).result;
     const rows = [...tidyRows(result)];
     expect(rows.length).toBeGreaterThan(1024);
-    expect(renderRows(tidyRows(result), csvRow)).toBe(appended(rows, csvRow));
+    expect(renderRows(tidyRows(result), ndjsonRow)).toBe(appended(rows, ndjsonRow));
+  });
+});
+
+/** RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes; no line breaks here). */
+function fields(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = "";
+    if (line[i] === '"') {
+      for (i++; ; i++) {
+        if (line[i] === '"' && line[i + 1] === '"') field += line[i++];
+        else if (line[i] === '"') break;
+        else field += line[i];
+      }
+      i++;
+    } else for (; i < line.length && line[i] !== ","; i++) field += line[i];
+    out.push(field);
+    if (i >= line.length) return out;
+    i++;
+  }
+}
+
+/** A CSV field as the row's value: empty is null, a number's text is read back exactly (String() round-trips). */
+function cell(field: string, like: Scalar): Scalar {
+  if (field === "") return null;
+  return typeof like === "number" ? Number(field) : field;
+}
+
+describe("csvParts", () => {
+  const params = { tag: 'a,"b"', size: 250 };
+  // With theory (replace) and with a training mix that moves (mix); the Gaussian has both.
+  const results = [
+    simulate(resolveSimConfig(flags({ generations: 200, replicates: 4 }))).result,
+    simulate(resolveSimConfig(flags({ regime: "mix", realFraction: "0.2..0.8", generations: 90, replicates: 5 }))).result,
+    simulate(resolveSimConfig(flags({ model: "categorical", generations: 3, replicates: 3 }))).result,
+  ];
+
+  it.each(results.map((r, i) => [i, r] as const))("result %i: reads back, under its header, as tidyRows' rows in their order", (_, result) => {
+    const text = [...csvParts(result, params, csvHeader(Object.keys(params)))].join("");
+    const lines = text.split("\n");
+    expect(lines.pop()).toBe("");
+    const header = fields(lines.shift()!);
+    expect(header).toEqual([...Object.keys(params), ...TIDY_COLUMNS]);
+    const rows = [...tidyRows(result, params)];
+    expect(lines).toHaveLength(rows.length);
+    rows.forEach((row, i) => {
+      const got = fields(lines[i]!);
+      const want: Scalar[] = [...Object.values(row.params), row.generation, row.metric, ...row.values, row.theory, ...(row.training ?? [null, null, null])];
+      expect(got).toHaveLength(header.length);
+      expect(got.map((f, k) => cell(f, want[k]!))).toEqual(want);
+    });
+  });
+
+  it("comes in pieces of 1,024 rows after the head, as renderRows batches them", () => {
+    const result = results[0]!;
+    const pieces = [...csvParts(result, {}, "head\n")];
+    expect(pieces[0]).toBe("head\n");
+    const rows = [...tidyRows(result)].length;
+    expect(rows).toBeGreaterThan(2 * 1024);
+    const counts = pieces.slice(1).map((p) => p.split("\n").length - 1);
+    expect(counts.slice(0, -1).every((c) => c === 1024)).toBe(true);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(rows);
   });
 });
 
