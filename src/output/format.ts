@@ -8,7 +8,7 @@ import { jsonParts } from "./json-parts.js";
 import { markdownParts } from "./markdown.js";
 import type { RenderOptions } from "./render-options.js";
 import { tableParts } from "./table.js";
-import { csvHeader, csvParts, ndjsonRow, rowParts, tidyRows } from "./tidy.js";
+import { csvHeader, csvParts, ndjsonParts } from "./tidy.js";
 
 export { FORMATS, type Format } from "./format-names.js";
 
@@ -28,5 +28,5 @@ export const formatters: Record<Format, Formatter> = {
   markdown: inParts(markdownParts),
   json: inParts((r) => jsonParts(r)),
   csv: inParts((r) => csvParts(r, {}, csvHeader([]))),
-  ndjson: inParts((r) => rowParts(tidyRows(r), ndjsonRow)),
+  ndjson: inParts((r) => ndjsonParts(r)),
 };

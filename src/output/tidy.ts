@@ -4,7 +4,7 @@
  * on every row of a generation). CSV and NDJSON are two spellings of these rows.
  */
 import { SUMMARY_KEYS, type Summary } from "../core/aggregate.js";
-import type { SimResult } from "../core/result.js";
+import type { GenerationResult, SimResult } from "../core/result.js";
 
 export type Scalar = string | number | boolean | null;
 
@@ -38,20 +38,16 @@ export function* tidyRows(result: SimResult, params: Record<string, Scalar> = {}
   }
 }
 
-/** Rows joined into one string at a time (renderRows): 1,024 CSV rows are about 80 kB. */
+/**
+ * Rows are joined into one string a batch at a time: 1,024 CSV rows are about 80 kB. Appending each
+ * row to one string (`out += row`) kept every row alive as the tree of pieces it was concatenated
+ * from until the text was written: 260k rows (`sim -g 20000`) held 240 MB of heap for 19 MB of CSV,
+ * and the collector copied that tree at every pass. Joining a batch of rows makes one flat string
+ * of them, so their pieces die young.
+ */
 const ROW_BATCH = 1024;
 
-/**
- * The text of many rows, after `head`. Appending each row to one string (`out += row`) kept every
- * row alive as the tree of pieces it was concatenated from until the text was written: 260k rows
- * (`sim -g 20000`) held 240 MB of heap for 19 MB of CSV, and the collector copied that tree at
- * every pass. Joining a batch of rows makes one flat string of them, so their pieces die young.
- */
-export function renderRows(rows: Iterable<TidyRow>, render: (row: TidyRow) => string, head = ""): string {
-  return [...rowParts(rows, render, head)].join("");
-}
-
-/** renderRows' text in pieces of ROW_BATCH rows, each made when asked for (a writer writes it and lets it go). */
+/** The text of rows after `head`, in pieces of ROW_BATCH rows, each made when asked for (a writer writes it and lets it go). */
 export function* rowParts(rows: Iterable<TidyRow>, render: (row: TidyRow) => string, head = ""): Generator<string> {
   yield head;
   let batch: string[] = [];
@@ -66,28 +62,20 @@ export function* rowParts(rows: Iterable<TidyRow>, render: (row: TidyRow) => str
 }
 
 /**
- * The CSV text of a result's tidy rows (tidyRows' rows, in its order), after `head`, in pieces of
- * ROW_BATCH rows as rowParts gives them, but written from the result straight away: a row object
- * and an array of its values per row, then a string per field, were most of `sim -g 100000`'s
- * 2 s of output (1.3 million rows; tidyRows 0.2 s, its arrays 0.1 s, and 0.66 s of collecting).
- * Every number is written as String() writes it (csvField), and `params` lead each row.
+ * The text of a result's tidy rows (tidyRows' rows, in its order), after `head`, in pieces of
+ * ROW_BATCH rows as rowParts gives them, but written from the result straight away: `rowsOf(gen)`
+ * gives the writer of generation `gen`'s row of each metric, which may prepare what the rows of a
+ * generation share. A row object and an array of its values per row, then a string per field, were
+ * most of `sim -g 100000`'s output time (1.3 million rows; tidyRows 0.2 s, its arrays 0.1 s, and
+ * 0.66 s of collecting, of 2 s for a CSV).
  */
-export function* csvParts(result: SimResult, params: Record<string, Scalar> = {}, head = ""): Generator<string> {
+function* resultRowParts(result: SimResult, rowsOf: (gen: GenerationResult) => (metric: string) => string, head: string): Generator<string> {
   yield head;
-  let lead = "";
-  for (const v of Object.values(params)) lead += `${csvField(v)},`;
-  // A run's metric names are the same every generation: each quoted (or not) once.
-  const names = new Map<string, string>();
   let batch: string[] = [];
   for (const gen of result.generations) {
-    const start = `${lead}${gen.generation},`;
-    const training = gen.training ? `,${gen.training.real},${gen.training.synthetic},${gen.training.real_share}\n` : ",,,\n";
+    const row = rowsOf(gen);
     for (const metric of Object.keys(gen.metrics)) {
-      const s = gen.metrics[metric]!;
-      let name = names.get(metric);
-      if (name === undefined) names.set(metric, (name = csvField(metric)));
-      // TIDY_COLUMNS' order: the summary in SUMMARY_KEYS' (a test reads the text back by its header).
-      batch.push(`${start}${name},${s.mean},${s.sd},${s.se},${s.median},${s.p025},${s.p975},${gen.theory?.[metric] ?? ""}${training}`);
+      batch.push(row(metric));
       if (batch.length === ROW_BATCH) {
         yield batch.join("");
         batch = [];
@@ -95,6 +83,71 @@ export function* csvParts(result: SimResult, params: Record<string, Scalar> = {}
     }
   }
   yield batch.join("");
+}
+
+/** A function's results by argument, each made once: a run's metric names are the same every generation. */
+function memo(f: (key: string) => string): (key: string) => string {
+  const made = new Map<string, string>();
+  return (key) => {
+    let text = made.get(key);
+    if (text === undefined) made.set(key, (text = f(key)));
+    return text;
+  };
+}
+
+/** The CSV of a result's tidy rows (csvRow's text for each), `params` leading each row. Numbers as String() writes them (csvField). */
+export function csvParts(result: SimResult, params: Record<string, Scalar> = {}, head = ""): Generator<string> {
+  let lead = "";
+  for (const v of Object.values(params)) lead += `${csvField(v)},`;
+  const name = memo(csvField);
+  return resultRowParts(
+    result,
+    (gen) => {
+      const start = `${lead}${gen.generation},`;
+      const t = gen.training;
+      const training = t ? `,${t.real},${t.synthetic},${t.real_share}\n` : ",,,\n";
+      return (metric) => {
+        const s = gen.metrics[metric]!;
+        // TIDY_COLUMNS' order, the summary in SUMMARY_KEYS' (a test reads the text back by its header).
+        return `${start}${name(metric)},${s.mean},${s.sd},${s.se},${s.median},${s.p025},${s.p975},${gen.theory?.[metric] ?? ""}${training}`;
+      };
+    },
+    head,
+  );
+}
+
+/** A number as JSON.stringify writes one: null when it is not finite. */
+function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : "null";
+}
+
+/**
+ * The NDJSON of a result's tidy rows: ndjsonRow's text for each, written out. With a parameter
+ * named like a tidy column, whose value the row's then replaces at the parameter's place (as the
+ * object ndjsonRow builds has it), each row is ndjsonRow's own.
+ */
+export function ndjsonParts(result: SimResult, params: Record<string, Scalar> = {}, head = ""): Generator<string> {
+  const keys = Object.keys(params);
+  if (keys.some((k) => (TIDY_COLUMNS as readonly string[]).includes(k))) return rowParts(tidyRows(result, params), ndjsonRow, head);
+  let lead = "{";
+  for (const k of keys) lead += `${JSON.stringify(k)}:${JSON.stringify(params[k])},`;
+  const name = memo((metric) => JSON.stringify(metric));
+  return resultRowParts(
+    result,
+    (gen) => {
+      const start = `${lead}"generation":${gen.generation},"metric":`;
+      const t = gen.training;
+      const training = t
+        ? `,"real":${jsonNumber(t.real)},"synthetic":${jsonNumber(t.synthetic)},"real_share":${jsonNumber(t.real_share)}}\n`
+        : `,"real":null,"synthetic":null,"real_share":null}\n`;
+      return (metric) => {
+        const s = gen.metrics[metric]!;
+        const theory = gen.theory?.[metric];
+        return `${start}${name(metric)},"mean":${jsonNumber(s.mean)},"sd":${jsonNumber(s.sd)},"se":${jsonNumber(s.se)},"median":${jsonNumber(s.median)},"p025":${jsonNumber(s.p025)},"p975":${jsonNumber(s.p975)},"theory":${theory === undefined || theory === null ? "null" : jsonNumber(theory)}${training}`;
+      };
+    },
+    head,
+  );
 }
 
 /**

@@ -19,7 +19,7 @@
 import type { Hash } from "node:crypto";
 import { sha256 } from "../builtins.js";
 import type { SimResult } from "../core/result.js";
-import { csvHeader, csvParts, ndjsonRow, renderRows, type Scalar, tidyRows } from "../output/tidy.js";
+import { csvHeader, csvParts, ndjsonParts, type Scalar } from "../output/tidy.js";
 import { runSteps, type Steps } from "../steps.js";
 import type { ShardMeta } from "./shard.js";
 
@@ -52,7 +52,7 @@ export function renderPointBody(format: SweepFormat, params: Record<string, Scal
     case "csv":
       return [...csvParts(result, params)].join("");
     case "ndjson":
-      return renderRows(tidyRows(result, params), ndjsonRow);
+      return [...ndjsonParts(result, params)].join("");
     case "json":
       return jsonPoint(pointObject(params, result));
   }

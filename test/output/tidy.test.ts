@@ -1,5 +1,5 @@
 /**
- * Tidy rows as text (src/output/tidy.ts): renderRows joins rows in batches, which must give the same
+ * Tidy rows as text (src/output/tidy.ts): rowParts joins rows in batches, which must give the same
  * text as appending them one by one whatever the number of rows against the batch size; csvParts
  * writes a result's tidy rows as CSV without row objects, which must read back, field by field under
  * its header, as the rows tidyRows makes; and csvField's shortcut for numbers must quote exactly
@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveSimConfig } from "../../src/config/resolve.js";
-import { csvField, csvHeader, csvParts, ndjsonRow, renderRows, type Scalar, TIDY_COLUMNS, type TidyRow, tidyRows } from "../../src/output/tidy.js";
+import type { SimResult } from "../../src/core/result.js";
+import { csvField, csvHeader, csvParts, ndjsonParts, ndjsonRow, rowParts, type Scalar, TIDY_COLUMNS, type TidyRow, tidyRows } from "../../src/output/tidy.js";
 import { flags } from "../helpers.js";
 import { simulate } from "../run.js";
 
@@ -26,14 +27,19 @@ function rowsOf(count: number): TidyRow[] {
   return rows;
 }
 
-/** The text the rows make when appended one at a time: what renderRows must equal. */
+/** rowParts' pieces joined. */
+function renderRows(rows: Iterable<TidyRow>, render: (row: TidyRow) => string, head = ""): string {
+  return [...rowParts(rows, render, head)].join("");
+}
+
+/** The text the rows make when appended one at a time: what rowParts' pieces must join to. */
 function appended(rows: readonly TidyRow[], render: (row: TidyRow) => string, head = ""): string {
   let out = head;
   for (const row of rows) out += render(row);
   return out;
 }
 
-describe("renderRows", () => {
+describe("rowParts", () => {
   // 1,024 rows are one batch: below, at, just past, and several batches with a remainder.
   it.each([0, 1, 1023, 1024, 1025, 2048, 3001])("%i rows: the same text as appending them one by one", (count) => {
     const rows = rowsOf(count);
@@ -70,19 +76,42 @@ function fields(line: string): string[] {
   }
 }
 
-/** A CSV field as the row's value: empty is null, a number's text is read back exactly (String() round-trips). */
+/** A CSV field as the row's value: empty is null, a number's text is read back exactly (String() round-trips), a boolean's is its name. */
 function cell(field: string, like: Scalar): Scalar {
   if (field === "") return null;
+  if (typeof like === "boolean") return field === "true";
   return typeof like === "number" ? Number(field) : field;
 }
 
-describe("csvParts", () => {
-  const params = { tag: 'a,"b"', size: 250 };
+/** A summary of six numbers, in SUMMARY_KEYS' order. */
+function summary(...[mean, sd, se, median, p025, p975]: number[]) {
+  return { mean: mean!, sd: sd!, se: se!, median: median!, p025: p025!, p975: p975! };
+}
+
+/**
+ * Numbers no run is likely to give (not finite, −0, exponents, the extremes) under names that need
+ * quoting, without theory or a training mix in one generation and with them in the next.
+ */
+const ODD = {
+  generations: [
+    { generation: 0, metrics: { 'say "hi"': summary(Number.NaN, Infinity, -Infinity, -0, 1e21, 5e-324), "a,b": summary(0, 0, 0, 0, 0, 0) } },
+    {
+      generation: 1,
+      metrics: { 'say "hi"': summary(Number.MAX_VALUE, -1.5, 1 / 3, 2, 3, 4), "a,b": summary(1, 2, 3, 4, 5, 6) },
+      theory: { 'say "hi"': Number.NaN, "a,b": 0.25 },
+      training: { real: 10, synthetic: Number.NaN, real_share: 1 / 3 },
+    },
+  ],
+} as unknown as SimResult;
+
+describe("csvParts and ndjsonParts", () => {
+  const params = { tag: 'a,"b"', size: 250, on: true, none: null, ünï: "\u2028" };
   // With theory (replace) and with a training mix that moves (mix); the Gaussian has both.
   const results = [
     simulate(resolveSimConfig(flags({ generations: 200, replicates: 4 }))).result,
     simulate(resolveSimConfig(flags({ regime: "mix", realFraction: "0.2..0.8", generations: 90, replicates: 5 }))).result,
     simulate(resolveSimConfig(flags({ model: "categorical", generations: 3, replicates: 3 }))).result,
+    ODD,
   ];
 
   it.each(results.map((r, i) => [i, r] as const))("result %i: reads back, under its header, as tidyRows' rows in their order", (_, result) => {
@@ -97,11 +126,23 @@ describe("csvParts", () => {
       const got = fields(lines[i]!);
       const want: Scalar[] = [...Object.values(row.params), row.generation, row.metric, ...row.values, row.theory, ...(row.training ?? [null, null, null])];
       expect(got).toHaveLength(header.length);
-      expect(got.map((f, k) => cell(f, want[k]!))).toEqual(want);
+      // String(−0) is "0": read back, it is 0.
+      expect(got.map((f, k) => cell(f, want[k]!))).toEqual(want.map((v) => (v === 0 ? 0 : v)));
     });
   });
 
-  it("comes in pieces of 1,024 rows after the head, as renderRows batches them", () => {
+  it.each(results.map((r, i) => [i, r] as const))("result %i: NDJSON as ndjsonRow writes each tidy row", (_, result) => {
+    for (const p of [{}, params]) expect([...ndjsonParts(result, p, "head\n")].join("")).toBe(renderRows(tidyRows(result, p), ndjsonRow, "head\n"));
+  });
+
+  it("NDJSON with a parameter named like a column: the row's value at the parameter's place, as ndjsonRow has it", () => {
+    const clash = { mean: "grid", real: 3, tag: "x" };
+    const text = [...ndjsonParts(results[0]!, clash)].join("");
+    expect(text).toBe(renderRows(tidyRows(results[0]!, clash), ndjsonRow));
+    expect(Object.keys(JSON.parse(text.slice(0, text.indexOf("\n"))))[0]).toBe("mean");
+  });
+
+  it("comes in pieces of 1,024 rows after the head, as rowParts batches them", () => {
     const result = results[0]!;
     const pieces = [...csvParts(result, {}, "head\n")];
     expect(pieces[0]).toBe("head\n");
