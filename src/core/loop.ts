@@ -102,6 +102,19 @@ type MetricsRecorder = (values: Float64Array[], metrics: Metrics, index: number)
  * --disallow-code-generation-from-strings), the loop by name does it.
  */
 export function metricsRecorder(names: readonly string[]): MetricsRecorder {
+  let recorder = recorders.get(names);
+  if (recorder === undefined) recorders.set(names, (recorder = compileRecorder(names)));
+  return recorder;
+}
+
+/**
+ * A run's recorder, kept for its list of names (Prepared.metricNames): each block of replicates
+ * reuses the function, and with it the code V8 has optimised for it, instead of compiling a new
+ * one that starts cold.
+ */
+const recorders = new WeakMap<readonly string[], MetricsRecorder>();
+
+function compileRecorder(names: readonly string[]): MetricsRecorder {
   const lines = names.map((name, m) => `v = metrics[${JSON.stringify(name)}]; values[${m}][index] = v === undefined ? NaN : v;`);
   try {
     return new Function("values", "metrics", "index", `let v;\n${lines.join("\n")}`) as MetricsRecorder;
@@ -120,41 +133,77 @@ export function metricsRecorder(names: readonly string[]): MetricsRecorder {
  * (for progress bars); it must not throw.
  */
 export function runReplicates(p: Prepared, from: number, to: number, onGeneration?: () => void): ReplicateBlock {
-  const { model, config, options } = p;
-  const G = config.generations;
-  const count = to - from;
-  // Pushed one by one: `map` gave an array of packed elements for some calls and of holey ones
-  // for others, and V8 threw away runReplicates' optimised code at each change (5 times in the
-  // bench's 8-point sweep, each followed by a compilation of 12–25 ms).
-  const values: Float64Array[] = [];
-  for (let m = 0; m < p.metricNames.length; m++) values.push(new Float64Array((G + 1) * count));
-  const categories = p.categories;
-  const deaths: Int32Array[] | null = categories ? [] : null;
-  let samples: string[] | null = null;
-  const real = new Float64Array((G + 1) * count);
-  const synthetic = new Float64Array((G + 1) * count);
-  const size0 = model.ops.size(p.data0);
-  const recordMetrics = metricsRecorder(p.metricNames);
+  const runner = new ReplicateRunner(p, from, to);
+  while (runner.runNext(onGeneration));
+  return runner.block;
+}
 
-  // A sample the next replicate may draw into (Model.sample's spare): memory stays one sample.
-  let spare: unknown;
-  const schedules = trainingSchedules(config);
-  for (let r = from; r < to; r++) {
-    const local = r - from;
+/**
+ * Replicates [from, to) run one at a time, in order, into one block: a thread that must turn to
+ * other work between replicates (a coordinator, src/engine/parallel.ts) still fills one block of
+ * many, which its summaries read faster than a block each (runReplicates runs them all at once).
+ */
+export class ReplicateRunner {
+  private next: number;
+  private readonly values: Float64Array[] = [];
+  private readonly deaths: Int32Array[] | null;
+  private samples: string[] | null = null;
+  private readonly real: Float64Array;
+  private readonly synthetic: Float64Array;
+  /** A sample the next replicate may draw into (Model.sample's spare): memory stays one sample. */
+  private spare: unknown;
+  private readonly schedules: TrainingSchedules;
+  private readonly recordMetrics: MetricsRecorder;
+  private readonly size0: number;
+
+  constructor(
+    private readonly p: Prepared,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    const rows = (p.config.generations + 1) * (to - from);
+    // Pushed one by one: `map` gave an array of packed elements for some calls and of holey ones
+    // for others, and V8 threw away runReplicates' optimised code at each change (5 times in the
+    // bench's 8-point sweep, each followed by a compilation of 12–25 ms).
+    for (let m = 0; m < p.metricNames.length; m++) this.values.push(new Float64Array(rows));
+    this.deaths = p.categories ? [] : null;
+    this.real = new Float64Array(rows);
+    this.synthetic = new Float64Array(rows);
+    this.next = from;
+    this.schedules = trainingSchedules(p.config);
+    this.recordMetrics = metricsRecorder(p.metricNames);
+    this.size0 = p.model.ops.size(p.data0);
+  }
+
+  /** The block of replicates [from, to), once runNext has run them all. */
+  get block(): ReplicateBlock {
+    const { from, to, values, deaths, samples, real, synthetic } = this;
+    return { from, to, values, deaths, samples, real, synthetic };
+  }
+
+  /** Runs the next replicate; false (and nothing run) once every one has been. */
+  runNext(onGeneration?: () => void): boolean {
+    if (this.next >= this.to) return false;
+    const r = this.next++;
+    const { p, values, real, synthetic, recordMetrics } = this;
+    const { model, config, options, categories } = p;
+    const G = config.generations;
+    const count = this.to - this.from;
+    const local = r - this.from;
     const start = r > 0 && p.replicateStart ? p.replicateStart(r) : p;
     recordMetrics(values, start.metrics0, local);
-    real[local] = size0;
+    real[local] = this.size0;
     const died = categories ? new Int32Array(categories.length).fill(-1) : null;
     if (died) {
-      deaths!.push(died);
+      this.deaths!.push(died);
       // Against the source, a category the seed sample missed is already extinct at generation 0.
       markDeaths(died, model.extinctions!.alive(start.params0, p.reference), 0);
     }
     const describe = r === 0 && p.describes !== false && model.describe ? model.describe : null;
-    if (describe) samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, options)];
+    if (describe) this.samples = [describe(p.params0, new Rng(deriveSeed(config.seed, "describe", 0)), p.reference, options)];
 
     const rng = new Rng(deriveSeed(config.seed, "replicate", r));
-    const trainingSets = new ReplicateTrainingSets(p, schedules, rng, start.data0, spare);
+    const trainingSets = new ReplicateTrainingSets(p, this.schedules, rng, start.data0, this.spare);
     let params = start.params0;
     for (let g = 1; g <= G; g++) {
       const set = trainingSets.next(params, g, r);
@@ -168,14 +217,14 @@ export function runReplicates(p: Prepared, from: number, to: number, onGeneratio
       params = set.fitted ?? model.fit(train, options);
       recordMetrics(values, model.measure(params, train, p.reference, options), g * count + local);
       if (died) markDeaths(died, model.extinctions!.alive(params, p.reference), g);
-      if (describe) samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, options));
+      if (describe) this.samples!.push(describe(params, new Rng(deriveSeed(config.seed, "describe", g)), p.reference, options));
       onGeneration?.();
     }
     // The last generation's model too: the next replicate's first fit may reuse its arrays.
     if (params !== start.params0) model.release?.(params);
-    spare = trainingSets.lastDraws;
+    this.spare = trainingSets.lastDraws;
+    return true;
   }
-  return { from, to, values, deaths, samples, real, synthetic };
 }
 
 function markDeaths(died: Int32Array, alive: ArrayLike<number | boolean>, generation: number): void {

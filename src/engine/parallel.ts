@@ -5,7 +5,7 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { SimConfig } from "../config/config.js";
-import { type Prepared, type ReplicateBlock, runReplicates } from "../core/loop.js";
+import { type Prepared, type ReplicateBlock, ReplicateRunner, runReplicates } from "../core/loop.js";
 import { threadsThatFit } from "../core/memory.js";
 import type { ResultColumns } from "../core/result-columns.js";
 import { assembleColumns } from "../core/run.js";
@@ -75,7 +75,7 @@ export async function runParallel(p: Prepared, jobs: number, onGeneration?: () =
 
 /**
  * Every replicate, some in this thread and the rest on `threads` − 1 workers at the same time, all
- * taking from one queue. This thread takes one replicate at a time and yields between them, so
+ * taking from one queue. This thread runs one replicate at a time and yields between them, so
  * that the workers' progress and results are handled meanwhile, and stops at the first replicate
  * boundary after a worker has failed (the pool has stopped the others) rather than finish first.
  * A large run's summaries are then made by two threads of the `jobs` (summaries.ts).
@@ -95,14 +95,18 @@ async function runHereAndOnWorkers(p: Prepared, threads: number, jobs: number, o
   });
   const blocks: ReplicateBlock[] = [];
   try {
-    for (;;) {
-      // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
-      await nextTurn();
-      // A worker's failure ends the run now: awaiting `others` rejects with it.
-      if (failed) break;
-      const r = queue.takeOne();
-      if (r === null) break;
-      blocks.push(runReplicates(p, r, r + 1, onGeneration));
+    // Chunks as a worker takes them, each one block, whose replicates this thread runs one at a
+    // time: a block per replicate made the run's summaries gather 500 blocks at -g 1000 -r 1000.
+    chunks: for (let range = queue.takeChunk(); range !== null; range = queue.takeChunk()) {
+      const runner = new ReplicateRunner(p, range[0], range[1]);
+      for (;;) {
+        // First: the caller gets the promise once the workers have their tasks (see coordinator.ts).
+        await nextTurn();
+        // A worker's failure ends the run now: awaiting `others` rejects with it.
+        if (failed) break chunks;
+        if (!runner.runNext(onGeneration)) break;
+      }
+      blocks.push(runner.block);
     }
   } catch (e) {
     // The only workers this thread started are the replicate workers and the summary worker: stop them.
