@@ -9,12 +9,24 @@ const SQRT_32 = 5.656854249492381;
 /**
  * exp(−y²/2) without the rounding error of y²: y = a + b with a = ⌊16y⌋/16, so a² is exact and
  * y² = a² + (y − a)(y + a). A plain exp(−y*y/2) has relative error ≈ y²·2⁻⁵³ (≈1e-13 at y = 37).
+ * exp(−a²/2) is read from a table for 0 ≤ a < 40 (past it the product underflows), made by the
+ * same expression, so the result is the same bits with one exp instead of two: the kernel density's
+ * tail masses call this four times a kept value per generation (1.4 s of `sim --model kde -g 600`).
  */
 function expHalfSquare(y: number): number {
-  const a = Math.trunc(y * 16) / 16;
+  const k = Math.trunc(y * 16);
+  const a = k / 16;
   const del = (y - a) * (y + a);
-  return Math.exp(-a * a * 0.5) * Math.exp(-del * 0.5);
+  const head = k >= 0 && k < EXP_HALF_SQUARE_STEPS ? EXP_HALF_SQUARE[k]! : Math.exp(-a * a * 0.5);
+  return head * Math.exp(-del * 0.5);
 }
+
+/** exp(−a²/2) for a = k/16, k = 0 … 639, as expHalfSquare computed it. */
+const EXP_HALF_SQUARE_STEPS = 40 * 16;
+const EXP_HALF_SQUARE = Float64Array.from({ length: EXP_HALF_SQUARE_STEPS }, (_, k) => {
+  const a = k / 16;
+  return Math.exp(-a * a * 0.5);
+});
 
 /**
  * φ(z) = exp(−z²/2)/√(2π), the standard normal density. Relative error ≈ 1e-16 for all z

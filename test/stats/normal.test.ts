@@ -112,6 +112,25 @@ describe("normalPdf", () => {
   });
 });
 
+describe("exp(−y²/2) with its head from a table (expHalfSquare)", () => {
+  /** The two-exp form the table stands in for: every result must be its bits. */
+  const twoExps = (y: number) => {
+    const a = Math.trunc(y * 16) / 16;
+    return Math.exp(-a * a * 0.5) * Math.exp(-((y - a) * (y + a)) * 0.5);
+  };
+  const INV_SQRT_2PI = 0.3989422804014327;
+
+  it("gives normalPdf the same bits as two exps, on both sides of the table's end and beyond", () => {
+    const ys: number[] = [0, -0, 1e-300, 0.66291, 1, 5.656854249492381, 37.5, 39.9375, 39.99, 40, 40.0625, 41, 1e3, Infinity, Number.NaN];
+    for (let k = 0; k <= 650; k++) ys.push(k / 16, k / 16 + 1e-9, k / 16 + 0.03125, (k + 1) / 16 - 1e-12);
+    for (let i = 0; i < 20_000; i++) ys.push(((i * 0.6180339887498949) % 1) * 45);
+    for (const y of ys) {
+      expect(Object.is(normalPdf(y), INV_SQRT_2PI * twoExps(Math.abs(y))), `y = ${y}`).toBe(true);
+      expect(Object.is(normalPdf(-y), INV_SQRT_2PI * twoExps(Math.abs(y))), `y = ${-y}`).toBe(true);
+    }
+  });
+});
+
 describe("normalQuantile", () => {
   it("matches high-precision values (AS 241: ≈1e-16 relative; we ask 1e-15)", () => {
     for (const [p, z] of QUANTILE) expect(relErr(normalQuantile(p), z), `Φ⁻¹(${p})`).toBeLessThan(1e-15);
