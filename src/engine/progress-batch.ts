@@ -3,10 +3,10 @@
  * about INTERVAL_MS apart: a message per generation would cost more than a small generation does.
  * Reading the clock at every generation did too: a million reads of Date.now() were 74 ms of
  * `sim -g 1000 -r 1000`'s 2.5 s. The clock is read every `stride` generations instead, a stride
- * that follows the pace: a sixteenth of the last batch, so that a report still comes about
- * INTERVAL_MS after the last when generations get slower (the accumulate regime's grow with g),
- * and at most MAX_STRIDE, reached only by generations under 0.1 ms: a generation 16 times slower
- * than the last batch's delays a report by at most MAX_STRIDE of them.
+ * that follows the pace: a sixteenth of the last batch's generations, so that it is still read
+ * about 16 times an interval when generations get slower (the accumulate regime's grow with g),
+ * and at most MAX_STRIDE, reached only by generations under 0.1 ms: however slow the next ones
+ * turn, the clock is read again within MAX_STRIDE of them.
  */
 const INTERVAL_MS = 100;
 const MAX_STRIDE = 64;

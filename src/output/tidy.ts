@@ -95,7 +95,7 @@ function memo(f: (key: string) => string): (key: string) => string {
   };
 }
 
-/** The CSV of a result's tidy rows (csvRow's text for each), `params` leading each row. Numbers as String() writes them (csvField). */
+/** The CSV of a result's tidy rows, `params` leading each row; each field as csvField writes it (a number as String() does). */
 export function csvParts(result: SimResult, params: Record<string, Scalar> = {}, head = ""): Generator<string> {
   let lead = "";
   for (const v of Object.values(params)) lead += `${csvField(v)},`;
@@ -122,9 +122,9 @@ function jsonNumber(x: number): string {
 }
 
 /**
- * The NDJSON of a result's tidy rows: ndjsonRow's text for each, written out. With a parameter
- * named like a tidy column, whose value the row's then replaces at the parameter's place (as the
- * object ndjsonRow builds has it), each row is ndjsonRow's own.
+ * The NDJSON of a result's tidy rows: ndjsonRow's text for each, written out. A parameter named
+ * like a tidy column would hold the row's value at the parameter's place in ndjsonRow's object:
+ * with one, each row is ndjsonRow's own.
  */
 export function ndjsonParts(result: SimResult, params: Record<string, Scalar> = {}, head = ""): Generator<string> {
   const keys = Object.keys(params);
