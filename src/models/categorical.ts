@@ -21,6 +21,7 @@ import {
 } from "./discrete.js";
 import type { DataOps, Metrics, Model, SeedInput } from "./model.js";
 import { MAX_SIZE, type OptionSpec } from "./option.js";
+import { drawInto } from "./typed.js";
 
 export interface CategoricalOptions extends DiscreteOptions {
   readonly smoothing: number;
@@ -195,7 +196,8 @@ export const categorical: Model<Float64Array, CategoricalParams, CategoricalRefe
   sample(params, n, rng, o, spare) {
     const w = samplingWeights(params, o);
     // Into the previous counts when the loop offers them: every category's count is written.
-    return multinomialCounts(rng, n, w, spare !== undefined && spare.length === w.length ? spare : new Float64Array(w.length));
+    const counts = drawInto(spare, w.length, (k) => new Float64Array(k));
+    return multinomialCounts(rng, n, w, counts);
   },
 
   reference(data0, params0, o) {

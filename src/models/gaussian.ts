@@ -32,6 +32,7 @@ import type { Metrics, Model, RunContext, SeedInput } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { sampleOps } from "./rows.js";
 import { type FirstFit, fittedLogVarianceOffset, fittedVarianceFactor, NORMAL_OF_SOURCE, sourceMoments } from "./truth.js";
+import { drawInto } from "./typed.js";
 
 export interface GaussianOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -273,7 +274,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
   fitDraws,
 
   sample({ mu, sigma }, n, rng: Rng, o, spare) {
-    const out = spare !== undefined && spare.length === n ? spare : new Float64Array(n);
+    const out = drawInto(spare, n, (k) => new Float64Array(k));
     return o.truncate === null ? fillNormal(out, rng, mu, sigma) : fillTruncatedNormal(out, rng, mu, sigma, o.truncate);
   },
 

@@ -56,6 +56,7 @@ import type { Metrics, Model, RunContext, SeedFit } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { type Rows, rowCovariance, rowMahalanobis2, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 import { normalComponents } from "./truth.js";
+import { drawInto } from "./typed.js";
 
 export interface GmmParams extends Mixture {
   /** The mixture's overall mean and covariance, its Cholesky factor and log-determinant. */
@@ -410,7 +411,7 @@ export const gmm: Model<Rows, GmmParams, GmmReference, GmmOptions> = {
   sample(p, n, rng, o, spare) {
     const d = p.dims;
     // Into the previous sample when the loop offers it: the components' rows fill all n.
-    const out = spare !== undefined && spare.values.length === n * d ? spare.values : new Float64Array(n * d);
+    const out = drawInto(spare?.values, n * d, (k) => new Float64Array(k));
     const counts = multinomialCounts(rng, n, p.weights, new Float64Array(p.k));
     const radius = o.truncate === null ? Infinity : radiusFor(o.truncate, d);
     let at = 0;

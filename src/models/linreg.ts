@@ -36,6 +36,7 @@ import type { DataOps, Metrics, Model, Regime } from "./model.js";
 import type { OptionSpec } from "./option.js";
 import { type Rows, rowCovariance, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 import { type FirstFit, fittedLogVarianceOffset, fittedVarianceFactor } from "./truth.js";
+import { drawInto } from "./typed.js";
 
 export interface LinregOptions {
   readonly estimator: Estimator;
@@ -522,7 +523,7 @@ export const linreg: Model<LinregData, LinregParams, LinregReference, LinregOpti
     const { rows, n0, d } = design;
     const w = d + 1;
     // Into the previous sample when the loop offers it: every value is written below.
-    const out = spare !== undefined && spare.values.length === n * w ? spare.values : new Float64Array(n * w);
+    const out = drawInto(spare?.values, n * w, (k) => new Float64Array(k));
     fillNormal(out, rng, 0, Math.sqrt(params.sigma2), n);
     // The noise was drawn into out[0..n); each row's goes to its label, last to first so that
     // none is overwritten before it is read (row i's label sits at i·w + d ≥ i).

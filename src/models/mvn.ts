@@ -40,6 +40,7 @@ import {
 import type { Metrics, Model, RunContext } from "./model.js";
 import { type Rows, rowCovariance, rowMahalanobis2, rowMatrixOps, rowMean, tableRows } from "./rows.js";
 import { type FirstFit, fittedVarianceFactor, NORMAL_OF_SOURCE, sourceRowMoments } from "./truth.js";
+import { drawInto } from "./typed.js";
 
 export interface MvnOptions extends ContinuousOptions {
   readonly estimator: Estimator;
@@ -238,7 +239,7 @@ export const mvn: Model<Rows, MvnParams, MvnReference, MvnOptions> = {
   sample(p, n, rng, o, spare) {
     const d = p.dims;
     // Into the previous sample when the loop offers it: every row is drawn anew.
-    const out = spare !== undefined && spare.values.length === n * d ? spare.values : new Float64Array(n * d);
+    const out = drawInto(spare?.values, n * d, (k) => new Float64Array(k));
     const radius = o.truncate === null ? Infinity : radiusFor(o.truncate, d);
     fillGaussianRows(out, 0, n, p.mu, p.chol, d, radius, rng);
     return { dims: d, values: out };

@@ -41,6 +41,7 @@ import { tokenOps } from "./ngram/ops.js";
 import { logLikelihoodOfCounted, newPerplexityScratch, type PerplexityScratch, perplexity } from "./ngram/perplexity.js";
 import { joinerOf, TextTooLong, TOKENIZERS, type TokenIds, type Tokens, tokenIds } from "./ngram/tokenize.js";
 import type { OptionSpec } from "./option.js";
+import { drawInto } from "./typed.js";
 
 export interface NgramOptions extends DiscreteOptions {
   readonly tokens: Tokens;
@@ -274,9 +275,7 @@ export const ngram: Model<Int32Array, NgramParams, NgramReference, NgramOptions>
   },
 
   sample(params, n, rng: Rng, o, spare) {
-    // Into the previous sample when the loop offers it (it is done with): one sample's buffer per
-    // replicate instead of a new one per generation awaiting the garbage collector.
-    const out = spare !== undefined && spare.length === n ? spare : new Int32Array(n);
+    const out = drawInto(spare, n, (k) => new Int32Array(k));
     return walkMarkovChain(sampler(params, o), n, rng, out);
   },
 

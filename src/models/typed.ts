@@ -5,6 +5,15 @@
 
 type Flat = Float64Array | Int32Array;
 
+/**
+ * Where a model's sample is drawn: `spare`, the previous sample the loop offers back under
+ * `replace` (Model.sample), when it holds exactly `length` values; else a new array. One buffer
+ * per replicate instead of one per generation awaiting the garbage collector.
+ */
+export function drawInto<T extends Flat>(spare: T | undefined, length: number, make: (length: number) => T): T {
+  return spare !== undefined && spare.length === length ? spare : make(length);
+}
+
 /** A new array of the same type holding `parts` one after another. */
 export function concatTyped<T extends Flat>(parts: readonly T[], make: (length: number) => T): T {
   const out = make(parts.reduce((s, p) => s + p.length, 0));
