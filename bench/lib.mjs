@@ -1,6 +1,6 @@
 // Shared helpers of the benchmarks: timing commands in this run, medians, finding references.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,18 +15,37 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs a command `times` times; returns wall-clock seconds of each run and the last stdout. */
+/**
+ * CPU seconds (user + system) of this process's finished children so far, from /proc/self/stat
+ * (its cutime and cstime, in Linux's fixed 100 ticks a second): a child's share is the difference
+ * across its run. NaN where there is no /proc.
+ */
+export function childrenCpuSeconds() {
+  if (!existsSync("/proc/self/stat")) return Number.NaN;
+  // The fields after the command name (which may hold spaces), from field 3 on: cutime and cstime are fields 16 and 17.
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/**
+ * Runs a command `times` times; returns wall-clock seconds of each run, the CPU seconds each used
+ * (all its threads: NaN without /proc) and the last stdout.
+ */
 export function timeCommand(cmd, args, times = 3, options = {}) {
   const seconds = [];
+  const cpu = [];
   let stdout = "";
   for (let i = 0; i < times; i++) {
+    const used = childrenCpuSeconds();
     const t = performance.now();
     const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...options });
     seconds.push((performance.now() - t) / 1000);
+    cpu.push(childrenCpuSeconds() - used);
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
     stdout = r.stdout;
   }
-  return { seconds, stdout };
+  return { seconds, cpu, stdout };
 }
 
 export function hasPythonModule(module) {
