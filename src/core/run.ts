@@ -81,6 +81,7 @@ export function prepare(
             ? model.redrawSeed(reference, data0, rng, options)
             : model.seed(fromSource(model, resolved, source, resolved.seedSize!, rng), options).data;
           const params = model.fit(data, options);
+          // Recorded at once, before the replicate measures again (Model.measure): no copy needed.
           return { data0: data, params0: params, metrics0: model.measure(params, data, reference, options) };
         }
       : null;
@@ -106,7 +107,8 @@ export function prepare(
     metricNames,
     categories,
     shape,
-    metrics0: model.measure(params0, data0, reference, options),
+    // A copy: every replicate starts with it, and the model may rewrite what it returned (Model.measure).
+    metrics0: { ...model.measure(params0, data0, reference, options) },
     freshReal,
     // A shell has nothing to send on: the thread that sent it did.
     seed: seed.input === null ? null : (seed as SeedResult),

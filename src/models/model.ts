@@ -261,7 +261,11 @@ export interface Model<D, P, R, O extends object = object> {
    * the seed gives it here instead (linreg: the same design, new labels from the true line).
    */
   redrawSeed?(reference: R, data0: D, rng: Rng, o: O & RunContext): D;
-  /** Metrics of generation g: its parameters and the data they were fitted to, against generation 0. */
+  /**
+   * Metrics of generation g: its parameters and the data they were fitted to, against generation 0.
+   * The caller reads them before it measures again: a model may rewrite and return one object each
+   * time (the Gaussian does; src/core/run.ts copies generation 0's, which it keeps).
+   */
   measure(params: P, train: D, reference: R, o: O & RunContext): Metrics;
   /**
    * What generation 0's fit already loses of the seed data (ARCHITECTURE §3: the seed fit). Every

@@ -234,7 +234,11 @@ export function normalTwoSidedTail(center: number, halfWidth: number, mu: number
     throw new RangeError(`normalTwoSidedTail: center and mu must be finite, got ${center}, ${mu}`);
   }
   if (sigma === 0) return Math.abs(mu - center) > halfWidth ? 1 : 0;
-  return normalSf((center + halfWidth - mu) / sigma) + normalSf((mu - center + halfWidth) / sigma);
+  const upper = (center + halfWidth - mu) / sigma;
+  const lower = (mu - center + halfWidth) / sigma;
+  // A band centred on the mean (the centred tail masses, each generation) mostly has both ends at
+  // the very same distance: one tail, doubled, which is the same bits (x + x is 2x exactly).
+  return upper === lower ? 2 * normalSf(upper) : normalSf(upper) + normalSf(lower);
 }
 
 /**

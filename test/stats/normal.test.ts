@@ -179,6 +179,27 @@ describe("normalTwoSidedTail", () => {
     }
   });
 
+  it("is the sum of its two upper tails bit for bit, centred on the mean or not", () => {
+    // A band centred on the mean has ends at one distance, whose tail the function may double
+    // (x + x is 2x exactly); nowhere may that change a bit. Centres near the mean, on it, and off it.
+    let seed = 7;
+    const uniform = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let centred = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const mu = (uniform() - 0.5) * 10 ** (3 - 6 * uniform());
+      const sigma = 0.05 + 3 * uniform();
+      const halfWidth = [1, 2, 3, 4][i % 4]! * (0.5 + uniform());
+      const center = i % 3 === 0 ? mu : i % 3 === 1 ? mu + (uniform() - 0.5) * 1e-12 : (uniform() - 0.5) * 4;
+      const upper = (center + halfWidth - mu) / sigma;
+      const lower = (mu - center + halfWidth) / sigma;
+      if (upper === lower) centred++;
+      expect(Object.is(normalTwoSidedTail(center, halfWidth, mu, sigma), normalSf(upper) + normalSf(lower))).toBe(true);
+    }
+    // Both cases were met, many times each.
+    expect(centred).toBeGreaterThan(2000);
+    expect(centred).toBeLessThan(18_000);
+  });
+
   it("treats sigma = 0 as a point mass and rejects invalid arguments", () => {
     expect(normalTwoSidedTail(0, 2, 1, 0)).toBe(0);
     expect(normalTwoSidedTail(0, 2, 2.5, 0)).toBe(1);
