@@ -287,7 +287,7 @@ export const gaussian: Model<Float64Array, GaussianParams, GaussianReference, Ga
     return { data: x };
   },
 
-  metricNames: (o) => metricNamesOf(o),
+  metricNames: metricNamesOf,
 
   fit: fitGaussian,
 
