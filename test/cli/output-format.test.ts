@@ -90,6 +90,34 @@ describe("collapse sim -o FILE", () => {
   });
 });
 
+describe("a flag given twice", () => {
+  // README, `collapse sim`: the last value counts, so that a later flag overrides an alias's or a
+  // script's earlier one (as flags override --config).
+  it("counts once, with its last value: --format, --seed and the list option --tail-k", async () => {
+    const json = await cli(["sim", ...SMALL, "--format", "csv", "--format", "json"]);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).tool.name).toBe("collapse"); // JSON, not CSV
+    for (const [twice, once] of [
+      [
+        ["--seed", "1", "--seed", "2"],
+        ["--seed", "2"],
+      ],
+      [
+        ["--tail-k", "2", "--tail-k", "4"],
+        ["--tail-k", "4"],
+      ],
+    ]) {
+      const a = await cli(["sim", ...SMALL, "--format", "csv", ...twice!]);
+      const b = await cli(["sim", ...SMALL, "--format", "csv", ...once!]);
+      const first = await cli(["sim", ...SMALL, "--format", "csv", ...twice!.slice(0, 2)]);
+      expect(a.status).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+      // The first value alone gives other output, so the comparison above can tell them apart.
+      expect(first.stdout).not.toBe(a.stdout);
+    }
+  });
+});
+
 describe("collapse sweep and merge -o FILE", () => {
   const GRID = ["--grid", "sample-size=10,20", ...SMALL, "--seed-size", "30"];
 
