@@ -6,7 +6,7 @@ import { type Command, Option } from "commander";
 import { rawOptions } from "../config/raw.js";
 import { atModelDefault, type RawOption } from "../config/resolve.js";
 import { helpLine, type OptionSpec, SIM_OPTIONS } from "../config/spec.js";
-import { parseJson } from "../data/json.js";
+import { parseJsonUniqueKeys } from "../data/json.js";
 import { readTextSync } from "../data/read.js";
 import { UsageError } from "../errors.js";
 
@@ -54,11 +54,11 @@ export function readConfigFile(path: string): Map<string, RawOption> {
         : message.replace(/^cannot read /, "cannot read --config "),
     );
   }
-  const doc = parseJson(text, {
-    name: path,
-    usage: true,
-    invalid: (where, reason) => `${where}: invalid JSON in --config (${reason}); fix the syntax`,
-  });
+  const doc = parseJsonUniqueKeys(
+    text,
+    { name: path, usage: true, invalid: (where, reason) => `${where}: invalid JSON in --config (${reason}); fix the syntax` },
+    "--config",
+  );
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new UsageError(`--config ${path}: expected a JSON object of options, e.g. {"generations": 9}`);
   }

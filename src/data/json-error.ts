@@ -20,6 +20,14 @@ export interface JsonMemberOffsets {
   readonly keyEnds: number[];
 }
 
+/** Where a valid JSON text first names a key twice in one object (filled in by scanJson). */
+export interface RepeatedKey {
+  /** Offset of the repeat's opening quote, −1 while none has been found. */
+  at: number;
+  /** The key, decoded ("s\\u0065ed" is "seed"). */
+  key: string;
+}
+
 /** Offset of the first character at which `text` is not valid JSON, or −1 if it is valid. */
 export function jsonErrorOffset(text: string): number {
   return scanJson(text);
@@ -27,10 +35,11 @@ export function jsonErrorOffset(text: string): number {
 
 /**
  * Walks `text` by the JSON grammar: the offset of the first character at which it is not valid
- * JSON, or −1 if it is valid. With `members`, records where the top-level members start.
+ * JSON, or −1 if it is valid. With `members`, records where the top-level members start; with
+ * `repeated`, where an object first names a key it already has (in document order, any depth).
  * Recursive: callers check the nesting depth first (jsonDepthOffset).
  */
-export function scanJson(text: string, members?: JsonMemberOffsets): number {
+export function scanJson(text: string, members?: JsonMemberOffsets, repeated?: RepeatedKey): number {
   let i = 0;
   let depth = 0;
   const ws = () => {
@@ -85,6 +94,8 @@ export function scanJson(text: string, members?: JsonMemberOffsets): number {
         depth--;
         return;
       }
+      // This object's keys, decoded, when repeats are looked for.
+      const seen = repeated === undefined ? null : new Set<string>();
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
@@ -93,6 +104,14 @@ export function scanJson(text: string, members?: JsonMemberOffsets): number {
         if (members !== undefined && depth === 1) {
           members.keys.push(keyAt);
           members.keyEnds.push(i);
+        }
+        if (seen !== null) {
+          const key = JSON.parse(text.slice(keyAt, i)) as string;
+          if (seen.has(key) && repeated!.at < 0) {
+            repeated!.at = keyAt;
+            repeated!.key = key;
+          }
+          seen.add(key);
         }
         ws();
         if (text[i] !== ":") fail();

@@ -14,7 +14,7 @@
  */
 import { InputError, UsageError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
-import { type JsonMemberOffsets, jsonErrorOffset, scanJson } from "./json-error.js";
+import { type JsonMemberOffsets, jsonErrorOffset, type RepeatedKey, scanJson } from "./json-error.js";
 import { positionOf } from "./read.js";
 
 /** The deepest nesting of arrays and objects accepted (jq's limit). */
@@ -59,6 +59,24 @@ export function parseJson(text: string, site: JsonSite): unknown {
     }
     return fail((site.invalid ?? defaultInvalid)(at < 0 ? whereIn(body, -1, site) : whereIn(body, at, site), reason));
   }
+}
+
+/**
+ * parseJson, refusing an object that names a key twice, at any depth: JSON.parse keeps the last
+ * value silently, which a person reading the file (a config in a pull request) may not see. For
+ * small, hand-written documents: the check is a second scan of the text, with a set per object.
+ * `what` ends the message: `"seed" is given twice in one object of ${what}; keep one`.
+ */
+export function parseJsonUniqueKeys(text: string, site: JsonSite, what: string): unknown {
+  const value = parseJson(text, site);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const repeated: RepeatedKey = { at: -1, key: "" };
+  scanJson(body, undefined, repeated);
+  if (repeated.at >= 0) {
+    const message = `${whereIn(body, repeated.at, site)}: ${JSON.stringify(excerpt(repeated.key, 60))} is given twice in one object of ${what}; keep one`;
+    throw site.usage ? new UsageError(message) : new InputError(message);
+  }
+  return value;
 }
 
 /**

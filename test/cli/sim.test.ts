@@ -237,6 +237,21 @@ describe("collapse sim: bad input exits 2 with one clear line", () => {
     const typo = file("typo.json", '{"generatons": 3}');
     await expectUsageError(["sim", "--config", typo], /typo\.json: unknown option "generatons"/);
   });
+
+  it("a --config key given twice in one object is refused at its second place: JSON would keep the last unseen", async () => {
+    // A config may come from a pull request: a reviewer reading "generations": 9 near the top
+    // would not see a second "generations" further down, which JSON.parse alone would obey.
+    const twice = file("twice.json", '{\n  "generations": 9,\n  "replicates": 5,\n  "generations": 3\n}');
+    await expectUsageError(["sim", "--config", twice], /twice\.json:4:3: "generations" is given twice in one object of --config; keep one/);
+    // Written differently, the same key (JSON escapes decode first).
+    const escaped = file("escaped.json", '{"seed": "1", "s\\u0065ed": "2"}');
+    await expectUsageError(["sim", "--config", escaped], /escaped\.json:1:15: "seed" is given twice/);
+    // At any depth: a sweep's grid.
+    const grid = file("grid.json", '{"grid": {"sampleSize": [10], "regime": "mix", "sampleSize": [20]}}');
+    const r = await cli(["sweep", "--config", grid]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^collapse: .*grid\.json:1:48: "sampleSize" is given twice in one object of --config; keep one/);
+  });
 });
 
 describe("collapse sim: output files and streams", () => {

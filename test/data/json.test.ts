@@ -1,6 +1,6 @@
 /** The one JSON reader: BOM, depth limit before parsing, positions, short quotes. */
 import { describe, expect, it } from "vitest";
-import { jsonDepthOffset, MAX_JSON_DEPTH, parseJson, parseJsonWithPositions } from "../../src/data/json.js";
+import { jsonDepthOffset, MAX_JSON_DEPTH, parseJson, parseJsonUniqueKeys, parseJsonWithPositions } from "../../src/data/json.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { EXCERPT_CHARS, excerpt, quote } from "../../src/excerpt.js";
 
@@ -134,6 +134,30 @@ describe("parseJsonWithPositions", () => {
 
   it("throws parseJson's errors", () => {
     expect(error(() => parseJsonWithPositions("[1,]", { name: "x.json" })).message).toMatch(/^x\.json:1:4: invalid JSON/);
+  });
+});
+
+describe("parseJsonUniqueKeys", () => {
+  const site = { name: "c.json", usage: true };
+  it("accepts a key once per object, the same key in different objects, and any value parseJson accepts", () => {
+    expect(parseJsonUniqueKeys('{"a": {"b": 1, "c": {"b": 2}}, "b": [{"a": 1}, {"a": 2}]}', site, "x")).toEqual({
+      a: { b: 1, c: { b: 2 } },
+      b: [{ a: 1 }, { a: 2 }],
+    });
+    expect(parseJsonUniqueKeys('[1, "a", null, {}]', site, "x")).toEqual([1, "a", null, {}]);
+  });
+
+  it("refuses the first repeat in document order, at any depth, after decoding escapes, as a UsageError when the site says so", () => {
+    const nested = error(() => parseJsonUniqueKeys('{"a": {"b": 1,\n "b": 2}, "a": 3}', site, "--config"));
+    expect(nested).toBeInstanceOf(UsageError);
+    expect(nested.message).toBe('c.json:2:2: "b" is given twice in one object of --config; keep one');
+    expect(error(() => parseJsonUniqueKeys('\ufeff{"k": 1, "\\u006b": 2}', { name: "d.json" }, "the data"))).toEqual(
+      new InputError('d.json:1:10: "k" is given twice in one object of the data; keep one'),
+    );
+  });
+
+  it("throws parseJson's errors first", () => {
+    expect(error(() => parseJsonUniqueKeys('{"a": 1, "a": }', site, "x")).message).toMatch(/^c\.json:1:15: invalid JSON/);
   });
 });
 
