@@ -45,6 +45,12 @@ export interface PlotInput {
   readonly series: PlotSeries[];
 }
 
+/**
+ * The first line of `collapse sim`'s table (its default format, in a pipe too) or of its Markdown,
+ * colour codes aside: read as CSV it fails on its second row, with a message about fields.
+ */
+const PEOPLE_TABLE = /^(?:\x1b\[[0-9;]*m)*(?:\*\*)?collapse sim(?:\*\*)?(?:\x1b\[[0-9;]*m)* ·/;
+
 const HINT = "give the output of `collapse sim --format json`, `collapse sweep`, or --format csv|ndjson";
 
 /** Parses a results file (JSON document, CSV or NDJSON tidy rows); InputError says where it is wrong. */
@@ -53,6 +59,11 @@ export function loadPlotInput(input: TextInput): PlotInput {
   if (text.trim() === "") throw new InputError(`${input.name} is empty; ${HINT}`);
   const ext = extname(input.name).toLowerCase();
   const head = text.trimStart();
+  if (PEOPLE_TABLE.test(head)) {
+    throw new InputError(
+      `${input.name} holds collapse's table for people, which plot does not read; run collapse sim with --format json (or csv, ndjson) and plot that`,
+    );
+  }
   if (ext === ".json" || (head.startsWith("{") && ext !== ".ndjson" && ext !== ".jsonl" && isOneJsonValue(text))) {
     return fromDocument(input);
   }

@@ -23,6 +23,17 @@ describe("plot input", () => {
     );
   });
 
+  it("collapse's tables for people (the default format, and Markdown) are named as such, with the formats plot reads", () => {
+    // What `collapse sim | collapse plot -` sends: the table is sim's default in a pipe too.
+    const table = "collapse sim · gaussian · source normal(0,1) ×100 · M=100 · 2 generations\n  200 replicates\ngen  var_ratio\n";
+    const markdown = "**collapse sim** · gaussian · source normal(0,1) ×100\n\n| generation | `var_ratio` |\n| ---: | --- |\n";
+    for (const text of [table, `\n${markdown}`]) {
+      expect(inputError(() => loadPlotInput({ name: "stdin", text }))).toBe(
+        "stdin holds collapse's table for people, which plot does not read; run collapse sim with --format json (or csv, ndjson) and plot that",
+      );
+    }
+  });
+
   it("a summary column two header cells share is an error naming both", () => {
     expect(inputError(() => loadPlotInput({ name: "r.csv", text: "generation,metric,median,median,p025,p975\n0,m,1,1,1,1\n" }))).toMatch(
       /columns 3 and 4 of r\.csv are both named "median"/,
