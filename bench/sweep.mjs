@@ -1,7 +1,8 @@
 // Speed-up of --jobs 2 over --jobs 1 (target >= 1.7x on 2 cores): a sweep of 8 points of similar
 // cost, a gmm sim whose replicates each run EM, and a run of every other model family. Each
 // setting's median wall time (start-up included) is compared, beside what two cores give the same
-// work at best on this machine.
+// work at best on this machine, and how much V8 compiles with each (every thread compiles its own).
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -37,7 +38,24 @@ async function speedUp(args) {
   }
   const [t1, t2, pair] = [median(seconds[1]), median(seconds[2]), median(seconds.pair)];
   const [cpu1, cpu2] = [median(cpu[1]), median(cpu[2])];
-  return { t1, t2, cpu1, cpu2, speedUp: t1 / t2, ceiling: (2 * t1) / pair, cpuBound: (2 * t1) / cpu2, same: digests.size === 1 };
+  const compiled = { 1: compiles(args, 1), 2: compiles(args, 2) };
+  return { t1, t2, cpu1, cpu2, speedUp: t1 / t2, ceiling: (2 * t1) / pair, cpuBound: (2 * t1) / cpu2, compiled, same: digests.size === 1 };
+}
+
+/**
+ * V8's optimising compiles in one run of `args` with --jobs `jobs` (`node --trace-opt`, whose lines
+ * go to stdout beside the output): how many, and their summed duration. Each thread compiles its
+ * own code; a duration is a compile's elapsed time, which grows when both cores are busy.
+ */
+function compiles(args, jobs) {
+  const r = spawnSync(process.execPath, ["--trace-opt", BIN, ...args, "--jobs", String(jobs)], { encoding: "utf8", maxBuffer: 1 << 30 });
+  let count = 0;
+  let ms = 0;
+  for (const m of r.stdout.matchAll(/^\[completed compiling .* took ([\d.]+), ([\d.]+), ([\d.]+) ms\]$/gm)) {
+    count++;
+    ms += Number(m[1]) + Number(m[2]) + Number(m[3]);
+  }
+  return { count, seconds: ms / 1000 };
 }
 
 function report(name, label, r) {
@@ -45,13 +63,18 @@ function report(name, label, r) {
     ? ""
     : `; CPU --jobs 1 ${fmt(r.cpu1)}, --jobs 2 ${fmt(r.cpu2)}: bound 2 × ${fmt(r.t1)} / ${fmt(r.cpu2)} = ${r.cpuBound.toFixed(2)}x`;
   console.log(
-    `${name.padEnd(9)} ${label}: --jobs 1 ${fmt(r.t1)}, --jobs 2 ${fmt(r.t2)}: ${r.speedUp.toFixed(2)}x; ceiling (2 runs at once) ${r.ceiling.toFixed(2)}x${cpu}; output identical: ${r.same ? "yes" : "NO"}`,
+    `${name.padEnd(9)} ${label}: --jobs 1 ${fmt(r.t1)}, --jobs 2 ${fmt(r.t2)}: ${r.speedUp.toFixed(2)}x; ceiling (2 runs at once) ${r.ceiling.toFixed(2)}x${cpu}; ${compiledText(r.compiled)}; output identical: ${r.same ? "yes" : "NO"}`,
   );
   if (!r.same) process.exitCode = 1;
   const bound = Number.isNaN(r.cpuBound)
     ? ""
     : `; bound by --jobs 2's CPU time (${r.cpu2.toFixed(2)} s against ${r.cpu1.toFixed(2)}): ${r.cpuBound.toFixed(2)}×`;
-  return `speed-up ${r.speedUp.toFixed(2)}×; two --jobs 1 runs at once: ${r.ceiling.toFixed(2)}×${bound}`;
+  return `speed-up ${r.speedUp.toFixed(2)}×; two --jobs 1 runs at once: ${r.ceiling.toFixed(2)}×${bound}; ${compiledText(r.compiled)}`;
+}
+
+function compiledText(compiled) {
+  const one = (jobs) => `${compiled[jobs].count} (${compiled[jobs].seconds.toFixed(2)} s)`;
+  return `V8 compiles ${one(1)} with \`--jobs 1\`, ${one(2)} with \`--jobs 2\``;
 }
 
 const sweep = await speedUp(["sweep", "--grid", "sample-size=2000:2700:100", "-g", "300", "-r", "60", "--format", "csv", "--quiet"]);
