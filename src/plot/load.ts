@@ -49,7 +49,7 @@ export interface PlotInput {
  * The first line of `collapse sim`'s table (its default format, in a pipe too) or of its Markdown,
  * colour codes aside: read as CSV it fails on its second row, with a message about fields.
  */
-const PEOPLE_TABLE = /^(?:\x1b\[[0-9;]*m)*(?:\*\*)?collapse sim(?:\*\*)?(?:\x1b\[[0-9;]*m)* ·/;
+const PEOPLE_TABLE = /^(?:\x1b\[[0-9;]*m)*(?:\*\*)?collapse sim(?:\*\*)?(?:\x1b\[[0-9;]*m)* \u00b7/;
 
 const HINT = "give the output of `collapse sim --format json`, `collapse sweep`, or --format csv|ndjson";
 
