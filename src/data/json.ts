@@ -15,7 +15,7 @@
 import { InputError, UsageError } from "../errors.js";
 import { excerpt } from "../excerpt.js";
 import { type JsonMemberOffsets, jsonErrorOffset, type RepeatedKey, scanJson } from "./json-error.js";
-import { positionOf } from "./read.js";
+import { positionOf, withoutBom } from "./read.js";
 
 /** The deepest nesting of arrays and objects accepted (jq's limit). */
 export const MAX_JSON_DEPTH = 512;
@@ -37,7 +37,7 @@ const defaultInvalid = (where: string, reason: string) => `${where}: invalid JSO
 
 /** Parses one JSON text; throws InputError (or UsageError) with file:line:column on any problem. */
 export function parseJson(text: string, site: JsonSite): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   const fail = (message: string): never => {
     throw site.usage ? new UsageError(message) : new InputError(message);
   };
@@ -69,7 +69,7 @@ export function parseJson(text: string, site: JsonSite): unknown {
  */
 export function parseJsonUniqueKeys(text: string, site: JsonSite, what: string): unknown {
   const value = parseJson(text, site);
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   const repeated: RepeatedKey = { at: -1, key: "" };
   scanJson(body, undefined, repeated);
   if (repeated.at >= 0) {
@@ -101,7 +101,7 @@ export interface PositionedJson {
 /** parseJson, and where the document's top-level members sit (see PositionedJson). */
 export function parseJsonWithPositions(text: string, site: JsonSite): PositionedJson {
   const value = parseJson(text, site);
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   let members: JsonMemberOffsets | null = null;
   const scanned = (): JsonMemberOffsets => {
     if (members === null) {

@@ -264,7 +264,7 @@ export function decodePieces(bytes: Uint8Array, pieceBytes = TEXT_PIECE_BYTES): 
     if (piece !== "") pieces.push(piece);
   }
   // A second byte-order mark, after the one the decoder drops, as decodeCheckedUtf8 drops it.
-  if (pieces.length > 0 && pieces[0]!.charCodeAt(0) === 0xfeff) pieces[0] = pieces[0]!.slice(1);
+  if (pieces.length > 0) pieces[0] = withoutBom(pieces[0]!);
   return pieces;
 }
 
@@ -281,6 +281,11 @@ export function decodeCheckedUtf8(bytes: Uint8Array, name: string, fix = TOO_LON
     if ((e as { code?: unknown }).code !== "ERR_STRING_TOO_LONG") throw e;
     throw new InputError(`${name} is ${formatBytes(bytes.length)} of text, more than this command can read as one text (512 Mi characters); ${fix}`);
   }
+  return withoutBom(text);
+}
+
+/** The text without a leading UTF-8 byte-order mark (editors on Windows write one; JSON.parse refuses it). */
+export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -317,7 +322,7 @@ export class Utf8Stream {
     let text = this.decoder.decode(body);
     if (this.first && text.length > 0) {
       this.first = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      text = withoutBom(text);
     }
     return text;
   }

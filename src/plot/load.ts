@@ -20,7 +20,7 @@ import type { Summary } from "../core/aggregate.js";
 import type { GenerationResult } from "../core/result.js";
 import { jsonDepthOffset, parseJson } from "../data/json.js";
 import { parseJsonBytes, STEPPED_BYTES, skipBlank } from "../data/json-steps.js";
-import { decodeCheckedUtf8, type NamedText as TextInput } from "../data/read.js";
+import { decodeCheckedUtf8, type NamedText as TextInput, withoutBom } from "../data/read.js";
 import { columnByName, delimitedLines, delimiterOf, formatOf, looksNumeric, RecordShape, readTable, type Table } from "../data/table.js";
 import { InputError } from "../errors.js";
 import { excerpt, quote } from "../excerpt.js";
@@ -89,7 +89,7 @@ function isOneJsonValue(text: string): boolean {
   // Too deep to be tidy rows either: read it as a document, whose reader names the depth limit.
   if (jsonDepthOffset(text) >= 0) return true;
   try {
-    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    JSON.parse(withoutBom(text));
     return true;
   } catch {
     return false;
